@@ -197,7 +197,7 @@ public sealed record ProductTypeElement(string? Name, AlgebraicType Type);
 public sealed record SumTypeVariant(string? Name, AlgebraicType Type);
 
 /// <summary>A product type: named or unnamed elements in order (a struct, a tuple, a row).</summary>
-public sealed class ProductType : AlgebraicType
+public sealed partial class ProductType : AlgebraicType
 {
     private readonly ProductTypeElement[] _elements;
 
@@ -240,7 +240,7 @@ public sealed class ProductType : AlgebraicType
 }
 
 /// <summary>A sum type: a tagged union of variants in order.</summary>
-public sealed class SumType : AlgebraicType
+public sealed partial class SumType : AlgebraicType
 {
     private readonly SumTypeVariant[] _variants;
 

@@ -1,3 +1,5 @@
+using Meridian.Sats.Bsatn;
+
 namespace Meridian.Sats.Types;
 
 /// <summary>A list of types that <see cref="RefType"/> indexes into; recursive types go through it.</summary>
@@ -29,5 +31,23 @@ public sealed class Typespace
             type = this[r.Index];
         }
         return type;
+    }
+
+    /// <summary>Appends the encoding <c>{ types: [AlgebraicType] }</c>.</summary>
+    public void WriteBsatn(BsatnWriter writer)
+    {
+        writer.WriteArrayLength(_types.Length);
+        foreach (var t in _types)
+            t.WriteBsatn(writer);
+    }
+
+    /// <summary>Reads a typespace.</summary>
+    public static Typespace ReadBsatn(ref BsatnReader reader)
+    {
+        var count = reader.ReadArrayLength(1, "typespace");
+        var types = new AlgebraicType[count];
+        for (var i = 0; i < count; i++)
+            types[i] = AlgebraicType.ReadBsatn(ref reader);
+        return new Typespace(types);
     }
 }
