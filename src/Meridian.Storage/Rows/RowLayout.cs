@@ -1,0 +1,137 @@
+using Meridian.Sats.Bsatn;
+using Meridian.Sats.Types;
+using Meridian.Sats.Values;
+using Meridian.Storage.Schema;
+
+namespace Meridian.Storage.Rows;
+
+/// <summary>
+/// Where each column sits inside a row's BSATN. Columns preceded only by fixed-size columns have
+/// a constant offset, so reading them is a slice; later columns are found by skipping.
+/// </summary>
+internal sealed class RowLayout
+{
+    private readonly AlgebraicType[] _types;
+    private readonly Typespace _typespace;
+    private readonly int[] _fixedOffsets; // -1 when the offset depends on earlier variable-size columns
+    private readonly int[] _fixedSizes;   // -1 for variable-size columns
+
+    public RowLayout(TableSchema schema)
+    {
+        _typespace = schema.Typespace;
+        _types = schema.ColumnTypes.ToArray();
+        _fixedOffsets = new int[_types.Length];
+        _fixedSizes = new int[_types.Length];
+        var offset = 0;
+        for (var i = 0; i < _types.Length; i++)
+        {
+            _fixedOffsets[i] = offset;
+            var size = BsatnSkip.FixedSize(_types[i], _typespace);
+            _fixedSizes[i] = size;
+            offset = offset >= 0 && size >= 0 ? offset + size : -1;
+        }
+        RowFixedSize = offset;
+    }
+
+    /// <summary>Encoded size of every row when all columns are fixed-size, else -1.</summary>
+    public int RowFixedSize { get; }
+
+    public int ColumnCount => _types.Length;
+
+    public Typespace Typespace => _typespace;
+
+    public AlgebraicType ColumnType(int column) => _types[column];
+
+    public int FixedSize(int column) => _fixedSizes[column];
+
+    /// <summary>Offset of a column when it is constant for every row, else -1.</summary>
+    public int FixedOffset(int column) => _fixedOffsets[column];
+
+    /// <summary>The BSATN bytes of column <paramref name="column"/> within <paramref name="row"/>.</summary>
+    public ReadOnlySpan<byte> Column(ReadOnlySpan<byte> row, int column)
+    {
+        var at = _fixedOffsets[column];
+        var size = _fixedSizes[column];
+        if (at >= 0 && size >= 0)
+            return row.Slice(at, size);
+        var reader = new BsatnReader(row);
+        for (var i = 0; i < column; i++)
+            BsatnSkip.Skip(ref reader, _types[i], _typespace);
+        var start = reader.Position;
+        BsatnSkip.Skip(ref reader, _types[column], _typespace);
+        return reader.Slice(start);
+    }
+
+    /// <summary>Start offset and length of column <paramref name="column"/> within <paramref name="row"/>.</summary>
+    public (int Start, int Length) ColumnRange(ReadOnlySpan<byte> row, int column)
+    {
+        var at = _fixedOffsets[column];
+        var size = _fixedSizes[column];
+        if (at >= 0 && size >= 0)
+            return (at, size);
+        var reader = new BsatnReader(row);
+        for (var i = 0; i < column; i++)
+            BsatnSkip.Skip(ref reader, _types[i], _typespace);
+        var start = reader.Position;
+        BsatnSkip.Skip(ref reader, _types[column], _typespace);
+        return (start, reader.Position - start);
+    }
+
+    /// <summary>Checks that <paramref name="row"/> is exactly one valid row of this table; throws <see cref="BsatnDecodeException"/> otherwise.</summary>
+    public void Validate(ReadOnlySpan<byte> row)
+    {
+        if (RowFixedSize >= 0 && row.Length != RowFixedSize)
+            throw new BsatnDecodeException($"A row of this table is {RowFixedSize} bytes, but {row.Length} were given.", Math.Min(row.Length, RowFixedSize));
+        var reader = new BsatnReader(row);
+        for (var i = 0; i < _types.Length; i++)
+        {
+            try
+            {
+                ValidateValue(ref reader, _types[i], 0);
+            }
+            catch (BsatnDecodeException e)
+            {
+                throw new BsatnDecodeException($"Column {i}: {e.Message}", e.Offset);
+            }
+        }
+        reader.EnsureAtEnd("row");
+    }
+
+    private void ValidateValue(ref BsatnReader reader, AlgebraicType type, int depth)
+    {
+        if (depth > AlgebraicValue.MaxDepth)
+            throw new BsatnDecodeException($"Value nested deeper than {AlgebraicValue.MaxDepth} levels.", reader.Position);
+        type = _typespace.Resolve(type);
+        switch (type.Tag)
+        {
+            case AlgebraicTypeTag.String:
+                reader.ReadString();
+                return;
+            case AlgebraicTypeTag.Bool:
+                reader.ReadBool();
+                return;
+            case AlgebraicTypeTag.Array:
+            {
+                var element = ((ArrayType)type).ElementType;
+                var count = reader.ReadArrayLength(AlgebraicValue.MinEncodedSize(element, _typespace));
+                for (var i = 0; i < count; i++)
+                    ValidateValue(ref reader, element, depth + 1);
+                return;
+            }
+            case AlgebraicTypeTag.Product:
+                foreach (var e in ((ProductType)type).Elements)
+                    ValidateValue(ref reader, e.Type, depth + 1);
+                return;
+            case AlgebraicTypeTag.Sum:
+            {
+                var variants = ((SumType)type).Variants;
+                var tag = reader.ReadSumTag(variants.Count);
+                ValidateValue(ref reader, variants[tag].Type, depth + 1);
+                return;
+            }
+            default:
+                reader.ReadRaw(type.FixedSize, type.Tag.ToString().ToLowerInvariant());
+                return;
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using Meridian.Storage.Indexes;
+using Meridian.Storage.Rows;
+using Meridian.Storage.Schema;
+
+namespace Meridian.Storage.Tables;
+
+/// <summary>
+/// One version of one table: its rows (BSATN in a <see cref="RowHeap"/>), the set of live row
+/// pointers, its indexes and sequence positions. A published version is never changed; a
+/// transaction writes to a <see cref="CloneForWrite"/> whose trees share nodes with it.
+/// </summary>
+internal sealed class TableData
+{
+    public TableSchema Schema;
+    public readonly RowLayout Layout;
+    public RowHeap Heap;
+    public BTreeNode<ulong>? Rows;
+    public long RowCount;
+    public TableIndex[] Indexes;
+    /// <summary>Positions of unique indexes; the first one dedups identical rows.</summary>
+    public int[] UniqueIndexes;
+    /// <summary>Row hash → pointer, kept only for tables without a unique index (to find a row by its bytes).</summary>
+    public BTreeNode<IndexEntry<ulong>>? RowHashes;
+    public Int128[] SequenceNext;
+
+    public TableData(TableSchema schema)
+    {
+        Schema = schema;
+        Layout = new RowLayout(schema);
+        Heap = new RowHeap(Layout.RowFixedSize);
+        Indexes = schema.Indexes.Select(i => TableIndex.Create(i, Layout)).ToArray();
+        UniqueIndexes = Enumerable.Range(0, Indexes.Length).Where(i => schema.Indexes[i].IsUnique).ToArray();
+        SequenceNext = schema.Sequences.Select(s => s.Start).ToArray();
+    }
+
+    private TableData(TableData from)
+    {
+        Schema = from.Schema;
+        Layout = from.Layout;
+        Heap = from.Heap;
+        Rows = from.Rows;
+        RowCount = from.RowCount;
+        Indexes = new TableIndex[from.Indexes.Length];
+        for (var i = 0; i < Indexes.Length; i++)
+            Indexes[i] = from.Indexes[i].Clone();
+        UniqueIndexes = from.UniqueIndexes;
+        RowHashes = from.RowHashes;
+        SequenceNext = (Int128[])from.SequenceNext.Clone();
+    }
+
+    public TableData CloneForWrite() => new(this);
+
+    public bool HasUniqueIndex => UniqueIndexes.Length > 0;
+
+    public ReadOnlySpan<byte> Read(ulong ptr) => Heap.Read(ptr);
+
+    /// <summary>Pointer of a live row whose bytes equal <paramref name="row"/>, if any.</summary>
+    public bool TryFindIdentical(ReadOnlySpan<byte> row, out ulong ptr)
+    {
+        if (UniqueIndexes.Length > 0)
+        {
+            if (Indexes[UniqueIndexes[0]].TryFindSameKey(row, out ptr) && Heap.Read(ptr).SequenceEqual(row))
+                return true;
+            ptr = 0;
+            return false;
+        }
+        var hash = Hash(row);
+        var cursor = new BTreeCursor<IndexEntry<ulong>, EntryOrder<ulong>>();
+        for (cursor.Seek(RowHashes, new(hash, 0)); cursor.Valid && cursor.Current.Key == hash; cursor.MoveNext())
+        {
+            var candidate = cursor.Current.Ptr;
+            if (Heap.Read(candidate).SequenceEqual(row))
+            {
+                ptr = candidate;
+                return true;
+            }
+        }
+        ptr = 0;
+        return false;
+    }
+
+    /// <summary>Stores a row and adds it to every structure; the caller has checked constraints.</summary>
+    public ulong Add(ReadOnlySpan<byte> row, long edit)
+    {
+        var ptr = Heap.Append(row, out var stored);
+        Link(stored, ptr, edit);
+        return ptr;
+    }
+
+    /// <summary>Adds an already stored row to the row set and indexes.</summary>
+    public void Link(ReadOnlySpan<byte> stored, ulong ptr, long edit)
+    {
+        BTree<ulong, PointerOrder>.Insert(ref Rows, ptr, edit);
+        foreach (var index in Indexes)
+            index.Insert(stored, ptr, edit);
+        if (UniqueIndexes.Length == 0)
+            BTree<IndexEntry<ulong>, EntryOrder<ulong>>.Insert(ref RowHashes, new(Hash(stored), ptr), edit);
+        RowCount++;
+    }
+
+    /// <summary>Removes a live row from the row set and indexes (its bytes stay in the heap for older versions).</summary>
+    public void Unlink(ulong ptr, long edit)
+    {
+        var row = Heap.Read(ptr);
+        if (!BTree<ulong, PointerOrder>.Remove(ref Rows, ptr, edit))
+            throw new InvalidOperationException($"Row pointer {ptr:x} is not live in table '{Schema.Name}'.");
+        foreach (var index in Indexes)
+            index.Remove(row, ptr, edit);
+        if (UniqueIndexes.Length == 0)
+            BTree<IndexEntry<ulong>, EntryOrder<ulong>>.Remove(ref RowHashes, new(Hash(row), ptr), edit);
+        RowCount--;
+    }
+
+    public static ulong Hash(ReadOnlySpan<byte> row)
+    {
+        var h = new HashCode();
+        h.AddBytes(row);
+        return (uint)h.ToHashCode();
+    }
+}

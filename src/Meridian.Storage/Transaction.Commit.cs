@@ -1,0 +1,163 @@
+using Meridian.Sats;
+using Meridian.Storage.Changesets;
+using Meridian.Storage.Schema;
+using Meridian.Storage.Tables;
+
+namespace Meridian.Storage;
+
+public sealed partial class Transaction
+{
+    /// <summary>
+    /// Commits: builds the changeset, gives it the next offset, hands it to the commit log (when the
+    /// datastore is durable) and publishes the new committed version, all or nothing. A transaction
+    /// that changed nothing and has no <paramref name="call"/> is not logged (its changeset has no offset).
+    /// </summary>
+    /// <param name="call">The reducer call that produced this transaction, recorded in the log.</param>
+    /// <exception cref="DatastoreFailedException">The commit log has failed; nothing was committed.</exception>
+    public Changeset Commit(TransactionCall? call = null)
+    {
+        EnsureOpen();
+        try
+        {
+            var tables = BuildTableChanges(out var published);
+            var schema = (IReadOnlyList<SchemaChange>?)_schemaChanges ?? [];
+            var now = Timestamp.Now(_store.Clock);
+            if (tables.Count == 0 && schema.Count == 0 && call is null)
+                return new Changeset(null, now, null, tables, schema);
+            var offset = _committed.NextOffset;
+            var changeset = new Changeset(offset, now, call, tables, schema);
+            var state = new DbState(published, _names ?? _committed.Names, _nextTableId, offset + 1);
+            _store.Publish(state, changeset);
+            return changeset;
+        }
+        finally
+        {
+            Finish();
+        }
+    }
+
+    /// <summary>
+    /// Discards every change and records only the call, with its error, as its own logged
+    /// transaction (so history shows failed reducer calls).
+    /// </summary>
+    public Changeset CommitFailure(TransactionCall call)
+    {
+        if (call.Error is null)
+            throw new ArgumentException("A failed call needs an error.", nameof(call));
+        EnsureOpen();
+        _changes = null;
+        _schemaChanges = null;
+        _names = null;
+        _tables = _committed.Tables;
+        _tablesOwned = false;
+        _nextTableId = _committed.NextTableId;
+        return Commit(call);
+    }
+
+    /// <summary>Discards every change.</summary>
+    public void Rollback()
+    {
+        if (!_finished)
+            Finish();
+    }
+
+    /// <summary>Rolls back unless the transaction has committed.</summary>
+    public void Dispose() => Rollback();
+
+    private void Finish()
+    {
+        _finished = true;
+        _store.ReleaseWriter(this);
+    }
+
+    private List<TableChange> BuildTableChanges(out TableData?[] published)
+    {
+        var result = new List<TableChange>();
+        published = _tables;
+        if (_changes is null)
+            return result;
+        for (var id = 0; id < _changes.Length; id++)
+        {
+            var tt = _changes[id];
+            if (tt is null)
+                continue;
+            var work = tt.Work;
+            var inserts = new RowList.Builder(tt.Inserted?.Count ?? 0, 64);
+            if (tt.Inserted is not null)
+            {
+                foreach (var ptr in tt.Inserted)
+                {
+                    if (tt.InsertedRemoved is null || !tt.InsertedRemoved.Contains(ptr))
+                        inserts.Add(work.Read(ptr));
+                }
+            }
+            var deletes = new RowList.Builder(tt.DeletedSet?.Count ?? 0, 64);
+            if (tt.Deleted is not null)
+            {
+                foreach (var ptr in tt.Deleted)
+                {
+                    if (tt.DeletedSet!.Remove(ptr))
+                        deletes.Add(tt.Committed!.Read(ptr));
+                }
+            }
+            List<SequenceUpdate>? sequences = null;
+            for (var s = 0; s < work.SequenceNext.Length; s++)
+            {
+                var before = tt.Committed?.SequenceNext[s] ?? work.Schema.Sequences[s].Start;
+                if (work.SequenceNext[s] != before || tt.Committed is null)
+                    (sequences ??= []).Add(new SequenceUpdate(s, work.SequenceNext[s]));
+            }
+            if (work.Schema.IsEvent)
+            {
+                // Event rows exist only inside this transaction: publish the table as it was (sequences advance).
+                var kept = tt.Committed?.CloneForWrite() ?? new TableData(work.Schema);
+                kept.SequenceNext = work.SequenceNext;
+                published[id] = kept;
+            }
+            if (inserts.Count > 0 || deletes.Count > 0 || sequences is not null)
+                result.Add(new TableChange(new TableId((uint)id), work.Schema.Name, work.Schema.IsEvent, inserts.Build(), deletes.Build(), (IReadOnlyList<SequenceUpdate>?)sequences ?? []));
+        }
+        return result;
+    }
+
+    // ---- replay (recovery and history): apply logged changes without constraint checks or tracking ----
+
+    internal void ReplayInsert(TableId table, ReadOnlySpan<byte> row)
+    {
+        var tt = Writable(table);
+        if (tt.Work.Schema.IsEvent)
+            return;
+        tt.Work.Add(row, _edit);
+    }
+
+    internal bool ReplayDelete(TableId table, ReadOnlySpan<byte> row)
+    {
+        var tt = Writable(table);
+        if (!tt.Work.TryFindIdentical(row, out var ptr))
+            return false;
+        tt.Work.Unlink(ptr, _edit);
+        return true;
+    }
+
+    internal void ReplaySequence(TableId table, int sequence, Int128 next)
+    {
+        var tt = Writable(table);
+        if ((uint)sequence >= (uint)tt.Work.SequenceNext.Length)
+            throw new StorageException($"Table '{tt.Work.Schema.Name}' has no sequence {sequence}.");
+        tt.Work.SequenceNext[sequence] = next;
+    }
+
+    /// <summary>Publishes replayed state as committed at <paramref name="nextOffset"/> without logging.</summary>
+    internal void CommitReplay(ulong nextOffset)
+    {
+        EnsureOpen();
+        try
+        {
+            _store.PublishReplay(new DbState(_tables, _names ?? _committed.Names, _nextTableId, nextOffset));
+        }
+        finally
+        {
+            Finish();
+        }
+    }
+}

@@ -1,0 +1,349 @@
+using Meridian.Sats;
+using Meridian.Sats.Values;
+using Meridian.Storage.Changesets;
+using Meridian.Storage.Schema;
+using Meridian.Storage.Tables;
+
+namespace Meridian.Storage;
+
+/// <summary>
+/// The single write transaction of a <see cref="Datastore"/>. It reads its own writes; cursors it
+/// opens see the table as it was when they were opened, so code may insert and delete while
+/// iterating. <see cref="Commit"/> publishes everything at once and returns the immutable
+/// <see cref="Changeset"/>; <see cref="Rollback"/> (or disposing without committing) discards
+/// everything. Not thread-safe: use it from one thread at a time.
+/// </summary>
+public sealed partial class Transaction : StateReader, IDisposable
+{
+    private static long _editCounter;
+
+    private readonly Datastore _store;
+    private readonly DbState _committed;
+    private readonly bool _replay;
+    private TableData?[] _tables;
+    private bool _tablesOwned;
+    private TableTx?[]? _changes;
+    private Dictionary<string, uint>? _names;
+    private uint _nextTableId;
+    private List<SchemaChange>? _schemaChanges;
+    private long _edit;
+    private bool _finished;
+    private byte[]? _scratch;
+
+    internal Transaction(Datastore store, DbState committed, bool replay = false)
+    {
+        _store = store;
+        _committed = committed;
+        _replay = replay;
+        _tables = committed.Tables;
+        _nextTableId = committed.NextTableId;
+        _edit = NewEdit();
+    }
+
+    private static long NewEdit() => Interlocked.Increment(ref _editCounter);
+
+    private protected override DbState State => _committed;
+
+    /// <summary>True until the transaction commits or rolls back.</summary>
+    public bool IsOpen => !_finished;
+
+    private protected override TableData? ReadTable(uint id) => id < (uint)_tables.Length ? _tables[id] : null;
+
+    private protected override bool TryGetTableId(string name, out uint id) => (_names ?? _committed.Names).TryGetValue(name, out id);
+
+    private protected override void OnCursorOpened(uint table)
+    {
+        // Nodes written so far become shared with the cursor; later writes copy them.
+        if (_changes is not null && table < (uint)_changes.Length && _changes[table] is not null)
+            _edit = NewEdit();
+    }
+
+    private void EnsureOpen()
+    {
+        if (_finished)
+            throw new InvalidOperationException("The transaction has already committed or rolled back.");
+    }
+
+    private void EnsureCapacity(uint id)
+    {
+        if (!_tablesOwned || id >= (uint)_tables.Length)
+        {
+            var size = Math.Max(_tables.Length, (int)Math.Max(id + 1, _nextTableId));
+            var copy = new TableData?[size];
+            Array.Copy(_tables, copy, _tables.Length);
+            _tables = copy;
+            _tablesOwned = true;
+        }
+        if (_changes is null || id >= (uint)_changes.Length)
+        {
+            var grown = new TableTx?[Math.Max(_tables.Length, (int)id + 1)];
+            if (_changes is not null)
+                Array.Copy(_changes, grown, _changes.Length);
+            _changes = grown;
+        }
+    }
+
+    private TableTx Writable(TableId table)
+    {
+        EnsureOpen();
+        var id = table.Value;
+        if (_changes is not null && id < (uint)_changes.Length && _changes[id] is { } existing)
+            return existing;
+        var committed = ReadTable(id) ?? throw new NoSuchTableException($"There is no table with id {id}.");
+        EnsureCapacity(id);
+        var work = committed.CloneForWrite();
+        _tables[id] = work;
+        var tt = new TableTx(committed, work, track: !_replay);
+        _changes![id] = tt;
+        return tt;
+    }
+
+    // ---- schema ----
+
+    /// <summary>Creates a table; it exists for this transaction at once and for everyone after commit.</summary>
+    public TableId CreateTable(TableSchema schema)
+    {
+        EnsureOpen();
+        if (TryGetTableId(schema.Name, out _))
+            throw new StorageException($"A table named '{schema.Name}' already exists.");
+        var id = _nextTableId;
+        CreateTableWithId(schema.WithId(new TableId(id)));
+        return new TableId(id);
+    }
+
+    internal void CreateTableWithId(TableSchema schema)
+    {
+        var id = schema.Id.Value;
+        if (ReadTable(id) is not null)
+            throw new StorageException($"Table id {id} is already in use.");
+        _nextTableId = Math.Max(_nextTableId, id + 1);
+        EnsureCapacity(id);
+        var data = new TableData(schema);
+        _tables[id] = data;
+        _changes![id] = new TableTx(null, data, track: !_replay);
+        _names ??= new Dictionary<string, uint>(_committed.Names, StringComparer.Ordinal);
+        _names[schema.Name] = id;
+        (_schemaChanges ??= []).Add(new TableCreated(schema));
+    }
+
+    /// <summary>Drops a table and all its rows.</summary>
+    public void DropTable(TableId table)
+    {
+        EnsureOpen();
+        var t = TableOrThrow(table);
+        EnsureCapacity(table.Value);
+        _tables[table.Value] = null;
+        _changes![table.Value] = null;
+        _names ??= new Dictionary<string, uint>(_committed.Names, StringComparer.Ordinal);
+        _names.Remove(t.Schema.Name);
+        (_schemaChanges ??= []).Add(new TableDropped(table, t.Schema.Name));
+    }
+
+    // ---- writes ----
+
+    /// <summary>
+    /// Inserts a row given as BSATN and returns it as stored, with sequence values filled in. A row
+    /// identical to one already present is not inserted again (tables are sets) and that row is
+    /// returned. The returned span stays valid for the life of the transaction (and after commit).
+    /// </summary>
+    /// <exception cref="Sats.Bsatn.BsatnDecodeException">The bytes are not one row of the table.</exception>
+    /// <exception cref="UniqueConstraintViolationException">Another row has the same value in a unique column set.</exception>
+    /// <exception cref="SequenceExhaustedException">A sequence has no value left.</exception>
+    public ReadOnlySpan<byte> Insert(TableId table, ReadOnlySpan<byte> row)
+    {
+        var tt = Writable(table);
+        var t = tt.Work;
+        t.Layout.Validate(row);
+        if (t.SequenceNext.Length > 0)
+            row = ApplySequences(t, row);
+
+        if (t.UniqueIndexes.Length > 0)
+        {
+            foreach (var u in t.UniqueIndexes)
+            {
+                if (t.Indexes[u].TryFindSameKey(row, out var existing))
+                {
+                    var existingRow = t.Read(existing);
+                    if (existingRow.SequenceEqual(row))
+                        return existingRow;
+                    throw Violation(t, u, row);
+                }
+            }
+        }
+        else if (t.TryFindIdentical(row, out var same))
+        {
+            return t.Read(same);
+        }
+
+        if (tt.DeletedSet is { Count: > 0 } && tt.Committed!.TryFindIdentical(row, out var old) && tt.DeletedSet.Remove(old))
+        {
+            var restored = tt.Committed.Read(old);
+            t.Link(restored, old, _edit);
+            return restored;
+        }
+
+        var ptr = t.Add(row, _edit);
+        tt.Inserted?.Add(ptr);
+        return t.Read(ptr);
+    }
+
+    /// <summary>Inserts a row given as a value; returns the stored row decoded.</summary>
+    public ProductValue Insert(TableId table, ProductValue row) => Decode(table, Insert(table, row.ToBsatn()));
+
+    /// <summary>Deletes the row with exactly these bytes; false when there is none.</summary>
+    public bool Delete(TableId table, ReadOnlySpan<byte> row)
+    {
+        EnsureOpen();
+        if (!TableOrThrow(table).TryFindIdentical(row, out var ptr))
+            return false;
+        DeletePointer(Writable(table), ptr);
+        return true;
+    }
+
+    /// <summary>Deletes the row equal to <paramref name="row"/>; false when there is none.</summary>
+    public bool Delete(TableId table, ProductValue row) => Delete(table, row.ToBsatn());
+
+    /// <summary>Deletes every row whose full key in index <paramref name="index"/> equals <paramref name="keyBsatn"/>; returns how many.</summary>
+    public int DeleteByKey(TableId table, int index, ReadOnlySpan<byte> keyBsatn)
+    {
+        EnsureOpen();
+        var t = TableOrThrow(table);
+        var idx = IndexOrThrow(t, index);
+        if (idx.Schema.IsUnique)
+        {
+            if (!idx.TryFind(keyBsatn, out var ptr))
+                return 0;
+            DeletePointer(Writable(table), ptr);
+            return 1;
+        }
+        return DeleteAll(table, Sats.Bsatn.BsatnReader.MaxZeroSizedElements, Filter(table, index, keyBsatn));
+    }
+
+    /// <summary>Deletes every row whose key equals <paramref name="key"/>; returns how many.</summary>
+    public int DeleteByKey(TableId table, int index, AlgebraicValue key) => DeleteByKey(table, index, key.ToBsatn());
+
+    /// <summary>Deletes every row in a range of an index; returns how many.</summary>
+    public int DeleteRange(TableId table, int index, Indexes.IndexScanRange range) =>
+        DeleteAll(table, int.MaxValue, ScanIndex(table, index, range));
+
+    /// <summary>Deletes every row of a table; returns how many.</summary>
+    public int Clear(TableId table) => DeleteAll(table, int.MaxValue, Scan(table));
+
+    private int DeleteAll(TableId table, int limit, RowCursor cursor)
+    {
+        var pointers = new List<ulong>();
+        while (pointers.Count < limit && cursor.MoveNext())
+            pointers.Add(cursor.CurrentPointer);
+        if (pointers.Count == 0)
+            return 0;
+        var tt = Writable(table);
+        foreach (var ptr in pointers)
+            DeletePointer(tt, ptr);
+        return pointers.Count;
+    }
+
+    /// <summary>
+    /// Replaces the row that has the same key as <paramref name="newRow"/> in unique index
+    /// <paramref name="index"/> (for example the primary key). Recorded as a delete plus an insert.
+    /// Returns the stored new row.
+    /// </summary>
+    /// <exception cref="RowNotFoundException">No row has that key.</exception>
+    /// <exception cref="UniqueConstraintViolationException">The new row clashes with another row in a different unique index.</exception>
+    public ReadOnlySpan<byte> Update(TableId table, int index, ReadOnlySpan<byte> newRow)
+    {
+        var tt = Writable(table);
+        var t = tt.Work;
+        var idx = IndexOrThrow(t, index);
+        if (!idx.Schema.IsUnique)
+            throw new StorageException($"Index '{idx.Schema.Name}' of table '{t.Schema.Name}' is not unique, so rows cannot be updated through it.");
+        t.Layout.Validate(newRow);
+        if (!idx.TryFindSameKey(newRow, out var oldPtr))
+            throw new RowNotFoundException($"Table '{t.Schema.Name}' has no row with key {KeyValue(t, index, newRow)} in index '{idx.Schema.Name}' to update.");
+        var oldRow = t.Read(oldPtr);
+        if (oldRow.SequenceEqual(newRow))
+            return oldRow;
+        foreach (var u in t.UniqueIndexes)
+        {
+            if (u != index && t.Indexes[u].TryFindSameKey(newRow, out var other) && other != oldPtr)
+                throw Violation(t, u, newRow);
+        }
+        DeletePointer(tt, oldPtr);
+        return Insert(table, newRow);
+    }
+
+    /// <summary>Updates by a unique index with a row value; returns the stored row decoded.</summary>
+    public ProductValue Update(TableId table, int index, ProductValue newRow) => Decode(table, Update(table, index, newRow.ToBsatn()));
+
+    private void DeletePointer(TableTx tt, ulong ptr)
+    {
+        tt.Work.Unlink(ptr, _edit);
+        if (tt.Inserted is null)
+            return;
+        if (tt.IsOwnRow(ptr))
+        {
+            (tt.InsertedRemoved ??= []).Add(ptr);
+        }
+        else
+        {
+            (tt.DeletedSet ??= []).Add(ptr);
+            (tt.Deleted ??= []).Add(ptr);
+        }
+    }
+
+    private ReadOnlySpan<byte> ApplySequences(TableData t, ReadOnlySpan<byte> row)
+    {
+        var sequences = t.Schema.Sequences;
+        Span<byte> patched = default;
+        for (var i = 0; i < sequences.Count; i++)
+        {
+            var seq = sequences[i];
+            var (start, length) = t.Layout.ColumnRange(row, seq.Column);
+            if (row.Slice(start, length).ContainsAnyExcept((byte)0))
+                continue;
+            var value = t.SequenceNext[i];
+            if (value < seq.Min || value > seq.Max)
+                throw new SequenceExhaustedException(t.Schema.Name, seq.Name, value);
+            if (patched.IsEmpty)
+            {
+                if (_scratch is null || _scratch.Length < row.Length)
+                    _scratch = new byte[Math.Max(row.Length, 256)];
+                patched = _scratch.AsSpan(0, row.Length);
+                row.CopyTo(patched);
+                row = patched;
+            }
+            WriteInteger(patched.Slice(start, length), value);
+            t.SequenceNext[i] = value + seq.Increment;
+        }
+        return row;
+    }
+
+    private static void WriteInteger(Span<byte> destination, Int128 value)
+    {
+        Span<byte> all = stackalloc byte[16];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt128LittleEndian(all, value);
+        all[..destination.Length].CopyTo(destination);
+    }
+
+    private static UniqueConstraintViolationException Violation(TableData t, int index, ReadOnlySpan<byte> row)
+    {
+        var schema = t.Schema;
+        var indexSchema = schema.Indexes[index];
+        var constraint = schema.ConstraintFor(indexSchema);
+        return new UniqueConstraintViolationException(
+            schema.Name,
+            constraint?.Name ?? indexSchema.Name,
+            indexSchema.Name,
+            indexSchema.Columns.Select(schema.ColumnName).ToArray(),
+            KeyValue(t, index, row));
+    }
+
+    private static AlgebraicValue KeyValue(TableData t, int index, ReadOnlySpan<byte> row)
+    {
+        var schema = t.Schema;
+        var columns = schema.Indexes[index].Columns;
+        var values = new AlgebraicValue[columns.Count];
+        for (var i = 0; i < values.Length; i++)
+            values[i] = AlgebraicValue.FromBsatn(t.Layout.Column(row, columns[i]), schema.ColumnTypes[columns[i]], schema.Typespace);
+        return values.Length == 1 ? values[0] : AlgebraicValue.Product(values);
+    }
+}
