@@ -20,17 +20,23 @@ internal static class PublishCommand
             HelpName = "DIR",
             DefaultValueFactory = _ => ".",
         };
+        var binPath = new Option<string?>("--bin-path", "-b")
+        {
+            Description = "Publish this already compiled module assembly instead of compiling DIR",
+            HelpName = "DLL",
+        };
         var server = CommonOptions.Server();
         var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask for confirmation" };
         var deleteData = new Option<bool>("--delete-data") { Description = "Delete the database's data and start afresh with this module" };
         var name = new Argument<string>("NAME") { Description = "The database's name (or identity, to update it)" };
         var command = new Command("publish", "Compiles a module and publishes it to a database, creating or updating it")
         {
-            projectPath, server, yes, deleteData, name,
+            projectPath, binPath, server, yes, deleteData, name,
         };
         command.SetAction((parse, ct) => context.RunAsync(token => RunAsync(
             context,
             parse.GetValue(projectPath)!,
+            parse.GetValue(binPath),
             parse.GetValue(server)!,
             parse.GetValue(yes),
             parse.GetValue(deleteData),
@@ -39,7 +45,7 @@ internal static class PublishCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(CliContext context, string directory, string server, bool yes, bool deleteData, string name, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliContext context, string directory, string? binPath, string server, bool yes, bool deleteData, string name, CancellationToken cancellationToken)
     {
         if (name.Trim().Length == 0)
             throw new CliException("the database name is empty.");
@@ -49,18 +55,7 @@ internal static class PublishCommand
             return 1;
         }
 
-        await context.Error.WriteLineAsync($"Compiling module in {directory}…");
-        var compiler = new ModuleCompiler(context.Environment.ToolsDirectory, context.Environment.DotnetPath);
-        var build = await compiler.CompileAsync(directory, cancellationToken);
-        if (!build.Succeeded)
-        {
-            foreach (var error in build.Errors)
-                await context.Error.WriteLineAsync(error);
-            throw new CliException($"the module in {directory} does not compile ({Plural(build.Errors.Count, "error")}); nothing was published.");
-        }
-        var bytes = await File.ReadAllBytesAsync(build.AssemblyPath!, cancellationToken);
-        await context.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"Compiled {Path.GetFileName(build.AssemblyPath)} ({bytes.Length / 1024.0:0.0} KiB) in {build.Elapsed.TotalSeconds:0.0} s."));
+        var bytes = binPath is null ? await CompileAsync(context, directory, cancellationToken) : await ReadAssemblyAsync(binPath, cancellationToken);
 
         using var client = context.Connect(server);
         await context.Error.WriteLineAsync($"Uploading to {client.Server}…");
@@ -74,6 +69,30 @@ internal static class PublishCommand
         var (identity, op) = ParseSuccess(response.Body, response.Message);
         await context.Out.WriteLineAsync($"Published database {name} (identity {identity}), {op}");
         return 0;
+    }
+
+    private static async Task<byte[]> CompileAsync(CliContext context, string directory, CancellationToken cancellationToken)
+    {
+        await context.Error.WriteLineAsync($"Compiling module in {directory}…");
+        var compiler = new ModuleCompiler(context.Environment.ToolsDirectory, context.Environment.DotnetPath);
+        var build = await compiler.CompileAsync(directory, cancellationToken);
+        if (!build.Succeeded)
+        {
+            foreach (var error in build.Errors)
+                await context.Error.WriteLineAsync(error);
+            throw new CliException($"the module in {directory} does not compile ({Plural(build.Errors.Count, "error")}); nothing was published.");
+        }
+        var bytes = await File.ReadAllBytesAsync(build.AssemblyPath!, cancellationToken);
+        await context.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"Compiled {Path.GetFileName(build.AssemblyPath)} ({bytes.Length / 1024.0:0.0} KiB) in {build.Elapsed.TotalSeconds:0.0} s."));
+        return bytes;
+    }
+
+    private static async Task<byte[]> ReadAssemblyAsync(string path, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(path))
+            throw new CliException($"there is no file {path}.");
+        return await File.ReadAllBytesAsync(path, cancellationToken);
     }
 
     /// <summary>Reads <c>{"Success": {"domain", "database_identity", "op"}}</c>; any other answer is the error.</summary>
