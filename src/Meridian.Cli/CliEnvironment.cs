@@ -33,6 +33,13 @@ public sealed class CliEnvironment
     /// </summary>
     public string ToolsDirectory { get; init; } = AppContext.BaseDirectory;
 
+    /// <summary>
+    /// Where <c>publish</c> keeps its generated projects, one folder per module directory, so a
+    /// later publish of the same directory builds incrementally. It should lie outside any
+    /// repository; the generated projects ignore directory build files either way.
+    /// </summary>
+    public string BuildRoot { get; init; } = Path.Combine(Path.GetTempPath(), "meridian-build");
+
     /// <summary>The <c>dotnet</c> executable that builds modules.</summary>
     public string DotnetPath { get; init; } = DefaultDotnetPath();
 

@@ -12,11 +12,16 @@ public sealed class CliRun : IDisposable
 
     public string ConfigPath => Path.Combine(ConfigDirectory, "cli.json");
 
+    /// <summary>Where publish keeps generated projects; null for the default.</summary>
+    public string? BuildRoot { get; set; }
+
     public async Task<CliResult> RunAsync(params string[] args)
     {
         var stdout = new StringWriter { NewLine = "\n" };
         var stderr = new StringWriter { NewLine = "\n" };
-        var environment = new CliEnvironment { Out = stdout, Error = stderr, ConfigDirectory = ConfigDirectory };
+        var environment = BuildRoot is null
+            ? new CliEnvironment { Out = stdout, Error = stderr, ConfigDirectory = ConfigDirectory }
+            : new CliEnvironment { Out = stdout, Error = stderr, ConfigDirectory = ConfigDirectory, BuildRoot = BuildRoot };
         var exitCode = await CliApp.RunAsync(args, environment);
         return new CliResult(exitCode, stdout.ToString(), stderr.ToString());
     }

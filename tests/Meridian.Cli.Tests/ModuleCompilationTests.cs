@@ -16,7 +16,11 @@ public sealed class ModuleCompilationTests : IAsyncLifetime, IDisposable
     private readonly List<string> _temporaryDirectories = [];
     private FakeServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await FakeServer.StartAsync();
+    public async Task InitializeAsync()
+    {
+        _server = await FakeServer.StartAsync();
+        _cli.BuildRoot = PoisonedBuildRoot();
+    }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
@@ -134,6 +138,29 @@ public sealed class ModuleCompilationTests : IAsyncLifetime, IDisposable
         Assert.Contains($"Tables{Path.DirectorySeparatorChar}Broken.cs:3:35: error CS0029: Cannot implicitly convert type 'string' to 'int'", result.Error);
         Assert.Contains("does not compile (1 error); nothing was published.", result.Error);
         Assert.Empty(_server.Requests);
+    }
+
+    /// <summary>
+    /// A build root below directory build files that fail any build importing them: the generated
+    /// projects must not inherit the build policy of whatever encloses them (a repository, say).
+    /// </summary>
+    private string PoisonedBuildRoot()
+    {
+        var enclosing = TemporaryDirectory("meridian-cli-builds-");
+        foreach (var file in (string[])["Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props"])
+        {
+            File.WriteAllText(Path.Combine(enclosing, file), $$"""
+                <Project>
+                  <PropertyGroup>
+                    <ManagePackageVersionsCentrally>true</ManagePackageVersionsCentrally>
+                  </PropertyGroup>
+                  <Target Name="Poison{{file.Replace(".", "", StringComparison.Ordinal)}}" BeforeTargets="CoreCompile">
+                    <Error Text="{{file}} above the build root was imported" />
+                  </Target>
+                </Project>
+                """);
+        }
+        return Path.Combine(enclosing, "builds");
     }
 
     private static List<string> TableSourceNames(byte[] assembly)

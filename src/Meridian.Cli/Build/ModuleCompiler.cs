@@ -7,16 +7,18 @@ namespace Meridian.Cli.Build;
 
 /// <summary>
 /// Compiles a module directory into a .NET assembly with <c>dotnet build</c> on a generated
-/// project (<see cref="ModuleProject"/>) kept in a per-directory folder under the temp
-/// directory, outside any repository, so later publishes of the same directory build
-/// incrementally. The module directory itself is never written to.
+/// project (<see cref="ModuleProject"/>) kept in a per-directory folder under
+/// <paramref name="buildRoot"/> (the temp directory, outside any repository), so later publishes
+/// of the same directory build incrementally. The module directory itself is never written to.
 /// </summary>
-internal sealed partial class ModuleCompiler(string toolsDirectory, string dotnetPath)
+internal sealed partial class ModuleCompiler(string toolsDirectory, string buildRoot, string dotnetPath)
 {
+    private static readonly TimeSpan LockPollInterval = TimeSpan.FromMilliseconds(250);
+
     private const int MaxUnparsedOutputLines = 40;
 
     /// <summary>Builds <paramref name="moduleDirectory"/>; compile errors come back in the result, other problems throw <see cref="CliException"/>.</summary>
-    public async Task<ModuleBuild> CompileAsync(string moduleDirectory, CancellationToken cancellationToken)
+    public async Task<ModuleBuild> CompileAsync(string moduleDirectory, TextWriter progress, CancellationToken cancellationToken)
     {
         var module = Path.GetFullPath(moduleDirectory);
         if (!Directory.Exists(module))
@@ -32,6 +34,7 @@ internal sealed partial class ModuleCompiler(string toolsDirectory, string dotne
         var assemblyName = AssemblyNameFor(module);
         var buildDirectory = BuildDirectoryFor(module);
         Directory.CreateDirectory(buildDirectory);
+        await using var exclusive = await LockAsync(buildDirectory, progress, cancellationToken);
         var project = Path.Combine(buildDirectory, assemblyName + ".csproj");
         foreach (var stale in Directory.EnumerateFiles(buildDirectory, "*.csproj").Where(p => p != project))
             File.Delete(stale);
@@ -104,10 +107,33 @@ internal sealed partial class ModuleCompiler(string toolsDirectory, string dotne
         return clean.Length == 0 ? "Module" : clean;
     }
 
-    private static string BuildDirectoryFor(string module)
+    private string BuildDirectoryFor(string module)
     {
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(module)))[..16];
-        return Path.Combine(Path.GetTempPath(), "meridian-build", hash);
+        return Path.Combine(buildRoot, hash);
+    }
+
+    // Two publishes of one directory at once would share a build folder; the second waits.
+    private static async Task<FileStream> LockAsync(string buildDirectory, TextWriter progress, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(buildDirectory, "build.lock");
+        var told = false;
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (!cancellationToken.IsCancellationRequested)
+            {
+                if (!told)
+                {
+                    await progress.WriteLineAsync("Waiting for another compilation of this module to finish…");
+                    told = true;
+                }
+                await Task.Delay(LockPollInterval, cancellationToken);
+            }
+        }
     }
 
     private async Task<(int ExitCode, List<string> Lines)> RunDotnetAsync(string workingDirectory, string[] arguments, CancellationToken cancellationToken)

@@ -74,8 +74,8 @@ internal static class PublishCommand
     private static async Task<byte[]> CompileAsync(CliContext context, string directory, CancellationToken cancellationToken)
     {
         await context.Error.WriteLineAsync($"Compiling module in {directory}…");
-        var compiler = new ModuleCompiler(context.Environment.ToolsDirectory, context.Environment.DotnetPath);
-        var build = await compiler.CompileAsync(directory, cancellationToken);
+        var compiler = new ModuleCompiler(context.Environment.ToolsDirectory, context.Environment.BuildRoot, context.Environment.DotnetPath);
+        var build = await compiler.CompileAsync(directory, context.Error, cancellationToken);
         if (!build.Succeeded)
         {
             foreach (var error in build.Errors)
