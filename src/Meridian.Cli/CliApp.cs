@@ -33,7 +33,9 @@ public static class CliApp
             EnableDefaultExceptionHandler = environment.HandleProcessTermination,
             ProcessTerminationTimeout = environment.HandleProcessTermination ? TimeSpan.FromSeconds(2) : null,
         };
-        var exitCode = await root.Parse(args).InvokeAsync(invocation, cancellationToken);
+        // Arguments such as `@alice` are reducer arguments, not response files.
+        var parser = new ParserConfiguration { ResponseFileTokenReplacer = null };
+        var exitCode = await root.Parse(args, parser).InvokeAsync(invocation, cancellationToken);
         await environment.Out.FlushAsync(cancellationToken);
         await environment.Error.FlushAsync(cancellationToken);
         return exitCode;

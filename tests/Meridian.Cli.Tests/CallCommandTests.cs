@@ -90,6 +90,17 @@ public sealed class CallCommandTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Arguments_that_look_like_options_or_response_files_are_passed_on()
+    {
+        _server.On("POST", "/v1/database/chat/call/move", 200);
+
+        var result = await _cli.RunAsync("call", "-s", _server.Url, "chat", "move", "@alice", "-5");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Equal("[\"@alice\",-5]", Assert.Single(_server.ApiRequests).BodyText);
+    }
+
+    [Fact]
     public async Task Missing_arguments_are_a_usage_error()
     {
         var result = await _cli.RunAsync("call", "-s", _server.Url, "chat");
