@@ -1,9 +1,7 @@
-import { setGlobalLogLevel, type Identity } from 'spacetimedb';
+import type { Identity } from 'spacetimedb';
 import { DbConnection } from '../module_bindings/index.js';
+import './sdk-log.js';
 import { TIMEOUTS, within } from './timeouts.js';
-
-// The SDK logs every connect at 'info'; keep the TAP output readable unless asked.
-setGlobalLogLevel((process.env.MERIDIAN_E2E_SDK_LOG as 'info' | 'warn' | 'error' | 'debug' | 'trace' | undefined) ?? 'warn');
 
 /** A connected chat client, as the application sees it after `onConnect`. */
 export type ChatClient = {

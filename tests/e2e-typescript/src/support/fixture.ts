@@ -1,13 +1,17 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { cliCommand } from './cli.js';
 import { REPO_ROOT } from './paths.js';
 import { MeridianServer } from './server.js';
 
-/** The chat module, relative to the repository root (the CLI's working directory). */
-export const CHAT_MODULE_DIR = 'samples/chat';
+/**
+ * The chat module directory, relative to the repository root (the CLI's working
+ * directory): samples/chat, or MERIDIAN_E2E_MODULE_DIR (e.g. an unmodified
+ * upstream SpacetimeDB C# chat module).
+ */
+export const CHAT_MODULE_DIR = process.env.MERIDIAN_E2E_MODULE_DIR || 'samples/chat';
 export const DATABASE = 'chat';
 
 /**
@@ -33,8 +37,8 @@ export class ChatFixture {
     } catch (e) {
       missing.push((e as Error).message);
     }
-    if (!existsSync(join(REPO_ROOT, CHAT_MODULE_DIR))) {
-      missing.push(`The chat module is missing: ${join(REPO_ROOT, CHAT_MODULE_DIR)} does not exist.`);
+    if (!existsSync(resolve(REPO_ROOT, CHAT_MODULE_DIR))) {
+      missing.push(`The chat module is missing: ${resolve(REPO_ROOT, CHAT_MODULE_DIR)} does not exist.`);
     }
     if (missing.length > 0) throw new Error(`no server to test against. ${missing.join(' ')}`);
     this.#dataDir = await mkdtemp(join(tmpdir(), 'meridian-e2e-'));
