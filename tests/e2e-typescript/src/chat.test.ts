@@ -19,6 +19,7 @@ import {
   subscribeToAllTables,
   type ChatClient,
 } from './support/client.js';
+import { takeSdkErrors } from './support/sdk-log.js';
 import { ChatFixture, DATABASE } from './support/fixture.js';
 import { TEST_TIMEOUT_MS } from './support/timeouts.js';
 
@@ -28,11 +29,14 @@ const EMPTY_NAME_ERROR = 'Names must not be empty';
 
 const fixture = new ChatFixture();
 
-/** A test body with the server's output attached to any failure. */
+/** A test body with the server's output attached to any failure; errors the SDK logged fail it too. */
 function chatTest(name: string, body: (t: TestContext) => Promise<void>): void {
   it(name, { timeout: TEST_TIMEOUT_MS }, async t => {
+    takeSdkErrors();
     try {
       await body(t);
+      const errors = takeSdkErrors();
+      assert.deepEqual(errors, [], `the SDK logged errors (protocol violations it survives):\n${errors.join('\n')}`);
     } catch (e) {
       const tail = fixture.logTail(40);
       if (tail) t.diagnostic(`server output (last lines):\n${tail}`);

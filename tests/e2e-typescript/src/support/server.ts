@@ -89,7 +89,8 @@ export class MeridianServer {
         }
       });
       child.on('error', e => fail(`could not run the Meridian CLI: ${e.message}`));
-      child.on('exit', (code, signal) =>
+      // 'close' comes after the output streams are drained, so the report has the last lines.
+      child.on('close', (code, signal) =>
         fail(`meridian start exited (${signal ?? `code ${code}`}) before printing its listening line`)
       );
     });
