@@ -121,6 +121,9 @@ describe('chat module through the official TypeScript SDK', () => {
     await subscribeToAllTables(a);
     await subscribeToAllTables(b);
     const name = unique('Alice');
+    const updatesOfA = { seenByA: 0, seenByB: 0 };
+    a.conn.db.user.onUpdate((_ctx, _old, row) => { if (row.identity.isEqual(a.identity)) updatesOfA.seenByA++; });
+    b.conn.db.user.onUpdate((_ctx, _old, row) => { if (row.identity.isEqual(a.identity)) updatesOfA.seenByB++; });
 
     const seenByB = nextUserUpdate(
       b,
@@ -153,6 +156,15 @@ describe('chat module through the official TypeScript SDK', () => {
     assert.equal(oldB.online, true);
     assert.equal(newB.online, true);
     assert.equal(userRow(b, a)?.name, name);
+
+    // Each client hears of the change exactly once: the caller only through its
+    // ReducerResult, the other through one TransactionUpdate. A later commit is
+    // the barrier, since each client's messages arrive in commit order.
+    const barrier = unique('barrier');
+    const barrierSeenByB = nextMessageInsert(b, 'the barrier message', (_ctx, row) => row.text === barrier);
+    await reducerCall('send_message', a.conn.reducers.sendMessage({ text: barrier }));
+    await barrierSeenByB;
+    assert.deepEqual(updatesOfA, { seenByA: 1, seenByB: 1 }, 'set_name was delivered more than once');
   });
 
   chatTest('send_message arrives as onInsert on the other client with the right sender', async () => {
