@@ -73,10 +73,12 @@ else
 fi
 
 echo "== node --test"
-runner_flags=(--test --test-reporter=tap)
-# A backstop against a hung socket or child keeping a test file alive (Node >= 20.14).
-if node --help | grep -q -- '--test-force-exit'; then
-    runner_flags+=(--test-force-exit)
+runner=(node --test --test-reporter=tap)
+# Every wait inside the tests is bounded; this is the backstop against anything
+# left keeping a test file alive. (Not --test-force-exit: on Node 20 it can cut
+# off the end of the TAP summary.)
+if command -v timeout >/dev/null 2>&1; then
+    runner=(timeout --kill-after=30 "${MERIDIAN_E2E_SUITE_TIMEOUT:-2400}" "${runner[@]}")
 fi
 shopt -s nullglob
 test_files=(dist/*.test.js)
@@ -84,4 +86,9 @@ if [ "${#test_files[@]}" -eq 0 ]; then
     echo "tests/e2e-typescript: no compiled test files in dist/" >&2
     exit 1
 fi
-node "${runner_flags[@]}" "${test_files[@]}"
+"${runner[@]}" "${test_files[@]}"
+status=$?
+if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+    echo "tests/e2e-typescript: the test run was stopped after ${MERIDIAN_E2E_SUITE_TIMEOUT:-2400} s" >&2
+fi
+exit "$status"
