@@ -46,7 +46,7 @@ public static class CliApp
     {
         var root = new Command("meridian", "Meridian: a relational database and application server for SpacetimeDB modules written in C#.")
         {
-            // `start` goes first here: a thin shell over Meridian.Server's MeridianServer, added with the server.
+            StartCommand.Create(context),
             PublishCommand.Create(context),
             CallCommand.Create(context),
             SqlCommand.Create(context),

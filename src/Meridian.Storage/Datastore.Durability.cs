@@ -1,22 +1,106 @@
 using Meridian.Storage.Changesets;
+using Meridian.Storage.Log;
+using Meridian.Storage.Snapshots;
 
 namespace Meridian.Storage;
 
 public sealed partial class Datastore
 {
-    private void ThrowIfFailed()
+    private DatastoreOptions? _options;
+    private CommitLog? _log;
+    private ulong _lastSnapshotOffset;
+    private int _snapshotRunning;
+    private Task? _snapshotTask;
+
+    /// <summary>True when commits go to a commit log.</summary>
+    public bool IsDurable => _log is not null;
+
+    /// <summary>
+    /// Highest offset known durable (fsynced), or null when none is. For an in-memory datastore this is
+    /// the last committed offset: nothing is durable, and nothing will become more durable by waiting.
+    /// </summary>
+    public ulong? DurableOffset => _log is not null ? _log.DurableOffset : Committed.LastOffset;
+
+    /// <summary>The error that stopped the commit log, if any.</summary>
+    public Exception? Failure => _log?.Failure;
+
+    /// <summary>The last automatic snapshot's error, if it failed (snapshots failing never stop commits).</summary>
+    public Exception? SnapshotFailure { get; private set; }
+
+    /// <summary>Completes once <paramref name="offset"/> is durable; faults with <see cref="DatastoreFailedException"/> if the log fails first.</summary>
+    public Task WaitForDurableAsync(ulong offset, CancellationToken cancellationToken = default) =>
+        _log?.WaitForDurableAsync(offset, cancellationToken) ?? Task.CompletedTask;
+
+    /// <summary>Blocks until every transaction committed so far is durable.</summary>
+    public void Flush() => _log?.Flush();
+
+    /// <summary>
+    /// Writes a snapshot of the latest committed version now (on the calling thread; the writer is not
+    /// blocked) and prunes old snapshots. Returns the snapshot's file name.
+    /// </summary>
+    public string TakeSnapshot()
     {
+        var options = _options ?? throw new InvalidOperationException("An in-memory datastore has nowhere to write snapshots.");
+        var state = _state;
+        var name = SnapshotWriter.Write(options.Device, state);
+        _lastSnapshotOffset = Math.Max(_lastSnapshotOffset, state.NextOffset - 1);
+        PruneSnapshots(options);
+        return name;
     }
 
-    private void AppendToLog(Changeset changeset)
+    private static void PruneSnapshots(DatastoreOptions options)
     {
+        var existing = options.Device.ListFiles()
+            .Where(n => SnapshotFormat.TryParseName(n, out _))
+            .OrderByDescending(n => n, StringComparer.Ordinal)
+            .Skip(Math.Max(1, options.SnapshotsToKeep))
+            .ToList();
+        foreach (var name in existing)
+            options.Device.Delete(name);
+        if (existing.Count > 0)
+            options.Device.SyncDirectory();
     }
+
+    private void ThrowIfFailed() => _log?.ThrowIfFailed();
+
+    private void AppendToLog(Changeset changeset) => _log?.Append(changeset);
 
     private void AfterPublish(Changeset changeset)
     {
+        if (_options is not { SnapshotInterval: > 0 } options || changeset.Offset is not ulong offset)
+            return;
+        if (offset - _lastSnapshotOffset < options.SnapshotInterval || Interlocked.CompareExchange(ref _snapshotRunning, 1, 0) != 0)
+            return;
+        _lastSnapshotOffset = offset;
+        var state = _state;
+        _snapshotTask = Task.Run(() =>
+        {
+            try
+            {
+                SnapshotWriter.Write(options.Device, state);
+                PruneSnapshots(options);
+            }
+            catch (Exception e)
+            {
+                SnapshotFailure = e;
+            }
+            finally
+            {
+                Volatile.Write(ref _snapshotRunning, 0);
+            }
+        });
     }
 
     private void DisposeDurability()
     {
+        try
+        {
+            _snapshotTask?.Wait();
+        }
+        catch (AggregateException)
+        {
+            // Recorded in SnapshotFailure.
+        }
+        _log?.Dispose();
     }
 }

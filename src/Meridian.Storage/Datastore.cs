@@ -35,6 +35,8 @@ public sealed partial class Datastore : IDisposable
     /// <summary>A datastore with no durability: everything lives in memory and is lost with the process.</summary>
     public static Datastore CreateInMemory(TimeProvider? clock = null) => new(DbState.Empty(), clock ?? TimeProvider.System);
 
+    internal static Datastore FromState(DbState state) => new(state, TimeProvider.System);
+
     internal TimeProvider Clock { get; }
 
     internal DbState State => _state;

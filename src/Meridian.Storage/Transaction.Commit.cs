@@ -122,6 +122,8 @@ public sealed partial class Transaction
 
     // ---- replay (recovery and history): apply logged changes without constraint checks or tracking ----
 
+    internal bool TryGetTableById(TableId table) => ReadTable(table.Value) is not null;
+
     internal void ReplayInsert(TableId table, ReadOnlySpan<byte> row)
     {
         var tt = Writable(table);

@@ -15,8 +15,6 @@ namespace Meridian.Storage;
 /// </summary>
 public sealed partial class Transaction : StateReader, IDisposable
 {
-    private static long _editCounter;
-
     private readonly Datastore _store;
     private readonly DbState _committed;
     private readonly bool _replay;
@@ -40,7 +38,7 @@ public sealed partial class Transaction : StateReader, IDisposable
         _edit = NewEdit();
     }
 
-    private static long NewEdit() => Interlocked.Increment(ref _editCounter);
+    private static long NewEdit() => EditToken.Next();
 
     private protected override DbState State => _committed;
 

@@ -1,0 +1,39 @@
+using Meridian.Storage.Devices;
+using Meridian.Storage.Log;
+
+namespace Meridian.Storage;
+
+/// <summary>How a durable <see cref="Datastore"/> stores its commit log and snapshots.</summary>
+public sealed class DatastoreOptions
+{
+    /// <summary>Where the log segments and snapshots live.</summary>
+    public required IStorageDevice Device { get; init; }
+
+    /// <summary>Group commit (<see cref="DurabilityMode.Sync"/>, the default) or periodic fsync.</summary>
+    public DurabilityMode Durability { get; init; } = DurabilityMode.Sync;
+
+    /// <summary>How often <see cref="DurabilityMode.Async"/> fsyncs.</summary>
+    public TimeSpan AsyncSyncInterval { get; init; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>A new segment starts when the next commit would make the current one larger than this (default 1 GiB).</summary>
+    public long MaxSegmentSize { get; init; } = 1L << 30;
+
+    /// <summary>Commits that may wait for the log before <see cref="Transaction.Commit"/> blocks (default 16,384).</summary>
+    public int MaxQueuedCommits { get; init; } = 16_384;
+
+    /// <summary>Take a snapshot every this many transactions (0: only when asked). Default 1,000,000.</summary>
+    public ulong SnapshotInterval { get; init; } = 1_000_000;
+
+    /// <summary>How many snapshots to keep (older ones are deleted after a new one is written). Default 2.</summary>
+    public int SnapshotsToKeep { get; init; } = 2;
+
+    /// <summary>
+    /// Repair mode: when recovery finds corruption that is not a torn tail, cut the log there
+    /// (dropping everything after it, which is reported) instead of refusing to start. Off by default;
+    /// for an operator who has read the error and chosen to lose the suffix.
+    /// </summary>
+    public bool TruncateCorruptLog { get; init; }
+
+    /// <summary>Clock for commit times.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+}

@@ -1,0 +1,297 @@
+using System.Diagnostics;
+using Meridian.Sats.Bsatn;
+using Meridian.Storage.Changesets;
+using Meridian.Storage.Devices;
+
+namespace Meridian.Storage.Log;
+
+/// <summary>
+/// The append side of the commit log. <see cref="Append"/> queues a changeset (blocking when the
+/// bounded queue is full, which pushes back on the writer); one durability thread drains the queue,
+/// encodes and writes each transaction as its own commit, fsyncs (once per drained batch in
+/// <see cref="DurabilityMode.Sync"/>, periodically in <see cref="DurabilityMode.Async"/>) and then
+/// publishes the durable offset. A failed write or fsync is fatal: the log refuses further appends
+/// and every waiter gets the error.
+/// </summary>
+internal sealed class CommitLog : IDisposable
+{
+    private readonly IStorageDevice _device;
+    private readonly DurabilityMode _mode;
+    private readonly TimeSpan _syncInterval;
+    private readonly long _maxSegmentSize;
+    private readonly int _capacity;
+    private readonly object _queueLock = new();
+    private readonly Queue<Changeset> _queue = new();
+    private readonly object _durableLock = new();
+    private readonly PriorityQueue<TaskCompletionSource, ulong> _waiters = new();
+    private readonly Thread _thread;
+    private readonly BsatnWriter _encoder = new(64 * 1024);
+    private readonly BsatnWriter _output = new(128 * 1024);
+    private readonly byte[] _header = new byte[LogFormat.CommitHeaderSize];
+    private IStorageFile? _segment;
+    private long _segmentLength;
+    private ulong _segmentCommits;
+    private long _durable; // -1 until something is durable
+    private ulong _appended; // offset + 1 of the last appended commit
+    private bool _closing;
+    private volatile Exception? _failure;
+
+    /// <param name="device">Where segments live.</param>
+    /// <param name="options">Sizes and sync policy.</param>
+    /// <param name="nextOffset">Offset the next commit will carry.</param>
+    /// <param name="openSegment">Name of the last segment to keep appending to (already validated and cut), or null to start a new one.</param>
+    public CommitLog(IStorageDevice device, DatastoreOptions options, ulong nextOffset, string? openSegment)
+    {
+        _device = device;
+        _mode = options.Durability;
+        _syncInterval = options.AsyncSyncInterval;
+        _maxSegmentSize = options.MaxSegmentSize;
+        _capacity = options.MaxQueuedCommits;
+        _durable = nextOffset == 0 ? -1 : (long)nextOffset - 1;
+        _appended = nextOffset;
+        if (openSegment is not null)
+        {
+            _segment = device.Open(openSegment, create: false);
+            _segmentLength = _segment.Length;
+            _segmentCommits = 1; // a kept segment is never rolled before it has a commit
+        }
+        _thread = new Thread(Run) { IsBackground = true, Name = "Meridian commit log" };
+        _thread.Start();
+    }
+
+    /// <summary>The error that stopped the log, if any.</summary>
+    public Exception? Failure => _failure;
+
+    /// <summary>Highest offset known durable, or null.</summary>
+    public ulong? DurableOffset
+    {
+        get
+        {
+            var d = Interlocked.Read(ref _durable);
+            return d < 0 ? null : (ulong)d;
+        }
+    }
+
+    /// <summary>Queues a committed changeset; blocks while the queue is full.</summary>
+    public void Append(Changeset changeset)
+    {
+        lock (_queueLock)
+        {
+            while (_queue.Count >= _capacity && _failure is null && !_closing)
+                Monitor.Wait(_queueLock);
+            ThrowIfFailed();
+            if (_closing)
+                throw new ObjectDisposedException(nameof(CommitLog));
+            _queue.Enqueue(changeset);
+            _appended = changeset.Offset!.Value + 1;
+            if (_queue.Count == 1)
+                Monitor.Pulse(_queueLock);
+        }
+    }
+
+    public void ThrowIfFailed()
+    {
+        if (_failure is { } failure)
+            throw new DatastoreFailedException($"The commit log failed and accepts no more transactions: {failure.Message}", failure);
+    }
+
+    /// <summary>Completes when <paramref name="offset"/> is durable; faults if the log fails first.</summary>
+    public Task WaitForDurableAsync(ulong offset, CancellationToken cancellationToken = default)
+    {
+        lock (_durableLock)
+        {
+            if (_durable >= 0 && (ulong)_durable >= offset)
+                return Task.CompletedTask;
+            if (_failure is { } failure)
+                return Task.FromException(new DatastoreFailedException($"The commit log failed before offset {offset} became durable: {failure.Message}", failure));
+            var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Enqueue(tcs, offset);
+            return cancellationToken.CanBeCanceled ? tcs.Task.WaitAsync(cancellationToken) : tcs.Task;
+        }
+    }
+
+    /// <summary>Waits until everything appended so far is durable (or the log failed).</summary>
+    public void Flush()
+    {
+        ulong target;
+        lock (_queueLock)
+            target = _appended;
+        if (target == 0)
+            return;
+        WaitForDurableAsync(target - 1).GetAwaiter().GetResult();
+    }
+
+    private void Run()
+    {
+        var batch = new List<Changeset>();
+        var unsynced = false;
+        var lastSync = Stopwatch.GetTimestamp();
+        ulong lastWritten = 0;
+        try
+        {
+            while (true)
+            {
+                batch.Clear();
+                lock (_queueLock)
+                {
+                    while (_queue.Count == 0 && !_closing)
+                    {
+                        if (unsynced)
+                        {
+                            var wait = _syncInterval - Stopwatch.GetElapsedTime(lastSync);
+                            if (wait <= TimeSpan.Zero || !Monitor.Wait(_queueLock, wait))
+                                break;
+                        }
+                        else
+                        {
+                            Monitor.Wait(_queueLock);
+                        }
+                    }
+                    while (_queue.Count > 0)
+                        batch.Add(_queue.Dequeue());
+                    if (batch.Count > 0)
+                        Monitor.PulseAll(_queueLock);
+                    else if (_closing && !unsynced)
+                        return;
+                }
+
+                if (batch.Count > 0)
+                {
+                    WriteBatch(batch);
+                    lastWritten = batch[^1].Offset!.Value;
+                    unsynced = true;
+                }
+                if (unsynced && (_mode == DurabilityMode.Sync || _closing || Stopwatch.GetElapsedTime(lastSync) >= _syncInterval))
+                {
+                    _segment!.Sync();
+                    lastSync = Stopwatch.GetTimestamp();
+                    unsynced = false;
+                    PublishDurable(lastWritten);
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            Fail(e);
+        }
+    }
+
+    private void WriteBatch(List<Changeset> batch)
+    {
+        var output = _output;
+        output.Reset();
+        foreach (var cs in batch)
+        {
+            var record = _encoder;
+            record.Reset();
+            TxRecordCodec.Write(record, cs);
+            var frameLength = LogFormat.CommitOverhead + record.Length;
+            if (_segment is null || (_segmentCommits > 0 && _segmentLength + output.Length + frameLength > _maxSegmentSize))
+            {
+                // Seal the current segment with what precedes this commit, then start a new one named by its offset.
+                WriteOut(output);
+                output.Reset();
+                RollSegment(cs.Offset!.Value);
+            }
+            LogFormat.WriteCommitHeader(_header, cs.Offset!.Value, record.Length);
+            var crc = ~Crc32C.Update(Crc32C.Update(0xFFFF_FFFFu, _header), record.WrittenSpan);
+            output.WriteRaw(_header);
+            output.WriteRaw(record.WrittenSpan);
+            output.WriteU32(crc);
+            _segmentCommits++;
+            if (output.Length >= 1 << 20)
+            {
+                WriteOut(output);
+                output.Reset();
+            }
+        }
+        WriteOut(output);
+    }
+
+    private void WriteOut(BsatnWriter buffer)
+    {
+        if (buffer.Length == 0)
+            return;
+        _segment!.Write(_segmentLength, buffer.WrittenSpan);
+        _segmentLength += buffer.Length;
+    }
+
+    private void RollSegment(ulong firstOffset)
+    {
+        if (_segment is not null)
+        {
+            _segment.Sync();
+            _segment.Dispose();
+        }
+        var name = LogFormat.SegmentName(firstOffset);
+        _segment = _device.Open(name, create: true);
+        _segment.SetLength(0);
+        Span<byte> header = stackalloc byte[LogFormat.HeaderSize];
+        LogFormat.WriteHeader(header);
+        _segment.Write(0, header);
+        _segmentLength = LogFormat.HeaderSize;
+        _segmentCommits = 0;
+        _device.SyncDirectory();
+    }
+
+    private void PublishDurable(ulong offset)
+    {
+        List<TaskCompletionSource>? ready = null;
+        lock (_durableLock)
+        {
+            Interlocked.Exchange(ref _durable, (long)offset);
+            while (_waiters.TryPeek(out var tcs, out var wanted) && wanted <= offset)
+            {
+                _waiters.Dequeue();
+                (ready ??= []).Add(tcs);
+            }
+        }
+        if (ready is not null)
+        {
+            foreach (var tcs in ready)
+                tcs.TrySetResult();
+        }
+    }
+
+    private void Fail(Exception e)
+    {
+        List<TaskCompletionSource> waiters = [];
+        lock (_durableLock)
+        {
+            _failure = e;
+            while (_waiters.TryDequeue(out var tcs, out _))
+                waiters.Add(tcs);
+        }
+        lock (_queueLock)
+        {
+            _queue.Clear();
+            Monitor.PulseAll(_queueLock);
+        }
+        foreach (var tcs in waiters)
+            tcs.TrySetException(new DatastoreFailedException($"The commit log failed: {e.Message}", e));
+    }
+
+    /// <summary>Drains the queue, syncs, and stops the durability thread.</summary>
+    public void Dispose()
+    {
+        lock (_queueLock)
+        {
+            _closing = true;
+            Monitor.PulseAll(_queueLock);
+        }
+        _thread.Join();
+        try
+        {
+            _segment?.Dispose();
+        }
+        catch (IOException)
+        {
+            // The device already failed; the failure is recorded.
+        }
+        lock (_durableLock)
+        {
+            while (_waiters.TryDequeue(out var tcs, out var offset))
+                tcs.TrySetException(new DatastoreFailedException($"The datastore closed before offset {offset} became durable.", new ObjectDisposedException(nameof(CommitLog))));
+        }
+    }
+}
