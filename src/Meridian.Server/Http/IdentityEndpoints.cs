@@ -18,41 +18,15 @@ public static class IdentityEndpoints
             return Results.Json(new JsonObject { ["identity"] = claims.Identity.ToHexString(), ["token"] = token });
         });
 
-        app.MapPost("/v1/identity/websocket-token", (HttpContext http) =>
-        {
-            Caller? caller;
-            try
-            {
-                caller = Caller.Resolve(http, tokens, mintWhenMissing: false);
-            }
-            catch (TokenException e)
-            {
-                return ErrorResults.FromToken(e);
-            }
-            if (caller is null)
-                return ErrorResults.AuthorizationRequired();
-            return Results.Json(new JsonObject { ["token"] = tokens.MintWebSocketToken(caller.Claims, caller.Extra) });
-        });
+        app.MapPost("/v1/identity/websocket-token", (HttpContext http) => WithCaller(http, tokens, caller =>
+            Results.Json(new JsonObject { ["token"] = tokens.MintWebSocketToken(caller.Claims, caller.Extra) })));
 
         app.MapGet("/v1/identity/public-key", () => Results.Text(tokens.PublicKeyPem, "application/pem-certificate-chain"));
 
-        app.MapGet("/v1/identity/{identity}/verify", (HttpContext http, string identity) =>
-        {
-            Caller? caller;
-            try
-            {
-                caller = Caller.Resolve(http, tokens, mintWhenMissing: false);
-            }
-            catch (TokenException e)
-            {
-                return ErrorResults.FromToken(e);
-            }
-            if (caller is null)
-                return ErrorResults.AuthorizationRequired();
-            if (!Sats.Identity.TryParse(identity, out var id))
-                return ErrorResults.Text(400, $"'{identity}' is not an identity.");
-            return id == caller.Identity ? Results.NoContent() : ErrorResults.Text(400, "The token does not belong to that identity.");
-        });
+        app.MapGet("/v1/identity/{identity}/verify", (HttpContext http, string identity) => WithCaller(http, tokens, caller =>
+            !Sats.Identity.TryParse(identity, out var id) ? ErrorResults.Text(400, $"'{identity}' is not an identity.")
+            : id == caller.Identity ? Results.NoContent()
+            : ErrorResults.Text(400, "The token does not belong to that identity.")));
 
         app.MapGet("/v1/ping", (HttpContext http) =>
         {
@@ -67,5 +41,20 @@ public static class IdentityEndpoints
             return Results.Ok();
         });
         return app;
+    }
+
+    // Routes that need a valid token: 401 without one, 400/401 for a bad one.
+    private static IResult WithCaller(HttpContext http, TokenService tokens, Func<Caller, IResult> action)
+    {
+        Caller? caller;
+        try
+        {
+            caller = Caller.Resolve(http, tokens, mintWhenMissing: false);
+        }
+        catch (TokenException e)
+        {
+            return ErrorResults.FromToken(e);
+        }
+        return caller is null ? ErrorResults.AuthorizationRequired() : action(caller);
     }
 }

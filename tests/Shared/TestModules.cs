@@ -1,4 +1,4 @@
-namespace Meridian.Runtime.Tests;
+namespace Meridian.Tests.Shared;
 
 /// <summary>Finds the built test modules (samples are built before the tests by the project references).</summary>
 internal static class TestModules
