@@ -99,7 +99,7 @@ public sealed class ModuleSchema
                 new UniqueConstraintSchema(c.SourceName ?? CanonicalNames.UniqueConstraintName(name, c.UniqueColumns.Select(col => columnNames[col])), c.UniqueColumns.Select(x => (int)x).ToList())).ToList();
             var sequences = t.Sequences.Select(s =>
             {
-                var (min, max) = IntegerRange(typespace.Resolve(rowType.Elements[s.Column].Type).Tag)
+                var (min, max) = TableSchema.IntegerRange(typespace.Resolve(rowType.Elements[s.Column].Type).Tag)
                     ?? throw new InvalidOperationException($"Table '{name}': auto-increment column '{columnNames[s.Column]}' is not an integer.");
                 var lo = s.MinValue ?? (min < 1 ? 1 : min);
                 var hi = s.MaxValue ?? max;
@@ -193,19 +193,4 @@ public sealed class ModuleSchema
             _ => type,
         };
     }
-
-    private static (Int128 Min, Int128 Max)? IntegerRange(AlgebraicTypeTag tag) => tag switch
-    {
-        AlgebraicTypeTag.I8 => (sbyte.MinValue, sbyte.MaxValue),
-        AlgebraicTypeTag.U8 => (0, byte.MaxValue),
-        AlgebraicTypeTag.I16 => (short.MinValue, short.MaxValue),
-        AlgebraicTypeTag.U16 => (0, ushort.MaxValue),
-        AlgebraicTypeTag.I32 => (int.MinValue, int.MaxValue),
-        AlgebraicTypeTag.U32 => (0, uint.MaxValue),
-        AlgebraicTypeTag.I64 => (long.MinValue, long.MaxValue),
-        AlgebraicTypeTag.U64 => (0, ulong.MaxValue),
-        AlgebraicTypeTag.I128 => (Int128.MinValue, Int128.MaxValue),
-        AlgebraicTypeTag.U128 or AlgebraicTypeTag.I256 or AlgebraicTypeTag.U256 => (0, Int128.MaxValue),
-        _ => null,
-    };
 }
