@@ -24,6 +24,7 @@ internal static class SatsGen
     [
         AlgebraicType.Identity, AlgebraicType.ConnectionId, AlgebraicType.Timestamp,
         AlgebraicType.TimeDuration, AlgebraicType.Uuid, AlgebraicType.ScheduleAt, AlgebraicType.Unit,
+        AlgebraicType.Option(AlgebraicType.Identity), AlgebraicType.Result(AlgebraicType.U32, AlgebraicType.String),
     ];
 
     /// <summary>Random types nested up to <paramref name="depth"/> levels (no refs).</summary>
