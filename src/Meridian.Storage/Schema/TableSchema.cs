@@ -207,8 +207,8 @@ public sealed class TableSchema
     internal UniqueConstraintSchema? ConstraintFor(IndexSchema index) =>
         UniqueConstraints.FirstOrDefault(c => index.HasColumns(c.Columns));
 
-    /// <summary>The value range of an integer column type, or null when it is not an integer.</summary>
-    internal static (Int128 Min, Int128 Max)? IntegerRange(AlgebraicTypeTag tag) => tag switch
+    /// <summary>The values a sequence on a column of this integer type may take, or null when it is not an integer type.</summary>
+    public static (Int128 Min, Int128 Max)? IntegerRange(AlgebraicTypeTag tag) => tag switch
     {
         AlgebraicTypeTag.I8 => (sbyte.MinValue, sbyte.MaxValue),
         AlgebraicTypeTag.U8 => (byte.MinValue, byte.MaxValue),

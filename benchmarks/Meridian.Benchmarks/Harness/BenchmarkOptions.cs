@@ -1,0 +1,14 @@
+namespace Meridian.Benchmarks.Harness;
+
+/// <summary>Command-line options shared by every suite.</summary>
+public sealed record BenchmarkOptions(bool Quick, string? JsonPath)
+{
+    /// <summary>Samples taken per case: fewer in quick mode so a suite ends within a minute.</summary>
+    public int Samples => Quick ? 5 : 15;
+
+    /// <summary>Target duration of one sample.</summary>
+    public TimeSpan SampleTime => Quick ? TimeSpan.FromMilliseconds(20) : TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Minimum time an operation runs before it is measured (tiered JIT needs a few hundred ms).</summary>
+    public TimeSpan WarmupTime => Quick ? TimeSpan.FromMilliseconds(300) : TimeSpan.FromMilliseconds(1000);
+}

@@ -1,0 +1,36 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+
+namespace Meridian.Benchmarks.Harness;
+
+/// <summary>Prints results as a markdown table and writes them as JSON.</summary>
+public static class ResultReport
+{
+    /// <summary>A markdown table of the results, with the machine they ran on.</summary>
+    public static string ToMarkdown(IReadOnlyList<BenchmarkResult> results)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}, .NET {Environment.Version}");
+        sb.AppendLine();
+        sb.AppendLine("| suite | case | unit | Meridian | baseline | baseline name | ratio (>1 = Meridian better) | target |");
+        sb.AppendLine("|---|---|---|---:|---:|---|---:|---|");
+        foreach (var r in results)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture,
+                $"| {r.Suite} | {r.Case} | {r.Unit} | {Format(r.Meridian)} | {(r.Baseline is { } b ? Format(b) : "")} | {r.BaselineName} | {(r.Ratio is { } x ? x.ToString("0.00", CultureInfo.InvariantCulture) + "x" : "")} | {r.Target} |");
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>Writes the results as a JSON array.</summary>
+    public static void WriteJson(string path, IReadOnlyList<BenchmarkResult> results)
+    {
+        var json = JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true });
+        File.WriteAllText(path, json + Environment.NewLine);
+    }
+
+    private static string Format(double v) =>
+        v >= 100 ? v.ToString("N0", CultureInfo.InvariantCulture) : v.ToString("0.###", CultureInfo.InvariantCulture);
+}

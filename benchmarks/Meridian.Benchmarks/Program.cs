@@ -1,0 +1,48 @@
+using Meridian.Benchmarks.Harness;
+using Meridian.Benchmarks.Sats;
+
+// Entry point for every benchmark suite:
+//   dotnet run -c Release --project benchmarks/Meridian.Benchmarks -- <suite|all> [--quick] [--json FILE]
+var suites = new Dictionary<string, Func<BenchmarkOptions, IReadOnlyList<BenchmarkResult>>>(StringComparer.OrdinalIgnoreCase)
+{
+    ["sats"] = SatsSuite.Run,
+};
+
+var positional = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
+var quick = args.Contains("--quick");
+var jsonIndex = Array.IndexOf(args, "--json");
+string? jsonPath = null;
+if (jsonIndex >= 0)
+{
+    if (jsonIndex + 1 >= args.Length)
+    {
+        Console.Error.WriteLine("--json needs a file name.");
+        return 2;
+    }
+    jsonPath = args[jsonIndex + 1];
+    positional.Remove(jsonPath);
+}
+
+if (positional.Count != 1 || (positional[0] != "all" && !suites.ContainsKey(positional[0])))
+{
+    Console.Error.WriteLine($"usage: Meridian.Benchmarks <{string.Join("|", suites.Keys)}|all> [--quick] [--json FILE]");
+    return 2;
+}
+
+#if DEBUG
+Console.Error.WriteLine("warning: this is a Debug build; figures are meaningless. Use -c Release.");
+#endif
+
+var options = new BenchmarkOptions(quick, jsonPath);
+var selected = positional[0] == "all" ? suites.Keys.ToList() : [positional[0]];
+var results = new List<BenchmarkResult>();
+foreach (var name in selected)
+{
+    Console.Error.WriteLine($"running suite '{name}'{(quick ? " (quick)" : "")} ...");
+    results.AddRange(suites[name](options));
+}
+
+Console.WriteLine(ResultReport.ToMarkdown(results));
+if (jsonPath is not null)
+    ResultReport.WriteJson(jsonPath, results);
+return 0;

@@ -1,0 +1,60 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using Meridian.Cli.Commands;
+
+namespace Meridian.Cli;
+
+/// <summary>
+/// The <c>meridian</c> command tree. <c>Program</c> calls <see cref="RunAsync(string[], CliEnvironment, CancellationToken)"/>
+/// with the real console; tests call it with their own writers and directories.
+/// </summary>
+public static class CliApp
+{
+    /// <summary>Runs the command line <paramref name="args"/>, writing to the given writers; returns the exit code.</summary>
+    /// <param name="args">The arguments after the program name.</param>
+    /// <param name="stdout">Where results go.</param>
+    /// <param name="stderr">Where progress, errors and hints go.</param>
+    /// <param name="cancellationToken">Cancels the running command.</param>
+    public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default) =>
+        RunAsync(args, new CliEnvironment { Out = stdout, Error = stderr }, cancellationToken);
+
+    /// <summary>Runs the command line <paramref name="args"/> in <paramref name="environment"/>; returns the exit code.</summary>
+    /// <param name="args">The arguments after the program name.</param>
+    /// <param name="environment">Output streams, directories and whether prompts are possible.</param>
+    /// <param name="cancellationToken">Cancels the running command.</param>
+    public static async Task<int> RunAsync(string[] args, CliEnvironment environment, CancellationToken cancellationToken = default)
+    {
+        var root = CreateRootCommand(new CliContext(environment));
+        var invocation = new InvocationConfiguration
+        {
+            Output = environment.Out,
+            Error = environment.Error,
+            // In a real process an unexpected exception is printed; in tests it reaches the test.
+            EnableDefaultExceptionHandler = environment.HandleProcessTermination,
+            ProcessTerminationTimeout = environment.HandleProcessTermination ? TimeSpan.FromSeconds(2) : null,
+        };
+        // Arguments such as `@alice` are reducer arguments, not response files.
+        var parser = new ParserConfiguration { ResponseFileTokenReplacer = null };
+        var exitCode = await root.Parse(args, parser).InvokeAsync(invocation, cancellationToken);
+        await environment.Out.FlushAsync(cancellationToken);
+        await environment.Error.FlushAsync(cancellationToken);
+        return exitCode;
+    }
+
+    /// <summary>The command tree; named <c>meridian</c> whatever the executable is called.</summary>
+    internal static Command CreateRootCommand(CliContext context)
+    {
+        var root = new Command("meridian", "Meridian: a relational database and application server for SpacetimeDB modules written in C#.")
+        {
+            StartCommand.Create(context),
+            PublishCommand.Create(context),
+            CallCommand.Create(context),
+            SqlCommand.Create(context),
+            LogsCommand.Create(context),
+            LogoutCommand.Create(context),
+        };
+        root.Options.Add(new HelpOption());
+        root.Options.Add(new VersionOption());
+        return root;
+    }
+}

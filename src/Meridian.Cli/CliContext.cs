@@ -1,0 +1,48 @@
+using Meridian.Cli.Config;
+using Meridian.Cli.Http;
+
+namespace Meridian.Cli;
+
+/// <summary>What every command gets: the environment, the configuration and a way to reach a server.</summary>
+internal sealed class CliContext(CliEnvironment environment)
+{
+    public CliEnvironment Environment { get; } = environment;
+
+    public TextWriter Out => Environment.Out;
+
+    public TextWriter Error => Environment.Error;
+
+    /// <summary>Reads <c>cli.json</c> afresh (another command may have changed it).</summary>
+    public CliConfig LoadConfig() => CliConfig.Load(Environment.ConfigDirectory);
+
+    /// <summary>A client for <paramref name="server"/> as typed after <c>-s</c>.</summary>
+    public ServerClient Connect(string server) => new(ServerAddress.Normalize(server), LoadConfig(), Error);
+
+    /// <summary>
+    /// Runs a command body, turning <see cref="CliException"/> into <c>error: …</c> on stderr and
+    /// its exit code; Ctrl+C exits with 130.
+    /// </summary>
+    public async Task<int> RunAsync(Func<CancellationToken, Task<int>> body, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await body(cancellationToken);
+        }
+        catch (CliException e)
+        {
+            await Error.WriteLineAsync($"error: {e.Message}");
+            if (e.Hint is not null)
+                await Error.WriteLineAsync($"hint: {e.Hint}");
+            return e.ExitCode;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return 130;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await Error.WriteLineAsync($"error: {e.Message}");
+            return 1;
+        }
+    }
+}

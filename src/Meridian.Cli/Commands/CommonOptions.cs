@@ -1,0 +1,25 @@
+using System.CommandLine;
+using Meridian.Cli.Http;
+
+namespace Meridian.Cli.Commands;
+
+/// <summary>Options several commands share (each command gets its own instance).</summary>
+internal static class CommonOptions
+{
+    /// <summary><c>-s/--server URL</c>, defaulting to the local server.</summary>
+    public static Option<string> Server() => new("--server", "-s")
+    {
+        Description = "The server's URL",
+        HelpName = "URL",
+        DefaultValueFactory = _ => ServerAddress.Default,
+    };
+
+    /// <summary>The database argument: a name or an identity.</summary>
+    public static Argument<string> Database() => new("DATABASE")
+    {
+        Description = "The database's name or identity",
+    };
+
+    /// <summary>A database name or identity as one URL path segment.</summary>
+    public static string DatabasePath(string database) => "v1/database/" + Uri.EscapeDataString(database);
+}

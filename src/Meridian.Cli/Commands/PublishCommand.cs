@@ -1,0 +1,135 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Meridian.Cli.Build;
+
+namespace Meridian.Cli.Commands;
+
+/// <summary>
+/// <c>meridian publish [-p DIR] [-s SERVER] [--yes] [--delete-data] NAME</c>: compiles the module
+/// in DIR and uploads the assembly with <c>PUT /v1/database/NAME</c>.
+/// </summary>
+internal static class PublishCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var projectPath = new Option<string>("--project-path", "-p")
+        {
+            Description = "The module's directory: its *.cs files are compiled, its csproj is ignored",
+            HelpName = "DIR",
+            DefaultValueFactory = _ => ".",
+        };
+        var binPath = new Option<string?>("--bin-path", "-b")
+        {
+            Description = "Publish this already compiled module assembly instead of compiling DIR",
+            HelpName = "DLL",
+        };
+        var server = CommonOptions.Server();
+        var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask for confirmation" };
+        var deleteData = new Option<bool>("--delete-data") { Description = "Delete the database's data and start afresh with this module" };
+        var name = new Argument<string>("NAME") { Description = "The database's name (or identity, to update it)" };
+        var command = new Command("publish", "Compiles a module and publishes it to a database, creating or updating it")
+        {
+            projectPath, binPath, server, yes, deleteData, name,
+        };
+        command.SetAction((parse, ct) => context.RunAsync(token => RunAsync(
+            context,
+            parse.GetValue(projectPath)!,
+            parse.GetValue(binPath),
+            parse.GetValue(server)!,
+            parse.GetValue(yes),
+            parse.GetValue(deleteData),
+            parse.GetValue(name)!,
+            token), ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliContext context, string directory, string? binPath, string server, bool yes, bool deleteData, string name, CancellationToken cancellationToken)
+    {
+        if (name.Trim().Length == 0)
+            throw new CliException("the database name is empty.");
+        if (deleteData && !yes && !Confirm(context, $"This deletes all data of database '{name}' before publishing. Continue? [y/N] "))
+        {
+            await context.Error.WriteLineAsync("Publish cancelled; nothing changed.");
+            return 1;
+        }
+
+        var bytes = binPath is null ? await CompileAsync(context, directory, cancellationToken) : await ReadAssemblyAsync(binPath, cancellationToken);
+
+        using var client = context.Connect(server);
+        await context.Error.WriteLineAsync($"Uploading to {client.Server}…");
+        using var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        var url = CommonOptions.DatabasePath(name) + (deleteData ? "?clear=true" : "");
+        var response = await client.SendAsync(HttpMethod.Put, url, content, cancellationToken);
+        if (!response.IsSuccess)
+            throw response.ToError();
+
+        var (identity, op) = ParseSuccess(response.Body, response.Message);
+        await context.Out.WriteLineAsync($"Published database {name} (identity {identity}), {op}");
+        return 0;
+    }
+
+    private static async Task<byte[]> CompileAsync(CliContext context, string directory, CancellationToken cancellationToken)
+    {
+        await context.Error.WriteLineAsync($"Compiling module in {directory}…");
+        var compiler = new ModuleCompiler(context.Environment.ToolsDirectory, context.Environment.BuildRoot, context.Environment.DotnetPath);
+        var build = await compiler.CompileAsync(directory, context.Error, cancellationToken);
+        if (!build.Succeeded)
+        {
+            foreach (var error in build.Errors)
+                await context.Error.WriteLineAsync(error);
+            throw new CliException($"the module in {directory} does not compile ({Plural(build.Errors.Count, "error")}); nothing was published.");
+        }
+        var bytes = await File.ReadAllBytesAsync(build.AssemblyPath!, cancellationToken);
+        await context.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"Compiled {Path.GetFileName(build.AssemblyPath)} ({bytes.Length / 1024.0:0.0} KiB) in {build.Elapsed.TotalSeconds:0.0} s."));
+        return bytes;
+    }
+
+    private static async Task<byte[]> ReadAssemblyAsync(string path, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(path))
+            throw new CliException($"there is no file {path}.");
+        return await File.ReadAllBytesAsync(path, cancellationToken);
+    }
+
+    /// <summary>Reads <c>{"Success": {"domain", "database_identity", "op"}}</c>; any other answer is the error.</summary>
+    internal static (string Identity, string Op) ParseSuccess(string body, string message)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            var root = json.RootElement;
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("Success", out var success) && success.ValueKind == JsonValueKind.Object)
+            {
+                var identity = success.TryGetProperty("database_identity", out var id) ? id.ToString() : "unknown";
+                var op = success.TryGetProperty("op", out var o) ? o.ToString() : "published";
+                return (identity, op);
+            }
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("PermissionDenied", out var denied))
+            {
+                var denyName = denied.ValueKind == JsonValueKind.Object && denied.TryGetProperty("name", out var n) ? n.ToString() : "";
+                throw new CliException($"permission denied: the database name '{denyName}' belongs to another identity.");
+            }
+        }
+        catch (JsonException)
+        {
+        }
+        throw new CliException($"the server did not confirm the publish: {message}");
+    }
+
+    private static bool Confirm(CliContext context, string question)
+    {
+        // Without a terminal there is nobody to ask.
+        if (!context.Environment.IsInteractive)
+            return true;
+        context.Error.Write(question);
+        context.Error.Flush();
+        var answer = context.Environment.In.ReadLine();
+        return answer?.Trim().ToLowerInvariant() is "y" or "yes";
+    }
+
+    private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
+}

@@ -1,0 +1,38 @@
+using System.CommandLine;
+using System.Text;
+using Meridian.Cli.Output;
+
+namespace Meridian.Cli.Commands;
+
+/// <summary>
+/// <c>meridian sql [-s SERVER] [--json] DATABASE QUERY</c>: <c>POST /v1/database/:db/sql</c> with the
+/// query as plain text; prints a table per statement, or the raw JSON.
+/// </summary>
+internal static class SqlCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var server = CommonOptions.Server();
+        var json = new Option<bool>("--json") { Description = "Print the server's JSON answer as it is" };
+        var database = CommonOptions.Database();
+        var query = new Argument<string>("QUERY") { Description = "SQL text; several statements are separated by ';'" };
+        var command = new Command("sql", "Runs SQL queries and DML statements against a database")
+        {
+            server, json, database, query,
+        };
+        command.SetAction((parse, ct) => context.RunAsync(async token =>
+        {
+            using var client = context.Connect(parse.GetValue(server)!);
+            using var content = new StringContent(parse.GetValue(query)!, Encoding.UTF8, "text/plain");
+            var response = await client.SendAsync(HttpMethod.Post, CommonOptions.DatabasePath(parse.GetValue(database)!) + "/sql", content, token);
+            if (!response.IsSuccess)
+                throw response.ToError();
+            if (parse.GetValue(json))
+                await context.Out.WriteLineAsync(response.Body);
+            else
+                SqlResultWriter.Write(context.Out, response.Body);
+            return 0;
+        }, ct));
+        return command;
+    }
+}

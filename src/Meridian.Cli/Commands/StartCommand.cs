@@ -1,0 +1,79 @@
+using System.CommandLine;
+using Meridian.Server;
+using Meridian.Storage.Log;
+
+namespace Meridian.Cli.Commands;
+
+/// <summary><c>meridian start [--listen-addr HOST:PORT] [--data-dir DIR]</c>: runs a server in the foreground until stopped.</summary>
+internal static class StartCommand
+{
+    /// <summary>The data directory when none is given: <c>$MERIDIAN_DATA_DIR</c>, else <c>~/.local/share/meridian</c>.</summary>
+    public static string DefaultDataDirectory() =>
+        Environment.GetEnvironmentVariable("MERIDIAN_DATA_DIR") is { Length: > 0 } dir
+            ? dir
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "meridian");
+
+    public static Command Create(CliContext context)
+    {
+        var listen = new Option<string>("--listen-addr", "-l")
+        {
+            Description = "Address to listen on, host:port (port 0 picks a free one)",
+            DefaultValueFactory = _ => "127.0.0.1:3000",
+        };
+        var dataDir = new Option<string>("--data-dir")
+        {
+            Description = "Where databases, logs and keys live (default $MERIDIAN_DATA_DIR or ~/.local/share/meridian)",
+            DefaultValueFactory = _ => DefaultDataDirectory(),
+        };
+        var asyncFsync = new Option<bool>("--async-fsync")
+        {
+            Description = "Acknowledge commits before they are on disk (periodic fsync); faster, but a crash can lose the last few milliseconds",
+        };
+        var command = new Command("start", "Runs a Meridian server in the foreground until Ctrl+C or SIGTERM")
+        {
+            listen,
+            dataDir,
+            asyncFsync,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var options = new MeridianServerOptions
+            {
+                ListenAddress = parse.GetValue(listen)!,
+                DataDirectory = Path.GetFullPath(parse.GetValue(dataDir)!),
+                Durability = parse.GetValue(asyncFsync) ? DurabilityMode.Async : DurabilityMode.Sync,
+            };
+            MeridianServer server;
+            try
+            {
+                await context.Error.WriteLineAsync($"Starting Meridian with data directory {options.DataDirectory} ...");
+                server = await MeridianServer.StartAsync(options, ct);
+            }
+            catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                await context.Error.WriteLineAsync($"error: could not start the server: {e.Message}");
+                return 1;
+            }
+            await using (server)
+            {
+                foreach (var db in server.Registry.Databases)
+                    await context.Error.WriteLineAsync($"Serving database '{db.Name}' (identity {db.Identity}).");
+                foreach (var (name, error) in server.LoadFailures)
+                    await context.Error.WriteLineAsync($"error: database '{name}' could not be opened and is not served: {error.Message}");
+                await context.Out.WriteLineAsync($"Meridian listening on {server.BaseAddress.ToString().TrimEnd('/')}");
+                await context.Out.FlushAsync(CancellationToken.None);
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+                await context.Error.WriteLineAsync("Stopping Meridian ...");
+            }
+            await context.Error.WriteLineAsync("Meridian stopped.");
+            return 0;
+        });
+        return command;
+    }
+}

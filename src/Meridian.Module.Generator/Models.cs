@@ -1,0 +1,72 @@
+namespace Meridian.Module.Generator;
+
+// Small value-equatable models: the generator turns symbols into these at once, so unchanged input caches.
+
+/// <summary>Which column types may be keys (unique, primary key) or auto-increment.</summary>
+internal enum KeyCategory
+{
+    None,
+    Integer,
+    Bool,
+    String,
+    Special,
+    Enum,
+}
+
+internal enum TypeShape
+{
+    Product,
+    Enum,
+    TaggedEnum,
+}
+
+/// <summary>A C# type as used in a field or parameter: its spelling and its serializer struct.</summary>
+internal sealed record TypeUse(string CSharp, string Serializer, KeyCategory Key);
+
+/// <summary>A field of a product, or a variant of a tagged enum.</summary>
+internal sealed record MemberModel(string Name, TypeUse Type);
+
+internal sealed record TypeModel(
+    string? Namespace,
+    EquatableArray<string> Containers,
+    string Name,
+    string FullName,
+    string Keyword,
+    bool IsClass,
+    TypeShape Shape,
+    bool IsPublic,
+    bool HasParameterlessConstructor,
+    EquatableArray<MemberModel> Members,
+    EquatableArray<DiagnosticInfo> Diagnostics);
+
+internal sealed record ColumnModel(string Name, int Index, TypeUse Type, bool PrimaryKey, bool Unique, bool AutoInc);
+
+internal sealed record BTreeModel(string Accessor, string? ExplicitName, EquatableArray<int> Columns);
+
+internal sealed record TableDeclModel(
+    string Accessor,
+    string? ExplicitName,
+    bool Public,
+    bool Event,
+    string? Scheduled,
+    int ScheduledAtColumn,
+    EquatableArray<ColumnModel> Columns,
+    EquatableArray<BTreeModel> BTrees,
+    LocationInfo? Location);
+
+internal sealed record TableModel(TypeModel Row, EquatableArray<TableDeclModel> Tables, EquatableArray<DiagnosticInfo> Diagnostics);
+
+internal sealed record ParamModel(string Name, TypeUse Type);
+
+internal sealed record ReducerModel(
+    string MethodName,
+    string ContainingType,
+    int Kind,
+    string? ExplicitName,
+    EquatableArray<ParamModel> Params,
+    LocationInfo? Location,
+    EquatableArray<DiagnosticInfo> Diagnostics);
+
+internal sealed record SettingsModel(int? Policy, string FieldName, LocationInfo? Location, EquatableArray<DiagnosticInfo> Diagnostics);
+
+internal sealed record ModuleModel(EquatableArray<TableModel> Tables, EquatableArray<ReducerModel> Reducers, EquatableArray<SettingsModel> Settings);

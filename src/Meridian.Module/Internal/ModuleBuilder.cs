@@ -1,0 +1,108 @@
+using Meridian.Sats.ModuleDef;
+using Meridian.Sats.Types;
+using SpacetimeDB.BSATN;
+
+namespace SpacetimeDB.Internal;
+
+/// <summary>Decodes a reducer's arguments from <paramref name="args"/> and runs it.</summary>
+public delegate void ReducerInvoker(ReducerCallInfo call, ref Meridian.Sats.Bsatn.BsatnReader args);
+
+/// <summary>What the host knows about the caller of a reducer.</summary>
+/// <param name="Sender">The caller's identity (the owner for Init, the database for scheduled calls).</param>
+/// <param name="ConnectionId">The caller's connection, or null for internal calls.</param>
+/// <param name="Timestamp">The transaction's logical start time.</param>
+public readonly record struct ReducerCallInfo(Identity Sender, ConnectionId? ConnectionId, Timestamp Timestamp);
+
+/// <summary>Marker for the generated <c>ReducerContext</c>.</summary>
+public interface IReducerContext;
+
+/// <summary>
+/// Collects the registrations the generated code makes and produces the
+/// <see cref="ModuleDescriptor"/>. Callers register reducers first and tables after, each kind
+/// sorted by name, so the typespace order matches upstream's.
+/// </summary>
+public sealed class ModuleBuilder
+{
+    private readonly TypeRegistrar _registrar = new();
+    private readonly List<RawReducerDefV10> _reducers = [];
+    private readonly List<ReducerDescriptor> _reducerDescriptors = [];
+    private readonly List<RawLifeCycleReducerDefV10> _lifecycle = [];
+    private readonly List<RawTableDefV10> _tables = [];
+    private readonly List<RawScheduleDefV10> _schedules = [];
+    private readonly List<ExplicitNameEntry> _explicitNames = [];
+    private Meridian.Sats.ModuleDef.CaseConversionPolicy? _policy;
+
+    /// <summary>The registrar that builds the typespace.</summary>
+    public ITypeRegistrar Registrar => _registrar;
+
+    /// <summary>Sets the policy from a <c>[Settings]</c> constant; the section is emitted only then.</summary>
+    public void SetCaseConversionPolicy(CaseConversionPolicy policy) =>
+        _policy = (Meridian.Sats.ModuleDef.CaseConversionPolicy)(byte)policy;
+
+    /// <summary>Maps a table's source name to an explicit canonical name.</summary>
+    public void RegisterExplicitTableName(string sourceName, string canonicalName) =>
+        _explicitNames.Add(new ExplicitNameEntry(ExplicitNameKind.Table, sourceName, canonicalName));
+
+    /// <summary>Maps a reducer's source name to an explicit canonical name.</summary>
+    public void RegisterExplicitFunctionName(string sourceName, string canonicalName) =>
+        _explicitNames.Add(new ExplicitNameEntry(ExplicitNameKind.Function, sourceName, canonicalName));
+
+    /// <summary>Maps an index's source name to an explicit canonical name.</summary>
+    public void RegisterExplicitIndexName(string sourceName, string canonicalName) =>
+        _explicitNames.Add(new ExplicitNameEntry(ExplicitNameKind.Index, sourceName, canonicalName));
+
+    /// <summary>Registers a reducer; its id is its registration position.</summary>
+    public void RegisterReducer(string name, ReducerKind kind, Func<ITypeRegistrar, (string Name, AlgebraicType Type)[]> parameters, ReducerInvoker invoker)
+    {
+        var ps = parameters(_registrar);
+        var lifecycle = kind switch
+        {
+            ReducerKind.Init => Lifecycle.Init,
+            ReducerKind.ClientConnected => Lifecycle.OnConnect,
+            ReducerKind.ClientDisconnected => Lifecycle.OnDisconnect,
+            _ => (Lifecycle?)null,
+        };
+        _reducers.Add(new RawReducerDefV10(
+            name,
+            new ProductType(ps.Select(p => new ProductTypeElement(p.Name, p.Type))),
+            FunctionVisibility.ClientCallable,
+            AlgebraicType.Unit,
+            AlgebraicType.String));
+        if (lifecycle is { } l)
+            _lifecycle.Add(new RawLifeCycleReducerDefV10(l, name));
+        _reducerDescriptors.Add(new ReducerDescriptor(_reducerDescriptors.Count, name, lifecycle, invoker));
+    }
+
+    /// <summary>Registers a table (and its schedule); its position is the <c>table</c> number the host receives.</summary>
+    public void RegisterTable(RawTableDefV10 table, RawScheduleDefV10? schedule = null)
+    {
+        _tables.Add(table);
+        if (schedule is not null)
+            _schedules.Add(schedule);
+    }
+
+    /// <summary>Produces the module definition and dispatch table.</summary>
+    public ModuleDescriptor Build()
+    {
+        // Lifecycle reducers and scheduled functions are not for clients.
+        var hidden = _lifecycle.Select(l => l.FunctionName).Concat(_schedules.Select(s => s.FunctionName)).ToHashSet(StringComparer.Ordinal);
+        var reducers = _reducers.Select(r => hidden.Contains(r.SourceName) ? r with { Visibility = FunctionVisibility.Private } : r).ToArray();
+
+        var sections = new List<RawModuleDefV10Section> { new RawModuleDefV10Section.TypespaceSection(_registrar.Typespace) };
+        if (_registrar.TypeDefs.Count > 0)
+            sections.Add(new RawModuleDefV10Section.TypesSection(_registrar.TypeDefs.ToArray()));
+        if (_tables.Count > 0)
+            sections.Add(new RawModuleDefV10Section.TablesSection(_tables.ToArray()));
+        if (reducers.Length > 0)
+            sections.Add(new RawModuleDefV10Section.ReducersSection(reducers));
+        if (_schedules.Count > 0)
+            sections.Add(new RawModuleDefV10Section.SchedulesSection(_schedules.ToArray()));
+        if (_lifecycle.Count > 0)
+            sections.Add(new RawModuleDefV10Section.LifeCycleReducersSection(_lifecycle.ToArray()));
+        if (_policy is { } policy)
+            sections.Add(new RawModuleDefV10Section.CaseConversionPolicySection(policy));
+        if (_explicitNames.Count > 0)
+            sections.Add(new RawModuleDefV10Section.ExplicitNamesSection(_explicitNames.ToArray()));
+        return new ModuleDescriptor(new RawModuleDef(new RawModuleDefV10(sections)), _reducerDescriptors.ToArray());
+    }
+}

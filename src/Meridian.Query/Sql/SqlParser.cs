@@ -1,0 +1,475 @@
+namespace Meridian.Query.Sql;
+
+/// <summary>Parses the ad-hoc SQL dialect and the subscription subset (sql-and-subscriptions.md §1–3).</summary>
+public sealed class SqlParser
+{
+    // Words that end a table reference or cannot be a bare name; anything else may name a table or column.
+    private static readonly HashSet<string> Reserved = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "SELECT", "FROM", "WHERE", "JOIN", "INNER", "LEFT", "RIGHT", "FULL", "OUTER", "CROSS", "ON", "AS",
+        "AND", "OR", "NOT", "LIMIT", "OFFSET", "ORDER", "GROUP", "HAVING", "UNION", "EXCEPT", "INTERSECT",
+        "INSERT", "INTO", "VALUES", "DELETE", "UPDATE", "SET", "DISTINCT", "TRUE", "FALSE", "NULL",
+    };
+
+    private readonly List<Token> _tokens;
+    private int _pos;
+
+    private SqlParser(string sql) => _tokens = SqlLexer.Tokenize(sql);
+
+    /// <summary>Parses one or more statements separated by <c>;</c>.</summary>
+    public static IReadOnlyList<SqlStatement> ParseStatements(string sql)
+    {
+        var p = new SqlParser(sql);
+        var statements = new List<SqlStatement>();
+        while (true)
+        {
+            while (p.Peek.IsSymbol(";"))
+                p._pos++;
+            if (p.Peek.Kind == TokenKind.End)
+                break;
+            statements.Add(p.ParseStatement());
+            if (!p.Peek.IsSymbol(";") && p.Peek.Kind != TokenKind.End)
+                throw p.Unexpected("';' or the end of the query");
+        }
+        if (statements.Count == 0)
+            throw new SqlException("Empty query: there is no statement to run.");
+        return statements;
+    }
+
+    /// <summary>Parses exactly one statement.</summary>
+    public static SqlStatement ParseStatement(string sql)
+    {
+        var statements = ParseStatements(sql);
+        return statements.Count == 1 ? statements[0] : throw new SqlException($"Expected one statement, found {statements.Count}.");
+    }
+
+    /// <summary>
+    /// Parses a subscription query: one SELECT of whole rows of one table, from one table or an
+    /// inner join of two, with no LIMIT, COUNT or column list.
+    /// </summary>
+    public static SelectStatement ParseSubscription(string sql)
+    {
+        if (string.IsNullOrWhiteSpace(sql))
+            throw new SqlException("Empty query: a subscription needs a SELECT.");
+        var statement = ParseStatement(sql);
+        if (statement is not SelectStatement select)
+            throw new SqlException("Subscriptions only accept SELECT queries.");
+        if (select.Projection is not SqlProjection.Star star)
+            throw new SqlException("Subscriptions must return whole rows of one table: use SELECT * or SELECT t.*.");
+        if (select.Limit is not null)
+            throw new SqlException("LIMIT is not supported in subscriptions.");
+        if (select.Joins.Count > 1)
+            throw new SqlException("Invalid number of tables in subscription: at most two tables may be joined.");
+        if (select.Joins.Count == 1 && star.Table is null)
+            throw new SqlException("Names must be qualified when using joins: write SELECT t.* ...");
+        return select;
+    }
+
+    private Token Peek => _tokens[_pos];
+
+    private Token Next() => _tokens[_pos++];
+
+    private SqlStatement ParseStatement()
+    {
+        var t = Peek;
+        if (t.IsKeyword("SELECT"))
+            return ParseSelect();
+        if (t.IsKeyword("INSERT"))
+            return ParseInsert();
+        if (t.IsKeyword("DELETE"))
+            return ParseDelete();
+        if (t.IsKeyword("UPDATE"))
+            return ParseUpdate();
+        if (t.IsKeyword("SET"))
+        {
+            _pos++;
+            var name = ParseName("a variable name");
+            if (!Peek.IsSymbol("=") && !Peek.IsKeyword("TO"))
+                throw Unexpected("'=' or TO");
+            _pos++;
+            return new SetStatement(name, ParseOperand());
+        }
+        if (t.IsKeyword("SHOW"))
+        {
+            _pos++;
+            return new ShowStatement(ParseName("a variable name"));
+        }
+        throw Unexpected("SELECT, INSERT, UPDATE, DELETE, SET or SHOW");
+    }
+
+    private SelectStatement ParseSelect()
+    {
+        Expect("SELECT");
+        if (Peek.IsKeyword("DISTINCT"))
+            throw new SqlException("DISTINCT is not supported.");
+        var projection = ParseProjection();
+        Expect("FROM");
+        var from = ParseTableRef();
+        var joins = new List<SqlJoin>();
+        while (true)
+        {
+            if (Peek.IsSymbol(","))
+                throw new SqlException("Implicit joins are not supported: use JOIN ... ON.");
+            if (Peek.IsKeyword("LEFT") || Peek.IsKeyword("RIGHT") || Peek.IsKeyword("FULL") || Peek.IsKeyword("OUTER"))
+                throw new SqlException("Non-inner joins are not supported.");
+            if (Peek.IsKeyword("CROSS"))
+            {
+                _pos++;
+                Expect("JOIN");
+                joins.Add(new SqlJoin(ParseTableRef(), null));
+                continue;
+            }
+            if (Peek.IsKeyword("INNER"))
+            {
+                _pos++;
+                if (!Peek.IsKeyword("JOIN"))
+                    throw Unexpected("JOIN");
+            }
+            if (!Peek.IsKeyword("JOIN"))
+                break;
+            _pos++;
+            var table = ParseTableRef();
+            SqlExpr? on = null;
+            if (Peek.IsKeyword("ON"))
+            {
+                _pos++;
+                on = ParseExpr();
+            }
+            joins.Add(new SqlJoin(table, on));
+        }
+        SqlExpr? where = null;
+        if (Peek.IsKeyword("WHERE"))
+        {
+            _pos++;
+            where = ParseExpr();
+        }
+        ulong? limit = null;
+        if (Peek.IsKeyword("LIMIT"))
+        {
+            _pos++;
+            var n = Next();
+            if (n.Kind != TokenKind.Number || !ulong.TryParse(n.Text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var l))
+                throw new SqlException($"LIMIT needs a non-negative integer, got {n.Describe()}.");
+            limit = l;
+        }
+        foreach (var word in new[] { "ORDER", "GROUP", "HAVING", "OFFSET", "UNION", "EXCEPT", "INTERSECT" })
+        {
+            if (Peek.IsKeyword(word))
+                throw new SqlException($"{word.ToUpperInvariant()} is not supported.");
+        }
+        return new SelectStatement(projection, from, joins, where, limit);
+    }
+
+    private SqlProjection ParseProjection()
+    {
+        if (Peek.IsSymbol("*"))
+        {
+            _pos++;
+            return new SqlProjection.Star(null);
+        }
+        if (Peek.IsKeyword("COUNT") && _tokens[_pos + 1].IsSymbol("("))
+        {
+            _pos += 2;
+            if (!Peek.IsSymbol("*"))
+                throw new SqlException("Only COUNT(*) is supported.");
+            _pos++;
+            ExpectSymbol(")");
+            if (Peek.IsKeyword("AS"))
+                _pos++;
+            if (Peek.Kind is not (TokenKind.Identifier or TokenKind.QuotedIdentifier) || (Peek.Kind == TokenKind.Identifier && Reserved.Contains(Peek.Text)))
+                throw new SqlException("COUNT(*) needs an alias: COUNT(*) AS n.");
+            return new SqlProjection.Count(ParseName("an alias"));
+        }
+        if (IsName(Peek) && _tokens[_pos + 1].IsSymbol(".") && _tokens[_pos + 2].IsSymbol("*"))
+        {
+            var table = ParseName("a table");
+            _pos += 2;
+            if (Peek.IsSymbol(","))
+                throw new SqlException("A wildcard cannot be mixed with other projections.");
+            return new SqlProjection.Star(table);
+        }
+        var items = new List<(SqlExpr.Column, string?)>();
+        do
+        {
+            if (items.Count > 0)
+                _pos++;
+            if (Peek.IsSymbol("*"))
+                throw new SqlException("A wildcard cannot be mixed with other projections.");
+            var column = ParseColumn();
+            string? alias = null;
+            if (Peek.IsKeyword("AS"))
+            {
+                _pos++;
+                alias = ParseName("an alias");
+            }
+            else if (IsName(Peek) && !Peek.IsKeyword("FROM"))
+            {
+                alias = ParseName("an alias");
+            }
+            items.Add((column, alias));
+        }
+        while (Peek.IsSymbol(","));
+        return new SqlProjection.Columns(items);
+    }
+
+    private InsertStatement ParseInsert()
+    {
+        Expect("INSERT");
+        Expect("INTO");
+        var table = ParseName("a table");
+        List<string>? columns = null;
+        if (Peek.IsSymbol("("))
+        {
+            _pos++;
+            columns = [];
+            do
+            {
+                if (columns.Count > 0)
+                    _pos++;
+                columns.Add(ParseName("a column"));
+            }
+            while (Peek.IsSymbol(","));
+            ExpectSymbol(")");
+        }
+        Expect("VALUES");
+        var rows = new List<IReadOnlyList<SqlExpr>>();
+        do
+        {
+            if (rows.Count > 0)
+                _pos++;
+            ExpectSymbol("(");
+            var values = new List<SqlExpr>();
+            do
+            {
+                if (values.Count > 0)
+                    _pos++;
+                values.Add(ParseOperand());
+            }
+            while (Peek.IsSymbol(","));
+            ExpectSymbol(")");
+            rows.Add(values);
+        }
+        while (Peek.IsSymbol(","));
+        return new InsertStatement(table, columns, rows);
+    }
+
+    private DeleteStatement ParseDelete()
+    {
+        Expect("DELETE");
+        Expect("FROM");
+        var table = ParseTableRef();
+        if (Peek.IsKeyword("JOIN") || Peek.IsKeyword("INNER"))
+            throw new SqlException("DELETE does not support joins.");
+        SqlExpr? where = null;
+        if (Peek.IsKeyword("WHERE"))
+        {
+            _pos++;
+            where = ParseExpr();
+        }
+        return new DeleteStatement(table, where);
+    }
+
+    private UpdateStatement ParseUpdate()
+    {
+        Expect("UPDATE");
+        var table = ParseTableRef();
+        Expect("SET");
+        var assignments = new List<(string, SqlExpr)>();
+        do
+        {
+            if (assignments.Count > 0)
+                _pos++;
+            var column = ParseColumn();
+            ExpectSymbol("=");
+            assignments.Add((column.Name, ParseOperand()));
+        }
+        while (Peek.IsSymbol(","));
+        SqlExpr? where = null;
+        if (Peek.IsKeyword("WHERE"))
+        {
+            _pos++;
+            where = ParseExpr();
+        }
+        return new UpdateStatement(table, assignments, where);
+    }
+
+    private TableRef ParseTableRef()
+    {
+        if (Peek.IsSymbol("("))
+            throw new SqlException("Subqueries are not supported.");
+        var name = ParseName("a table");
+        while (Peek.IsSymbol(".") && IsName(_tokens[_pos + 1]))
+        {
+            _pos++;
+            name = name + "." + ParseName("a table");
+        }
+        string? alias = null;
+        if (Peek.IsKeyword("AS"))
+        {
+            _pos++;
+            alias = ParseName("an alias");
+        }
+        else if (IsName(Peek))
+        {
+            alias = ParseName("an alias");
+        }
+        return new TableRef(name, alias);
+    }
+
+    private SqlExpr ParseExpr()
+    {
+        var left = ParseAnd();
+        while (Peek.IsKeyword("OR"))
+        {
+            _pos++;
+            left = new SqlExpr.Or(left, ParseAnd());
+        }
+        return left;
+    }
+
+    private SqlExpr ParseAnd()
+    {
+        var left = ParseNot();
+        while (Peek.IsKeyword("AND"))
+        {
+            _pos++;
+            left = new SqlExpr.And(left, ParseNot());
+        }
+        return left;
+    }
+
+    private SqlExpr ParseNot()
+    {
+        if (Peek.IsKeyword("NOT"))
+        {
+            _pos++;
+            return new SqlExpr.Not(ParseNot());
+        }
+        return ParseComparison();
+    }
+
+    private SqlExpr ParseComparison()
+    {
+        if (Peek.IsSymbol("("))
+        {
+            _pos++;
+            var inner = ParseExpr();
+            ExpectSymbol(")");
+            if (IsComparisonOperator(Peek))
+                throw new SqlException($"Cannot compare a condition at position {Peek.Position}: arithmetic and nested comparisons are not supported.");
+            return inner;
+        }
+        var left = ParseOperand();
+        if (!IsComparisonOperator(Peek))
+        {
+            if (Peek.Kind == TokenKind.Symbol && Peek.Text is "+" or "-" or "*" or "/" or "%")
+                throw new SqlException("Arithmetic is not supported.");
+            throw Unexpected("a comparison operator (=, <>, !=, <, <=, >, >=)");
+        }
+        var op = Next().Text switch
+        {
+            "=" => SqlComparison.Eq,
+            "!=" or "<>" => SqlComparison.NotEq,
+            "<" => SqlComparison.Lt,
+            "<=" => SqlComparison.LtEq,
+            ">" => SqlComparison.Gt,
+            _ => SqlComparison.GtEq,
+        };
+        var right = ParseOperand();
+        if (Peek.Kind == TokenKind.Symbol && Peek.Text is "+" or "-" or "*" or "/" or "%")
+            throw new SqlException("Arithmetic is not supported.");
+        if (IsComparisonOperator(Peek))
+            throw new SqlException($"Chained comparisons are not supported (position {Peek.Position}).");
+        return new SqlExpr.Compare(left, op, right);
+    }
+
+    private static bool IsComparisonOperator(Token t) =>
+        t.Kind == TokenKind.Symbol && t.Text is "=" or "!=" or "<>" or "<" or "<=" or ">" or ">=";
+
+    private SqlExpr ParseOperand()
+    {
+        var t = Peek;
+        switch (t.Kind)
+        {
+            case TokenKind.Number:
+                _pos++;
+                return new SqlExpr.Number(t.Text);
+            case TokenKind.String:
+                _pos++;
+                return new SqlExpr.String(t.Text);
+            case TokenKind.Hex:
+                _pos++;
+                return new SqlExpr.Hex(t.Text);
+            case TokenKind.Parameter:
+                _pos++;
+                return t.Text.Equals("sender", StringComparison.Ordinal)
+                    ? new SqlExpr.Sender()
+                    : throw new SqlException($"Unknown parameter :{t.Text} at position {t.Position}; only :sender is supported.");
+        }
+        if (t.IsKeyword("TRUE") || t.IsKeyword("FALSE"))
+        {
+            _pos++;
+            return new SqlExpr.Bool(t.IsKeyword("TRUE"));
+        }
+        if (t.IsKeyword("NULL"))
+        {
+            _pos++;
+            return new SqlExpr.Null();
+        }
+        if (t.IsKeyword("SELECT") || (t.IsSymbol("(") && _tokens[_pos + 1].IsKeyword("SELECT")))
+            throw new SqlException("Subqueries are not supported.");
+        if (IsName(t))
+            return ParseColumn();
+        throw Unexpected("a column or a literal");
+    }
+
+    private SqlExpr.Column ParseColumn()
+    {
+        var first = ParseName("a column");
+        if (!Peek.IsSymbol("."))
+            return new SqlExpr.Column(null, first);
+        _pos++;
+        var second = ParseName("a column");
+        // For a.b.c (a submodule table), the last part is the column.
+        while (Peek.IsSymbol("."))
+        {
+            _pos++;
+            first = first + "." + second;
+            second = ParseName("a column");
+        }
+        return new SqlExpr.Column(first, second);
+    }
+
+    private static bool IsName(Token t) =>
+        t.Kind == TokenKind.QuotedIdentifier || (t.Kind == TokenKind.Identifier && !Reserved.Contains(t.Text));
+
+    private string ParseName(string what)
+    {
+        var t = Peek;
+        if (t.Kind == TokenKind.QuotedIdentifier || (t.Kind == TokenKind.Identifier && !Reserved.Contains(t.Text)))
+        {
+            _pos++;
+            return t.Text;
+        }
+        if (t.Kind == TokenKind.Identifier)
+            throw new SqlException($"Expected {what} at position {t.Position}, found the reserved word {t.Text}; quote it as \"{t.Text}\" if it is a name.");
+        throw Unexpected(what);
+    }
+
+    private void Expect(string keyword)
+    {
+        if (!Peek.IsKeyword(keyword))
+            throw Unexpected(keyword);
+        _pos++;
+    }
+
+    private void ExpectSymbol(string symbol)
+    {
+        if (!Peek.IsSymbol(symbol))
+            throw Unexpected($"'{symbol}'");
+        _pos++;
+    }
+
+    private SqlException Unexpected(string expected) =>
+        new($"Expected {expected} at position {Peek.Position}, found {Peek.Describe()}.");
+}

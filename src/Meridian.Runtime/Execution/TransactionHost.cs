@@ -1,0 +1,136 @@
+using System.Buffers;
+using Meridian.Runtime.Logging;
+using Meridian.Runtime.Modules;
+using Meridian.Sats.Bsatn;
+using Meridian.Sats.Types;
+using Meridian.Sats.Values;
+using Meridian.Storage;
+using Meridian.Storage.Schema;
+using Meridian.Storage.Indexes;
+using SpacetimeDB.Internal;
+using StorageErrors = Meridian.Storage;
+
+namespace Meridian.Runtime.Execution;
+
+/// <summary>
+/// What a reducer's <c>ctx.Db</c> calls reach: the module host boundary implemented over one
+/// storage transaction. Module table and index numbers map to storage ids one to one (module
+/// indexes come first, in order, in each storage table). Storage errors become the module's
+/// exception types, with the storage message kept.
+/// </summary>
+internal sealed class TransactionHost(Transaction tx, ModuleSchema schema, IReadOnlyList<TableId> tableIds, SpacetimeDB.Identity databaseIdentity, ModuleLog log, TimeProvider clock) : IDatabaseHost
+{
+    public SpacetimeDB.Identity DatabaseIdentity => databaseIdentity;
+
+    private TableId Table(int table) => (uint)table < (uint)tableIds.Count
+        ? tableIds[table]
+        : throw new SpacetimeDB.NoSuchTableException($"The module has no table {table}.");
+
+    public ulong TableCount(int table) => (ulong)tx.Count(Table(table));
+
+    public IReadOnlyList<ReadOnlyMemory<byte>> TableScan(int table) => Collect(tx.Scan(Table(table)));
+
+    public void Insert(int table, ReadOnlySpan<byte> row, IBufferWriter<byte> generatedColumns)
+    {
+        var id = Table(table);
+        var copy = row.ToArray();
+        var stored = Guard(() => tx.Insert(id, copy).ToArray(), id);
+        WriteGenerated(table, copy, stored, generatedColumns);
+    }
+
+    public bool Delete(int table, ReadOnlySpan<byte> row) => tx.Delete(Table(table), row);
+
+    public ulong Clear(int table) => (ulong)tx.Clear(Table(table));
+
+    public IReadOnlyList<ReadOnlyMemory<byte>> IndexScanPoint(int table, int index, ReadOnlySpan<byte> key, int keyColumns) =>
+        Collect(tx.ScanIndex(Table(table), index, Storage.Indexes.IndexScanRange.WithPrefix(key.ToArray(), keyColumns)));
+
+    public IReadOnlyList<ReadOnlyMemory<byte>> IndexScanRange(int table, int index, ReadOnlySpan<byte> prefix, int prefixColumns, ReadOnlySpan<byte> min, ReadOnlySpan<byte> max) =>
+        Collect(tx.ScanIndex(Table(table), index, Range(prefix, prefixColumns, min, max)));
+
+    public ulong IndexDeletePoint(int table, int index, ReadOnlySpan<byte> key, int keyColumns) =>
+        (ulong)tx.DeleteRange(Table(table), index, Storage.Indexes.IndexScanRange.WithPrefix(key.ToArray(), keyColumns));
+
+    public ulong IndexDeleteRange(int table, int index, ReadOnlySpan<byte> prefix, int prefixColumns, ReadOnlySpan<byte> min, ReadOnlySpan<byte> max) =>
+        (ulong)tx.DeleteRange(Table(table), index, Range(prefix, prefixColumns, min, max));
+
+    public bool UniqueFind(int table, int index, ReadOnlySpan<byte> key, out ReadOnlyMemory<byte> row)
+    {
+        if (tx.TryFind(Table(table), index, key, out var found))
+        {
+            row = found.ToArray();
+            return true;
+        }
+        row = default;
+        return false;
+    }
+
+    public bool UniqueDelete(int table, int index, ReadOnlySpan<byte> key) => tx.DeleteByKey(Table(table), index, key) > 0;
+
+    public void UniqueUpdate(int table, int index, ReadOnlySpan<byte> row, IBufferWriter<byte> generatedColumns)
+    {
+        var id = Table(table);
+        var copy = row.ToArray();
+        var stored = Guard(() => tx.Update(id, index, copy).ToArray(), id);
+        WriteGenerated(table, row, stored, generatedColumns);
+    }
+
+    public void Log(LogLevel level, string message, string target, string file, int line) =>
+        log.Write(new ModuleLogRecord(level == LogLevel.Panic ? "Panic" : level.ToString(), Meridian.Sats.Timestamp.Now(clock).MicrosecondsSinceUnixEpoch, target, file, line, message));
+
+    private static Storage.Indexes.IndexScanRange Range(ReadOnlySpan<byte> prefix, int prefixColumns, ReadOnlySpan<byte> min, ReadOnlySpan<byte> max) =>
+        new(prefix.ToArray(), prefixColumns, KeyBound.Inclusive(min.ToArray()), KeyBound.Inclusive(max.ToArray()));
+
+    private static List<ReadOnlyMemory<byte>> Collect(RowCursor cursor)
+    {
+        var rows = new List<ReadOnlyMemory<byte>>();
+        while (cursor.MoveNext())
+            rows.Add(cursor.Current.ToArray());
+        return rows;
+    }
+
+    // Reports the values sequences generated: auto-increment columns that were zero in the input.
+    private void WriteGenerated(int table, ReadOnlySpan<byte> input, byte[] stored, IBufferWriter<byte> output)
+    {
+        var t = schema.Tables[table].Schema;
+        if (t.Sequences.Count == 0)
+            return;
+        var before = (ProductValue)AlgebraicValue.FromBsatn(input, t.RowType, t.Typespace);
+        var after = (ProductValue)AlgebraicValue.FromBsatn(stored, t.RowType, t.Typespace);
+        var writer = new BsatnWriter(32);
+        for (var c = 0; c < t.RowType.Elements.Count; c++)
+        {
+            if (t.Sequences.Any(s => s.Column == c) && IsZero(before[c]))
+                after[c].WriteBsatn(writer);
+        }
+        writer.WrittenSpan.CopyTo(output.GetSpan(writer.Length));
+        output.Advance(writer.Length);
+    }
+
+    private static bool IsZero(AlgebraicValue v) => v.ToBsatn().AsSpan().IndexOfAnyExcept((byte)0) < 0;
+
+    private static T Guard<T>(Func<T> action, TableId table)
+    {
+        try
+        {
+            return action();
+        }
+        catch (StorageErrors.UniqueConstraintViolationException e)
+        {
+            throw new SpacetimeDB.UniqueConstraintViolationException(e.Message);
+        }
+        catch (RowNotFoundException e)
+        {
+            throw new SpacetimeDB.NoSuchRowException(e.Message);
+        }
+        catch (SequenceExhaustedException e)
+        {
+            _ = e;
+            throw new SpacetimeDB.AutoIncOverflowException();
+        }
+        catch (BsatnDecodeException e)
+        {
+            throw new SpacetimeDB.BsatnDecodeException($"A row for table {table.Value} is not valid: {e.Message}");
+        }
+    }
+}

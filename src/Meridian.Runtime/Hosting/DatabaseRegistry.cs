@@ -1,0 +1,263 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Meridian.Runtime.Logging;
+using Meridian.Runtime.Modules;
+using Meridian.Sats;
+using Meridian.Storage;
+using Meridian.Storage.Devices;
+using Meridian.Storage.Log;
+
+namespace Meridian.Runtime.Hosting;
+
+/// <summary>
+/// The databases of one data directory: publishing (create, update, reset), lookup by name or
+/// identity, deletion, and reopening everything at start-up (module image + commit log recovery).
+/// Layout: <c>{data}/databases/{name}/{database.json, module.dll, log/, logs.ndjson}</c>.
+/// </summary>
+public sealed partial class DatabaseRegistry : IAsyncDisposable
+{
+    private readonly string? _root;
+    private readonly DurabilityMode _durability;
+    private readonly TimeProvider _clock;
+    private readonly ConcurrentDictionary<string, Database> _byName = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _publishLock = new(1, 1);
+
+    /// <summary>Databases under <paramref name="dataDirectory"/>, or only in memory when it is null.</summary>
+    public DatabaseRegistry(string? dataDirectory, DurabilityMode durability = DurabilityMode.Sync, TimeProvider? clock = null)
+    {
+        _root = dataDirectory is null ? null : Path.Combine(Path.GetFullPath(dataDirectory), "databases");
+        _durability = durability;
+        _clock = clock ?? TimeProvider.System;
+        if (_root is not null)
+            Directory.CreateDirectory(_root);
+    }
+
+    [GeneratedRegex("^[a-zA-Z0-9][a-zA-Z0-9_-]{0,63}$")]
+    private static partial Regex ValidName();
+
+    /// <summary>Every open database.</summary>
+    public IEnumerable<Database> Databases => _byName.Values;
+
+    /// <summary>Finds a database by name, or by identity (hex, optional <c>0x</c>).</summary>
+    public Database? Find(string nameOrIdentity)
+    {
+        if (_byName.TryGetValue(nameOrIdentity, out var db))
+            return db;
+        if (Identity.TryParse(nameOrIdentity, out var id))
+            return _byName.Values.FirstOrDefault(d => d.Identity == id);
+        return null;
+    }
+
+    /// <summary>Reopens every complete database in the data directory (recovering each log). Returns any that failed, with why.</summary>
+    public async Task<IReadOnlyList<(string Name, Exception Error)>> LoadAllAsync()
+    {
+        var failures = new List<(string, Exception)>();
+        if (_root is null)
+            return failures;
+        foreach (var dir in Directory.EnumerateDirectories(_root).Order(StringComparer.Ordinal))
+        {
+            var name = Path.GetFileName(dir);
+            var recordPath = Path.Combine(dir, "database.json");
+            if (!File.Exists(recordPath))
+            {
+                // A publish that never finished: nothing was acknowledged, so it is removed.
+                Directory.Delete(dir, recursive: true);
+                continue;
+            }
+            try
+            {
+                var record = JsonSerializer.Deserialize(File.ReadAllText(recordPath), HostingJsonContext.Default.DatabaseRecord)
+                    ?? throw new InvalidDataException($"{recordPath} is empty.");
+                var module = LoadedModule.Load(name, File.ReadAllBytes(Path.Combine(dir, "module.dll")), dir);
+                var db = await OpenAsync(record.Name, Identity.FromHexString(record.Identity), Identity.FromHexString(record.Owner), dir, module, runInit: false).ConfigureAwait(false);
+                _byName[record.Name] = db;
+            }
+            catch (Exception e)
+            {
+                failures.Add((name, e));
+            }
+        }
+        return failures;
+    }
+
+    private async Task<Database> OpenAsync(string name, Identity identity, Identity owner, string? dir, LoadedModule module, bool runInit)
+    {
+        Datastore store;
+        try
+        {
+            store = dir is null
+                ? Datastore.CreateInMemory(_clock)
+                : Datastore.Open(new DatastoreOptions { Device = new FileStorageDevice(Path.Combine(dir, "log")), Durability = _durability, Clock = _clock });
+        }
+        catch
+        {
+            module.Dispose();
+            throw;
+        }
+        var log = new ModuleLog(dir is null ? null : Path.Combine(dir, "logs.ndjson"));
+        try
+        {
+            return await Database.OpenAsync(name, identity, owner, store, module, log, runInit, _clock).ConfigureAwait(false);
+        }
+        catch
+        {
+            store.Dispose();
+            log.Dispose();
+            module.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Publishes <paramref name="image"/> (a module assembly) as <paramref name="name"/> for
+    /// <paramref name="caller"/>: creates the database (running Init), or updates its module when
+    /// the caller owns it (with <paramref name="clear"/>, deletes all its data first).
+    /// </summary>
+    /// <exception cref="PublishException">The publish was refused; nothing changed.</exception>
+    public async Task<PublishResult> PublishAsync(string name, byte[] image, Identity caller, bool clear)
+    {
+        if (!ValidName().IsMatch(name))
+            throw new PublishException($"'{name}' is not a valid database name: use letters, digits, '-' and '_' (at most 64, starting with a letter or digit).", PublishFailure.InvalidName);
+        await _publishLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            var existing = Find(name);
+            if (existing is not null && existing.Owner != caller)
+                throw new PublishException($"Identity {caller} does not own database '{name}'.", PublishFailure.PermissionDenied);
+            if (existing is not null && !clear)
+                return await UpdateAsync(existing, image).ConfigureAwait(false);
+            if (existing is not null)
+                await DeleteCoreAsync(existing).ConfigureAwait(false);
+            return await CreateAsync(name, image, caller, existing?.Identity).ConfigureAwait(false);
+        }
+        finally
+        {
+            _publishLock.Release();
+        }
+    }
+
+    private async Task<PublishResult> UpdateAsync(Database db, byte[] image)
+    {
+        var dir = DirectoryOf(db.Name);
+        LoadedModule module;
+        try
+        {
+            module = LoadedModule.Load(db.Name, image, dir);
+        }
+        catch (ModuleLoadException e)
+        {
+            throw new PublishException($"Database update rejected: {e.Message}", PublishFailure.Rejected, e);
+        }
+        try
+        {
+            await db.UpdateModuleAsync(module).ConfigureAwait(false);
+        }
+        catch (ModuleLoadException e)
+        {
+            module.Dispose();
+            throw new PublishException($"Database update rejected: {e.Message}", PublishFailure.Rejected, e);
+        }
+        if (dir is not null)
+            WriteAtomically(Path.Combine(dir, "module.dll"), image);
+        return new PublishResult(db, Created: false);
+    }
+
+    private async Task<PublishResult> CreateAsync(string name, byte[] image, Identity owner, Identity? keepIdentity)
+    {
+        var dir = DirectoryOf(name);
+        if (dir is not null)
+        {
+            if (Directory.Exists(dir))
+                Directory.Delete(dir, recursive: true);
+            Directory.CreateDirectory(dir);
+        }
+        try
+        {
+            LoadedModule module;
+            try
+            {
+                module = LoadedModule.Load(name, image, dir);
+            }
+            catch (ModuleLoadException e)
+            {
+                throw new PublishException(e.Message, PublishFailure.Rejected, e);
+            }
+            var identity = keepIdentity ?? Identity.FromClaims("meridian", $"database:{name}:{Guid.NewGuid()}");
+            Database db;
+            try
+            {
+                db = await OpenAsync(name, identity, owner, dir, module, runInit: true).ConfigureAwait(false);
+            }
+            catch (ModuleLoadException e)
+            {
+                throw new PublishException(e.Message, PublishFailure.Rejected, e);
+            }
+            if (dir is not null)
+            {
+                WriteAtomically(Path.Combine(dir, "module.dll"), image);
+                var record = new DatabaseRecord(name, identity.ToHexString(), owner.ToHexString(), Timestamp.Now(_clock).MicrosecondsSinceUnixEpoch);
+                WriteAtomically(Path.Combine(dir, "database.json"), JsonSerializer.SerializeToUtf8Bytes(record, HostingJsonContext.Default.DatabaseRecord));
+            }
+            _byName[name] = db;
+            return new PublishResult(db, Created: true);
+        }
+        catch
+        {
+            if (dir is not null && Directory.Exists(dir))
+                Directory.Delete(dir, recursive: true);
+            throw;
+        }
+    }
+
+    /// <summary>Deletes a database and its data when <paramref name="caller"/> owns it; false when there is no such database.</summary>
+    /// <exception cref="PublishException">The caller does not own it.</exception>
+    public async Task<bool> DeleteAsync(string nameOrIdentity, Identity caller)
+    {
+        await _publishLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            var db = Find(nameOrIdentity);
+            if (db is null)
+                return false;
+            if (db.Owner != caller)
+                throw new PublishException($"Identity {caller} does not own database '{db.Name}'.", PublishFailure.PermissionDenied);
+            await DeleteCoreAsync(db).ConfigureAwait(false);
+            return true;
+        }
+        finally
+        {
+            _publishLock.Release();
+        }
+    }
+
+    private async Task DeleteCoreAsync(Database db)
+    {
+        _byName.TryRemove(db.Name, out _);
+        await db.DisposeAsync().ConfigureAwait(false);
+        var dir = DirectoryOf(db.Name);
+        if (dir is not null && Directory.Exists(dir))
+            Directory.Delete(dir, recursive: true);
+    }
+
+    private string? DirectoryOf(string name) => _root is null ? null : Path.Combine(_root, name);
+
+    private static void WriteAtomically(string path, byte[] bytes)
+    {
+        var tmp = path + ".tmp";
+        using (var f = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            f.Write(bytes);
+            f.Flush(flushToDisk: true);
+        }
+        File.Move(tmp, path, overwrite: true);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var db in _byName.Values)
+            await db.DisposeAsync().ConfigureAwait(false);
+        _byName.Clear();
+    }
+}

@@ -1,0 +1,286 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Meridian.Query.Sql;
+using Meridian.Runtime;
+using Meridian.Runtime.Hosting;
+using Meridian.Runtime.Subscriptions;
+using Meridian.Sats;
+using Meridian.Sats.Json;
+using Meridian.Server.Auth;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Meridian.Server.Http;
+
+/// <summary>The <c>/v1/database</c> routes (protocol.md §8.3) except the WebSocket endpoint.</summary>
+public static class DatabaseEndpoints
+{
+    /// <summary>Largest module upload accepted.</summary>
+    public const long MaxModuleBytes = 64L << 20;
+
+    /// <summary>Largest SQL or JSON argument body accepted.</summary>
+    public const int MaxRequestBytes = 4 << 20;
+
+    /// <summary>Maps publish, info, delete, call, sql and logs.</summary>
+    public static IEndpointRouteBuilder MapDatabaseEndpoints(this IEndpointRouteBuilder app, DatabaseRegistry registry, TokenService tokens)
+    {
+        app.MapPut("/v1/database/{name}", (HttpContext http, string name) => Authenticated(http, tokens, caller => PublishAsync(http, registry, caller, name)));
+        app.MapPost("/v1/database", (Delegate)((HttpContext http) => Authenticated(http, tokens, caller => PublishAsync(http, registry, caller, "db-" + Guid.NewGuid().ToString("N")[..16]))));
+
+        app.MapGet("/v1/database/{db}", (HttpContext http, string db) => WithDatabase(http, tokens, registry, db, (caller, database) =>
+            Task.FromResult(Results.Json(new JsonObject
+            {
+                ["database_identity"] = database.Identity.ToHexString(),
+                ["owner_identity"] = database.Owner.ToHexString(),
+                ["host_type"] = "Dotnet",
+                ["initial_program"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(database.Module.Image)),
+            }))));
+
+        app.MapGet("/v1/database/{db}/identity", (HttpContext http, string db) => WithDatabase(http, tokens, registry, db, (_, database) =>
+            Task.FromResult(Results.Text(database.Identity.ToHexString()))));
+
+        app.MapGet("/v1/database/{db}/names", (HttpContext http, string db) => WithDatabase(http, tokens, registry, db, (_, database) =>
+            Task.FromResult(Results.Json(new JsonObject { ["names"] = new JsonArray(database.Name) }))));
+
+        app.MapDelete("/v1/database/{db}", (HttpContext http, string db) => Authenticated(http, tokens, async caller =>
+        {
+            try
+            {
+                await registry.DeleteAsync(db, caller.Identity).ConfigureAwait(false);
+                return Results.Ok();
+            }
+            catch (PublishException e)
+            {
+                return ErrorResults.Text(StatusCodes.Status401Unauthorized, e.Message);
+            }
+        }));
+
+        app.MapPost("/v1/database/{db}/call/{reducer}", (HttpContext http, string db, string reducer) => WithDatabase(http, tokens, registry, db, (caller, database) => CallAsync(http, caller, database, reducer)));
+        app.MapPost("/v1/database/{db}/sql", (HttpContext http, string db) => WithDatabase(http, tokens, registry, db, (caller, database) => SqlAsync(http, caller, database)));
+        app.MapGet("/v1/database/{db}/logs", (HttpContext http, string db) => WithDatabase(http, tokens, registry, db, (caller, database) => LogsAsync(http, caller, database)));
+        return app;
+    }
+
+    internal static async Task<IResult> Authenticated(HttpContext http, TokenService tokens, Func<Caller, Task<IResult>> action)
+    {
+        Caller caller;
+        try
+        {
+            caller = Caller.Resolve(http, tokens, mintWhenMissing: true)!;
+        }
+        catch (TokenException e)
+        {
+            return ErrorResults.FromToken(e);
+        }
+        return await action(caller).ConfigureAwait(false);
+    }
+
+    internal static Task<IResult> WithDatabase(HttpContext http, TokenService tokens, DatabaseRegistry registry, string db, Func<Caller, Database, Task<IResult>> action) =>
+        Authenticated(http, tokens, caller => registry.Find(db) is { } database
+            ? action(caller, database)
+            : Task.FromResult(ErrorResults.NoSuchDatabase(db)));
+
+    private static async Task<IResult> PublishAsync(HttpContext http, DatabaseRegistry registry, Caller caller, string name)
+    {
+        var body = await ReadBodyAsync(http, MaxModuleBytes).ConfigureAwait(false);
+        if (body is null)
+            return ErrorResults.Text(StatusCodes.Status413PayloadTooLarge, $"The module is larger than {MaxModuleBytes >> 20} MiB.");
+        if (body.Length == 0)
+            return ErrorResults.Text(StatusCodes.Status400BadRequest, "The request has no module: send the compiled module assembly as the body.");
+        var clear = http.Request.Query.TryGetValue("clear", out var c) && bool.TryParse(c, out var b) && b;
+        try
+        {
+            var result = await registry.PublishAsync(name, body, caller.Identity, clear).ConfigureAwait(false);
+            return Results.Json(new JsonObject
+            {
+                ["Success"] = new JsonObject
+                {
+                    ["domain"] = result.Database.Name,
+                    ["database_identity"] = result.Database.Identity.ToHexString(),
+                    ["op"] = result.Created ? "created" : "updated",
+                },
+            });
+        }
+        catch (PublishException e) when (e.Kind == PublishFailure.PermissionDenied)
+        {
+            return Results.Json(new JsonObject { ["PermissionDenied"] = new JsonObject { ["name"] = name } }, statusCode: StatusCodes.Status401Unauthorized);
+        }
+        catch (PublishException e)
+        {
+            return ErrorResults.Text(StatusCodes.Status400BadRequest, e.Message);
+        }
+    }
+
+    private static async Task<IResult> CallAsync(HttpContext http, Caller caller, Database database, string reducerName)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var reducer = database.Schema.FindReducer(reducerName);
+        if (reducer is null)
+            return ErrorResults.Text(StatusCodes.Status404NotFound, $"No such reducer '{reducerName}'.");
+        if (http.Request.ContentType is not { } type || !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+            return ErrorResults.Text(StatusCodes.Status400BadRequest, "Reducer arguments must be sent as JSON with Content-Type: application/json.");
+        var body = await ReadBodyAsync(http, MaxRequestBytes).ConfigureAwait(false);
+        if (body is null)
+            return ErrorResults.Text(StatusCodes.Status413PayloadTooLarge, "The arguments are too large.");
+        byte[] args;
+        try
+        {
+            var json = body.Length == 0 ? "[]" : Encoding.UTF8.GetString(body);
+            args = SatsJson.ParseValue(json, reducer.Params, database.Schema.Typespace).ToBsatn();
+        }
+        catch (Exception e) when (e is SatsJsonException or DecoderFallbackException)
+        {
+            return ErrorResults.Text(StatusCodes.Status400BadRequest, $"Invalid arguments for reducer '{reducer.Name}': {e.Message}");
+        }
+
+        // An HTTP call runs inside a temporary connection, as upstream does.
+        var connection = ConnectionId.Random();
+        var rejected = await database.ConnectAsync(caller.Identity, connection).ConfigureAwait(false);
+        if (rejected is not null)
+            return ErrorResults.Text(StatusCodes.Status403Forbidden, $"The module refused the connection: {rejected}");
+        ReducerCallResult result;
+        try
+        {
+            result = await database.CallReducerAsync(reducer.Name, args, caller.Identity, connection).ConfigureAwait(false);
+        }
+        finally
+        {
+            await database.DisconnectAsync(caller.Identity, connection).ConfigureAwait(false);
+        }
+        if (result.Offset is { } offset)
+            await database.Store.WaitForDurableAsync(offset, http.RequestAborted).ConfigureAwait(false);
+        http.Response.Headers["spacetime-energy-used"] = "0";
+        http.Response.Headers["spacetime-execution-duration-micros"] = ((long)stopwatch.Elapsed.TotalMicroseconds).ToString(CultureInfo.InvariantCulture);
+        return result.Status switch
+        {
+            ReducerStatus.Committed => Results.Ok(),
+            ReducerStatus.Failed => ErrorResults.Text(530, result.Error ?? "The reducer failed."),
+            _ => ErrorResults.Text(result.NotRunReason switch
+            {
+                ReducerNotRunReason.NotFound => StatusCodes.Status404NotFound,
+                ReducerNotRunReason.BadRequest => StatusCodes.Status400BadRequest,
+                _ => StatusCodes.Status503ServiceUnavailable,
+            }, result.Error ?? "The reducer could not run."),
+        };
+    }
+
+    private static async Task<IResult> SqlAsync(HttpContext http, Caller caller, Database database)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var body = await ReadBodyAsync(http, MaxRequestBytes).ConfigureAwait(false);
+        if (body is null)
+            return ErrorResults.Text(StatusCodes.Status413PayloadTooLarge, "The query is too large.");
+        string sql;
+        try
+        {
+            sql = new UTF8Encoding(false, true).GetString(body);
+        }
+        catch (DecoderFallbackException)
+        {
+            return ErrorResults.Text(StatusCodes.Status400BadRequest, "The query is not valid UTF-8.");
+        }
+        IReadOnlyList<Query.Execution.SqlResult> results;
+        try
+        {
+            results = await database.ExecuteSqlAsync(sql, caller.Identity, ConnectionId.Zero).ConfigureAwait(false);
+        }
+        catch (SqlException e)
+        {
+            return ErrorResults.Text(StatusCodes.Status400BadRequest, e.Message);
+        }
+        if (database.Store.DurableOffset is { } durable && database.Store.Committed.LastOffset is { } last && last > durable)
+            await database.Store.WaitForDurableAsync(last, http.RequestAborted).ConfigureAwait(false);
+        var micros = (ulong)stopwatch.Elapsed.TotalMicroseconds;
+        http.Response.Headers["spacetime-execution-duration-micros"] = micros.ToString(CultureInfo.InvariantCulture);
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartArray();
+            foreach (var r in results)
+            {
+                w.WriteStartObject();
+                w.WritePropertyName("schema");
+                SatsJson.WriteProductType(w, r.Schema);
+                w.WritePropertyName("rows");
+                w.WriteStartArray();
+                foreach (var row in r.Rows)
+                    SatsJson.WriteValue(w, row, r.Schema, r.Typespace, SatsJsonForm.Untyped);
+                w.WriteEndArray();
+                w.WriteNumber("total_duration_micros", micros);
+                w.WriteStartObject("stats");
+                w.WriteNumber("rows_inserted", r.RowsInserted);
+                w.WriteNumber("rows_deleted", r.RowsDeleted);
+                w.WriteNumber("rows_updated", r.RowsUpdated);
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
+        return Results.Bytes(buffer.WrittenMemory.ToArray(), "application/json");
+    }
+
+    private static async Task<IResult> LogsAsync(HttpContext http, Caller caller, Database database)
+    {
+        if (!database.IsOwner(caller.Identity))
+            return ErrorResults.Text(StatusCodes.Status403Forbidden, $"Only the owner of '{database.Name}' can read its logs.");
+        int? count = http.Request.Query.TryGetValue("num_lines", out var n) && int.TryParse(n, out var parsed) && parsed >= 0 ? parsed : null;
+        var follow = http.Request.Query.TryGetValue("follow", out var f) && bool.TryParse(f, out var fb) && fb;
+        http.Response.ContentType = "application/x-ndjson";
+        if (!follow)
+        {
+            var sb = new StringBuilder();
+            foreach (var r in database.Log.Tail(count))
+                sb.Append(LogLine(r)).Append('\n');
+            return Results.Text(sb.ToString(), "application/x-ndjson");
+        }
+        await http.Response.StartAsync(http.RequestAborted).ConfigureAwait(false);
+        try
+        {
+            await foreach (var r in database.Log.Follow(count, http.RequestAborted).ConfigureAwait(false))
+            {
+                await http.Response.WriteAsync(LogLine(r) + "\n", http.RequestAborted).ConfigureAwait(false);
+                await http.Response.Body.FlushAsync(http.RequestAborted).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The client stopped following.
+        }
+        return Results.Empty;
+    }
+
+    private static string LogLine(Runtime.Logging.ModuleLogRecord r)
+    {
+        var o = new JsonObject { ["level"] = r.Level, ["ts"] = r.TimestampMicros };
+        if (r.Target is not null)
+            o["target"] = r.Target;
+        if (r.Filename is not null)
+            o["filename"] = r.Filename;
+        if (r.LineNumber is not null)
+            o["line_number"] = r.LineNumber;
+        o["message"] = r.Message;
+        return o.ToJsonString();
+    }
+
+    // Reads the body up to a limit; null when it is larger.
+    private static async Task<byte[]?> ReadBodyAsync(HttpContext http, long limit)
+    {
+        if (http.Request.ContentLength is { } length && length > limit)
+            return null;
+        using var ms = new MemoryStream();
+        var buffer = new byte[81920];
+        int read;
+        while ((read = await http.Request.Body.ReadAsync(buffer, http.RequestAborted).ConfigureAwait(false)) > 0)
+        {
+            if (ms.Length + read > limit)
+                return null;
+            ms.Write(buffer, 0, read);
+        }
+        return ms.ToArray();
+    }
+}

@@ -1,0 +1,205 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text;
+using System.Threading.Channels;
+using Meridian.Protocol.Framing;
+using Meridian.Protocol.Messages;
+using Meridian.Runtime;
+using Meridian.Runtime.Subscriptions;
+using Meridian.Sats;
+using Meridian.Sats.Bsatn;
+
+namespace Meridian.Server.WebSockets;
+
+/// <summary>
+/// One client's WebSocket (v2 protocol): reads client messages and handles them one at a time in
+/// order, and writes server messages from a queue in the order the database produced them. With
+/// confirmed reads a message about a transaction waits until that transaction is durable.
+/// </summary>
+internal sealed class ClientConnection : IClientSession
+{
+    /// <summary>Largest client message accepted (upstream's limit).</summary>
+    public const int MaxMessageBytes = 32 << 20;
+
+    private readonly WebSocket _socket;
+    private readonly Database _database;
+    private readonly bool _confirmedReads;
+    private readonly Channel<(ServerMessage Message, ulong? Offset)> _outbox =
+        Channel.CreateUnbounded<(ServerMessage, ulong?)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _closing = new();
+
+    public ClientConnection(WebSocket socket, Database database, Identity identity, ConnectionId connectionId, bool confirmedReads)
+    {
+        _socket = socket;
+        _database = database;
+        Identity = identity;
+        ConnectionId = connectionId;
+        _confirmedReads = confirmedReads;
+    }
+
+    public Identity Identity { get; }
+
+    public ConnectionId ConnectionId { get; }
+
+    /// <summary>Runs the connection until the client leaves or breaks the protocol; the caller has already run ClientConnected.</summary>
+    public async Task RunAsync(string token, CancellationToken serverStopping)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(serverStopping, _closing.Token);
+        Enqueue(new ServerMessage.InitialConnection(Identity, ConnectionId, token));
+        var sender = Task.Run(() => SendLoopAsync(linked.Token), CancellationToken.None);
+        try
+        {
+            await ReceiveLoopAsync(linked.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            _outbox.Writer.TryComplete();
+            await _closing.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await sender.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            await _database.DisconnectAsync(Identity, ConnectionId, this).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReceiveLoopAsync(CancellationToken cancellation)
+    {
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        while (_socket.State == WebSocketState.Open)
+        {
+            buffer.ResetWrittenCount();
+            ValueWebSocketReceiveResult result;
+            do
+            {
+                try
+                {
+                    result = await _socket.ReceiveAsync(buffer.GetMemory(4096), cancellation).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+                {
+                    return;
+                }
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    await CloseAsync(WebSocketCloseStatus.NormalClosure, "").ConfigureAwait(false);
+                    return;
+                }
+                buffer.Advance(result.Count);
+                if (buffer.WrittenCount > MaxMessageBytes)
+                {
+                    await CloseAsync(WebSocketCloseStatus.MessageTooBig, $"message larger than {MaxMessageBytes >> 20} MiB").ConfigureAwait(false);
+                    return;
+                }
+            }
+            while (!result.EndOfMessage);
+
+            if (result.MessageType == WebSocketMessageType.Text)
+            {
+                await CloseAsync(WebSocketCloseStatus.InternalServerError, "text frames are not supported by the v2 BSATN protocol").ConfigureAwait(false);
+                return;
+            }
+            ClientMessage message;
+            try
+            {
+                message = ClientMessage.DecodeV2(buffer.WrittenSpan);
+            }
+            catch (BsatnDecodeException e)
+            {
+                await CloseAsync(WebSocketCloseStatus.InternalServerError, "invalid message: " + e.Message).ConfigureAwait(false);
+                return;
+            }
+            await HandleAsync(message).ConfigureAwait(false);
+        }
+    }
+
+    // Each message is finished before the next is read, so replies keep request order.
+    private Task HandleAsync(ClientMessage message) => message switch
+    {
+        ClientMessage.Subscribe s => _database.SubscribeAsync(this, s.RequestId, s.QuerySetId, s.QueryStrings),
+        ClientMessage.Unsubscribe u => _database.UnsubscribeAsync(this, u.RequestId, u.QuerySetId, u.Flags == UnsubscribeFlags.SendDroppedRows),
+        ClientMessage.OneOffQuery q => _database.OneOffQueryAsync(this, q.RequestId, q.QueryString),
+        ClientMessage.CallReducer c => _database.CallReducerAsync(c.Reducer, c.Args, Identity, ConnectionId, this, c.RequestId),
+        ClientMessage.CallProcedure p => SendProcedureUnsupported(p),
+        _ => Task.CompletedTask,
+    };
+
+    private Task SendProcedureUnsupported(ClientMessage.CallProcedure p)
+    {
+        Enqueue(new ServerMessage.ProcedureResult(new ProcedureStatus.InternalError($"No such procedure '{p.Procedure}': procedures are not supported yet."), Timestamp.UnixEpoch, TimeDuration.Zero, p.RequestId));
+        return Task.CompletedTask;
+    }
+
+    private async Task SendLoopAsync(CancellationToken cancellation)
+    {
+        var scratch = new BsatnWriter(4096);
+        await foreach (var (message, offset) in _outbox.Reader.ReadAllAsync(cancellation).ConfigureAwait(false))
+        {
+            if (_confirmedReads && offset is { } o)
+                await _database.Store.WaitForDurableAsync(o, cancellation).ConfigureAwait(false);
+            // Always uncompressed: the TypeScript SDK decompresses frames asynchronously and can
+            // reorder a compressed frame with a plain one that follows it.
+            var frame = ServerFrame.Encode([message], Compression.None, scratch);
+            try
+            {
+                await _socket.SendAsync(frame, WebSocketMessageType.Binary, true, cancellation).ConfigureAwait(false);
+            }
+            catch (WebSocketException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task CloseAsync(WebSocketCloseStatus status, string reason)
+    {
+        // A close reason is at most 123 bytes of UTF-8.
+        var bytes = Encoding.UTF8.GetBytes(reason);
+        if (bytes.Length > 123)
+            reason = Encoding.UTF8.GetString(bytes, 0, 120).TrimEnd('\uFFFD') + "...";
+        try
+        {
+            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await _socket.CloseOutputAsync(status, reason, timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+        }
+    }
+
+    private void Enqueue(ServerMessage message, ulong? offset = null) => _outbox.Writer.TryWrite((message, offset));
+
+    // ---- IClientSession: called under the database's writer, so these only convert and enqueue ----
+
+    public void OnSubscribeApplied(uint requestId, uint querySetId, IReadOnlyList<TableRowsResult> rows) =>
+        Enqueue(new ServerMessage.SubscribeApplied(requestId, querySetId, Wire.Rows(rows)));
+
+    public void OnUnsubscribeApplied(uint requestId, uint querySetId, IReadOnlyList<TableRowsResult>? rows) =>
+        Enqueue(new ServerMessage.UnsubscribeApplied(requestId, querySetId, rows is null ? null : Wire.Rows(rows)));
+
+    public void OnSubscriptionError(uint? requestId, uint querySetId, string message) =>
+        Enqueue(new ServerMessage.SubscriptionError(requestId, querySetId, message));
+
+    public void OnTransactionUpdate(ulong? offset, IReadOnlyList<QuerySetDelta> querySets) =>
+        Enqueue(new ServerMessage.TransactionUpdate(Wire.Updates(querySets)), offset);
+
+    public void OnReducerResult(uint requestId, ReducerCallResult result)
+    {
+        ReducerOutcome outcome = result.Status switch
+        {
+            ReducerStatus.Committed => new ReducerOutcome.Ok([], Wire.Updates(result.OwnUpdates)),
+            ReducerStatus.Failed => ReducerOutcome.Err.FromMessage(result.Error ?? "The reducer failed."),
+            _ => new ReducerOutcome.InternalError(result.Error ?? "The reducer could not run."),
+        };
+        Enqueue(new ServerMessage.ReducerResult(requestId, result.Timestamp, outcome), result.Offset);
+    }
+
+    public void OnOneOffQueryResult(uint requestId, IReadOnlyList<TableRowsResult>? rows, string? error) =>
+        Enqueue(new ServerMessage.OneOffQueryResult(requestId, rows is null ? null : Wire.Rows(rows), error));
+}

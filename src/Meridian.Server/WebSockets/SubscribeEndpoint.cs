@@ -1,0 +1,89 @@
+using System.Net.WebSockets;
+using Meridian.Protocol.Framing;
+using Meridian.Runtime.Hosting;
+using Meridian.Sats;
+using Meridian.Server.Auth;
+using Meridian.Server.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Hosting;
+
+namespace Meridian.Server.WebSockets;
+
+/// <summary><c>GET /v1/database/{db}/subscribe</c>: the WebSocket endpoint the SDKs connect to (protocol.md §2).</summary>
+public static class SubscribeEndpoint
+{
+    /// <summary>The subprotocol Meridian speaks.</summary>
+    public const string V2Protocol = "v2.bsatn.spacetimedb";
+
+    /// <summary>Maps the endpoint.</summary>
+    public static IEndpointRouteBuilder MapSubscribeEndpoint(this IEndpointRouteBuilder app, DatabaseRegistry registry, TokenService tokens)
+    {
+        app.MapGet("/v1/database/{db}/subscribe", async (HttpContext http, string db, IHostApplicationLifetime lifetime) =>
+        {
+            if (!http.WebSockets.IsWebSocketRequest)
+                return ErrorResults.Text(StatusCodes.Status400BadRequest, "This endpoint expects a WebSocket upgrade.");
+            var database = registry.Find(db);
+            if (database is null)
+                return ErrorResults.NoSuchDatabase(db);
+            Caller caller;
+            try
+            {
+                caller = Caller.Resolve(http, tokens, mintWhenMissing: true)!;
+            }
+            catch (TokenException e)
+            {
+                return ErrorResults.FromToken(e);
+            }
+
+            var query = http.Request.Query;
+            ConnectionId connectionId;
+            if (query.TryGetValue("connection_id", out var cid) && !string.IsNullOrEmpty(cid))
+            {
+                if (!ConnectionId.TryParse(cid.ToString(), out connectionId))
+                    return ErrorResults.Text(StatusCodes.Status400BadRequest, $"'{cid}' is not a connection id: expected 32 hex digits.");
+                if (connectionId.IsZero)
+                    return ErrorResults.Text(StatusCodes.Status400BadRequest, "The connection id must not be zero.");
+            }
+            else
+            {
+                connectionId = ConnectionId.Random();
+            }
+            if (query.TryGetValue("compression", out var compression) && !Enum.TryParse<Compression>(compression, ignoreCase: false, out _))
+                return ErrorResults.Text(StatusCodes.Status400BadRequest, $"Unknown compression '{compression}': use None, Brotli or Gzip.");
+            var confirmed = true;
+            if (query.TryGetValue("confirmed", out var confirmedText) && !bool.TryParse(confirmedText, out confirmed))
+                return ErrorResults.Text(StatusCodes.Status400BadRequest, $"'{confirmedText}' is not a boolean for 'confirmed'.");
+            if (!http.WebSockets.WebSocketRequestedProtocols.Contains(V2Protocol))
+                return ErrorResults.Text(StatusCodes.Status400BadRequest, "no valid protocol selected: Meridian speaks " + V2Protocol + ".");
+
+            var rejected = await database.ConnectAsync(caller.Identity, connectionId).ConfigureAwait(false);
+            if (rejected is not null)
+                return ErrorResults.Text(StatusCodes.Status403Forbidden, $"The module refused the connection: {rejected}");
+
+            WebSocket socket;
+            try
+            {
+                socket = await http.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+                {
+                    SubProtocol = V2Protocol,
+                    KeepAliveInterval = TimeSpan.FromSeconds(15),
+                    KeepAliveTimeout = TimeSpan.FromSeconds(30),
+                }).ConfigureAwait(false);
+            }
+            catch
+            {
+                await database.DisconnectAsync(caller.Identity, connectionId).ConfigureAwait(false);
+                throw;
+            }
+            using (socket)
+            {
+                var connection = new ClientConnection(socket, database, caller.Identity, connectionId, confirmed);
+                await connection.RunAsync(caller.Token, lifetime.ApplicationStopping).ConfigureAwait(false);
+            }
+            return Results.Empty;
+        });
+        return app;
+    }
+}

@@ -1,0 +1,207 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using Meridian.Protocol.Messages;
+using Meridian.Sats;
+using Meridian.Sats.Bsatn;
+using Meridian.Sats.Types;
+using Meridian.Sats.Values;
+
+namespace Meridian.IntegrationTests;
+
+public sealed class ChatServerTests : IAsyncLifetime
+{
+    private static readonly ProductType UserRow = AlgebraicType.Product(("identity", AlgebraicType.Identity), ("name", AlgebraicType.Option(AlgebraicType.String)), ("online", AlgebraicType.Bool));
+    private static readonly ProductType MessageRow = AlgebraicType.Product(("sender", AlgebraicType.Identity), ("sent", AlgebraicType.Timestamp), ("text", AlgebraicType.String));
+    private TestServer _server = null!;
+    private string _ownerToken = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await TestServer.StartAsync();
+        (_, _ownerToken) = await _server.NewIdentityAsync();
+        await _server.PublishChatAsync("chat", _ownerToken);
+    }
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    private static byte[] StringArg(string s)
+    {
+        var w = new BsatnWriter();
+        w.WriteString(s);
+        return w.ToArray();
+    }
+
+    private static List<ProductValue> Rows(BsatnRowList list, ProductType type) =>
+        list.Rows().Select(r => (ProductValue)AlgebraicValue.FromBsatn(r.Span, type)).ToList();
+
+    [Fact]
+    public async Task Two_clients_see_each_other_and_each_others_changes()
+    {
+        await using var a = await WsClient.ConnectAsync(_server.Server.BaseAddress, "chat");
+        await a.SendAsync(new ClientMessage.Subscribe(0, 1, ["SELECT * FROM user", "SELECT * FROM message"]));
+        var applied = Assert.IsType<ServerMessage.SubscribeApplied>(await a.ReceiveAsync());
+        Assert.Equal(1u, applied.QuerySetId);
+        var users = Rows(applied.Rows.Single(t => t.Table == "user").Rows, UserRow);
+        Assert.Equal(a.Initial.Identity.ToValue(), Assert.Single(users)[0]);
+
+        await using var b = await WsClient.ConnectAsync(_server.Server.BaseAddress, "chat");
+        var joined = Assert.IsType<ServerMessage.TransactionUpdate>(await a.ReceiveAsync());
+        var inserted = Rows(((TableUpdateRows.Persistent)joined.QuerySets.Single().Tables.Single().Rows.Single()).Inserts, UserRow);
+        Assert.Equal(b.Initial.Identity.ToValue(), Assert.Single(inserted)[0]);
+
+        await b.SendAsync(new ClientMessage.CallReducer(7, 0, "send_message", StringArg("hello")));
+        var result = Assert.IsType<ServerMessage.ReducerResult>(await b.ReceiveAsync());
+        Assert.Equal(7u, result.RequestId);
+        Assert.Empty(Assert.IsType<ReducerOutcome.Ok>(result.Outcome).QuerySets);
+
+        var update = Assert.IsType<ServerMessage.TransactionUpdate>(await a.ReceiveAsync());
+        var table = update.QuerySets.Single().Tables.Single();
+        Assert.Equal("message", table.TableName);
+        var message = Assert.Single(Rows(((TableUpdateRows.Persistent)table.Rows.Single()).Inserts, MessageRow));
+        Assert.Equal(b.Initial.Identity.ToValue(), message[0]);
+        Assert.Equal(AlgebraicValue.String("hello"), message[2]);
+    }
+
+    [Fact]
+    public async Task A_failing_reducer_rejects_with_the_module_error_as_err()
+    {
+        await using var a = await WsClient.ConnectAsync(_server.Server.BaseAddress, "chat");
+        await a.SendAsync(new ClientMessage.CallReducer(1, 0, "send_message", StringArg("")));
+        var result = Assert.IsType<ServerMessage.ReducerResult>(await a.ReceiveAsync());
+        var err = Assert.IsType<ReducerOutcome.Err>(result.Outcome);
+        var r = new BsatnReader(err.ErrorBsatn);
+        Assert.Equal("Messages must not be empty", r.ReadString());
+
+        await a.SendAsync(new ClientMessage.CallReducer(2, 0, "no_such", []));
+        var missing = Assert.IsType<ServerMessage.ReducerResult>(await a.ReceiveAsync());
+        Assert.Contains("No such reducer", Assert.IsType<ReducerOutcome.InternalError>(missing.Outcome).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_malformed_frame_closes_only_that_connection_with_1011()
+    {
+        await using var good = await WsClient.ConnectAsync(_server.Server.BaseAddress, "chat");
+        await using var bad = await WsClient.ConnectAsync(_server.Server.BaseAddress, "chat");
+        await good.SendAsync(new ClientMessage.Subscribe(0, 1, ["SELECT * FROM message"]));
+        Assert.IsType<ServerMessage.SubscribeApplied>(await good.ReceiveAsync());
+
+        await bad.SendRawAsync([42, 1, 2]);
+        var (status, reason) = await bad.ReceiveCloseAsync();
+        Assert.Equal(WebSocketCloseStatus.InternalServerError, status);
+        Assert.Contains("ClientMessage tag 42", reason, StringComparison.Ordinal);
+
+        await good.SendAsync(new ClientMessage.CallReducer(3, 0, "send_message", StringArg("still here")));
+        Assert.IsType<ServerMessage.ReducerResult>(await good.ReceiveAsync());
+    }
+
+    [Fact]
+    public async Task A_reconnect_with_the_saved_token_keeps_the_identity_and_data_survives_a_restart()
+    {
+        string token;
+        Identity identity;
+        await using (var a = await WsClient.ConnectAsync(_server.Server.BaseAddress, "chat"))
+        {
+            token = a.Initial.Token;
+            identity = a.Initial.Identity;
+            await a.SendAsync(new ClientMessage.CallReducer(1, 0, "set_name", StringArg("Ada")));
+            Assert.IsType<ReducerOutcome.Ok>(Assert.IsType<ServerMessage.ReducerResult>(await a.ReceiveAsync()).Outcome);
+            await a.SendAsync(new ClientMessage.CallReducer(2, 0, "send_message", StringArg("persist me")));
+            Assert.IsType<ServerMessage.ReducerResult>(await a.ReceiveAsync());
+        }
+
+        await _server.RestartAsync();
+
+        await using var again = await WsClient.ConnectAsync(_server.Server.BaseAddress, "chat", token);
+        Assert.Equal(identity, again.Initial.Identity);
+        await again.SendAsync(new ClientMessage.Subscribe(0, 1, ["SELECT * FROM user", "SELECT * FROM message"]));
+        var applied = Assert.IsType<ServerMessage.SubscribeApplied>(await again.ReceiveAsync());
+        var me = Rows(applied.Rows.Single(t => t.Table == "user").Rows, UserRow).Single(u => u[0].Equals(identity.ToValue()));
+        Assert.Equal(AlgebraicValue.OptionSome(AlgebraicValue.String("Ada")), me[1]);
+        Assert.Equal(AlgebraicValue.Bool(true), me[2]);
+        Assert.Contains(Rows(applied.Rows.Single(t => t.Table == "message").Rows, MessageRow), m => m[2].Equals(AlgebraicValue.String("persist me")));
+    }
+
+    [Fact]
+    public async Task Http_call_sql_and_logs_work_with_the_spec_status_codes()
+    {
+        var (_, token) = await _server.NewIdentityAsync();
+        var ok = await _server.Http.SendAsync(_server.Request(HttpMethod.Post, "/v1/database/chat/call/send_message", token, new StringContent("[\"via http\"]", Encoding.UTF8, "application/json")));
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        var failed = await _server.Http.SendAsync(_server.Request(HttpMethod.Post, "/v1/database/chat/call/send_message", token, new StringContent("[\"\"]", Encoding.UTF8, "application/json")));
+        Assert.Equal(530, (int)failed.StatusCode);
+        Assert.Equal("Messages must not be empty", await failed.Content.ReadAsStringAsync());
+        var badArgs = await _server.Http.SendAsync(_server.Request(HttpMethod.Post, "/v1/database/chat/call/send_message", token, new StringContent("[1]", Encoding.UTF8, "application/json")));
+        Assert.Equal(HttpStatusCode.BadRequest, badArgs.StatusCode);
+        var missing = await _server.Http.SendAsync(_server.Request(HttpMethod.Post, "/v1/database/chat/call/nope", token, new StringContent("[]", Encoding.UTF8, "application/json")));
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        var lifecycle = await _server.Http.SendAsync(_server.Request(HttpMethod.Post, "/v1/database/chat/call/client_connected", token, new StringContent("[]", Encoding.UTF8, "application/json")));
+        Assert.Equal(HttpStatusCode.BadRequest, lifecycle.StatusCode);
+
+        var sql = await _server.Http.SendAsync(_server.Request(HttpMethod.Post, "/v1/database/chat/sql", token, new StringContent("SELECT text FROM message")));
+        Assert.Equal(HttpStatusCode.OK, sql.StatusCode);
+        var results = (await sql.Content.ReadFromJsonAsync<JsonArray>())!;
+        var first = results[0]!.AsObject();
+        Assert.Equal("text", first["schema"]!["elements"]![0]!["name"]!["some"]!.GetValue<string>());
+        Assert.Equal("[[\"via http\"]]", first["rows"]!.ToJsonString());
+
+        var badSql = await _server.Http.SendAsync(_server.Request(HttpMethod.Post, "/v1/database/chat/sql", token, new StringContent("SELECT * FROM nowhere")));
+        Assert.Equal(HttpStatusCode.BadRequest, badSql.StatusCode);
+        Assert.Contains("Unknown table 'nowhere'", await badSql.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var logs = await _server.Http.SendAsync(_server.Request(HttpMethod.Get, "/v1/database/chat/logs?num_lines=50", _ownerToken));
+        Assert.Equal(HttpStatusCode.OK, logs.StatusCode);
+        var lines = (await logs.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
+        Assert.Contains(lines, l => l["message"]!.GetValue<string>() == "via http" && l["level"]!.GetValue<string>() == "Info");
+        var notOwner = await _server.Http.SendAsync(_server.Request(HttpMethod.Get, "/v1/database/chat/logs", token));
+        Assert.Equal(HttpStatusCode.Forbidden, notOwner.StatusCode);
+    }
+
+    [Fact]
+    public async Task Identity_routes_and_auth_errors_follow_the_spec()
+    {
+        var (identity, token) = await _server.NewIdentityAsync();
+        Assert.StartsWith("c200", identity, StringComparison.Ordinal);
+        var ws = await _server.Http.SendAsync(_server.Request(HttpMethod.Post, "/v1/identity/websocket-token", token));
+        Assert.Equal(HttpStatusCode.OK, ws.StatusCode);
+        var shortToken = (await ws.Content.ReadFromJsonAsync<JsonObject>())!["token"]!.GetValue<string>();
+        var noAuth = await _server.Http.PostAsync("/v1/identity/websocket-token", null);
+        Assert.Equal(HttpStatusCode.Unauthorized, noAuth.StatusCode);
+
+        // A TypeScript-style connection: the short-lived token in the query string.
+        using var socket = new ClientWebSocket();
+        socket.Options.AddSubProtocol("v2.bsatn.spacetimedb");
+        await socket.ConnectAsync(new Uri($"ws://{_server.Server.BaseAddress.Authority}/v1/database/chat/subscribe?compression=None&token={shortToken}"), CancellationToken.None);
+        Assert.Equal("v2.bsatn.spacetimedb", socket.SubProtocol);
+        socket.Abort();
+
+        var forged = token[..^4] + (token.EndsWith("AAAA", StringComparison.Ordinal) ? "BBBB" : "AAAA");
+        var rejected = await _server.Http.SendAsync(_server.Request(HttpMethod.Post, "/v1/identity/websocket-token", forged));
+        Assert.Equal(HttpStatusCode.Unauthorized, rejected.StatusCode);
+        var garbage = await _server.Http.SendAsync(_server.Request(HttpMethod.Post, "/v1/identity/websocket-token", "not-a-jwt"));
+        Assert.Equal(HttpStatusCode.BadRequest, garbage.StatusCode);
+
+        var anonymous = await _server.Http.PostAsync("/v1/database/chat/sql", new StringContent("SELECT * FROM user"));
+        Assert.Equal(HttpStatusCode.OK, anonymous.StatusCode);
+        Assert.StartsWith("c200", anonymous.Headers.GetValues("spacetime-identity").Single(), StringComparison.Ordinal);
+        Assert.NotEmpty(anonymous.Headers.GetValues("spacetime-identity-token").Single());
+    }
+
+    [Fact]
+    public async Task Publishing_is_refused_clearly_for_non_owners_and_bad_modules()
+    {
+        var (_, stranger) = await _server.NewIdentityAsync();
+        var denied = await _server.Http.SendAsync(_server.Request(HttpMethod.Put, "/v1/database/chat", stranger, new ByteArrayContent(TestModules.Chat())));
+        Assert.Equal(HttpStatusCode.Unauthorized, denied.StatusCode);
+        var garbage = await _server.Http.SendAsync(_server.Request(HttpMethod.Put, "/v1/database/other", stranger, new ByteArrayContent([1, 2, 3])));
+        Assert.Equal(HttpStatusCode.BadRequest, garbage.StatusCode);
+        Assert.Contains("not a .NET assembly", await garbage.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var update = await _server.Http.SendAsync(_server.Request(HttpMethod.Put, "/v1/database/chat", _ownerToken, new ByteArrayContent(TestModules.Chat())));
+        Assert.Equal(HttpStatusCode.OK, update.StatusCode);
+        Assert.Equal("updated", (await update.Content.ReadFromJsonAsync<JsonObject>())!["Success"]!["op"]!.GetValue<string>());
+        var unknown = await _server.Http.GetAsync("/v1/database/nothing/identity");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+}

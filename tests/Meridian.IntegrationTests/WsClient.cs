@@ -1,0 +1,85 @@
+using System.Net.WebSockets;
+using Meridian.Protocol.Framing;
+using Meridian.Protocol.Messages;
+using Meridian.Sats.Bsatn;
+
+namespace Meridian.IntegrationTests;
+
+/// <summary>A bare v2 protocol client over a real WebSocket, for tests.</summary>
+internal sealed class WsClient : IAsyncDisposable
+{
+    private readonly ClientWebSocket _socket = new();
+
+    public ServerMessage.InitialConnection Initial { get; private set; } = null!;
+
+    public WebSocket Socket => _socket;
+
+    public static async Task<WsClient> ConnectAsync(Uri server, string database, string? token = null)
+    {
+        var client = new WsClient();
+        client._socket.Options.AddSubProtocol("v2.bsatn.spacetimedb");
+        if (token is not null)
+            client._socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
+        var uri = new Uri($"ws://{server.Authority}/v1/database/{database}/subscribe?compression=Gzip");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await client._socket.ConnectAsync(uri, timeout.Token);
+        client.Initial = Assert.IsType<ServerMessage.InitialConnection>(await client.ReceiveAsync());
+        return client;
+    }
+
+    public async Task SendAsync(ClientMessage message)
+    {
+        var w = new BsatnWriter();
+        message.Write(w);
+        await SendRawAsync(w.ToArray());
+    }
+
+    public Task SendRawAsync(byte[] bytes) => _socket.SendAsync(bytes, WebSocketMessageType.Binary, true, CancellationToken.None);
+
+    public async Task<ServerMessage> ReceiveAsync(TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(20));
+        var buffer = new byte[1 << 20];
+        var total = 0;
+        WebSocketReceiveResult result;
+        do
+        {
+            result = await _socket.ReceiveAsync(buffer.AsMemory(total), cts.Token) is var r ? new WebSocketReceiveResult(r.Count, r.MessageType, r.EndOfMessage) : null!;
+            if (result.MessageType == WebSocketMessageType.Close)
+                throw new WebSocketException($"closed: {_socket.CloseStatus} {_socket.CloseStatusDescription}");
+            total += result.Count;
+        }
+        while (!result.EndOfMessage);
+        Assert.Equal(0, buffer[0]); // always uncompressed
+        return Assert.Single(ServerFrame.Decode(buffer.AsSpan(0, total)));
+    }
+
+    /// <summary>Receives until the server closes; returns the close status and reason.</summary>
+    public async Task<(WebSocketCloseStatus? Status, string? Reason)> ReceiveCloseAsync()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var buffer = new byte[1 << 16];
+        while (true)
+        {
+            var r = await _socket.ReceiveAsync(buffer.AsMemory(), cts.Token);
+            if (r.MessageType == WebSocketMessageType.Close)
+                return (_socket.CloseStatus, _socket.CloseStatusDescription);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_socket.State == WebSocketState.Open)
+        {
+            try
+            {
+                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", cts.Token);
+            }
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+            {
+            }
+        }
+        _socket.Dispose();
+    }
+}

@@ -1,0 +1,26 @@
+using Meridian.Runtime.Subscriptions;
+using Meridian.Sats;
+
+namespace Meridian.Runtime.Tests;
+
+/// <summary>Records what the database tells a client, in order.</summary>
+internal sealed class FakeSession(Identity identity) : IClientSession
+{
+    public Identity Identity { get; } = identity;
+
+    public ConnectionId ConnectionId { get; } = ConnectionId.Random();
+
+    public List<object> Messages { get; } = [];
+
+    public void OnSubscribeApplied(uint requestId, uint querySetId, IReadOnlyList<TableRowsResult> rows) => Messages.Add(("applied", requestId, querySetId, rows));
+
+    public void OnUnsubscribeApplied(uint requestId, uint querySetId, IReadOnlyList<TableRowsResult>? rows) => Messages.Add(("unapplied", requestId, querySetId, rows));
+
+    public void OnSubscriptionError(uint? requestId, uint querySetId, string message) => Messages.Add(("error", requestId, querySetId, message));
+
+    public void OnTransactionUpdate(ulong? offset, IReadOnlyList<QuerySetDelta> querySets) => Messages.Add(querySets);
+
+    public void OnReducerResult(uint requestId, ReducerCallResult result) => Messages.Add(result);
+
+    public void OnOneOffQueryResult(uint requestId, IReadOnlyList<TableRowsResult>? rows, string? error) => Messages.Add(("oneoff", rows, error));
+}
