@@ -1,11 +1,13 @@
 using Meridian.Benchmarks.Harness;
 using Meridian.Benchmarks.Sats;
+using Meridian.Benchmarks.Storage;
 
 // Entry point for every benchmark suite:
 //   dotnet run -c Release --project benchmarks/Meridian.Benchmarks -- <suite|all> [--quick] [--json FILE]
 var suites = new Dictionary<string, Func<BenchmarkOptions, IReadOnlyList<BenchmarkResult>>>(StringComparer.OrdinalIgnoreCase)
 {
     ["sats"] = SatsSuite.Run,
+    ["storage"] = StorageSuite.Run,
 };
 
 var positional = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();

@@ -150,8 +150,13 @@ public sealed partial class Transaction : StateReader, IDisposable
     public ReadOnlySpan<byte> Insert(TableId table, ReadOnlySpan<byte> row)
     {
         var tt = Writable(table);
+        tt.Work.Layout.Validate(row);
+        return InsertValidated(tt, row);
+    }
+
+    private ReadOnlySpan<byte> InsertValidated(TableTx tt, ReadOnlySpan<byte> row)
+    {
         var t = tt.Work;
-        t.Layout.Validate(row);
         if (t.SequenceNext.Length > 0)
             row = ApplySequences(t, row);
 
@@ -266,7 +271,7 @@ public sealed partial class Transaction : StateReader, IDisposable
                 throw Violation(t, u, newRow);
         }
         DeletePointer(tt, oldPtr);
-        return Insert(table, newRow);
+        return InsertValidated(tt, newRow);
     }
 
     /// <summary>Updates by a unique index with a row value; returns the stored row decoded.</summary>

@@ -105,8 +105,12 @@ internal sealed class RowLayout
         switch (type.Tag)
         {
             case AlgebraicTypeTag.String:
-                reader.ReadString();
+            {
+                var at = reader.Position;
+                if (!System.Text.Unicode.Utf8.IsValid(reader.ReadBytes()))
+                    throw new BsatnDecodeException($"Invalid UTF-8 in string at offset {at}.", at);
                 return;
+            }
             case AlgebraicTypeTag.Bool:
                 reader.ReadBool();
                 return;

@@ -65,6 +65,17 @@ internal sealed class TableData
             return false;
         }
         var hash = Hash(row);
+        // Common case without allocating a cursor: no entry with this hash, or the first one matches.
+        if (!BTree<IndexEntry<ulong>, EntryOrder<ulong>>.TryFindCeiling(RowHashes, new(hash, 0), out var first) || first.Key != hash)
+        {
+            ptr = 0;
+            return false;
+        }
+        if (Heap.Read(first.Ptr).SequenceEqual(row))
+        {
+            ptr = first.Ptr;
+            return true;
+        }
         var cursor = new BTreeCursor<IndexEntry<ulong>, EntryOrder<ulong>>();
         for (cursor.Seek(RowHashes, new(hash, 0)); cursor.Valid && cursor.Current.Key == hash; cursor.MoveNext())
         {
