@@ -92,12 +92,16 @@ public sealed partial class Transaction
                 }
             }
             var deletes = new RowList.Builder(tt.DeletedSet?.Count ?? 0, 64);
+            var deletedPointers = new List<ulong>(tt.DeletedSet?.Count ?? 0);
             if (tt.Deleted is not null)
             {
                 foreach (var ptr in tt.Deleted)
                 {
                     if (tt.DeletedSet!.Remove(ptr))
+                    {
                         deletes.Add(tt.Committed!.Read(ptr));
+                        deletedPointers.Add(ptr);
+                    }
                 }
             }
             List<SequenceUpdate>? sequences = null;
@@ -107,6 +111,8 @@ public sealed partial class Transaction
                 if (work.SequenceNext[s] != before || tt.Committed is null)
                     (sequences ??= []).Add(new SequenceUpdate(s, work.SequenceNext[s]));
             }
+            if (!work.Schema.IsEvent && (deletedPointers.Count > 0 || work.LiveBytes is not null))
+                work.AccountAndCompact(tt.Inserted, tt.InsertedRemoved, deletedPointers, _edit);
             if (work.Schema.IsEvent)
             {
                 // Event rows exist only inside this transaction: publish the table as it was (sequences advance).

@@ -22,6 +22,11 @@ internal sealed class TableData
     /// <summary>Row hash → pointer, kept only for tables without a unique index (to find a row by its bytes).</summary>
     public BTreeNode<IndexEntry<ulong>>? RowHashes;
     public Int128[] SequenceNext;
+    /// <summary>
+    /// Stored bytes of live rows per page, for compaction. Maintained by the writer at commit only
+    /// (never by an open transaction, so a rollback has nothing to undo); null until first needed.
+    /// </summary>
+    public int[]? LiveBytes;
 
     public TableData(TableSchema schema)
     {
@@ -46,6 +51,7 @@ internal sealed class TableData
         UniqueIndexes = from.UniqueIndexes;
         RowHashes = from.RowHashes;
         SequenceNext = (Int128[])from.SequenceNext.Clone();
+        LiveBytes = from.LiveBytes;
     }
 
     public TableData CloneForWrite() => new(this);
@@ -120,6 +126,71 @@ internal sealed class TableData
         if (UniqueIndexes.Length == 0)
             BTree<IndexEntry<ulong>, EntryOrder<ulong>>.Remove(ref RowHashes, new(Hash(row), ptr), edit);
         RowCount--;
+    }
+
+    /// <summary>
+    /// Accounts a commit's rows in <see cref="LiveBytes"/> and relocates the live rows of pages that
+    /// fell below a quarter full, so deleted rows do not hold memory forever. Older versions keep
+    /// the pages they reference (through their own page directory) until the GC reclaims them.
+    /// </summary>
+    public void AccountAndCompact(List<ulong>? inserted, HashSet<ulong>? insertedRemoved, List<ulong> deleted, long edit)
+    {
+        if (LiveBytes is null)
+        {
+            // First commit since start-up: count the current rows once.
+            LiveBytes = new int[Heap.Pages.Length];
+            var cursor = new BTreeCursor<ulong, PointerOrder>();
+            for (cursor.SeekFirst(Rows); cursor.Valid; cursor.MoveNext())
+                LiveBytes[RowHeap.PageOf(cursor.Current)] += Heap.StoredSize(Heap.Read(cursor.Current).Length);
+        }
+        else
+        {
+            if (LiveBytes.Length < Heap.Pages.Length)
+                Array.Resize(ref LiveBytes, Heap.Pages.Length);
+            if (inserted is not null)
+            {
+                foreach (var ptr in inserted)
+                {
+                    if (insertedRemoved is null || !insertedRemoved.Contains(ptr))
+                        LiveBytes[RowHeap.PageOf(ptr)] += Heap.StoredSize(Heap.Read(ptr).Length);
+                }
+            }
+            foreach (var ptr in deleted)
+                LiveBytes[RowHeap.PageOf(ptr)] -= Heap.StoredSize(Heap.Read(ptr).Length);
+        }
+
+        var last = Heap.PageCount - 1;
+        var previous = -1;
+        foreach (var ptr in deleted)
+        {
+            var page = RowHeap.PageOf(ptr);
+            if (page == previous || page >= last || Heap.Pages[page] is not { } bytes || LiveBytes[page] * 4L >= bytes.Length)
+                continue;
+            previous = page;
+            Relocate(page, edit);
+        }
+    }
+
+    private void Relocate(int page, long edit)
+    {
+        var moving = new List<ulong>();
+        var cursor = new BTreeCursor<ulong, PointerOrder>();
+        for (cursor.Seek(Rows, (ulong)page << 32); cursor.Valid && RowHeap.PageOf(cursor.Current) == page; cursor.MoveNext())
+            moving.Add(cursor.Current);
+        foreach (var ptr in moving)
+        {
+            var row = Heap.Read(ptr); // the old page is never written again, so this span stays valid
+            Unlink(ptr, edit);
+            var moved = Add(row, edit);
+            if (LiveBytes!.Length < Heap.Pages.Length)
+                Array.Resize(ref LiveBytes, Heap.Pages.Length);
+            LiveBytes[RowHeap.PageOf(moved)] += Heap.StoredSize(row.Length);
+        }
+        LiveBytes![page] = 0;
+        // Published versions share the directory array: drop the page from a copy.
+        var pages = (byte[][])Heap.Pages.Clone();
+        pages[page] = null!;
+        Heap.Pages = pages;
     }
 
     public static ulong Hash(ReadOnlySpan<byte> row)
