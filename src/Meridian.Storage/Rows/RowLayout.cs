@@ -31,6 +31,22 @@ internal sealed class RowLayout
             offset = offset >= 0 && size >= 0 ? offset + size : -1;
         }
         RowFixedSize = offset;
+        // Integers and floats accept every bit pattern: a row of only those is valid iff its length is right.
+        _lengthCheckSuffices = offset >= 0 && _types.All(t => OnlyNumeric(t, _typespace, 0));
+    }
+
+    private readonly bool _lengthCheckSuffices;
+
+    private static bool OnlyNumeric(AlgebraicType type, Typespace typespace, int depth)
+    {
+        if (depth > 32)
+            return false;
+        type = typespace.Resolve(type);
+        return type switch
+        {
+            ProductType p => p.Elements.All(e => OnlyNumeric(e.Type, typespace, depth + 1)),
+            _ => type.Tag is >= AlgebraicTypeTag.I8 and <= AlgebraicTypeTag.F64,
+        };
     }
 
     /// <summary>Encoded size of every row when all columns are fixed-size, else -1.</summary>
@@ -82,6 +98,8 @@ internal sealed class RowLayout
     {
         if (RowFixedSize >= 0 && row.Length != RowFixedSize)
             throw new BsatnDecodeException($"A row of this table is {RowFixedSize} bytes, but {row.Length} were given.", Math.Min(row.Length, RowFixedSize));
+        if (_lengthCheckSuffices)
+            return;
         var reader = new BsatnReader(row);
         for (var i = 0; i < _types.Length; i++)
         {
@@ -134,7 +152,7 @@ internal sealed class RowLayout
                 return;
             }
             default:
-                reader.ReadRaw(type.FixedSize, type.Tag.ToString().ToLowerInvariant());
+                reader.ReadRaw(type.FixedSize, "value");
                 return;
         }
     }
