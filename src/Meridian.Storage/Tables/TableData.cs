@@ -193,10 +193,21 @@ internal sealed class TableData
         Heap.Pages = pages;
     }
 
+    /// <summary>A fast 64-bit hash of a row's bytes (in memory only; never persisted).</summary>
     public static ulong Hash(ReadOnlySpan<byte> row)
     {
-        var h = new HashCode();
-        h.AddBytes(row);
-        return (uint)h.ToHashCode();
+        const ulong prime = 0x9E37_79B9_7F4A_7C15ul;
+        var h = (ulong)row.Length * prime;
+        while (row.Length >= 8)
+        {
+            h = (h ^ System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(row)) * prime;
+            h ^= h >> 29;
+            row = row[8..];
+        }
+        ulong tail = 0;
+        for (var i = 0; i < row.Length; i++)
+            tail |= (ulong)row[i] << (8 * i);
+        h = (h ^ tail) * prime;
+        return h ^ (h >> 32);
     }
 }
