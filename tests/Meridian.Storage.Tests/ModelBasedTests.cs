@@ -52,8 +52,7 @@ public class ModelBasedTests(ITestOutputHelper output)
     [Fact]
     public void Random_operations_agree_with_a_reference_model()
     {
-        var seed = Environment.TickCount;
-        output.WriteLine($"seed {seed}");
+        var seed = TestSeed.Get(output);
         var rng = new Random(seed);
         var store = Datastore.CreateInMemory();
         TableId t;

@@ -34,8 +34,7 @@ public class CrashRecoveryTests(ITestOutputHelper output)
     [Fact]
     public void Two_hundred_random_crash_points_recover_exactly_a_committed_prefix()
     {
-        var seed = Environment.TickCount;
-        output.WriteLine($"seed {seed}");
+        var seed = TestSeed.Get(output);
         var master = new Random(seed);
         var tornTails = 0;
         var snapshotsUsed = 0;

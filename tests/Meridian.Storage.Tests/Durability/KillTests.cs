@@ -34,8 +34,7 @@ public class KillTests(ITestOutputHelper output)
     [Fact]
     public async Task Sigkill_never_loses_a_transaction_reported_durable()
     {
-        var seed = Environment.TickCount;
-        output.WriteLine($"seed {seed}");
+        var seed = TestSeed.Get(output);
         var rng = new Random(seed);
         var host = HostPath();
         var dir = Path.Combine(Path.GetTempPath(), "meridian-kill-" + Guid.NewGuid().ToString("N"));

@@ -17,8 +17,7 @@ public class BTreeTests(ITestOutputHelper output)
     [Fact]
     public void Random_inserts_and_removes_match_a_sorted_set_and_old_versions_never_change()
     {
-        var seed = Environment.TickCount;
-        output.WriteLine($"seed {seed}");
+        var seed = TestSeed.Get(output);
         var rng = new Random(seed);
         BTreeNode<ulong>? root = null;
         var model = new SortedSet<ulong>();
@@ -46,8 +45,7 @@ public class BTreeTests(ITestOutputHelper output)
     [Fact]
     public void Seek_and_ceiling_find_the_first_entry_not_below_the_probe()
     {
-        var seed = Environment.TickCount;
-        output.WriteLine($"seed {seed}");
+        var seed = TestSeed.Get(output);
         var rng = new Random(seed);
         BTreeNode<ulong>? root = null;
         var model = new SortedSet<ulong>();
