@@ -204,4 +204,22 @@ public sealed class ChatServerTests : IAsyncLifetime
         var unknown = await _server.Http.GetAsync("/v1/database/nothing/identity");
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
     }
+
+    [Fact]
+    public async Task The_schema_route_serves_the_canonical_v10_definition()
+    {
+        var missing = await _server.Http.GetAsync("/v1/database/chat/schema");
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+        var old = await _server.Http.GetAsync("/v1/database/chat/schema?version=9");
+        Assert.Equal(HttpStatusCode.BadRequest, old.StatusCode);
+        var schema = (await _server.Http.GetFromJsonAsync<JsonObject>("/v1/database/chat/schema?version=10"))!;
+        var sections = schema["sections"]!.AsArray();
+        var tables = sections.Select(s => s!.AsObject()).Single(s => s.ContainsKey("Tables"))["Tables"]!.AsArray();
+        Assert.Equal(["message", "user"], tables.Select(t => t!["source_name"]!.GetValue<string>()).Order());
+        var reducers = sections.Select(s => s!.AsObject()).Single(s => s.ContainsKey("Reducers"))["Reducers"]!.AsArray();
+        Assert.Contains(reducers, r => r!["source_name"]!.GetValue<string>() == "send_message"
+            && r["params"]!["elements"]![0]!["name"]!["some"]!.GetValue<string>() == "text");
+        var typespace = sections.Select(s => s!.AsObject()).Single(s => s.ContainsKey("Typespace"))["Typespace"]!["types"]!.AsArray();
+        Assert.Contains(typespace, t => t!.ToJsonString().Contains("\"online\"", StringComparison.Ordinal));
+    }
 }

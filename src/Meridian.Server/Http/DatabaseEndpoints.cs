@@ -60,6 +60,19 @@ public static class DatabaseEndpoints
             }
         }));
 
+        app.MapGet("/v1/database/{db}/schema", (HttpContext http, string db) => WithDatabase(http, tokens, registry, db, (_, database) =>
+        {
+            var version = http.Request.Query["version"].ToString();
+            if (version.Length == 0)
+                return Task.FromResult(ErrorResults.Text(StatusCodes.Status400BadRequest, "The 'version' query parameter is required (version=10)."));
+            if (version != "10")
+                return Task.FromResult(ErrorResults.Text(StatusCodes.Status400BadRequest, $"Schema version {version} is not supported; use version=10."));
+            using var stream = new MemoryStream();
+            using (var w = new Utf8JsonWriter(stream))
+                database.Schema.Canonical.WriteJson(w);
+            return Task.FromResult(Results.Bytes(stream.ToArray(), "application/json"));
+        }));
+
         app.MapPost("/v1/database/{db}/call/{reducer}", (HttpContext http, string db, string reducer) => WithDatabase(http, tokens, registry, db, (caller, database) => CallAsync(http, caller, database, reducer)));
         app.MapPost("/v1/database/{db}/sql", (HttpContext http, string db) => WithDatabase(http, tokens, registry, db, (caller, database) => SqlAsync(http, caller, database)));
         app.MapGet("/v1/database/{db}/logs", (HttpContext http, string db) => WithDatabase(http, tokens, registry, db, (caller, database) => LogsAsync(http, caller, database)));

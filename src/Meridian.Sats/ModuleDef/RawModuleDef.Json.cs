@@ -1,0 +1,316 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Meridian.Sats.Json;
+
+namespace Meridian.Sats.ModuleDef;
+
+// Typed SATS-JSON of module definitions (protocol.md §6.4, §9): what /schema?version=10 serves and
+// what `spacetime generate --module-def` reads, e.g. {"V10": {"sections": [{"Typespace": ...}]}}.
+public sealed partial record RawModuleDef
+{
+    /// <summary>The typed SATS-JSON text: <c>{"V10": {...}}</c>.</summary>
+    public string ToJson()
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream))
+        {
+            w.WriteStartObject();
+            w.WritePropertyName("V10");
+            V10.WriteJson(w);
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length);
+    }
+}
+
+public sealed partial record RawModuleDefV10
+{
+    /// <summary>Writes the typed SATS-JSON object <c>{"sections": [...]}</c>.</summary>
+    public void WriteJson(Utf8JsonWriter w)
+    {
+        w.WriteStartObject();
+        w.WriteStartArray("sections");
+        foreach (var section in Sections)
+        {
+            w.WriteStartObject();
+            switch (section)
+            {
+                case RawModuleDefV10Section.TypespaceSection s:
+                    w.WritePropertyName("Typespace");
+                    SatsJson.WriteTypespace(w, s.Typespace);
+                    break;
+                case RawModuleDefV10Section.TypesSection s:
+                    Array(w, "Types", s.Types, t =>
+                    {
+                        w.WriteStartObject();
+                        w.WriteStartObject("source_name");
+                        w.WriteStartArray("scope");
+                        foreach (var part in t.SourceName.Scope)
+                            w.WriteStringValue(part);
+                        w.WriteEndArray();
+                        w.WriteString("source_name", t.SourceName.SourceName);
+                        w.WriteEndObject();
+                        w.WriteNumber("ty", t.Ty);
+                        w.WriteBoolean("custom_ordering", t.CustomOrdering);
+                        w.WriteEndObject();
+                    });
+                    break;
+                case RawModuleDefV10Section.TablesSection s:
+                    Array(w, "Tables", s.Tables, t => WriteTable(w, t));
+                    break;
+                case RawModuleDefV10Section.ReducersSection s:
+                    Array(w, "Reducers", s.Reducers, r =>
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("source_name", r.SourceName);
+                        w.WritePropertyName("params");
+                        SatsJson.WriteProductType(w, r.Params);
+                        Unit(w, "visibility", r.Visibility.ToString());
+                        w.WritePropertyName("ok_return_type");
+                        SatsJson.WriteType(w, r.OkReturnType);
+                        w.WritePropertyName("err_return_type");
+                        SatsJson.WriteType(w, r.ErrReturnType);
+                        w.WriteEndObject();
+                    });
+                    break;
+                case RawModuleDefV10Section.ProceduresSection s:
+                    Array(w, "Procedures", s.Procedures, p =>
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("source_name", p.SourceName);
+                        w.WritePropertyName("params");
+                        SatsJson.WriteProductType(w, p.Params);
+                        w.WritePropertyName("return_type");
+                        SatsJson.WriteType(w, p.ReturnType);
+                        Unit(w, "visibility", p.Visibility.ToString());
+                        w.WriteEndObject();
+                    });
+                    break;
+                case RawModuleDefV10Section.ViewsSection s:
+                    Array(w, "Views", s.Views, v =>
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("source_name", v.SourceName);
+                        w.WriteNumber("index", v.Index);
+                        w.WriteBoolean("is_public", v.IsPublic);
+                        w.WriteBoolean("is_anonymous", v.IsAnonymous);
+                        w.WritePropertyName("params");
+                        SatsJson.WriteProductType(w, v.Params);
+                        w.WritePropertyName("return_type");
+                        SatsJson.WriteType(w, v.ReturnType);
+                        w.WriteEndObject();
+                    });
+                    break;
+                case RawModuleDefV10Section.SchedulesSection s:
+                    Array(w, "Schedules", s.Schedules, d =>
+                    {
+                        w.WriteStartObject();
+                        OptionalString(w, "source_name", d.SourceName);
+                        w.WriteString("table_name", d.TableName);
+                        w.WriteNumber("schedule_at_col", d.ScheduleAtCol);
+                        w.WriteString("function_name", d.FunctionName);
+                        w.WriteEndObject();
+                    });
+                    break;
+                case RawModuleDefV10Section.LifeCycleReducersSection s:
+                    Array(w, "LifeCycleReducers", s.LifeCycleReducers, l =>
+                    {
+                        w.WriteStartObject();
+                        Unit(w, "lifecycle_spec", l.LifecycleSpec.ToString());
+                        w.WriteString("function_name", l.FunctionName);
+                        w.WriteEndObject();
+                    });
+                    break;
+                case RawModuleDefV10Section.RowLevelSecuritySection s:
+                    Array(w, "RowLevelSecurity", s.Filters, f =>
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("sql", f.Sql);
+                        w.WriteEndObject();
+                    });
+                    break;
+                case RawModuleDefV10Section.CaseConversionPolicySection s:
+                    Unit(w, "CaseConversionPolicy", s.Policy.ToString());
+                    break;
+                case RawModuleDefV10Section.ExplicitNamesSection s:
+                    w.WriteStartObject("ExplicitNames");
+                    Array(w, "entries", s.Entries, e =>
+                    {
+                        w.WriteStartObject();
+                        w.WriteStartObject(e.Kind.ToString());
+                        w.WriteString("source_name", e.SourceName);
+                        w.WriteString("canonical_name", e.CanonicalName);
+                        w.WriteEndObject();
+                        w.WriteEndObject();
+                    });
+                    w.WriteEndObject();
+                    break;
+                case RawModuleDefV10Section.HttpHandlersSection s:
+                    Array(w, "HttpHandlers", s.Handlers, h =>
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("source_name", h.SourceName);
+                        w.WriteEndObject();
+                    });
+                    break;
+                case RawModuleDefV10Section.HttpRoutesSection s:
+                    Array(w, "HttpRoutes", s.Routes, r =>
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("handler_function", r.HandlerFunction);
+                        w.WriteStartObject("method");
+                        if (r.Method is not { } method)
+                        {
+                            w.WriteStartArray("Any");
+                            w.WriteEndArray();
+                        }
+                        else
+                        {
+                            w.WriteStartObject("Method");
+                            if (method == RawHttpMethod.Extension)
+                            {
+                                w.WriteString("Extension", r.ExtensionMethod ?? "");
+                            }
+                            else
+                            {
+                                w.WriteStartArray(method.ToString());
+                                w.WriteEndArray();
+                            }
+                            w.WriteEndObject();
+                        }
+                        w.WriteEndObject();
+                        w.WriteString("path", r.Path);
+                        w.WriteEndObject();
+                    });
+                    break;
+                case RawModuleDefV10Section.ViewPrimaryKeysSection s:
+                    Array(w, "ViewPrimaryKeys", s.PrimaryKeys, k =>
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("view_source_name", k.ViewSourceName);
+                        w.WriteStartArray("columns");
+                        foreach (var c in k.Columns)
+                            w.WriteStringValue(c);
+                        w.WriteEndArray();
+                        w.WriteEndObject();
+                    });
+                    break;
+                case RawModuleDefV10Section.SubmodulesSection s:
+                    Array(w, "Submodules", s.Submodules, m =>
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("namespace", m.Namespace);
+                        w.WritePropertyName("module");
+                        m.Module.WriteJson(w);
+                        w.WriteEndObject();
+                    });
+                    break;
+            }
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void WriteTable(Utf8JsonWriter w, RawTableDefV10 t)
+    {
+        w.WriteStartObject();
+        w.WriteString("source_name", t.SourceName);
+        w.WriteNumber("product_type_ref", t.ProductTypeRef);
+        Columns(w, "primary_key", t.PrimaryKey);
+        Array(w, "indexes", t.Indexes, i =>
+        {
+            w.WriteStartObject();
+            OptionalString(w, "source_name", i.SourceName);
+            OptionalString(w, "accessor_name", i.AccessorName);
+            w.WriteStartObject("algorithm");
+            if (i.Algorithm.Kind == RawIndexAlgorithmKind.Direct)
+                w.WriteNumber("Direct", i.Algorithm.Columns.Count > 0 ? i.Algorithm.Columns[0] : 0);
+            else
+                Columns(w, i.Algorithm.Kind == RawIndexAlgorithmKind.Hash ? "Hash" : "BTree", i.Algorithm.Columns);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        });
+        Array(w, "constraints", t.Constraints, c =>
+        {
+            w.WriteStartObject();
+            OptionalString(w, "source_name", c.SourceName);
+            w.WriteStartObject("data");
+            w.WriteStartObject("Unique");
+            Columns(w, "columns", c.UniqueColumns);
+            w.WriteEndObject();
+            w.WriteEndObject();
+            w.WriteEndObject();
+        });
+        Array(w, "sequences", t.Sequences, s =>
+        {
+            w.WriteStartObject();
+            OptionalString(w, "source_name", s.SourceName);
+            w.WriteNumber("column", s.Column);
+            OptionalInt128(w, "start", s.Start);
+            OptionalInt128(w, "min_value", s.MinValue);
+            OptionalInt128(w, "max_value", s.MaxValue);
+            w.WritePropertyName("increment");
+            w.WriteRawValue(s.Increment.ToString(CultureInfo.InvariantCulture), skipInputValidation: true);
+            w.WriteEndObject();
+        });
+        Unit(w, "table_type", t.TableType.ToString());
+        Unit(w, "table_access", t.TableAccess.ToString());
+        Array(w, "default_values", t.DefaultValues, d =>
+        {
+            w.WriteStartObject();
+            w.WriteNumber("col_id", d.ColId);
+            w.WriteString("value", Convert.ToHexStringLower(d.Value));
+            w.WriteEndObject();
+        });
+        w.WriteBoolean("is_event", t.IsEvent);
+        w.WriteEndObject();
+    }
+
+    private static void Array<T>(Utf8JsonWriter w, string name, IReadOnlyList<T> items, Action<T> write)
+    {
+        w.WriteStartArray(name);
+        foreach (var item in items)
+            write(item);
+        w.WriteEndArray();
+    }
+
+    private static void Columns(Utf8JsonWriter w, string name, IReadOnlyList<ushort> columns)
+    {
+        w.WriteStartArray(name);
+        foreach (var c in columns)
+            w.WriteNumberValue(c);
+        w.WriteEndArray();
+    }
+
+    private static void Unit(Utf8JsonWriter w, string name, string variant)
+    {
+        w.WriteStartObject(name);
+        w.WriteStartArray(variant);
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void OptionalString(Utf8JsonWriter w, string name, string? value)
+    {
+        w.WritePropertyName(name);
+        SatsJson.WriteOptionalString(w, value);
+    }
+
+    private static void OptionalInt128(Utf8JsonWriter w, string name, Int128? value)
+    {
+        w.WriteStartObject(name);
+        if (value is { } v)
+        {
+            w.WritePropertyName("some");
+            w.WriteRawValue(v.ToString(CultureInfo.InvariantCulture), skipInputValidation: true);
+        }
+        else
+        {
+            w.WriteStartArray("none");
+            w.WriteEndArray();
+        }
+        w.WriteEndObject();
+    }
+}
