@@ -250,6 +250,7 @@ public sealed partial class Transaction : StateReader, IDisposable
     /// <paramref name="index"/> (for example the primary key). Recorded as a delete plus an insert.
     /// Returns the stored new row.
     /// </summary>
+    /// Sequences are not applied: the new row is stored as given.
     /// <exception cref="RowNotFoundException">No row has that key.</exception>
     /// <exception cref="UniqueConstraintViolationException">The new row clashes with another row in a different unique index.</exception>
     public ReadOnlySpan<byte> Update(TableId table, int index, ReadOnlySpan<byte> newRow)
@@ -270,8 +271,23 @@ public sealed partial class Transaction : StateReader, IDisposable
             if (u != index && t.Indexes[u].TryFindSameKey(newRow, out var other) && other != oldPtr)
                 throw Violation(t, u, newRow);
         }
+        var replacedOwnRow = tt.IsOwnRow(oldPtr);
         DeletePointer(tt, oldPtr);
-        return InsertValidated(tt, newRow);
+        // The key in `index` is now free and every other unique index was checked above, so the
+        // only thing left to find out is whether the new bytes restore a committed row this
+        // transaction deleted (only possible when the replaced row was one of its own).
+        if (replacedOwnRow && tt.DeletedSet is { Count: > 0 } && tt.Committed is not null
+            && tt.Committed.Indexes[index].TryFindSameKey(newRow, out var committedPtr)
+            && tt.DeletedSet.Contains(committedPtr) && tt.Committed.Read(committedPtr).SequenceEqual(newRow))
+        {
+            tt.DeletedSet.Remove(committedPtr);
+            var restored = tt.Committed.Read(committedPtr);
+            t.Link(restored, committedPtr, _edit);
+            return restored;
+        }
+        var ptr = t.Add(newRow, _edit);
+        tt.Inserted?.Add(ptr);
+        return t.Read(ptr);
     }
 
     /// <summary>Updates by a unique index with a row value; returns the stored row decoded.</summary>

@@ -190,6 +190,28 @@ public class TransactionTests
     }
 
     [Fact]
+    public void Updating_a_row_and_back_again_is_no_change()
+    {
+        var (store, t) = NewStore();
+        using (var tx = store.BeginTransaction())
+        {
+            tx.Insert(t, PersonRow(1, 30, "Ann"));
+            tx.Commit();
+        }
+        using (var tx = store.BeginTransaction())
+        {
+            var pk = tx.GetTable(t).PrimaryKeyIndex;
+            tx.Update(t, pk, PersonRow(1, 31, "Ann"));
+            tx.Update(t, pk, PersonRow(1, 32, "Ann"));
+            tx.Update(t, pk, PersonRow(1, 30, "Ann"));
+            Assert.True(tx.TryFind(t, pk, U32(1), out var row));
+            Assert.Equal((1u, 30ul, "Ann"), ReadPerson(row));
+            Assert.Empty(tx.Commit().Tables);
+        }
+        Assert.Equal([(1u, 30ul, "Ann")], store.Committed.ReadAll(t).Select(r => ReadPerson(r)).ToArray());
+    }
+
+    [Fact]
     public void Iteration_sees_the_table_as_it_was_when_it_started()
     {
         var (store, t) = NewStore();
