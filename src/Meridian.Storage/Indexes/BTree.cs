@@ -339,17 +339,20 @@ internal static class BTree<T, TOrder>
 
     internal static int ChildIndexInNode(BTreeNode<T> node, in T item) => ChildIndex(node, item);
 
+    // Span copies are plain memmoves; Array.Copy's type checks cost more than the move at these sizes.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void InsertAt<TItem>(TItem[] array, int count, int index, TItem item)
     {
         if (index < count)
-            Array.Copy(array, index, array, index + 1, count - index);
+            array.AsSpan(index, count - index).CopyTo(array.AsSpan(index + 1));
         array[index] = item;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void RemoveAt<TItem>(TItem[] array, int count, int index)
     {
         if (index < count - 1)
-            Array.Copy(array, index + 1, array, index, count - index - 1);
+            array.AsSpan(index + 1, count - index - 1).CopyTo(array.AsSpan(index));
         array[count - 1] = default!;
     }
 }
