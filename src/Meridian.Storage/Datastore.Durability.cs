@@ -1,4 +1,5 @@
 using Meridian.Storage.Changesets;
+using Meridian.Storage.Devices;
 using Meridian.Storage.Log;
 using Meridian.Storage.Snapshots;
 
@@ -46,6 +47,23 @@ public sealed partial class Datastore
         _lastSnapshotOffset = Math.Max(_lastSnapshotOffset, state.NextOffset - 1);
         PruneSnapshots(options);
         return name;
+    }
+
+    /// <summary>
+    /// Online backup: writes a snapshot of the latest committed version to <paramref name="target"/>
+    /// (an empty device) without pausing the writer. <see cref="Open"/> on that device restores the
+    /// datastore as of the returned offset, and new commits continue after it.
+    /// </summary>
+    /// <returns>The offset of the last transaction in the backup.</returns>
+    public ulong BackupTo(IStorageDevice target)
+    {
+        var state = _state;
+        if (state.NextOffset == 0)
+            throw new InvalidOperationException("Nothing has been committed, so there is nothing to back up.");
+        if (target.ListFiles().Count > 0)
+            throw new InvalidOperationException("The backup target must be empty.");
+        SnapshotWriter.Write(target, state);
+        return state.NextOffset - 1;
     }
 
     private static void PruneSnapshots(DatastoreOptions options)

@@ -60,7 +60,9 @@ public sealed partial class Datastore
         DbState? loaded = null;
         foreach (var (offset, name) in snapshots)
         {
-            if (offset >= logEnd)
+            // With no log at all (a restored backup) the newest valid snapshot is the whole history;
+            // otherwise a snapshot past the end of the log may hold transactions a crash took back.
+            if (segments.Count > 0 && offset >= logEnd)
             {
                 report.SkippedSnapshots.Add($"{name}: newer than the end of the log (next offset {logEnd})");
                 continue;

@@ -336,6 +336,38 @@ public class DurabilityTests
     }
 
     [Fact]
+    public void Online_backup_restores_the_state_at_its_offset_and_continues_from_there()
+    {
+        var device = new MemoryStorageDevice();
+        var backup = new MemoryStorageDevice();
+        TableId t;
+        ulong at;
+        using (var store = Datastore.Open(Options(device)))
+        {
+            t = Seed(store, 8);
+            at = store.BackupTo(backup);
+            Seed(store, 3, 5000);
+            Assert.Throws<InvalidOperationException>(() => store.BackupTo(backup));
+        }
+        Assert.Equal(8ul, at);
+        using (var restored = Datastore.Open(Options(backup)))
+        {
+            Assert.Equal(8, restored.Committed.Count(t));
+            Assert.Equal(9ul, restored.NextOffset);
+            using var tx = restored.BeginTransaction();
+            tx.Insert(t, PersonRow(77, 7, "after restore"));
+            Assert.Equal(9ul, tx.Commit().Offset);
+            restored.Flush();
+        }
+        using (var again = Datastore.Open(Options(backup)))
+        {
+            Assert.Equal(9, again.Committed.Count(t));
+            Assert.Equal(8ul, again.Recovery!.SnapshotOffset);
+            Assert.Equal(1ul, again.Recovery.ReplayedTransactions);
+        }
+    }
+
+    [Fact]
     public void Event_tables_are_logged_but_never_replayed_into_state()
     {
         var device = new MemoryStorageDevice();
