@@ -71,7 +71,7 @@ public sealed class TokenServiceTests : IDisposable
             token = first.MintAnonymous().Token;
         using var second = TokenService.LoadOrCreate(_dir, _clock);
         Assert.Equal(Payload(token)["hex_identity"]!.GetValue<string>(), second.Validate(token).Claims.Identity.ToHexString());
-        using var fresh = TokenService.LoadOrCreate(Directory.CreateTempSubdirectory("meridian-other-keys-").FullName, _clock);
+        using var fresh = TokenService.LoadOrCreate(Path.Combine(_dir, "other"), _clock);
         Assert.Throws<TokenException>(() => fresh.Validate(token));
     }
 
