@@ -222,4 +222,33 @@ public sealed class ChatServerTests : IAsyncLifetime
         var typespace = sections.Select(s => s!.AsObject()).Single(s => s.ContainsKey("Typespace"))["Typespace"]!["types"]!.AsArray();
         Assert.Contains(typespace, t => t!.ToJsonString().Contains("\"online\"", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task V3_is_preferred_when_offered_and_carries_several_messages_per_frame_both_ways()
+    {
+        await using var v2 = await WsClient.ConnectAsync(_server.Server.BaseAddress, "chat");
+        Assert.Equal("v2.bsatn.spacetimedb", v2.Socket.SubProtocol);
+
+        await using var v3 = await WsClient.ConnectAsync(_server.Server.BaseAddress, "chat", offerV3: true);
+        Assert.Equal("v3.bsatn.spacetimedb", v3.Socket.SubProtocol);
+        var w = new BsatnWriter();
+        new ClientMessage.Subscribe(1, 4, ["SELECT * FROM message"]).Write(w);
+        for (uint i = 0; i < 20; i++)
+            new ClientMessage.CallReducer(10 + i, 0, "send_message", StringArg($"batched {i}")).Write(w);
+        await v3.SendRawAsync(w.ToArray());
+
+        Assert.IsType<ServerMessage.SubscribeApplied>(await v3.ReceiveAsync());
+        for (uint i = 0; i < 20; i++)
+        {
+            var result = Assert.IsType<ServerMessage.ReducerResult>(await v3.ReceiveAsync());
+            Assert.Equal(10 + i, result.RequestId);
+            var inserted = ((TableUpdateRows.Persistent)Assert.IsType<ReducerOutcome.Ok>(result.Outcome).QuerySets.Single().Tables.Single().Rows.Single()).Inserts;
+            Assert.Equal(AlgebraicValue.String($"batched {i}"), Rows(inserted, MessageRow).Single()[2]);
+        }
+
+        await v3.SendRawAsync([]);
+        var (status, reason) = await v3.ReceiveCloseAsync();
+        Assert.Equal(WebSocketCloseStatus.InternalServerError, status);
+        Assert.Contains("empty", reason, StringComparison.Ordinal);
+    }
 }

@@ -14,9 +14,13 @@ internal sealed class WsClient : IAsyncDisposable
 
     public WebSocket Socket => _socket;
 
-    public static async Task<WsClient> ConnectAsync(Uri server, string database, string? token = null)
+    private readonly Queue<ServerMessage> _pending = new();
+
+    public static async Task<WsClient> ConnectAsync(Uri server, string database, string? token = null, bool offerV3 = false)
     {
         var client = new WsClient();
+        if (offerV3)
+            client._socket.Options.AddSubProtocol("v3.bsatn.spacetimedb");
         client._socket.Options.AddSubProtocol("v2.bsatn.spacetimedb");
         if (token is not null)
             client._socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
@@ -38,6 +42,8 @@ internal sealed class WsClient : IAsyncDisposable
 
     public async Task<ServerMessage> ReceiveAsync(TimeSpan? timeout = null)
     {
+        if (_pending.Count > 0)
+            return _pending.Dequeue();
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(20));
         var buffer = new byte[1 << 20];
         var total = 0;
@@ -51,7 +57,12 @@ internal sealed class WsClient : IAsyncDisposable
         }
         while (!result.EndOfMessage);
         Assert.Equal(0, buffer[0]); // always uncompressed
-        return Assert.Single(ServerFrame.Decode(buffer.AsSpan(0, total)));
+        var messages = ServerFrame.Decode(buffer.AsSpan(0, total));
+        if (_socket.SubProtocol != "v3.bsatn.spacetimedb")
+            Assert.Single(messages);
+        foreach (var m in messages.Skip(1))
+            _pending.Enqueue(m);
+        return messages[0];
     }
 
     /// <summary>Receives until the server closes; returns the close status and reason.</summary>

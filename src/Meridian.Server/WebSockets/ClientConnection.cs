@@ -12,24 +12,31 @@ using Meridian.Sats.Bsatn;
 namespace Meridian.Server.WebSockets;
 
 /// <summary>
-/// One client's WebSocket (v2 protocol): reads client messages and handles them one at a time in
-/// order, and writes server messages from a queue in the order the database produced them. With
-/// confirmed reads a message about a transaction waits until that transaction is durable.
+/// One client's WebSocket: reads client messages and handles them one at a time in order, and
+/// writes server messages from a queue in the order the database produced them. v2 carries one
+/// message per frame; v3 (batched) packs every queued message, up to 512 KiB, into one frame and
+/// accepts several client messages per frame. With confirmed reads a message about a transaction
+/// waits until that transaction is durable.
 /// </summary>
 internal sealed class ClientConnection : IClientSession
 {
     /// <summary>Largest client message accepted (upstream's limit).</summary>
     public const int MaxMessageBytes = 32 << 20;
 
+    /// <summary>A v3 frame stops taking more queued messages once its body reaches this size (as upstream).</summary>
+    public const int MaxBatchBytes = 512 << 10;
+
     private readonly WebSocket _socket;
     private readonly Database _database;
     private readonly bool _confirmedReads;
+    private readonly bool _batched;
     private readonly Channel<(ServerMessage Message, ulong? Offset)> _outbox =
         Channel.CreateUnbounded<(ServerMessage, ulong?)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _closing = new();
 
-    public ClientConnection(WebSocket socket, Database database, Identity identity, ConnectionId connectionId, bool confirmedReads)
+    public ClientConnection(WebSocket socket, Database database, Identity identity, ConnectionId connectionId, bool confirmedReads, bool batched)
     {
+        _batched = batched;
         _socket = socket;
         _database = database;
         Identity = identity;
@@ -102,17 +109,18 @@ internal sealed class ClientConnection : IClientSession
                 await CloseAsync(WebSocketCloseStatus.InternalServerError, "text frames are not supported by the v2 BSATN protocol").ConfigureAwait(false);
                 return;
             }
-            ClientMessage message;
+            List<ClientMessage> messages;
             try
             {
-                message = ClientMessage.DecodeV2(buffer.WrittenSpan);
+                messages = _batched ? ClientMessage.DecodeV3(buffer.WrittenSpan) : [ClientMessage.DecodeV2(buffer.WrittenSpan)];
             }
             catch (BsatnDecodeException e)
             {
                 await CloseAsync(WebSocketCloseStatus.InternalServerError, "invalid message: " + e.Message).ConfigureAwait(false);
                 return;
             }
-            await HandleAsync(message).ConfigureAwait(false);
+            foreach (var message in messages)
+                await HandleAsync(message).ConfigureAwait(false);
         }
     }
 
@@ -135,14 +143,26 @@ internal sealed class ClientConnection : IClientSession
 
     private async Task SendLoopAsync(CancellationToken cancellation)
     {
-        var scratch = new BsatnWriter(4096);
-        await foreach (var (message, offset) in _outbox.Reader.ReadAllAsync(cancellation).ConfigureAwait(false))
+        var body = new BsatnWriter(4096);
+        var reader = _outbox.Reader;
+        while (await reader.WaitToReadAsync(cancellation).ConfigureAwait(false))
         {
-            if (_confirmedReads && offset is { } o)
-                await _database.Store.WaitForDurableAsync(o, cancellation).ConfigureAwait(false);
+            body.Reset();
+            ulong? durableNeeded = null;
+            while (reader.TryRead(out var item))
+            {
+                // Offsets only grow, so waiting for the last one in a frame covers the others.
+                if (item.Offset is { } o)
+                    durableNeeded = o;
+                item.Message.Write(body);
+                if (!_batched || body.Length >= MaxBatchBytes)
+                    break;
+            }
+            if (_confirmedReads && durableNeeded is { } offset)
+                await _database.Store.WaitForDurableAsync(offset, cancellation).ConfigureAwait(false);
             // Always uncompressed: the TypeScript SDK decompresses frames asynchronously and can
             // reorder a compressed frame with a plain one that follows it.
-            var frame = ServerFrame.Encode([message], Compression.None, scratch);
+            var frame = ServerFrame.Wrap(body.WrittenSpan, Compression.None);
             try
             {
                 await _socket.SendAsync(frame, WebSocketMessageType.Binary, true, cancellation).ConfigureAwait(false);

@@ -14,8 +14,11 @@ namespace Meridian.Server.WebSockets;
 /// <summary><c>GET /v1/database/{db}/subscribe</c>: the WebSocket endpoint the SDKs connect to (protocol.md §2).</summary>
 public static class SubscribeEndpoint
 {
-    /// <summary>The subprotocol Meridian speaks.</summary>
+    /// <summary>One message per frame.</summary>
     public const string V2Protocol = "v2.bsatn.spacetimedb";
+
+    /// <summary>The v2 messages, several per frame both ways (preferred when offered, as upstream).</summary>
+    public const string V3Protocol = "v3.bsatn.spacetimedb";
 
     /// <summary>Maps the endpoint.</summary>
     public static IEndpointRouteBuilder MapSubscribeEndpoint(this IEndpointRouteBuilder app, DatabaseRegistry registry, TokenService tokens)
@@ -55,8 +58,10 @@ public static class SubscribeEndpoint
             var confirmed = true;
             if (query.TryGetValue("confirmed", out var confirmedText) && !bool.TryParse(confirmedText, out confirmed))
                 return ErrorResults.Text(StatusCodes.Status400BadRequest, $"'{confirmedText}' is not a boolean for 'confirmed'.");
-            if (!http.WebSockets.WebSocketRequestedProtocols.Contains(V2Protocol))
-                return ErrorResults.Text(StatusCodes.Status400BadRequest, "no valid protocol selected: Meridian speaks " + V2Protocol + ".");
+            var offered = http.WebSockets.WebSocketRequestedProtocols;
+            var protocol = offered.Contains(V3Protocol) ? V3Protocol : offered.Contains(V2Protocol) ? V2Protocol : null;
+            if (protocol is null)
+                return ErrorResults.Text(StatusCodes.Status400BadRequest, $"no valid protocol selected: Meridian speaks {V3Protocol} and {V2Protocol}.");
 
             var rejected = await database.ConnectAsync(caller.Identity, connectionId).ConfigureAwait(false);
             if (rejected is not null)
@@ -67,7 +72,7 @@ public static class SubscribeEndpoint
             {
                 socket = await http.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
                 {
-                    SubProtocol = V2Protocol,
+                    SubProtocol = protocol,
                     KeepAliveInterval = TimeSpan.FromSeconds(15),
                     KeepAliveTimeout = TimeSpan.FromSeconds(30),
                 }).ConfigureAwait(false);
@@ -79,7 +84,7 @@ public static class SubscribeEndpoint
             }
             using (socket)
             {
-                var connection = new ClientConnection(socket, database, caller.Identity, connectionId, confirmed);
+                var connection = new ClientConnection(socket, database, caller.Identity, connectionId, confirmed, batched: protocol == V3Protocol);
                 await connection.RunAsync(caller.Token, lifetime.ApplicationStopping).ConfigureAwait(false);
             }
             return Results.Empty;
