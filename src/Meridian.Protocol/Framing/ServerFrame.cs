@@ -79,7 +79,14 @@ public static class ServerFrame
         using (stream)
         {
             using var output = new MemoryStream();
-            stream.CopyTo(output);
+            try
+            {
+                stream.CopyTo(output);
+            }
+            catch (Exception e) when (e is InvalidDataException or InvalidOperationException)
+            {
+                throw new BsatnDecodeException($"The frame body is not a valid {(stream is BrotliStream ? "brotli" : "gzip")} stream: {e.Message}", 1);
+            }
             return output.ToArray();
         }
     }
