@@ -251,4 +251,35 @@ public sealed class ChatServerTests : IAsyncLifetime
         Assert.Equal(WebSocketCloseStatus.InternalServerError, status);
         Assert.Contains("empty", reason, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Text_frames_and_oversized_messages_close_only_that_connection()
+    {
+        await using var text = await WsClient.ConnectAsync(_server.Server.BaseAddress, "chat");
+        await text.Socket.SendAsync(Encoding.UTF8.GetBytes("{\"Subscribe\": {}}"), WebSocketMessageType.Text, true, CancellationToken.None);
+        var (textStatus, textReason) = await text.ReceiveCloseAsync();
+        Assert.Equal(WebSocketCloseStatus.InternalServerError, textStatus);
+        Assert.Contains("text frames", textReason, StringComparison.Ordinal);
+
+        await using var big = await WsClient.ConnectAsync(_server.Server.BaseAddress, "chat");
+        var chunk = new byte[1 << 20];
+        try
+        {
+            for (var i = 0; i < 34; i++)
+                await big.Socket.SendAsync(chunk, WebSocketMessageType.Binary, endOfMessage: false, CancellationToken.None);
+        }
+        catch (WebSocketException)
+        {
+            // The server may close before the last chunk is written.
+        }
+        var (bigStatus, _) = await big.ReceiveCloseAsync();
+        Assert.Equal(WebSocketCloseStatus.MessageTooBig, bigStatus);
+
+        await using var fine = await WsClient.ConnectAsync(_server.Server.BaseAddress, "chat");
+        await fine.SendAsync(new ClientMessage.OneOffQuery(1, "SELECT * FROM user"));
+        var result = Assert.IsType<ServerMessage.OneOffQueryResult>(await fine.ReceiveAsync());
+        Assert.Null(result.Error);
+        await fine.SendAsync(new ClientMessage.OneOffQuery(2, "SELEC nonsense"));
+        Assert.Contains("Expected SELECT", Assert.IsType<ServerMessage.OneOffQueryResult>(await fine.ReceiveAsync()).Error, StringComparison.Ordinal);
+    }
 }
