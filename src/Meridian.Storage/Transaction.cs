@@ -272,21 +272,36 @@ public sealed partial class Transaction : StateReader, IDisposable
                 throw Violation(t, u, newRow);
         }
         var replacedOwnRow = tt.IsOwnRow(oldPtr);
-        DeletePointer(tt, oldPtr);
-        // The key in `index` is now free and every other unique index was checked above, so the
-        // only thing left to find out is whether the new bytes restore a committed row this
-        // transaction deleted (only possible when the replaced row was one of its own).
+        // The key in `index` stays with this row and every other unique index was checked above, so
+        // the only thing left to find out is whether the new bytes restore a committed row this
+        // transaction deleted (only possible when the replaced row is one of its own).
         if (replacedOwnRow && tt.DeletedSet is { Count: > 0 } && tt.Committed is not null
             && tt.Committed.Indexes[index].TryFindSameKey(newRow, out var committedPtr)
             && tt.DeletedSet.Contains(committedPtr) && tt.Committed.Read(committedPtr).SequenceEqual(newRow))
         {
+            DeletePointer(tt, oldPtr);
             tt.DeletedSet.Remove(committedPtr);
             var restored = tt.Committed.Read(committedPtr);
             t.Link(restored, committedPtr, _edit);
             return restored;
         }
-        var ptr = t.Add(newRow, _edit);
-        tt.Inserted?.Add(ptr);
+        // Recorded as a delete of the old row plus an insert of the new one, but linked in one step:
+        // the new bytes are appended and every tree entry is moved to the new pointer (in place
+        // where the key did not change).
+        var ptr = t.Replace(oldPtr, newRow, _edit);
+        if (tt.Inserted is not null)
+        {
+            if (replacedOwnRow)
+            {
+                (tt.InsertedRemoved ??= []).Add(oldPtr);
+            }
+            else
+            {
+                (tt.DeletedSet ??= []).Add(oldPtr);
+                (tt.Deleted ??= []).Add(oldPtr);
+            }
+            tt.Inserted.Add(ptr);
+        }
         return t.Read(ptr);
     }
 

@@ -289,6 +289,58 @@ internal static class BTree<T, TOrder>
         return node;
     }
 
+    /// <summary>
+    /// Replaces the entry equal to <paramref name="old"/> with <paramref name="replacement"/> in place
+    /// (one descent, no shifting) when the replacement sorts into the same position. Returns false,
+    /// changing nothing, when <paramref name="old"/> is absent or the position cannot be proven the
+    /// same from the leaf and its right bound (the caller then removes and inserts).
+    /// </summary>
+    public static bool TryReplace(ref BTreeNode<T>? root, in T old, in T replacement, long edit)
+    {
+        if (root is null)
+            return false;
+        var updated = ReplaceIn(root, old, replacement, edit, hasUpper: false, upper: default!);
+        if (updated is null)
+            return false;
+        root = updated;
+        return true;
+    }
+
+    private static BTreeNode<T>? ReplaceIn(BTreeNode<T> node, in T old, in T replacement, long edit, bool hasUpper, in T upper)
+    {
+        if (node.IsLeaf)
+        {
+            var keys = node.Keys;
+            var pos = LowerBound(node, old);
+            if (pos >= node.Count || TOrder.Compare(keys[pos], old) != 0)
+                return null;
+            // Lower side: the previous entry in this leaf, or (first entry) the replacement must not
+            // move below the old entry, which is above everything in earlier leaves.
+            if (pos > 0 ? TOrder.Compare(keys[pos - 1], replacement) >= 0 : TOrder.Compare(replacement, old) < 0)
+                return null;
+            // Upper side: the next entry in this leaf, or the smallest entry of the next subtree.
+            if (pos + 1 < node.Count ? TOrder.Compare(replacement, keys[pos + 1]) >= 0 : hasUpper && TOrder.Compare(replacement, upper) >= 0)
+                return null;
+            node = node.Editable(edit);
+            node.Keys[pos] = replacement;
+            return node;
+        }
+
+        var ci = ChildIndex(node, old);
+        var child = node.Children![ci];
+        var newChild = ci + 1 < node.Count
+            ? ReplaceIn(child, old, replacement, edit, hasUpper: true, node.Keys[ci + 1])
+            : ReplaceIn(child, old, replacement, edit, hasUpper, upper);
+        if (newChild is null)
+            return null;
+        if (ReferenceEquals(newChild, child) && TOrder.Compare(node.Keys[ci], newChild.Keys[0]) == 0)
+            return node;
+        node = node.Editable(edit);
+        node.Children![ci] = newChild;
+        node.Keys[ci] = newChild.Keys[0];
+        return node;
+    }
+
     /// <summary>The first entry ≥ <paramref name="probe"/>, if any; allocation-free.</summary>
     public static bool TryFindCeiling(BTreeNode<T>? node, in T probe, out T found)
     {

@@ -31,6 +31,13 @@ internal abstract class TableIndex
     /// <summary>Removes the entry for a row; false when absent.</summary>
     public abstract bool Remove(ReadOnlySpan<byte> row, ulong ptr, long edit);
 
+    /// <summary>
+    /// Moves a row's entry from <paramref name="oldRow"/> at <paramref name="oldPtr"/> to
+    /// <paramref name="newRow"/> at <paramref name="newPtr"/>: in place when the key is unchanged and
+    /// the entry keeps its position (always so in a unique index), otherwise a remove plus an insert.
+    /// </summary>
+    public abstract void Replace(ReadOnlySpan<byte> oldRow, ulong oldPtr, ReadOnlySpan<byte> newRow, ulong newPtr, long edit);
+
     /// <summary>Some row with the same key as <paramref name="row"/> (for unique checks).</summary>
     public abstract bool TryFindSameKey(ReadOnlySpan<byte> row, out ulong ptr);
 
@@ -87,6 +94,22 @@ internal sealed class TableIndex<TKey> : TableIndex
 
     public override bool Remove(ReadOnlySpan<byte> row, ulong ptr, long edit) =>
         BTree<IndexEntry<TKey>, EntryOrder<TKey>>.Remove(ref _root, new(_codec.FromRow(row), ptr), edit);
+
+    public override void Replace(ReadOnlySpan<byte> oldRow, ulong oldPtr, ReadOnlySpan<byte> newRow, ulong newPtr, long edit)
+    {
+        var oldKey = _codec.FromRow(oldRow);
+        var newKey = _codec.FromRow(newRow);
+        if (oldKey.CompareTo(newKey) == 0)
+        {
+            // Same key: reuse the old key (no second allocation for byte keys) and swap the pointer.
+            if (BTree<IndexEntry<TKey>, EntryOrder<TKey>>.TryReplace(ref _root, new(oldKey, oldPtr), new(oldKey, newPtr), edit))
+                return;
+            newKey = oldKey;
+        }
+        if (!BTree<IndexEntry<TKey>, EntryOrder<TKey>>.Remove(ref _root, new(oldKey, oldPtr), edit))
+            throw new InvalidOperationException($"Index '{Schema.Name}' has no entry for row pointer {oldPtr:x}.");
+        BTree<IndexEntry<TKey>, EntryOrder<TKey>>.Insert(ref _root, new(newKey, newPtr), edit);
+    }
 
     public override bool TryFindSameKey(ReadOnlySpan<byte> row, out ulong ptr) => TryFindKey(_codec.FromRow(row), out ptr);
 

@@ -129,6 +129,28 @@ internal sealed class TableData
     }
 
     /// <summary>
+    /// Replaces a live row by new bytes (an update): stores them and moves the row's entries from the
+    /// old pointer to the new one. Index entries whose key did not change are re-pointed in place
+    /// instead of being removed and re-inserted. The old bytes stay in the heap for older versions.
+    /// </summary>
+    public ulong Replace(ulong oldPtr, ReadOnlySpan<byte> newRow, long edit)
+    {
+        var oldRow = Heap.Read(oldPtr); // never overwritten: published, or this transaction's own before End
+        var ptr = Heap.Append(newRow, out var stored);
+        if (!BTree<ulong, PointerOrder>.Remove(ref Rows, oldPtr, edit))
+            throw new InvalidOperationException($"Row pointer {oldPtr:x} is not live in table '{Schema.Name}'.");
+        BTree<ulong, PointerOrder>.Insert(ref Rows, ptr, edit);
+        foreach (var index in Indexes)
+            index.Replace(oldRow, oldPtr, stored, ptr, edit);
+        if (UniqueIndexes.Length == 0)
+        {
+            BTree<IndexEntry<ulong>, EntryOrder<ulong>>.Remove(ref RowHashes, new(Hash(oldRow), oldPtr), edit);
+            BTree<IndexEntry<ulong>, EntryOrder<ulong>>.Insert(ref RowHashes, new(Hash(stored), ptr), edit);
+        }
+        return ptr;
+    }
+
+    /// <summary>
     /// Accounts a commit's rows in <see cref="LiveBytes"/> and relocates the live rows of pages that
     /// fell below a quarter full, so deleted rows do not hold memory forever. Older versions keep
     /// the pages they reference (through their own page directory) until the GC reclaims them.

@@ -43,6 +43,56 @@ public class BTreeTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Replace_moves_an_entry_in_place_only_when_its_position_is_unchanged_and_old_versions_never_change()
+    {
+        var seed = TestSeed.Get(output);
+        var rng = new Random(seed);
+        BTreeNode<ulong>? root = null;
+        var model = new SortedSet<ulong>();
+        long edit = 1;
+        for (var i = 0; i < 5000; i++)
+        {
+            var k = (ulong)rng.Next(1_000_000) * 4;
+            model.Add(k);
+            BTree<ulong, PointerOrder>.Insert(ref root, k, edit);
+        }
+        var versions = new List<(BTreeNode<ulong>? Root, ulong[] Expected)>();
+        int replaced = 0, refused = 0;
+        for (var step = 0; step < 20_000; step++)
+        {
+            if (rng.Next(300) == 0)
+            {
+                versions.Add((root, model.ToArray()));
+                edit++;
+            }
+            var keys = model.ToArray();
+            var old = rng.Next(10) == 0 ? (ulong)rng.Next(4_000_000) : keys[rng.Next(keys.Length)];
+            // Mostly a nearby value (often same position), sometimes far away.
+            var replacement = rng.Next(4) == 0 ? (ulong)rng.Next(4_000_000) : (ulong)Math.Max(0, (long)old + rng.Next(-6, 7));
+            var present = model.Contains(old);
+            var samePosition = present && (replacement == old
+                || (!model.Contains(replacement) && model.GetViewBetween(Math.Min(old, replacement), Math.Max(old, replacement)).Count == 1));
+            if (BTree<ulong, PointerOrder>.TryReplace(ref root, old, replacement, edit))
+            {
+                Assert.True(samePosition, $"replaced {old} by {replacement} across other entries");
+                model.Remove(old);
+                model.Add(replacement);
+                replaced++;
+            }
+            else
+            {
+                // Refusing is allowed only when the entry is absent or may move (the caller falls back).
+                Assert.True(!present || replacement != old || !samePosition);
+                refused++;
+            }
+        }
+        Assert.Equal(model.ToArray(), ToList(root));
+        foreach (var (r, expected) in versions)
+            Assert.Equal(expected, ToList(r));
+        Assert.True(replaced > 1000 && refused > 1000, $"replaced {replaced}, refused {refused}");
+    }
+
+    [Fact]
     public void Seek_and_ceiling_find_the_first_entry_not_below_the_probe()
     {
         var seed = TestSeed.Get(output);
