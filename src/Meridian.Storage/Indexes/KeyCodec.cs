@@ -37,8 +37,30 @@ internal abstract class KeyCodec<TKey>
     /// <summary>A key given as the BSATN of all key columns, concatenated.</summary>
     public abstract TKey FromKey(ReadOnlySpan<byte> keyBsatn);
 
-    /// <summary>Translates a scan range.</summary>
-    public abstract RangeSpec<TKey> Range(in IndexScanRange range);
+    /// <summary>
+    /// Translates a scan range. This default serves single-column keys, where the key is the
+    /// column's value: a one-column prefix is a point, otherwise the bounds apply to the column.
+    /// </summary>
+    public virtual RangeSpec<TKey> Range(in IndexScanRange range)
+    {
+        CheckPrefixColumns(range);
+        if (range.PrefixColumns == 1)
+            return Point(FromKey(range.Prefix.Span));
+        var spec = new RangeSpec<TKey>();
+        if (range.Lower.Kind != BoundKind.Unbounded)
+        {
+            spec.HasLower = true;
+            spec.Lower = FromKey(range.Lower.Value.Span);
+            spec.LowerInclusive = range.Lower.Kind == BoundKind.Inclusive;
+        }
+        if (range.Upper.Kind != BoundKind.Unbounded)
+        {
+            spec.HasUpper = true;
+            spec.Upper = FromKey(range.Upper.Value.Span);
+            spec.UpperInclusive = range.Upper.Kind == BoundKind.Inclusive;
+        }
+        return spec;
+    }
 
     protected static RangeSpec<TKey> Point(TKey key) => new()
     {
@@ -91,27 +113,6 @@ internal sealed class U32KeyCodec : KeyCodec<uint>
         AlgebraicTypeTag.U32 => BinaryPrimitives.ReadUInt32LittleEndian(v),
         _ => BinaryPrimitives.ReadUInt32LittleEndian(v) ^ 0x8000_0000u,
     };
-
-    public override RangeSpec<uint> Range(in IndexScanRange range)
-    {
-        CheckPrefixColumns(range);
-        if (range.PrefixColumns == 1)
-            return Point(FromKey(range.Prefix.Span));
-        var spec = new RangeSpec<uint>();
-        if (range.Lower.Kind != BoundKind.Unbounded)
-        {
-            spec.HasLower = true;
-            spec.Lower = FromKey(range.Lower.Value.Span);
-            spec.LowerInclusive = range.Lower.Kind == BoundKind.Inclusive;
-        }
-        if (range.Upper.Kind != BoundKind.Unbounded)
-        {
-            spec.HasUpper = true;
-            spec.Upper = FromKey(range.Upper.Value.Span);
-            spec.UpperInclusive = range.Upper.Kind == BoundKind.Inclusive;
-        }
-        return spec;
-    }
 }
 
 /// <summary>Keys of one 64-bit integer column, mapped order-preservingly to <c>ulong</c>.</summary>
@@ -138,27 +139,6 @@ internal sealed class U64KeyCodec : KeyCodec<ulong>
         var raw = BinaryPrimitives.ReadUInt64LittleEndian(v);
         return _signed ? raw ^ 0x8000_0000_0000_0000ul : raw;
     }
-
-    public override RangeSpec<ulong> Range(in IndexScanRange range)
-    {
-        CheckPrefixColumns(range);
-        if (range.PrefixColumns == 1)
-            return Point(FromKey(range.Prefix.Span));
-        var spec = new RangeSpec<ulong>();
-        if (range.Lower.Kind != BoundKind.Unbounded)
-        {
-            spec.HasLower = true;
-            spec.Lower = FromKey(range.Lower.Value.Span);
-            spec.LowerInclusive = range.Lower.Kind == BoundKind.Inclusive;
-        }
-        if (range.Upper.Kind != BoundKind.Unbounded)
-        {
-            spec.HasUpper = true;
-            spec.Upper = FromKey(range.Upper.Value.Span);
-            spec.UpperInclusive = range.Upper.Kind == BoundKind.Inclusive;
-        }
-        return spec;
-    }
 }
 
 /// <summary>Keys of one string column: its UTF-8 bytes, compared lexicographically (no escaping needed for one column).</summary>
@@ -177,27 +157,6 @@ internal sealed class StringKeyCodec : KeyCodec<BytesKey>
         var bytes = reader.ReadBytes();
         reader.EnsureAtEnd("string key");
         return new(bytes.ToArray());
-    }
-
-    public override RangeSpec<BytesKey> Range(in IndexScanRange range)
-    {
-        CheckPrefixColumns(range);
-        if (range.PrefixColumns == 1)
-            return Point(FromKey(range.Prefix.Span));
-        var spec = new RangeSpec<BytesKey>();
-        if (range.Lower.Kind != BoundKind.Unbounded)
-        {
-            spec.HasLower = true;
-            spec.Lower = FromKey(range.Lower.Value.Span);
-            spec.LowerInclusive = range.Lower.Kind == BoundKind.Inclusive;
-        }
-        if (range.Upper.Kind != BoundKind.Unbounded)
-        {
-            spec.HasUpper = true;
-            spec.Upper = FromKey(range.Upper.Value.Span);
-            spec.UpperInclusive = range.Upper.Kind == BoundKind.Inclusive;
-        }
-        return spec;
     }
 }
 
