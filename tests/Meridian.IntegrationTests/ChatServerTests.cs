@@ -282,4 +282,17 @@ public sealed class ChatServerTests : IAsyncLifetime
         await fine.SendAsync(new ClientMessage.OneOffQuery(2, "SELEC nonsense"));
         Assert.Contains("Expected SELECT", Assert.IsType<ServerMessage.OneOffQueryResult>(await fine.ReceiveAsync()).Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Browsers_get_a_cors_preflight_answer_for_the_token_exchange()
+    {
+        var preflight = new HttpRequestMessage(HttpMethod.Options, "/v1/identity/websocket-token");
+        preflight.Headers.Add("Origin", "http://app.example");
+        preflight.Headers.Add("Access-Control-Request-Method", "POST");
+        preflight.Headers.Add("Access-Control-Request-Headers", "authorization");
+        var response = await _server.Http.SendAsync(preflight);
+        Assert.True(response.IsSuccessStatusCode, response.StatusCode.ToString());
+        Assert.Equal("*", response.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.Contains("authorization", string.Join(",", response.Headers.GetValues("Access-Control-Allow-Headers")), StringComparison.OrdinalIgnoreCase);
+    }
 }
