@@ -60,6 +60,9 @@ public sealed partial class Database
             return 0;
         });
 
+    /// <summary>Distinct live subscription queries (shared by every client subscribed to them).</summary>
+    internal int LiveQueryCount => _subscriptions.QueryCount;
+
     /// <summary>Whether <paramref name="identity"/> owns this database.</summary>
     public bool IsOwner(Identity identity) => identity == Owner;
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Meridian.Query.Catalog;
 using Meridian.Query.Execution;
 using Meridian.Query.Sql;

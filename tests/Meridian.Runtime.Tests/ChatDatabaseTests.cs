@@ -186,5 +186,13 @@ public sealed class ChatDatabaseTests : IAsyncLifetime
         var da = Assert.Single(Assert.Single(Assert.IsAssignableFrom<IReadOnlyList<QuerySetDelta>>(a.Messages[1])).Tables);
         var db = Assert.Single(Assert.Single(Assert.IsAssignableFrom<IReadOnlyList<QuerySetDelta>>(b.Messages[1])).Tables);
         Assert.Same(da.Inserts, db.Inserts);
+        Assert.Equal(1, _db.LiveQueryCount);
+
+        await _db.SubscribeAsync(b, 2, 10, ["SELECT * FROM user"]);
+        Assert.Equal(2, _db.LiveQueryCount);
+        await _db.UnsubscribeAsync(a, 3, 1, sendDroppedRows: false);
+        Assert.Equal(2, _db.LiveQueryCount);
+        await _db.DisconnectAsync(Bob, b.ConnectionId, b);
+        Assert.Equal(0, _db.LiveQueryCount);
     }
 }
