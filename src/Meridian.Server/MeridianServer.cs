@@ -63,7 +63,7 @@ public sealed class MeridianServer : IAsyncDisposable
         app.UseWebSockets();
         app.MapIdentityEndpoints(tokens);
         app.MapDatabaseEndpoints(registry, tokens);
-        app.MapSubscribeEndpoint(registry, tokens);
+        app.MapSubscribeEndpoint(registry, tokens, options.MaxQueuedMessagesPerClient);
 
         var server = new MeridianServer(app, registry, tokens);
         server.LoadFailures = await registry.LoadAllAsync().ConfigureAwait(false);

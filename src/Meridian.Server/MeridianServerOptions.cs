@@ -14,6 +14,9 @@ public sealed class MeridianServerOptions
     /// <summary>Group commit (default) or periodic fsync.</summary>
     public DurabilityMode Durability { get; init; } = DurabilityMode.Sync;
 
+    /// <summary>Messages that may wait for one client that does not read before it is disconnected (default 16,384).</summary>
+    public int MaxQueuedMessagesPerClient { get; init; } = WebSockets.ClientConnection.DefaultMaxQueuedMessages;
+
     /// <summary>Clock for timestamps and tokens.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 }

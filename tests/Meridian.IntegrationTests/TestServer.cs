@@ -24,11 +24,11 @@ internal sealed class TestServer : IAsyncDisposable
 
     public HttpClient Http { get; private set; }
 
-    public static async Task<TestServer> StartAsync(string? dataDir = null)
+    public static async Task<TestServer> StartAsync(string? dataDir = null, int maxQueuedMessagesPerClient = 16_384)
     {
         var owns = dataDir is null;
         dataDir ??= Directory.CreateTempSubdirectory("meridian-test-").FullName;
-        var server = await MeridianServer.StartAsync(new MeridianServerOptions { ListenAddress = "127.0.0.1:0", DataDirectory = dataDir });
+        var server = await MeridianServer.StartAsync(new MeridianServerOptions { ListenAddress = "127.0.0.1:0", DataDirectory = dataDir, MaxQueuedMessagesPerClient = maxQueuedMessagesPerClient });
         return new TestServer(server, dataDir, owns);
     }
 

@@ -23,6 +23,12 @@ internal sealed class ClientConnection : IClientSession
     /// <summary>Largest client message accepted (upstream's limit).</summary>
     public const int MaxMessageBytes = 32 << 20;
 
+    /// <summary>
+    /// Default for how many messages may wait for a client that does not read; past this the
+    /// client is disconnected rather than letting its queue grow without bound (upstream: 16,384).
+    /// </summary>
+    public const int DefaultMaxQueuedMessages = 16_384;
+
     /// <summary>A v3 frame stops taking more queued messages once its body reaches this size (as upstream).</summary>
     public const int MaxBatchBytes = 512 << 10;
 
@@ -30,13 +36,16 @@ internal sealed class ClientConnection : IClientSession
     private readonly Database _database;
     private readonly bool _confirmedReads;
     private readonly bool _batched;
+    private readonly int _maxQueued;
+    private int _queued; // messages in the outbox (a single-reader channel cannot count them)
     private readonly Channel<(ServerMessage Message, ulong? Offset)> _outbox =
         Channel.CreateUnbounded<(ServerMessage, ulong?)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _closing = new();
 
-    public ClientConnection(WebSocket socket, Database database, Identity identity, ConnectionId connectionId, bool confirmedReads, bool batched)
+    public ClientConnection(WebSocket socket, Database database, Identity identity, ConnectionId connectionId, bool confirmedReads, bool batched, int maxQueued = DefaultMaxQueuedMessages)
     {
         _batched = batched;
+        _maxQueued = maxQueued;
         _socket = socket;
         _database = database;
         Identity = identity;
@@ -151,6 +160,7 @@ internal sealed class ClientConnection : IClientSession
             ulong? durableNeeded = null;
             while (reader.TryRead(out var item))
             {
+                Interlocked.Decrement(ref _queued);
                 // Offsets only grow, so waiting for the last one in a frame covers the others.
                 if (item.Offset is { } o)
                     durableNeeded = o;
@@ -193,7 +203,19 @@ internal sealed class ClientConnection : IClientSession
         }
     }
 
-    private void Enqueue(ServerMessage message, ulong? offset = null) => _outbox.Writer.TryWrite((message, offset));
+    private void Enqueue(ServerMessage message, ulong? offset = null)
+    {
+        if (Volatile.Read(ref _queued) >= _maxQueued)
+        {
+            // Called under the database's writer: never wait here. Dropping the socket ends the
+            // receive loop, which unsubscribes the client and runs ClientDisconnected.
+            if (_outbox.Writer.TryComplete())
+                _socket.Abort();
+            return;
+        }
+        if (_outbox.Writer.TryWrite((message, offset)))
+            Interlocked.Increment(ref _queued);
+    }
 
     // ---- IClientSession: called under the database's writer, so these only convert and enqueue ----
 

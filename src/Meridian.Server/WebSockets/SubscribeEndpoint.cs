@@ -21,7 +21,7 @@ public static class SubscribeEndpoint
     public const string V3Protocol = "v3.bsatn.spacetimedb";
 
     /// <summary>Maps the endpoint.</summary>
-    public static IEndpointRouteBuilder MapSubscribeEndpoint(this IEndpointRouteBuilder app, DatabaseRegistry registry, TokenService tokens)
+    public static IEndpointRouteBuilder MapSubscribeEndpoint(this IEndpointRouteBuilder app, DatabaseRegistry registry, TokenService tokens, int maxQueuedMessages = ClientConnection.DefaultMaxQueuedMessages)
     {
         app.MapGet("/v1/database/{db}/subscribe", async (HttpContext http, string db, IHostApplicationLifetime lifetime) =>
         {
@@ -84,7 +84,7 @@ public static class SubscribeEndpoint
             }
             using (socket)
             {
-                var connection = new ClientConnection(socket, database, caller.Identity, connectionId, confirmed, batched: protocol == V3Protocol);
+                var connection = new ClientConnection(socket, database, caller.Identity, connectionId, confirmed, batched: protocol == V3Protocol, maxQueuedMessages);
                 await connection.RunAsync(caller.Token, lifetime.ApplicationStopping).ConfigureAwait(false);
             }
             return Results.Empty;
