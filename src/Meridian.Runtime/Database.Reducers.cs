@@ -75,9 +75,9 @@ public sealed partial class Database
         });
 
     // Runs under the writer: executes, commits or rolls back, and fans out the changes.
-    private ReducerCallResult RunReducer(ModuleReducer reducer, byte[] args, Identity caller, ConnectionId connectionId, IClientSession? session)
+    private ReducerCallResult RunReducer(ModuleReducer reducer, byte[] args, Identity caller, ConnectionId connectionId, IClientSession? session, Timestamp? at = null)
     {
-        var timestamp = Timestamp.Now(_clock);
+        var timestamp = at ?? Timestamp.Now(_clock);
         var stopwatch = Stopwatch.StartNew();
         try
         {
@@ -125,9 +125,10 @@ public sealed partial class Database
         return new ReducerCallResult(ReducerStatus.Committed, null, timestamp, stopwatch.Elapsed, changeset.Offset, own);
     }
 
-    // Sends every affected client (except the caller) its changes; returns the caller's own.
+    // Tells the scheduler and every affected client (except the caller) about a commit; returns the caller's own changes.
     private IReadOnlyList<QuerySetDelta> Broadcast(Changeset changeset, IClientSession? caller)
     {
+        _scheduler.OnCommit(changeset);
         if (changeset.Tables.Count == 0)
             return [];
         IReadOnlyList<QuerySetDelta> own = [];

@@ -26,6 +26,9 @@ public sealed partial class Database : IAsyncDisposable
     private readonly Datastore _store;
     private readonly TimeProvider _clock;
     private readonly SubscriptionManager _subscriptions = new();
+    private readonly Scheduling.Scheduler _scheduler = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _schedulerLoop = Task.CompletedTask;
     private LoadedModule _module;
     private TableId[] _tableIds = [];
     private SqlCatalog _catalog = new([]);
@@ -84,6 +87,7 @@ public sealed partial class Database : IAsyncDisposable
                     throw new ModuleLoadException($"The module's init reducer failed: {result.Error}");
             }
         }
+        db._schedulerLoop = Task.Run(() => db.RunSchedulerAsync(db._stopping.Token));
         return db;
     }
 
@@ -115,6 +119,7 @@ public sealed partial class Database : IAsyncDisposable
         }
         _tableIds = ids;
         var state = _store.Committed;
+        _scheduler.Reset(schema.Schedules.Select(s => (s, ids[s.Table.ModuleIndex])).ToList(), state, Timestamp.Now(_clock));
         _catalog = new SqlCatalog(schema.Tables.Select(t => new SqlTable(state.GetTable(ids[t.ModuleIndex]), t.Name, t.AccessorName,
             t.Schema.RowType.Elements.Select((e, i) => e.Name ?? $"col_{i}").ToList(), t.ColumnAccessors)));
     }
@@ -178,6 +183,14 @@ public sealed partial class Database : IAsyncDisposable
     {
         if (_disposed)
             return;
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _schedulerLoop.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
         await _writer.WaitAsync().ConfigureAwait(false);
         try
         {

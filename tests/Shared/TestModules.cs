@@ -1,23 +1,28 @@
 namespace Meridian.Tests.Shared;
 
-/// <summary>Finds the built test modules (samples are built before the tests by the project references).</summary>
+/// <summary>Finds the built test modules (the test projects reference them, so they are built first).</summary>
 internal static class TestModules
 {
-    public static byte[] Chat()
+    /// <summary>samples/chat.</summary>
+    public static byte[] Chat() => Find(Path.Combine("samples", "chat"), "Chat.dll");
+
+    /// <summary>tests/Modules/Scheduled: scheduled tables.</summary>
+    public static byte[] Scheduled() => Find(Path.Combine("tests", "Modules", "Scheduled"), "Scheduled.dll");
+
+    private static byte[] Find(string projectDirectory, string assembly)
     {
-        var root = AppContext.BaseDirectory;
-        for (var dir = new DirectoryInfo(root); dir is not null; dir = dir.Parent)
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "samples", "chat", "bin");
+            var candidate = Path.Combine(dir.FullName, projectDirectory, "bin");
             if (Directory.Exists(candidate))
             {
-                var dll = Directory.EnumerateFiles(candidate, "Chat.dll", SearchOption.AllDirectories)
+                var dll = Directory.EnumerateFiles(candidate, assembly, SearchOption.AllDirectories)
                     .OrderByDescending(File.GetLastWriteTimeUtc)
                     .FirstOrDefault();
                 if (dll is not null)
                     return File.ReadAllBytes(dll);
             }
         }
-        throw new FileNotFoundException("samples/chat has not been built (build the solution first).");
+        throw new FileNotFoundException($"{projectDirectory} has not been built (build the solution first).");
     }
 }

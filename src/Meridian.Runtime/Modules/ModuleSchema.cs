@@ -22,6 +22,13 @@ public sealed record ModuleTable(int ModuleIndex, string Name, string AccessorNa
 /// <param name="Lifecycle">The lifecycle event it handles, if any.</param>
 public sealed record ModuleReducer(int Id, string Name, string SourceName, ProductType Params, bool ClientCallable, Lifecycle? Lifecycle);
 
+/// <summary>A scheduled table: inserting a row schedules <see cref="Reducer"/> with that row.</summary>
+/// <param name="Table">The table.</param>
+/// <param name="ScheduleAtColumn">The column holding the <c>ScheduleAt</c>.</param>
+/// <param name="IdColumn">The primary-key column that identifies a scheduled row.</param>
+/// <param name="Reducer">The reducer to call; its one parameter is the row.</param>
+public sealed record ModuleSchedule(ModuleTable Table, int ScheduleAtColumn, int IdColumn, ModuleReducer Reducer);
+
 /// <summary>
 /// A module definition validated and turned into what the runtime needs: canonical names
 /// (protocol.md §9.4) for tables, columns, reducers and types, and storage table definitions.
@@ -30,8 +37,9 @@ public sealed class ModuleSchema
 {
     private readonly Dictionary<string, ModuleReducer> _reducersByName;
 
-    private ModuleSchema(RawModuleDefV10 raw, RawModuleDefV10 canonical, Typespace typespace, IReadOnlyList<ModuleTable> tables, IReadOnlyList<ModuleReducer> reducers)
+    private ModuleSchema(RawModuleDefV10 raw, RawModuleDefV10 canonical, Typespace typespace, IReadOnlyList<ModuleTable> tables, IReadOnlyList<ModuleReducer> reducers, IReadOnlyList<ModuleSchedule> schedules)
     {
+        Schedules = schedules;
         Raw = raw;
         Canonical = canonical;
         Typespace = typespace;
@@ -54,6 +62,9 @@ public sealed class ModuleSchema
 
     /// <summary>The reducers, by id.</summary>
     public IReadOnlyList<ModuleReducer> Reducers { get; }
+
+    /// <summary>The scheduled tables.</summary>
+    public IReadOnlyList<ModuleSchedule> Schedules { get; }
 
     /// <summary>The reducer with this canonical name (or, failing that, source name).</summary>
     public ModuleReducer? FindReducer(string name) =>
@@ -134,8 +145,24 @@ public sealed class ModuleSchema
                 r.Visibility == FunctionVisibility.ClientCallable && lifecycle is null, lifecycle));
         }
 
+        var schedules = new List<ModuleSchedule>();
+        foreach (var s in raw.Schedules ?? [])
+        {
+            var table = tables.FirstOrDefault(t => t.AccessorName == s.TableName)
+                ?? throw new InvalidOperationException($"Schedule '{s.SourceName}' names table '{s.TableName}', which the module does not declare.");
+            var reducer = reducers.FirstOrDefault(r => r.SourceName == s.FunctionName)
+                ?? throw new InvalidOperationException($"Table '{table.Name}' is scheduled to call '{s.FunctionName}', which is not a reducer of the module (scheduled procedures are not supported yet).");
+            if (s.ScheduleAtCol >= table.Schema.RowType.Elements.Count || table.Schema.ColumnTypes[s.ScheduleAtCol].SpecialKind != SpecialTypeKind.ScheduleAt)
+                throw new InvalidOperationException($"Scheduled table '{table.Name}': column {s.ScheduleAtCol} is not a ScheduleAt.");
+            if (table.Schema.PrimaryKey is not int id)
+                throw new InvalidOperationException($"Scheduled table '{table.Name}' needs a primary key (conventionally `[PrimaryKey, AutoInc] ulong ScheduledId`).");
+            if (reducer.Params.Elements.Count != 1 || !typespace.Resolve(reducer.Params.Elements[0].Type).Equals(table.Schema.RowType))
+                throw new InvalidOperationException($"Reducer '{reducer.Name}' is scheduled by table '{table.Name}', so it must take exactly one parameter: the table's row.");
+            schedules.Add(new ModuleSchedule(table, s.ScheduleAtCol, id, reducer));
+        }
+
         var canonical = CanonicalDefinition(raw, typespace, tables, reducers);
-        return new ModuleSchema(raw, canonical, typespace, tables, reducers);
+        return new ModuleSchema(raw, canonical, typespace, tables, reducers, schedules);
     }
 
     private static int IndexOf(IReadOnlyList<string> list, string value)

@@ -1,0 +1,88 @@
+using Meridian.Runtime.Logging;
+using Meridian.Runtime.Subscriptions;
+using Meridian.Sats;
+
+namespace Meridian.Runtime;
+
+public sealed partial class Database
+{
+    // Longest single wait, so a far-future schedule never overflows a timer.
+    private static readonly TimeSpan MaxWait = TimeSpan.FromHours(1);
+
+    // Waits for the earliest scheduled row, then fires everything due under the writer.
+    private async Task RunSchedulerAsync(CancellationToken cancellation)
+    {
+        while (!cancellation.IsCancellationRequested)
+        {
+            var changed = _scheduler.Changed;
+            var next = _scheduler.NextDue();
+            var now = Timestamp.Now(_clock).MicrosecondsSinceUnixEpoch;
+            if (next is null || next > now)
+            {
+                var wait = next is null ? MaxWait : TimeSpan.FromMicroseconds(Math.Min(next.Value - now, (long)MaxWait.TotalMicroseconds));
+                await Task.WhenAny(changed, Task.Delay(wait, _clock, cancellation)).ConfigureAwait(false);
+                continue;
+            }
+            try
+            {
+                await Exclusive(() =>
+                {
+                    FireDue();
+                    return 0;
+                }).ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException) when (cancellation.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The database refuses writes (e.g. its log failed): say so and retry later, never spin.
+                Log.Write(new ModuleLogRecord("Error", Timestamp.Now(_clock).MicrosecondsSinceUnixEpoch, "scheduler", null, null, $"Scheduled reducers could not run: {e.Message}"));
+                await Task.Delay(TimeSpan.FromSeconds(1), _clock, cancellation).ConfigureAwait(false);
+            }
+        }
+    }
+
+    // Under the writer: runs each due row's reducer with the row's current contents, then removes
+    // one-shot rows (even when the reducer failed) and requeues interval rows.
+    private void FireDue()
+    {
+        var now = Timestamp.Now(_clock);
+        foreach (var entry in _scheduler.TakeDue(now))
+        {
+            var schema = entry.Schedule.Table.Schema;
+            var pk = IndexOfPrimaryKey(schema);
+            if (!_store.Committed.TryFind(entry.Table, pk, entry.IdKey, out var row))
+                continue; // cancelled: the row is gone
+            var intended = new Timestamp(entry.DueMicros);
+            var at = intended > now ? intended : now;
+            var result = RunReducer(entry.Schedule.Reducer, row.ToArray(), Identity, ConnectionId.Zero, session: null, at);
+            if (result.Status != ReducerStatus.Committed)
+            {
+                Log.Write(new ModuleLogRecord("Error", now.MicrosecondsSinceUnixEpoch, entry.Schedule.Reducer.Name, null, null,
+                    $"Scheduled reducer '{entry.Schedule.Reducer.Name}' failed: {result.Error}"));
+            }
+            if (entry.IntervalMicros is null)
+            {
+                using var tx = _store.BeginTransaction();
+                if (tx.DeleteByKey(entry.Table, pk, entry.IdKey) > 0)
+                    Broadcast(tx.Commit(), caller: null);
+            }
+            else
+            {
+                _scheduler.Reschedule(entry, Timestamp.Now(_clock));
+            }
+        }
+    }
+
+    private static int IndexOfPrimaryKey(Storage.Schema.TableSchema schema)
+    {
+        for (var i = 0; i < schema.Indexes.Count; i++)
+        {
+            if (schema.Indexes[i].IsUnique && schema.Indexes[i].Columns is [var only] && only == schema.PrimaryKey)
+                return i;
+        }
+        throw new InvalidOperationException($"Table '{schema.Name}' has no primary-key index.");
+    }
+}
