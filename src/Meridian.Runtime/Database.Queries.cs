@@ -88,6 +88,7 @@ public sealed partial class Database
                         throw new SqlException("SET and SHOW are not supported yet.");
                     default:
                     {
+                        var before = _store.Committed;
                         using var tx = _store.BeginTransaction();
                         SqlResult result;
                         try
@@ -103,7 +104,7 @@ public sealed partial class Database
                             throw new SqlException(e.Message, e);
                         }
                         var changeset = tx.Commit(new TransactionCall("__sql__", Encoding.UTF8.GetBytes(sql), caller, connectionId, Timestamp.Now(_clock)));
-                        Broadcast(changeset, caller: null);
+                        Broadcast(changeset, caller: null, before);
                         results.Add(result);
                         break;
                     }

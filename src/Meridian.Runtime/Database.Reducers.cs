@@ -95,6 +95,7 @@ public sealed partial class Database
             new SpacetimeDB.Timestamp(timestamp.MicrosecondsSinceUnixEpoch));
         var call = new TransactionCall(reducer.Name, args, caller, connectionId, timestamp);
         var module = _module;
+        var before = _store.Committed;
         var tx = _store.BeginTransaction();
         Changeset changeset;
         try
@@ -121,18 +122,18 @@ public sealed partial class Database
         {
             tx.Dispose();
         }
-        var own = Broadcast(changeset, session);
+        var own = Broadcast(changeset, session, before);
         return new ReducerCallResult(ReducerStatus.Committed, null, timestamp, stopwatch.Elapsed, changeset.Offset, own);
     }
 
     // Tells the scheduler and every affected client (except the caller) about a commit; returns the caller's own changes.
-    private IReadOnlyList<QuerySetDelta> Broadcast(Changeset changeset, IClientSession? caller)
+    private IReadOnlyList<QuerySetDelta> Broadcast(Changeset changeset, IClientSession? caller, StateReader before)
     {
         _scheduler.OnCommit(changeset);
         if (changeset.Tables.Count == 0)
             return [];
         IReadOnlyList<QuerySetDelta> own = [];
-        foreach (var (client, updates) in _subscriptions.ComputeUpdates(changeset))
+        foreach (var (client, updates) in _subscriptions.ComputeUpdates(changeset, before, _store.Committed))
         {
             if (ReferenceEquals(client, caller))
                 own = updates;

@@ -65,9 +65,10 @@ public sealed partial class Database
             }
             if (entry.IntervalMicros is null)
             {
+                var before = _store.Committed;
                 using var tx = _store.BeginTransaction();
                 if (tx.DeleteByKey(entry.Table, pk, entry.IdKey) > 0)
-                    Broadcast(tx.Commit(), caller: null);
+                    Broadcast(tx.Commit(), caller: null, before);
             }
             else
             {

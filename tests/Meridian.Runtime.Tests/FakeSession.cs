@@ -12,15 +12,21 @@ internal sealed class FakeSession(Identity identity) : IClientSession
 
     public List<object> Messages { get; } = [];
 
-    public void OnSubscribeApplied(uint requestId, uint querySetId, IReadOnlyList<TableRowsResult> rows) => Messages.Add(("applied", requestId, querySetId, rows));
+    private void Add(object message)
+    {
+        lock (Messages)
+            Messages.Add(message);
+    }
 
-    public void OnUnsubscribeApplied(uint requestId, uint querySetId, IReadOnlyList<TableRowsResult>? rows) => Messages.Add(("unapplied", requestId, querySetId, rows));
+    public void OnSubscribeApplied(uint requestId, uint querySetId, IReadOnlyList<TableRowsResult> rows) => Add(("applied", requestId, querySetId, rows));
 
-    public void OnSubscriptionError(uint? requestId, uint querySetId, string message) => Messages.Add(("error", requestId, querySetId, message));
+    public void OnUnsubscribeApplied(uint requestId, uint querySetId, IReadOnlyList<TableRowsResult>? rows) => Add(("unapplied", requestId, querySetId, rows));
 
-    public void OnTransactionUpdate(ulong? offset, IReadOnlyList<QuerySetDelta> querySets) => Messages.Add(querySets);
+    public void OnSubscriptionError(uint? requestId, uint querySetId, string message) => Add(("error", requestId, querySetId, message));
 
-    public void OnReducerResult(uint requestId, ReducerCallResult result) => Messages.Add(result);
+    public void OnTransactionUpdate(ulong? offset, IReadOnlyList<QuerySetDelta> querySets) => Add(querySets);
 
-    public void OnOneOffQueryResult(uint requestId, IReadOnlyList<TableRowsResult>? rows, string? error) => Messages.Add(("oneoff", rows, error));
+    public void OnReducerResult(uint requestId, ReducerCallResult result) => Add(result);
+
+    public void OnOneOffQueryResult(uint requestId, IReadOnlyList<TableRowsResult>? rows, string? error) => Add(("oneoff", rows, error));
 }

@@ -117,6 +117,32 @@ public sealed class ScheduledReducerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_join_subscription_follows_both_tables()
+    {
+        var client = new FakeSession(Owner);
+        await _db.SubscribeAsync(client, 1, 1, ["SELECT f.* FROM fired f JOIN tick t ON f.tick_id = t.scheduled_id"]);
+        Assert.Empty(Assert.Single(((ValueTuple<string, uint, uint, IReadOnlyList<TableRowsResult>>)Assert.Single(client.Messages)).Item4).Rows.Rows);
+
+        await _db.CallReducerAsync("schedule_every", Args("joined", 30_000), Owner, ConnectionId.Random());
+        // Each firing inserts a fired row whose tick still exists: it enters the join.
+        Assert.True(await Eventually(() => Inserted(client) >= 2));
+        await _db.CallReducerAsync("cancel", Label("joined"), Owner, ConnectionId.Random());
+        // Deleting the tick takes every joined fired row out of the result.
+        Assert.True(await Eventually(() => Deleted(client) == Inserted(client)));
+        Assert.Equal(Rows("fired").Count, Inserted(client));
+    }
+
+    private static int Inserted(FakeSession client) => Updates(client).Sum(t => t.Inserts.Rows.Count);
+
+    private static int Deleted(FakeSession client) => Updates(client).Sum(t => t.Deletes.Rows.Count);
+
+    private static List<TableDelta> Updates(FakeSession client)
+    {
+        lock (client.Messages)
+            return client.Messages.OfType<IReadOnlyList<QuerySetDelta>>().SelectMany(u => u).SelectMany(q => q.Tables).ToList();
+    }
+
+    [Fact]
     public async Task Scheduled_reducers_cannot_be_called_by_clients()
     {
         var result = await _db.CallReducerAsync("run_tick", [], Owner, ConnectionId.Random());

@@ -64,9 +64,12 @@ internal sealed class SubscriptionManager
             if (s.References++ == 0)
             {
                 _queries[s.Query.Key] = s;
-                if (!_byTable.TryGetValue(s.Query.Table.Schema.Id, out var list))
-                    _byTable[s.Query.Table.Schema.Id] = list = [];
-                list.Add(s);
+                foreach (var table in s.Query.ReadTables.Distinct())
+                {
+                    if (!_byTable.TryGetValue(table, out var list))
+                        _byTable[table] = list = [];
+                    list.Add(s);
+                }
             }
         }
         if (!_clients.TryGetValue(client, out sets))
@@ -102,33 +105,44 @@ internal sealed class SubscriptionManager
             if (--q.References == 0)
             {
                 _queries.Remove(q.Query.Key);
-                var list = _byTable[q.Query.Table.Schema.Id];
-                list.Remove(q);
-                if (list.Count == 0)
-                    _byTable.Remove(q.Query.Table.Schema.Id);
+                foreach (var table in q.Query.ReadTables.Distinct())
+                {
+                    var list = _byTable[table];
+                    list.Remove(q);
+                    if (list.Count == 0)
+                        _byTable.Remove(table);
+                }
             }
         }
     }
 
-    /// <summary>The changes each client must hear about for <paramref name="changeset"/>, grouped per query set.</summary>
-    public Dictionary<IClientSession, List<QuerySetDelta>> ComputeUpdates(Changeset changeset)
+    /// <summary>
+    /// The changes each client must hear about for <paramref name="changeset"/>, grouped per query
+    /// set. <paramref name="before"/> and <paramref name="after"/> are the committed states around it.
+    /// </summary>
+    public Dictionary<IClientSession, List<QuerySetDelta>> ComputeUpdates(Changeset changeset, StateReader before, StateReader after)
     {
         var result = new Dictionary<IClientSession, List<QuerySetDelta>>(ReferenceEqualityComparer.Instance);
         if (_clients.Count == 0)
             return result;
 
-        // Evaluate each affected query once.
-        var deltas = new Dictionary<SharedQuery, TableDelta>(ReferenceEqualityComparer.Instance);
+        // Evaluate each affected query once, however many tables of it changed.
+        var affected = new HashSet<SharedQuery>(ReferenceEqualityComparer.Instance);
         foreach (var change in changeset.Tables)
         {
-            if (!_byTable.TryGetValue(change.TableId, out var queries))
-                continue;
-            foreach (var q in queries)
+            if (_byTable.TryGetValue(change.TableId, out var queries))
+                affected.UnionWith(queries);
+        }
+        var deltas = new Dictionary<SharedQuery, TableDelta>(ReferenceEqualityComparer.Instance);
+        foreach (var q in affected)
+        {
+            var inserts = new List<ReadOnlyMemory<byte>>();
+            var deletes = new List<ReadOnlyMemory<byte>>();
+            q.Query.Delta(changeset, before, after, inserts.Add, deletes.Add);
+            if (inserts.Count > 0 || deletes.Count > 0)
             {
-                var inserts = Filter(q.Query, change.Inserts);
-                var deletes = change.IsEvent ? SharedRows.Empty : Filter(q.Query, change.Deletes);
-                if (inserts.Rows.Count > 0 || deletes.Rows.Count > 0)
-                    deltas[q] = new TableDelta(q.Query.Table.Name, change.IsEvent, inserts, deletes);
+                var isEvent = q.Query.Table.Schema.IsEvent;
+                deltas[q] = new TableDelta(q.Query.Table.Name, isEvent, Shared(inserts), Shared(deletes));
             }
         }
         if (deltas.Count == 0)
@@ -161,12 +175,5 @@ internal sealed class SubscriptionManager
         return rows.Count == 0 ? SharedRows.Empty : new SharedRows(rows);
     }
 
-    private static SharedRows Filter(SubscriptionQuery query, RowList rows)
-    {
-        if (rows.Count == 0)
-            return SharedRows.Empty;
-        var matched = new List<ReadOnlyMemory<byte>>();
-        query.Filter(rows, matched.Add);
-        return matched.Count == 0 ? SharedRows.Empty : new SharedRows(matched);
-    }
+    private static SharedRows Shared(List<ReadOnlyMemory<byte>> rows) => rows.Count == 0 ? SharedRows.Empty : new SharedRows(rows);
 }

@@ -15,6 +15,7 @@ public static partial class Module
     public partial struct Fired
     {
         public string Label;
+        [SpacetimeDB.Index.BTree]
         public ulong TickId;
         public Timestamp At;
     }
