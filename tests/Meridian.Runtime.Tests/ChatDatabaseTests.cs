@@ -176,6 +176,33 @@ public sealed class ChatDatabaseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ad_hoc_sql_joins_tables_with_qualified_names()
+    {
+        await _db.ConnectAsync(Alice, ConnectionId.Random());
+        await _db.ConnectAsync(Bob, ConnectionId.Random());
+        await _db.CallReducerAsync("set_name", StringArg("Alice"), Alice, ConnectionId.Random());
+        await _db.CallReducerAsync("send_message", StringArg("hi from alice"), Alice, ConnectionId.Random());
+        await _db.CallReducerAsync("send_message", StringArg("hi from bob"), Bob, ConnectionId.Random());
+        await _db.CallReducerAsync("send_message", StringArg("again alice"), Alice, ConnectionId.Random());
+
+        var results = await _db.ExecuteSqlAsync(
+            "SELECT m.text AS said, u.name FROM message m JOIN user u ON m.sender = u.identity WHERE u.name = 'Alice'; " +
+            "SELECT COUNT(*) AS n FROM message m JOIN user u ON m.sender = u.identity; " +
+            "SELECT u.* FROM user u JOIN message m ON m.sender = u.identity WHERE m.text = 'hi from bob' LIMIT 5",
+            Owner, ConnectionId.Zero);
+        Assert.Equal(["said", "name"], results[0].Schema.Elements.Select(e => e.Name));
+        Assert.Equal(["again alice", "hi from alice"], results[0].Rows.Select(r => r[0].AsString()).Order());
+        Assert.All(results[0].Rows, r => Assert.Equal(AlgebraicValue.OptionSome(AlgebraicValue.String("Alice")), r[1]));
+        Assert.Equal(AlgebraicValue.U64(3), Assert.Single(results[1].Rows)[0]);
+        Assert.Equal(Bob.ToValue(), Assert.Single(results[2].Rows)[0]);
+
+        var unqualified = await Assert.ThrowsAsync<Query.Sql.SqlException>(() => _db.ExecuteSqlAsync("SELECT text FROM message m JOIN user u ON m.sender = u.identity", Owner, ConnectionId.Zero));
+        Assert.Contains("qualified", unqualified.Message, StringComparison.Ordinal);
+        var star = await Assert.ThrowsAsync<Query.Sql.SqlException>(() => _db.ExecuteSqlAsync("SELECT * FROM message m JOIN user u ON m.sender = u.identity", Owner, ConnectionId.Zero));
+        Assert.Contains("SELECT t.*", star.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Queries_on_the_same_sql_share_one_evaluation()
     {
         var a = new FakeSession(Alice);

@@ -18,7 +18,7 @@ public static class SqlExecutor
     public static SqlResult Query(SelectStatement select, ISqlCatalog catalog, StateReader state, Identity sender, bool isOwner)
     {
         if (select.Joins.Count > 0)
-            throw new SqlException("Joins are not supported yet in ad-hoc SQL.");
+            return QueryJoin(select, catalog, state, sender, isOwner);
         var table = Binder.ResolveTable(catalog, select.From.Name, isOwner);
         var binder = new Binder(table, select.From, sender);
         var filter = select.Where is null ? null : binder.Predicate(select.Where);
@@ -59,6 +59,96 @@ public static class SqlExecutor
             default:
                 throw new SqlException("Unsupported projection.");
         }
+    }
+
+    // Inner joins, nested loops: each table's rows are appended to the combined row and a join's
+    // conditions are tested as soon as every column they read is present.
+    private static SqlResult QueryJoin(SelectStatement select, ISqlCatalog catalog, StateReader state, Identity sender, bool isOwner)
+    {
+        var sources = new List<(TableRef Ref, SqlTable Table)> { (select.From, Binder.ResolveTable(catalog, select.From.Name, isOwner)) };
+        foreach (var j in select.Joins)
+            sources.Add((j.Table, Binder.ResolveTable(catalog, j.Table.Name, isOwner)));
+        var aliases = sources.Select(s => s.Ref.EffectiveAlias).ToList();
+        if (aliases.Distinct(StringComparer.Ordinal).Count() != aliases.Count)
+            throw new SqlException("Each table of a join needs a distinct name: give repeated tables an alias.");
+        var binder = new Binder(sources, sender);
+        var conditions = select.Joins.Where(j => j.On is not null).Select(j => binder.Predicate(j.On!)).ToList();
+        if (select.Where is not null)
+            conditions.Add(binder.Predicate(select.Where));
+
+        // Columns present after k tables, and the conditions that can be tested at that point.
+        var widths = new List<int>();
+        var total = 0;
+        foreach (var (_, table) in sources)
+            widths.Add(total += table.Schema.RowType.Elements.Count);
+        var testAt = widths.Select((w, k) => conditions.Where(c => c.MaxColumn < w && (k == 0 || c.MaxColumn >= widths[k - 1])).ToList()).ToList();
+
+        var tables = sources.Select(s => Rows(state, s.Table)).ToList();
+        var limit = select.Limit ?? ulong.MaxValue;
+        var matches = new List<AlgebraicValue[]>();
+        var current = new AlgebraicValue[total];
+        void Extend(int k)
+        {
+            if ((ulong)matches.Count >= limit && select.Projection is not SqlProjection.Count)
+                return;
+            if (k == sources.Count)
+            {
+                matches.Add((AlgebraicValue[])current.Clone());
+                return;
+            }
+            var start = k == 0 ? 0 : widths[k - 1];
+            foreach (var row in tables[k])
+            {
+                for (var c = 0; c < row.Count; c++)
+                    current[start + c] = row[c];
+                var partial = AlgebraicValue.Product(current[..widths[k]]);
+                if (testAt[k].All(p => p.Matches(partial)))
+                    Extend(k + 1);
+            }
+        }
+        if (limit > 0)
+            Extend(0);
+
+        switch (select.Projection)
+        {
+            case SqlProjection.Count count:
+                return new SqlResult(AlgebraicType.Product((count.Alias, AlgebraicType.U64)), Typespace.Empty,
+                    [AlgebraicValue.Product(AlgebraicValue.U64((ulong)matches.Count))]);
+            case SqlProjection.Star { Table: null }:
+                throw new SqlException("With joins, select one table's rows (SELECT t.*) or name the columns.");
+            case SqlProjection.Star { Table: { } qualifier }:
+            {
+                var (table, offset) = binder.Source(qualifier);
+                var width = table.Schema.RowType.Elements.Count;
+                return new SqlResult(RowType(table), table.Schema.Typespace,
+                    matches.Select(m => AlgebraicValue.Product(m[offset..(offset + width)])).ToList());
+            }
+            case SqlProjection.Columns columns:
+            {
+                var items = columns.Items.Select(c =>
+                {
+                    var index = binder.Column(c.Column);
+                    var (table, offset) = binder.Source(c.Column.Table!);
+                    return (Index: index, Name: c.Alias ?? c.Column.Name, Type: table.Schema.RowType.Elements[index - offset].Type, table.Schema.Typespace);
+                }).ToList();
+                if (items.Select(i => i.Typespace).Distinct().Count() > 1 && items.Any(i => i.Type is RefType))
+                    throw new SqlException("Columns of user-defined types from different tables cannot be selected together yet.");
+                var schema = new ProductType(items.Select(i => new ProductTypeElement(i.Name, i.Type)));
+                return new SqlResult(schema, items.FirstOrDefault().Typespace ?? Typespace.Empty,
+                    matches.Select(m => AlgebraicValue.Product(items.Select(i => m[i.Index]).ToArray())).ToList());
+            }
+            default:
+                throw new SqlException("Unsupported projection.");
+        }
+    }
+
+    private static List<ProductValue> Rows(StateReader state, SqlTable table)
+    {
+        var rows = new List<ProductValue>();
+        var cursor = state.Scan(table.Schema.Id);
+        while (cursor.MoveNext())
+            rows.Add(cursor.CurrentValue);
+        return rows;
     }
 
     /// <summary>Runs an INSERT, UPDATE or DELETE inside <paramref name="tx"/> (the caller commits).</summary>

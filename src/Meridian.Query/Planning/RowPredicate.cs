@@ -13,6 +13,9 @@ public abstract class RowPredicate
     /// <summary>Whether <paramref name="row"/> satisfies the condition.</summary>
     public abstract bool Matches(ProductValue row);
 
+    /// <summary>The highest column position the condition reads (-1 for none): a join can test it once that many columns are present.</summary>
+    internal abstract int MaxColumn { get; }
+
     internal static bool Compare(AlgebraicValue left, SqlComparison op, AlgebraicValue right) => op switch
     {
         SqlComparison.Eq => left.Equals(right),
@@ -33,12 +36,16 @@ public abstract class RowPredicate
 
         public override bool Matches(ProductValue row) => Compare(row[Column], Op, Value);
 
+        internal override int MaxColumn => Column;
+
         public override string ToString() => $"#{Column} {Op} {Value}";
     }
 
     internal sealed class ColumnColumn(int left, SqlComparison op, int right) : RowPredicate
     {
         public override bool Matches(ProductValue row) => Compare(row[left], op, row[right]);
+
+        internal override int MaxColumn => Math.Max(left, right);
 
         public override string ToString() => $"#{left} {op} #{right}";
     }
@@ -51,12 +58,16 @@ public abstract class RowPredicate
 
         public override bool Matches(ProductValue row) => Left.Matches(row) && Right.Matches(row);
 
+        internal override int MaxColumn => Math.Max(Left.MaxColumn, Right.MaxColumn);
+
         public override string ToString() => $"({Left} AND {Right})";
     }
 
     internal sealed class Or(RowPredicate left, RowPredicate right) : RowPredicate
     {
         public override bool Matches(ProductValue row) => left.Matches(row) || right.Matches(row);
+
+        internal override int MaxColumn => Math.Max(left.MaxColumn, right.MaxColumn);
 
         public override string ToString() => $"({left} OR {right})";
     }
@@ -65,12 +76,16 @@ public abstract class RowPredicate
     {
         public override bool Matches(ProductValue row) => !operand.Matches(row);
 
+        internal override int MaxColumn => operand.MaxColumn;
+
         public override string ToString() => $"NOT {operand}";
     }
 
     internal sealed class Constant(bool value) : RowPredicate
     {
         public override bool Matches(ProductValue row) => value;
+
+        internal override int MaxColumn => -1;
 
         public override string ToString() => value ? "TRUE" : "FALSE";
     }
