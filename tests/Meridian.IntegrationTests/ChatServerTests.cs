@@ -295,4 +295,20 @@ public sealed class ChatServerTests : IAsyncLifetime
         Assert.Equal("*", response.Headers.GetValues("Access-Control-Allow-Origin").Single());
         Assert.Contains("authorization", string.Join(",", response.Headers.GetValues("Access-Control-Allow-Headers")), StringComparison.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public async Task Only_the_owner_can_delete_a_database_and_deleting_twice_is_fine()
+    {
+        var (_, stranger) = await _server.NewIdentityAsync();
+        var denied = await _server.Http.SendAsync(_server.Request(HttpMethod.Delete, "/v1/database/chat", stranger));
+        Assert.Equal(HttpStatusCode.Unauthorized, denied.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _server.Http.GetAsync("/v1/database/chat/identity")).StatusCode);
+
+        var deleted = await _server.Http.SendAsync(_server.Request(HttpMethod.Delete, "/v1/database/chat", _ownerToken));
+        Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _server.Http.GetAsync("/v1/database/chat/identity")).StatusCode);
+        Assert.False(Directory.Exists(Path.Combine(_server.DataDir, "databases", "chat")));
+        var again = await _server.Http.SendAsync(_server.Request(HttpMethod.Delete, "/v1/database/chat", _ownerToken));
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+    }
 }
