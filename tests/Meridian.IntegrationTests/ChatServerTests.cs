@@ -299,6 +299,7 @@ public sealed class ChatServerTests : IAsyncLifetime
     [Fact]
     public async Task Only_the_owner_can_delete_a_database_and_deleting_twice_is_fine()
     {
+        await using var connected = await WsClient.ConnectAsync(_server.Server.BaseAddress, "chat");
         var (_, stranger) = await _server.NewIdentityAsync();
         var denied = await _server.Http.SendAsync(_server.Request(HttpMethod.Delete, "/v1/database/chat", stranger));
         Assert.Equal(HttpStatusCode.Unauthorized, denied.StatusCode);
@@ -310,5 +311,11 @@ public sealed class ChatServerTests : IAsyncLifetime
         Assert.False(Directory.Exists(Path.Combine(_server.DataDir, "databases", "chat")));
         var again = await _server.Http.SendAsync(_server.Request(HttpMethod.Delete, "/v1/database/chat", _ownerToken));
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+
+        // A client still connected to the deleted database is told so when it next speaks.
+        await connected.SendAsync(new ClientMessage.OneOffQuery(1, "SELECT * FROM user"));
+        var (status, reason) = await connected.ReceiveCloseAsync();
+        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, status);
+        Assert.Contains("database is gone", reason, StringComparison.Ordinal);
     }
 }

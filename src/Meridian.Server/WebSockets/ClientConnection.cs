@@ -78,7 +78,14 @@ internal sealed class ClientConnection : IClientSession
             catch (OperationCanceledException)
             {
             }
-            await _database.DisconnectAsync(Identity, ConnectionId, this).ConfigureAwait(false);
+            try
+            {
+                await _database.DisconnectAsync(Identity, ConnectionId, this).ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The database was deleted or the server is stopping: there is nothing left to tell.
+            }
         }
     }
 
@@ -128,8 +135,16 @@ internal sealed class ClientConnection : IClientSession
                 await CloseAsync(WebSocketCloseStatus.InternalServerError, "invalid message: " + e.Message).ConfigureAwait(false);
                 return;
             }
-            foreach (var message in messages)
-                await HandleAsync(message).ConfigureAwait(false);
+            try
+            {
+                foreach (var message in messages)
+                    await HandleAsync(message).ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                await CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "the database is gone (deleted or shutting down)").ConfigureAwait(false);
+                return;
+            }
         }
     }
 
