@@ -63,6 +63,9 @@ public sealed partial class Database : IAsyncDisposable
     /// <summary>The validated module schema.</summary>
     public ModuleSchema Schema => _module.Schema;
 
+    /// <summary>Cancelled when the database is closed (deleted, reset or the server stops): sessions use it to say goodbye.</summary>
+    public CancellationToken Stopping => _stopping.Token;
+
     /// <summary>The storage underneath.</summary>
     public Datastore Store => _store;
 

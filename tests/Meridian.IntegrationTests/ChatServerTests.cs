@@ -312,10 +312,19 @@ public sealed class ChatServerTests : IAsyncLifetime
         var again = await _server.Http.SendAsync(_server.Request(HttpMethod.Delete, "/v1/database/chat", _ownerToken));
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
 
-        // A client still connected to the deleted database is told so when it next speaks.
-        await connected.SendAsync(new ClientMessage.OneOffQuery(1, "SELECT * FROM user"));
+        // A client still connected to the deleted database is closed.
         var (status, reason) = await connected.ReceiveCloseAsync();
         Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, status);
         Assert.Contains("database is gone", reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stopping_the_server_closes_clients_with_1001()
+    {
+        await using var client = await WsClient.ConnectAsync(_server.Server.BaseAddress, "chat");
+        var closing = client.ReceiveCloseAsync();
+        await _server.RestartAsync();
+        var (status, _) = await closing;
+        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, status);
     }
 }

@@ -60,7 +60,23 @@ internal sealed class ClientConnection : IClientSession
     /// <summary>Runs the connection until the client leaves or breaks the protocol; the caller has already run ClientConnected.</summary>
     public async Task RunAsync(string token, CancellationToken serverStopping)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(serverStopping, _closing.Token);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token);
+        // Cancelling a pending receive would abort the socket, so when the database closes or the
+        // server stops the client first gets a close frame (1001); its answer ends the receive loop
+        // normally, and a client that does not answer is cut off two seconds later.
+        void Goodbye()
+        {
+            _ = CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "the database is gone (deleted or shutting down)");
+            try
+            {
+                linked.CancelAfter(TimeSpan.FromSeconds(2));
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+        using var databaseGone = _database.Stopping.Register(Goodbye);
+        using var serverGone = serverStopping.Register(Goodbye);
         Enqueue(new ServerMessage.InitialConnection(Identity, ConnectionId, token));
         var sender = Task.Run(() => SendLoopAsync(linked.Token), CancellationToken.None);
         try
@@ -213,8 +229,9 @@ internal sealed class ClientConnection : IClientSession
                 await _socket.CloseOutputAsync(status, reason, timeout.Token).ConfigureAwait(false);
             }
         }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or InvalidOperationException or ObjectDisposedException)
         {
+            // Already closing, or a send is in flight: the connection ends either way.
         }
     }
 
