@@ -1,6 +1,9 @@
 using System.Reflection;
 using System.Runtime.Versioning;
 using Meridian.Protocol.Messages;
+using Meridian.Sats;
+using Meridian.Sats.Json;
+using Meridian.Sats.Types;
 using Meridian.Sats.Values;
 
 namespace Meridian.NetStandard.Tests;
@@ -34,5 +37,23 @@ public class TargetTests
         // A reference to System.Runtime or System.Private.CoreLib would not load on Unity's runtime.
         var names = type.Assembly.GetReferencedAssemblies().Select(a => a.Name).Order(StringComparer.OrdinalIgnoreCase);
         Assert.Equal(expected, string.Join(",", names));
+    }
+
+    [Fact]
+    public void Package_types_are_the_BCLs_own_on_a_modern_runtime()
+    {
+        // The netstandard2.1 build takes TimeProvider from Microsoft.Bcl.TimeProvider, which forwards to the BCL here.
+        var clock = new FixedClock(new DateTimeOffset(2024, 1, 2, 3, 4, 5, TimeSpan.Zero));
+        Assert.Equal(Timestamp.FromDateTimeOffset(clock.GetUtcNow()), Timestamp.Now(clock));
+        Assert.Equal(1_704_164_645_000_000, Timestamp.Now(clock).MicrosecondsSinceUnixEpoch);
+
+        // SATS-JSON runs on the System.Text.Json package's API surface.
+        var value = SatsJson.ParseValue("[340282366920938463463374607431768211455]", AlgebraicType.Product((null, AlgebraicType.U128)));
+        Assert.Equal(UInt128.MaxValue, value.AsProduct()[0].AsU128());
+    }
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
     }
 }

@@ -1,4 +1,5 @@
 #if !NET6_0_OR_GREATER
+using System.Buffers.Binary;
 using System.Numerics;
 
 namespace Meridian.Sats;
@@ -13,6 +14,21 @@ internal static class BclPolyfills
     {
         /// <summary>The largest number of elements an array may hold (.NET 6's <c>Array.MaxLength</c>).</summary>
         public static int MaxLength => 0x7FFFFFC7;
+    }
+
+    extension(ref HashCode hash)
+    {
+        /// <summary>Adds a span of bytes to the hash (.NET 6's <c>HashCode.AddBytes</c>; Rows/ByteKey hashes row bytes with it).</summary>
+        public void AddBytes(ReadOnlySpan<byte> value)
+        {
+            while (value.Length >= sizeof(int))
+            {
+                hash.Add(BinaryPrimitives.ReadInt32LittleEndian(value));
+                value = value[sizeof(int)..];
+            }
+            foreach (var b in value)
+                hash.Add(b);
+        }
     }
 
     extension(BitOperations)
