@@ -14,7 +14,11 @@ namespace Meridian.NetStandard.Tests;
 /// </summary>
 public class Int128CompatTests(ITestOutputHelper output)
 {
-    private static readonly string?[] Formats = [null, "", "G", "D", "d", "D45", "x", "X", "x32", "X40", "x1"];
+    private static readonly string?[] Formats =
+    [
+        null, "", "G", "g", "G1", "g3", "G5", "G39", "G50", "D", "d", "D45", "N0", "N2", "E3", "F1", "R",
+        "x", "X", "x32", "X40", "x1", "b", "B130",
+    ];
 
     private static readonly string[] Texts =
     [

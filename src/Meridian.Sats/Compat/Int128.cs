@@ -76,10 +76,10 @@ public readonly struct Int128 : IEquatable<Int128>, IComparable<Int128>, ICompar
     /// <summary>Decimal text.</summary>
     public string ToString(IFormatProvider? provider) => ToString(null, provider);
 
-    /// <summary>Text in <paramref name="format"/>: G or D (decimal) or X/x (two's complement hex), each with an optional digit count.</summary>
+    /// <summary>Text in <paramref name="format"/>, a standard numeric format as the BCL's integers take it (X and B print two's complement bits).</summary>
     public string ToString(string? format) => ToString(format, null);
 
-    /// <summary>Text in <paramref name="format"/>: G or D (decimal) or X/x (two's complement hex), each with an optional digit count.</summary>
+    /// <summary>Text in <paramref name="format"/>, a standard numeric format as the BCL's integers take it (X and B print two's complement bits).</summary>
     public string ToString(string? format, IFormatProvider? provider) =>
         Int128Text.Format((UInt128)this, IsNegative(this), format, provider);
 

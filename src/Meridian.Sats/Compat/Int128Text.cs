@@ -20,38 +20,70 @@ internal static class Int128Text
     }
 
     /// <summary>
-    /// Formats 128 bits: hex formats print the bits (two's complement for a negative signed value), as
-    /// the BCL does; every other format is the decimal value, formatted by <see cref="BigInteger"/>.
+    /// Formats 128 bits as the BCL does: hex and binary formats print the bits (two's complement for a
+    /// negative signed value); every other format is the decimal value, formatted by
+    /// <see cref="BigInteger"/>, whose only difference from the BCL's integers is G with a precision.
     /// </summary>
     internal static string Format(UInt128 bits, bool negative, string? format, IFormatProvider? provider)
     {
-        if (format is { Length: > 0 } && format[0] is 'X' or 'x')
+        var kind = string.IsNullOrEmpty(format) ? 'G' : format![0];
+        var precision = -1;
+        if (format is { Length: > 1 } && !int.TryParse(format.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out precision))
+            precision = -1;
+        if (kind is 'X' or 'x' or 'B' or 'b')
         {
-            var digits = 0;
-            if (format.Length > 1 && !int.TryParse(format.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out digits))
+            if (format!.Length > 1 && precision < 0)
                 throw new FormatException($"Format specifier '{format}' is invalid.");
-            return Hex(bits, format[0] == 'x', digits);
+            return Digits(bits, kind is 'B' or 'b' ? 1 : 4, kind == 'x', Math.Max(precision, 0));
         }
         var value = negative ? (BigInteger)bits - TwoTo128 : (BigInteger)bits;
-        return value.ToString(format, provider);
+        return kind is 'G' or 'g' && precision > 0
+            ? GeneralWithPrecision(value, precision, kind == 'g', provider)
+            : value.ToString(format, provider);
     }
 
-    private static string Hex(UInt128 bits, bool lowerCase, int minDigits)
+    // The digits of the bits in base 2 (1 bit per digit) or 16 (4 bits), without leading zeros.
+    private static string Digits(UInt128 bits, int bitsPerDigit, bool lowerCase, int minDigits)
     {
         var alphabet = lowerCase ? "0123456789abcdef" : "0123456789ABCDEF";
-        Span<char> text = stackalloc char[32];
-        for (var i = 0; i < 16; i++)
+        var count = 128 / bitsPerDigit;
+        var mask = (1 << bitsPerDigit) - 1;
+        Span<char> text = stackalloc char[128];
+        for (var i = 0; i < count; i++)
         {
-            text[i] = alphabet[(int)((bits.Upper >> (60 - (4 * i))) & 0xF)];
-            text[16 + i] = alphabet[(int)((bits.Lower >> (60 - (4 * i))) & 0xF)];
+            var shift = 128 - (bitsPerDigit * (i + 1));
+            text[i] = alphabet[(int)(ulong)(bits >> shift) & mask];
         }
         var first = 0;
-        while (first < 31 && text[first] == '0')
+        while (first < count - 1 && text[first] == '0')
             first++;
-        var significant = 32 - first;
-        return minDigits > significant
-            ? new string('0', minDigits - significant) + new string(text[first..])
-            : new string(text[first..]);
+        var significant = count - first;
+        var digits = new string(text[first..count]);
+        return minDigits > significant ? new string('0', minDigits - significant) + digits : digits;
+    }
+
+    // G with a precision: plain digits when they fit, else scientific with that many significant
+    // digits, trailing zeros dropped and a two-digit exponent (BigInteger's E gives three and keeps zeros).
+    private static string GeneralWithPrecision(BigInteger value, int precision, bool lowerCase, IFormatProvider? provider)
+    {
+        if (BigInteger.Abs(value).ToString(CultureInfo.InvariantCulture).Length <= precision)
+            return value.ToString("D", provider);
+        var e = lowerCase ? 'e' : 'E';
+        var scientific = value.ToString(e + (precision - 1).ToString(CultureInfo.InvariantCulture), provider);
+        var at = scientific.LastIndexOf(e);
+        var mantissa = scientific[..at];
+        var separator = NumberFormatInfo.GetInstance(provider).NumberDecimalSeparator;
+        if (mantissa.Contains(separator, StringComparison.Ordinal))
+        {
+            mantissa = mantissa.TrimEnd('0');
+            if (mantissa.EndsWith(separator, StringComparison.Ordinal))
+                mantissa = mantissa[..^separator.Length];
+        }
+        var exponent = scientific[(at + 1)..];
+        var digitsAt = exponent.Length;
+        while (digitsAt > 0 && exponent[digitsAt - 1] is >= '0' and <= '9')
+            digitsAt--;
+        return mantissa + e + exponent[..digitsAt] + exponent[digitsAt..].TrimStart('0').PadLeft(2, '0');
     }
 
     /// <summary>Parses and throws as the BCL's Parse methods do.</summary>

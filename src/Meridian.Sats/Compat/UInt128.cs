@@ -69,10 +69,10 @@ public readonly struct UInt128 : IEquatable<UInt128>, IComparable<UInt128>, ICom
     /// <summary>Decimal text.</summary>
     public string ToString(IFormatProvider? provider) => Int128Text.Format(this, negative: false, null, provider);
 
-    /// <summary>Text in <paramref name="format"/>: G or D (decimal) or X/x (hex), each with an optional digit count.</summary>
+    /// <summary>Text in <paramref name="format"/>, a standard numeric format as the BCL's integers take it.</summary>
     public string ToString(string? format) => Int128Text.Format(this, negative: false, format, null);
 
-    /// <summary>Text in <paramref name="format"/>: G or D (decimal) or X/x (hex), each with an optional digit count.</summary>
+    /// <summary>Text in <paramref name="format"/>, a standard numeric format as the BCL's integers take it.</summary>
     public string ToString(string? format, IFormatProvider? provider) => Int128Text.Format(this, negative: false, format, provider);
 
     /// <summary>Parses decimal text; throws <see cref="FormatException"/> or <see cref="OverflowException"/>.</summary>
