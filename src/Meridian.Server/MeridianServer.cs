@@ -1,4 +1,5 @@
 using System.Net;
+using Meridian.Runtime.Diagnostics;
 using Meridian.Runtime.Hosting;
 using Meridian.Server.Auth;
 using Meridian.Server.Http;
@@ -9,6 +10,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Meridian.Server;
 
@@ -47,10 +49,15 @@ public sealed class MeridianServer : IAsyncDisposable
         var tokens = options.DataDirectory is null
             ? new TokenService(CreateKey(), options.Clock)
             : TokenService.LoadOrCreate(Path.Combine(options.DataDirectory, "keys"), options.Clock);
-        var registry = new DatabaseRegistry(options.DataDirectory, options.Durability, options.Clock);
+        var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
+        var services = new DatabaseServices(options.Clock, new RuntimeMetrics(options.MeterFactory), loggerFactory);
+        var registry = new DatabaseRegistry(options.DataDirectory, options.Durability, services);
 
         var builder = WebApplication.CreateSlimBuilder();
+        // The host's own providers are replaced by the caller's factory, so request failures are
+        // logged where the embedding application logs (nowhere when it gave none).
         builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggerFactory);
         builder.WebHost.UseKestrel(k =>
         {
             k.Listen(endpoint);

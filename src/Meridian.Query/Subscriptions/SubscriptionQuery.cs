@@ -163,7 +163,8 @@ public sealed class SubscriptionQuery
         var triggers = new List<QueryTrigger>();
         foreach (var group in block.Sources.GroupBy(s => s.Table.Schema.Id))
         {
-            QueryTrigger trigger = new(group.Key, -1, null);
+            var layout = group.First().Table.Layout;
+            QueryTrigger trigger = new(group.Key, layout, -1, null);
             // A table read once whose column the query fixes to a literal changes the result only
             // through rows holding that value; a table read twice (self-join) through any row.
             if (group.Count() == 1)
@@ -174,7 +175,7 @@ public sealed class SubscriptionQuery
                     if (c is BoundExpr.Comparison { Op: SqlComparison.Eq, Right: BoundExpr.Literal literal } eq
                         && ValueComparer.For(eq.Left.Type, eq.Left.Typespace).BytewiseEquality)
                     {
-                        trigger = new QueryTrigger(group.Key, eq.Left.Ref.Column, literal.Bsatn);
+                        trigger = new QueryTrigger(group.Key, layout, eq.Left.Ref.Column, literal.Bsatn);
                         break;
                     }
                 }
@@ -202,6 +203,7 @@ public sealed record QueryDelta(RowList Inserts, RowList Deletes)
 /// a changed row whose column <see cref="Column"/> holds <see cref="Value"/> (its BSATN).
 /// </summary>
 /// <param name="Table">The table.</param>
+/// <param name="Layout">The table's row layout (to read <paramref name="Column"/> from changed rows).</param>
 /// <param name="Column">The column the query fixes, or -1.</param>
 /// <param name="Value">The value it fixes it to.</param>
-public sealed record QueryTrigger(TableId Table, int Column, byte[]? Value);
+public sealed record QueryTrigger(TableId Table, RowLayout Layout, int Column, byte[]? Value);

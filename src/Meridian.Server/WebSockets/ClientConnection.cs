@@ -5,6 +5,7 @@ using System.Threading.Channels;
 using Meridian.Protocol.Framing;
 using Meridian.Protocol.Messages;
 using Meridian.Runtime;
+using Meridian.Runtime.Execution;
 using Meridian.Runtime.Subscriptions;
 using Meridian.Sats;
 using Meridian.Sats.Bsatn;
@@ -98,7 +99,7 @@ internal sealed class ClientConnection : IClientSession
             {
                 await _database.DisconnectAsync(Identity, ConnectionId, this).ConfigureAwait(false);
             }
-            catch (ObjectDisposedException)
+            catch (DatabaseClosedException)
             {
                 // The database was deleted or the server is stopping: there is nothing left to tell.
             }
@@ -156,7 +157,7 @@ internal sealed class ClientConnection : IClientSession
                 foreach (var message in messages)
                     await HandleAsync(message).ConfigureAwait(false);
             }
-            catch (ObjectDisposedException)
+            catch (DatabaseClosedException)
             {
                 await CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "the database is gone (deleted or shutting down)").ConfigureAwait(false);
                 return;
@@ -200,7 +201,7 @@ internal sealed class ClientConnection : IClientSession
                     break;
             }
             if (_confirmedReads && durableNeeded is { } offset)
-                await _database.Store.WaitForDurableAsync(offset, cancellation).ConfigureAwait(false);
+                await _database.WaitForDurableAsync(offset, cancellation).ConfigureAwait(false);
             // Always uncompressed: the TypeScript SDK decompresses frames asynchronously and can
             // reorder a compressed frame with a plain one that follows it.
             var frame = ServerFrame.Wrap(body.WrittenSpan, Compression.None);
@@ -239,7 +240,7 @@ internal sealed class ClientConnection : IClientSession
     {
         if (Volatile.Read(ref _queued) >= _maxQueued)
         {
-            // Called under the database's writer: never wait here. Dropping the socket ends the
+            // Called from the database's pipeline: never wait here. Dropping the socket ends the
             // receive loop, which unsubscribes the client and runs ClientDisconnected.
             if (_outbox.Writer.TryComplete())
                 _socket.Abort();
@@ -249,13 +250,13 @@ internal sealed class ClientConnection : IClientSession
             Interlocked.Increment(ref _queued);
     }
 
-    // ---- IClientSession: called under the database's writer, so these only convert and enqueue ----
+    // ---- IClientSession: called from the database's pipeline and request threads, so these only convert and enqueue ----
 
-    public void OnSubscribeApplied(uint requestId, uint querySetId, IReadOnlyList<TableRowsResult> rows) =>
-        Enqueue(new ServerMessage.SubscribeApplied(requestId, querySetId, Wire.Rows(rows)));
+    public void OnSubscribeApplied(uint requestId, uint querySetId, IReadOnlyList<TableRowsResult> rows, ulong? offset) =>
+        Enqueue(new ServerMessage.SubscribeApplied(requestId, querySetId, Wire.Rows(rows)), offset);
 
-    public void OnUnsubscribeApplied(uint requestId, uint querySetId, IReadOnlyList<TableRowsResult>? rows) =>
-        Enqueue(new ServerMessage.UnsubscribeApplied(requestId, querySetId, rows is null ? null : Wire.Rows(rows)));
+    public void OnUnsubscribeApplied(uint requestId, uint querySetId, IReadOnlyList<TableRowsResult>? rows, ulong? offset) =>
+        Enqueue(new ServerMessage.UnsubscribeApplied(requestId, querySetId, rows is null ? null : Wire.Rows(rows)), offset);
 
     public void OnSubscriptionError(uint? requestId, uint querySetId, string message) =>
         Enqueue(new ServerMessage.SubscriptionError(requestId, querySetId, message));
@@ -274,6 +275,6 @@ internal sealed class ClientConnection : IClientSession
         Enqueue(new ServerMessage.ReducerResult(requestId, result.Timestamp, outcome), result.Offset);
     }
 
-    public void OnOneOffQueryResult(uint requestId, IReadOnlyList<TableRowsResult>? rows, string? error) =>
-        Enqueue(new ServerMessage.OneOffQueryResult(requestId, rows is null ? null : Wire.Rows(rows), error));
+    public void OnOneOffQueryResult(uint requestId, IReadOnlyList<TableRowsResult>? rows, string? error, ulong? offset) =>
+        Enqueue(new ServerMessage.OneOffQueryResult(requestId, rows is null ? null : Wire.Rows(rows), error), offset);
 }

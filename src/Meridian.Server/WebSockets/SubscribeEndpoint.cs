@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using Meridian.Protocol.Framing;
+using Meridian.Runtime;
 using Meridian.Runtime.Hosting;
 using Meridian.Sats;
 using Meridian.Server.Auth;
@@ -63,9 +64,18 @@ public static class SubscribeEndpoint
             if (protocol is null)
                 return ErrorResults.Text(StatusCodes.Status400BadRequest, $"no valid protocol selected: Meridian speaks {V3Protocol} and {V2Protocol}.");
 
-            var rejected = await database.ConnectAsync(caller.Identity, connectionId).ConfigureAwait(false);
-            if (rejected is not null)
-                return ErrorResults.Text(StatusCodes.Status403Forbidden, $"The module refused the connection: {rejected}");
+            try
+            {
+                await database.ConnectAsync(caller.Identity, connectionId).ConfigureAwait(false);
+            }
+            catch (ConnectionRejectedException e)
+            {
+                return ErrorResults.Text(StatusCodes.Status403Forbidden, e.Message);
+            }
+            catch (DatabaseClosedException e)
+            {
+                return ErrorResults.Text(StatusCodes.Status404NotFound, e.Message);
+            }
 
             WebSocket socket;
             try
