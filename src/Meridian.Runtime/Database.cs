@@ -175,6 +175,12 @@ public sealed partial class Database : IAsyncDisposable
     /// <summary>Offset of the last committed transaction, or null when none has committed.</summary>
     public ulong? LastCommittedOffset => _store.Committed.LastOffset;
 
+    /// <summary>The writer (tests occupy it to show what does not wait for it).</summary>
+    internal DatabaseWriter Writer => _writer;
+
+    /// <summary>The subscriptions (tests reach their hooks through it).</summary>
+    internal SubscriptionManager Subscriptions => _subscriptions;
+
     /// <summary>Distinct live subscription queries (shared by every client subscribed to them).</summary>
     internal Task<int> LiveQueryCountAsync()
     {

@@ -17,7 +17,7 @@ public sealed class MeridianServerOptions
     public Durability Durability { get; init; } = Durability.Sync;
 
     /// <summary>Messages that may wait for one client that does not read before it is disconnected (default 16,384).</summary>
-    public int MaxQueuedMessagesPerClient { get; init; } = WebSockets.ClientConnection.DefaultMaxQueuedMessages;
+    public int MaxQueuedMessagesPerClient { get; init; } = Sessions.ClientSession.DefaultMaxQueuedMessages;
 
     /// <summary>Clock for timestamps and tokens.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;

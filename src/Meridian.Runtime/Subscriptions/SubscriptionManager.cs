@@ -66,6 +66,9 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
     private readonly Dictionary<IClientSession, Dictionary<uint, QuerySet>> _clients = new(ReferenceEqualityComparer.Instance);
     private Func<Action<CommittedState>, Task> _post = _ => throw new InvalidOperationException("The subscription manager is not attached to a pipeline.");
 
+    /// <summary>Awaited before each initial evaluation starts (tests use it to hold one while commits land).</summary>
+    internal Func<Task>? InitialEvaluationGate { get; set; }
+
     /// <summary>Distinct live queries (for tests and metrics). Read on the pipeline loop.</summary>
     public int QueryCount => _queries.Count;
 
@@ -96,6 +99,8 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
 
     private async Task EvaluateInitialAsync(QuerySet set, CommittedState position)
     {
+        if (InitialEvaluationGate is { } gate)
+            await gate().ConfigureAwait(false);
         var (rows, error) = await Task.Run<(RowList[]?, Exception?)>(() =>
         {
             var stopwatch = Stopwatch.StartNew();

@@ -4,7 +4,9 @@ using Meridian.Runtime;
 using Meridian.Runtime.Hosting;
 using Meridian.Sats;
 using Meridian.Server.Auth;
+using Meridian.Server.Diagnostics;
 using Meridian.Server.Http;
+using Meridian.Server.Sessions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -22,7 +24,7 @@ public static class SubscribeEndpoint
     public const string V3Protocol = "v3.bsatn.spacetimedb";
 
     /// <summary>Maps the endpoint.</summary>
-    public static IEndpointRouteBuilder MapSubscribeEndpoint(this IEndpointRouteBuilder app, DatabaseRegistry registry, TokenService tokens, int maxQueuedMessages = ClientConnection.DefaultMaxQueuedMessages)
+    public static IEndpointRouteBuilder MapSubscribeEndpoint(this IEndpointRouteBuilder app, DatabaseRegistry registry, TokenService tokens, ServerMetrics metrics, int maxQueuedMessages = ClientSession.DefaultMaxQueuedMessages)
     {
         app.MapGet("/v1/database/{db}/subscribe", async (HttpContext http, string db, IHostApplicationLifetime lifetime) =>
         {
@@ -94,8 +96,8 @@ public static class SubscribeEndpoint
             }
             using (socket)
             {
-                var connection = new ClientConnection(socket, database, caller.Identity, connectionId, confirmed, batched: protocol == V3Protocol, maxQueuedMessages);
-                await connection.RunAsync(caller.Token, lifetime.ApplicationStopping).ConfigureAwait(false);
+                var session = new ClientSession(new WebSocketTransport(socket), database, caller.Identity, connectionId, confirmed, batched: protocol == V3Protocol, metrics, maxQueuedMessages);
+                await session.RunAsync(caller.Token, lifetime.ApplicationStopping).ConfigureAwait(false);
             }
             return Results.Empty;
         });

@@ -1,7 +1,7 @@
 using Meridian.Protocol.Messages;
 using Meridian.Runtime.Subscriptions;
 
-namespace Meridian.Server.WebSockets;
+namespace Meridian.Server.Sessions;
 
 /// <summary>Turns the database's shared results into wire structures; the row lists themselves are shared, not copied.</summary>
 internal static class Wire
