@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Meridian.Runtime;
-using Meridian.Runtime.Diagnostics;
 using Meridian.Runtime.Hosting;
 using Meridian.Sats;
 using Meridian.Server.Auth;
@@ -61,7 +60,7 @@ public sealed class MeridianServer : IAsyncDisposable
             ? new TokenService(CreateKey(), options.Clock)
             : TokenService.LoadOrCreate(Path.Combine(options.DataDirectory, "keys"), options.Clock);
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
-        var services = new DatabaseServices(options.Clock, new RuntimeMetrics(options.MeterFactory), loggerFactory);
+        var services = new DatabaseServices(options.Clock, loggerFactory, options.MeterFactory);
         var registry = new DatabaseRegistry(options.DataDirectory, options.Durability, services);
 
         var builder = WebApplication.CreateSlimBuilder();
@@ -77,6 +76,7 @@ public sealed class MeridianServer : IAsyncDisposable
         builder.Services.AddCors(c => c.AddDefaultPolicy(p => p.AllowAnyOrigin().AllowAnyMethod().WithHeaders("authorization", "accept", "content-type")
             .WithExposedHeaders("spacetime-identity", "spacetime-identity-token", "spacetime-energy-used", "spacetime-execution-duration-micros")));
         var app = builder.Build();
+        app.UseMeridianErrorLogging();
         app.UseCors();
         app.UseWebSockets();
         app.MapIdentityEndpoints(tokens);

@@ -98,6 +98,8 @@ public sealed partial class DatabaseRegistry : IAsyncDisposable
                     Device = new FileStorageDevice(Path.Combine(dir, "log")),
                     Durability = _durability == Durability.Async ? DurabilityMode.Async : DurabilityMode.Sync,
                     Clock = _services.Clock,
+                    MeterFactory = _services.MeterFactory,
+                    Name = name,
                 });
         }
         catch
