@@ -2,6 +2,7 @@ using Meridian.Sats;
 using Meridian.Storage.Changesets;
 using Meridian.Storage.Schema;
 using Meridian.Storage.Tables;
+using Meridian.Sats.Rows;
 
 namespace Meridian.Storage;
 

@@ -59,6 +59,17 @@ internal struct RowHeap
         return page.AsSpan(offset, length);
     }
 
+    /// <summary>The row at <paramref name="ptr"/> as memory: valid as long as a version that can see the row is alive (pages never change under it).</summary>
+    public readonly ReadOnlyMemory<byte> ReadMemory(ulong ptr)
+    {
+        var page = Pages[(int)(ptr >> 32)];
+        var offset = (int)(uint)ptr;
+        if (FixedRowSize >= 0)
+            return page.AsMemory(offset, FixedRowSize);
+        var length = ReadVarint(page, ref offset);
+        return page.AsMemory(offset, length);
+    }
+
     /// <summary>Bytes a row occupies in a page, prefix included.</summary>
     public readonly int StoredSize(int rowLength) => FixedRowSize >= 0 ? rowLength : VarintSize(rowLength) + rowLength;
 

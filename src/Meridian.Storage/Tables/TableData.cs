@@ -1,6 +1,7 @@
 using Meridian.Storage.Indexes;
 using Meridian.Storage.Rows;
 using Meridian.Storage.Schema;
+using Meridian.Sats.Rows;
 
 namespace Meridian.Storage.Tables;
 
@@ -31,7 +32,7 @@ internal sealed class TableData
     public TableData(TableSchema schema)
     {
         Schema = schema;
-        Layout = new RowLayout(schema);
+        Layout = new RowLayout(schema.RowType, schema.Typespace);
         Heap = new RowHeap(Layout.RowFixedSize);
         Indexes = schema.Indexes.Select(i => TableIndex.Create(i, Layout)).ToArray();
         UniqueIndexes = Enumerable.Range(0, Indexes.Length).Where(i => schema.Indexes[i].IsUnique).ToArray();
@@ -59,6 +60,8 @@ internal sealed class TableData
     public bool HasUniqueIndex => UniqueIndexes.Length > 0;
 
     public ReadOnlySpan<byte> Read(ulong ptr) => Heap.Read(ptr);
+
+    public ReadOnlyMemory<byte> ReadMemory(ulong ptr) => Heap.ReadMemory(ptr);
 
     /// <summary>Pointer of a live row whose bytes equal <paramref name="row"/>, if any.</summary>
     public bool TryFindIdentical(ReadOnlySpan<byte> row, out ulong ptr)

@@ -1,24 +1,25 @@
 using System.Buffers;
 using System.Net.WebSockets;
-using System.Text;
 using System.Threading.Channels;
 using Meridian.Protocol.Framing;
 using Meridian.Protocol.Messages;
 using Meridian.Runtime;
+using Meridian.Runtime.Execution;
 using Meridian.Runtime.Subscriptions;
 using Meridian.Sats;
 using Meridian.Sats.Bsatn;
+using Meridian.Server.Diagnostics;
 
-namespace Meridian.Server.WebSockets;
+namespace Meridian.Server.Sessions;
 
 /// <summary>
-/// One client's WebSocket: reads client messages and handles them one at a time in order, and
-/// writes server messages from a queue in the order the database produced them. v2 carries one
-/// message per frame; v3 (batched) packs every queued message, up to 512 KiB, into one frame and
-/// accepts several client messages per frame. With confirmed reads a message about a transaction
-/// waits until that transaction is durable.
+/// One client's session over a <see cref="IFrameTransport"/> (a WebSocket, or an in-process pair):
+/// reads client messages and handles them one at a time in order, and writes server messages from a
+/// queue in the order the database produced them. v2 carries one message per frame; v3 (batched)
+/// packs every queued message, up to 512 KiB, into one frame and accepts several client messages per
+/// frame. With confirmed reads a message about a transaction waits until that transaction is durable.
 /// </summary>
-internal sealed class ClientConnection : IClientSession
+internal sealed class ClientSession : IClientSession
 {
     /// <summary>Largest client message accepted (upstream's limit).</summary>
     public const int MaxMessageBytes = 32 << 20;
@@ -32,8 +33,9 @@ internal sealed class ClientConnection : IClientSession
     /// <summary>A v3 frame stops taking more queued messages once its body reaches this size (as upstream).</summary>
     public const int MaxBatchBytes = 512 << 10;
 
-    private readonly WebSocket _socket;
+    private readonly IFrameTransport _transport;
     private readonly Database _database;
+    private readonly ServerMetrics _metrics;
     private readonly bool _confirmedReads;
     private readonly bool _batched;
     private readonly int _maxQueued;
@@ -42,12 +44,13 @@ internal sealed class ClientConnection : IClientSession
         Channel.CreateUnbounded<(ServerMessage, ulong?)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _closing = new();
 
-    public ClientConnection(WebSocket socket, Database database, Identity identity, ConnectionId connectionId, bool confirmedReads, bool batched, int maxQueued = DefaultMaxQueuedMessages)
+    public ClientSession(IFrameTransport transport, Database database, Identity identity, ConnectionId connectionId, bool confirmedReads, bool batched, ServerMetrics metrics, int maxQueued = DefaultMaxQueuedMessages)
     {
         _batched = batched;
         _maxQueued = maxQueued;
-        _socket = socket;
+        _transport = transport;
         _database = database;
+        _metrics = metrics;
         Identity = identity;
         ConnectionId = connectionId;
         _confirmedReads = confirmedReads;
@@ -77,6 +80,7 @@ internal sealed class ClientConnection : IClientSession
         }
         using var databaseGone = _database.Stopping.Register(Goodbye);
         using var serverGone = serverStopping.Register(Goodbye);
+        _metrics.Connected(_database.Name, 1);
         Enqueue(new ServerMessage.InitialConnection(Identity, ConnectionId, token));
         var sender = Task.Run(() => SendLoopAsync(linked.Token), CancellationToken.None);
         try
@@ -98,48 +102,32 @@ internal sealed class ClientConnection : IClientSession
             {
                 await _database.DisconnectAsync(Identity, ConnectionId, this).ConfigureAwait(false);
             }
-            catch (ObjectDisposedException)
+            catch (DatabaseClosedException)
             {
                 // The database was deleted or the server is stopping: there is nothing left to tell.
             }
+            _metrics.Connected(_database.Name, -1);
+            _metrics.Queued(_database.Name, -Interlocked.Exchange(ref _queued, 0));
         }
     }
 
     private async Task ReceiveLoopAsync(CancellationToken cancellation)
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
-        while (_socket.State == WebSocketState.Open)
+        while (true)
         {
             buffer.ResetWrittenCount();
-            ValueWebSocketReceiveResult result;
-            do
+            switch (await _transport.ReceiveAsync(buffer, MaxMessageBytes, cancellation).ConfigureAwait(false))
             {
-                try
-                {
-                    result = await _socket.ReceiveAsync(buffer.GetMemory(4096), cancellation).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is WebSocketException or OperationCanceledException)
-                {
+                case FrameKind.Closed:
+                    await _transport.CloseAsync(WebSocketCloseStatus.NormalClosure, "").ConfigureAwait(false);
                     return;
-                }
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    await CloseAsync(WebSocketCloseStatus.NormalClosure, "").ConfigureAwait(false);
+                case FrameKind.TooLarge:
+                    await _transport.CloseAsync(WebSocketCloseStatus.MessageTooBig, $"message larger than {MaxMessageBytes >> 20} MiB").ConfigureAwait(false);
                     return;
-                }
-                buffer.Advance(result.Count);
-                if (buffer.WrittenCount > MaxMessageBytes)
-                {
-                    await CloseAsync(WebSocketCloseStatus.MessageTooBig, $"message larger than {MaxMessageBytes >> 20} MiB").ConfigureAwait(false);
+                case FrameKind.Text:
+                    await _transport.CloseAsync(WebSocketCloseStatus.InternalServerError, "text frames are not supported by the v2 BSATN protocol").ConfigureAwait(false);
                     return;
-                }
-            }
-            while (!result.EndOfMessage);
-
-            if (result.MessageType == WebSocketMessageType.Text)
-            {
-                await CloseAsync(WebSocketCloseStatus.InternalServerError, "text frames are not supported by the v2 BSATN protocol").ConfigureAwait(false);
-                return;
             }
             List<ClientMessage> messages;
             try
@@ -148,7 +136,7 @@ internal sealed class ClientConnection : IClientSession
             }
             catch (BsatnDecodeException e)
             {
-                await CloseAsync(WebSocketCloseStatus.InternalServerError, "invalid message: " + e.Message).ConfigureAwait(false);
+                await _transport.CloseAsync(WebSocketCloseStatus.InternalServerError, "invalid message: " + e.Message).ConfigureAwait(false);
                 return;
             }
             try
@@ -156,9 +144,9 @@ internal sealed class ClientConnection : IClientSession
                 foreach (var message in messages)
                     await HandleAsync(message).ConfigureAwait(false);
             }
-            catch (ObjectDisposedException)
+            catch (DatabaseClosedException)
             {
-                await CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "the database is gone (deleted or shutting down)").ConfigureAwait(false);
+                await _transport.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "the database is gone (deleted or shutting down)").ConfigureAwait(false);
                 return;
             }
         }
@@ -192,6 +180,7 @@ internal sealed class ClientConnection : IClientSession
             while (reader.TryRead(out var item))
             {
                 Interlocked.Decrement(ref _queued);
+                _metrics.Queued(_database.Name, -1);
                 // Offsets only grow, so waiting for the last one in a frame covers the others.
                 if (item.Offset is { } o)
                     durableNeeded = o;
@@ -200,13 +189,13 @@ internal sealed class ClientConnection : IClientSession
                     break;
             }
             if (_confirmedReads && durableNeeded is { } offset)
-                await _database.Store.WaitForDurableAsync(offset, cancellation).ConfigureAwait(false);
+                await _database.WaitForDurableAsync(offset, cancellation).ConfigureAwait(false);
             // Always uncompressed: the TypeScript SDK decompresses frames asynchronously and can
             // reorder a compressed frame with a plain one that follows it.
             var frame = ServerFrame.Wrap(body.WrittenSpan, Compression.None);
             try
             {
-                await _socket.SendAsync(frame, WebSocketMessageType.Binary, true, cancellation).ConfigureAwait(false);
+                await _transport.SendAsync(frame, cancellation).ConfigureAwait(false);
             }
             catch (WebSocketException)
             {
@@ -215,47 +204,32 @@ internal sealed class ClientConnection : IClientSession
         }
     }
 
-    private async Task CloseAsync(WebSocketCloseStatus status, string reason)
-    {
-        // A close reason is at most 123 bytes of UTF-8.
-        var bytes = Encoding.UTF8.GetBytes(reason);
-        if (bytes.Length > 123)
-            reason = Encoding.UTF8.GetString(bytes, 0, 120).TrimEnd('\uFFFD') + "...";
-        try
-        {
-            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-            {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                await _socket.CloseOutputAsync(status, reason, timeout.Token).ConfigureAwait(false);
-            }
-        }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException or InvalidOperationException or ObjectDisposedException)
-        {
-            // Already closing, or a send is in flight: the connection ends either way.
-        }
-    }
+    private Task CloseAsync(WebSocketCloseStatus status, string reason) => _transport.CloseAsync(status, reason);
 
     private void Enqueue(ServerMessage message, ulong? offset = null)
     {
         if (Volatile.Read(ref _queued) >= _maxQueued)
         {
-            // Called under the database's writer: never wait here. Dropping the socket ends the
+            // Called from the database's pipeline: never wait here. Dropping the socket ends the
             // receive loop, which unsubscribes the client and runs ClientDisconnected.
             if (_outbox.Writer.TryComplete())
-                _socket.Abort();
+                _transport.Abort();
             return;
         }
         if (_outbox.Writer.TryWrite((message, offset)))
+        {
             Interlocked.Increment(ref _queued);
+            _metrics.Queued(_database.Name, 1);
+        }
     }
 
-    // ---- IClientSession: called under the database's writer, so these only convert and enqueue ----
+    // ---- IClientSession: called from the database's pipeline and request threads, so these only convert and enqueue ----
 
-    public void OnSubscribeApplied(uint requestId, uint querySetId, IReadOnlyList<TableRowsResult> rows) =>
-        Enqueue(new ServerMessage.SubscribeApplied(requestId, querySetId, Wire.Rows(rows)));
+    public void OnSubscribeApplied(uint requestId, uint querySetId, IReadOnlyList<TableRowsResult> rows, ulong? offset) =>
+        Enqueue(new ServerMessage.SubscribeApplied(requestId, querySetId, Wire.Rows(rows)), offset);
 
-    public void OnUnsubscribeApplied(uint requestId, uint querySetId, IReadOnlyList<TableRowsResult>? rows) =>
-        Enqueue(new ServerMessage.UnsubscribeApplied(requestId, querySetId, rows is null ? null : Wire.Rows(rows)));
+    public void OnUnsubscribeApplied(uint requestId, uint querySetId, IReadOnlyList<TableRowsResult>? rows, ulong? offset) =>
+        Enqueue(new ServerMessage.UnsubscribeApplied(requestId, querySetId, rows is null ? null : Wire.Rows(rows)), offset);
 
     public void OnSubscriptionError(uint? requestId, uint querySetId, string message) =>
         Enqueue(new ServerMessage.SubscriptionError(requestId, querySetId, message));
@@ -274,6 +248,6 @@ internal sealed class ClientConnection : IClientSession
         Enqueue(new ServerMessage.ReducerResult(requestId, result.Timestamp, outcome), result.Offset);
     }
 
-    public void OnOneOffQueryResult(uint requestId, IReadOnlyList<TableRowsResult>? rows, string? error) =>
-        Enqueue(new ServerMessage.OneOffQueryResult(requestId, rows is null ? null : Wire.Rows(rows), error));
+    public void OnOneOffQueryResult(uint requestId, IReadOnlyList<TableRowsResult>? rows, string? error, ulong? offset) =>
+        Enqueue(new ServerMessage.OneOffQueryResult(requestId, rows is null ? null : Wire.Rows(rows), error), offset);
 }

@@ -1,25 +1,27 @@
 using Meridian.Sats.Bsatn;
 using Meridian.Sats.Types;
 using Meridian.Sats.Values;
-using Meridian.Storage.Schema;
 
-namespace Meridian.Storage.Rows;
+namespace Meridian.Sats.Rows;
 
 /// <summary>
-/// Where each column sits inside a row's BSATN. Columns preceded only by fixed-size columns have
-/// a constant offset, so reading them is a slice; later columns are found by skipping.
+/// Where each column sits inside a row's BSATN, so storage (index keys, validation) and queries
+/// (predicates, join keys) read columns straight from row bytes without decoding the row. Columns
+/// preceded only by fixed-size columns have a constant offset, so reading them is a slice; later
+/// columns are found by skipping.
 /// </summary>
-internal sealed class RowLayout
+public sealed class RowLayout
 {
     private readonly AlgebraicType[] _types;
     private readonly Typespace _typespace;
     private readonly int[] _fixedOffsets; // -1 when the offset depends on earlier variable-size columns
     private readonly int[] _fixedSizes;   // -1 for variable-size columns
 
-    public RowLayout(TableSchema schema)
+    /// <summary>The layout of rows of <paramref name="rowType"/>, whose references resolve in <paramref name="typespace"/>.</summary>
+    public RowLayout(ProductType rowType, Typespace typespace)
     {
-        _typespace = schema.Typespace;
-        _types = schema.ColumnTypes.ToArray();
+        _typespace = typespace;
+        _types = rowType.Elements.Select(e => e.Type).ToArray();
         _fixedOffsets = new int[_types.Length];
         _fixedSizes = new int[_types.Length];
         var offset = 0;
@@ -52,12 +54,16 @@ internal sealed class RowLayout
     /// <summary>Encoded size of every row when all columns are fixed-size, else -1.</summary>
     public int RowFixedSize { get; }
 
+    /// <summary>Number of columns.</summary>
     public int ColumnCount => _types.Length;
 
+    /// <summary>The typespace column types resolve in.</summary>
     public Typespace Typespace => _typespace;
 
+    /// <summary>The type of column <paramref name="column"/>, as declared (possibly a reference).</summary>
     public AlgebraicType ColumnType(int column) => _types[column];
 
+    /// <summary>Encoded size of column <paramref name="column"/> when constant, else -1.</summary>
     public int FixedSize(int column) => _fixedSizes[column];
 
     /// <summary>Offset of a column when it is constant for every row, else -1.</summary>

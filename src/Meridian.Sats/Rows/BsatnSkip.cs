@@ -1,7 +1,7 @@
 using Meridian.Sats.Bsatn;
 using Meridian.Sats.Types;
 
-namespace Meridian.Storage.Rows;
+namespace Meridian.Sats.Rows;
 
 /// <summary>Walks over BSATN values without decoding them, to find column boundaries inside a row.</summary>
 internal static class BsatnSkip

@@ -6,7 +6,7 @@ using Meridian.Sats.Numerics;
 using Meridian.Sats.Types;
 using Meridian.Sats.Values;
 
-namespace Meridian.Query.Planning;
+namespace Meridian.Query.Plans;
 
 /// <summary>Gives a SQL literal the type of the column it meets (sql-and-subscriptions.md §1, literal typing).</summary>
 internal static class Literals
