@@ -42,7 +42,8 @@ public sealed partial class Database : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private Task _schedulerLoop = Task.CompletedTask;
     private volatile ActiveModule _active;
-    private int _disposed;
+    private int _disposed; // set once the database refuses new work
+    private int _closed;   // set once DisposeAsync ran
 
     private Database(string name, Identity identity, Identity owner, Datastore store, ActiveModule active, ModuleLog log, DatabaseServices services)
     {
@@ -116,7 +117,8 @@ public sealed partial class Database : IAsyncDisposable
             var result = await db.RunReducerAsync(init, [], owner, ConnectionId.Zero, session: null, requestId: 0).ConfigureAwait(false);
             if (result.Status != ReducerStatus.Committed)
             {
-                await db.DisposeAsync().ConfigureAwait(false);
+                // The store, module and log stay the caller's to close; only the loops stop here.
+                await db.StopAsync().ConfigureAwait(false);
                 throw new ModuleLoadException($"The module's init reducer failed: {result.Error}");
             }
         }
@@ -197,8 +199,19 @@ public sealed partial class Database : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
             return;
+        await StopAsync().ConfigureAwait(false);
+        _active.Module.Dispose();
+        _store.Dispose();
+        Log.Dispose();
+    }
+
+    // Refuses new work, finishes what was queued (the writer's work, then the pipeline's deliveries)
+    // and stops the loops; the store, module and log stay open.
+    private async Task StopAsync()
+    {
+        Volatile.Write(ref _disposed, 1);
         await _stopping.CancelAsync().ConfigureAwait(false);
         try
         {
@@ -207,11 +220,7 @@ public sealed partial class Database : IAsyncDisposable
         catch (OperationCanceledException)
         {
         }
-        // Finish what was queued: the writer's work, then the pipeline's deliveries.
         await _writer.DisposeAsync().ConfigureAwait(false);
         await _pipeline.DisposeAsync().ConfigureAwait(false);
-        _active.Module.Dispose();
-        _store.Dispose();
-        Log.Dispose();
     }
 }
