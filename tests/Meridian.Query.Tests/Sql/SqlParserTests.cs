@@ -107,4 +107,15 @@ public class SqlParserTests
         Assert.Equal("Order", quoted.From.Name);
         Assert.Equal(new SqlExpr.Column(null, "we\"ird"), ((SqlExpr.Compare)quoted.Where!).Left);
     }
+
+    [Fact]
+    public void True_and_false_are_conditions_by_themselves_and_still_compare_with_columns()
+    {
+        Assert.Equal(new SqlExpr.Bool(true), ((SelectStatement)SqlParser.ParseStatement("SELECT * FROM a WHERE TRUE")).Where);
+        var join = (SelectStatement)SqlParser.ParseStatement("SELECT a.* FROM a JOIN b ON FALSE WHERE NOT TRUE AND (false OR a.x = 1)");
+        Assert.Equal(new SqlExpr.Bool(false), join.Joins[0].On);
+        Assert.Equal(new SqlExpr.And(new SqlExpr.Not(new SqlExpr.Bool(true)), new SqlExpr.Or(new SqlExpr.Bool(false), new SqlExpr.Compare(new SqlExpr.Column("a", "x"), SqlComparison.Eq, new SqlExpr.Number("1")))), join.Where);
+        Assert.Equal(new SqlExpr.Compare(new SqlExpr.Bool(true), SqlComparison.Eq, new SqlExpr.Column(null, "flag")), ((SelectStatement)SqlParser.ParseStatement("SELECT * FROM a WHERE TRUE = flag")).Where);
+        Assert.Throws<SqlException>(() => SqlParser.ParseStatement("SELECT * FROM a WHERE 1"));
+    }
 }
