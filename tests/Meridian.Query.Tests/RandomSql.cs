@@ -173,11 +173,11 @@ internal sealed class RandomSql(Random random)
     /// <summary>
     /// A random SELECT over 1–<paramref name="maxSources"/> sources (repeats make self-joins), with
     /// join equalities, conditions within and across sources, and (unless <paramref name="rowsOnly"/>)
-    /// column lists, COUNT and LIMIT.
+    /// column lists, COUNT and LIMIT. <paramref name="sourceCount"/> fixes the number of sources.
     /// </summary>
-    public Query RandomQuery(IReadOnlyList<Table> tables, int maxSources, bool rowsOnly)
+    public Query RandomQuery(IReadOnlyList<Table> tables, int maxSources, bool rowsOnly, int? sourceCount = null)
     {
-        var count = 1 + random.Next(maxSources);
+        var count = sourceCount ?? 1 + random.Next(maxSources);
         var sources = Enumerable.Range(0, count).Select(_ => Pick(tables)).ToList();
         var aliases = Enumerable.Range(0, count).Select(i => count == 1 && Chance(0.5) ? null : $"a{i}").ToList();
         var conditions = new List<(Condition, int)>();
