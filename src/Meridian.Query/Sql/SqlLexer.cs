@@ -32,6 +32,9 @@ internal readonly record struct Token(TokenKind Kind, string Text, int Position)
 /// <summary>Splits SQL text into tokens (identifiers are case-sensitive; keywords are matched case-insensitively).</summary>
 internal static class SqlLexer
 {
+    // Keywords after which a sign starts a number (WHERE -1 = x, LIMIT -1), though they lex as identifiers.
+    private static readonly string[] KeywordsBeforeOperand = ["SELECT", "WHERE", "AND", "OR", "NOT", "ON", "LIMIT", "SET", "TO", "VALUES"];
+
     public static List<Token> Tokenize(string sql)
     {
         var tokens = new List<Token>();
@@ -123,9 +126,6 @@ internal static class SqlLexer
         tokens.Add(new Token(TokenKind.End, "", sql.Length));
         return tokens;
     }
-
-    // Keywords after which a sign starts a number (WHERE -1 = x, LIMIT -1), though they lex as identifiers.
-    private static readonly string[] KeywordsBeforeOperand = ["SELECT", "WHERE", "AND", "OR", "NOT", "ON", "LIMIT", "SET", "TO", "VALUES"];
 
     private static bool PreviousIsOperand(List<Token> tokens)
     {
