@@ -26,17 +26,17 @@ public static class SqlExecutor
 
         if (block.CountAlias is { } alias)
         {
+            // LIMIT bounds the result (the one count row), not the rows counted, as upstream does.
+            var countType = AlgebraicType.Product((alias, AlgebraicType.U64));
+            if (limit == 0)
+                return new SqlResult(countType, Typespace.Empty, []);
             ulong count = 0;
-            if (limit > 0)
+            plan.Run(states, null, (_, _) =>
             {
-                plan.Run(states, null, (_, _) =>
-                {
-                    count++;
-                    return count < limit;
-                });
-            }
-            return new SqlResult(AlgebraicType.Product((alias, AlgebraicType.U64)), Typespace.Empty,
-                [AlgebraicValue.Product(AlgebraicValue.U64(count))]);
+                count++;
+                return true;
+            });
+            return new SqlResult(countType, Typespace.Empty, [AlgebraicValue.Product(AlgebraicValue.U64(count))]);
         }
 
         var rows = new List<ProductValue>();

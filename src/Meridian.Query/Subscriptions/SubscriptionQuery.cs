@@ -68,6 +68,20 @@ public sealed class SubscriptionQuery
         return new SubscriptionQuery(sql, block, projected);
     }
 
+    /// <summary>
+    /// A live query over an already bound block, without <see cref="SubscriptionRules"/>: any number
+    /// of inner-joined sources and any conditions. The engine (plans and delta rules) supports every
+    /// such block; the rules only keep what clients may subscribe to at upstream's shape, so this is
+    /// for tests of the engine and for callers that widen the rules later. The block must return
+    /// whole rows of one source.
+    /// </summary>
+    internal static SubscriptionQuery FromBlock(string sql, QueryBlock block)
+    {
+        if (block.Projection is not Projection.Rows { Source: var projected } || block.CountAlias is not null || block.Limit is not null)
+            throw new ArgumentException("A live query returns whole rows of one source, without COUNT or LIMIT.", nameof(block));
+        return new SubscriptionQuery(sql, block, projected);
+    }
+
     /// <summary>Every row of the result in <paramref name="state"/>, each as many times as it occurs.</summary>
     public RowList Evaluate(StateReader state)
     {
