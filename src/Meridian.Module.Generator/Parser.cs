@@ -260,7 +260,7 @@ internal static class Parser
             .Select(x => x.Field);
 
     private static INamedTypeSymbol? TaggedEnumTuple(INamedTypeSymbol symbol) =>
-        symbol.BaseType is { IsGenericType: true } b && b.OriginalDefinition.ToDisplayString() == "SpacetimeDB.TaggedEnum<Variants>"
+        symbol.BaseType is { IsGenericType: true, MetadataName: "TaggedEnum`1" } b && b.ContainingNamespace.ToDisplayString() == "SpacetimeDB"
             ? b.TypeArguments[0] as INamedTypeSymbol
             : null;
 

@@ -24,10 +24,10 @@ public readonly struct Uuid : IEquatable<Uuid>, IComparable<Uuid>
     public static ProductType AlgebraicType => Types.AlgebraicType.Uuid;
 
     /// <summary>From a <see cref="Guid"/> (same text form).</summary>
-    public static Uuid FromGuid(Guid guid)
+    public static Uuid FromGuid(Guid value)
     {
         Span<byte> bytes = stackalloc byte[16];
-        guid.TryWriteBytes(bytes);
+        value.TryWriteBytes(bytes);
         SwapGuidFields(bytes);
         return new Uuid(System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(bytes));
     }

@@ -21,7 +21,7 @@ public sealed partial class Transaction
         try
         {
             var tables = BuildTableChanges(out var published);
-            var schema = (IReadOnlyList<SchemaChange>?)_schemaChanges ?? [];
+            IReadOnlyList<SchemaChange> schema = _schemaChanges is null ? Array.Empty<SchemaChange>() : _schemaChanges;
             var now = Timestamp.Now(_store.Clock);
             if (tables.Count == 0 && schema.Count == 0 && call is null)
                 return new Changeset(null, now, null, tables, schema);

@@ -129,34 +129,34 @@ public sealed class ChatServerTests : IAsyncLifetime
     public async Task Http_call_sql_and_logs_work_with_the_spec_status_codes()
     {
         var (_, token) = await _server.NewIdentityAsync();
-        var ok = await _server.Http.SendAsync(_server.Request(HttpMethod.Post, "/v1/database/chat/call/send_message", token, new StringContent("[\"via http\"]", Encoding.UTF8, "application/json")));
+        var ok = await _server.SendAsync(HttpMethod.Post, "/v1/database/chat/call/send_message", token, new StringContent("[\"via http\"]", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
-        var failed = await _server.Http.SendAsync(_server.Request(HttpMethod.Post, "/v1/database/chat/call/send_message", token, new StringContent("[\"\"]", Encoding.UTF8, "application/json")));
+        var failed = await _server.SendAsync(HttpMethod.Post, "/v1/database/chat/call/send_message", token, new StringContent("[\"\"]", Encoding.UTF8, "application/json"));
         Assert.Equal(530, (int)failed.StatusCode);
         Assert.Equal("Messages must not be empty", await failed.Content.ReadAsStringAsync());
-        var badArgs = await _server.Http.SendAsync(_server.Request(HttpMethod.Post, "/v1/database/chat/call/send_message", token, new StringContent("[1]", Encoding.UTF8, "application/json")));
+        var badArgs = await _server.SendAsync(HttpMethod.Post, "/v1/database/chat/call/send_message", token, new StringContent("[1]", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, badArgs.StatusCode);
-        var missing = await _server.Http.SendAsync(_server.Request(HttpMethod.Post, "/v1/database/chat/call/nope", token, new StringContent("[]", Encoding.UTF8, "application/json")));
+        var missing = await _server.SendAsync(HttpMethod.Post, "/v1/database/chat/call/nope", token, new StringContent("[]", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
-        var lifecycle = await _server.Http.SendAsync(_server.Request(HttpMethod.Post, "/v1/database/chat/call/client_connected", token, new StringContent("[]", Encoding.UTF8, "application/json")));
+        var lifecycle = await _server.SendAsync(HttpMethod.Post, "/v1/database/chat/call/client_connected", token, new StringContent("[]", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, lifecycle.StatusCode);
 
-        var sql = await _server.Http.SendAsync(_server.Request(HttpMethod.Post, "/v1/database/chat/sql", token, new StringContent("SELECT text FROM message")));
+        var sql = await _server.SendAsync(HttpMethod.Post, "/v1/database/chat/sql", token, new StringContent("SELECT text FROM message"));
         Assert.Equal(HttpStatusCode.OK, sql.StatusCode);
         var results = (await sql.Content.ReadFromJsonAsync<JsonArray>())!;
         var first = results[0]!.AsObject();
         Assert.Equal("text", first["schema"]!["elements"]![0]!["name"]!["some"]!.GetValue<string>());
         Assert.Equal("[[\"via http\"]]", first["rows"]!.ToJsonString());
 
-        var badSql = await _server.Http.SendAsync(_server.Request(HttpMethod.Post, "/v1/database/chat/sql", token, new StringContent("SELECT * FROM nowhere")));
+        var badSql = await _server.SendAsync(HttpMethod.Post, "/v1/database/chat/sql", token, new StringContent("SELECT * FROM nowhere"));
         Assert.Equal(HttpStatusCode.BadRequest, badSql.StatusCode);
         Assert.Contains("Unknown table 'nowhere'", await badSql.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
-        var logs = await _server.Http.SendAsync(_server.Request(HttpMethod.Get, "/v1/database/chat/logs?num_lines=50", _ownerToken));
+        var logs = await _server.SendAsync(HttpMethod.Get, "/v1/database/chat/logs?num_lines=50", _ownerToken);
         Assert.Equal(HttpStatusCode.OK, logs.StatusCode);
         var lines = (await logs.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
         Assert.Contains(lines, l => l["message"]!.GetValue<string>() == "via http" && l["level"]!.GetValue<string>() == "Info");
-        var notOwner = await _server.Http.SendAsync(_server.Request(HttpMethod.Get, "/v1/database/chat/logs", token));
+        var notOwner = await _server.SendAsync(HttpMethod.Get, "/v1/database/chat/logs", token);
         Assert.Equal(HttpStatusCode.Forbidden, notOwner.StatusCode);
     }
 
@@ -165,7 +165,7 @@ public sealed class ChatServerTests : IAsyncLifetime
     {
         var (identity, token) = await _server.NewIdentityAsync();
         Assert.StartsWith("c200", identity, StringComparison.Ordinal);
-        var ws = await _server.Http.SendAsync(_server.Request(HttpMethod.Post, "/v1/identity/websocket-token", token));
+        var ws = await _server.SendAsync(HttpMethod.Post, "/v1/identity/websocket-token", token);
         Assert.Equal(HttpStatusCode.OK, ws.StatusCode);
         var shortToken = (await ws.Content.ReadFromJsonAsync<JsonObject>())!["token"]!.GetValue<string>();
         var noAuth = await _server.Http.PostAsync("/v1/identity/websocket-token", null);
@@ -179,9 +179,9 @@ public sealed class ChatServerTests : IAsyncLifetime
         socket.Abort();
 
         var forged = token[..^4] + (token.EndsWith("AAAA", StringComparison.Ordinal) ? "BBBB" : "AAAA");
-        var rejected = await _server.Http.SendAsync(_server.Request(HttpMethod.Post, "/v1/identity/websocket-token", forged));
+        var rejected = await _server.SendAsync(HttpMethod.Post, "/v1/identity/websocket-token", forged);
         Assert.Equal(HttpStatusCode.Unauthorized, rejected.StatusCode);
-        var garbage = await _server.Http.SendAsync(_server.Request(HttpMethod.Post, "/v1/identity/websocket-token", "not-a-jwt"));
+        var garbage = await _server.SendAsync(HttpMethod.Post, "/v1/identity/websocket-token", "not-a-jwt");
         Assert.Equal(HttpStatusCode.BadRequest, garbage.StatusCode);
 
         var anonymous = await _server.Http.PostAsync("/v1/database/chat/sql", new StringContent("SELECT * FROM user"));
@@ -194,12 +194,12 @@ public sealed class ChatServerTests : IAsyncLifetime
     public async Task Publishing_is_refused_clearly_for_non_owners_and_bad_modules()
     {
         var (_, stranger) = await _server.NewIdentityAsync();
-        var denied = await _server.Http.SendAsync(_server.Request(HttpMethod.Put, "/v1/database/chat", stranger, new ByteArrayContent(TestModules.Chat())));
+        var denied = await _server.SendAsync(HttpMethod.Put, "/v1/database/chat", stranger, new ByteArrayContent(TestModules.Chat()));
         Assert.Equal(HttpStatusCode.Unauthorized, denied.StatusCode);
-        var garbage = await _server.Http.SendAsync(_server.Request(HttpMethod.Put, "/v1/database/other", stranger, new ByteArrayContent([1, 2, 3])));
+        var garbage = await _server.SendAsync(HttpMethod.Put, "/v1/database/other", stranger, new ByteArrayContent([1, 2, 3]));
         Assert.Equal(HttpStatusCode.BadRequest, garbage.StatusCode);
         Assert.Contains("not a .NET assembly", await garbage.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        var update = await _server.Http.SendAsync(_server.Request(HttpMethod.Put, "/v1/database/chat", _ownerToken, new ByteArrayContent(TestModules.Chat())));
+        var update = await _server.SendAsync(HttpMethod.Put, "/v1/database/chat", _ownerToken, new ByteArrayContent(TestModules.Chat()));
         Assert.Equal(HttpStatusCode.OK, update.StatusCode);
         Assert.Equal("updated", (await update.Content.ReadFromJsonAsync<JsonObject>())!["Success"]!["op"]!.GetValue<string>());
         var unknown = await _server.Http.GetAsync("/v1/database/nothing/identity");
@@ -302,15 +302,15 @@ public sealed class ChatServerTests : IAsyncLifetime
     {
         await using var connected = await WsClient.ConnectAsync(_server.Server.BaseAddress, "chat");
         var (_, stranger) = await _server.NewIdentityAsync();
-        var denied = await _server.Http.SendAsync(_server.Request(HttpMethod.Delete, "/v1/database/chat", stranger));
+        var denied = await _server.SendAsync(HttpMethod.Delete, "/v1/database/chat", stranger);
         Assert.Equal(HttpStatusCode.Unauthorized, denied.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await _server.Http.GetAsync("/v1/database/chat/identity")).StatusCode);
 
-        var deleted = await _server.Http.SendAsync(_server.Request(HttpMethod.Delete, "/v1/database/chat", _ownerToken));
+        var deleted = await _server.SendAsync(HttpMethod.Delete, "/v1/database/chat", _ownerToken);
         Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _server.Http.GetAsync("/v1/database/chat/identity")).StatusCode);
         Assert.False(Directory.Exists(Path.Combine(_server.DataDir, "databases", "chat")));
-        var again = await _server.Http.SendAsync(_server.Request(HttpMethod.Delete, "/v1/database/chat", _ownerToken));
+        var again = await _server.SendAsync(HttpMethod.Delete, "/v1/database/chat", _ownerToken);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
 
         // A client still connected to the deleted database is closed.

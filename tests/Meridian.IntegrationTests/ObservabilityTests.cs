@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 namespace Meridian.IntegrationTests;
 
 /// <summary>The instruments and the operator log come out through the factories the host passes in.</summary>
-public sealed class ObservabilityTests : IAsyncLifetime
+public sealed class ObservabilityTests : IAsyncLifetime, IDisposable
 {
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
     private readonly MeterListener _listener = new();
@@ -64,10 +64,16 @@ public sealed class ObservabilityTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _server.DisposeAsync();
-        _listener.Dispose();
         _loggerFactory.Dispose();
         await _services.DisposeAsync();
         Directory.Delete(_dataDir, recursive: true);
+    }
+
+    // xunit calls this after DisposeAsync: the listener and the log capture outlive the server.
+    public void Dispose()
+    {
+        _listener.Dispose();
+        _logged.Dispose();
     }
 
     private static byte[] StringArg(string s)
@@ -93,7 +99,7 @@ public sealed class ObservabilityTests : IAsyncLifetime
         buffer.ResetWrittenCount();
         await client.ReceiveAsync(buffer, int.MaxValue, default); // SubscribeApplied
 
-        var call = await http.PostAsync("/v1/database/chat/call/send_message", JsonContent.Create(new[] { "hello" }));
+        var call = await http.PostAsync("/v1/database/chat/call/send_message", JsonContent.Create<string[]>(["hello"]));
         Assert.True(call.IsSuccessStatusCode, await call.Content.ReadAsStringAsync());
         buffer.ResetWrittenCount();
         await client.ReceiveAsync(buffer, int.MaxValue, default); // the update

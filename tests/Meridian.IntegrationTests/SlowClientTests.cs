@@ -34,8 +34,8 @@ public sealed class SlowClientTests
         var offline = false;
         for (var attempt = 0; attempt < 100 && !offline; attempt++)
         {
-            var sql = await server.Http.SendAsync(server.Request(HttpMethod.Post, "/v1/database/chat/sql", owner,
-                new StringContent($"SELECT online FROM user WHERE identity = 0x{slow.Initial.Identity.ToHexString()}")));
+            var sql = await server.SendAsync(HttpMethod.Post, "/v1/database/chat/sql", owner,
+                new StringContent($"SELECT online FROM user WHERE identity = 0x{slow.Initial.Identity.ToHexString()}"));
             offline = (await sql.Content.ReadAsStringAsync()).Contains("[[false]]", StringComparison.Ordinal);
             if (!offline)
                 await Task.Delay(100);

@@ -49,7 +49,11 @@ internal sealed class TestServer : IAsyncDisposable
         return (json["identity"]!.GetValue<string>(), json["token"]!.GetValue<string>());
     }
 
-    public HttpRequestMessage Request(HttpMethod method, string path, string? token, HttpContent? content = null)
+    /// <summary>Sends a request, with <paramref name="token"/> as its bearer token when there is one.</summary>
+    public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, HttpContent? content = null) =>
+        Http.SendAsync(Request(method, path, token, content));
+
+    private static HttpRequestMessage Request(HttpMethod method, string path, string? token, HttpContent? content)
     {
         var request = new HttpRequestMessage(method, path) { Content = content };
         if (token is not null)
@@ -59,7 +63,7 @@ internal sealed class TestServer : IAsyncDisposable
 
     public async Task PublishChatAsync(string name, string token)
     {
-        var response = await Http.SendAsync(Request(HttpMethod.Put, $"/v1/database/{name}", token, new ByteArrayContent(TestModules.Chat())));
+        var response = await SendAsync(HttpMethod.Put, $"/v1/database/{name}", token, new ByteArrayContent(TestModules.Chat()));
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 

@@ -126,7 +126,7 @@ internal sealed class InMemoryHost : IDatabaseHost
 
     public void Log(LogLevel level, string message, string target, string file, int line) => Logs.Add((level, message));
 
-    private IEnumerable<(byte[] Bytes, AlgebraicValue Value)> Matching(int table, int index, ReadOnlySpan<byte> key, int keyColumns)
+    private List<(byte[] Bytes, AlgebraicValue Value)> Matching(int table, int index, ReadOnlySpan<byte> key, int keyColumns)
     {
         var t = _tables[table];
         var columns = t.Def.Indexes[index].Algorithm.Columns.Take(keyColumns).ToArray();

@@ -15,7 +15,7 @@ public class FramingTests
         return builder.Build();
     }
 
-    private static ServerMessage BigUpdate()
+    private static ServerMessage.TransactionUpdate BigUpdate()
     {
         var rows = new RowList.Builder();
         for (var i = 0; i < 500; i++)
@@ -57,10 +57,10 @@ public class FramingTests
     {
         var w = new BsatnWriter();
         new ClientMessage.OneOffQuery(1, "SELECT * FROM t").Write(w);
-        new ClientMessage.Unsubscribe(2, 9, UnsubscribeFlags.Default).Write(w);
+        new ClientMessage.Unsubscribe(2, 9, UnsubscribeMode.Default).Write(w);
         var messages = ClientMessage.DecodeV3(w.WrittenSpan);
         Assert.Equal(2, messages.Count);
-        Assert.Equal(new ClientMessage.Unsubscribe(2, 9, UnsubscribeFlags.Default), messages[1]);
+        Assert.Equal(new ClientMessage.Unsubscribe(2, 9, UnsubscribeMode.Default), messages[1]);
         Assert.Throws<BsatnDecodeException>(() => ClientMessage.DecodeV3([]));
     }
 
@@ -109,7 +109,7 @@ public class FramingTests
         Assert.Equal(0, (int)Compression.None);
         Assert.Equal(1, (int)Compression.Brotli);
         Assert.Equal(2, (int)Compression.Gzip);
-        Assert.Equal(0, (int)UnsubscribeFlags.Default);
-        Assert.Equal(1, (int)UnsubscribeFlags.SendDroppedRows);
+        Assert.Equal(0, (int)UnsubscribeMode.Default);
+        Assert.Equal(1, (int)UnsubscribeMode.SendDroppedRows);
     }
 }

@@ -53,7 +53,7 @@ public class MessageVectorTests
     {
         AssertClient(new ClientMessage.Subscribe(0, 0, ["SELECT * FROM person"]),
             "00 00 00 00 00 00 00 00 00 01 00 00 00 14 00 00 00 53 45 4c 45 43 54 20 2a 20 46 52 4f 4d 20 70 65 72 73 6f 6e");
-        AssertClient(new ClientMessage.Unsubscribe(2, 0, UnsubscribeFlags.SendDroppedRows), "01 02 00 00 00 00 00 00 00 01");
+        AssertClient(new ClientMessage.Unsubscribe(2, 0, UnsubscribeMode.SendDroppedRows), "01 02 00 00 00 00 00 00 00 01");
         AssertClient(new ClientMessage.CallReducer(1, 0, "add", Bsatn(w => w.WriteString("Alice"))),
             "03 01 00 00 00 00 03 00 00 00 61 64 64 09 00 00 00 05 00 00 00 41 6c 69 63 65");
         AssertClient(new ClientMessage.OneOffQuery(3, "SELECT * FROM person"),

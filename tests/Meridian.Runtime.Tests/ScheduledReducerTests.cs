@@ -49,7 +49,7 @@ public sealed class ScheduledReducerTests : IAsyncLifetime
         return rows;
     }
 
-    private async Task<bool> Eventually(Func<bool> condition, int seconds = 10)
+    private static async Task<bool> Eventually(Func<bool> condition, int seconds = 10)
     {
         var until = DateTime.UtcNow.AddSeconds(seconds);
         while (DateTime.UtcNow < until)

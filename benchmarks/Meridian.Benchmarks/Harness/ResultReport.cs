@@ -8,6 +8,8 @@ namespace Meridian.Benchmarks.Harness;
 /// <summary>Prints results as a markdown table and writes them as JSON.</summary>
 public static class ResultReport
 {
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
     /// <summary>A markdown table of the results, with the machine they ran on.</summary>
     public static string ToMarkdown(IReadOnlyList<BenchmarkResult> results)
     {
@@ -27,7 +29,7 @@ public static class ResultReport
     /// <summary>Writes the results as a JSON array.</summary>
     public static void WriteJson(string path, IReadOnlyList<BenchmarkResult> results)
     {
-        var json = JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true });
+        var json = JsonSerializer.Serialize(results, Indented);
         File.WriteAllText(path, json + Environment.NewLine);
     }
 

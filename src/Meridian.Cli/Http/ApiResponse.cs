@@ -15,7 +15,7 @@ internal sealed record ApiResponse(HttpStatusCode Status, string? ReasonPhrase, 
     public string Message => Describe(Status, ReasonPhrase, Body);
 
     /// <summary>The database name of a <c>{"PermissionDenied": {"name": …}}</c> answer, else null.</summary>
-    public string? PermissionDenied
+    public string? DeniedDatabaseName
     {
         get
         {
@@ -37,7 +37,7 @@ internal sealed record ApiResponse(HttpStatusCode Status, string? ReasonPhrase, 
     /// <summary>The error to throw for this (unsuccessful) answer.</summary>
     public CliException ToError()
     {
-        if (PermissionDenied is { } name)
+        if (DeniedDatabaseName is { } name)
             return new CliException($"permission denied: the database name '{name}' belongs to another identity.");
         return new CliException(Message);
     }

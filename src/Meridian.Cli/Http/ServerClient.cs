@@ -143,7 +143,7 @@ internal sealed class ServerClient : IDisposable
 
     private void ThrowIfTokenRejected(ApiResponse answer)
     {
-        if (answer.Status != HttpStatusCode.Unauthorized || answer.PermissionDenied is not null)
+        if (answer.Status != HttpStatusCode.Unauthorized || answer.DeniedDatabaseName is not null)
             return;
         var message = $"{Server} rejected this CLI's token: {answer.Message}";
         if (_credentialsAreNew)

@@ -103,7 +103,7 @@ internal static class SqlResultWriter
         return new Schema(names, numeric, type is not null && type.Elements.Count == names.Count ? type : null);
     }
 
-    private static IReadOnlyList<string> FormatRow(JsonElement row, Schema columns)
+    private static string[] FormatRow(JsonElement row, Schema columns)
     {
         if (columns.Type is { } type)
         {

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace SpacetimeDB;
 
 /// <summary>Declares a table backed by the annotated struct or class; one attribute per table.</summary>
@@ -52,6 +54,7 @@ public sealed class DefaultAttribute(object? value) : ColumnAttribute
 }
 
 /// <summary>Index attributes; use <see cref="BTreeAttribute"/> as <c>[SpacetimeDB.Index.BTree]</c>.</summary>
+[SuppressMessage("Naming", "CA1710", Justification = "Upstream's name: modules write [SpacetimeDB.Index.BTree], so the base must be called Index.")]
 public abstract class Index : Attribute
 {
     private Index()

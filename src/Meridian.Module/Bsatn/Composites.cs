@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using Meridian.Sats.Bsatn;
 using Meridian.Sats.Types;
@@ -101,6 +102,7 @@ public readonly struct RefOption<T, TRW> : IReadWrite<T?>
 }
 
 /// <summary>A C# enum marked <c>[Type]</c>: a sum of unit variants named after its members, a u8 tag.</summary>
+[SuppressMessage("Naming", "CA1711", Justification = "Upstream's name: generated serializers and hand-written modules use SpacetimeDB.BSATN.Enum<T>.")]
 public readonly struct Enum<T> : IReadWrite<T>
     where T : struct, System.Enum
 {

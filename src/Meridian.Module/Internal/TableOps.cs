@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Diagnostics.CodeAnalysis;
 using Meridian.Sats.Bsatn;
 using SpacetimeDB.BSATN;
 
@@ -12,6 +13,11 @@ public delegate TRow GeneratedFieldsReader<TRow>(ref BsatnReader reader, TRow ro
 /// the bound <see cref="IDatabaseHost"/>, decode. <c>table</c> and <c>index</c> are positions in
 /// the module definition (see <see cref="IDatabaseHost"/>).
 /// </summary>
+[SuppressMessage(
+    "Design",
+    "CA1000",
+    Justification = "Called only by generated table handles, which name the row type and its serializer once per table; " +
+        "making them method type arguments would add them to every index call beside the key's.")]
 public static class TableOps<TRow, TRW>
     where TRW : struct, IReadWrite<TRow>
 {

@@ -20,19 +20,19 @@ public readonly struct Bound<T>(T min, T max)
 }
 
 /// <summary>Base of <c>ReducerContext</c> and the view contexts: holds the database view <see cref="Db"/>.</summary>
-/// <typeparam name="DbView">The generated <c>Local</c> class.</typeparam>
+/// <typeparam name="TDbView">The generated <c>Local</c> class.</typeparam>
 #pragma warning disable CA1005
-public abstract record DbContext<DbView>
-    where DbView : class, new()
+public abstract record DbContext<TDbView>
+    where TDbView : class, new()
 {
     /// <summary>Creates a context with a new view.</summary>
-    protected DbContext() => Db = new DbView();
+    protected DbContext() => Db = new TDbView();
 
     /// <summary>Creates a context over a given view.</summary>
-    protected DbContext(DbView db) => Db = db;
+    protected DbContext(TDbView db) => Db = db;
 
     /// <summary>The tables.</summary>
-    public DbView Db { get; }
+    public TDbView Db { get; }
 }
 
 /// <summary>Base of the generated <c>Local</c> class (one property per table).</summary>

@@ -54,6 +54,18 @@ public readonly record struct Identity : IComparable<Identity>
     /// <inheritdoc />
     public int CompareTo(Identity other) => _value.CompareTo(other._value);
 
+    /// <summary>Less than.</summary>
+    public static bool operator <(Identity a, Identity b) => a.CompareTo(b) < 0;
+
+    /// <summary>Less than or equal.</summary>
+    public static bool operator <=(Identity a, Identity b) => a.CompareTo(b) <= 0;
+
+    /// <summary>Greater than.</summary>
+    public static bool operator >(Identity a, Identity b) => a.CompareTo(b) > 0;
+
+    /// <summary>Greater than or equal.</summary>
+    public static bool operator >=(Identity a, Identity b) => a.CompareTo(b) >= 0;
+
     /// <summary>64 upper-case hex digits, big-endian.</summary>
     public override string ToString() => Convert.ToHexString(ToByteArrayBigEndian());
 
@@ -118,6 +130,18 @@ public readonly record struct ConnectionId : IComparable<ConnectionId>
 
     /// <inheritdoc />
     public int CompareTo(ConnectionId other) => _value.CompareTo(other._value);
+
+    /// <summary>Less than.</summary>
+    public static bool operator <(ConnectionId a, ConnectionId b) => a.CompareTo(b) < 0;
+
+    /// <summary>Less than or equal.</summary>
+    public static bool operator <=(ConnectionId a, ConnectionId b) => a.CompareTo(b) <= 0;
+
+    /// <summary>Greater than.</summary>
+    public static bool operator >(ConnectionId a, ConnectionId b) => a.CompareTo(b) > 0;
+
+    /// <summary>Greater than or equal.</summary>
+    public static bool operator >=(ConnectionId a, ConnectionId b) => a.CompareTo(b) >= 0;
 
     /// <summary>32 lower-case hex digits, big-endian.</summary>
     public override string ToString() => _value.ToString("x32", CultureInfo.InvariantCulture);

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Meridian.Sats.Bsatn;
 using Meridian.Sats.Types;
 using SpacetimeDB.BSATN;
@@ -13,10 +14,12 @@ public abstract record ScheduleAt : TaggedEnum<(TimeDuration Interval, Timestamp
 
     /// <summary>Repeats every <paramref name="Interval_"/>.</summary>
     /// <param name="Interval_">The period.</param>
+    [SuppressMessage("Naming", "CA1707", Justification = "Upstream's payload name, which modules read as Interval_.")]
     public sealed record Interval(TimeDuration Interval_) : ScheduleAt;
 
     /// <summary>Fires once at <paramref name="Time_"/>.</summary>
     /// <param name="Time_">The instant.</param>
+    [SuppressMessage("Naming", "CA1707", Justification = "Upstream's payload name, which modules read as Time_.")]
     public sealed record Time(Timestamp Time_) : ScheduleAt;
 
     /// <summary>A repeating schedule.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 
 namespace SpacetimeDB;
@@ -6,8 +7,9 @@ namespace SpacetimeDB;
 /// Base of a sum type: <c>partial record Shape : TaggedEnum&lt;(Circle Circle, Square Square)&gt;</c>.
 /// The generator adds one nested record per tuple element (<c>new Shape.Circle(c)</c>, payload <c>Circle_</c>).
 /// </summary>
-/// <typeparam name="Variants">A named tuple listing the variants and their payload types.</typeparam>
+/// <typeparam name="TVariants">A named tuple listing the variants and their payload types.</typeparam>
 #pragma warning disable CA1005 // The variants tuple is the type's whole definition.
-public abstract record TaggedEnum<Variants>
-    where Variants : struct, ITuple;
+[SuppressMessage("Naming", "CA1711", Justification = "Upstream's name: SpacetimeDB modules derive their sum types from TaggedEnum.")]
+public abstract record TaggedEnum<TVariants>
+    where TVariants : struct, ITuple;
 #pragma warning restore CA1005

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Meridian.Sats.Bsatn;
 using Meridian.Sats.Types;
@@ -10,6 +11,7 @@ namespace SpacetimeDB;
 public readonly record struct Timestamp(long MicrosecondsSinceUnixEpoch) : IComparable<Timestamp>
 {
     /// <summary>1970-01-01T00:00:00Z.</summary>
+    [SuppressMessage("Naming", "CA1707", Justification = "Upstream's name for the constant.")]
     public static readonly Timestamp UNIX_EPOCH = new(0);
 
     /// <summary>From a <see cref="DateTimeOffset"/> (sub-microsecond ticks truncated).</summary>
@@ -47,6 +49,12 @@ public readonly record struct Timestamp(long MicrosecondsSinceUnixEpoch) : IComp
 
     /// <summary>Later than.</summary>
     public static bool operator >(Timestamp a, Timestamp b) => a.MicrosecondsSinceUnixEpoch > b.MicrosecondsSinceUnixEpoch;
+
+    /// <summary>Less than or equal.</summary>
+    public static bool operator <=(Timestamp a, Timestamp b) => a.CompareTo(b) <= 0;
+
+    /// <summary>Greater than or equal.</summary>
+    public static bool operator >=(Timestamp a, Timestamp b) => a.CompareTo(b) >= 0;
 
     /// <inheritdoc />
     public int CompareTo(Timestamp other) => MicrosecondsSinceUnixEpoch.CompareTo(other.MicrosecondsSinceUnixEpoch);
@@ -104,6 +112,18 @@ public readonly record struct TimeDuration(long Microseconds) : IComparable<Time
 
     /// <inheritdoc />
     public int CompareTo(TimeDuration other) => Microseconds.CompareTo(other.Microseconds);
+
+    /// <summary>Less than.</summary>
+    public static bool operator <(TimeDuration a, TimeDuration b) => a.CompareTo(b) < 0;
+
+    /// <summary>Less than or equal.</summary>
+    public static bool operator <=(TimeDuration a, TimeDuration b) => a.CompareTo(b) <= 0;
+
+    /// <summary>Greater than.</summary>
+    public static bool operator >(TimeDuration a, TimeDuration b) => a.CompareTo(b) > 0;
+
+    /// <summary>Greater than or equal.</summary>
+    public static bool operator >=(TimeDuration a, TimeDuration b) => a.CompareTo(b) >= 0;
 
     /// <summary><c>+secs.micros</c> or <c>-secs.micros</c>.</summary>
     public override string ToString()

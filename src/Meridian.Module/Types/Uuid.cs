@@ -123,6 +123,12 @@ public readonly record struct Uuid : IComparable<Uuid>
     /// <summary>Greater than.</summary>
     public static bool operator >(Uuid a, Uuid b) => a._value > b._value;
 
+    /// <summary>Less than or equal.</summary>
+    public static bool operator <=(Uuid a, Uuid b) => a.CompareTo(b) <= 0;
+
+    /// <summary>Greater than or equal.</summary>
+    public static bool operator >=(Uuid a, Uuid b) => a.CompareTo(b) >= 0;
+
     /// <summary>The standard dashed lower-case form.</summary>
     public override string ToString() => ToGuid().ToString();
 

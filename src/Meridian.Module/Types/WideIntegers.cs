@@ -22,6 +22,12 @@ public readonly record struct U128(UInt128 Value) : IComparable<U128>
     /// <summary>Greater than.</summary>
     public static bool operator >(U128 a, U128 b) => a.Value > b.Value;
 
+    /// <summary>Less than or equal.</summary>
+    public static bool operator <=(U128 a, U128 b) => a.CompareTo(b) <= 0;
+
+    /// <summary>Greater than or equal.</summary>
+    public static bool operator >=(U128 a, U128 b) => a.CompareTo(b) >= 0;
+
     /// <summary>Widens a 64-bit value.</summary>
     public static implicit operator U128(ulong value) => new(value);
 
@@ -51,6 +57,12 @@ public readonly record struct I128(Int128 Value) : IComparable<I128>
     /// <summary>Greater than.</summary>
     public static bool operator >(I128 a, I128 b) => a.Value > b.Value;
 
+    /// <summary>Less than or equal.</summary>
+    public static bool operator <=(I128 a, I128 b) => a.CompareTo(b) <= 0;
+
+    /// <summary>Greater than or equal.</summary>
+    public static bool operator >=(I128 a, I128 b) => a.CompareTo(b) >= 0;
+
     /// <summary>Widens an int.</summary>
     public static implicit operator I128(int value) => new((Int128)value);
 
@@ -77,6 +89,12 @@ public readonly record struct U256(UInt256 Value) : IComparable<U256>
     /// <summary>Greater than.</summary>
     public static bool operator >(U256 a, U256 b) => a.Value > b.Value;
 
+    /// <summary>Less than or equal.</summary>
+    public static bool operator <=(U256 a, U256 b) => a.CompareTo(b) <= 0;
+
+    /// <summary>Greater than or equal.</summary>
+    public static bool operator >=(U256 a, U256 b) => a.CompareTo(b) >= 0;
+
     /// <inheritdoc />
     public override string ToString() => Value.ToString();
 }
@@ -102,6 +120,12 @@ public readonly record struct I256(Int256 Value) : IComparable<I256>
 
     /// <summary>Greater than.</summary>
     public static bool operator >(I256 a, I256 b) => a.Value > b.Value;
+
+    /// <summary>Less than or equal.</summary>
+    public static bool operator <=(I256 a, I256 b) => a.CompareTo(b) <= 0;
+
+    /// <summary>Greater than or equal.</summary>
+    public static bool operator >=(I256 a, I256 b) => a.CompareTo(b) >= 0;
 
     /// <inheritdoc />
     public override string ToString() => Value.ToString();

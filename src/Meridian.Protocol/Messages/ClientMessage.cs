@@ -2,8 +2,8 @@ using Meridian.Sats.Bsatn;
 
 namespace Meridian.Protocol.Messages;
 
-/// <summary>What <see cref="ClientMessage.Unsubscribe"/> asks the server to send back.</summary>
-public enum UnsubscribeFlags : byte
+/// <summary>What <see cref="ClientMessage.Unsubscribe"/> asks the server to send back (the v2 schema's <c>UnsubscribeFlags</c>).</summary>
+public enum UnsubscribeMode : byte
 {
     /// <summary>No rows in the reply.</summary>
     Default = 0,
@@ -32,7 +32,7 @@ public abstract record ClientMessage
     }
 
     /// <summary>Drop a query set.</summary>
-    public sealed record Unsubscribe(uint RequestId, uint QuerySetId, UnsubscribeFlags Flags) : ClientMessage
+    public sealed record Unsubscribe(uint RequestId, uint QuerySetId, UnsubscribeMode Flags) : ClientMessage
     {
         /// <inheritdoc />
         public override uint RequestId { get; } = RequestId;
@@ -117,7 +117,7 @@ public abstract record ClientMessage
                 return new Subscribe(requestId, querySetId, queries);
             }
             case 1:
-                return new Unsubscribe(r.ReadU32(), r.ReadU32(), (UnsubscribeFlags)r.ReadSumTag(2, "UnsubscribeFlags"));
+                return new Unsubscribe(r.ReadU32(), r.ReadU32(), (UnsubscribeMode)r.ReadSumTag(2, "UnsubscribeFlags"));
             case 2:
                 return new OneOffQuery(r.ReadU32(), r.ReadString());
             case 3:

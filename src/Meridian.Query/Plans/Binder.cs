@@ -15,7 +15,7 @@ internal sealed class Binder
     /// <summary>Most tables one query may read (a source is one bit of <see cref="BoundExpr.Sources"/>).</summary>
     public const int MaxSources = 32;
 
-    private readonly IReadOnlyList<(TableRef Ref, PlanSource Source)> _sources;
+    private readonly List<(TableRef Ref, PlanSource Source)> _sources;
     private readonly Identity _sender;
 
     public Binder(IReadOnlyList<(TableRef Ref, SqlTable Table)> tables, Identity sender)

@@ -152,7 +152,7 @@ internal static class Planner
 
     // A range on the first column of a btree index, from `column < literal` style conditions on
     // integers and strings (types whose index order is the comparison order).
-    private static Access? RangeAccess(QueryBlock block, int s)
+    private static Access.IndexRange? RangeAccess(QueryBlock block, int s)
     {
         var table = block.Sources[s].Table.Schema;
         foreach (var (index, i) in table.Indexes.Select((x, i) => (x, i)))

@@ -80,8 +80,8 @@ public readonly struct Int128 : IEquatable<Int128>, IComparable<Int128>, ICompar
     public string ToString(string? format) => ToString(format, null);
 
     /// <summary>Text in <paramref name="format"/>, a standard numeric format as the BCL's integers take it (X and B print two's complement bits).</summary>
-    public string ToString(string? format, IFormatProvider? provider) =>
-        Int128Text.Format((UInt128)this, IsNegative(this), format, provider);
+    public string ToString(string? format, IFormatProvider? formatProvider) =>
+        Int128Text.Format((UInt128)this, IsNegative(this), format, formatProvider);
 
     /// <summary>Parses decimal text; throws <see cref="FormatException"/> or <see cref="OverflowException"/>.</summary>
     public static Int128 Parse(string s) => Parse(s, NumberStyles.Integer, null);

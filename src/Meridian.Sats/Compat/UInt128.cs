@@ -73,7 +73,7 @@ public readonly struct UInt128 : IEquatable<UInt128>, IComparable<UInt128>, ICom
     public string ToString(string? format) => Int128Text.Format(this, negative: false, format, null);
 
     /// <summary>Text in <paramref name="format"/>, a standard numeric format as the BCL's integers take it.</summary>
-    public string ToString(string? format, IFormatProvider? provider) => Int128Text.Format(this, negative: false, format, provider);
+    public string ToString(string? format, IFormatProvider? formatProvider) => Int128Text.Format(this, negative: false, format, formatProvider);
 
     /// <summary>Parses decimal text; throws <see cref="FormatException"/> or <see cref="OverflowException"/>.</summary>
     public static UInt128 Parse(string s) => Parse(s, NumberStyles.Integer, null);

@@ -74,7 +74,7 @@ public static partial class SatsJson
         }
     }
 
-    private static AlgebraicValue ReadArray(JsonElement json, AlgebraicType elementType, Typespace ts, string path, int depth)
+    private static ArrayValue ReadArray(JsonElement json, AlgebraicType elementType, Typespace ts, string path, int depth)
     {
         if (elementType.Tag == AlgebraicTypeTag.U8 && json.ValueKind == JsonValueKind.String)
         {
@@ -102,7 +102,7 @@ public static partial class SatsJson
         return AlgebraicValue.Array(items);
     }
 
-    private static AlgebraicValue ReadProduct(JsonElement json, ProductType type, Typespace ts, string path, int depth)
+    private static ProductValue ReadProduct(JsonElement json, ProductType type, Typespace ts, string path, int depth)
     {
         var elements = type.Elements;
         if (type.IsSpecialProduct && json.ValueKind is not JsonValueKind.Array and not JsonValueKind.Object)
@@ -171,7 +171,7 @@ public static partial class SatsJson
 
     private static bool IsIntegerText(string s) => s.Length > 0 && (char.IsAsciiDigit(s[0]) || s[0] == '-') && s.Skip(1).All(char.IsAsciiDigit);
 
-    private static AlgebraicValue ReadSum(JsonElement json, SumType type, Typespace ts, string path, int depth)
+    private static SumValue ReadSum(JsonElement json, SumType type, Typespace ts, string path, int depth)
     {
         int tag;
         JsonElement payload;

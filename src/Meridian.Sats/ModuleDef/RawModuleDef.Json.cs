@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -10,6 +11,7 @@ namespace Meridian.Sats.ModuleDef;
 public sealed partial record RawModuleDef
 {
     /// <summary>The typed SATS-JSON text: <c>{"V10": {...}}</c>.</summary>
+    [SuppressMessage("Usage", "CA1507", Justification = "Property names are SATS-JSON wire names; nameof would let a C# rename change the format.")]
     public string ToJson()
     {
         using var stream = new MemoryStream();
@@ -27,6 +29,7 @@ public sealed partial record RawModuleDef
 public sealed partial record RawModuleDefV10
 {
     /// <summary>Writes the typed SATS-JSON object <c>{"sections": [...]}</c>.</summary>
+    [SuppressMessage("Usage", "CA1507", Justification = "Property names are SATS-JSON wire names; nameof would let a C# rename change the format.")]
     public void WriteJson(Utf8JsonWriter w)
     {
         w.WriteStartObject();

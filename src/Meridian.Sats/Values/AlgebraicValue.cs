@@ -40,7 +40,7 @@ public abstract partial class AlgebraicValue : IEquatable<AlgebraicValue>, IComp
     public abstract override int GetHashCode();
 
     /// <summary>
-    /// Orders values of the same type: numbers numerically, strings by ordinal, products and arrays
+    /// Orders values of the same type: numbers numerically, strings by code point (as their UTF-8 bytes), products and arrays
     /// lexicographically, sums by tag then payload. Values of different kinds order by kind.
     /// </summary>
     public int CompareTo(AlgebraicValue? other)
@@ -59,6 +59,21 @@ public abstract partial class AlgebraicValue : IEquatable<AlgebraicValue>, IComp
 
     /// <summary>Inequality.</summary>
     public static bool operator !=(AlgebraicValue? left, AlgebraicValue? right) => !(left == right);
+
+    /// <summary>Orders as <see cref="CompareTo"/>; null sorts first.</summary>
+    public static bool operator <(AlgebraicValue? left, AlgebraicValue? right) => Compare(left, right) < 0;
+
+    /// <summary>Orders as <see cref="CompareTo"/>; null sorts first.</summary>
+    public static bool operator <=(AlgebraicValue? left, AlgebraicValue? right) => Compare(left, right) <= 0;
+
+    /// <summary>Orders as <see cref="CompareTo"/>; null sorts first.</summary>
+    public static bool operator >(AlgebraicValue? left, AlgebraicValue? right) => Compare(left, right) > 0;
+
+    /// <summary>Orders as <see cref="CompareTo"/>; null sorts first.</summary>
+    public static bool operator >=(AlgebraicValue? left, AlgebraicValue? right) => Compare(left, right) >= 0;
+
+    private static int Compare(AlgebraicValue? left, AlgebraicValue? right) =>
+        left is null ? (right is null ? 0 : -1) : left.CompareTo(right);
 
     /// <summary>A compact debugging representation (not SATS-JSON).</summary>
     public override string ToString()

@@ -42,7 +42,6 @@ internal sealed class ClientSession : IClientSession
     private int _queued; // messages in the outbox (a single-reader channel cannot count them)
     private readonly Channel<(ServerMessage Message, ulong? Offset)> _outbox =
         Channel.CreateUnbounded<(ServerMessage, ulong?)>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly CancellationTokenSource _closing = new();
 
     public ClientSession(IFrameTransport transport, Database database, Identity identity, ConnectionId connectionId, bool confirmedReads, bool batched, ServerMetrics metrics, int maxQueued = DefaultMaxQueuedMessages)
     {
@@ -63,7 +62,8 @@ internal sealed class ClientSession : IClientSession
     /// <summary>Runs the connection until the client leaves or breaks the protocol; the caller has already run ClientConnected.</summary>
     public async Task RunAsync(string token, CancellationToken serverStopping)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token);
+        // Cancelled when the receive loop ends (or two seconds after a goodbye): stops the send loop.
+        using var closing = new CancellationTokenSource();
         // Cancelling a pending receive would abort the socket, so when the database closes or the
         // server stops the client first gets a close frame (1001); its answer ends the receive loop
         // normally, and a client that does not answer is cut off two seconds later.
@@ -72,7 +72,7 @@ internal sealed class ClientSession : IClientSession
             _ = CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "the database is gone (deleted or shutting down)");
             try
             {
-                linked.CancelAfter(TimeSpan.FromSeconds(2));
+                closing.CancelAfter(TimeSpan.FromSeconds(2));
             }
             catch (ObjectDisposedException)
             {
@@ -82,15 +82,15 @@ internal sealed class ClientSession : IClientSession
         using var serverGone = serverStopping.Register(Goodbye);
         _metrics.Connected(_database.Name, 1);
         Enqueue(new ServerMessage.InitialConnection(Identity, ConnectionId, token));
-        var sender = Task.Run(() => SendLoopAsync(linked.Token), CancellationToken.None);
+        var sender = Task.Run(() => SendLoopAsync(closing.Token), CancellationToken.None);
         try
         {
-            await ReceiveLoopAsync(linked.Token).ConfigureAwait(false);
+            await ReceiveLoopAsync(closing.Token).ConfigureAwait(false);
         }
         finally
         {
             _outbox.Writer.TryComplete();
-            await _closing.CancelAsync().ConfigureAwait(false);
+            await closing.CancelAsync().ConfigureAwait(false);
             try
             {
                 await sender.ConfigureAwait(false);
@@ -156,7 +156,7 @@ internal sealed class ClientSession : IClientSession
     private Task HandleAsync(ClientMessage message) => message switch
     {
         ClientMessage.Subscribe s => _database.SubscribeAsync(this, s.RequestId, s.QuerySetId, s.QueryStrings),
-        ClientMessage.Unsubscribe u => _database.UnsubscribeAsync(this, u.RequestId, u.QuerySetId, u.Flags == UnsubscribeFlags.SendDroppedRows),
+        ClientMessage.Unsubscribe u => _database.UnsubscribeAsync(this, u.RequestId, u.QuerySetId, u.Flags == UnsubscribeMode.SendDroppedRows),
         ClientMessage.OneOffQuery q => _database.OneOffQueryAsync(this, q.RequestId, q.QueryString),
         ClientMessage.CallReducer c => _database.CallReducerAsync(c.Reducer, c.Args, Identity, ConnectionId, this, c.RequestId),
         ClientMessage.CallProcedure p => SendProcedureUnsupported(p),

@@ -91,8 +91,7 @@ internal sealed class CommitLog : IDurableLog
             while (_queue.Count >= _capacity && _failure is null && !_closing)
                 Monitor.Wait(_queueLock);
             ThrowIfFailed();
-            if (_closing)
-                throw new ObjectDisposedException(nameof(CommitLog));
+            ObjectDisposedException.ThrowIf(_closing, this);
             _queue.Enqueue(changeset);
             _appended = changeset.Offset!.Value + 1;
             if (_queue.Count == 1)

@@ -50,19 +50,19 @@ public class SpecVectorTests
 
     private static readonly V Ts = new Timestamp(1_700_000_000_000_000).ToValue();
 
-    private static V Qs(uint id) => V.Product(V.U32(id));
+    private static ProductValue Qs(uint id) => V.Product(V.U32(id));
 
-    private static V Strings(params string[] s) => V.Array(s.Select(V.String).ToArray());
+    private static ArrayValue Strings(params string[] s) => V.Array(s.Select(V.String).ToArray());
 
-    private static V Bytes(params byte[] b) => V.Bytes(b);
+    private static ArrayValue Bytes(params byte[] b) => V.Bytes(b);
 
-    private static V BsatnOf(V v) => V.Bytes(v.ToBsatn());
+    private static ArrayValue BsatnOf(V v) => V.Bytes(v.ToBsatn());
 
-    private static V RowOffsets(params ulong[] offsets) => V.Sum(1, V.Array(offsets.Select(V.U64).ToArray()));
+    private static SumValue RowOffsets(params ulong[] offsets) => V.Sum(1, V.Array(offsets.Select(V.U64).ToArray()));
 
-    private static V RowList(V hint, byte[] data) => V.Product(hint, V.Bytes(data));
+    private static ProductValue RowList(V hint, byte[] data) => V.Product(hint, V.Bytes(data));
 
-    private static V Rows(params (string Table, V RowList)[] tables) =>
+    private static ProductValue Rows(params (string Table, V RowList)[] tables) =>
         V.Product(V.Array(tables.Select(t => (V)V.Product(V.String(t.Table), t.RowList)).ToArray()));
 
     private static byte[] Concat(params V[] rows) => rows.SelectMany(r => r.ToBsatn()).ToArray();
