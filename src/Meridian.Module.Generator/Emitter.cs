@@ -99,7 +99,8 @@ internal static class Emitter
             sb.Append($"                    default({v.Type.Serializer}).Write(writer, v{i}.{Id(v.Name + "_")});\n");
             sb.Append("                    break;\n");
         }
-        sb.Append($"                default:\n                    throw new global::System.ArgumentNullException(nameof(value), \"A {type.Name} value is null.\");\n");
+        sb.Append("                default:\n");
+        sb.Append($"                    throw new global::System.ArgumentNullException(nameof(value), \"A {type.Name} value is null.\");\n");
         sb.Append("            }\n        }\n\n");
         sb.Append($"        public {AlgebraicType} GetAlgebraicType(global::SpacetimeDB.BSATN.ITypeRegistrar registrar) =>\n");
         sb.Append($"            registrar.RegisterType<{t}>(_ => {AlgebraicType}.Sum(");
@@ -220,7 +221,8 @@ internal static class Emitter
             sb.Append($"            private const int Index = {index};\n\n");
             sb.Append($"            internal {cls}()\n            {{\n            }}\n\n");
             sb.Append("            /// <summary>The row with this key, or null.</summary>\n");
-            sb.Append($"            public {r}? Find({c.Type.CSharp} key) => {ops}.TryFind<{c.Type.CSharp}, {c.Type.Serializer}>(Table, Index, key, out var row) ? row : null;\n\n");
+            sb.Append($"            public {r}? Find({c.Type.CSharp} key) =>"
+                + $" {ops}.TryFind<{c.Type.CSharp}, {c.Type.Serializer}>(Table, Index, key, out var row) ? row : null;\n\n");
             sb.Append("            /// <summary>Deletes the row with this key; false when there was none.</summary>\n");
             sb.Append($"            public bool Delete({c.Type.CSharp} key) => {ops}.DeleteByKey<{c.Type.CSharp}, {c.Type.Serializer}>(Table, Index, key);\n");
             if (c.PrimaryKey)
@@ -251,8 +253,9 @@ internal static class Emitter
                     if (k == 1)
                     {
                         var c = cols[0];
+                        var serializer = $"<{c.Type.CSharp}, {c.Type.Serializer}>";
                         parameter = range ? $"global::SpacetimeDB.Bound<{c.Type.CSharp}> {Id(c.Name)}" : $"{c.Type.CSharp} {Id(c.Name)}";
-                        key.Append(range ? $".Range<{c.Type.CSharp}, {c.Type.Serializer}>({Id(c.Name)})" : $".Eq<{c.Type.CSharp}, {c.Type.Serializer}>({Id(c.Name)})");
+                        key.Append(range ? $".Range{serializer}({Id(c.Name)})" : $".Eq{serializer}({Id(c.Name)})");
                     }
                     else
                     {
@@ -261,14 +264,17 @@ internal static class Emitter
                         {
                             var c = cols[j];
                             var last = j == k - 1 && range;
+                            var serializer = $"<{c.Type.CSharp}, {c.Type.Serializer}>";
                             elements.Add(last ? $"global::SpacetimeDB.Bound<{c.Type.CSharp}> {Id(c.Name)}" : $"{c.Type.CSharp} {Id(c.Name)}");
-                            key.Append(last ? $".Range<{c.Type.CSharp}, {c.Type.Serializer}>(f.{Id(c.Name)})" : $".Eq<{c.Type.CSharp}, {c.Type.Serializer}>(f.{Id(c.Name)})");
+                            key.Append(last ? $".Range{serializer}(f.{Id(c.Name)})" : $".Eq{serializer}(f.{Id(c.Name)})");
                         }
                         parameter = "(" + string.Join(", ", elements) + ") f";
                     }
                     var what = range ? "in the range" : "equal to the key";
-                    sb.Append($"\n            /// <summary>Rows whose first {k} column(s) are {what}; the snapshot is taken when enumeration starts.</summary>\n");
-                    sb.Append($"            public global::System.Collections.Generic.IEnumerable<{r}> Filter({parameter}) => {ops}.Filter(Table, Index, {key});\n\n");
+                    sb.Append($"\n            /// <summary>Rows whose first {k} column(s) are {what}; "
+                        + "the snapshot is taken when enumeration starts.</summary>\n");
+                    sb.Append($"            public global::System.Collections.Generic.IEnumerable<{r}> Filter({parameter}) =>"
+                        + $" {ops}.Filter(Table, Index, {key});\n\n");
                     sb.Append($"            /// <summary>Deletes the rows whose first {k} column(s) are {what}; returns how many.</summary>\n");
                     sb.Append($"            public ulong Delete({parameter}) => {ops}.DeleteMatching(Table, Index, {key});\n");
                 }
@@ -302,13 +308,17 @@ internal static class Emitter
         foreach (var r in reducers)
         {
             var ps = string.Join(", ", r.Params.Select(p => $"({Lit(p.Name)}, default({p.Type.Serializer}).GetAlgebraicType(registrar))"));
-            sb.Append($"            builder.RegisterReducer({Lit(r.MethodName)}, (global::SpacetimeDB.ReducerKind){r.Kind}, registrar => new (string, {AlgebraicType})[] {{ {ps} }}, Invoke_{r.MethodName});\n");
+            sb.Append($"            builder.RegisterReducer({Lit(r.MethodName)}, (global::SpacetimeDB.ReducerKind){r.Kind}, "
+                + $"registrar => new (string, {AlgebraicType})[] {{ {ps} }}, Invoke_{r.MethodName});\n");
         }
         foreach (var (row, decl) in tables)
         {
             var uniques = decl.Columns.Where(c => c.Unique).ToList();
-            var indexes = uniques.Select(c => $"new {Def}RawIndexDefV10({Lit(IndexName(decl, [c.Index]))}, {Lit(c.Name)}, {Def}RawIndexAlgorithm.BTree({c.Index}))")
-                .Concat(decl.BTrees.Select(b => $"new {Def}RawIndexDefV10({Lit(IndexName(decl, b.Columns))}, {Lit(b.Accessor)}, {Def}RawIndexAlgorithm.BTree({string.Join(", ", b.Columns)}))"));
+            var indexes = uniques
+                .Select(c => $"new {Def}RawIndexDefV10({Lit(IndexName(decl, [c.Index]))}, {Lit(c.Name)}, {Def}RawIndexAlgorithm.BTree({c.Index}))")
+                .Concat(decl.BTrees.Select(b =>
+                    $"new {Def}RawIndexDefV10({Lit(IndexName(decl, b.Columns))}, {Lit(b.Accessor)}, "
+                        + $"{Def}RawIndexAlgorithm.BTree({string.Join(", ", b.Columns)}))"));
             var constraints = uniques.Select(c => $"new {Def}RawConstraintDefV10(null, new ushort[] {{ {c.Index} }})");
             var sequences = decl.Columns.Where(c => c.AutoInc).Select(c => $"new {Def}RawSequenceDefV10(null, {c.Index}, null, null, null, 1)");
             var pk = decl.Columns.FirstOrDefault(c => c.PrimaryKey);
@@ -332,7 +342,8 @@ internal static class Emitter
 
         foreach (var r in reducers)
         {
-            sb.Append($"\n        private static void Invoke_{r.MethodName}(global::SpacetimeDB.Internal.ReducerCallInfo call, ref {Reader} args)\n        {{\n");
+            sb.Append($"\n        private static void Invoke_{r.MethodName}(global::SpacetimeDB.Internal.ReducerCallInfo call, ref {Reader} args)\n");
+            sb.Append("        {\n");
             foreach (var p in r.Params)
                 sb.Append($"            var {Id(p.Name)} = default({p.Type.Serializer}).Read(ref args);\n");
             sb.Append("            global::SpacetimeDB.Internal.ReducerArgs.EnsureConsumed(ref args);\n");

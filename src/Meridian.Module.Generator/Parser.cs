@@ -113,7 +113,8 @@ internal static class Parser
             scheduledAtColumn = columns.FindIndex(c => c.Name == scheduledAt);
             var pk = columns.FirstOrDefault(c => c.PrimaryKey);
             if (scheduledAtColumn < 0 || columns[scheduledAtColumn].Type.CSharp != "global::SpacetimeDB.ScheduleAt")
-                diagnostics.Add(DiagnosticInfo.Create(Diagnostics.InvalidSchedule, location, accessor, $"column {scheduledAt} must exist and be of type SpacetimeDB.ScheduleAt"));
+                diagnostics.Add(DiagnosticInfo.Create(
+                    Diagnostics.InvalidSchedule, location, accessor, $"column {scheduledAt} must exist and be of type SpacetimeDB.ScheduleAt"));
             if (pk is null || pk.Type.CSharp != "ulong")
                 diagnostics.Add(DiagnosticInfo.Create(Diagnostics.InvalidSchedule, location, accessor, "the table needs a ulong [PrimaryKey] column"));
         }
@@ -175,7 +176,11 @@ internal static class Parser
         var field = (IFieldSymbol)context.TargetSymbol;
         var location = field.Locations.FirstOrDefault();
         if (!field.IsConst || field.Type.ToDisplayString() != "SpacetimeDB.CaseConversionPolicy" || field.ConstantValue is not int value)
-            return new SettingsModel(null, field.Name, LocationInfo.From(location), new[] { DiagnosticInfo.Create(Diagnostics.SettingsField, location, field.Name) }.ToEquatableArray());
+            return new SettingsModel(
+                null,
+                field.Name,
+                LocationInfo.From(location),
+                new[] { DiagnosticInfo.Create(Diagnostics.SettingsField, location, field.Name) }.ToEquatableArray());
         return new SettingsModel(value, field.Name, LocationInfo.From(location), default);
     }
 
@@ -185,7 +190,10 @@ internal static class Parser
         var shape = symbol.TypeKind == TypeKind.Enum ? TypeShape.Enum : TaggedEnumTuple(symbol) is not null ? TypeShape.TaggedEnum : TypeShape.Product;
 
         if (symbol.TypeParameters.Length > 0)
-            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.TypeParameters, location, "<" + string.Join(", ", symbol.TypeParameters.Select(t => t.Name)) + ">"));
+        {
+            var parameters = "<" + string.Join(", ", symbol.TypeParameters.Select(t => t.Name)) + ">";
+            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.TypeParameters, location, parameters));
+        }
         var notPartial = shape != TypeShape.Enum && !IsPartial(node);
         for (var c = symbol.ContainingType; c is not null && !notPartial; c = c.ContainingType)
             notPartial = !c.DeclaringSyntaxReferences.Any(r => r.GetSyntax(ct) is TypeDeclarationSyntax t && IsPartial(t));
@@ -198,7 +206,10 @@ internal static class Parser
             foreach (var m in e.Members.Where(m => m.EqualsValue is not null))
                 diagnostics.Add(DiagnosticInfo.Create(Diagnostics.EnumExplicitValue, m.GetLocation(), symbol.Name, m.Identifier.Text));
             if (e.Members.Count > 256)
-                diagnostics.Add(DiagnosticInfo.Create(Diagnostics.EnumTooManyVariants, location, symbol.Name, e.Members.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            {
+                var count = e.Members.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                diagnostics.Add(DiagnosticInfo.Create(Diagnostics.EnumTooManyVariants, location, symbol.Name, count));
+            }
         }
         else if (shape == TypeShape.TaggedEnum)
         {
@@ -308,7 +319,12 @@ internal static class Parser
         if (type is INamedTypeSymbol { IsGenericType: true } generic && generic.OriginalDefinition.ToDisplayString() == "System.Collections.Generic.List<T>")
         {
             var element = MapType(generic.TypeArguments[0], out error);
-            return element is null ? null : new TypeUse($"global::System.Collections.Generic.List<{element.CSharp}>", $"{Bsatn}List<{element.CSharp}, {element.Serializer}>", KeyCategory.None);
+            return element is null
+                ? null
+                : new TypeUse(
+                    $"global::System.Collections.Generic.List<{element.CSharp}>",
+                    $"{Bsatn}List<{element.CSharp}, {element.Serializer}>",
+                    KeyCategory.None);
         }
         var name = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
         switch (name)
@@ -339,7 +355,9 @@ internal static class Parser
         }
         if (marked && type is INamedTypeSymbol)
             return new(name, name + ".BSATN", KeyCategory.None);
-        error = type.TypeKind == TypeKind.Error ? "the type could not be resolved" : "only primitives, special SpacetimeDB types, arrays, lists, nullables and [SpacetimeDB.Type] types can be serialized";
+        error = type.TypeKind == TypeKind.Error
+            ? "the type could not be resolved"
+            : "only primitives, special SpacetimeDB types, arrays, lists, nullables and [SpacetimeDB.Type] types can be serialized";
         return null;
     }
 

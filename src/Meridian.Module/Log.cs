@@ -31,6 +31,7 @@ public static class Log
         ModuleHost.Log(LogLevel.Error, message, target, file, line);
 
     /// <summary>Logs an exception (its <c>ToString()</c>) at error level.</summary>
-    public static void Exception(Exception exception, [CallerMemberName] string target = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+    public static void Exception(
+        Exception exception, [CallerMemberName] string target = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         ModuleHost.Log(LogLevel.Error, exception.ToString(), target, file, line);
 }

@@ -17,7 +17,8 @@ public sealed partial class Database
     /// transaction update. The task completes once the result and the updates have been handed to
     /// the clients.
     /// </summary>
-    public Task<ReducerCallResult> CallReducerAsync(string reducer, byte[] args, Identity caller, ConnectionId connectionId, IClientSession? session = null, uint requestId = 0)
+    public Task<ReducerCallResult> CallReducerAsync(
+        string reducer, byte[] args, Identity caller, ConnectionId connectionId, IClientSession? session = null, uint requestId = 0)
     {
         ThrowIfDisposed();
         var r = Schema.FindReducer(reducer);
@@ -72,16 +73,19 @@ public sealed partial class Database
         return result.Status == ReducerStatus.Committed ? null : result.Error;
     }
 
-    private async Task<ReducerCallResult> RunReducerAsync(ModuleReducer reducer, byte[] args, Identity caller, ConnectionId connectionId, IClientSession? session, uint requestId)
+    private async Task<ReducerCallResult> RunReducerAsync(
+        ModuleReducer reducer, byte[] args, Identity caller, ConnectionId connectionId, IClientSession? session, uint requestId)
     {
-        var (result, origin, delivered) = await _writer.RunAsync(() => RunReducer(reducer, args, caller, connectionId, session, requestId, Timestamp.Now(_clock))).ConfigureAwait(false);
+        var (result, origin, delivered) = await _writer.RunAsync(
+            () => RunReducer(reducer, args, caller, connectionId, session, requestId, Timestamp.Now(_clock))).ConfigureAwait(false);
         await delivered.ConfigureAwait(false);
         return origin?.Answer ?? result;
     }
 
     // On the writer: runs the reducer and hands its commit to the pipeline, which answers the caller
     // (with its own updates) in order with everyone's updates. Returns when the pipeline has it.
-    private (ReducerCallResult Result, CallOrigin? Origin, Task Delivered) RunReducer(ModuleReducer reducer, byte[] args, Identity caller, ConnectionId connectionId, IClientSession? session, uint requestId, Timestamp timestamp)
+    private (ReducerCallResult Result, CallOrigin? Origin, Task Delivered) RunReducer(
+        ModuleReducer reducer, byte[] args, Identity caller, ConnectionId connectionId, IClientSession? session, uint requestId, Timestamp timestamp)
     {
         var active = _active;
         var (result, changeset) = _executor.Execute(active, reducer, args, caller, connectionId, timestamp);

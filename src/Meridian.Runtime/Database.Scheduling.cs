@@ -58,10 +58,12 @@ public sealed partial class Database
             if (!_store.Committed.TryFind(entry.Table, pk, entry.IdKey, out var row))
                 continue; // cancelled: the row is gone
             var intended = new Timestamp(entry.DueMicros);
-            var (result, _, published) = RunReducer(entry.Schedule.Reducer, row.ToArray(), Identity, ConnectionId.Zero, session: null, requestId: 0, intended > now ? intended : now);
+            var (result, _, published) = RunReducer(
+                entry.Schedule.Reducer, row.ToArray(), Identity, ConnectionId.Zero, session: null, requestId: 0, intended > now ? intended : now);
             delivered.Add(published);
             if (result.Status != ReducerStatus.Committed)
-                Log.Write(ModuleLogLevel.Error, entry.Schedule.Reducer.Name, $"Scheduled reducer '{entry.Schedule.Reducer.Name}' failed: {result.Error}", _clock);
+                Log.Write(
+                    ModuleLogLevel.Error, entry.Schedule.Reducer.Name, $"Scheduled reducer '{entry.Schedule.Reducer.Name}' failed: {result.Error}", _clock);
             if (entry.IntervalMicros is null)
             {
                 using var tx = _store.BeginTransaction();

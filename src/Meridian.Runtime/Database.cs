@@ -99,7 +99,8 @@ public sealed partial class Database : IAsyncDisposable
     /// <c>Init</c> reducer as <paramref name="owner"/>; if it fails, the error is thrown.
     /// </summary>
     /// <exception cref="ModuleLoadException">The module's tables do not match the stored ones, or Init failed.</exception>
-    public static async Task<Database> OpenAsync(string name, Identity identity, Identity owner, Datastore store, LoadedModule module, ModuleLog log, bool runInit, DatabaseServices? services = null)
+    public static async Task<Database> OpenAsync(
+        string name, Identity identity, Identity owner, Datastore store, LoadedModule module, ModuleLog log, bool runInit, DatabaseServices? services = null)
     {
         services ??= DatabaseServices.Default;
         var plan = SchemaMigration.Plan(store.Committed, current: null, module.Schema);

@@ -22,7 +22,8 @@ public readonly struct ScheduleAt : IEquatable<ScheduleAt>
     public bool IsInterval { get; }
 
     /// <summary>The interval (only meaningful when <see cref="IsInterval"/>).</summary>
-    public TimeDuration Interval => IsInterval ? new TimeDuration(_micros) : throw new InvalidOperationException("This schedule is a point in time, not an interval.");
+    public TimeDuration Interval =>
+        IsInterval ? new TimeDuration(_micros) : throw new InvalidOperationException("This schedule is a point in time, not an interval.");
 
     /// <summary>The time (only meaningful when not <see cref="IsInterval"/>).</summary>
     public Timestamp Time => !IsInterval ? new Timestamp(_micros) : throw new InvalidOperationException("This schedule is an interval, not a point in time.");

@@ -90,7 +90,8 @@ public sealed partial class Datastore
 
         var start = loaded?.NextOffset ?? 0;
         if (loaded is null && segments.Count > 0 && segments[0].Offset > 0)
-            throw new StorageCorruptionException(segments[0].Name, 0, $"the log starts at offset {segments[0].Offset} and no usable snapshot covers the transactions before it");
+            throw new StorageCorruptionException(
+                segments[0].Name, 0, $"the log starts at offset {segments[0].Offset} and no usable snapshot covers the transactions before it");
         if (loaded is not null)
             _state = loaded;
         if (start < logEnd)
@@ -102,7 +103,8 @@ public sealed partial class Datastore
         return openSegment;
     }
 
-    private static (ulong End, string Name) ValidateLastSegment(IStorageDevice device, (ulong Offset, string Name) segment, DatastoreOptions options, RecoveryReport report)
+    private static (ulong End, string Name) ValidateLastSegment(
+        IStorageDevice device, (ulong Offset, string Name) segment, DatastoreOptions options, RecoveryReport report)
     {
         long cut;
         string why;
@@ -124,7 +126,8 @@ public sealed partial class Datastore
                 while (reader.TryRead(out var commit, out problem))
                 {
                     if (commit.Offset != expected)
-                        throw new StorageCorruptionException(segment.Name, commit.Position, $"expected a commit with offset {expected} but found {commit.Offset}");
+                        throw new StorageCorruptionException(
+                            segment.Name, commit.Position, $"expected a commit with offset {expected} but found {commit.Offset}");
                     expected += (ulong)commit.Count;
                 }
                 if (problem is not { } p)
@@ -133,8 +136,10 @@ public sealed partial class Datastore
                 if (later >= 0)
                 {
                     if (!options.TruncateCorruptLog)
-                        throw new StorageCorruptionException(segment.Name, p.Position, $"{p.Problem}; a valid commit follows at byte {later}, so this is not a torn tail");
-                    report.Repaired = $"{segment.Name}: cut at byte {p.Position} ({p.Problem}), dropping {reader.Length - p.Position} byte(s) including a valid commit at byte {later}";
+                        throw new StorageCorruptionException(
+                            segment.Name, p.Position, $"{p.Problem}; a valid commit follows at byte {later}, so this is not a torn tail");
+                    report.Repaired = $"{segment.Name}: cut at byte {p.Position} ({p.Problem}), "
+                        + $"dropping {reader.Length - p.Position} byte(s) including a valid commit at byte {later}";
                 }
                 cut = p.Position;
                 why = p.Problem;
@@ -158,7 +163,8 @@ public sealed partial class Datastore
     }
 
     /// <summary>Replays [start, logEnd); returns the segment to keep appending to when repair cut the log short.</summary>
-    private string? Replay(IStorageDevice device, List<(ulong Offset, string Name)> segments, ulong start, ulong logEnd, DatastoreOptions options, RecoveryReport report)
+    private string? Replay(
+        IStorageDevice device, List<(ulong Offset, string Name)> segments, ulong start, ulong logEnd, DatastoreOptions options, RecoveryReport report)
     {
         var si = segments.FindLastIndex(s => s.Offset <= start);
         if (si < 0)
@@ -172,7 +178,8 @@ public sealed partial class Datastore
             {
                 var (first, name) = segments[si];
                 if (first != expected)
-                    throw new StorageCorruptionException(name, 0, $"the segment starts at offset {first} but the previous one ends at {expected} (missing or extra transactions)");
+                    throw new StorageCorruptionException(
+                        name, 0, $"the segment starts at offset {first} but the previous one ends at {expected} (missing or extra transactions)");
                 var isLast = si == segments.Count - 1;
                 using var reader = new SegmentReader(device.Open(name, create: false), options.MaxSegmentSize);
                 if (reader.ReadHeaderProblem() is { } headerProblem)
@@ -184,7 +191,8 @@ public sealed partial class Datastore
                         if (problem is not { } p)
                         {
                             if (isLast)
-                                throw new StorageCorruptionException(name, reader.Position, $"the segment ends at offset {expected}, before the validated end {logEnd}");
+                                throw new StorageCorruptionException(
+                                    name, reader.Position, $"the segment ends at offset {expected}, before the validated end {logEnd}");
                             break;
                         }
                         if (!options.TruncateCorruptLog)
@@ -222,7 +230,8 @@ public sealed partial class Datastore
         return cutSegment;
     }
 
-    private static void CutLog(IStorageDevice device, List<(ulong Offset, string Name)> segments, int index, long position, RecoveryReport report, string problem)
+    private static void CutLog(
+        IStorageDevice device, List<(ulong Offset, string Name)> segments, int index, long position, RecoveryReport report, string problem)
     {
         using (var file = device.Open(segments[index].Name, create: false))
         {

@@ -32,7 +32,8 @@ public sealed class RecoveryReport
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"snapshot {(SnapshotOffset?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none")} ({SnapshotRows} rows, {SnapshotLoadTime.TotalMilliseconds:F0} ms), " +
+        $"snapshot {SnapshotOffset?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"} " +
+        $"({SnapshotRows} rows, {SnapshotLoadTime.TotalMilliseconds:F0} ms), " +
         $"replayed {ReplayedTransactions} transaction(s) in {ReplayTime.TotalMilliseconds:F0} ms, next offset {NextOffset}" +
         (TruncatedTail is null ? "" : $", cut torn tail: {TruncatedTail}") +
         (Repaired is null ? "" : $", REPAIRED: {Repaired}") +

@@ -22,8 +22,11 @@ public class StorageException : Exception
 public sealed class UniqueConstraintViolationException : StorageException
 {
     /// <summary>Creates the error.</summary>
-    public UniqueConstraintViolationException(string tableName, string constraintName, string indexName, IReadOnlyList<string> columnNames, AlgebraicValue value)
-        : base($"Unique constraint '{constraintName}' on table '{tableName}' ({string.Join(", ", columnNames)}) is violated: a row with value {value} already exists.")
+    public UniqueConstraintViolationException(
+        string tableName, string constraintName, string indexName, IReadOnlyList<string> columnNames, AlgebraicValue value)
+        : base(
+            $"Unique constraint '{constraintName}' on table '{tableName}' ({string.Join(", ", columnNames)}) is violated: a row with value {value} already "
+                + "exists.")
     {
         TableName = tableName;
         ConstraintName = constraintName;

@@ -122,7 +122,13 @@ public sealed partial class Transaction
                 published[id] = kept;
             }
             if (inserts.Count > 0 || deletes.Count > 0 || sequences is not null)
-                result.Add(new TableChange(new TableId((uint)id), work.Schema.Name, work.Schema.IsEvent, inserts.Build(), deletes.Build(), (IReadOnlyList<SequenceUpdate>?)sequences ?? []));
+                result.Add(new TableChange(
+                    new TableId((uint)id),
+                    work.Schema.Name,
+                    work.Schema.IsEvent,
+                    inserts.Build(),
+                    deletes.Build(),
+                    (IReadOnlyList<SequenceUpdate>?)sequences ?? []));
         }
         return result;
     }

@@ -24,7 +24,11 @@ public class LayeringTests
         ["Meridian.Server"] = ["Meridian.Sats", "Meridian.Protocol", "Meridian.Runtime"],
         ["Meridian.Client"] = ["Meridian.Sats", "Meridian.Protocol"],
         ["Meridian.Codegen"] = ["Meridian.Sats"],
-        ["Meridian.Cli"] = ["Meridian.Server", "Meridian.Client", "Meridian.Codegen", "Meridian.Module", "Meridian.Module.Generator", "Meridian.Sats", "Meridian.Protocol", "Meridian.Runtime"],
+        ["Meridian.Cli"] =
+        [
+            "Meridian.Server", "Meridian.Client", "Meridian.Codegen", "Meridian.Module", "Meridian.Module.Generator",
+            "Meridian.Sats", "Meridian.Protocol", "Meridian.Runtime",
+        ],
     };
 
     // The server side: the client SDK and codegen must never depend on any of it.
@@ -54,7 +58,9 @@ public class LayeringTests
     /// <summary>The references of <paramref name="project"/> that its layer may not have.</summary>
     internal static List<string> Violations(string project, IEnumerable<string> references)
     {
-        var allowed = Allowed.TryGetValue(project, out var a) ? a : throw new KeyNotFoundException($"{project} is not in the layering table: add it with the layers it may use.");
+        var allowed = Allowed.TryGetValue(project, out var a)
+            ? a
+            : throw new KeyNotFoundException($"{project} is not in the layering table: add it with the layers it may use.");
         return references.Where(r => r.StartsWith("Meridian.", StringComparison.Ordinal) && r != project && !allowed.Contains(r)).Distinct().ToList();
     }
 
@@ -67,7 +73,9 @@ public class LayeringTests
             .Where(r => r.Attribute("ReferenceOutputAssembly")?.Value != "false")
             .Select(r => Path.GetFileNameWithoutExtension(r.Attribute("Include")!.Value.Replace('\\', '/')));
         var wrong = Violations(project, references);
-        Assert.True(wrong.Count == 0, $"{project}.csproj references {string.Join(", ", wrong)}, which it may not (allowed: {string.Join(", ", Allowed[project])}).");
+        Assert.True(
+            wrong.Count == 0,
+            $"{project}.csproj references {string.Join(", ", wrong)}, which it may not (allowed: {string.Join(", ", Allowed[project])}).");
     }
 
     [Theory]
@@ -76,13 +84,17 @@ public class LayeringTests
     {
         var bin = Path.Combine(RepoRoot(), "src", project, "bin", Configuration);
         var assemblies = Directory.Exists(bin)
-            ? Directory.EnumerateFiles(bin, project + ".dll", SearchOption.AllDirectories).Where(p => Path.GetFileName(Path.GetDirectoryName(p)!).StartsWith("net", StringComparison.Ordinal)).ToList()
+            ? Directory.EnumerateFiles(bin, project + ".dll", SearchOption.AllDirectories)
+                .Where(p => Path.GetFileName(Path.GetDirectoryName(p)!).StartsWith("net", StringComparison.Ordinal))
+                .ToList()
             : [];
         Assert.True(assemblies.Count > 0, $"{project} has no built assembly under {bin}: build the solution in {Configuration} first.");
         foreach (var assembly in assemblies)
         {
             var wrong = Violations(project, ReferencedAssemblies(assembly));
-            Assert.True(wrong.Count == 0, $"{assembly} references {string.Join(", ", wrong)}, which {project} may not use (allowed: {string.Join(", ", Allowed[project])}).");
+            Assert.True(
+                wrong.Count == 0,
+                $"{assembly} references {string.Join(", ", wrong)}, which {project} may not use (allowed: {string.Join(", ", Allowed[project])}).");
         }
     }
 
@@ -99,7 +111,8 @@ public class LayeringTests
         foreach (var client in new[] { "Meridian.Client", "Meridian.Codegen" })
         {
             var reachable = Reachable(client);
-            Assert.True(!reachable.Overlaps(ServerSide), $"{client} can reach {string.Join(", ", reachable.Intersect(ServerSide))} through the layering table.");
+            Assert.True(
+                !reachable.Overlaps(ServerSide), $"{client} can reach {string.Join(", ", reachable.Intersect(ServerSide))} through the layering table.");
         }
     }
 
@@ -122,7 +135,8 @@ public class LayeringTests
     [Fact]
     public void The_assembly_check_reads_the_references_the_compiler_recorded()
     {
-        var server = Directory.EnumerateFiles(Path.Combine(RepoRoot(), "src", "Meridian.Server", "bin", Configuration), "Meridian.Server.dll", SearchOption.AllDirectories).First();
+        var server = Directory.EnumerateFiles(
+            Path.Combine(RepoRoot(), "src", "Meridian.Server", "bin", Configuration), "Meridian.Server.dll", SearchOption.AllDirectories).First();
         var references = ReferencedAssemblies(server);
         Assert.Contains("Meridian.Runtime", references);
         Assert.Contains("Meridian.Protocol", references);

@@ -71,7 +71,9 @@ public sealed class AuthTests : IAsyncLifetime, IDisposable
     {
         var server = _server.Url.TrimEnd('/');
         Directory.CreateDirectory(_cli.ConfigDirectory);
-        File.WriteAllText(_cli.ConfigPath, """{"servers": {"SERVER": {"identity": "c200ff", "token": "TOKEN"}}}""".Replace("SERVER", server).Replace("TOKEN", FakeServer.AnotherServersToken));
+        File.WriteAllText(
+            _cli.ConfigPath,
+            """{"servers": {"SERVER": {"identity": "c200ff", "token": "TOKEN"}}}""".Replace("SERVER", server).Replace("TOKEN", FakeServer.AnotherServersToken));
         _server.On("POST", "/v1/database/chat/call/ping", 200);
 
         var rejected = await _cli.RunAsync("call", "-s", _server.Url, "chat", "ping");

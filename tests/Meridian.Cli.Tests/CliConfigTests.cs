@@ -61,7 +61,8 @@ public sealed class CliConfigTests : IDisposable
         var stdout = new StringWriter();
         var stderr = new StringWriter();
 
-        var exitCode = await CliApp.RunAsync(["call", "-s", "http://127.0.0.1:1", "db", "r"], new CliEnvironment { Out = stdout, Error = stderr, ConfigDirectory = _directory });
+        var exitCode = await CliApp.RunAsync(
+            ["call", "-s", "http://127.0.0.1:1", "db", "r"], new CliEnvironment { Out = stdout, Error = stderr, ConfigDirectory = _directory });
 
         Assert.Equal(1, exitCode);
         Assert.StartsWith("error: ", stderr.ToString());

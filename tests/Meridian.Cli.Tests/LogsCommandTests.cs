@@ -72,7 +72,8 @@ public sealed class LogsCommandTests : IAsyncLifetime, IDisposable
             await context.Response.WriteAsync("{\"level\":\"Info\",\"ts\":0,\"message\":\"second\"}\n");
         });
         var output = new BlockingWriter();
-        var run = CliApp.RunAsync(["logs", "-s", _server.Url, "-f", "chat"], new CliEnvironment { Out = output, Error = new StringWriter(), ConfigDirectory = _cli.ConfigDirectory });
+        var run = CliApp.RunAsync(
+            ["logs", "-s", _server.Url, "-f", "chat"], new CliEnvironment { Out = output, Error = new StringWriter(), ConfigDirectory = _cli.ConfigDirectory });
 
         await output.WaitForAsync("first", TimeSpan.FromSeconds(30));
         Assert.DoesNotContain("second", output.Text);

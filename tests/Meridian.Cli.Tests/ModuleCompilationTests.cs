@@ -10,7 +10,9 @@ namespace Meridian.Cli.Tests;
 /// </summary>
 public sealed class ModuleCompilationTests : IAsyncLifetime, IDisposable
 {
-    private const string Success = """{"Success": {"domain": "m", "database_identity": "c200000000000000000000000000000000000000000000000000000000000001", "op": "created"}}""";
+    private const string Success = """
+        {"Success": {"domain": "m", "database_identity": "c200000000000000000000000000000000000000000000000000000000000001", "op": "created"}}
+        """;
 
     private readonly CliRun _cli = new();
     private readonly List<string> _temporaryDirectories = [];

@@ -8,7 +8,10 @@ public sealed class SqlCommandTests : IAsyncLifetime, IDisposable
         [{
           "schema": {"elements": [
             {"name": {"some": "identity"}, "algebraic_type": {"Product": {"elements": [{"name": {"some": "__identity__"}, "algebraic_type": {"U256": []}}]}}},
-            {"name": {"some": "name"}, "algebraic_type": {"Sum": {"variants": [{"name": {"some": "some"}, "algebraic_type": {"String": []}}, {"name": {"some": "none"}, "algebraic_type": {"Product": {"elements": []}}}]}}},
+            {"name": {"some": "name"}, "algebraic_type": {"Sum": {"variants": [
+              {"name": {"some": "some"}, "algebraic_type": {"String": []}},
+              {"name": {"some": "none"}, "algebraic_type": {"Product": {"elements": []}}}
+            ]}}},
             {"name": {"some": "online"}, "algebraic_type": {"Bool": []}},
             {"name": {"some": "logins"}, "algebraic_type": {"U32": []}}
           ]},
@@ -73,7 +76,8 @@ public sealed class SqlCommandTests : IAsyncLifetime, IDisposable
               {"schema": {"elements": []}, "rows": [], "total_duration_micros": 5, "stats": {"rows_inserted": 1, "rows_deleted": 0, "rows_updated": 0}},
               {"schema": {"elements": []}, "rows": [], "total_duration_micros": 5, "stats": {"rows_inserted": 0, "rows_deleted": 3, "rows_updated": 2}},
               {"schema": {"elements": []}, "rows": [], "total_duration_micros": 5, "stats": {"rows_inserted": 0, "rows_deleted": 0, "rows_updated": 0}},
-              {"schema": {"elements": [{"name": {"some": "n"}, "algebraic_type": {"I64": []}}]}, "rows": [], "total_duration_micros": 5, "stats": {"rows_inserted": 0, "rows_deleted": 0, "rows_updated": 0}}
+              {"schema": {"elements": [{"name": {"some": "n"}, "algebraic_type": {"I64": []}}]}, "rows": [], "total_duration_micros": 5,
+               "stats": {"rows_inserted": 0, "rows_deleted": 0, "rows_updated": 0}}
             ]
             """;
         _server.On("POST", "/v1/database/chat/sql", 200, answer, "application/json");
@@ -103,11 +107,19 @@ public sealed class SqlCommandTests : IAsyncLifetime, IDisposable
         const string answer = """
             [{
               "schema": {"elements": [
-                {"name": {"some": "sent"}, "algebraic_type": {"Product": {"elements": [{"name": {"some": "__timestamp_micros_since_unix_epoch__"}, "algebraic_type": {"I64": []}}]}}},
+                {"name": {"some": "sent"}, "algebraic_type": {"Product": {"elements": [
+                  {"name": {"some": "__timestamp_micros_since_unix_epoch__"}, "algebraic_type": {"I64": []}}
+                ]}}},
                 {"name": {"some": "tags"}, "algebraic_type": {"Array": {"String": []}}},
                 {"name": {"some": "blob"}, "algebraic_type": {"Array": {"U8": []}}},
-                {"name": {"some": "color"}, "algebraic_type": {"Sum": {"variants": [{"name": {"some": "Red"}, "algebraic_type": {"Product": {"elements": []}}}, {"name": {"some": "Rgb"}, "algebraic_type": {"U32": []}}]}}},
-                {"name": {"some": "pos"}, "algebraic_type": {"Product": {"elements": [{"name": {"some": "x"}, "algebraic_type": {"F32": []}}, {"name": {"some": "y"}, "algebraic_type": {"F32": []}}]}}},
+                {"name": {"some": "color"}, "algebraic_type": {"Sum": {"variants": [
+                  {"name": {"some": "Red"}, "algebraic_type": {"Product": {"elements": []}}},
+                  {"name": {"some": "Rgb"}, "algebraic_type": {"U32": []}}
+                ]}}},
+                {"name": {"some": "pos"}, "algebraic_type": {"Product": {"elements": [
+                  {"name": {"some": "x"}, "algebraic_type": {"F32": []}},
+                  {"name": {"some": "y"}, "algebraic_type": {"F32": []}}
+                ]}}},
                 {"name": {"some": "text"}, "algebraic_type": {"String": []}}
               ]},
               "rows": [

@@ -14,8 +14,10 @@ namespace Meridian.IntegrationTests;
 
 public sealed class ChatServerTests : IAsyncLifetime
 {
-    private static readonly ProductType UserRow = AlgebraicType.Product(("identity", AlgebraicType.Identity), ("name", AlgebraicType.Option(AlgebraicType.String)), ("online", AlgebraicType.Bool));
-    private static readonly ProductType MessageRow = AlgebraicType.Product(("sender", AlgebraicType.Identity), ("sent", AlgebraicType.Timestamp), ("text", AlgebraicType.String));
+    private static readonly ProductType UserRow = AlgebraicType.Product(
+        ("identity", AlgebraicType.Identity), ("name", AlgebraicType.Option(AlgebraicType.String)), ("online", AlgebraicType.Bool));
+    private static readonly ProductType MessageRow = AlgebraicType.Product(
+        ("sender", AlgebraicType.Identity), ("sent", AlgebraicType.Timestamp), ("text", AlgebraicType.String));
     private TestServer _server = null!;
     private string _ownerToken = null!;
 
@@ -129,16 +131,21 @@ public sealed class ChatServerTests : IAsyncLifetime
     public async Task Http_call_sql_and_logs_work_with_the_spec_status_codes()
     {
         var (_, token) = await _server.NewIdentityAsync();
-        var ok = await _server.SendAsync(HttpMethod.Post, "/v1/database/chat/call/send_message", token, new StringContent("[\"via http\"]", Encoding.UTF8, "application/json"));
+        var ok = await _server.SendAsync(
+            HttpMethod.Post, "/v1/database/chat/call/send_message", token, new StringContent("[\"via http\"]", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
-        var failed = await _server.SendAsync(HttpMethod.Post, "/v1/database/chat/call/send_message", token, new StringContent("[\"\"]", Encoding.UTF8, "application/json"));
+        var failed = await _server.SendAsync(
+            HttpMethod.Post, "/v1/database/chat/call/send_message", token, new StringContent("[\"\"]", Encoding.UTF8, "application/json"));
         Assert.Equal(530, (int)failed.StatusCode);
         Assert.Equal("Messages must not be empty", await failed.Content.ReadAsStringAsync());
-        var badArgs = await _server.SendAsync(HttpMethod.Post, "/v1/database/chat/call/send_message", token, new StringContent("[1]", Encoding.UTF8, "application/json"));
+        var badArgs = await _server.SendAsync(
+            HttpMethod.Post, "/v1/database/chat/call/send_message", token, new StringContent("[1]", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, badArgs.StatusCode);
-        var missing = await _server.SendAsync(HttpMethod.Post, "/v1/database/chat/call/nope", token, new StringContent("[]", Encoding.UTF8, "application/json"));
+        var missing = await _server.SendAsync(
+            HttpMethod.Post, "/v1/database/chat/call/nope", token, new StringContent("[]", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
-        var lifecycle = await _server.SendAsync(HttpMethod.Post, "/v1/database/chat/call/client_connected", token, new StringContent("[]", Encoding.UTF8, "application/json"));
+        var lifecycle = await _server.SendAsync(
+            HttpMethod.Post, "/v1/database/chat/call/client_connected", token, new StringContent("[]", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, lifecycle.StatusCode);
 
         var sql = await _server.SendAsync(HttpMethod.Post, "/v1/database/chat/sql", token, new StringContent("SELECT text FROM message"));
@@ -174,7 +181,8 @@ public sealed class ChatServerTests : IAsyncLifetime
         // A TypeScript-style connection: the short-lived token in the query string.
         using var socket = new ClientWebSocket();
         socket.Options.AddSubProtocol("v2.bsatn.spacetimedb");
-        await socket.ConnectAsync(new Uri($"ws://{_server.Server.BaseAddress.Authority}/v1/database/chat/subscribe?compression=None&token={shortToken}"), CancellationToken.None);
+        await socket.ConnectAsync(
+            new Uri($"ws://{_server.Server.BaseAddress.Authority}/v1/database/chat/subscribe?compression=None&token={shortToken}"), CancellationToken.None);
         Assert.Equal("v2.bsatn.spacetimedb", socket.SubProtocol);
         socket.Abort();
 
@@ -243,7 +251,8 @@ public sealed class ChatServerTests : IAsyncLifetime
         {
             var result = Assert.IsType<ServerMessage.ReducerResult>(await v3.ReceiveAsync());
             Assert.Equal(10 + i, result.RequestId);
-            var inserted = ((TableUpdateRows.Persistent)Assert.IsType<ReducerOutcome.Ok>(result.Outcome).QuerySets.Single().Tables.Single().Rows.Single()).Inserts;
+            var table = Assert.IsType<ReducerOutcome.Ok>(result.Outcome).QuerySets.Single().Tables.Single();
+            var inserted = ((TableUpdateRows.Persistent)table.Rows.Single()).Inserts;
             Assert.Equal(AlgebraicValue.String($"batched {i}"), Rows(inserted, MessageRow).Single()[2]);
         }
 

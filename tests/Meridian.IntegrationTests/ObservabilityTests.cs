@@ -107,7 +107,9 @@ public sealed class ObservabilityTests : IAsyncLifetime, IDisposable
         buffer.ResetWrittenCount();
         await client.ReceiveAsync(buffer, int.MaxValue, default);
 
-        Assert.Contains(Measured("meridian.reducer.calls"), m => Equals(m.Tags["reducer"], "send_message") && Equals(m.Tags["outcome"], "committed") && Equals(m.Tags["database"], "chat"));
+        Assert.Contains(
+            Measured("meridian.reducer.calls"),
+            m => Equals(m.Tags["reducer"], "send_message") && Equals(m.Tags["outcome"], "committed") && Equals(m.Tags["database"], "chat"));
         Assert.Contains(Measured("meridian.reducer.duration"), m => Equals(m.Tags["reducer"], "send_message") && m.Value > 0);
         Assert.NotEmpty(Measured("meridian.transaction.commits"));
         Assert.Contains(Measured("meridian.transaction.rows"), m => Equals(m.Tags["kind"], "insert"));

@@ -28,7 +28,8 @@ internal sealed class TestServer : IAsyncDisposable
     {
         var owns = dataDir is null;
         dataDir ??= Directory.CreateTempSubdirectory("meridian-test-").FullName;
-        var server = await MeridianServer.StartAsync(new MeridianServerOptions { ListenAddress = "127.0.0.1:0", DataDirectory = dataDir, MaxQueuedMessagesPerClient = maxQueuedMessagesPerClient });
+        var server = await MeridianServer.StartAsync(
+            new MeridianServerOptions { ListenAddress = "127.0.0.1:0", DataDirectory = dataDir, MaxQueuedMessagesPerClient = maxQueuedMessagesPerClient });
         return new TestServer(server, dataDir, owns);
     }
 

@@ -50,7 +50,8 @@ internal sealed class WsClient : IAsyncDisposable
         WebSocketReceiveResult result;
         do
         {
-            result = await _socket.ReceiveAsync(buffer.AsMemory(total), cts.Token) is var r ? new WebSocketReceiveResult(r.Count, r.MessageType, r.EndOfMessage) : null!;
+            var r = await _socket.ReceiveAsync(buffer.AsMemory(total), cts.Token);
+            result = new WebSocketReceiveResult(r.Count, r.MessageType, r.EndOfMessage);
             if (result.MessageType == WebSocketMessageType.Close)
                 throw new WebSocketException($"closed: {_socket.CloseStatus} {_socket.CloseStatusDescription}");
             total += result.Count;

@@ -17,15 +17,24 @@ public class DiagnosticTests
     [InlineData("STDB0004", "[Table] [SpacetimeDB.Index.BTree(Accessor = \"x\")] public partial struct T { public int A; }")]
     [InlineData("STDB0005", "public partial class O { [Table] private partial struct T { public int A; } }")]
     [InlineData("STDB0006", "[Table] public partial record T : TaggedEnum<(int A, string B)>;")]
-    [InlineData("STDB0007", "[Table(Accessor = \"X\")] public partial struct A { public int V; } [Table(Accessor = \"X\")] public partial struct B { public int V; }")]
+    [InlineData(
+        "STDB0007",
+        "[Table(Accessor = \"X\")] public partial struct A { public int V; } [Table(Accessor = \"X\")] public partial struct B { public int V; }")]
     [InlineData("STDB0008", "public static partial class M { [Reducer] public static void R(int x) { } }")]
     [InlineData("STDB0010", "public static partial class M { [Reducer] public static void OnThing(ReducerContext ctx) { } }")]
-    [InlineData("STDB0012", "public static partial class M { [Reducer(ReducerKind.Init)] public static void A(ReducerContext ctx) { } [Reducer(ReducerKind.Init)] public static void B(ReducerContext ctx) { } }")]
+    [InlineData(
+        "STDB0012",
+        "public static partial class M { [Reducer(ReducerKind.Init)] public static void A(ReducerContext ctx) { } "
+            + "[Reducer(ReducerKind.Init)] public static void B(ReducerContext ctx) { } }")]
     [InlineData("STDB0013", "[Table] public partial struct T { [SpacetimeDB.Index.BTree(Columns = new[] { \"A\" })] public int A; }")]
     [InlineData("STDB0014", "[Table] [SpacetimeDB.Index.BTree(Accessor = \"x\", Columns = new[] { \"Nope\" })] public partial struct T { public int A; }")]
     [InlineData("STDB0017", "[Table] public partial struct T { [PrimaryKey, Default(1)] public int A; }")]
     [InlineData("STDB0025", "public static partial class M { [SpacetimeDB.Settings] public static CaseConversionPolicy P = CaseConversionPolicy.None; }")]
-    [InlineData("STDB0026", "public static partial class M { [SpacetimeDB.Settings] public const CaseConversionPolicy P = CaseConversionPolicy.None; [SpacetimeDB.Settings] public const CaseConversionPolicy Q = CaseConversionPolicy.None; [Reducer] public static void R(ReducerContext ctx) { } }")]
+    [InlineData(
+        "STDB0026",
+        "public static partial class M { [SpacetimeDB.Settings] public const CaseConversionPolicy P = CaseConversionPolicy.None; "
+            + "[SpacetimeDB.Settings] public const CaseConversionPolicy Q = CaseConversionPolicy.None; "
+            + "[Reducer] public static void R(ReducerContext ctx) { } }")]
     [InlineData("STDB0027", "[Table] [SpacetimeDB.Index.BTree(Columns = new[] { \"A\" })] public partial struct T { public int A; }")]
     [InlineData("MRDN0001", "[Table] public partial struct T { [PrimaryKey] public int A; [PrimaryKey] public int B; }")]
     [InlineData("MRDN0002", "[Table(Scheduled = \"R\")] public partial struct T { [PrimaryKey] public ulong Id; public int ScheduledAt; }")]
@@ -50,7 +59,9 @@ public class DiagnosticTests
     [Fact]
     public void A_valid_module_reports_nothing()
     {
-        var (_, sources, diagnostics) = GeneratorHarness.Run(Usings + "[Table] public partial struct T { [PrimaryKey, AutoInc] public ulong Id; } public static partial class M { [Reducer] public static void R(ReducerContext ctx) { } }");
+        var (_, sources, diagnostics) = GeneratorHarness.Run(Usings
+            + "[Table] public partial struct T { [PrimaryKey, AutoInc] public ulong Id; } "
+            + "public static partial class M { [Reducer] public static void R(ReducerContext ctx) { } }");
         Assert.Empty(diagnostics);
         Assert.Contains("Module.g.cs", sources.Keys);
     }

@@ -27,7 +27,9 @@ public class GeneratedSourceTests
             else if (!File.Exists(file) || File.ReadAllText(file).ReplaceLineEndings("\n") != text.ReplaceLineEndings("\n"))
                 mismatches.Add(hint);
         }
-        Assert.True(mismatches.Count == 0, $"Generated source differs from Expected/ for: {string.Join(", ", mismatches)} (rerun with MERIDIAN_UPDATE_EXPECTED=1 and review the diff).");
+        Assert.True(
+            mismatches.Count == 0,
+            $"Generated source differs from Expected/ for: {string.Join(", ", mismatches)} (rerun with MERIDIAN_UPDATE_EXPECTED=1 and review the diff).");
     }
 
     [Fact]

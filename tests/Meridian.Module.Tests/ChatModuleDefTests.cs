@@ -28,7 +28,9 @@ public class ChatModuleDefTests
         var message = (ProductType)ts[Def.Tables![0].ProductTypeRef];
         var user = (ProductType)ts[Def.Tables![1].ProductTypeRef];
         Assert.Equal(AlgebraicType.Product(("Sender", AlgebraicType.Identity), ("Sent", AlgebraicType.Timestamp), ("Text", AlgebraicType.String)), message);
-        Assert.Equal(AlgebraicType.Product(("Identity", AlgebraicType.Identity), ("Name", AlgebraicType.Option(AlgebraicType.String)), ("Online", AlgebraicType.Bool)), user);
+        Assert.Equal(
+            AlgebraicType.Product(("Identity", AlgebraicType.Identity), ("Name", AlgebraicType.Option(AlgebraicType.String)), ("Online", AlgebraicType.Bool)),
+            user);
         Assert.Equal(["Message", "User"], Def.Types!.Select(t => t.SourceName.SourceName));
         Assert.Equal([0u, 1u], Def.Types!.Select(t => t.Ty));
         Assert.All(Def.Types!, t => Assert.Empty(t.SourceName.Scope));
@@ -57,9 +59,16 @@ public class ChatModuleDefTests
     public void Reducers_are_sorted_with_lifecycle_entries_and_private_lifecycle_reducers()
     {
         Assert.Equal(["ClientConnected", "ClientDisconnected", "Init", "SendMessage", "SetName"], Def.Reducers!.Select(r => r.SourceName));
-        Assert.Equal(["client_connected", "client_disconnected", "init", "send_message", "set_name"], Def.Reducers!.Select(r => Def.CanonicalFunctionName(r.SourceName)));
         Assert.Equal(
-            [FunctionVisibility.Private, FunctionVisibility.Private, FunctionVisibility.Private, FunctionVisibility.ClientCallable, FunctionVisibility.ClientCallable],
+            ["client_connected", "client_disconnected", "init", "send_message", "set_name"],
+            Def.Reducers!.Select(r => Def.CanonicalFunctionName(r.SourceName)));
+        Assert.Equal(
+            [
+                FunctionVisibility.Private,
+                FunctionVisibility.Private,
+                FunctionVisibility.Private,
+                FunctionVisibility.ClientCallable,
+                FunctionVisibility.ClientCallable],
             Def.Reducers!.Select(r => r.Visibility));
         Assert.Equal(AlgebraicType.Product(("name", AlgebraicType.String)), Def.Reducers![4].Params);
         Assert.Equal(AlgebraicType.Product(("text", AlgebraicType.String)), Def.Reducers![3].Params);
@@ -76,7 +85,12 @@ public class ChatModuleDefTests
     public void Definition_has_only_the_sections_it_needs_and_round_trips()
     {
         Assert.Equal(
-            [RawModuleDefV10SectionTag.Typespace, RawModuleDefV10SectionTag.Types, RawModuleDefV10SectionTag.Tables, RawModuleDefV10SectionTag.Reducers, RawModuleDefV10SectionTag.LifeCycleReducers],
+            [
+                RawModuleDefV10SectionTag.Typespace,
+                RawModuleDefV10SectionTag.Types,
+                RawModuleDefV10SectionTag.Tables,
+                RawModuleDefV10SectionTag.Reducers,
+                RawModuleDefV10SectionTag.LifeCycleReducers],
             Def.Sections.Select(s => s.Tag));
         Assert.Equal(CaseConversionPolicy.SnakeCase, Def.CaseConversionPolicy);
         var bytes = Chat.Definition.ToBsatn();

@@ -81,7 +81,8 @@ internal sealed class InMemoryHost : IDatabaseHost
     public IReadOnlyList<ReadOnlyMemory<byte>> IndexScanPoint(int table, int index, ReadOnlySpan<byte> key, int keyColumns) =>
         Matching(table, index, key, keyColumns).Select(r => (ReadOnlyMemory<byte>)r.Bytes).ToList();
 
-    public IReadOnlyList<ReadOnlyMemory<byte>> IndexScanRange(int table, int index, ReadOnlySpan<byte> prefix, int prefixColumns, ReadOnlySpan<byte> min, ReadOnlySpan<byte> max) =>
+    public IReadOnlyList<ReadOnlyMemory<byte>> IndexScanRange(
+        int table, int index, ReadOnlySpan<byte> prefix, int prefixColumns, ReadOnlySpan<byte> min, ReadOnlySpan<byte> max) =>
         throw new NotSupportedException("The in-memory test host has no range scans.");
 
     public ulong IndexDeletePoint(int table, int index, ReadOnlySpan<byte> key, int keyColumns)

@@ -98,7 +98,9 @@ public class Int128CompatTests(ITestOutputHelper output)
                 var ourOk = Int128.TryParse(text, style, CultureInfo.InvariantCulture, out var ourValue);
                 Assert.True(bclOk == ourOk, $"TryParse(\"{text}\", {style}): BCL {bclOk}, compat {ourOk}");
                 Assert.Equal(bclValue, Bcl(ourValue));
-                Assert.Equal(ExceptionOf(() => System.Int128.Parse(text, style, CultureInfo.InvariantCulture)), ExceptionOf(() => Int128.Parse(text, style, CultureInfo.InvariantCulture)));
+                Assert.Equal(
+                    ExceptionOf(() => System.Int128.Parse(text, style, CultureInfo.InvariantCulture)),
+                    ExceptionOf(() => Int128.Parse(text, style, CultureInfo.InvariantCulture)));
             }
             Assert.Equal(System.Int128.TryParse(text.AsSpan(), out var plain), Int128.TryParse(text.AsSpan(), out var ourPlain));
             Assert.Equal(plain, Bcl(ourPlain));

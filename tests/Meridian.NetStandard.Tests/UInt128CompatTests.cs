@@ -96,7 +96,9 @@ public class UInt128CompatTests(ITestOutputHelper output)
                 var ourOk = UInt128.TryParse(text, style, CultureInfo.InvariantCulture, out var ourValue);
                 Assert.True(bclOk == ourOk, $"TryParse(\"{text}\", {style}): BCL {bclOk}, compat {ourOk}");
                 Assert.Equal(bclValue, Bcl(ourValue));
-                Assert.Equal(ExceptionOf(() => System.UInt128.Parse(text, style, CultureInfo.InvariantCulture)), ExceptionOf(() => UInt128.Parse(text, style, CultureInfo.InvariantCulture)));
+                Assert.Equal(
+                    ExceptionOf(() => System.UInt128.Parse(text, style, CultureInfo.InvariantCulture)),
+                    ExceptionOf(() => UInt128.Parse(text, style, CultureInfo.InvariantCulture)));
             }
             Assert.Equal(System.UInt128.TryParse(text, out var plain), UInt128.TryParse(text, out var ourPlain));
             Assert.Equal(plain, Bcl(ourPlain));

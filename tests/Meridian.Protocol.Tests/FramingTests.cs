@@ -25,7 +25,8 @@ public class FramingTests
             w.WriteString($"row number {i}");
             rows.Add(w.WrittenSpan);
         }
-        return new ServerMessage.TransactionUpdate([new QuerySetUpdate(7, [new TableUpdate("t", [new TableUpdateRows.Persistent(rows.Build(), RowList.Empty)])])]);
+        return new ServerMessage.TransactionUpdate(
+            [new QuerySetUpdate(7, [new TableUpdate("t", [new TableUpdateRows.Persistent(rows.Build(), RowList.Empty)])])]);
     }
 
     [Theory]

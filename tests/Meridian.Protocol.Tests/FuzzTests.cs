@@ -47,7 +47,9 @@ public class FuzzTests(ITestOutputHelper output)
     [Fact]
     public void Random_and_mutated_inputs_only_raise_decode_errors()
     {
-        var seed = Environment.GetEnvironmentVariable("MERIDIAN_TEST_SEED") is { } s ? int.Parse(s, System.Globalization.CultureInfo.InvariantCulture) : Random.Shared.Next();
+        var seed = Environment.GetEnvironmentVariable("MERIDIAN_TEST_SEED") is { } s
+            ? int.Parse(s, System.Globalization.CultureInfo.InvariantCulture)
+            : Random.Shared.Next();
         output.WriteLine($"seed {seed} (replay with MERIDIAN_TEST_SEED={seed})");
         var random = new Random(seed);
         for (var i = 0; i < 20_000; i++)

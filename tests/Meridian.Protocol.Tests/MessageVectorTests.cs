@@ -62,24 +62,31 @@ public class MessageVectorTests
 
     [Fact]
     public void Server_vector_5_initial_connection() => AssertServer(
-        new ServerMessage.InitialConnection(Identity.FromClaims("localhost", "test-subject"), ConnectionId.FromHexString("0102030405060708090a0b0c0d0e0f10"), "tok"),
-        "00 38 7e a8 7a aa 9f d1 4a 47 f1 0a 59 7d 64 2f da f8 5b d6 1c 88 7d fb ec 79 1b d9 65 ce b3 00 c2 10 0f 0e 0d 0c 0b 0a 09 08 07 06 05 04 03 02 01 03 00 00 00 74 6f 6b");
+        new ServerMessage.InitialConnection(
+            Identity.FromClaims("localhost", "test-subject"), ConnectionId.FromHexString("0102030405060708090a0b0c0d0e0f10"), "tok"),
+        "00 38 7e a8 7a aa 9f d1 4a 47 f1 0a 59 7d 64 2f da f8 5b d6 1c 88 7d fb ec 79 1b d9 65 ce b3 00 c2 10 0f 0e 0d 0c 0b 0a 09 08 07 06 05 04 03 02 01 03 "
+            + "00 00 00 74 6f 6b");
 
     [Fact]
     public void Server_vector_6_subscribe_applied_uses_row_offsets_for_unequal_rows() => AssertServer(
         new ServerMessage.SubscribeApplied(0, 0, [new TableRows("person", Rows(Bsatn(w => w.WriteString("Alice")), Bsatn(w => w.WriteString("Bob"))))]),
-        "01 00 00 00 00 00 00 00 00 01 00 00 00 06 00 00 00 70 65 72 73 6f 6e 01 02 00 00 00 00 00 00 00 00 00 00 00 09 00 00 00 00 00 00 00 10 00 00 00 05 00 00 00 41 6c 69 63 65 03 00 00 00 42 6f 62");
+        "01 00 00 00 00 00 00 00 00 01 00 00 00 06 00 00 00 70 65 72 73 6f 6e 01 02 00 00 00 00 00 00 00 00 00 00 00 09 00 00 00 00 00 00 00 10 00 00 00 05 00 "
+            + "00 00 41 6c 69 63 65 03 00 00 00 42 6f 62");
 
     [Fact]
     public void Server_vector_7_transaction_update_uses_fixed_size_for_equal_rows() => AssertServer(
-        new ServerMessage.TransactionUpdate([new QuerySetUpdate(0, [new TableUpdate("t", [new TableUpdateRows.Persistent(Rows([1, 0, 0, 0], [2, 0, 0, 0]), RowList.Empty)])])]),
+        new ServerMessage.TransactionUpdate(
+            [new QuerySetUpdate(0, [new TableUpdate("t", [new TableUpdateRows.Persistent(Rows([1, 0, 0, 0], [2, 0, 0, 0]), RowList.Empty)])])]),
         "04 01 00 00 00 00 00 00 00 01 00 00 00 01 00 00 00 74 01 00 00 00 00 00 04 00 08 00 00 00 01 00 00 00 02 00 00 00 01 00 00 00 00 00 00 00 00");
 
     [Fact]
     public void Server_vectors_8_to_16()
     {
-        AssertServer(new ServerMessage.ReducerResult(1, Ts, new ReducerOutcome.Ok([], [])), "06 01 00 00 00 00 40 1e 18 24 0a 06 00 00 00 00 00 00 00 00 00 00");
-        AssertServer(new ServerMessage.ReducerResult(1, Ts, ReducerOutcome.Err.FromMessage("boom")), "06 01 00 00 00 00 40 1e 18 24 0a 06 00 02 08 00 00 00 04 00 00 00 62 6f 6f 6d");
+        AssertServer(
+            new ServerMessage.ReducerResult(1, Ts, new ReducerOutcome.Ok([], [])), "06 01 00 00 00 00 40 1e 18 24 0a 06 00 00 00 00 00 00 00 00 00 00");
+        AssertServer(
+            new ServerMessage.ReducerResult(1, Ts, ReducerOutcome.Err.FromMessage("boom")),
+            "06 01 00 00 00 00 40 1e 18 24 0a 06 00 02 08 00 00 00 04 00 00 00 62 6f 6f 6d");
         AssertServer(new ServerMessage.ReducerResult(1, Ts, new ReducerOutcome.InternalError("no such reducer")),
             "06 01 00 00 00 00 40 1e 18 24 0a 06 00 03 0f 00 00 00 6e 6f 20 73 75 63 68 20 72 65 64 75 63 65 72");
         AssertServer(new ServerMessage.SubscriptionError(0, 0, "bad"), "03 00 00 00 00 00 00 00 00 00 03 00 00 00 62 61 64");

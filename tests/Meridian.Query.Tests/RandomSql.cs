@@ -189,7 +189,9 @@ internal sealed class RandomSql(Random random)
             {
                 var column = random.Next(sources[s].Columns.Length);
                 var kind = sources[s].Columns[column];
-                var partners = Enumerable.Range(0, s).SelectMany(p => Enumerable.Range(0, sources[p].Columns.Length).Where(c => sources[p].Columns[c] == kind).Select(c => (p, c))).ToList();
+                var partners = Enumerable.Range(0, s)
+                    .SelectMany(p => Enumerable.Range(0, sources[p].Columns.Length).Where(c => sources[p].Columns[c] == kind).Select(c => (p, c)))
+                    .ToList();
                 if (partners.Count > 0)
                 {
                     var (p, c) = Pick(partners);
@@ -260,7 +262,9 @@ internal sealed class RandomSql(Random random)
         var kind = sources[s].Columns[column];
         Operand left = new ColumnOperand(s, column);
         Operand right;
-        var same = Enumerable.Range(0, sources.Count).SelectMany(p => Enumerable.Range(0, sources[p].Columns.Length).Where(c => sources[p].Columns[c] == kind).Select(c => (p, c))).ToList();
+        var same = Enumerable.Range(0, sources.Count)
+            .SelectMany(p => Enumerable.Range(0, sources[p].Columns.Length).Where(c => sources[p].Columns[c] == kind).Select(c => (p, c)))
+            .ToList();
         if (Chance(0.3))
         {
             var (p, c) = Pick(same);
@@ -493,6 +497,8 @@ internal sealed class RandomSql(Random random)
         string.Join("\n", tables.Select(t =>
         {
             var schema = state.GetTable(t.Id);
-            return $"{t.Name}({string.Join(", ", t.Columns.Select((k, i) => $"c{i} {k}"))}) indexes [{string.Join("; ", schema.Indexes)}] rows {string.Join(" ", ReadRows(state, t).Select(r => r.Value))}";
+            var columns = string.Join(", ", t.Columns.Select((k, i) => $"c{i} {k}"));
+            var rows = string.Join(" ", ReadRows(state, t).Select(r => r.Value));
+            return $"{t.Name}({columns}) indexes [{string.Join("; ", schema.Indexes)}] rows {rows}";
         }));
 }

@@ -20,7 +20,8 @@ public sealed class ChatDatabaseTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var module = LoadedModule.Load("chat", TestModules.Chat());
-        _db = await Database.OpenAsync("chat", Identity.FromClaims("localhost", "db"), Owner, Datastore.CreateInMemory(), module, new ModuleLog(null), runInit: true);
+        _db = await Database.OpenAsync(
+            "chat", Identity.FromClaims("localhost", "db"), Owner, Datastore.CreateInMemory(), module, new ModuleLog(null), runInit: true);
     }
 
     public async Task DisposeAsync() => await _db.DisposeAsync();
@@ -162,7 +163,8 @@ public sealed class ChatDatabaseTests : IAsyncLifetime
     {
         await _db.CallReducerAsync("send_message", StringArg("one"), Alice, ConnectionId.Random());
         await _db.CallReducerAsync("send_message", StringArg("two"), Bob, ConnectionId.Random());
-        var results = await _db.ExecuteSqlAsync("SELECT text FROM message WHERE sender = 0x" + Bob.ToHexString() + "; SELECT COUNT(*) AS n FROM message", Alice, ConnectionId.Zero);
+        var results = await _db.ExecuteSqlAsync(
+            "SELECT text FROM message WHERE sender = 0x" + Bob.ToHexString() + "; SELECT COUNT(*) AS n FROM message", Alice, ConnectionId.Zero);
         Assert.Equal(AlgebraicValue.String("two"), Assert.Single(results[0].Rows)[0]);
         Assert.Equal(AlgebraicValue.U64(2), Assert.Single(results[1].Rows)[0]);
 
@@ -197,9 +199,11 @@ public sealed class ChatDatabaseTests : IAsyncLifetime
         Assert.Equal(AlgebraicValue.U64(3), Assert.Single(results[1].Rows)[0]);
         Assert.Equal(Bob.ToValue(), Assert.Single(results[2].Rows)[0]);
 
-        var unqualified = await Assert.ThrowsAsync<SqlStatementException>(() => _db.ExecuteSqlAsync("SELECT text FROM message m JOIN user u ON m.sender = u.identity", Owner, ConnectionId.Zero));
+        var unqualified = await Assert.ThrowsAsync<SqlStatementException>(
+            () => _db.ExecuteSqlAsync("SELECT text FROM message m JOIN user u ON m.sender = u.identity", Owner, ConnectionId.Zero));
         Assert.Contains("qualified", unqualified.Message, StringComparison.Ordinal);
-        var star = await Assert.ThrowsAsync<SqlStatementException>(() => _db.ExecuteSqlAsync("SELECT * FROM message m JOIN user u ON m.sender = u.identity", Owner, ConnectionId.Zero));
+        var star = await Assert.ThrowsAsync<SqlStatementException>(
+            () => _db.ExecuteSqlAsync("SELECT * FROM message m JOIN user u ON m.sender = u.identity", Owner, ConnectionId.Zero));
         Assert.Contains("SELECT t.*", star.Message, StringComparison.Ordinal);
     }
 

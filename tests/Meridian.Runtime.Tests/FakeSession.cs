@@ -19,9 +19,11 @@ internal sealed class FakeSession(Identity identity) : IClientSession
             Messages.Add(message);
     }
 
-    public void OnSubscribeApplied(uint requestId, uint querySetId, IReadOnlyList<TableRowsResult> rows, ulong? offset) => Add(("applied", requestId, querySetId, rows));
+    public void OnSubscribeApplied(uint requestId, uint querySetId, IReadOnlyList<TableRowsResult> rows, ulong? offset) =>
+        Add(("applied", requestId, querySetId, rows));
 
-    public void OnUnsubscribeApplied(uint requestId, uint querySetId, IReadOnlyList<TableRowsResult>? rows, ulong? offset) => Add(("unapplied", requestId, querySetId, rows));
+    public void OnUnsubscribeApplied(uint requestId, uint querySetId, IReadOnlyList<TableRowsResult>? rows, ulong? offset) =>
+        Add(("unapplied", requestId, querySetId, rows));
 
     public void OnSubscriptionError(uint? requestId, uint querySetId, string message) => Add(("error", requestId, querySetId, message));
 

@@ -22,7 +22,8 @@ public sealed class PipelineTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var module = LoadedModule.Load("chat", TestModules.Chat());
-        _db = await Database.OpenAsync("chat", Identity.FromClaims("localhost", "db"), Owner, Datastore.CreateInMemory(), module, new ModuleLog(null), runInit: true);
+        _db = await Database.OpenAsync(
+            "chat", Identity.FromClaims("localhost", "db"), Owner, Datastore.CreateInMemory(), module, new ModuleLog(null), runInit: true);
     }
 
     public async Task DisposeAsync() => await _db.DisposeAsync();

@@ -18,7 +18,8 @@ public sealed class ScheduledReducerTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var module = LoadedModule.Load("scheduled", TestModules.Scheduled());
-        _db = await Database.OpenAsync("scheduled", Identity.FromClaims("localhost", "db"), Owner, Datastore.CreateInMemory(), module, new ModuleLog(null), runInit: true);
+        _db = await Database.OpenAsync(
+            "scheduled", Identity.FromClaims("localhost", "db"), Owner, Datastore.CreateInMemory(), module, new ModuleLog(null), runInit: true);
     }
 
     public async Task DisposeAsync() => await _db.DisposeAsync();

@@ -109,7 +109,8 @@ public sealed class TokenServiceTests : IDisposable
         var signingInput = wrong[0] + "." + body;
         using var key = ECDsa.Create();
         key.ImportFromPem(File.ReadAllText(Path.Combine(_dir, "id_ecdsa")));
-        var signature = Convert.ToBase64String(key.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var signed = key.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        var signature = Convert.ToBase64String(signed).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var e = Assert.Throws<TokenException>(() => tokens.Validate(signingInput + "." + signature));
         Assert.Contains("hex_identity", e.Message, StringComparison.Ordinal);
     }
@@ -120,6 +121,7 @@ public sealed class TokenServiceTests : IDisposable
         Assert.Equal(3000, MeridianServer.ParseListenAddress("127.0.0.1:3000").Port);
         Assert.Equal(0, MeridianServer.ParseListenAddress("localhost:0").Port);
         Assert.Contains("host:port", Assert.Throws<ArgumentException>(() => MeridianServer.ParseListenAddress("3000")).Message, StringComparison.Ordinal);
-        Assert.Contains("not an IP address", Assert.Throws<ArgumentException>(() => MeridianServer.ParseListenAddress("example.org:80")).Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "not an IP address", Assert.Throws<ArgumentException>(() => MeridianServer.ParseListenAddress("example.org:80")).Message, StringComparison.Ordinal);
     }
 }

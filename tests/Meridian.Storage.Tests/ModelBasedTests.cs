@@ -148,7 +148,8 @@ public class ModelBasedTests(ITestOutputHelper output)
                         var tag = (byte)rng.Next(3);
                         var prefix = Read(tx.ScanIndex(t, 1, IndexScanRange.WithPrefix(AlgebraicValue.I32(g), AlgebraicValue.U8(tag))));
                         Assert.Equal(model.Values.Where(m => m.Grp == g && m.Tag == tag).ToHashSet(), prefix.ToHashSet());
-                        var tagUpTo = Read(tx.ScanIndex(t, 1, new IndexScanRange(AlgebraicValue.I32(g).ToBsatn(), 1, KeyBound.Unbounded, KeyBound.Inclusive(AlgebraicValue.U8(tag)))));
+                        var upTo = new IndexScanRange(AlgebraicValue.I32(g).ToBsatn(), 1, KeyBound.Unbounded, KeyBound.Inclusive(AlgebraicValue.U8(tag)));
+                        var tagUpTo = Read(tx.ScanIndex(t, 1, upTo));
                         Assert.Equal(model.Values.Where(m => m.Grp == g && m.Tag <= tag).ToHashSet(), tagUpTo.ToHashSet());
                         break;
                     }

@@ -8,7 +8,8 @@ namespace Meridian.Storage.Tests;
 /// <summary>Small schemas and row builders shared by the tests.</summary>
 internal static class TestSchemas
 {
-    public static ProductType PersonType { get; } = AlgebraicType.Product(("id", AlgebraicType.U32), ("age", AlgebraicType.U64), ("name", AlgebraicType.String));
+    public static ProductType PersonType { get; } = AlgebraicType.Product(
+        ("id", AlgebraicType.U32), ("age", AlgebraicType.U64), ("name", AlgebraicType.String));
 
     public static TableSchema Person(string name = "person", bool pk = true, bool btreeEach = false, bool autoInc = false, bool isEvent = false) =>
         new(

@@ -17,10 +17,12 @@ public sealed record BenchmarkResult(
     [property: JsonPropertyName("target")] string? Target)
 {
     /// <summary>A case where lower figures are better (time, bytes): ratio = baseline / meridian.</summary>
-    public static BenchmarkResult LowerIsBetter(string suite, string name, string unit, double meridian, double? baseline, string? baselineName, string? target) =>
+    public static BenchmarkResult LowerIsBetter(
+        string suite, string name, string unit, double meridian, double? baseline, string? baselineName, string? target) =>
         new(suite, name, unit, meridian, baseline, baselineName, baseline is { } b && meridian > 0 ? b / meridian : null, target);
 
     /// <summary>A case where higher figures are better (throughput): ratio = meridian / baseline.</summary>
-    public static BenchmarkResult HigherIsBetter(string suite, string name, string unit, double meridian, double? baseline, string? baselineName, string? target) =>
+    public static BenchmarkResult HigherIsBetter(
+        string suite, string name, string unit, double meridian, double? baseline, string? baselineName, string? target) =>
         new(suite, name, unit, meridian, baseline, baselineName, baseline is { } b && b > 0 ? meridian / b : null, target);
 }

@@ -14,14 +14,19 @@ public static class ResultReport
     public static string ToMarkdown(IReadOnlyList<BenchmarkResult> results)
     {
         var sb = new StringBuilder();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}, .NET {Environment.Version}");
+        sb.AppendLine(
+            CultureInfo.InvariantCulture,
+            $"Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, "
+                + $"{RuntimeInformation.ProcessArchitecture}, .NET {Environment.Version}");
         sb.AppendLine();
         sb.AppendLine("| suite | case | unit | Meridian | baseline | baseline name | ratio (>1 = Meridian better) | target |");
         sb.AppendLine("|---|---|---|---:|---:|---|---:|---|");
         foreach (var r in results)
         {
+            var baseline = r.Baseline is { } b ? Format(b) : "";
+            var ratio = r.Ratio is { } x ? x.ToString("0.00", CultureInfo.InvariantCulture) + "x" : "";
             sb.AppendLine(CultureInfo.InvariantCulture,
-                $"| {r.Suite} | {r.Case} | {r.Unit} | {Format(r.Meridian)} | {(r.Baseline is { } b ? Format(b) : "")} | {r.BaselineName} | {(r.Ratio is { } x ? x.ToString("0.00", CultureInfo.InvariantCulture) + "x" : "")} | {r.Target} |");
+                $"| {r.Suite} | {r.Case} | {r.Unit} | {Format(r.Meridian)} | {baseline} | {r.BaselineName} | {ratio} | {r.Target} |");
         }
         return sb.ToString();
     }

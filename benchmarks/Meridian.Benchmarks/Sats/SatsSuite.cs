@@ -58,7 +58,8 @@ public static class SatsSuite
         Verify(people, bsatn, json);
 
         var rowType = AlgebraicType.Product(("id", AlgebraicType.U32), ("age", AlgebraicType.U64), ("name", AlgebraicType.String));
-        var values = people.Select(p => (AlgebraicValue)AlgebraicValue.Product(AlgebraicValue.U32(p.Id), AlgebraicValue.U64(p.Age), AlgebraicValue.String(p.Name))).ToArray();
+        var values = people.Select(p => (AlgebraicValue)AlgebraicValue.Product(
+            AlgebraicValue.U32(p.Id), AlgebraicValue.U64(p.Age), AlgebraicValue.String(p.Name))).ToArray();
 
         void EncodeValues()
         {
@@ -83,11 +84,20 @@ public static class SatsSuite
         [
             BenchmarkResult.LowerIsBetter(Suite, "encode person row (typed BSATN)", "ns/row", encB.NanosPerOp, encJ.NanosPerOp, Baseline, null),
             BenchmarkResult.LowerIsBetter(Suite, "decode person row (typed BSATN)", "ns/row", decB.NanosPerOp, decJ.NanosPerOp, Baseline, null),
-            BenchmarkResult.LowerIsBetter(Suite, "encode+decode person row (typed BSATN)", "ns/row", encB.NanosPerOp + decB.NanosPerOp, encJ.NanosPerOp + decJ.NanosPerOp, Baseline, ">= 5x"),
+            BenchmarkResult.LowerIsBetter(
+                Suite,
+                "encode+decode person row (typed BSATN)",
+                "ns/row",
+                encB.NanosPerOp + decB.NanosPerOp,
+                encJ.NanosPerOp + decJ.NanosPerOp,
+                Baseline,
+                ">= 5x"),
             BenchmarkResult.LowerIsBetter(Suite, "encode allocations (typed BSATN)", "B/row", encB.BytesPerOp, encJ.BytesPerOp, Baseline, null),
             BenchmarkResult.LowerIsBetter(Suite, "decode allocations (typed BSATN)", "B/row", decB.BytesPerOp, decJ.BytesPerOp, Baseline, null),
-            BenchmarkResult.LowerIsBetter(Suite, "encode person row (schema-driven AlgebraicValue)", "ns/row", encV.NanosPerOp, encJ.NanosPerOp, Baseline, null),
-            BenchmarkResult.LowerIsBetter(Suite, "decode person row (schema-driven AlgebraicValue)", "ns/row", decV.NanosPerOp, decJ.NanosPerOp, Baseline, null),
+            BenchmarkResult.LowerIsBetter(
+                Suite, "encode person row (schema-driven AlgebraicValue)", "ns/row", encV.NanosPerOp, encJ.NanosPerOp, Baseline, null),
+            BenchmarkResult.LowerIsBetter(
+                Suite, "decode person row (schema-driven AlgebraicValue)", "ns/row", decV.NanosPerOp, decJ.NanosPerOp, Baseline, null),
             BenchmarkResult.LowerIsBetter(Suite, "encoded size", "B/row", (double)bsatn.Length / Rows, (double)json.Length / Rows, Baseline, null),
         ];
     }

@@ -414,7 +414,10 @@ internal sealed class GenericSuite(BenchmarkOptions options, List<BenchmarkResul
                     var name = $"{StrategyName(strategy)}_{kind.Name}";
                     var schema = strategy == Strategy.Unique0
                         ? new TableSchema(name, kind.RowType, primaryKey: 0)
-                        : new TableSchema(name, kind.RowType, indexes: [new IndexSchema(name + "_0", [0]), new IndexSchema(name + "_1", [1]), new IndexSchema(name + "_2", [2])]);
+                        : new TableSchema(name, kind.RowType, indexes: [
+                            new IndexSchema(name + "_0", [0]),
+                            new IndexSchema(name + "_1", [1]),
+                            new IndexSchema(name + "_2", [2])]);
                     using (var tx = Store.BeginTransaction())
                     {
                         var id = tx.CreateTable(schema);

@@ -46,7 +46,8 @@ public static class StorageSuite
         var chunks = options.Quick ? 100 : 1000;
         var rows = chunks * 1200;
         var schema = new TableSchema("location",
-            AlgebraicType.Product(("id", AlgebraicType.U64), ("chunk", AlgebraicType.U64), ("x", AlgebraicType.I32), ("z", AlgebraicType.I32), ("dimension", AlgebraicType.U32)),
+            AlgebraicType.Product(
+                ("id", AlgebraicType.U64), ("chunk", AlgebraicType.U64), ("x", AlgebraicType.I32), ("z", AlgebraicType.I32), ("dimension", AlgebraicType.U32)),
             indexes: [new IndexSchema("chunk", [1]), new IndexSchema("x", [2]), new IndexSchema("coordinates", [2, 3, 4])],
             primaryKey: 0);
         using var store = Datastore.CreateInMemory();
@@ -133,7 +134,8 @@ public static class StorageSuite
                     throw new InvalidOperationException("missing row");
                 sink += reader.GetInt64(0) + reader.GetInt64(1) + reader.GetInt64(2) + reader.GetInt64(3) + reader.GetInt64(4);
             });
-        results.Add(BenchmarkResult.LowerIsBetter(Suite, $"primary-key point lookup ({rows:N0} rows)", "ns", m.NanosPerOp, s.NanosPerOp, "SQLite :memory: (INTEGER PRIMARY KEY)", "< 1 µs median"));
+        results.Add(BenchmarkResult.LowerIsBetter(
+            Suite, $"primary-key point lookup ({rows:N0} rows)", "ns", m.NanosPerOp, s.NanosPerOp, "SQLite :memory: (INTEGER PRIMARY KEY)", "< 1 µs median"));
 
         var chunkIndex = schema.IndexId("chunk");
         var chunkKey = BitConverter.GetBytes((ulong)(chunks * 824 / 1000));
@@ -165,7 +167,8 @@ public static class StorageSuite
                 }
                 GenericSuite.Check(n, 1200);
             });
-        results.Add(BenchmarkResult.LowerIsBetter(Suite, $"btree range scan, 1,200 of {rows:N0} rows", "µs", m.NanosPerOp / 1000, s.NanosPerOp / 1000, "SQLite :memory: (index on chunk)", null));
+        results.Add(BenchmarkResult.LowerIsBetter(
+            Suite, $"btree range scan, 1,200 of {rows:N0} rows", "µs", m.NanosPerOp / 1000, s.NanosPerOp / 1000, "SQLite :memory: (index on chunk)", null));
         GC.KeepAlive(sink);
     }
 
@@ -207,7 +210,14 @@ public static class StorageSuite
         var after = GC.GetTotalMemory(forceFullCollection: true);
         GenericSuite.Check(store.Committed.Count(table), count);
         var perRow = (double)(after - before) / count;
-        results.Add(BenchmarkResult.LowerIsBetter(Suite, $"memory per row, {count:N0} rows of (u32 auto-inc pk, i32)", "B/row", perRow, 100, "upstream SpacetimeDB (~100 B/row, issue #3499)", "<= 60 B/row"));
+        results.Add(BenchmarkResult.LowerIsBetter(
+            Suite,
+            $"memory per row, {count:N0} rows of (u32 auto-inc pk, i32)",
+            "B/row",
+            perRow,
+            100,
+            "upstream SpacetimeDB (~100 B/row, issue #3499)",
+            "<= 60 B/row"));
         GC.KeepAlive(store);
     }
 
@@ -246,7 +256,8 @@ public static class StorageSuite
                 report = store.Recovery!;
             GenericSuite.Check((long)report.ReplayedTransactions, transactions);
             var rate = transactions / report.ReplayTime.TotalSeconds;
-            results.Add(BenchmarkResult.HigherIsBetter(Suite, $"log replay, {transactions:N0} one-row transactions", "tx/s", rate, null, null, ">= 500,000 tx/s"));
+            results.Add(BenchmarkResult.HigherIsBetter(
+                Suite, $"log replay, {transactions:N0} one-row transactions", "tx/s", rate, null, null, ">= 500,000 tx/s"));
 
             using (var store = Datastore.Open(opts))
                 store.TakeSnapshot();
@@ -255,7 +266,8 @@ public static class StorageSuite
                 report = store.Recovery!;
                 GenericSuite.Check(report.SnapshotRows, transactions - 1);
             }
-            results.Add(BenchmarkResult.LowerIsBetter(Suite, $"snapshot load, {transactions - 1:N0} rows", "ms", report.SnapshotLoadTime.TotalMilliseconds, null, null, null));
+            results.Add(BenchmarkResult.LowerIsBetter(
+                Suite, $"snapshot load, {transactions - 1:N0} rows", "ms", report.SnapshotLoadTime.TotalMilliseconds, null, null, null));
         }
         finally
         {

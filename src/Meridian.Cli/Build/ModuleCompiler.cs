@@ -47,7 +47,10 @@ internal sealed partial class ModuleCompiler(string toolsDirectory, string build
         var assembly = Path.Combine(output, assemblyName + ".dll");
         var stopwatch = Stopwatch.StartNew();
         var (exitCode, lines) = await RunDotnetAsync(buildDirectory,
-            ["build", project, "-c", "Release", "-o", output, "-nologo", "-v:q", "-tl:off", "-clp:NoSummary", "-nodeReuse:false", "-p:UseSharedCompilation=false"],
+            [
+                "build", project, "-c", "Release", "-o", output,
+                "-nologo", "-v:q", "-tl:off", "-clp:NoSummary", "-nodeReuse:false", "-p:UseSharedCompilation=false",
+            ],
             cancellationToken);
         stopwatch.Stop();
 
@@ -79,7 +82,9 @@ internal sealed partial class ModuleCompiler(string toolsDirectory, string build
                 var relative = Path.GetRelativePath(moduleDirectory, file);
                 if (!relative.StartsWith("..", StringComparison.Ordinal) && !Path.IsPathRooted(relative))
                     file = relative;
-                error = $"{file}:{match.Groups["line"].Value}:{match.Groups["column"].Value}: error {match.Groups["code"].Value}: {match.Groups["message"].Value}";
+                var lineNumber = match.Groups["line"].Value;
+                var column = match.Groups["column"].Value;
+                error = $"{file}:{lineNumber}:{column}: error {match.Groups["code"].Value}: {match.Groups["message"].Value}";
             }
             else
             {
@@ -96,13 +101,18 @@ internal sealed partial class ModuleCompiler(string toolsDirectory, string build
 
     private static IEnumerable<string> SourceFiles(string module) =>
         Directory.EnumerateFiles(module, "*.cs", SearchOption.AllDirectories)
-            .Where(f => !Path.GetRelativePath(module, f).Split(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar).SkipLast(1).Any(d => d is "bin" or "obj"));
+            .Where(f => !Path.GetRelativePath(module, f)
+                .Split(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar)
+                .SkipLast(1)
+                .Any(d => d is "bin" or "obj"));
 
     /// <summary>The module project's name (<c>StdbModule.csproj</c> → <c>StdbModule</c>), else the directory's.</summary>
     internal static string AssemblyNameFor(string module)
     {
         var projects = Directory.GetFiles(module, "*.csproj");
-        var name = projects.Length == 1 ? Path.GetFileNameWithoutExtension(projects[0]) : Path.GetFileName(module.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
+        var name = projects.Length == 1
+            ? Path.GetFileNameWithoutExtension(projects[0])
+            : Path.GetFileName(module.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
         var clean = new string(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-' ? c : '_').ToArray()).Trim('.');
         return clean.Length == 0 ? "Module" : clean;
     }
@@ -170,7 +180,9 @@ internal sealed partial class ModuleCompiler(string toolsDirectory, string build
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or FileNotFoundException)
         {
-            throw new CliException($"could not run '{dotnetPath}' to compile the module: {e.Message}", "Install the .NET 10 SDK and make sure `dotnet` is on the PATH.");
+            throw new CliException(
+                $"could not run '{dotnetPath}' to compile the module: {e.Message}",
+                "Install the .NET 10 SDK and make sure `dotnet` is on the PATH.");
         }
         process.StandardInput.Close();
         process.BeginOutputReadLine();
@@ -197,7 +209,9 @@ internal sealed partial class ModuleCompiler(string toolsDirectory, string build
             lines.Add(line);
     }
 
-    [GeneratedRegex(@"^\s*(?<file>[^\s(][^(]*?)\((?<line>\d+),(?<column>\d+)(?:,\d+,\d+)?\)\s*:\s*error\s+(?<code>[A-Za-z]+\d+)\s*:\s*(?<message>.*?)(?:\s+\[[^\]]*\])?\s*$")]
+    [GeneratedRegex(
+        @"^\s*(?<file>[^\s(][^(]*?)\((?<line>\d+),(?<column>\d+)(?:,\d+,\d+)?\)"
+            + @"\s*:\s*error\s+(?<code>[A-Za-z]+\d+)\s*:\s*(?<message>.*?)(?:\s+\[[^\]]*\])?\s*$")]
     private static partial Regex LocatedError();
 
     [GeneratedRegex(@"^(?:.*?:\s*)?error\s+(?<code>[A-Za-z]+\d+)\s*:\s*(?<message>.*?)(?:\s+\[[^\]]*\])?\s*$")]

@@ -45,7 +45,8 @@ internal static class PublishCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(CliContext context, string directory, string? binPath, string server, bool yes, bool deleteData, string name, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(
+        CliContext context, string directory, string? binPath, string server, bool yes, bool deleteData, string name, CancellationToken cancellationToken)
     {
         if (name.Trim().Length == 0)
             throw new CliException("the database name is empty.");

@@ -76,7 +76,8 @@ internal sealed class ServerClient : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    private async Task<HttpResponseMessage> SendCoreAsync(HttpMethod method, string relativeUrl, HttpContent? content, HttpCompletionOption completion, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendCoreAsync(
+        HttpMethod method, string relativeUrl, HttpContent? content, HttpCompletionOption completion, CancellationToken cancellationToken)
     {
         var credentials = await GetCredentialsAsync(cancellationToken);
         using var request = new HttpRequestMessage(method, relativeUrl) { Content = content };

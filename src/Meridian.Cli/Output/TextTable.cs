@@ -5,7 +5,10 @@ namespace Meridian.Cli.Output;
 /// <summary>An aligned, psql-like text table: a header row, a rule, then one line per row.</summary>
 internal static class TextTable
 {
-    /// <summary>Writes <paramref name="rows"/> under <paramref name="headers"/>; columns flagged in <paramref name="rightAligned"/> (numbers) align right.</summary>
+    /// <summary>
+    /// Writes <paramref name="rows"/> under <paramref name="headers"/>; columns flagged in
+    /// <paramref name="rightAligned"/> (numbers) align right.
+    /// </summary>
     public static void Write(TextWriter output, IReadOnlyList<string> headers, IReadOnlyList<IReadOnlyList<string>> rows, IReadOnlyList<bool> rightAligned)
     {
         var widths = new int[headers.Count];

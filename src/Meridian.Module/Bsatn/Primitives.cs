@@ -145,7 +145,8 @@ public readonly struct F64 : IReadWrite<double>
 public readonly struct String : IReadWrite<string>
 {
     public string Read(ref BsatnReader reader) => reader.ReadString();
-    public void Write(BsatnWriter writer, string value) => writer.WriteString(value ?? throw new ArgumentNullException(nameof(value), "A non-nullable string field holds null."));
+    public void Write(BsatnWriter writer, string value) =>
+        writer.WriteString(value ?? throw new ArgumentNullException(nameof(value), "A non-nullable string field holds null."));
     public AlgebraicType GetAlgebraicType(ITypeRegistrar registrar) => AlgebraicType.String;
 }
 
@@ -153,7 +154,8 @@ public readonly struct String : IReadWrite<string>
 public readonly struct ByteArray : IReadWrite<byte[]>
 {
     public byte[] Read(ref BsatnReader reader) => reader.ReadBytes().ToArray();
-    public void Write(BsatnWriter writer, byte[] value) => writer.WriteBytes(value ?? throw new ArgumentNullException(nameof(value), "A non-nullable byte array field holds null."));
+    public void Write(BsatnWriter writer, byte[] value) =>
+        writer.WriteBytes(value ?? throw new ArgumentNullException(nameof(value), "A non-nullable byte array field holds null."));
     public AlgebraicType GetAlgebraicType(ITypeRegistrar registrar) => AlgebraicType.Bytes;
 }
 

@@ -51,7 +51,8 @@ public interface IDatabaseHost
     /// A snapshot of the rows whose first <paramref name="prefixColumns"/> index columns equal
     /// <paramref name="prefix"/> and whose next column lies in [<paramref name="min"/>, <paramref name="max"/>] (both inclusive).
     /// </summary>
-    IReadOnlyList<ReadOnlyMemory<byte>> IndexScanRange(int table, int index, ReadOnlySpan<byte> prefix, int prefixColumns, ReadOnlySpan<byte> min, ReadOnlySpan<byte> max);
+    IReadOnlyList<ReadOnlyMemory<byte>> IndexScanRange(
+        int table, int index, ReadOnlySpan<byte> prefix, int prefixColumns, ReadOnlySpan<byte> min, ReadOnlySpan<byte> max);
 
     /// <summary>Deletes what <see cref="IndexScanPoint"/> would return; returns the count.</summary>
     ulong IndexDeletePoint(int table, int index, ReadOnlySpan<byte> key, int keyColumns);

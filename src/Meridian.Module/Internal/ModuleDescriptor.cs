@@ -61,7 +61,9 @@ public sealed class ModuleDescriptor
     public static ModuleDescriptor Load(Assembly assembly)
     {
         var attribute = assembly.GetCustomAttribute<ModuleEntryPointAttribute>()
-            ?? throw new InvalidOperationException($"Assembly {assembly.GetName().Name} is not a SpacetimeDB module: it has no generated entry point (is Meridian.Module.Generator referenced as an analyzer?).");
+            ?? throw new InvalidOperationException(
+                $"Assembly {assembly.GetName().Name} is not a SpacetimeDB module: it has no generated entry point "
+                    + "(is Meridian.Module.Generator referenced as an analyzer?).");
         var entry = (IModuleEntryPoint)Activator.CreateInstance(attribute.EntryPointType, nonPublic: true)!;
         return entry.Describe();
     }
@@ -90,6 +92,7 @@ public static class ReducerArgs
     public static void EnsureConsumed(ref BsatnReader args)
     {
         if (!args.IsAtEnd)
-            throw new Meridian.Sats.Bsatn.BsatnDecodeException($"Unrecognised extra bytes in the reducer arguments ({args.Remaining} byte(s) left).", args.Position);
+            throw new Meridian.Sats.Bsatn.BsatnDecodeException(
+                $"Unrecognised extra bytes in the reducer arguments ({args.Remaining} byte(s) left).", args.Position);
     }
 }

@@ -8,7 +8,10 @@ using Meridian.Storage.Indexes;
 
 namespace Meridian.Query.Execution;
 
-/// <summary>Receives one tuple (a row per source) of a plan's result; <paramref name="sign"/> is -1 for tuples a delta removes. Returns false to stop.</summary>
+/// <summary>
+/// Receives one tuple (a row per source) of a plan's result; <paramref name="sign"/> is -1 for tuples a delta removes.
+/// Returns false to stop.
+/// </summary>
 internal delegate bool TupleSink(ReadOnlyMemory<byte>[] tuple, int sign);
 
 /// <summary>
@@ -258,7 +261,10 @@ internal abstract record Access
     /// </summary>
     public sealed record HashLookup(IReadOnlyList<int> Build, IReadOnlyList<KeyPart> Probe, Predicate? Local) : Access
     {
-        public override string Describe(PlanSource source) =>
-            $"hash lookup {source.Table.Name} as {source.Alias} on ({string.Join(", ", Build.Select(c => new ColumnRef(source.Number, c)))}) = ({string.Join(", ", Probe)})";
+        public override string Describe(PlanSource source)
+        {
+            var build = string.Join(", ", Build.Select(c => new ColumnRef(source.Number, c)));
+            return $"hash lookup {source.Table.Name} as {source.Alias} on ({build}) = ({string.Join(", ", Probe)})";
+        }
     }
 }

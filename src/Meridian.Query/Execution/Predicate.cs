@@ -27,7 +27,13 @@ internal abstract class Predicate
         BoundExpr.Comparison { Right: BoundExpr.Literal literal } c =>
             new ColumnLiteral(c.Left.Ref, sources[c.Left.Ref.Source].Table.Layout, c.Op, literal.Bsatn, ValueComparer.For(c.Left.Type, c.Left.Typespace)),
         BoundExpr.Comparison { Right: BoundExpr.Column right } c =>
-            new ColumnColumn(c.Left.Ref, sources[c.Left.Ref.Source].Table.Layout, c.Op, right.Ref, sources[right.Ref.Source].Table.Layout, ValueComparer.For(c.Left.Type, c.Left.Typespace)),
+            new ColumnColumn(
+                c.Left.Ref,
+                sources[c.Left.Ref.Source].Table.Layout,
+                c.Op,
+                right.Ref,
+                sources[right.Ref.Source].Table.Layout,
+                ValueComparer.For(c.Left.Type, c.Left.Typespace)),
         _ => throw new ArgumentException($"Cannot compile condition {expr}.", nameof(expr)),
     };
 
@@ -49,7 +55,8 @@ internal abstract class Predicate
             comparer.Test(layout.Column(tuple[column.Source].Span, column.Column), op, literal);
     }
 
-    private sealed class ColumnColumn(ColumnRef left, RowLayout leftLayout, SqlComparison op, ColumnRef right, RowLayout rightLayout, ValueComparer comparer) : Predicate
+    private sealed class ColumnColumn(
+        ColumnRef left, RowLayout leftLayout, SqlComparison op, ColumnRef right, RowLayout rightLayout, ValueComparer comparer) : Predicate
     {
         public override bool Test(ReadOnlyMemory<byte>[] tuple) =>
             comparer.Test(leftLayout.Column(tuple[left.Source].Span, left.Column), op, rightLayout.Column(tuple[right.Source].Span, right.Column));

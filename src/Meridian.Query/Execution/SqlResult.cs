@@ -10,7 +10,8 @@ namespace Meridian.Query.Execution;
 /// <param name="RowsInserted">Rows a DML statement inserted.</param>
 /// <param name="RowsDeleted">Rows a DML statement deleted.</param>
 /// <param name="RowsUpdated">Rows a DML statement updated.</param>
-public sealed record SqlResult(ProductType Schema, Typespace Typespace, IReadOnlyList<ProductValue> Rows, ulong RowsInserted = 0, ulong RowsDeleted = 0, ulong RowsUpdated = 0)
+public sealed record SqlResult(
+    ProductType Schema, Typespace Typespace, IReadOnlyList<ProductValue> Rows, ulong RowsInserted = 0, ulong RowsDeleted = 0, ulong RowsUpdated = 0)
 {
     /// <summary>A result with no columns and no rows (DML and SET).</summary>
     public static SqlResult Empty(ulong inserted = 0, ulong deleted = 0, ulong updated = 0) =>

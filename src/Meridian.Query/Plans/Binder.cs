@@ -96,7 +96,8 @@ internal sealed class Binder
         {
             var reference = Column(c.Column);
             var table = _sources[reference.Source].Source.Table;
-            return new ProjectedColumn(reference, c.Alias ?? table.ColumnNames[reference.Column], table.Schema.ColumnTypes[reference.Column], table.Schema.Typespace);
+            return new ProjectedColumn(
+                reference, c.Alias ?? table.ColumnNames[reference.Column], table.Schema.ColumnTypes[reference.Column], table.Schema.Typespace);
         }).ToList();
         if (items.Select(i => i.Typespace).Distinct().Count() > 1 && items.Any(i => i.Type is RefType))
             throw new SqlException("Columns of user-defined types from different tables cannot be selected together yet.");

@@ -75,7 +75,8 @@ internal static class Literals
             return literal switch
             {
                 SqlExpr.Hex h => AlgebraicValue.Bytes(System.Convert.FromHexString(h.Digits.Length % 2 == 1 ? "0" + h.Digits : h.Digits)),
-                SqlExpr.String s => AlgebraicValue.Bytes(System.Convert.FromHexString(s.Value.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? s.Value[2..] : s.Value)),
+                SqlExpr.String s => AlgebraicValue.Bytes(
+                    System.Convert.FromHexString(s.Value.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? s.Value[2..] : s.Value)),
                 SqlExpr.Sender => AlgebraicValue.Bytes(sender.ToBigEndianBytes()),
                 _ => null,
             };
@@ -163,7 +164,7 @@ internal static class Literals
 
     public static string Describe(AlgebraicType type) => type.SpecialKind switch
     {
-        SpecialTypeKind.None => type.IsPrimitive ? type.Tag.ToString().ToLowerInvariant() : type is ArrayType { ElementType.Tag: AlgebraicTypeTag.U8 } ? "bytes" : type.Tag.ToString().ToLowerInvariant(),
+        SpecialTypeKind.None => type is ArrayType { ElementType.Tag: AlgebraicTypeTag.U8 } ? "bytes" : type.Tag.ToString().ToLowerInvariant(),
         var k => k.ToString(),
     };
 

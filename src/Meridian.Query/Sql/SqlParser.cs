@@ -148,7 +148,8 @@ public sealed class SqlParser
         {
             _pos++;
             var n = Next();
-            if (n.Kind != TokenKind.Number || !ulong.TryParse(n.Text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var l))
+            if (n.Kind != TokenKind.Number
+                || !ulong.TryParse(n.Text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var l))
                 throw new SqlException($"LIMIT needs a non-negative integer, got {n.Describe()}.");
             limit = l;
         }

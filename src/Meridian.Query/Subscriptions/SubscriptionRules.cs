@@ -51,7 +51,8 @@ internal static class SubscriptionRules
             if (qualifiers.Contains(null))
                 throw new SqlException("Names must be qualified when using joins.");
             if (qualifiers.Count > 1)
-                throw new SqlException("Each AND-ed condition of a join subscription must read columns of one table only; conditions across both tables are not supported yet.");
+                throw new SqlException(
+                    "Each AND-ed condition of a join subscription must read columns of one table only; conditions across both tables are not supported yet.");
             if (qualifiers.Count == 1 && !qualifiers.Contains(leftRef.EffectiveAlias) && !qualifiers.Contains(rightRef.EffectiveAlias))
                 throw new SqlException($"Unknown table or alias '{qualifiers.First()}'.");
         }

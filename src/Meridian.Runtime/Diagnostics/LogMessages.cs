@@ -8,7 +8,10 @@ internal static partial class LogMessages
     [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Database {Database}: a commit observer failed; the next observers still ran.")]
     public static partial void ObserverFailed(this ILogger logger, string database, Exception exception);
 
-    [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "Database {Database}: scheduled reducers could not run and are retried in a second: {Reason}")]
+    [LoggerMessage(
+        EventId = 1002,
+        Level = LogLevel.Error,
+        Message = "Database {Database}: scheduled reducers could not run and are retried in a second: {Reason}")]
     public static partial void SchedulerFailed(this ILogger logger, string database, string reason);
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Database {Database} could not be reopened and is not served.")]

@@ -27,8 +27,10 @@ public sealed class RuntimeMetrics
         _reducerCalls = meter.CreateCounter<long>("meridian.reducer.calls", "{call}", "Reducer calls, by database, reducer and outcome.");
         _reducerDuration = meter.CreateHistogram<double>("meridian.reducer.duration", "s", "How long reducers ran, by database and reducer.");
         _commits = meter.CreateCounter<long>("meridian.transaction.commits", "{transaction}", "Transactions committed to the log, by database.");
-        _rowsChanged = meter.CreateCounter<long>("meridian.transaction.rows", "{row}", "Rows inserted and deleted by committed transactions, by database and kind.");
-        _subscriptionEvaluation = meter.CreateHistogram<double>("meridian.subscription.evaluation.duration", "s", "Time to evaluate live queries, by database and kind (initial or delta).");
+        _rowsChanged = meter.CreateCounter<long>(
+            "meridian.transaction.rows", "{row}", "Rows inserted and deleted by committed transactions, by database and kind.");
+        _subscriptionEvaluation = meter.CreateHistogram<double>(
+            "meridian.subscription.evaluation.duration", "s", "Time to evaluate live queries, by database and kind (initial or delta).");
         _subscriptionRows = meter.CreateCounter<long>("meridian.subscription.rows", "{row}", "Rows live queries produced for clients, by database and kind.");
     }
 
@@ -36,7 +38,8 @@ public sealed class RuntimeMetrics
     {
         var tags = new TagList { { "database", database }, { "reducer", reducer }, { "outcome", status.ToString().ToLowerInvariant() } };
         _reducerCalls.Add(1, tags);
-        _reducerDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("database", database), new KeyValuePair<string, object?>("reducer", reducer));
+        _reducerDuration.Record(
+            duration.TotalSeconds, new KeyValuePair<string, object?>("database", database), new KeyValuePair<string, object?>("reducer", reducer));
     }
 
     internal void Committed(string database, int inserted, int deleted)

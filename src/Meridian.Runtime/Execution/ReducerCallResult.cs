@@ -32,7 +32,8 @@ public enum ReducerNotRunReason
 /// <param name="Duration">How long it ran.</param>
 /// <param name="Offset">The transaction's offset in the commit log, when one was written.</param>
 /// <param name="OwnUpdates">The caller's own affected query sets.</param>
-public sealed record ReducerCallResult(ReducerStatus Status, string? Error, Timestamp Timestamp, TimeSpan Duration, ulong? Offset, IReadOnlyList<QuerySetDelta> OwnUpdates)
+public sealed record ReducerCallResult(
+    ReducerStatus Status, string? Error, Timestamp Timestamp, TimeSpan Duration, ulong? Offset, IReadOnlyList<QuerySetDelta> OwnUpdates)
 {
     /// <summary>The kind of failure for a call that did not run.</summary>
     public ReducerNotRunReason? NotRunReason { get; init; }

@@ -19,8 +19,12 @@ internal sealed class ReducerExecutor(Datastore store, Identity databaseIdentity
 {
     private readonly SpacetimeDB.Identity _moduleIdentity = SpacetimeDB.Identity.FromBigEndian(databaseIdentity.ToBigEndianBytes());
 
-    /// <summary>Runs <paramref name="reducer"/>; the changeset is the logged transaction (the call's rows, or only its failure), null when nothing was logged.</summary>
-    public (ReducerCallResult Result, Changeset? Changeset) Execute(ActiveModule active, ModuleReducer reducer, byte[] args, Identity caller, ConnectionId connectionId, Timestamp timestamp)
+    /// <summary>
+    /// Runs <paramref name="reducer"/>; the changeset is the logged transaction (the call's rows, or only its failure),
+    /// null when nothing was logged.
+    /// </summary>
+    public (ReducerCallResult Result, Changeset? Changeset) Execute(
+        ActiveModule active, ModuleReducer reducer, byte[] args, Identity caller, ConnectionId connectionId, Timestamp timestamp)
     {
         var stopwatch = Stopwatch.StartNew();
         try

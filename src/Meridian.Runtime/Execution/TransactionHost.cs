@@ -18,7 +18,13 @@ namespace Meridian.Runtime.Execution;
 /// indexes come first, in order, in each storage table). Storage errors become the module's
 /// exception types, with the storage message kept.
 /// </summary>
-internal sealed class TransactionHost(Transaction tx, ModuleSchema schema, IReadOnlyList<TableId> tableIds, SpacetimeDB.Identity databaseIdentity, ModuleLog log, TimeProvider clock) : IDatabaseHost
+internal sealed class TransactionHost(
+    Transaction tx,
+    ModuleSchema schema,
+    IReadOnlyList<TableId> tableIds,
+    SpacetimeDB.Identity databaseIdentity,
+    ModuleLog log,
+    TimeProvider clock) : IDatabaseHost
 {
     public SpacetimeDB.Identity DatabaseIdentity => databaseIdentity;
 
@@ -45,7 +51,8 @@ internal sealed class TransactionHost(Transaction tx, ModuleSchema schema, IRead
     public IReadOnlyList<ReadOnlyMemory<byte>> IndexScanPoint(int table, int index, ReadOnlySpan<byte> key, int keyColumns) =>
         Collect(tx.ScanIndex(Table(table), index, Storage.Indexes.IndexScanRange.WithPrefix(key.ToArray(), keyColumns)));
 
-    public IReadOnlyList<ReadOnlyMemory<byte>> IndexScanRange(int table, int index, ReadOnlySpan<byte> prefix, int prefixColumns, ReadOnlySpan<byte> min, ReadOnlySpan<byte> max) =>
+    public IReadOnlyList<ReadOnlyMemory<byte>> IndexScanRange(
+        int table, int index, ReadOnlySpan<byte> prefix, int prefixColumns, ReadOnlySpan<byte> min, ReadOnlySpan<byte> max) =>
         Collect(tx.ScanIndex(Table(table), index, Range(prefix, prefixColumns, min, max)));
 
     public ulong IndexDeletePoint(int table, int index, ReadOnlySpan<byte> key, int keyColumns) =>

@@ -74,7 +74,13 @@ public sealed partial class DatabaseRegistry : IAsyncDisposable
                 var record = JsonSerializer.Deserialize(File.ReadAllText(recordPath), HostingJsonContext.Default.DatabaseRecord)
                     ?? throw new InvalidDataException($"{recordPath} is empty.");
                 var module = LoadedModule.Load(name, File.ReadAllBytes(Path.Combine(dir, "module.dll")), dir);
-                var db = await OpenAsync(record.Name, Identity.FromHexString(record.Identity), Identity.FromHexString(record.Owner), dir, module, runInit: false).ConfigureAwait(false);
+                var db = await OpenAsync(
+                    record.Name,
+                    Identity.FromHexString(record.Identity),
+                    Identity.FromHexString(record.Owner),
+                    dir,
+                    module,
+                    runInit: false).ConfigureAwait(false);
                 _byName[record.Name] = db;
             }
             catch (Exception e)
@@ -130,7 +136,9 @@ public sealed partial class DatabaseRegistry : IAsyncDisposable
     public async Task<PublishResult> PublishAsync(string name, byte[] image, Identity caller, bool clear)
     {
         if (!ValidName().IsMatch(name))
-            throw new PublishException($"'{name}' is not a valid database name: use letters, digits, '-' and '_' (at most 64, starting with a letter or digit).", PublishFailure.InvalidName);
+            throw new PublishException(
+                $"'{name}' is not a valid database name: use letters, digits, '-' and '_' (at most 64, starting with a letter or digit).",
+                PublishFailure.InvalidName);
         await _publishLock.WaitAsync().ConfigureAwait(false);
         try
         {

@@ -11,7 +11,10 @@ namespace Meridian.Runtime.Migrations;
 /// </summary>
 internal static class SchemaMigration
 {
-    /// <summary>Plans the move from the tables in <paramref name="stored"/> (owned by <paramref name="current"/>, when the database has a module) to <paramref name="next"/>.</summary>
+    /// <summary>
+    /// Plans the move from the tables in <paramref name="stored"/> (owned by <paramref name="current"/>, when the
+    /// database has a module) to <paramref name="next"/>.
+    /// </summary>
     /// <exception cref="ModuleLoadException">A change cannot be made automatically; the message says which and why.</exception>
     public static MigrationPlan Plan(StateReader stored, ModuleSchema? current, ModuleSchema next)
     {
@@ -28,7 +31,10 @@ internal static class SchemaMigration
             if (stored.TryGetTable(table.Name, out var schema))
             {
                 if (Incompatibility(schema, table.Schema) is { } problem)
-                    throw new ModuleLoadException($"Table '{table.Name}' does not match the stored table: {problem}. Changing a table's columns or keys needs a migration, which Meridian does not support yet; publish with --delete-data to start over.");
+                    throw new ModuleLoadException(
+                        $"Table '{table.Name}' does not match the stored table: {problem}. "
+                            + "Changing a table's columns or keys needs a migration, which Meridian does not support yet; "
+                            + "publish with --delete-data to start over.");
                 existing[table.ModuleIndex] = schema.Id;
             }
             else

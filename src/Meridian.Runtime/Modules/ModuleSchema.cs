@@ -37,7 +37,13 @@ public sealed class ModuleSchema
 {
     private readonly Dictionary<string, ModuleReducer> _reducersByName;
 
-    private ModuleSchema(RawModuleDefV10 raw, RawModuleDefV10 canonical, Typespace typespace, IReadOnlyList<ModuleTable> tables, IReadOnlyList<ModuleReducer> reducers, IReadOnlyList<ModuleSchedule> schedules)
+    private ModuleSchema(
+        RawModuleDefV10 raw,
+        RawModuleDefV10 canonical,
+        Typespace typespace,
+        IReadOnlyList<ModuleTable> tables,
+        IReadOnlyList<ModuleReducer> reducers,
+        IReadOnlyList<ModuleSchedule> schedules)
     {
         Schedules = schedules;
         Raw = raw;
@@ -102,19 +108,30 @@ public sealed class ModuleSchema
             var indexes = t.Indexes.Select(ix =>
             {
                 var columns = ix.Algorithm.Columns.Select(c => (int)c).ToList();
-                var source = ix.SourceName ?? CanonicalNames.IndexName(t.SourceName, columns.Select(c => columnSource[c] ?? c.ToString(System.Globalization.CultureInfo.InvariantCulture)), AlgorithmName(ix.Algorithm.Kind));
+                var source = ix.SourceName ?? CanonicalNames.IndexName(
+                    t.SourceName,
+                    columns.Select(c => columnSource[c] ?? c.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                    AlgorithmName(ix.Algorithm.Kind));
                 var algorithm = ix.Algorithm.Kind == RawIndexAlgorithmKind.Hash ? IndexAlgorithm.Hash : IndexAlgorithm.BTree;
                 return new IndexSchema(raw.CanonicalIndexName(source), columns, algorithm);
             }).ToList();
             var constraints = t.Constraints.Select(c =>
-                new UniqueConstraintSchema(c.SourceName ?? CanonicalNames.UniqueConstraintName(name, c.UniqueColumns.Select(col => columnNames[col])), c.UniqueColumns.Select(x => (int)x).ToList())).ToList();
+                new UniqueConstraintSchema(
+                    c.SourceName ?? CanonicalNames.UniqueConstraintName(name, c.UniqueColumns.Select(col => columnNames[col])),
+                    c.UniqueColumns.Select(x => (int)x).ToList())).ToList();
             var sequences = t.Sequences.Select(s =>
             {
                 var (min, max) = TableSchema.IntegerRange(typespace.Resolve(rowType.Elements[s.Column].Type).Tag)
                     ?? throw new InvalidOperationException($"Table '{name}': auto-increment column '{columnNames[s.Column]}' is not an integer.");
                 var lo = s.MinValue ?? (min < 1 ? 1 : min);
                 var hi = s.MaxValue ?? max;
-                return new SequenceSchema(s.SourceName ?? CanonicalNames.SequenceName(name, columnNames[s.Column]), s.Column, s.Start ?? lo, lo, hi, s.Increment == 0 ? 1 : s.Increment);
+                return new SequenceSchema(
+                    s.SourceName ?? CanonicalNames.SequenceName(name, columnNames[s.Column]),
+                    s.Column,
+                    s.Start ?? lo,
+                    lo,
+                    hi,
+                    s.Increment == 0 ? 1 : s.Increment);
             }).ToList();
             TableSchema schema;
             try
@@ -151,13 +168,17 @@ public sealed class ModuleSchema
             var table = tables.FirstOrDefault(t => t.AccessorName == s.TableName)
                 ?? throw new InvalidOperationException($"Schedule '{s.SourceName}' names table '{s.TableName}', which the module does not declare.");
             var reducer = reducers.FirstOrDefault(r => r.SourceName == s.FunctionName)
-                ?? throw new InvalidOperationException($"Table '{table.Name}' is scheduled to call '{s.FunctionName}', which is not a reducer of the module (scheduled procedures are not supported yet).");
+                ?? throw new InvalidOperationException(
+                    $"Table '{table.Name}' is scheduled to call '{s.FunctionName}', which is not a reducer of the module "
+                        + "(scheduled procedures are not supported yet).");
             if (s.ScheduleAtCol >= table.Schema.RowType.Elements.Count || table.Schema.ColumnTypes[s.ScheduleAtCol].SpecialKind != SpecialTypeKind.ScheduleAt)
                 throw new InvalidOperationException($"Scheduled table '{table.Name}': column {s.ScheduleAtCol} is not a ScheduleAt.");
             if (table.Schema.PrimaryKey is not int id)
-                throw new InvalidOperationException($"Scheduled table '{table.Name}' needs a primary key (conventionally `[PrimaryKey, AutoInc] ulong ScheduledId`).");
+                throw new InvalidOperationException(
+                    $"Scheduled table '{table.Name}' needs a primary key (conventionally `[PrimaryKey, AutoInc] ulong ScheduledId`).");
             if (reducer.Params.Elements.Count != 1 || !typespace.Resolve(reducer.Params.Elements[0].Type).Equals(table.Schema.RowType))
-                throw new InvalidOperationException($"Reducer '{reducer.Name}' is scheduled by table '{table.Name}', so it must take exactly one parameter: the table's row.");
+                throw new InvalidOperationException(
+                    $"Reducer '{reducer.Name}' is scheduled by table '{table.Name}', so it must take exactly one parameter: the table's row.");
             schedules.Add(new ModuleSchedule(table, s.ScheduleAtCol, id, reducer));
         }
 
@@ -190,8 +211,10 @@ public sealed class ModuleSchema
             sections.Add(section switch
             {
                 RawModuleDefV10Section.TypespaceSection => new RawModuleDefV10Section.TypespaceSection(typespace),
-                RawModuleDefV10Section.TablesSection ts => new RawModuleDefV10Section.TablesSection(ts.Tables.Select((t, i) => t with { SourceName = tables[i].Name }).ToList()),
-                RawModuleDefV10Section.ReducersSection rs => new RawModuleDefV10Section.ReducersSection(rs.Reducers.Select((r, i) => r with { SourceName = reducers[i].Name, Params = reducers[i].Params }).ToList()),
+                RawModuleDefV10Section.TablesSection ts =>
+                    new RawModuleDefV10Section.TablesSection(ts.Tables.Select((t, i) => t with { SourceName = tables[i].Name }).ToList()),
+                RawModuleDefV10Section.ReducersSection rs => new RawModuleDefV10Section.ReducersSection(
+                    rs.Reducers.Select((r, i) => r with { SourceName = reducers[i].Name, Params = reducers[i].Params }).ToList()),
                 RawModuleDefV10Section.LifeCycleReducersSection ls => new RawModuleDefV10Section.LifeCycleReducersSection(
                     ls.LifeCycleReducers.Select(l => l with { FunctionName = raw.CanonicalFunctionName(l.FunctionName) }).ToList()),
                 _ => section,
@@ -214,8 +237,10 @@ public sealed class ModuleSchema
         }
         return type switch
         {
-            ProductType p => new ProductType(p.Elements.Select(e => new ProductTypeElement(e.Name is null ? null : CanonicalNames.Convert(e.Name, policy), CanonicalType(e.Type, policy)))),
-            SumType s => new SumType(s.Variants.Select(v => new SumTypeVariant(v.Name is null ? null : CanonicalNames.ConvertVariant(v.Name, policy), CanonicalType(v.Type, policy)))),
+            ProductType p => new ProductType(p.Elements.Select(e => new ProductTypeElement(
+                e.Name is null ? null : CanonicalNames.Convert(e.Name, policy), CanonicalType(e.Type, policy)))),
+            SumType s => new SumType(s.Variants.Select(v => new SumTypeVariant(
+                v.Name is null ? null : CanonicalNames.ConvertVariant(v.Name, policy), CanonicalType(v.Type, policy)))),
             ArrayType a => new ArrayType(CanonicalType(a.ElementType, policy)),
             _ => type,
         };

@@ -25,7 +25,8 @@ internal sealed class CommitPipeline : IAsyncDisposable
     /// <param name="observers">Observers, in the order they are told.</param>
     /// <param name="waitForDurable">Completes when an offset is durable (the datastore's).</param>
     /// <param name="onObserverError">Told when an observer throws (the pipeline goes on with the next).</param>
-    public CommitPipeline(CommittedState start, IReadOnlyList<ICommitObserver> observers, Func<ulong, CancellationToken, Task> waitForDurable, Action<Exception> onObserverError)
+    public CommitPipeline(
+        CommittedState start, IReadOnlyList<ICommitObserver> observers, Func<ulong, CancellationToken, Task> waitForDurable, Action<Exception> onObserverError)
     {
         _position = start;
         _observers = observers;

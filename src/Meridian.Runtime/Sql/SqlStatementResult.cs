@@ -11,4 +11,5 @@ namespace Meridian.Runtime.Sql;
 /// <param name="RowsDeleted">Rows a DML statement deleted.</param>
 /// <param name="RowsUpdated">Rows a DML statement updated.</param>
 /// <param name="Offset">The transaction the statement read or wrote (confirmed reads wait until it is durable).</param>
-public sealed record SqlStatementResult(ProductType Schema, Typespace Typespace, IReadOnlyList<ProductValue> Rows, ulong RowsInserted, ulong RowsDeleted, ulong RowsUpdated, ulong? Offset);
+public sealed record SqlStatementResult(
+    ProductType Schema, Typespace Typespace, IReadOnlyList<ProductValue> Rows, ulong RowsInserted, ulong RowsDeleted, ulong RowsUpdated, ulong? Offset);

@@ -55,11 +55,15 @@ public static partial class SatsJson
             case AlgebraicTypeTag.U32: return AlgebraicValue.U32((uint)ReadInteger(json, path, "u32", uint.MinValue, uint.MaxValue));
             case AlgebraicTypeTag.I64: return AlgebraicValue.I64((long)ReadInteger(json, path, "i64", long.MinValue, long.MaxValue));
             case AlgebraicTypeTag.U64: return AlgebraicValue.U64((ulong)ReadInteger(json, path, "u64", ulong.MinValue, ulong.MaxValue));
-            case AlgebraicTypeTag.I128: return AlgebraicValue.I128((Int128)ReadInteger(json, path, "i128", (BigInteger)Int128.MinValue, (BigInteger)Int128.MaxValue));
+            case AlgebraicTypeTag.I128: return AlgebraicValue.I128(
+                (Int128)ReadInteger(json, path, "i128", (BigInteger)Int128.MinValue, (BigInteger)Int128.MaxValue));
             case AlgebraicTypeTag.U128: return AlgebraicValue.U128((UInt128)ReadInteger(json, path, "u128", BigInteger.Zero, (BigInteger)UInt128.MaxValue));
-            case AlgebraicTypeTag.I256: return AlgebraicValue.I256(Int256.FromBigInteger(ReadInteger(json, path, "i256", Int256.MinValue.ToBigInteger(), Int256.MaxValue.ToBigInteger())));
-            case AlgebraicTypeTag.U256: return AlgebraicValue.U256(UInt256.FromBigInteger(ReadInteger(json, path, "u256", BigInteger.Zero, UInt256.MaxValue.ToBigInteger())));
-            case AlgebraicTypeTag.F32: return AlgebraicValue.F32(json.ValueKind == JsonValueKind.Number && json.TryGetSingle(out var f) ? f : (float)ReadFloat(json, path, "f32"));
+            case AlgebraicTypeTag.I256: return AlgebraicValue.I256(
+                Int256.FromBigInteger(ReadInteger(json, path, "i256", Int256.MinValue.ToBigInteger(), Int256.MaxValue.ToBigInteger())));
+            case AlgebraicTypeTag.U256: return AlgebraicValue.U256(
+                UInt256.FromBigInteger(ReadInteger(json, path, "u256", BigInteger.Zero, UInt256.MaxValue.ToBigInteger())));
+            case AlgebraicTypeTag.F32: return AlgebraicValue.F32(
+                json.ValueKind == JsonValueKind.Number && json.TryGetSingle(out var f) ? f : (float)ReadFloat(json, path, "f32"));
             case AlgebraicTypeTag.F64: return AlgebraicValue.F64(ReadFloat(json, path, "f64"));
             case AlgebraicTypeTag.String:
                 return json.ValueKind == JsonValueKind.String ? AlgebraicValue.String(json.GetString()!) : throw Expected(path, "a string", json);
@@ -129,7 +133,10 @@ public static partial class SatsJson
             foreach (var prop in json.EnumerateObject())
             {
                 var index = type.IndexOf(prop.Name);
-                if (index < 0 && int.TryParse(prop.Name, NumberStyles.None, CultureInfo.InvariantCulture, out var position) && position < elements.Count && elements[position].Name is null)
+                if (index < 0
+                    && int.TryParse(prop.Name, NumberStyles.None, CultureInfo.InvariantCulture, out var position)
+                    && position < elements.Count
+                    && elements[position].Name is null)
                     index = position;
                 if (index < 0)
                     throw new SatsJsonException($"{path}: unknown field \"{Truncate(prop.Name)}\" for {Describe(type)}.");
@@ -140,7 +147,8 @@ public static partial class SatsJson
             for (var i = 0; i < items.Length; i++)
             {
                 if (items[i] is null)
-                    throw new SatsJsonException($"{path}: missing field \"{elements[i].Name ?? i.ToString(CultureInfo.InvariantCulture)}\" for {Describe(type)}.");
+                    throw new SatsJsonException(
+                        $"{path}: missing field \"{elements[i].Name ?? i.ToString(CultureInfo.InvariantCulture)}\" for {Describe(type)}.");
             }
             return AlgebraicValue.Product(items!);
         }

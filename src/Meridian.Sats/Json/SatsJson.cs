@@ -15,7 +15,8 @@ namespace Meridian.Sats.Json;
 public static partial class SatsJson
 {
     /// <summary>Writes <paramref name="value"/> (of <paramref name="type"/>) as JSON.</summary>
-    public static void WriteValue(Utf8JsonWriter writer, AlgebraicValue value, AlgebraicType type, Typespace? typespace = null, SatsJsonForm form = SatsJsonForm.Untyped) =>
+    public static void WriteValue(
+        Utf8JsonWriter writer, AlgebraicValue value, AlgebraicType type, Typespace? typespace = null, SatsJsonForm form = SatsJsonForm.Untyped) =>
         Write(writer, value, type, typespace ?? Typespace.Empty, form, 0);
 
     /// <summary>The JSON text of <paramref name="value"/> (of <paramref name="type"/>).</summary>

@@ -8,7 +8,8 @@ namespace Meridian.Sats.ModuleDef;
 /// <param name="Visibility">Whether clients may call it.</param>
 /// <param name="OkReturnType">Success type (unit for C#).</param>
 /// <param name="ErrReturnType">Error type (string for C#).</param>
-public sealed record RawReducerDefV10(string SourceName, ProductType Params, FunctionVisibility Visibility, AlgebraicType OkReturnType, AlgebraicType ErrReturnType);
+public sealed record RawReducerDefV10(
+    string SourceName, ProductType Params, FunctionVisibility Visibility, AlgebraicType OkReturnType, AlgebraicType ErrReturnType);
 
 /// <summary>A procedure: a non-transactional function with a return value.</summary>
 /// <param name="SourceName">The method name.</param>

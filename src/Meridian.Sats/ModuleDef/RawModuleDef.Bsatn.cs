@@ -138,9 +138,11 @@ public sealed partial record RawModuleDefV10
                 RawModuleDefV10SectionTag.Procedures => new RawModuleDefV10Section.ProceduresSection(ReadList(ref reader, ReadProcedure)),
                 RawModuleDefV10SectionTag.Views => new RawModuleDefV10Section.ViewsSection(ReadList(ref reader, ReadView)),
                 RawModuleDefV10SectionTag.Schedules => new RawModuleDefV10Section.SchedulesSection(ReadList(ref reader, ReadSchedule)),
-                RawModuleDefV10SectionTag.LifeCycleReducers => new RawModuleDefV10Section.LifeCycleReducersSection(ReadList(ref reader, static (ref BsatnReader r) =>
+                RawModuleDefV10SectionTag.LifeCycleReducers =>
+                    new RawModuleDefV10Section.LifeCycleReducersSection(ReadList(ref reader, static (ref BsatnReader r) =>
                     new RawLifeCycleReducerDefV10((Lifecycle)r.ReadSumTag(3, "Lifecycle"), r.ReadString()))),
-                RawModuleDefV10SectionTag.RowLevelSecurity => new RawModuleDefV10Section.RowLevelSecuritySection(ReadList(ref reader, static (ref BsatnReader r) =>
+                RawModuleDefV10SectionTag.RowLevelSecurity =>
+                    new RawModuleDefV10Section.RowLevelSecuritySection(ReadList(ref reader, static (ref BsatnReader r) =>
                     new RawRowLevelSecurityDefV10(r.ReadString()))),
                 RawModuleDefV10SectionTag.CaseConversionPolicy => new RawModuleDefV10Section.CaseConversionPolicySection(
                     (CaseConversionPolicy)reader.ReadSumTag(2, "CaseConversionPolicy")),
@@ -149,7 +151,8 @@ public sealed partial record RawModuleDefV10
                 RawModuleDefV10SectionTag.HttpHandlers => new RawModuleDefV10Section.HttpHandlersSection(ReadList(ref reader, static (ref BsatnReader r) =>
                     new RawHttpHandlerDefV10(r.ReadString()))),
                 RawModuleDefV10SectionTag.HttpRoutes => new RawModuleDefV10Section.HttpRoutesSection(ReadList(ref reader, ReadRoute)),
-                RawModuleDefV10SectionTag.ViewPrimaryKeys => new RawModuleDefV10Section.ViewPrimaryKeysSection(ReadList(ref reader, static (ref BsatnReader r) =>
+                RawModuleDefV10SectionTag.ViewPrimaryKeys =>
+                    new RawModuleDefV10Section.ViewPrimaryKeysSection(ReadList(ref reader, static (ref BsatnReader r) =>
                     new RawViewPrimaryKeyDefV10(r.ReadString(), ReadList(ref r, static (ref BsatnReader r2) => r2.ReadString())))),
                 _ => new RawModuleDefV10Section.SubmodulesSection(ReadList(ref reader, static (ref BsatnReader r) =>
                     new RawSubmoduleV10(r.ReadString(), ReadBsatn(ref r)))),

@@ -112,8 +112,10 @@ public sealed class TokenService : IDisposable
             throw new TokenException($"Malformed token: {e.Message}.", malformed: true);
         }
         if (header["alg"]?.GetValueKind() != JsonValueKind.String || header["alg"]!.GetValue<string>() != "ES256")
-            throw new TokenException("Authorization failed: token not signed by this instance (only ES256 tokens from this server are accepted).", malformed: false);
-        if (!_key.VerifyData(Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
+            throw new TokenException(
+                "Authorization failed: token not signed by this instance (only ES256 tokens from this server are accepted).", malformed: false);
+        var signed = Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]);
+        if (!_key.VerifyData(signed, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
             throw new TokenException("Authorization failed: token not signed by this instance.", malformed: false);
 
         var issuer = RequiredString(payload, "iss");

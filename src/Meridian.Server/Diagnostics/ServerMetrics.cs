@@ -16,7 +16,8 @@ public sealed class ServerMetrics
     {
         var meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
         _connections = meter.CreateUpDownCounter<long>("meridian.server.connections", "{connection}", "Open client connections, by database.");
-        _queued = meter.CreateUpDownCounter<long>("meridian.server.send_queue.messages", "{message}", "Messages queued for clients and not yet sent, by database.");
+        _queued = meter.CreateUpDownCounter<long>(
+            "meridian.server.send_queue.messages", "{message}", "Messages queued for clients and not yet sent, by database.");
     }
 
     internal void Connected(string database, int change) => _connections.Add(change, new KeyValuePair<string, object?>("database", database));

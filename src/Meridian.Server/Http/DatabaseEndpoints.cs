@@ -30,7 +30,8 @@ public static class DatabaseEndpoints
     public static IEndpointRouteBuilder MapDatabaseEndpoints(this IEndpointRouteBuilder app, DatabaseRegistry registry, TokenService tokens)
     {
         app.MapPut("/v1/database/{name}", (HttpContext http, string name) => Authenticated(http, tokens, caller => PublishAsync(http, registry, caller, name)));
-        app.MapPost("/v1/database", (Delegate)((HttpContext http) => Authenticated(http, tokens, caller => PublishAsync(http, registry, caller, "db-" + Guid.NewGuid().ToString("N")[..16]))));
+        app.MapPost("/v1/database", (Delegate)((HttpContext http) =>
+            Authenticated(http, tokens, caller => PublishAsync(http, registry, caller, "db-" + Guid.NewGuid().ToString("N")[..16]))));
 
         app.MapGet("/v1/database/{db}", (HttpContext http, string db) => WithDatabase(http, tokens, registry, db, (caller, database) =>
             Task.FromResult(Results.Json(new JsonObject
@@ -73,9 +74,12 @@ public static class DatabaseEndpoints
             return Task.FromResult(Results.Bytes(stream.ToArray(), "application/json"));
         }));
 
-        app.MapPost("/v1/database/{db}/call/{reducer}", (HttpContext http, string db, string reducer) => WithDatabase(http, tokens, registry, db, (caller, database) => CallAsync(http, caller, database, reducer)));
-        app.MapPost("/v1/database/{db}/sql", (HttpContext http, string db) => WithDatabase(http, tokens, registry, db, (caller, database) => SqlAsync(http, caller, database)));
-        app.MapGet("/v1/database/{db}/logs", (HttpContext http, string db) => WithDatabase(http, tokens, registry, db, (caller, database) => LogsAsync(http, caller, database)));
+        app.MapPost("/v1/database/{db}/call/{reducer}", (HttpContext http, string db, string reducer) =>
+            WithDatabase(http, tokens, registry, db, (caller, database) => CallAsync(http, caller, database, reducer)));
+        app.MapPost("/v1/database/{db}/sql", (HttpContext http, string db) =>
+            WithDatabase(http, tokens, registry, db, (caller, database) => SqlAsync(http, caller, database)));
+        app.MapGet("/v1/database/{db}/logs", (HttpContext http, string db) =>
+            WithDatabase(http, tokens, registry, db, (caller, database) => LogsAsync(http, caller, database)));
         return app;
     }
 
@@ -93,7 +97,8 @@ public static class DatabaseEndpoints
         return await action(caller).ConfigureAwait(false);
     }
 
-    internal static Task<IResult> WithDatabase(HttpContext http, TokenService tokens, DatabaseRegistry registry, string db, Func<Caller, Database, Task<IResult>> action) =>
+    internal static Task<IResult> WithDatabase(
+        HttpContext http, TokenService tokens, DatabaseRegistry registry, string db, Func<Caller, Database, Task<IResult>> action) =>
         Authenticated(http, tokens, caller => registry.Find(db) is { } database
             ? action(caller, database)
             : Task.FromResult(ErrorResults.NoSuchDatabase(db)));

@@ -43,7 +43,15 @@ internal sealed class ClientSession : IClientSession
     private readonly Channel<(ServerMessage Message, ulong? Offset)> _outbox =
         Channel.CreateUnbounded<(ServerMessage, ulong?)>(new UnboundedChannelOptions { SingleReader = true });
 
-    public ClientSession(IFrameTransport transport, Database database, Identity identity, ConnectionId connectionId, bool confirmedReads, bool batched, ServerMetrics metrics, int maxQueued = DefaultMaxQueuedMessages)
+    public ClientSession(
+        IFrameTransport transport,
+        Database database,
+        Identity identity,
+        ConnectionId connectionId,
+        bool confirmedReads,
+        bool batched,
+        ServerMetrics metrics,
+        int maxQueued = DefaultMaxQueuedMessages)
     {
         _batched = batched;
         _maxQueued = maxQueued;
@@ -126,7 +134,8 @@ internal sealed class ClientSession : IClientSession
                     await _transport.CloseAsync(WebSocketCloseStatus.MessageTooBig, $"message larger than {MaxMessageBytes >> 20} MiB").ConfigureAwait(false);
                     return;
                 case FrameKind.Text:
-                    await _transport.CloseAsync(WebSocketCloseStatus.InternalServerError, "text frames are not supported by the v2 BSATN protocol").ConfigureAwait(false);
+                    await _transport.CloseAsync(
+                        WebSocketCloseStatus.InternalServerError, "text frames are not supported by the v2 BSATN protocol").ConfigureAwait(false);
                     return;
             }
             List<ClientMessage> messages;
@@ -165,7 +174,8 @@ internal sealed class ClientSession : IClientSession
 
     private Task SendProcedureUnsupported(ClientMessage.CallProcedure p)
     {
-        Enqueue(new ServerMessage.ProcedureResult(new ProcedureStatus.InternalError($"No such procedure '{p.Procedure}': procedures are not supported yet."), Timestamp.UnixEpoch, TimeDuration.Zero, p.RequestId));
+        var status = new ProcedureStatus.InternalError($"No such procedure '{p.Procedure}': procedures are not supported yet.");
+        Enqueue(new ServerMessage.ProcedureResult(status, Timestamp.UnixEpoch, TimeDuration.Zero, p.RequestId));
         return Task.CompletedTask;
     }
 

@@ -24,7 +24,12 @@ public static class SubscribeEndpoint
     public const string V3Protocol = "v3.bsatn.spacetimedb";
 
     /// <summary>Maps the endpoint.</summary>
-    public static IEndpointRouteBuilder MapSubscribeEndpoint(this IEndpointRouteBuilder app, DatabaseRegistry registry, TokenService tokens, ServerMetrics metrics, int maxQueuedMessages = ClientSession.DefaultMaxQueuedMessages)
+    public static IEndpointRouteBuilder MapSubscribeEndpoint(
+        this IEndpointRouteBuilder app,
+        DatabaseRegistry registry,
+        TokenService tokens,
+        ServerMetrics metrics,
+        int maxQueuedMessages = ClientSession.DefaultMaxQueuedMessages)
     {
         app.MapGet("/v1/database/{db}/subscribe", async (HttpContext http, string db, IHostApplicationLifetime lifetime) =>
         {
@@ -96,7 +101,15 @@ public static class SubscribeEndpoint
             }
             using (socket)
             {
-                var session = new ClientSession(new WebSocketTransport(socket), database, caller.Identity, connectionId, confirmed, batched: protocol == V3Protocol, metrics, maxQueuedMessages);
+                var session = new ClientSession(
+                    new WebSocketTransport(socket),
+                    database,
+                    caller.Identity,
+                    connectionId,
+                    confirmed,
+                    batched: protocol == V3Protocol,
+                    metrics,
+                    maxQueuedMessages);
                 await session.RunAsync(caller.Token, lifetime.ApplicationStopping).ConfigureAwait(false);
             }
             return Results.Empty;

@@ -32,7 +32,8 @@ public sealed class FileStorageDevice : IStorageDevice
 
     /// <inheritdoc />
     public IStorageFile Open(string name, bool create) =>
-        new FileHandle(File.OpenHandle(Full(name), create ? FileMode.OpenOrCreate : FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete));
+        new FileHandle(
+            File.OpenHandle(Full(name), create ? FileMode.OpenOrCreate : FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete));
 
     /// <inheritdoc />
     public void Delete(string name) => File.Delete(Full(name));

@@ -58,7 +58,10 @@ public sealed class HistoryReader(IStorageDevice device, long maxSegmentSize = 1
     public CommittedState StateAt(ulong offset)
     {
         DbState? start = null;
-        foreach (var name in device.ListFiles().Where(n => SnapshotFormat.TryParseName(n, out var o) && o <= offset).OrderByDescending(n => n, StringComparer.Ordinal))
+        var snapshots = device.ListFiles()
+            .Where(n => SnapshotFormat.TryParseName(n, out var o) && o <= offset)
+            .OrderByDescending(n => n, StringComparer.Ordinal);
+        foreach (var name in snapshots)
         {
             try
             {

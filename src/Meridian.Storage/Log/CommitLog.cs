@@ -113,7 +113,8 @@ internal sealed class CommitLog : IDurableLog
             if (_durable >= 0 && (ulong)_durable >= offset)
                 return Task.CompletedTask;
             if (_failure is { } failure)
-                return Task.FromException(new DatastoreFailedException($"The commit log failed before offset {offset} became durable: {failure.Message}", failure));
+                return Task.FromException(
+                    new DatastoreFailedException($"The commit log failed before offset {offset} became durable: {failure.Message}", failure));
             var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _waiters.Enqueue(tcs, offset);
             return cancellationToken.CanBeCanceled ? tcs.Task.WaitAsync(cancellationToken) : tcs.Task;
@@ -304,7 +305,8 @@ internal sealed class CommitLog : IDurableLog
         lock (_durableLock)
         {
             while (_waiters.TryDequeue(out var tcs, out var offset))
-                tcs.TrySetException(new DatastoreFailedException($"The datastore closed before offset {offset} became durable.", new ObjectDisposedException(nameof(CommitLog))));
+                tcs.TrySetException(new DatastoreFailedException(
+                    $"The datastore closed before offset {offset} became durable.", new ObjectDisposedException(nameof(CommitLog))));
         }
     }
 }

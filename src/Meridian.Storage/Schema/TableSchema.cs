@@ -111,9 +111,13 @@ public sealed class TableSchema
             if (!sequenceColumns.Add(sequence.Column))
                 throw new ArgumentException($"Table '{name}' has two sequences on column {ColumnName(sequence.Column)}.");
             var (min, max) = IntegerRange(ColumnTypes[sequence.Column].Tag)
-                ?? throw new ArgumentException($"Table '{name}': sequence '{sequence.Name}' is on column '{ColumnName(sequence.Column)}' of type {ColumnTypes[sequence.Column]}, which is not an integer.");
+                ?? throw new ArgumentException(
+                    $"Table '{name}': sequence '{sequence.Name}' is on column '{ColumnName(sequence.Column)}' of type {ColumnTypes[sequence.Column]}, which is "
+                        + "not an integer.");
             if (sequence.Min < min || sequence.Max > max)
-                throw new ArgumentException($"Table '{name}': sequence '{sequence.Name}' range [{sequence.Min}, {sequence.Max}] does not fit column type {ColumnTypes[sequence.Column]}.");
+                throw new ArgumentException(
+                    $"Table '{name}': sequence '{sequence.Name}' range [{sequence.Min}, {sequence.Max}] does not fit column type "
+                        + $"{ColumnTypes[sequence.Column]}.");
         }
 
         Indexes = indexList;

@@ -25,7 +25,8 @@ internal static class SnapshotReader
             throw new StorageCorruptionException(name, 0, "bad magic (not a Meridian snapshot)");
         var version = BinaryPrimitives.ReadUInt16LittleEndian(header[8..]);
         if (version == 0 || version > SnapshotFormat.Version)
-            throw new StorageCorruptionException(name, 8, $"snapshot format version {version} is not supported (this build reads version {SnapshotFormat.Version})");
+            throw new StorageCorruptionException(
+                name, 8, $"snapshot format version {version} is not supported (this build reads version {SnapshotFormat.Version})");
         var offset = BinaryPrimitives.ReadUInt64LittleEndian(header[12..]);
         if (!SnapshotFormat.TryParseName(name, out var named) || named != offset)
             throw new StorageCorruptionException(name, 12, $"the snapshot holds offset {offset}, which does not match its file name");
@@ -49,7 +50,8 @@ internal static class SnapshotReader
                 var table = new TableData(schema);
                 var sequences = input.U32();
                 if (sequences != table.SequenceNext.Length)
-                    throw new StorageCorruptionException(name, input.Position, $"table '{schema.Name}' has {table.SequenceNext.Length} sequence(s) but the snapshot holds {sequences}");
+                    throw new StorageCorruptionException(
+                        name, input.Position, $"table '{schema.Name}' has {table.SequenceNext.Length} sequence(s) but the snapshot holds {sequences}");
                 for (var s = 0; s < sequences; s++)
                     table.SequenceNext[s] = BinaryPrimitives.ReadInt128LittleEndian(input.Take(16));
                 var count = BinaryPrimitives.ReadUInt64LittleEndian(input.Take(8));

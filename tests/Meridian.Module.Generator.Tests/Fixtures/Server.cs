@@ -52,7 +52,8 @@ public static partial class Reducers
     [Reducer(Name = "add_score")]
     public static void AddScore(ReducerContext ctx, uint player, uint level, Color color, Shape? shape)
     {
-        var row = ctx.Db.Score.Insert(new Score { Tag = $"p{player}", Player = player, Level = level, Color = color, Shapes = shape is null ? new() : new() { shape } });
+        var row = ctx.Db.Score.Insert(
+            new Score { Tag = $"p{player}", Player = player, Level = level, Color = color, Shapes = shape is null ? new() : new() { shape } });
         foreach (var s in ctx.Db.Score.by_player_and_level.Filter((player, new Bound<uint>(1, 10))))
             Log.Info(s.Tag);
         ctx.Db.Score.by_player_and_level.Delete(player);

@@ -49,7 +49,11 @@ public sealed class IntegerOrderTests
     {
         var (columnType, min, max) = Describe(type);
         // Values around zero, the extremes, and byte and word boundaries where little-endian bytes misorder.
-        var candidates = new BigInteger[] { -(BigInteger.One << 128), -65537, -256, -129, -128, -2, -1, 0, 1, 2, 127, 128, 255, 256, 257, 65535, 65536, BigInteger.One << 64, (BigInteger.One << 128) - 1, BigInteger.One << 128 };
+        var candidates = new BigInteger[]
+        {
+            -(BigInteger.One << 128), -65537, -256, -129, -128, -2, -1, 0, 1, 2, 127, 128, 255, 256, 257, 65535, 65536,
+            BigInteger.One << 64, (BigInteger.One << 128) - 1, BigInteger.One << 128,
+        };
         var values = candidates.Concat([min, min + 1, max - 1, max]).Where(v => v >= min && v <= max).Distinct().Order().ToList();
 
         using var db = new TestDatabase();

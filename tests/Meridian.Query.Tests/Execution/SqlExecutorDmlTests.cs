@@ -80,7 +80,9 @@ public sealed class SqlExecutorDmlTests : IDisposable
     [InlineData("INSERT INTO item (name, qty, nope, note, owner) VALUES ('a', 1, 2, NULL, 0x01)", "Unknown column 'nope' in table 'item'.")]
     [InlineData("INSERT INTO item (name, qty, Qty, note, owner) VALUES ('a', 1, 2, NULL, 0x01)", "A column is named twice in the INSERT column list.")]
     [InlineData("INSERT INTO item (name, qty, note, owner) VALUES ('a', 'many', NULL, 0x01)", "'many' cannot be compared with column 'qty' of type i32.")]
-    [InlineData("INSERT INTO item (name, qty, note, owner) VALUES (NULL, 1, NULL, 0x01)", "NULL cannot be compared with column 'name' of type string; only optional columns can be NULL.")]
+    [InlineData(
+        "INSERT INTO item (name, qty, note, owner) VALUES (NULL, 1, NULL, 0x01)",
+        "NULL cannot be compared with column 'name' of type string; only optional columns can be NULL.")]
     [InlineData("INSERT INTO item (name, qty, note, owner) VALUES ('a', 1e10, NULL, 0x01)", "1e10 is not a valid value for column 'qty' of type i32: ")]
     [InlineData("INSERT INTO nowhere VALUES (1)", "Unknown table 'nowhere'.")]
     [InlineData("INSERT INTO plain VALUES (1, 'ok'), (2)", "INSERT row has 1 value(s) but 2 column(s) were named.")]

@@ -163,7 +163,9 @@ public sealed class SqlExecutorSelectTests : IDisposable
     {
         var result = _db.Query("SELECT name, age AS years, p.nick n, owner FROM p WHERE id = 3");
         Assert.Equal(["name", "years", "n", "owner"], result.Schema.Elements.Select(e => e.Name));
-        Assert.Equal([AlgebraicType.String, AlgebraicType.I32, AlgebraicType.Option(AlgebraicType.String), AlgebraicType.Identity], result.Schema.Elements.Select(e => e.Type));
+        Assert.Equal(
+            [AlgebraicType.String, AlgebraicType.I32, AlgebraicType.Option(AlgebraicType.String), AlgebraicType.Identity],
+            result.Schema.Elements.Select(e => e.Type));
         Assert.Equal(Row("Émile", 42, AlgebraicValue.OptionSome(AlgebraicValue.String("em")), Ann), Assert.Single(result.Rows));
         Assert.Equal(["(\"ann\", \"ann\")"], _db.Rows("SELECT name, name AS again FROM p WHERE id = 1"));
     }
@@ -196,7 +198,9 @@ public sealed class SqlExecutorSelectTests : IDisposable
         Assert.Equal(6, _db.Rows("SELECT * FROM p LIMIT 100").Count);
         Assert.Equal(2, _db.Rows("SELECT id FROM p WHERE age < 0 LIMIT 5").Count);
         Assert.Equal(3, _db.Rows("SELECT p.* FROM p JOIN member ON member.person_id = p.id LIMIT 3").Count);
-        Assert.Single(_db.Rows("SELECT * FROM p WHERE age < 0 LIMIT 1"), r => r.Contains("bob", StringComparison.Ordinal) || r.Contains("zoë", StringComparison.Ordinal));
+        Assert.Single(
+            _db.Rows("SELECT * FROM p WHERE age < 0 LIMIT 1"),
+            r => r.Contains("bob", StringComparison.Ordinal) || r.Contains("zoë", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -213,15 +217,22 @@ public sealed class SqlExecutorSelectTests : IDisposable
     {
         Assert.Equal(["(\"ann\")", "(\"bob\")"], _db.SortedRows("SELECT p.name FROM member JOIN p ON p.id = member.person_id WHERE member.team_id = 10"));
         // ann belongs to two teams, so her row comes twice.
-        Assert.Equal(["(\"ann\")", "(\"ann\")", "(\"bob\")", "(\"zoë\")", "(\"Émile\")", "(\"😀\")"], _db.SortedRows("SELECT p.name FROM p JOIN member ON member.person_id = p.id"));
+        Assert.Equal(
+            ["(\"ann\")", "(\"ann\")", "(\"bob\")", "(\"zoë\")", "(\"Émile\")", "(\"😀\")"],
+            _db.SortedRows("SELECT p.name FROM p JOIN member ON member.person_id = p.id"));
     }
 
     [Fact]
     public void A_two_table_join_without_an_index_returns_the_same_pairs()
     {
-        Assert.Equal(["(\"ann\", \"gold\")", "(\"ann\", \"silver\")", "(\"Émile\", \"gold\")"], _db.SortedRows("SELECT p.name, badge.label FROM p JOIN badge ON badge.person_id = p.id"));
-        Assert.Equal(["(\"ann\", \"gold\")", "(\"ann\", \"silver\")", "(\"Émile\", \"gold\")"], _db.SortedRows("SELECT p.name, badge.label FROM badge JOIN p ON badge.person_id = p.id"));
-        Assert.Equal(["(\"gold\")", "(\"gold\")", "(\"silver\")"], _db.SortedRows("SELECT b.label FROM badge b JOIN p ON p.id = b.person_id WHERE p.owner = 0x01"));
+        Assert.Equal(
+            ["(\"ann\", \"gold\")", "(\"ann\", \"silver\")", "(\"Émile\", \"gold\")"],
+            _db.SortedRows("SELECT p.name, badge.label FROM p JOIN badge ON badge.person_id = p.id"));
+        Assert.Equal(
+            ["(\"ann\", \"gold\")", "(\"ann\", \"silver\")", "(\"Émile\", \"gold\")"],
+            _db.SortedRows("SELECT p.name, badge.label FROM badge JOIN p ON badge.person_id = p.id"));
+        Assert.Equal(
+            ["(\"gold\")", "(\"gold\")", "(\"silver\")"], _db.SortedRows("SELECT b.label FROM badge b JOIN p ON p.id = b.person_id WHERE p.owner = 0x01"));
     }
 
     [Fact]
@@ -238,15 +249,20 @@ public sealed class SqlExecutorSelectTests : IDisposable
         // Members at least as old as their team's minimum age.
         Assert.Equal(
             ["(\"ann\", \"blue\")", "(\"ann\", \"red\")", "(\"zoë\", \"gray\")", "(\"Émile\", \"blue\")"],
-            _db.SortedRows("SELECT p.name, t.name AS team FROM p JOIN member m ON m.person_id = p.id JOIN team t ON t.id = m.team_id WHERE p.age >= t.min_age"));
+            _db.SortedRows("SELECT p.name, t.name AS team FROM p JOIN member m ON m.person_id = p.id JOIN team t ON t.id = m.team_id "
+                + "WHERE p.age >= t.min_age"));
     }
 
     [Fact]
     public void A_four_table_join_with_and_without_indexes_and_conditions_across_tables()
     {
-        const string Sql = "SELECT p.name, c.name AS city FROM p JOIN member m ON m.person_id = p.id JOIN team t ON t.id = m.team_id JOIN city c ON c.team_id = t.id";
+        const string Sql = "SELECT p.name, c.name AS city FROM p JOIN member m ON m.person_id = p.id "
+            + "JOIN team t ON t.id = m.team_id JOIN city c ON c.team_id = t.id";
         Assert.Equal(
-            ["(\"ann\", \"oslo\")", "(\"ann\", \"paris\")", "(\"ann\", \"rome\")", "(\"bob\", \"paris\")", "(\"Émile\", \"oslo\")", "(\"Émile\", \"rome\")", "(\"😀\", \"oslo\")", "(\"😀\", \"rome\")"],
+            [
+                "(\"ann\", \"oslo\")", "(\"ann\", \"paris\")", "(\"ann\", \"rome\")", "(\"bob\", \"paris\")",
+                "(\"Émile\", \"oslo\")", "(\"Émile\", \"rome\")", "(\"😀\", \"oslo\")", "(\"😀\", \"rome\")",
+            ],
             _db.SortedRows(Sql));
         Assert.Equal(
             ["(\"ann\", \"oslo\")", "(\"ann\", \"paris\")", "(\"ann\", \"rome\")", "(\"Émile\", \"oslo\")", "(\"Émile\", \"rome\")"],
@@ -254,7 +270,8 @@ public sealed class SqlExecutorSelectTests : IDisposable
         Assert.Equal(["(\"bob\", \"paris\")"], _db.SortedRows(Sql + " WHERE c.name < 'q' AND p.age < 0"));
         // The same join written in another order, with conditions moved between ON and WHERE.
         Assert.Equal(_db.SortedRows(Sql),
-            _db.SortedRows("SELECT p.name, c.name AS city FROM city c JOIN team t ON TRUE JOIN member m ON m.team_id = t.id JOIN p WHERE p.id = m.person_id AND c.team_id = t.id"));
+            _db.SortedRows("SELECT p.name, c.name AS city FROM city c JOIN team t ON TRUE JOIN member m ON m.team_id = t.id JOIN p "
+                + "WHERE p.id = m.person_id AND c.team_id = t.id"));
     }
 
     [Fact]

@@ -161,7 +161,9 @@ public sealed class BinderTests : IDisposable
         Assert.Equal(0, table.ColumnIndex("a"));
         Assert.Equal(1, table.ColumnIndex("c"));
         Assert.Equal(-1, table.ColumnIndex("B"));
-        Assert.Equal(AlgebraicType.U8, ((BoundExpr.Comparison)((LogicalPlan.Filter)((LogicalPlan.Project)db.Bind("SELECT * FROM w WHERE b = 1")).Input).Predicate).Left.Type);
+        Assert.Equal(
+            AlgebraicType.U8,
+            ((BoundExpr.Comparison)((LogicalPlan.Filter)((LogicalPlan.Project)db.Bind("SELECT * FROM w WHERE b = 1")).Input).Predicate).Left.Type);
     }
 
     [Fact]

@@ -22,7 +22,8 @@ public sealed class LiteralTypingTests : IDisposable
             ("i128", AlgebraicType.I128), ("u128", AlgebraicType.U128), ("i256", AlgebraicType.I256), ("u256", AlgebraicType.U256),
             ("f32", AlgebraicType.F32), ("f64", AlgebraicType.F64), ("str", AlgebraicType.String), ("bytes", AlgebraicType.Bytes),
             ("id", AlgebraicType.Identity), ("conn", AlgebraicType.ConnectionId), ("ts", AlgebraicType.Timestamp), ("dur", AlgebraicType.TimeDuration),
-            ("uuid", AlgebraicType.Uuid), ("opt", AlgebraicType.Option(AlgebraicType.U32)), ("pair", AlgebraicType.Product(("x", AlgebraicType.U8), ("y", AlgebraicType.U8))),
+            ("uuid", AlgebraicType.Uuid), ("opt", AlgebraicType.Option(AlgebraicType.U32)),
+            ("pair", AlgebraicType.Product(("x", AlgebraicType.U8), ("y", AlgebraicType.U8))),
             ("color", AlgebraicType.Sum(("red", AlgebraicType.Unit), ("green", AlgebraicType.Unit))), ("refopt", AlgebraicType.Ref(0)),
         ], typespace: new Typespace([AlgebraicType.Option(AlgebraicType.I32)]));
     }
@@ -117,8 +118,12 @@ public sealed class LiteralTypingTests : IDisposable
     {
         Assert.Equal(new ConnectionId(2UL).ToValue(), Bind("conn", "0x02").Value);
         Assert.Equal(new ConnectionId(0xABCUL).ToValue(), Bind("conn", "'00000000000000000000000000000abc'").Value);
-        Assert.Equal(Timestamp.FromDateTimeOffset(new DateTimeOffset(2024, 1, 2, 3, 4, 5, 123, TimeSpan.Zero)).ToValue(), Bind("ts", "'2024-01-02T03:04:05.123Z'").Value);
-        Assert.Equal(Timestamp.FromDateTimeOffset(new DateTimeOffset(2025, 2, 10, 13, 45, 30, TimeSpan.Zero)).ToValue(), Bind("ts", "'2025-02-10 15:45:30+02:00'").Value);
+        Assert.Equal(
+            Timestamp.FromDateTimeOffset(new DateTimeOffset(2024, 1, 2, 3, 4, 5, 123, TimeSpan.Zero)).ToValue(),
+            Bind("ts", "'2024-01-02T03:04:05.123Z'").Value);
+        Assert.Equal(
+            Timestamp.FromDateTimeOffset(new DateTimeOffset(2025, 2, 10, 13, 45, 30, TimeSpan.Zero)).ToValue(),
+            Bind("ts", "'2025-02-10 15:45:30+02:00'").Value);
         Assert.Equal(new Timestamp(1_700_000_000_000_000).ToValue(), Bind("ts", "1700000000000000").Value);
         Assert.Equal(new TimeDuration(-5_000_000).ToValue(), Bind("dur", "-5e6").Value);
         Assert.Equal(Uuid.FromGuid(Guid.Parse("01234567-89ab-cdef-0123-456789abcdef")).ToValue(), Bind("uuid", "'01234567-89ab-cdef-0123-456789abcdef'").Value);

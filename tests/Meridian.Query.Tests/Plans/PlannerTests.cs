@@ -12,8 +12,14 @@ public sealed class PlannerTests : IDisposable
     public PlannerTests()
     {
         // u: a primary key, a btree on a string, a btree on a float, a hash index, and an unindexed integer.
-        _db.Create("u", [("id", AlgebraicType.U64), ("name", AlgebraicType.String), ("age", AlgebraicType.I32), ("balance", AlgebraicType.F64), ("region", AlgebraicType.U8)],
-            indexes: [new IndexSchema("u_name", [1]), new IndexSchema("u_balance", [3]), new IndexSchema("u_region", [4], IndexAlgorithm.Hash)], primaryKey: 0);
+        _db.Create(
+            "u",
+            [
+                ("id", AlgebraicType.U64), ("name", AlgebraicType.String), ("age", AlgebraicType.I32),
+                ("balance", AlgebraicType.F64), ("region", AlgebraicType.U8),
+            ],
+            indexes: [new IndexSchema("u_name", [1]), new IndexSchema("u_balance", [3]), new IndexSchema("u_region", [4], IndexAlgorithm.Hash)],
+            primaryKey: 0);
         // m: a two-column btree (u_id, g_id) and nothing else.
         _db.Create("m", [("u_id", AlgebraicType.U64), ("g_id", AlgebraicType.U64), ("role", AlgebraicType.String)],
             indexes: [new IndexSchema("m_u_g", [0, 1])]);
@@ -78,7 +84,10 @@ public sealed class PlannerTests : IDisposable
     [Fact]
     public void The_index_covering_more_columns_wins_over_a_unique_one_covering_fewer()
     {
-        Assert.StartsWith("index lookup k as k via k_bca_plain = (0x01000000, 0x02000000, 0x03000000)", Step("SELECT * FROM k WHERE a = 3 AND b = 1 AND c = 2"), StringComparison.Ordinal);
+        Assert.StartsWith(
+            "index lookup k as k via k_bca_plain = (0x01000000, 0x02000000, 0x03000000)",
+            Step("SELECT * FROM k WHERE a = 3 AND b = 1 AND c = 2"),
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -120,7 +129,8 @@ public sealed class PlannerTests : IDisposable
     [Fact]
     public void An_equi_join_looks_the_other_side_up_in_its_index_keyed_by_the_bound_column()
     {
-        Assert.Equal(["scan m as m", "index lookup u as u via u_id_idx_btree = (#0.0) where #1.0 = #0.0"], _db.Steps("SELECT u.* FROM m JOIN u ON u.id = m.u_id"));
+        Assert.Equal(
+            ["scan m as m", "index lookup u as u via u_id_idx_btree = (#0.0) where #1.0 = #0.0"], _db.Steps("SELECT u.* FROM m JOIN u ON u.id = m.u_id"));
         Assert.Equal(["scan u as u", "index lookup m as m via m_u_g = (#0.0) where #0.0 = #1.0"], _db.Steps("SELECT u.* FROM u JOIN m ON u.id = m.u_id"));
     }
 
@@ -128,7 +138,8 @@ public sealed class PlannerTests : IDisposable
     public void An_equi_join_without_an_index_is_a_hash_lookup()
     {
         Assert.Equal(["scan m as m", "hash lookup g as g on (#1.0) = (#0.1) where #1.0 = #0.1"], _db.Steps("SELECT g.* FROM m JOIN g ON g.id = m.g_id"));
-        Assert.Equal(["scan g as a", "hash lookup g as b on (#1.1) = (#0.1) where #0.1 = #1.1"], _db.Steps("SELECT a.* FROM g a JOIN g b ON a.title = b.title"));
+        Assert.Equal(
+            ["scan g as a", "hash lookup g as b on (#1.1) = (#0.1) where #0.1 = #1.1"], _db.Steps("SELECT a.* FROM g a JOIN g b ON a.title = b.title"));
     }
 
     [Fact]
@@ -168,7 +179,8 @@ public sealed class PlannerTests : IDisposable
     [Fact]
     public void Each_condition_is_tested_at_the_first_step_that_binds_all_its_tables()
     {
-        var steps = _db.Steps("SELECT u.* FROM u JOIN m ON u.id = m.u_id JOIN g ON g.id = m.g_id WHERE u.age > 30 AND g.title = 'x' AND u.name < g.title AND FALSE");
+        var steps = _db.Steps(
+            "SELECT u.* FROM u JOIN m ON u.id = m.u_id JOIN g ON g.id = m.g_id WHERE u.age > 30 AND g.title = 'x' AND u.name < g.title AND FALSE");
         Assert.Equal(3, steps.Length);
         Assert.Equal("scan u as u where #0.2 > 30 and FALSE", steps[0]);
         Assert.Equal("index lookup m as m via m_u_g = (#0.0) where #0.0 = #1.0", steps[1]);
@@ -180,13 +192,16 @@ public sealed class PlannerTests : IDisposable
     {
         var block = _db.Block("SELECT u.* FROM u JOIN m ON u.id = m.u_id JOIN g ON g.id = m.g_id WHERE g.title = 'x'");
         Assert.Equal(
-            "changes of u as u\nindex lookup m as m via m_u_g = (#0.0) where #0.0 = #1.0\nhash lookup g as g on (#2.0) = (#1.1) where #2.0 = #1.1 and #2.1 = \"x\"",
+            "changes of u as u\nindex lookup m as m via m_u_g = (#0.0) where #0.0 = #1.0\nhash lookup g as g on (#2.0) = (#1.1) where #2.0 = #1.1 and #2.1 = "
+                + "\"x\"",
             Planner.PlanDelta(block, 0).Explain());
         Assert.Equal(
-            "changes of m as m\nindex lookup u as u via u_id_idx_btree = (#1.0) where #0.0 = #1.0\nhash lookup g as g on (#2.0) = (#1.1) where #2.0 = #1.1 and #2.1 = \"x\"",
+            "changes of m as m\nindex lookup u as u via u_id_idx_btree = (#1.0) where #0.0 = #1.0\nhash lookup g as g on (#2.0) = (#1.1) where #2.0 = #1.1 and "
+                + "#2.1 = \"x\"",
             Planner.PlanDelta(block, 1).Explain());
         Assert.Equal(
-            "changes of g as g where #2.1 = \"x\"\nhash lookup m as m on (#1.1) = (#2.0) where #2.0 = #1.1\nindex lookup u as u via u_id_idx_btree = (#1.0) where #0.0 = #1.0",
+            "changes of g as g where #2.1 = \"x\"\nhash lookup m as m on (#1.1) = (#2.0) where #2.0 = #1.1\nindex lookup u as u via u_id_idx_btree = (#1.0) "
+                + "where #0.0 = #1.0",
             Planner.PlanDelta(block, 2).Explain());
     }
 
@@ -195,7 +210,8 @@ public sealed class PlannerTests : IDisposable
     {
         _db.Create("owner", [("id", AlgebraicType.U32), ("team", AlgebraicType.U32)], primaryKey: 0);
         _db.Create("pet", [("id", AlgebraicType.U32), ("owner_id", AlgebraicType.U32)], indexes: [new IndexSchema("pet_owner", [1])], primaryKey: 0);
-        var query = SubscriptionQuery.Compile("SELECT p.* FROM owner o JOIN pet p ON o.id = p.owner_id WHERE o.team = 3", _db.Catalog, TestDatabase.Owner, isOwner: true);
+        var query = SubscriptionQuery.Compile(
+            "SELECT p.* FROM owner o JOIN pet p ON o.id = p.owner_id WHERE o.team = 3", _db.Catalog, TestDatabase.Owner, isOwner: true);
         Assert.Equal(
             """
             initial:

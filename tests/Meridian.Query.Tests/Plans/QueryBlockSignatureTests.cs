@@ -11,8 +11,10 @@ public sealed class QueryBlockSignatureTests : IDisposable
 
     public QueryBlockSignatureTests()
     {
-        _db.Create("t", [("id", AlgebraicType.U32), ("name", AlgebraicType.String), ("score", AlgebraicType.I32), ("owner", AlgebraicType.Identity)], primaryKey: 0);
-        _db.Create("t2", [("id", AlgebraicType.U32), ("name", AlgebraicType.String), ("score", AlgebraicType.I32), ("owner", AlgebraicType.Identity)], primaryKey: 0);
+        _db.Create(
+            "t", [("id", AlgebraicType.U32), ("name", AlgebraicType.String), ("score", AlgebraicType.I32), ("owner", AlgebraicType.Identity)], primaryKey: 0);
+        _db.Create(
+            "t2", [("id", AlgebraicType.U32), ("name", AlgebraicType.String), ("score", AlgebraicType.I32), ("owner", AlgebraicType.Identity)], primaryKey: 0);
         _db.Create("s", [("id", AlgebraicType.U32), ("t_id", AlgebraicType.U32), ("tag", AlgebraicType.String)]);
         _db.Create(new TableSchema("player_state", AlgebraicType.Product(("player_id", AlgebraicType.U64), ("level", AlgebraicType.U8))),
             accessor: "PlayerState", columnAccessors: ["PlayerId", "Level"]);

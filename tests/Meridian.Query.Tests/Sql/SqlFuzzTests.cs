@@ -17,7 +17,9 @@ public class SqlFuzzTests(ITestOutputHelper output)
     [Fact]
     public void Empty_and_random_queries_only_raise_sql_errors()
     {
-        var seed = Environment.GetEnvironmentVariable("MERIDIAN_TEST_SEED") is { } s ? int.Parse(s, System.Globalization.CultureInfo.InvariantCulture) : Random.Shared.Next();
+        var seed = Environment.GetEnvironmentVariable("MERIDIAN_TEST_SEED") is { } s
+            ? int.Parse(s, System.Globalization.CultureInfo.InvariantCulture)
+            : Random.Shared.Next();
         output.WriteLine($"seed {seed} (replay with MERIDIAN_TEST_SEED={seed})");
         var random = new Random(seed);
         Parse("");

@@ -51,7 +51,10 @@ public class SqlParserTests
     [Fact]
     public void Parses_ad_hoc_statements()
     {
-        var statements = SqlParser.ParseStatements("SELECT id, name AS n FROM person LIMIT 5; SELECT COUNT(*) AS total FROM person; INSERT INTO person (id, name) VALUES (1, 'a'), (2, 'b'); UPDATE person SET name = 'z' WHERE id = 1; DELETE FROM person WHERE id > 1; SET row_limit = 10; SHOW row_limit");
+        var statements = SqlParser.ParseStatements(
+            "SELECT id, name AS n FROM person LIMIT 5; SELECT COUNT(*) AS total FROM person; "
+                + "INSERT INTO person (id, name) VALUES (1, 'a'), (2, 'b'); UPDATE person SET name = 'z' WHERE id = 1; "
+                + "DELETE FROM person WHERE id > 1; SET row_limit = 10; SHOW row_limit");
         Assert.Equal(7, statements.Count);
         var select = Assert.IsType<SelectStatement>(statements[0]);
         Assert.Equal(5UL, select.Limit);
@@ -114,8 +117,13 @@ public class SqlParserTests
         Assert.Equal(new SqlExpr.Bool(true), ((SelectStatement)SqlParser.ParseStatement("SELECT * FROM a WHERE TRUE")).Where);
         var join = (SelectStatement)SqlParser.ParseStatement("SELECT a.* FROM a JOIN b ON FALSE WHERE NOT TRUE AND (false OR a.x = 1)");
         Assert.Equal(new SqlExpr.Bool(false), join.Joins[0].On);
-        Assert.Equal(new SqlExpr.And(new SqlExpr.Not(new SqlExpr.Bool(true)), new SqlExpr.Or(new SqlExpr.Bool(false), new SqlExpr.Compare(new SqlExpr.Column("a", "x"), SqlComparison.Eq, new SqlExpr.Number("1")))), join.Where);
-        Assert.Equal(new SqlExpr.Compare(new SqlExpr.Bool(true), SqlComparison.Eq, new SqlExpr.Column(null, "flag")), ((SelectStatement)SqlParser.ParseStatement("SELECT * FROM a WHERE TRUE = flag")).Where);
+        var expected = new SqlExpr.And(
+            new SqlExpr.Not(new SqlExpr.Bool(true)),
+            new SqlExpr.Or(new SqlExpr.Bool(false), new SqlExpr.Compare(new SqlExpr.Column("a", "x"), SqlComparison.Eq, new SqlExpr.Number("1"))));
+        Assert.Equal(expected, join.Where);
+        Assert.Equal(
+            new SqlExpr.Compare(new SqlExpr.Bool(true), SqlComparison.Eq, new SqlExpr.Column(null, "flag")),
+            ((SelectStatement)SqlParser.ParseStatement("SELECT * FROM a WHERE TRUE = flag")).Where);
         Assert.Throws<SqlException>(() => SqlParser.ParseStatement("SELECT * FROM a WHERE 1"));
     }
 
@@ -130,7 +138,8 @@ public class SqlParserTests
             new SqlExpr.Not(new SqlExpr.Compare(new SqlExpr.Number("2"), SqlComparison.Eq, new SqlExpr.Column(null, "z"))));
         Assert.Equal(expected, s.Where);
         Assert.Equal(new SetStatement("row_limit", new SqlExpr.Number("-1")), SqlParser.ParseStatement("SET row_limit TO -1"));
-        Assert.Equal("LIMIT needs a non-negative integer, got '-1'.", Assert.Throws<SqlException>(() => SqlParser.ParseStatement("SELECT * FROM a LIMIT -1")).Message);
+        Assert.Equal(
+            "LIMIT needs a non-negative integer, got '-1'.", Assert.Throws<SqlException>(() => SqlParser.ParseStatement("SELECT * FROM a LIMIT -1")).Message);
         Assert.Equal("Arithmetic is not supported.", Assert.Throws<SqlException>(() => SqlParser.ParseStatement("SELECT * FROM a WHERE x = y -1")).Message);
     }
 }

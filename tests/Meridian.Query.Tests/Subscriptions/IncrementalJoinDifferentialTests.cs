@@ -85,7 +85,9 @@ public sealed class IncrementalJoinDifferentialTests(ITestOutputHelper output)
                 selfJoins += query.Sources.Distinct().Count() < query.Sources.Count ? 1 : 0;
             }
             foreach (var live in queries)
-                Assert.True(Reference(live.Query, db.Store.Committed).SequenceEqual(Hex(live.Compiled.Evaluate(db.Store.Committed))), $"seed {seed}: initial result of {live.Sql}");
+                Assert.True(
+                    Reference(live.Query, db.Store.Committed).SequenceEqual(Hex(live.Compiled.Evaluate(db.Store.Committed))),
+                    $"seed {seed}: initial result of {live.Sql}");
 
             for (var step = 0; step < 40; step++)
             {
@@ -103,7 +105,8 @@ public sealed class IncrementalJoinDifferentialTests(ITestOutputHelper output)
                 foreach (var live in queries)
                 {
                     // Built only on failure: describing the tables reads every row.
-                    string Context() => $"seed {seed}, schema {schema}, step {step}: {live.Sql}\n{RandomSql.Describe(tables, after)}\n{live.Compiled.Explain()}";
+                    string Context() =>
+                        $"seed {seed}, schema {schema}, step {step}: {live.Sql}\n{RandomSql.Describe(tables, after)}\n{live.Compiled.Explain()}";
                     var delta = live.Compiled.Delta(changeset, before, after);
                     var inserts = Hex(delta.Inserts);
                     var deletes = Hex(delta.Deletes);
@@ -140,9 +143,12 @@ public sealed class IncrementalJoinDifferentialTests(ITestOutputHelper output)
             }
         }
 
-        output.WriteLine($"{steps} transactions; deltas by number of sources {string.Join(", ", changedBySize.Skip(1).Select((n, i) => $"{i + 1}: {n}"))}; {selfJoins} self-joins; {pruned} evaluations a trigger could skip");
+        var bySize = string.Join(", ", changedBySize.Skip(1).Select((n, i) => $"{i + 1}: {n}"));
+        output.WriteLine($"{steps} transactions; deltas by number of sources {bySize}; {selfJoins} self-joins; {pruned} evaluations a trigger could skip");
         for (var size = 1; size <= 4; size++)
-            Assert.True(changedBySize[size] > 20, $"queries over {size} source(s) changed only {changedBySize[size]} times: the test exercised too little (seed {seed})");
+            Assert.True(
+                changedBySize[size] > 20,
+                $"queries over {size} source(s) changed only {changedBySize[size]} times: the test exercised too little (seed {seed})");
         Assert.True(selfJoins > 5, $"only {selfJoins} self-joins were generated (seed {seed})");
         Assert.True(pruned > 0, $"no commit was ever skippable by a value trigger (seed {seed})");
     }

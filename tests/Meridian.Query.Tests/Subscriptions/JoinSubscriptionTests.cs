@@ -58,10 +58,16 @@ public sealed class JoinSubscriptionTests(ITestOutputHelper output) : IDisposabl
         }
         var owners = SubscriptionQuery.Compile("SELECT o.* FROM owner o JOIN pet p ON o.id = p.owner_id", catalog, Identity.Zero, isOwner: true);
         Assert.Equal(3, Evaluate(owners, _store.Committed).Count); // ann twice, bob once
-        var cats = SubscriptionQuery.Compile("SELECT \"o\".* FROM \"owner\" \"o\" JOIN \"pet\" \"p\" ON \"p\".\"owner_id\" = \"o\".\"id\" WHERE (\"p\".\"kind\" = 'cat') AND (\"o\".\"team\" = 7)", catalog, Identity.Zero, isOwner: true);
+        var cats = SubscriptionQuery.Compile(
+            "SELECT \"o\".* FROM \"owner\" \"o\" JOIN \"pet\" \"p\" ON \"p\".\"owner_id\" = \"o\".\"id\" "
+                + "WHERE (\"p\".\"kind\" = 'cat') AND (\"o\".\"team\" = 7)",
+            catalog,
+            Identity.Zero,
+            isOwner: true);
         var only = Assert.Single(Evaluate(cats, _store.Committed));
         Assert.Equal(Convert.ToHexString(Row(1, 7, "ann").ToBsatn()), only);
-        var pets = SubscriptionQuery.Compile("SELECT p.* FROM owner o JOIN pet p ON o.id = p.owner_id WHERE o.name = 'ann'", catalog, Identity.Zero, isOwner: true);
+        var pets = SubscriptionQuery.Compile(
+            "SELECT p.* FROM owner o JOIN pet p ON o.id = p.owner_id WHERE o.name = 'ann'", catalog, Identity.Zero, isOwner: true);
         Assert.Equal(2, Evaluate(pets, _store.Committed).Count);
         Assert.Equal("pet", pets.Table.Name);
     }
@@ -88,7 +94,9 @@ public sealed class JoinSubscriptionTests(ITestOutputHelper output) : IDisposabl
     [InlineData("SELECT o.* FROM owner o JOIN pet p ON o.id = p.owner_id")]
     public void Incremental_results_equal_full_recomputation(string sql)
     {
-        var seed = Environment.GetEnvironmentVariable("MERIDIAN_TEST_SEED") is { } s ? int.Parse(s, System.Globalization.CultureInfo.InvariantCulture) : Random.Shared.Next();
+        var seed = Environment.GetEnvironmentVariable("MERIDIAN_TEST_SEED") is { } s
+            ? int.Parse(s, System.Globalization.CultureInfo.InvariantCulture)
+            : Random.Shared.Next();
         output.WriteLine($"seed {seed} (replay with MERIDIAN_TEST_SEED={seed})");
         var random = new Random(seed);
         var (catalog, owner, pet) = CreateTables();
@@ -105,7 +113,8 @@ public sealed class JoinSubscriptionTests(ITestOutputHelper output) : IDisposabl
             {
                 var table = random.Next(2) == 0 ? owner : pet;
                 var id = (uint)random.Next(0, 12);
-                var existing = tx.TryFind(table, tx.GetTable(table).Indexes.Select((x, i) => (x, i)).First(p => p.x.IsUnique).i, AlgebraicValue.U32(id), out var found) ? found.ToArray() : null;
+                var unique = tx.GetTable(table).Indexes.Select((x, i) => (x, i)).First(p => p.x.IsUnique).i;
+                var existing = tx.TryFind(table, unique, AlgebraicValue.U32(id), out var found) ? found.ToArray() : null;
                 if (existing is not null && random.Next(3) > 0)
                 {
                     tx.Delete(table, existing);

@@ -89,7 +89,8 @@ public sealed class SingleTableDeltaTests : IDisposable
             tx.Insert(_events, Row(2u, 1));
         });
         var delta = query.Delta(changeset, before, _db.Store.Committed);
-        Assert.Equal(["(1, 5)"], delta.Inserts.Select(r => AlgebraicValue.FromBsatn(r.Span, _db.Store.Committed.GetTable(_events).RowType, Typespace.Empty).ToString()));
+        Assert.Equal(
+            ["(1, 5)"], delta.Inserts.Select(r => AlgebraicValue.FromBsatn(r.Span, _db.Store.Committed.GetTable(_events).RowType, Typespace.Empty).ToString()));
         Assert.Empty(delta.Deletes);
         Assert.Empty(query.Evaluate(_db.Store.Committed));
     }

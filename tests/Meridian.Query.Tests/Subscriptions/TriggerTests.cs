@@ -18,8 +18,14 @@ public sealed class TriggerTests : IDisposable
 
     public TriggerTests()
     {
-        _t = _db.Create("t", [("id", AlgebraicType.U32), ("name", AlgebraicType.String), ("f", AlgebraicType.F64), ("opt", AlgebraicType.Option(AlgebraicType.I32)),
-            ("who", AlgebraicType.Identity), ("other", AlgebraicType.U32), ("pair", AlgebraicType.Product(("x", AlgebraicType.U8), ("y", AlgebraicType.F32)))], primaryKey: 0);
+        _t = _db.Create(
+            "t",
+            [
+                ("id", AlgebraicType.U32), ("name", AlgebraicType.String), ("f", AlgebraicType.F64), ("opt", AlgebraicType.Option(AlgebraicType.I32)),
+                ("who", AlgebraicType.Identity), ("other", AlgebraicType.U32),
+                ("pair", AlgebraicType.Product(("x", AlgebraicType.U8), ("y", AlgebraicType.F32))),
+            ],
+            primaryKey: 0);
         _owner = _db.Create("owner", [("id", AlgebraicType.U32), ("team", AlgebraicType.U32)], primaryKey: 0);
         _pet = _db.Create("pet", [("id", AlgebraicType.U32), ("owner_id", AlgebraicType.U32), ("kind", AlgebraicType.String)],
             indexes: [new IndexSchema("pet_owner", [1])], primaryKey: 0);

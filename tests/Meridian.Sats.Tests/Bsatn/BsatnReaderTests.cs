@@ -110,7 +110,8 @@ public class BsatnReaderTests
     public void Deeply_nested_input_is_a_decode_error_not_a_stack_overflow()
     {
         // A recursive list type: &0 = [nil: (), cons: (u8, &0)].
-        var ts = new Typespace([AlgebraicType.Sum(("nil", AlgebraicType.Unit), ("cons", AlgebraicType.Product((null, AlgebraicType.U8), (null, AlgebraicType.Ref(0)))))]);
+        var ts = new Typespace(
+            [AlgebraicType.Sum(("nil", AlgebraicType.Unit), ("cons", AlgebraicType.Product((null, AlgebraicType.U8), (null, AlgebraicType.Ref(0)))))]);
         var bytes = new byte[200_000];
         for (var i = 0; i < bytes.Length; i += 2)
             bytes[i] = 1;
@@ -129,7 +130,8 @@ public class BsatnReaderTests
     [Fact]
     public void Recursive_types_decode_through_the_typespace()
     {
-        var ts = new Typespace([AlgebraicType.Sum(("nil", AlgebraicType.Unit), ("cons", AlgebraicType.Product((null, AlgebraicType.U8), (null, AlgebraicType.Ref(0)))))]);
+        var ts = new Typespace(
+            [AlgebraicType.Sum(("nil", AlgebraicType.Unit), ("cons", AlgebraicType.Product((null, AlgebraicType.U8), (null, AlgebraicType.Ref(0)))))]);
         byte[] bytes = [1, 7, 1, 8, 0];
         var v = AlgebraicValue.FromBsatn(bytes, AlgebraicType.Ref(0), ts);
         Assert.Equal("#1((7, #1((8, #0(())))))", v.ToString());

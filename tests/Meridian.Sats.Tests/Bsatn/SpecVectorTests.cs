@@ -100,12 +100,14 @@ public class SpecVectorTests
             Identity.FromClaims("localhost", "test-subject").ToValue(),
             new ConnectionId(UInt128.Parse("0102030405060708090a0b0c0d0e0f10", System.Globalization.NumberStyles.HexNumber, null)).ToValue(),
             V.String("tok"))),
-        "00 38 7e a8 7a aa 9f d1 4a 47 f1 0a 59 7d 64 2f da f8 5b d6 1c 88 7d fb ec 79 1b d9 65 ce b3 00 c2 10 0f 0e 0d 0c 0b 0a 09 08 07 06 05 04 03 02 01 03 00 00 00 74 6f 6b");
+        "00 38 7e a8 7a aa 9f d1 4a 47 f1 0a 59 7d 64 2f da f8 5b d6 1c 88 7d fb ec 79 1b d9 65 ce b3 00 c2 10 0f 0e 0d 0c 0b 0a 09 08 07 06 05 04 03 02 01 03 "
+            + "00 00 00 74 6f 6b");
 
     [Fact]
     public void Vector_06_subscribe_applied() => AssertVector(ServerMessage,
         V.Sum(1, V.Product(V.U32(0), Qs(0), Rows(("person", RowList(RowOffsets(0, 9), Concat(V.Product(V.String("Alice")), V.Product(V.String("Bob")))))))),
-        "01 00 00 00 00 00 00 00 00 01 00 00 00 06 00 00 00 70 65 72 73 6f 6e 01 02 00 00 00 00 00 00 00 00 00 00 00 09 00 00 00 00 00 00 00 10 00 00 00 05 00 00 00 41 6c 69 63 65 03 00 00 00 42 6f 62");
+        "01 00 00 00 00 00 00 00 00 01 00 00 00 06 00 00 00 70 65 72 73 6f 6e 01 02 00 00 00 00 00 00 00 00 00 00 00 09 00 00 00 00 00 00 00 10 00 00 00 05 00 "
+            + "00 00 41 6c 69 63 65 03 00 00 00 42 6f 62");
 
     [Fact]
     public void Vector_07_transaction_update() => AssertVector(ServerMessage,

@@ -21,7 +21,8 @@ public class RawModuleDefBsatnTests
         ]),
         new RawModuleDefV10Section.ReducersSection(
         [
-            new RawReducerDefV10("set_name", AlgebraicType.Product(("name", AlgebraicType.String)), FunctionVisibility.ClientCallable, AlgebraicType.Unit, AlgebraicType.String),
+            new RawReducerDefV10(
+                "set_name", AlgebraicType.Product(("name", AlgebraicType.String)), FunctionVisibility.ClientCallable, AlgebraicType.Unit, AlgebraicType.String),
         ]),
         new RawModuleDefV10Section.LifeCycleReducersSection([new RawLifeCycleReducerDefV10(Lifecycle.Init, "init")]),
         new RawModuleDefV10Section.CaseConversionPolicySection(CaseConversionPolicy.None),

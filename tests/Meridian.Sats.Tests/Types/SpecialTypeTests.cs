@@ -121,7 +121,9 @@ public class SpecialTypeTests
     {
         Assert.True(AlgebraicValue.I32(-5).CompareTo(AlgebraicValue.I32(3)) < 0);
         Assert.True(AlgebraicValue.String("a").CompareTo(AlgebraicValue.String("b")) < 0);
-        Assert.True(AlgebraicValue.Product(AlgebraicValue.U8(1), AlgebraicValue.U8(9)).CompareTo(AlgebraicValue.Product(AlgebraicValue.U8(2), AlgebraicValue.U8(0))) < 0);
+        var first = AlgebraicValue.Product(AlgebraicValue.U8(1), AlgebraicValue.U8(9));
+        var second = AlgebraicValue.Product(AlgebraicValue.U8(2), AlgebraicValue.U8(0));
+        Assert.True(first.CompareTo(second) < 0);
         Assert.True(AlgebraicValue.OptionSome(AlgebraicValue.U8(200)).CompareTo(AlgebraicValue.OptionNone) < 0);
         Assert.True(AlgebraicValue.I256(-1L).CompareTo(AlgebraicValue.I256(1L)) < 0);
     }

@@ -289,7 +289,8 @@ public class DurabilityTests
     public async Task Async_mode_becomes_durable_without_explicit_flush()
     {
         var device = new MemoryStorageDevice();
-        using var store = Datastore.Open(new DatastoreOptions { Device = device, Durability = DurabilityMode.Async, AsyncSyncInterval = TimeSpan.FromMilliseconds(5) });
+        using var store = Datastore.Open(
+            new DatastoreOptions { Device = device, Durability = DurabilityMode.Async, AsyncSyncInterval = TimeSpan.FromMilliseconds(5) });
         Seed(store, 3);
         await store.WaitForDurableAsync(store.NextOffset - 1).WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(store.NextOffset - 1, store.DurableOffset);

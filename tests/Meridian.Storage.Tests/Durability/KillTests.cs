@@ -68,11 +68,13 @@ public class KillTests(ITestOutputHelper output)
                 File.Delete(promiseFile);
                 foreach (var line in lines)
                 {
-                    if (line.StartsWith("durable ", StringComparison.Ordinal) && uint.TryParse(line.AsSpan(8), System.Globalization.CultureInfo.InvariantCulture, out var n))
+                    if (line.StartsWith("durable ", StringComparison.Ordinal)
+                        && uint.TryParse(line.AsSpan(8), System.Globalization.CultureInfo.InvariantCulture, out var n))
                         promised = Math.Max(promised, n);
                 }
 
-                using var store = Datastore.Open(new DatastoreOptions { Device = new FileStorageDevice(dir), MaxSegmentSize = 64 * 1024, SnapshotInterval = 0 });
+                using var store = Datastore.Open(
+                    new DatastoreOptions { Device = new FileStorageDevice(dir), MaxSegmentSize = 64 * 1024, SnapshotInterval = 0 });
                 var table = store.Committed.GetTable("kv").Id;
                 Assert.True(store.Committed.TryFind(table, 0, [0, 0, 0, 0], out var counterRow));
                 var counter = (uint)new BsatnReader(counterRow[4..]).ReadU64();
