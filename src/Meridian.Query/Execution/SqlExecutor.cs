@@ -73,7 +73,9 @@ public static class SqlExecutor
                     });
                 }
                 var resultType = new ProductType(items.Select(i => new ProductTypeElement(i.Name, i.Type)));
-                return new SqlResult(resultType, items.Count > 0 ? items[0].Typespace : Typespace.Empty, rows);
+                // The binder saw to it that every column holding references uses this one typespace.
+                var typespace = (items.FirstOrDefault(i => i.HasReferences) ?? (items.Count > 0 ? items[0] : null))?.Typespace ?? Typespace.Empty;
+                return new SqlResult(resultType, typespace, rows);
             }
             default:
                 throw new SqlException("Unsupported projection.");
@@ -130,8 +132,9 @@ public static class SqlExecutor
                 var binder = new Binder(table, update.Table, sender);
                 var assignments = update.Assignments.Select(a =>
                 {
-                    var index = binder.Column(new SqlExpr.Column(null, a.Column)).Column;
-                    return (index, binder.Value(a.Value, index, $"column '{a.Column}'"));
+                    // A qualifier must name the updated table (or its alias): the binder refuses any other.
+                    var index = binder.Column(a.Column).Column;
+                    return (index, binder.Value(a.Value, index, $"column '{a.Column.Name}'"));
                 }).ToList();
                 // Every row is matched before any is changed, so an update cannot see its own writes.
                 var targets = Matching(tx, table, update.Table, update.Where, sender);

@@ -99,8 +99,10 @@ internal sealed class Binder
             return new ProjectedColumn(
                 reference, c.Alias ?? table.ColumnNames[reference.Column], table.Schema.ColumnTypes[reference.Column], table.Schema.Typespace);
         }).ToList();
-        if (items.Select(i => i.Typespace).Distinct().Count() > 1 && items.Any(i => i.Type is RefType))
-            throw new SqlException("Columns of user-defined types from different tables cannot be selected together yet.");
+        // A result has one typespace, so the columns whose types hold references must share theirs
+        // (tables of one module do; tables built with typespaces of their own may not).
+        if (items.Where(i => i.HasReferences).Select(i => i.Typespace).Distinct().Count() > 1)
+            throw new SqlException("Columns of user-defined types from tables with different typespaces cannot be selected together yet.");
         return new Projection.Columns(items);
     }
 

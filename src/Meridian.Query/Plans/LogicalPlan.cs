@@ -99,6 +99,19 @@ public abstract record Projection
 /// <summary>One column of a <see cref="Projection.Columns"/> projection.</summary>
 /// <param name="Ref">Where it comes from.</param>
 /// <param name="Name">Its name in the result.</param>
-/// <param name="Type">Its type as declared (may be a reference into <paramref name="Typespace"/>).</param>
+/// <param name="Type">Its type, a top-level reference resolved; references nested in it resolve in <paramref name="Typespace"/>.</param>
 /// <param name="Typespace">The typespace of its table.</param>
-public sealed record ProjectedColumn(ColumnRef Ref, string Name, AlgebraicType Type, Typespace Typespace);
+public sealed record ProjectedColumn(ColumnRef Ref, string Name, AlgebraicType Type, Typespace Typespace)
+{
+    /// <summary>Whether <see cref="Type"/> holds type references, which only <see cref="Typespace"/> resolves.</summary>
+    public bool HasReferences => Refers(Type);
+
+    private static bool Refers(AlgebraicType type) => type switch
+    {
+        RefType => true,
+        ArrayType a => Refers(a.ElementType),
+        ProductType p => p.Elements.Any(e => Refers(e.Type)),
+        SumType s => s.Variants.Any(v => Refers(v.Type)),
+        _ => false,
+    };
+}

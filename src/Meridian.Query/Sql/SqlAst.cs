@@ -13,7 +13,7 @@ public sealed record InsertStatement(string Table, IReadOnlyList<string>? Column
 public sealed record DeleteStatement(TableRef Table, SqlExpr? Where) : SqlStatement;
 
 /// <summary><c>UPDATE table SET col = value, ... [WHERE ...]</c>.</summary>
-public sealed record UpdateStatement(TableRef Table, IReadOnlyList<(string Column, SqlExpr Value)> Assignments, SqlExpr? Where) : SqlStatement;
+public sealed record UpdateStatement(TableRef Table, IReadOnlyList<(SqlExpr.Column Column, SqlExpr Value)> Assignments, SqlExpr? Where) : SqlStatement;
 
 /// <summary><c>SET name = value</c>.</summary>
 public sealed record SetStatement(string Name, SqlExpr Value) : SqlStatement;

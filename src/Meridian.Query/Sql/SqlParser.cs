@@ -275,14 +275,14 @@ public sealed class SqlParser
         Expect("UPDATE");
         var table = ParseTableRef();
         Expect("SET");
-        var assignments = new List<(string, SqlExpr)>();
+        var assignments = new List<(SqlExpr.Column, SqlExpr)>();
         do
         {
             if (assignments.Count > 0)
                 _pos++;
             var column = ParseColumn();
             ExpectSymbol("=");
-            assignments.Add((column.Name, ParseOperand()));
+            assignments.Add((column, ParseOperand()));
         }
         while (Peek.IsSymbol(","));
         SqlExpr? where = null;

@@ -157,6 +157,16 @@ public sealed class SqlExecutorDmlTests : IDisposable
         Assert.Equal(["(1, \"a\", 1)"], Items());
     }
 
+    [Theory]
+    [InlineData("UPDATE item SET item.qty = 5")]
+    [InlineData("UPDATE item i SET i.qty = 5 WHERE i.name = 'a'")]
+    public void An_assignment_may_be_qualified_with_the_updated_tables_name_or_alias(string sql)
+    {
+        _db.Execute("INSERT INTO item VALUES (1, 'a', 1, NULL, 0x01)");
+        Assert.Equal(1UL, _db.Execute(sql).RowsUpdated);
+        Assert.Equal(["(1, \"a\", 5)"], Items());
+    }
+
     [Fact]
     public void An_update_that_breaks_a_unique_key_throws_and_the_transaction_keeps_nothing()
     {
@@ -174,6 +184,9 @@ public sealed class SqlExecutorDmlTests : IDisposable
     [InlineData("DELETE FROM item WHERE qty = 'x'", "'x' cannot be compared with column 'qty' of type i32.")]
     [InlineData("DELETE FROM nowhere", "Unknown table 'nowhere'.")]
     [InlineData("DELETE FROM item x WHERE item.qty = 1", "Unknown table or alias 'item' in 'item.qty'.")]
+    [InlineData("UPDATE item SET x.qty = 1", "Unknown table or alias 'x' in 'x.qty'.")]
+    [InlineData("UPDATE item SET qty = 2, plain.a = 1", "Unknown table or alias 'plain' in 'plain.a'.")]
+    [InlineData("UPDATE item i SET item.qty = 1", "Unknown table or alias 'item' in 'item.qty'.")]
     public void Bad_updates_and_deletes_are_refused_and_change_nothing(string sql, string message)
     {
         _db.Execute("INSERT INTO item VALUES (1, 'a', 1, NULL, 0x01)");

@@ -2,6 +2,7 @@ using Meridian.Query.Catalog;
 using Meridian.Query.Plans;
 using Meridian.Query.Sql;
 using Meridian.Sats.Types;
+using Meridian.Sats.Values;
 using Meridian.Storage.Schema;
 using static Meridian.Query.Tests.TestDatabase;
 
@@ -248,6 +249,45 @@ public sealed class BinderTests : IDisposable
         Assert.Equal(32, steps.Length);
         Assert.StartsWith("scan t as t0", steps[0], StringComparison.Ordinal);
         Assert.All(steps.Skip(1), s => Assert.Contains("index lookup t as t", s, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Columns_whose_types_hold_references_must_come_from_tables_sharing_a_typespace()
+    {
+        // Two tables with typespaces of their own; each has a column whose type refers into its typespace.
+        var points = new Typespace([AlgebraicType.Product(("x", AlgebraicType.I32), ("y", AlgebraicType.I32))]);
+        var colors = new Typespace([AlgebraicType.Sum(("red", AlgebraicType.Unit), ("blue", AlgebraicType.Unit))]);
+        using var db = new TestDatabase();
+        var a = db.Create("a", [("id", AlgebraicType.U32), ("path", AlgebraicType.Array(AlgebraicType.Ref(0)))], typespace: points);
+        var b = db.Create("b", [("id", AlgebraicType.U32), ("palette", AlgebraicType.Array(AlgebraicType.Ref(0)))], typespace: colors);
+        db.Insert(a, AlgebraicValue.Product(AlgebraicValue.U32(1), AlgebraicValue.Array(AlgebraicValue.Product(AlgebraicValue.I32(2), AlgebraicValue.I32(3)))));
+        db.Insert(b, AlgebraicValue.Product(AlgebraicValue.U32(1), AlgebraicValue.Array(AlgebraicValue.Sum(1, AlgebraicValue.Unit))));
+
+        var error = Assert.Throws<SqlException>(() => db.Bind("SELECT a.path, b.palette FROM a JOIN b ON a.id = b.id"));
+        Assert.Equal("Columns of user-defined types from tables with different typespaces cannot be selected together yet.", error.Message);
+
+        // One table's referring columns beside plain columns of the other: the result carries that table's typespace.
+        var result = db.Query("SELECT a.id, b.palette FROM a JOIN b ON a.id = b.id");
+        Assert.Same(colors, result.Typespace);
+        Assert.Equal("(1, [#1(())])", Assert.Single(result.Rows).ToString());
+        Assert.Same(points, db.Query("SELECT a.path, b.id FROM a JOIN b ON a.id = b.id").Typespace);
+    }
+
+    [Fact]
+    public void Columns_declared_as_references_resolve_to_plain_types_and_mix_across_typespaces()
+    {
+        var points = new Typespace([AlgebraicType.Product(("x", AlgebraicType.I32), ("y", AlgebraicType.I32))]);
+        var colors = new Typespace([AlgebraicType.Sum(("red", AlgebraicType.Unit), ("blue", AlgebraicType.Unit))]);
+        using var db = new TestDatabase();
+        var a = db.Create("a", [("id", AlgebraicType.U32), ("at", AlgebraicType.Ref(0))], typespace: points);
+        var b = db.Create("b", [("id", AlgebraicType.U32), ("color", AlgebraicType.Ref(0))], typespace: colors);
+        db.Insert(a, AlgebraicValue.Product(AlgebraicValue.U32(1), AlgebraicValue.Product(AlgebraicValue.I32(2), AlgebraicValue.I32(3))));
+        db.Insert(b, AlgebraicValue.Product(AlgebraicValue.U32(1), AlgebraicValue.Sum(0, AlgebraicValue.Unit)));
+
+        var result = db.Query("SELECT a.at, b.color FROM a JOIN b ON a.id = b.id");
+
+        Assert.Equal([AlgebraicTypeTag.Product, AlgebraicTypeTag.Sum], result.Schema.Elements.Select(e => e.Type.Tag));
+        Assert.Equal("((2, 3), #0(()))", Assert.Single(result.Rows).ToString());
     }
 
     [Fact]

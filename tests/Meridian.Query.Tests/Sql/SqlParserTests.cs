@@ -61,7 +61,7 @@ public class SqlParserTests
         Assert.Equal("n", ((SqlProjection.Columns)select.Projection).Items[1].Alias);
         Assert.Equal(new SqlProjection.Count("total"), ((SelectStatement)statements[1]).Projection);
         Assert.Equal(2, ((InsertStatement)statements[2]).Rows.Count);
-        Assert.Equal("name", ((UpdateStatement)statements[3]).Assignments[0].Column);
+        Assert.Equal(new SqlExpr.Column(null, "name"), ((UpdateStatement)statements[3]).Assignments[0].Column);
         Assert.IsType<DeleteStatement>(statements[4]);
         Assert.IsType<SetStatement>(statements[5]);
         Assert.Equal(new ShowStatement("row_limit"), statements[6]);
