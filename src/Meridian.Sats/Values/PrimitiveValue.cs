@@ -88,7 +88,30 @@ public sealed class StringValue : AlgebraicValue
     /// <inheritdoc />
     public override int GetHashCode() => Value.GetHashCode(StringComparison.Ordinal);
 
-    private protected override int CompareSameKind(AlgebraicValue other) => string.CompareOrdinal(Value, ((StringValue)other).Value);
+    private protected override int CompareSameKind(AlgebraicValue other) => CompareCodePoints(Value, ((StringValue)other).Value);
+
+    /// <summary>
+    /// Orders strings by code point, which is the order of their UTF-8 bytes (and so of string index
+    /// keys and query predicates). UTF-16 ordinal order differs only where a surrogate (part of a
+    /// character above U+FFFF) meets a character in U+E000–U+FFFF: the surrogate's character is the greater.
+    /// </summary>
+    internal static int CompareCodePoints(string a, string b)
+    {
+        var length = Math.Min(a.Length, b.Length);
+        for (var i = 0; i < length; i++)
+        {
+            var x = a[i];
+            var y = b[i];
+            if (x != y)
+                return CodePointOrder(x) - CodePointOrder(y);
+        }
+        return a.Length.CompareTo(b.Length);
+    }
+
+    // Moves surrogates (U+D800–U+DFFF) above U+E000–U+FFFF and keeps every other order. At the first
+    // differing unit both strings are at the same code point boundary, so ordering those units this
+    // way orders the code points they start.
+    private static int CodePointOrder(char c) => c >= 0xE000 ? c - 0x800 : c >= 0xD800 ? c + 0x2000 : c;
 
     internal override void AppendTo(StringBuilder sb) => sb.Append('"').Append(Value.Replace("\"", "\\\"", StringComparison.Ordinal)).Append('"');
 }
