@@ -35,7 +35,7 @@ public class Int128CompatTests(ITestOutputHelper output)
 
     private List<System.Int128> Samples(string name, int count = 400)
     {
-        var random = new Random(unchecked((int)Properties.NewSeed(output, name)));
+        var random = TestSeed.NewRandom(output, name);
         var samples = new List<System.Int128>
         {
             System.Int128.Zero, System.Int128.One, System.Int128.NegativeOne, System.Int128.MinValue, System.Int128.MaxValue,

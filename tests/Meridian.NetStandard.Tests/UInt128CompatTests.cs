@@ -33,7 +33,7 @@ public class UInt128CompatTests(ITestOutputHelper output)
 
     private List<System.UInt128> Samples(string name, int count = 400)
     {
-        var random = new Random(unchecked((int)Properties.NewSeed(output, name)));
+        var random = TestSeed.NewRandom(output, name);
         var samples = new List<System.UInt128>
         {
             System.UInt128.Zero, System.UInt128.One, System.UInt128.MaxValue, ulong.MaxValue,
