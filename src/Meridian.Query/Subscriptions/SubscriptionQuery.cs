@@ -24,6 +24,7 @@ public sealed class SubscriptionQuery
     private readonly PlanSource _projected;
     private readonly PhysicalPlan _full;
     private readonly PhysicalPlan[] _deltas;
+    private readonly LiveWindow? _window;
 
     private SubscriptionQuery(string sql, QueryBlock block, PlanSource projected)
     {
@@ -33,6 +34,8 @@ public sealed class SubscriptionQuery
         _full = Planner.PlanFull(block);
         _deltas = block.Sources.Select(s => Planner.PlanDelta(block, s.Number)).ToArray();
         ReadTables = block.Sources.Select(s => s.Table.Schema.Id).Distinct().ToList();
+        if (block.IsWindow)
+            _window = new LiveWindow(block, _full, projected.Number);
         Triggers = BuildTriggers(block);
     }
 
@@ -64,7 +67,7 @@ public sealed class SubscriptionQuery
             tables.Add(Binder.ResolveTable(catalog, join.Table.Name, isOwner));
         SubscriptionRules.Check(select, tables);
         var block = QueryBlock.From(Binder.BindSelect(select, catalog, sender, isOwner));
-        var projected = ((Projection.Rows)block.Projection!).Source;
+        var projected = ((Projection.Rows)block.Projection).Source;
         return new SubscriptionQuery(sql, block, projected);
     }
 
@@ -77,14 +80,16 @@ public sealed class SubscriptionQuery
     /// </summary>
     internal static SubscriptionQuery FromBlock(string sql, QueryBlock block)
     {
-        if (block.Projection is not Projection.Rows { Source: var projected } || block.CountAlias is not null || block.Limit is not null)
-            throw new ArgumentException("A live query returns whole rows of one source, without COUNT or LIMIT.", nameof(block));
+        if (block.Projection is not Projection.Rows { Source: var projected } || ((block.Limit is not null || block.Offset > 0) && block.Order.Count == 0))
+            throw new ArgumentException("A live query returns whole rows of one source, and a LIMIT or OFFSET only with an ORDER BY.", nameof(block));
         return new SubscriptionQuery(sql, block, projected);
     }
 
-    /// <summary>Every row of the result in <paramref name="state"/>, each as many times as it occurs.</summary>
+    /// <summary>Every row of the result in <paramref name="state"/>, each as many times as it occurs (for a window, its rows in order).</summary>
     public RowList Evaluate(StateReader state)
     {
+        if (_window is not null)
+            return _window.Evaluate(state);
         var rows = new RowList.Builder();
         var states = Enumerable.Repeat(state, _block.Sources.Count).ToArray();
         var projected = _projected.Number;
@@ -103,6 +108,8 @@ public sealed class SubscriptionQuery
     /// </summary>
     public QueryDelta Delta(Changeset changeset, StateReader before, StateReader after)
     {
+        if (_window is not null)
+            return _window.Apply(TupleChanges(changeset, before, after), before, after);
         if (_block.Sources.Count == 1)
             return SingleTableDelta(changeset);
 
@@ -143,6 +150,54 @@ public sealed class SubscriptionQuery
                 deletes.Add(key.Bytes.Span, -n);
         }
         return new QueryDelta(inserts.Build(), deletes.Build());
+    }
+
+    // The commit's changes to the result as whole tuples with signs, netted (a tuple both gained and
+    // lost in one commit appears in neither): what an ordered window needs, since its keys may read
+    // any source.
+    private List<(ReadOnlyMemory<byte>[] Tuple, int Sign)> TupleChanges(Changeset changeset, StateReader before, StateReader after)
+    {
+        var net = new Dictionary<ByteKey, (ReadOnlyMemory<byte>[] Tuple, int Count)>();
+        var order = new List<ByteKey>();
+        var states = new StateReader[_block.Sources.Count];
+        var key = new Sats.Bsatn.BsatnWriter(64);
+        for (var i = 0; i < _block.Sources.Count; i++)
+        {
+            if (changeset.For(_block.Sources[i].Table.Schema.Id) is not { } change)
+                continue;
+            for (var j = 0; j < states.Length; j++)
+                states[j] = j < i ? after : before;
+            _deltas[i].Run(states, change, (tuple, sign) =>
+            {
+                key.Reset();
+                foreach (var row in tuple)
+                {
+                    key.WriteU32((uint)row.Length);
+                    key.WriteRaw(row.Span);
+                }
+                var k = new ByteKey(key.ToArray());
+                if (net.TryGetValue(k, out var entry))
+                {
+                    net[k] = (entry.Tuple, entry.Count + sign);
+                }
+                else
+                {
+                    net[k] = ((ReadOnlyMemory<byte>[])tuple.Clone(), sign);
+                    order.Add(k);
+                }
+                return true;
+            });
+        }
+        var changes = new List<(ReadOnlyMemory<byte>[], int)>();
+        foreach (var k in order)
+        {
+            var (tuple, count) = net[k];
+            for (var n = 0; n < Math.Abs(count); n++)
+                changes.Add((tuple, Math.Sign(count)));
+        }
+        // Deletions first, so a tuple that leaves and one that enters the window's end are handled in order.
+        changes.Sort((a, b) => a.Item2.CompareTo(b.Item2));
+        return changes;
     }
 
     private QueryDelta SingleTableDelta(Changeset changeset)

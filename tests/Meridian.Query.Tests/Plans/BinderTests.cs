@@ -32,7 +32,8 @@ public sealed class BinderTests : IDisposable
             {
                 LogicalPlan.Project p => p.Input,
                 LogicalPlan.Limit l => l.Input,
-                LogicalPlan.CountRows c => c.Input,
+                LogicalPlan.Aggregate a => a.Input,
+                LogicalPlan.Sort o => o.Input,
                 _ => throw new InvalidOperationException($"No filter in {plan.Describe()}"),
             };
         }
@@ -71,7 +72,7 @@ public sealed class BinderTests : IDisposable
     {
         Assert.Equal(
             """
-            Count as n
+            Aggregate COUNT(*) as n
               Join
                 Scan t as t (#0)
                 Scan s as s (#1)
