@@ -75,7 +75,8 @@ internal sealed class Aggregator
                     break;
                 default:
                 {
-                    var values = group.Values[i] ??= new SortedDictionary<byte[], int>(Comparer<byte[]>.Create((a, b) => _comparers[i]!.Compare(a, b)));
+                    var comparer = _comparers[i]!;
+                    var values = group.Values[i] ??= new SortedDictionary<byte[], int>(Comparer<byte[]>.Create((a, b) => comparer.Compare(a, b)));
                     var copy = bytes.ToArray();
                     var n = values.GetValueOrDefault(copy) + sign;
                     if (n == 0)
