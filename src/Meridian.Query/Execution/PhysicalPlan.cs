@@ -42,6 +42,29 @@ internal sealed class PhysicalPlan
         run.Bind(0);
     }
 
+    /// <summary>
+    /// A rough count of the tuples the plan produces in <paramref name="state"/>, from table sizes and
+    /// access paths (a unique lookup finds one row; other lookups a tenth of the table, ranges a
+    /// quarter, scans all of it): what <c>row_limit</c> is checked against before a query runs.
+    /// </summary>
+    public double EstimateRows(StateReader state)
+    {
+        var estimate = 1.0;
+        foreach (var step in Steps)
+        {
+            var schema = Block.Sources[step.Source].Table.Schema;
+            double count = state.Count(schema.Id);
+            estimate *= step.Access switch
+            {
+                Access.IndexLookup l when schema.Indexes[l.Index].IsUnique && l.Key.Count == schema.Indexes[l.Index].Columns.Count => 1,
+                Access.IndexLookup or Access.HashLookup => Math.Max(1, count / 10),
+                Access.IndexRange => Math.Max(1, count / 4),
+                _ => count,
+            };
+        }
+        return estimate;
+    }
+
     /// <summary>The plan as text, one step a line.</summary>
     public string Explain()
     {

@@ -17,10 +17,12 @@ public static class SqlExecutor
 {
     /// <summary>Runs a SELECT.</summary>
     /// <exception cref="SqlException">The query is invalid or names something the caller may not read.</exception>
-    public static SqlResult Query(SelectStatement select, ISqlCatalog catalog, StateReader state, Identity sender, bool isOwner)
+    public static SqlResult Query(SelectStatement select, ISqlCatalog catalog, StateReader state, Identity sender, bool isOwner, ulong? rowLimit = null)
     {
         var block = QueryBlock.From(Binder.BindSelect(select, catalog, sender, isOwner));
         var plan = Planner.PlanFull(block);
+        if (rowLimit is { } limit && plan.EstimateRows(state) is var estimate && estimate > limit)
+            throw RowLimitExceeded(estimate, limit);
         var states = Enumerable.Repeat(state, block.Sources.Count).ToArray();
         return block.Projection switch
         {
@@ -101,6 +103,10 @@ public static class SqlExecutor
         return new SqlResult(spec.RowType, typespace, rows.GetRange(from, count));
     }
 
+    /// <summary>The error for a query whose estimated size is over the database's <c>row_limit</c>.</summary>
+    internal static SqlException RowLimitExceeded(double estimate, ulong limit) =>
+        new($"The query would scan about {estimate:0} rows, over this database's row_limit of {limit}: narrow it with conditions on indexed columns.");
+
     /// <summary>How a SELECT would run: its logical plan and the steps the planner chose.</summary>
     /// <exception cref="SqlException">The query is invalid or names something the caller may not read.</exception>
     public static string Explain(SelectStatement select, ISqlCatalog catalog, Identity sender, bool isOwner)
@@ -138,7 +144,7 @@ public static class SqlExecutor
                 return Insert(insert, catalog, tx, sender);
             case DeleteStatement delete:
             {
-                var table = Binder.ResolveTable(catalog, delete.Table.Name, isOwner);
+                var table = Binder.ResolveTable(catalog, delete.Table.Name, isOwner, delete.Table.Position);
                 ulong deleted = 0;
                 foreach (var row in Matching(tx, table, delete.Table, delete.Where, sender))
                 {
@@ -149,7 +155,7 @@ public static class SqlExecutor
             }
             case UpdateStatement update:
             {
-                var table = Binder.ResolveTable(catalog, update.Table.Name, isOwner);
+                var table = Binder.ResolveTable(catalog, update.Table.Name, isOwner, update.Table.Position);
                 var binder = new Binder(table, update.Table, sender);
                 var assignments = update.Assignments.Select(a =>
                 {

@@ -34,22 +34,25 @@ internal sealed class Binder
     /// <summary>The sources, by number.</summary>
     public IEnumerable<PlanSource> Sources => _sources.Select(s => s.Source);
 
-    public static SqlTable ResolveTable(ISqlCatalog catalog, string name, bool isOwner)
+    /// <summary>
+    /// Resolves a table by canonical or accessor name. A private table is unknown to everyone but the
+    /// owner (its existence is not revealed); the error suggests the nearest name the caller may read.
+    /// </summary>
+    public static SqlTable ResolveTable(ISqlCatalog catalog, string name, bool isOwner, int position = -1)
     {
-        if (!catalog.TryGetTable(name, out var table))
-            throw new SqlException($"Unknown table '{name}'.");
-        if (!table.IsPublic && !isOwner)
-            throw new SqlException($"Table '{table.Name}' is private: only the database owner can read it.");
-        return table;
+        if (catalog.TryGetTable(name, out var table) && (table.IsPublic || isOwner))
+            return table;
+        var visible = catalog.Tables.Where(t => t.IsPublic || isOwner).SelectMany(t => t.AccessorName is { } a ? [t.Name, a] : new[] { t.Name });
+        throw new SqlException($"Unknown table '{name}'{Suggestions.At(position)}.{Suggestions.Hint(name, visible)}");
     }
 
     /// <summary>Binds a SELECT (ad-hoc or subscription) into its logical plan.</summary>
     /// <exception cref="SqlException">A name does not resolve, a type does not fit, or the caller may not read a table.</exception>
     public static LogicalPlan BindSelect(SelectStatement select, ISqlCatalog catalog, Identity sender, bool isOwner)
     {
-        var tables = new List<(TableRef, SqlTable)> { (select.From, ResolveTable(catalog, select.From.Name, isOwner)) };
+        var tables = new List<(TableRef, SqlTable)> { (select.From, ResolveTable(catalog, select.From.Name, isOwner, select.From.Position)) };
         foreach (var j in select.Joins)
-            tables.Add((j.Table, ResolveTable(catalog, j.Table.Name, isOwner)));
+            tables.Add((j.Table, ResolveTable(catalog, j.Table.Name, isOwner, j.Table.Position)));
         var aliases = tables.Select(s => s.Item1.EffectiveAlias).ToList();
         if (aliases.Distinct(StringComparer.Ordinal).Count() != aliases.Count)
             throw new SqlException("Each table of a join needs a distinct name: give repeated tables an alias.");
@@ -248,7 +251,7 @@ internal sealed class Binder
         if (column.Table is { } qualifier)
         {
             if (!TryGetSource(qualifier, out source))
-                throw new SqlException($"Unknown table or alias '{qualifier}' in '{column}'.");
+                throw new SqlException($"Unknown table or alias '{qualifier}' in '{column}'{Suggestions.At(column.Position)}.{Suggestions.Hint(qualifier, _sources.Select(s => s.Source.Alias))}");
         }
         else if (_sources.Count == 1)
         {
@@ -260,7 +263,10 @@ internal sealed class Binder
         }
         var index = source.Table.ColumnIndex(column.Name);
         if (index < 0)
-            throw new SqlException($"Unknown column '{column.Name}' in table '{source.Table.Name}'.");
+        {
+            var names = source.Table.ColumnNames.Concat(source.Table.ColumnAccessors.OfType<string>());
+            throw new SqlException($"Unknown column '{column.Name}' in table '{source.Table.Name}'{Suggestions.At(column.Position)}.{Suggestions.Hint(column.Name, names)}");
+        }
         return new ColumnRef(source.Number, index);
     }
 
@@ -282,7 +288,7 @@ internal sealed class Binder
         _ => throw new SqlException($"Expected a condition, found {Literals.Text(expr)}."),
     };
 
-    private BoundExpr.Comparison Comparison(SqlExpr.Compare c)
+    private BoundExpr Comparison(SqlExpr.Compare c)
     {
         switch (c.Left, c.Right)
         {
@@ -299,8 +305,32 @@ internal sealed class Binder
             case (var literal, SqlExpr.Column col):
                 return ColumnLiteral(col, BoundExpr.Flip(c.Op), literal);
             default:
-                throw new SqlException($"Cannot compare two literals ({Literals.Text(c.Left)} and {Literals.Text(c.Right)}): one side must be a column.");
+                return ConstantComparison(c);
         }
+    }
+
+    // Query builders emit comparisons of two literals (TRUE = TRUE): those fold to a constant.
+    private static BoundExpr ConstantComparison(SqlExpr.Compare c)
+    {
+        int? order = (c.Left, c.Right) switch
+        {
+            (SqlExpr.Bool a, SqlExpr.Bool b) => a.Value.CompareTo(b.Value),
+            (SqlExpr.String a, SqlExpr.String b) => string.CompareOrdinal(a.Value, b.Value),
+            (SqlExpr.Number a, SqlExpr.Number b) when decimal.TryParse(a.Text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var x)
+                && decimal.TryParse(b.Text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var y) => x.CompareTo(y),
+            _ => null,
+        };
+        if (order is not { } o)
+            throw new SqlException($"Cannot compare two literals ({Literals.Text(c.Left)} and {Literals.Text(c.Right)}) of different kinds: one side must be a column.");
+        return new BoundExpr.Constant(c.Op switch
+        {
+            SqlComparison.Eq => o == 0,
+            SqlComparison.NotEq => o != 0,
+            SqlComparison.Lt => o < 0,
+            SqlComparison.LtEq => o <= 0,
+            SqlComparison.Gt => o > 0,
+            _ => o >= 0,
+        });
     }
 
     private BoundExpr.Comparison ColumnLiteral(SqlExpr.Column column, SqlComparison op, SqlExpr literal)

@@ -71,6 +71,15 @@ public sealed record TableRef(string Name, string? Alias)
 {
     /// <summary>The name columns are qualified with.</summary>
     public string EffectiveAlias => Alias ?? Name;
+
+    /// <summary>Where the name starts in the query text (-1 when unknown); not part of equality.</summary>
+    public int Position { get; init; } = -1;
+
+    /// <inheritdoc />
+    public bool Equals(TableRef? other) => other is not null && Name == other.Name && Alias == other.Alias;
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Name, Alias);
 }
 
 /// <summary><c>[INNER] JOIN table [alias] [ON predicate]</c>.</summary>
@@ -123,6 +132,15 @@ public abstract record SqlExpr
     /// <summary>A column reference, optionally qualified.</summary>
     public sealed record Column(string? Table, string Name) : SqlExpr
     {
+        /// <summary>Where the reference starts in the query text (-1 when unknown); not part of equality.</summary>
+        public int Position { get; init; } = -1;
+
+        /// <inheritdoc />
+        public bool Equals(Column? other) => other is not null && Table == other.Table && Name == other.Name;
+
+        /// <inheritdoc />
+        public override int GetHashCode() => HashCode.Combine(Table, Name);
+
         /// <inheritdoc />
         public override string ToString() => Table is null ? Name : $"{Table}.{Name}";
     }

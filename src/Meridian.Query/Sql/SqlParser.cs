@@ -383,6 +383,7 @@ public sealed class SqlParser
     {
         if (Peek.IsSymbol("("))
             throw new SqlException("Subqueries are not supported.");
+        var position = Peek.Position;
         var name = ParseName("a table");
         while (Peek.IsSymbol(".") && IsName(_tokens[_pos + 1]))
         {
@@ -399,7 +400,7 @@ public sealed class SqlParser
         {
             alias = ParseName("an alias");
         }
-        return new TableRef(name, alias);
+        return new TableRef(name, alias) { Position = position };
     }
 
     private SqlExpr ParseExpr()
@@ -514,9 +515,10 @@ public sealed class SqlParser
 
     private SqlExpr.Column ParseColumn()
     {
+        var position = Peek.Position;
         var first = ParseName("a column");
         if (!Peek.IsSymbol("."))
-            return new SqlExpr.Column(null, first);
+            return new SqlExpr.Column(null, first) { Position = position };
         _pos++;
         var second = ParseName("a column");
         // For a.b.c (a submodule table), the last part is the column.
@@ -526,7 +528,7 @@ public sealed class SqlParser
             first = first + "." + second;
             second = ParseName("a column");
         }
-        return new SqlExpr.Column(first, second);
+        return new SqlExpr.Column(first, second) { Position = position };
     }
 
     private static bool IsName(Token t) =>

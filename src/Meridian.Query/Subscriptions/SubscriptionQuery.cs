@@ -62,9 +62,9 @@ public sealed class SubscriptionQuery
     public static SubscriptionQuery Compile(string sql, ISqlCatalog catalog, Identity sender, bool isOwner)
     {
         var select = SqlParser.ParseSubscription(sql);
-        var tables = new List<SqlTable> { Binder.ResolveTable(catalog, select.From.Name, isOwner) };
+        var tables = new List<SqlTable> { Binder.ResolveTable(catalog, select.From.Name, isOwner, select.From.Position) };
         foreach (var join in select.Joins)
-            tables.Add(Binder.ResolveTable(catalog, join.Table.Name, isOwner));
+            tables.Add(Binder.ResolveTable(catalog, join.Table.Name, isOwner, join.Table.Position));
         SubscriptionRules.Check(select, tables);
         var block = QueryBlock.From(Binder.BindSelect(select, catalog, sender, isOwner));
         var projected = ((Projection.Rows)block.Projection).Source;
@@ -216,6 +216,14 @@ public sealed class SubscriptionQuery
             return true;
         });
         return new QueryDelta(inserted.Build(), deleted.Build());
+    }
+
+    /// <summary>Throws when the initial evaluation is estimated to scan more than <paramref name="rowLimit"/> rows (the database's <c>row_limit</c>).</summary>
+    /// <exception cref="SqlException">The query is too large for the limit.</exception>
+    public void CheckRowLimit(StateReader state, ulong rowLimit)
+    {
+        if (_full.EstimateRows(state) is var estimate && estimate > rowLimit)
+            throw SqlExecutor.RowLimitExceeded(estimate, rowLimit);
     }
 
     /// <summary>The logical plan, the plan of the initial result and the plan of each delta term, as text.</summary>
