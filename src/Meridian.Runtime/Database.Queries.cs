@@ -29,14 +29,15 @@ public sealed partial class Database
             return;
         }
         var compiled = new List<SubscriptionQuery>(queries.Count);
-        var catalog = _active.Catalog;
+        var active = _active;
+        var catalog = active.Catalog;
         var isOwner = IsOwner(session.Identity);
         var rowLimit = isOwner ? null : Settings.RowLimit;
         foreach (var sql in queries)
         {
             try
             {
-                var query = SubscriptionQuery.Compile(sql, catalog, session.Identity, isOwner);
+                var query = SubscriptionQuery.Compile(sql, catalog, session.Identity, isOwner, active.Visibility);
                 if (rowLimit is { } limit)
                     query.CheckRowLimit(_store.Committed, limit);
                 compiled.Add(query);
@@ -69,7 +70,8 @@ public sealed partial class Database
         try
         {
             var isOwner = IsOwner(session.Identity);
-            var query = SubscriptionQuery.Compile(sql, _active.Catalog, session.Identity, isOwner);
+            var active = _active;
+            var query = SubscriptionQuery.Compile(sql, active.Catalog, session.Identity, isOwner, active.Visibility);
             if (!isOwner && Settings.RowLimit is { } limit)
                 query.CheckRowLimit(state, limit);
             session.OnOneOffQueryResult(requestId, [new TableRowsResult(query.Table.Name, query.Evaluate(state))], null, state.LastOffset);
@@ -110,7 +112,8 @@ public sealed partial class Database
                     var state = _store.Committed;
                     try
                     {
-                        results.Add(ToResult(SqlExecutor.Query(select, _active.Catalog, state, caller, isOwner, isOwner ? null : Settings.RowLimit), state.LastOffset));
+                        var active = _active;
+                        results.Add(ToResult(SqlExecutor.Query(select, active.Catalog, state, caller, isOwner, isOwner ? null : Settings.RowLimit, active.Visibility), state.LastOffset));
                     }
                     catch (SqlException e)
                     {

@@ -1,6 +1,7 @@
 using Meridian.Query.Catalog;
 using Meridian.Query.Plans;
 using Meridian.Query.Sql;
+using Meridian.Query.Subscriptions;
 using Meridian.Sats;
 using Meridian.Sats.Types;
 using Meridian.Sats.Values;
@@ -17,28 +18,36 @@ public static class SqlExecutor
 {
     /// <summary>Runs a SELECT.</summary>
     /// <exception cref="SqlException">The query is invalid or names something the caller may not read.</exception>
-    public static SqlResult Query(SelectStatement select, ISqlCatalog catalog, StateReader state, Identity sender, bool isOwner, ulong? rowLimit = null)
+    public static SqlResult Query(SelectStatement select, ISqlCatalog catalog, StateReader state, Identity sender, bool isOwner, ulong? rowLimit = null,
+        VisibilityRules? visibility = null)
     {
         var block = QueryBlock.From(Binder.BindSelect(select, catalog, sender, isOwner));
         var plan = Planner.PlanFull(block);
         if (rowLimit is { } limit && plan.EstimateRows(state) is var estimate && estimate > limit)
             throw RowLimitExceeded(estimate, limit);
         var states = Enumerable.Repeat(state, block.Sources.Count).ToArray();
+        // A non-owner reads tables with visibility rules through them.
+        RowFilter?[]? visible = null;
+        if (!isOwner && visibility is { Any: true })
+        {
+            visible = visibility.FiltersFor(block.Sources, catalog, sender)
+                .Select(f => f is null ? null : VisibilityFilter.Filter(f.VisibleAt(state))).ToArray();
+        }
         return block.Projection switch
         {
-            Projection.Aggregate aggregate => Aggregate(block, aggregate, plan, states),
+            Projection.Aggregate aggregate => Aggregate(block, aggregate, plan, states, visible),
             Projection.Rows rows => new SqlResult(RowType(rows.Source.Table), rows.Source.Table.Schema.Typespace,
-                Tuples(block, plan, states, rows.Source.Number).Select(t => Decode(rows.Source, t)).ToList()),
+                Tuples(block, plan, states, rows.Source.Number, visible).Select(t => Decode(rows.Source, t)).ToList()),
             Projection.Columns columns => new SqlResult(
                 new ProductType(columns.Items.Select(i => new ProductTypeElement(i.Name, i.Type))),
                 columns.Items.Count > 0 ? columns.Items[0].Typespace : Typespace.Empty,
-                Tuples(block, plan, states, columns.Items.Count > 0 ? columns.Items[0].Ref.Source : 0).Select(t => Project(block, columns, t)).ToList()),
+                Tuples(block, plan, states, columns.Items.Count > 0 ? columns.Items[0].Ref.Source : 0, visible).Select(t => Project(block, columns, t)).ToList()),
             _ => throw new SqlException("Unsupported projection."),
         };
     }
 
     // The matching tuples in the query's order, after OFFSET and LIMIT (copied: the plan reuses its tuple).
-    private static List<ReadOnlyMemory<byte>[]> Tuples(QueryBlock block, PhysicalPlan plan, StateReader[] states, int returned)
+    private static List<ReadOnlyMemory<byte>[]> Tuples(QueryBlock block, PhysicalPlan plan, StateReader[] states, int returned, RowFilter?[]? visible)
     {
         var skip = block.Offset;
         var take = block.Limit ?? ulong.MaxValue;
@@ -57,14 +66,14 @@ public static class SqlExecutor
                 }
                 tuples.Add((ReadOnlyMemory<byte>[])tuple.Clone());
                 return (ulong)tuples.Count < take;
-            });
+            }, visible);
             return tuples;
         }
         plan.Run(states, null, (tuple, _) =>
         {
             tuples.Add((ReadOnlyMemory<byte>[])tuple.Clone());
             return true;
-        });
+        }, visible);
         tuples.Sort(new TupleOrder(block, returned));
         var from = (int)Math.Min(skip, (ulong)tuples.Count);
         var count = (int)Math.Min(take, (ulong)(tuples.Count - from));
@@ -86,14 +95,14 @@ public static class SqlExecutor
         return AlgebraicValue.Product(values);
     }
 
-    private static SqlResult Aggregate(QueryBlock block, Projection.Aggregate spec, PhysicalPlan plan, StateReader[] states)
+    private static SqlResult Aggregate(QueryBlock block, Projection.Aggregate spec, PhysicalPlan plan, StateReader[] states, RowFilter?[]? visible)
     {
         var aggregator = new Aggregator(block, spec);
         plan.Run(states, null, (tuple, sign) =>
         {
             aggregator.Add(tuple, sign);
             return true;
-        });
+        }, visible);
         var rows = aggregator.Rows();
         if (block.Order.Count > 0)
             rows.Sort(new OutputOrder(block.Order));

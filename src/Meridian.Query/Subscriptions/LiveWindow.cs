@@ -17,6 +17,7 @@ internal sealed class LiveWindow
 {
     private readonly QueryBlock _block;
     private readonly PhysicalPlan _full;
+    private readonly Func<StateReader, IReadOnlyList<RowFilter?>?> _filtersAt;
     private readonly TupleOrder _order;
     private readonly int _projected;
     private readonly int _windowEnd; // offset + limit, capped
@@ -25,10 +26,11 @@ internal sealed class LiveWindow
     private List<ReadOnlyMemory<byte>[]>? _buffer;
     private bool _complete; // the buffer holds every tuple of the result
 
-    public LiveWindow(QueryBlock block, PhysicalPlan full, int projected)
+    public LiveWindow(QueryBlock block, PhysicalPlan full, int projected, Func<StateReader, IReadOnlyList<RowFilter?>?> filtersAt)
     {
         _block = block;
         _full = full;
+        _filtersAt = filtersAt;
         _projected = projected;
         _order = new TupleOrder(block, projected);
         _offset = (int)Math.Min(block.Offset, int.MaxValue / 4);
@@ -122,7 +124,7 @@ internal sealed class LiveWindow
                 tuples.RemoveRange(count, tuples.Count - count);
             }
             return true;
-        });
+        }, _filtersAt(state));
         tuples.Sort(_order);
         if (tuples.Count > count)
             tuples.RemoveRange(count, tuples.Count - count);
