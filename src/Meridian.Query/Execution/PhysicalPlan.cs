@@ -109,7 +109,9 @@ internal sealed class PhysicalPlan
         private readonly IReadOnlyList<RowFilter?>? _visible;
         private readonly ReadOnlyMemory<byte>[] _tuple;
         private readonly Dictionary<ByteKey, List<ReadOnlyMemory<byte>>>?[] _hashes;
-        private readonly BsatnWriter _key = new(64);
+        private BsatnWriter? _keyWriter; // created on the first lookup key: most runs of a delta term need none
+        private BsatnWriter KeyWriter => _keyWriter ??= new BsatnWriter(64);
+        private readonly byte[]?[] _keys; // per step: the last lookup key, reused (a step's cursor is done before its next key)
         private int _sign = 1;
         private bool _stopped;
 
@@ -122,6 +124,7 @@ internal sealed class PhysicalPlan
             _visible = visible;
             _tuple = new ReadOnlyMemory<byte>[plan.Block.Sources.Count];
             _hashes = new Dictionary<ByteKey, List<ReadOnlyMemory<byte>>>?[plan.Steps.Count];
+            _keys = new byte[]?[plan.Steps.Count];
         }
 
         public void Bind(int index)
@@ -157,7 +160,7 @@ internal sealed class PhysicalPlan
                     return;
                 case Access.IndexLookup lookup:
                 {
-                    var key = Key(lookup.Key);
+                    var key = StepKey(index, lookup.Key);
                     Each(index, _states[step.Source].ScanIndex(table, lookup.Index, IndexScanRange.WithPrefix(key, lookup.Key.Count)));
                     return;
                 }
@@ -199,18 +202,36 @@ internal sealed class PhysicalPlan
                 Bind(index + 1);
         }
 
-        // The key bytes of the bound columns and literals, concatenated (index keys are BSATN columns back to back).
-        private byte[] Key(IReadOnlyList<KeyPart> parts)
+        // The lookup key of one step in that step's reusable buffer (no allocation once it is large enough).
+        private ReadOnlyMemory<byte> StepKey(int step, IReadOnlyList<KeyPart> parts)
         {
-            _key.Reset();
+            KeyWriter.Reset();
             foreach (var part in parts)
             {
                 if (part.Literal is { } literal)
-                    _key.WriteRaw(literal);
+                    KeyWriter.WriteRaw(literal);
                 else
-                    _key.WriteRaw(_plan.Block.Sources[part.Column.Source].Table.Layout.Column(_tuple[part.Column.Source].Span, part.Column.Column));
+                    KeyWriter.WriteRaw(_plan.Block.Sources[part.Column.Source].Table.Layout.Column(_tuple[part.Column.Source].Span, part.Column.Column));
             }
-            return _key.ToArray();
+            var buffer = _keys[step];
+            if (buffer is null || buffer.Length < KeyWriter.Length)
+                _keys[step] = buffer = new byte[Math.Max(KeyWriter.Length, 16)];
+            KeyWriter.WrittenSpan.CopyTo(buffer);
+            return buffer.AsMemory(0, KeyWriter.Length);
+        }
+
+        // The key bytes of the bound columns and literals, concatenated (index keys are BSATN columns back to back).
+        private byte[] Key(IReadOnlyList<KeyPart> parts)
+        {
+            KeyWriter.Reset();
+            foreach (var part in parts)
+            {
+                if (part.Literal is { } literal)
+                    KeyWriter.WriteRaw(literal);
+                else
+                    KeyWriter.WriteRaw(_plan.Block.Sources[part.Column.Source].Table.Layout.Column(_tuple[part.Column.Source].Span, part.Column.Column));
+            }
+            return KeyWriter.ToArray();
         }
 
         // Every row of the step's source that passes its own conditions, grouped by its build-side key.

@@ -201,6 +201,21 @@ public sealed class SubscriptionQuery
     // any source.
     private List<(ReadOnlyMemory<byte>[] Tuple, int Sign)> TupleChanges(Changeset changeset, StateReader before, StateReader after)
     {
+        if (_block.Sources.Count == 1 && _filters is null)
+        {
+            // One table: the commit's rows are already net (a row is inserted or deleted, not both).
+            var rows = new List<(ReadOnlyMemory<byte>[], int)>();
+            if (changeset.For(_block.Sources[0].Table.Schema.Id) is { } change)
+            {
+                _deltas[0].Run([], change, (tuple, sign) =>
+                {
+                    rows.Add(([tuple[0]], sign));
+                    return true;
+                });
+                rows.Sort((a, b) => a.Item2.CompareTo(b.Item2));
+            }
+            return rows;
+        }
         var net = new Dictionary<ByteKey, (ReadOnlyMemory<byte>[] Tuple, int Count)>();
         var order = new List<ByteKey>();
         var key = new Sats.Bsatn.BsatnWriter(64);
