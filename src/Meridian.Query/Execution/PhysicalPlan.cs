@@ -14,6 +14,9 @@ internal delegate bool TupleSink(ReadOnlyMemory<byte>[] tuple, int sign);
 /// <summary>Whether a source's row is one the query may see (row-level security); rows it refuses are skipped.</summary>
 internal delegate bool RowFilter(ReadOnlySpan<byte> row);
 
+/// <summary>Rows of a source whose join columns equal a key, from a hash table kept by the caller (instead of one built for the run).</summary>
+internal delegate IEnumerable<ReadOnlyMemory<byte>>? HashProbe(int source, Access.HashLookup lookup, ReadOnlyMemory<byte> key);
+
 /// <summary>The rows that entered (+1) and left (-1) a source in one commit: the driving input of a delta term.</summary>
 /// <param name="Inserts">Rows that entered.</param>
 /// <param name="Deletes">Rows that left.</param>
@@ -55,9 +58,9 @@ internal sealed class PhysicalPlan
     /// Runs the plan with, per source, an optional filter of the rows it may see (<paramref name="visible"/>;
     /// the driving changed rows are taken as given).
     /// </summary>
-    public void Run(IReadOnlyList<StateReader> states, DeltaRows? delta, TupleSink sink, IReadOnlyList<RowFilter?>? visible)
+    public void Run(IReadOnlyList<StateReader> states, DeltaRows? delta, TupleSink sink, IReadOnlyList<RowFilter?>? visible, HashProbe? hashes = null)
     {
-        var run = new PlanRun(this, states, delta, sink, visible);
+        var run = new PlanRun(this, states, delta, sink, visible, hashes);
         run.Bind(0);
     }
 
@@ -115,8 +118,11 @@ internal sealed class PhysicalPlan
         private int _sign = 1;
         private bool _stopped;
 
-        public PlanRun(PhysicalPlan plan, IReadOnlyList<StateReader> states, DeltaRows? delta, TupleSink sink, IReadOnlyList<RowFilter?>? visible)
+        private readonly HashProbe? _hashProbe;
+
+        public PlanRun(PhysicalPlan plan, IReadOnlyList<StateReader> states, DeltaRows? delta, TupleSink sink, IReadOnlyList<RowFilter?>? visible, HashProbe? hashes)
         {
+            _hashProbe = hashes;
             _plan = plan;
             _states = states;
             _delta = delta;
@@ -166,6 +172,16 @@ internal sealed class PhysicalPlan
                 }
                 case Access.HashLookup hash:
                 {
+                    if (_hashProbe?.Invoke(step.Source, hash, StepKey(index, hash.Probe)) is { } kept)
+                    {
+                        foreach (var row in kept)
+                        {
+                            if (_stopped)
+                                return;
+                            Try(index, row, filter: false); // the kept table holds only rows passing the source's own conditions
+                        }
+                        return;
+                    }
                     var rows = (_hashes[index] ??= BuildHash(step, hash)).GetValueOrDefault(new ByteKey(Key(hash.Probe)));
                     if (rows is null)
                         return;
