@@ -82,26 +82,44 @@ public sealed partial class Transaction
             if (tt is null)
                 continue;
             var work = tt.Work;
-            var inserts = new RowList.Builder(tt.Inserted?.Count ?? 0, 64);
-            if (tt.Inserted is not null)
+            var touched = tt.Touched;
+            var count = touched?.Count ?? 0;
+            var inserts = new RowList.Builder(count, 64);
+            var deletes = new RowList.Builder(count, 64);
+            var removed = new List<ulong>(count);
+            var added = new List<ulong>(count);
+            if (touched is not null)
             {
-                foreach (var ptr in tt.Inserted)
+                // Touched rows repeat only after a restore; then the first entry (the committed pointer) counts.
+                var seen = tt.Restored ? new HashSet<uint>() : null;
+                foreach (var (row, committedPtr) in touched)
                 {
-                    if (tt.InsertedRemoved is null || !tt.InsertedRemoved.Contains(ptr))
-                        inserts.Add(work.Read(ptr));
-                }
-            }
-            var deletes = new RowList.Builder(tt.DeletedSet?.Count ?? 0, 64);
-            var deletedPointers = new List<ulong>(tt.DeletedSet?.Count ?? 0);
-            if (tt.Deleted is not null)
-            {
-                foreach (var ptr in tt.Deleted)
-                {
-                    if (tt.DeletedSet!.Remove(ptr))
+                    if (seen is not null && !seen.Add(row))
+                        continue;
+                    var current = work.Slots.Get(row);
+                    var live = !SlotMap.IsFree(current);
+                    if (committedPtr == TableTx.NewRow)
                     {
-                        deletes.Add(tt.Committed!.Read(ptr));
-                        deletedPointers.Add(ptr);
+                        if (live)
+                        {
+                            inserts.Add(work.Heap.Read(current));
+                            added.Add(current);
+                        }
+                        continue;
                     }
+                    if (current == committedPtr)
+                        continue;
+                    removed.Add(committedPtr);
+                    var before = tt.Committed!.Heap.Read(committedPtr);
+                    if (live)
+                    {
+                        added.Add(current);
+                        var after = work.Heap.Read(current);
+                        if (after.SequenceEqual(before))
+                            continue; // updated back to its committed bytes
+                        inserts.Add(after);
+                    }
+                    deletes.Add(before);
                 }
             }
             List<SequenceUpdate>? sequences = null;
@@ -111,8 +129,9 @@ public sealed partial class Transaction
                 if (work.SequenceNext[s] != before || tt.Committed is null)
                     (sequences ??= []).Add(new SequenceUpdate(s, work.SequenceNext[s]));
             }
-            if (!work.Schema.IsEvent && (deletedPointers.Count > 0 || work.LiveBytes is not null))
-                work.AccountAndCompact(tt.Inserted, tt.InsertedRemoved, deletedPointers, _edit);
+            work.ReleasePendingSlots(_edit);
+            if (!work.Schema.IsEvent && (removed.Count > 0 || work.LiveBytes is not null))
+                work.AccountAndCompact(removed, added, _edit);
             if (work.Schema.IsEvent)
             {
                 // Event rows exist only inside this transaction: publish the table as it was (sequences advance).
@@ -141,9 +160,9 @@ public sealed partial class Transaction
     internal bool ReplayDelete(TableId table, ReadOnlySpan<byte> row)
     {
         var tt = Writable(table);
-        if (!tt.Work.TryFindIdentical(row, out var ptr))
+        if (!tt.Work.TryFindIdenticalForWrite(row, out var id, _edit))
             return false;
-        tt.Work.Unlink(ptr, _edit);
+        tt.Work.Delete(id, _edit);
         return true;
     }
 
@@ -161,6 +180,11 @@ public sealed partial class Transaction
         EnsureOpen();
         try
         {
+            if (_changes is not null)
+            {
+                foreach (var tt in _changes)
+                    tt?.Work.ReleasePendingSlots(_edit);
+            }
             _store.PublishReplay(new DbState(_tables, _names ?? _committed.Names, _nextTableId, nextOffset));
         }
         finally

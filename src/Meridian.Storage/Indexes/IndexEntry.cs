@@ -2,27 +2,31 @@ using System.Runtime.InteropServices;
 
 namespace Meridian.Storage.Indexes;
 
-/// <summary>An index entry: a key and the row it points to. Entries order by key, then pointer, so non-unique keys coexist.</summary>
+/// <summary>
+/// An index entry: a key and the id of the row it belongs to. Entries order by key, then row id, so
+/// non-unique keys coexist. Row ids are stable while a row lives, so an update that keeps a key
+/// leaves its entry alone.
+/// </summary>
 [StructLayout(LayoutKind.Sequential, Pack = 4)]
-internal readonly struct IndexEntry<TKey>(TKey key, ulong ptr)
+internal readonly struct IndexEntry<TKey>(TKey key, uint row)
     where TKey : struct, IComparable<TKey>
 {
     public readonly TKey Key = key;
-    public readonly ulong Ptr = ptr;
+    public readonly uint Row = row;
 }
 
-/// <summary>Orders index entries by key, then row pointer.</summary>
+/// <summary>Orders index entries by key, then row id.</summary>
 internal readonly struct EntryOrder<TKey> : IOrder<IndexEntry<TKey>>
     where TKey : struct, IComparable<TKey>
 {
     public static int Compare(in IndexEntry<TKey> a, in IndexEntry<TKey> b)
     {
         var c = a.Key.CompareTo(b.Key);
-        return c != 0 ? c : a.Ptr.CompareTo(b.Ptr);
+        return c != 0 ? c : a.Row.CompareTo(b.Row);
     }
 }
 
-/// <summary>Orders row pointers.</summary>
+/// <summary>Orders plain 64-bit values (tests of the tree itself).</summary>
 internal readonly struct PointerOrder : IOrder<ulong>
 {
     public static int Compare(in ulong a, in ulong b) => a.CompareTo(b);
