@@ -84,8 +84,10 @@ public sealed partial class Transaction
             var work = tt.Work;
             var touched = tt.Touched;
             var count = touched?.Count ?? 0;
-            var inserts = new RowList.Builder(count, 64);
-            var deletes = new RowList.Builder(count, 64);
+            // Sized for the usual case (every touched row in a list) so the buffers do not regrow.
+            var rowBytes = count * (work.Layout.RowFixedSize >= 0 ? work.Layout.RowFixedSize : 32);
+            var inserts = new RowList.Builder(count, rowBytes);
+            var deletes = new RowList.Builder(count, rowBytes);
             var removed = new List<ulong>(count);
             var added = new List<ulong>(count);
             if (touched is not null)
@@ -129,6 +131,7 @@ public sealed partial class Transaction
                 if (work.SequenceNext[s] != before || tt.Committed is null)
                     (sequences ??= []).Add(new SequenceUpdate(s, work.SequenceNext[s]));
             }
+            work.FlushIndexes();
             work.ReleasePendingSlots(_edit);
             if (!work.Schema.IsEvent && (removed.Count > 0 || work.LiveBytes is not null))
                 work.AccountAndCompact(removed, added, _edit);
@@ -183,7 +186,10 @@ public sealed partial class Transaction
             if (_changes is not null)
             {
                 foreach (var tt in _changes)
+                {
+                    tt?.Work.FlushIndexes();
                     tt?.Work.ReleasePendingSlots(_edit);
+                }
             }
             _store.PublishReplay(new DbState(_tables, _names ?? _committed.Names, _nextTableId, nextOffset));
         }

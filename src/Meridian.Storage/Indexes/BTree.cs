@@ -8,6 +8,13 @@ internal interface IOrder<T>
     static abstract int Compare(in T a, in T b);
 }
 
+/// <summary>An <see cref="IComparer{T}"/> over an <see cref="IOrder{T}"/>, for sorting batches.</summary>
+internal readonly struct OrderComparer<T, TOrder> : IComparer<T>
+    where TOrder : IOrder<T>
+{
+    public int Compare(T? x, T? y) => TOrder.Compare(x!, y!);
+}
+
 /// <summary>
 /// A node of a persistent (copy-on-write) B+tree. A node whose <see cref="Edit"/> equals the
 /// caller's edit token belongs to the caller's open transaction and may be changed in place; any
@@ -223,6 +230,171 @@ internal static class BTree<T, TOrder>
             right.Count++;
         }
         return right;
+    }
+
+    /// <summary>
+    /// Adds a batch of entries, sorted ascending and distinct, none of them already in the tree. Each
+    /// leaf the batch reaches is rebuilt once by merging (one copy, no per-entry shifting), so a
+    /// transaction's inserts into an index cost one pass over the leaves they land in.
+    /// </summary>
+    public static void InsertSorted(ref BTreeNode<T>? root, ReadOnlySpan<T> items, long edit)
+    {
+        if (items.IsEmpty)
+            return;
+        var level = new List<BTreeNode<T>>();
+        if (root is null)
+            AppendLeaves(items, edit, level, reuse: null);
+        else
+            InsertSortedInto(root, items, edit, level);
+        while (level.Count > 1)
+        {
+            var parents = new List<BTreeNode<T>>((level.Count + BTreeNode<T>.Capacity - 1) / BTreeNode<T>.Capacity);
+            AppendInner(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(level), edit, parents, reuse: null);
+            level = parents;
+        }
+        root = level[0];
+    }
+
+    private static void InsertSortedInto(BTreeNode<T> node, ReadOnlySpan<T> items, long edit, List<BTreeNode<T>> output)
+    {
+        const int cap = BTreeNode<T>.Capacity;
+        if (node.IsLeaf)
+        {
+            var total = node.Count + items.Length;
+            if (total <= cap)
+            {
+                node = node.Editable(edit);
+                MergeBackward(node.Keys, node.Count, items);
+                node.Count = total;
+                output.Add(node);
+                return;
+            }
+            var merged = Scratch(total);
+            Merge(node.Keys.AsSpan(0, node.Count), items, merged);
+            AppendLeaves(merged.AsSpan(0, total), edit, output, node.Edit == edit ? node : null);
+            return;
+        }
+
+        // Partition the batch by child: child i takes the items below the minimum of child i + 1.
+        var children = new List<BTreeNode<T>>(node.Count + 4);
+        var changed = false;
+        var start = 0;
+        for (var i = 0; i < node.Count; i++)
+        {
+            var end = i + 1 < node.Count ? start + LowerBoundIn(items[start..], node.Keys[i + 1]) : items.Length;
+            var child = node.Children![i];
+            if (end > start)
+            {
+                InsertSortedInto(child, items[start..end], edit, children);
+                changed = true;
+            }
+            else
+            {
+                children.Add(child);
+            }
+            start = end;
+        }
+        if (!changed)
+        {
+            output.Add(node);
+            return;
+        }
+        AppendInner(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(children), edit, output, node.Edit == edit ? node : null);
+    }
+
+    private static int LowerBoundIn(ReadOnlySpan<T> items, in T item)
+    {
+        int lo = 0, hi = items.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (TOrder.Compare(items[mid], item) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        return lo;
+    }
+
+    // Merges `items` into the first `count` keys of `keys` (which has room), from the back.
+    private static void MergeBackward(T[] keys, int count, ReadOnlySpan<T> items)
+    {
+        int a = count - 1, b = items.Length - 1, w = count + items.Length - 1;
+        while (b >= 0)
+        {
+            if (a >= 0 && TOrder.Compare(keys[a], items[b]) > 0)
+                keys[w--] = keys[a--];
+            else
+                keys[w--] = items[b--];
+        }
+    }
+
+    private static void Merge(ReadOnlySpan<T> a, ReadOnlySpan<T> b, T[] into)
+    {
+        int i = 0, j = 0, w = 0;
+        while (i < a.Length && j < b.Length)
+            into[w++] = TOrder.Compare(a[i], b[j]) <= 0 ? a[i++] : b[j++];
+        a[i..].CopyTo(into.AsSpan(w));
+        w += a.Length - i;
+        b[j..].CopyTo(into.AsSpan(w));
+    }
+
+    [ThreadStatic]
+    private static T[]? _scratch;
+
+    private static T[] Scratch(int size)
+    {
+        var s = _scratch;
+        if (s is null || s.Length < size)
+            _scratch = s = new T[Math.Max(size, BTreeNode<T>.Capacity * 4)];
+        return s;
+    }
+
+    // Cuts sorted entries into as few leaves as hold them, filled evenly; `reuse` (owned by the writer) becomes the first.
+    private static void AppendLeaves(ReadOnlySpan<T> sorted, long edit, List<BTreeNode<T>> output, BTreeNode<T>? reuse)
+    {
+        const int cap = BTreeNode<T>.Capacity;
+        var k = (sorted.Length + cap - 1) / cap;
+        var at = 0;
+        for (var n = 0; n < k; n++)
+        {
+            var size = (sorted.Length - at) / (k - n);
+            var leaf = n == 0 && reuse is not null ? reuse : new BTreeNode<T>(leaf: true, edit);
+            sorted.Slice(at, size).CopyTo(leaf.Keys);
+            if (size < leaf.Count)
+                Array.Clear(leaf.Keys, size, leaf.Count - size);
+            leaf.Count = size;
+            at += size;
+            output.Add(leaf);
+        }
+    }
+
+    // Groups child nodes under as few inner nodes as hold them, filled evenly.
+    private static void AppendInner(ReadOnlySpan<BTreeNode<T>> children, long edit, List<BTreeNode<T>> output, BTreeNode<T>? reuse)
+    {
+        const int cap = BTreeNode<T>.Capacity;
+        var k = (children.Length + cap - 1) / cap;
+        var at = 0;
+        for (var n = 0; n < k; n++)
+        {
+            var size = (children.Length - at) / (k - n);
+            var inner = n == 0 && reuse is not null ? reuse : new BTreeNode<T>(leaf: false, edit);
+            var old = inner.Count;
+            for (var j = 0; j < size; j++)
+            {
+                var child = children[at + j];
+                inner.Keys[j] = child.Keys[0];
+                inner.Children![j] = child;
+            }
+            if (size < old)
+            {
+                Array.Clear(inner.Keys, size, old - size);
+                Array.Clear(inner.Children!, size, old - size);
+            }
+            inner.Count = size;
+            at += size;
+            output.Add(inner);
+        }
     }
 
     /// <summary>Removes the entry equal to <paramref name="item"/>; false when there is none.</summary>

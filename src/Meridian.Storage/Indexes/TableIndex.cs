@@ -29,6 +29,18 @@ internal abstract class TableIndex
     /// <summary>Adds the entry for a row; false when that exact entry exists.</summary>
     public abstract bool Insert(ReadOnlySpan<byte> row, uint rowId, long edit);
 
+    /// <summary>
+    /// Adds the entry for a new row later, in one sorted batch (see <see cref="Flush"/>). Only for
+    /// indexes that need no check at insert time (not unique, not used to find rows by their bytes).
+    /// </summary>
+    public abstract void InsertDeferred(ReadOnlySpan<byte> row, uint rowId, long edit);
+
+    /// <summary>
+    /// Merges the deferred entries into the tree. Every read and every other write of this index does
+    /// it first; a transaction does it at commit, so a published index never has deferred entries.
+    /// </summary>
+    public abstract void Flush();
+
     /// <summary>Removes the entry for a row; false when absent.</summary>
     public abstract bool Remove(ReadOnlySpan<byte> row, uint rowId, long edit);
 
@@ -81,6 +93,10 @@ internal sealed class TableIndex<TKey> : TableIndex
 {
     private readonly KeyCodec<TKey> _codec;
     private BTreeNode<IndexEntry<TKey>>? _root;
+    // Entries of rows inserted by the open transaction, not yet in the tree, and the edit token they were added under.
+    private IndexEntry<TKey>[]? _deferred;
+    private int _deferredCount;
+    private long _deferredEdit;
 
     public TableIndex(IndexSchema schema, KeyCodec<TKey> codec)
         : base(schema) => _codec = codec;
@@ -94,18 +110,50 @@ internal sealed class TableIndex<TKey> : TableIndex
 
     public KeyCodec<TKey> Codec => _codec;
 
-    public override TableIndex Clone() => new TableIndex<TKey>(this);
+    public override TableIndex Clone()
+    {
+        Flush();
+        return new TableIndex<TKey>(this);
+    }
 
-    public override bool Insert(ReadOnlySpan<byte> row, uint rowId, long edit) =>
-        BTree<IndexEntry<TKey>, EntryOrder<TKey>>.Insert(ref _root, new(_codec.FromRow(row), rowId), edit);
+    public override bool Insert(ReadOnlySpan<byte> row, uint rowId, long edit)
+    {
+        Flush();
+        return BTree<IndexEntry<TKey>, EntryOrder<TKey>>.Insert(ref _root, new(_codec.FromRow(row), rowId), edit);
+    }
 
-    public override bool Remove(ReadOnlySpan<byte> row, uint rowId, long edit) =>
-        BTree<IndexEntry<TKey>, EntryOrder<TKey>>.Remove(ref _root, new(_codec.FromRow(row), rowId), edit);
+    public override void InsertDeferred(ReadOnlySpan<byte> row, uint rowId, long edit)
+    {
+        if (_deferredCount > 0 && _deferredEdit != edit)
+            Flush(); // a cursor retired the token these were added under: they belong to the earlier nodes
+        _deferredEdit = edit;
+        if (_deferred is null || _deferredCount == _deferred.Length)
+            Array.Resize(ref _deferred, Math.Max(64, _deferredCount * 2));
+        _deferred[_deferredCount++] = new(_codec.FromRow(row), rowId);
+    }
+
+    public override void Flush()
+    {
+        if (_deferredCount == 0)
+            return;
+        var batch = _deferred.AsSpan(0, _deferredCount);
+        batch.Sort(default(OrderComparer<IndexEntry<TKey>, EntryOrder<TKey>>));
+        BTree<IndexEntry<TKey>, EntryOrder<TKey>>.InsertSorted(ref _root, batch, _deferredEdit);
+        _deferred = null;
+        _deferredCount = 0;
+    }
+
+    public override bool Remove(ReadOnlySpan<byte> row, uint rowId, long edit)
+    {
+        Flush();
+        return BTree<IndexEntry<TKey>, EntryOrder<TKey>>.Remove(ref _root, new(_codec.FromRow(row), rowId), edit);
+    }
 
     public override void Update(ReadOnlySpan<byte> oldRow, ReadOnlySpan<byte> newRow, uint rowId, long edit)
     {
         if (_codec.SameKeyColumns(oldRow, newRow))
             return;
+        Flush();
         var oldKey = _codec.FromRow(oldRow);
         var newKey = _codec.FromRow(newRow);
         if (oldKey.CompareTo(newKey) == 0)
@@ -121,6 +169,7 @@ internal sealed class TableIndex<TKey> : TableIndex
 
     public bool TryFindKey(TKey key, out uint rowId)
     {
+        Flush();
         if (BTree<IndexEntry<TKey>, EntryOrder<TKey>>.TryFindCeiling(_root, new(key, 0), out var found) && found.Key.CompareTo(key) == 0)
         {
             rowId = found.Row;
@@ -132,6 +181,7 @@ internal sealed class TableIndex<TKey> : TableIndex
 
     public override bool? TryFindIdentical(ReadOnlySpan<byte> row, Tables.TableData table, int limit, out uint rowId)
     {
+        Flush();
         var key = _codec.FromRow(row);
         rowId = 0;
         // Common case without a cursor: no row has this key, or the first one is the row.
@@ -158,9 +208,17 @@ internal sealed class TableIndex<TKey> : TableIndex
         return false;
     }
 
-    public override RowIdCursor Scan(in IndexScanRange range) => new RangeCursor(_root, _codec.Range(range));
+    public override RowIdCursor Scan(in IndexScanRange range)
+    {
+        Flush();
+        return new RangeCursor(_root, _codec.Range(range));
+    }
 
-    public override RowIdCursor ScanAll() => new RangeCursor(_root, default);
+    public override RowIdCursor ScanAll()
+    {
+        Flush();
+        return new RangeCursor(_root, default);
+    }
 
     private sealed class RangeCursor(BTreeNode<IndexEntry<TKey>>? root, RangeSpec<TKey> spec) : RowIdCursor
     {

@@ -186,8 +186,17 @@ internal sealed class TableData
 
     private void Link(ReadOnlySpan<byte> stored, uint rowId, long edit)
     {
-        foreach (var index in Indexes)
-            index.Insert(stored, rowId, edit);
+        var indexes = Indexes;
+        for (var i = 0; i < indexes.Length; i++)
+        {
+            // Unique indexes check at insert, and the first index may be finding rows by their bytes:
+            // those take the entry now. The rest take it in one sorted batch (TableIndex.Flush).
+            var index = indexes[i];
+            if (index.Schema.IsUnique || (i == 0 && !HashMode))
+                index.Insert(stored, rowId, edit);
+            else
+                index.InsertDeferred(stored, rowId, edit);
+        }
         if (HashMode)
             BTree<IndexEntry<ulong>, EntryOrder<ulong>>.Insert(ref RowHashes, new(Hash(stored), rowId), edit);
         RowCount++;
@@ -228,6 +237,13 @@ internal sealed class TableData
         }
         Slots.Set(rowId, ptr, edit);
         return ptr;
+    }
+
+    /// <summary>Merges every index's deferred entries; done before a version is published.</summary>
+    public void FlushIndexes()
+    {
+        foreach (var index in Indexes)
+            index.Flush();
     }
 
     /// <summary>At commit: puts the ids the transaction freed (and did not restore) on the free list, first freed first reused.</summary>
