@@ -305,10 +305,16 @@ public sealed partial class Transaction : StateReader, IDisposable
     private void DeleteRow(TableTx tt, uint id)
     {
         var ptr = tt.Work.Delete(id, _edit);
-        if (tt.Touched is not null && !tt.IsOwn(ptr))
+        if (tt.Touched is null)
+            return;
+        if (!tt.IsOwn(ptr))
         {
             tt.Touched.Add(new(id, ptr));
             tt.DeletedCommitted++;
+        }
+        else if (tt.Committed is { } committed && committed.IsLive(id))
+        {
+            tt.DeletedCommitted++; // a committed row this transaction updated, then deleted: restorable too
         }
     }
 

@@ -26,6 +26,9 @@ internal abstract class TableIndex
     /// <summary>A copy sharing the same tree version.</summary>
     public abstract TableIndex Clone();
 
+    /// <summary>The tree's root node (its identity tells whether a write touched this index).</summary>
+    public abstract object? Root { get; }
+
     /// <summary>Adds the entry for a row; false when that exact entry exists.</summary>
     public abstract bool Insert(ReadOnlySpan<byte> row, uint rowId, long edit);
 
@@ -109,6 +112,15 @@ internal sealed class TableIndex<TKey> : TableIndex
     }
 
     public KeyCodec<TKey> Codec => _codec;
+
+    public override object? Root
+    {
+        get
+        {
+            Flush();
+            return _root;
+        }
+    }
 
     public override TableIndex Clone()
     {

@@ -48,6 +48,9 @@ internal struct SlotMap
     /// <summary>Set on free slots; live slots hold a heap pointer, which never has this bit.</summary>
     public const ulong FreeBit = 1ul << 63;
 
+    /// <summary>A slot freed by the open transaction and not yet on the free list (<see cref="FreeBit"/> is set too).</summary>
+    public const ulong Pending = FreeBit | (1ul << 62);
+
     /// <summary>End of a free list (and the one id never handed out).</summary>
     public const uint NoSlot = uint.MaxValue;
 

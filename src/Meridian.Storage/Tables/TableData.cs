@@ -213,7 +213,7 @@ internal sealed class TableData
             index.Remove(row, rowId, edit);
         if (HashMode)
             BTree<IndexEntry<ulong>, EntryOrder<ulong>>.Remove(ref RowHashes, new(Hash(row), rowId), edit);
-        Slots.Set(rowId, SlotMap.FreeLink(SlotMap.NoSlot), edit);
+        Slots.Set(rowId, SlotMap.Pending, edit);
         (PendingFree ??= []).Add(rowId);
         RowCount--;
         return ptr;
@@ -254,8 +254,8 @@ internal sealed class TableData
         for (var i = pending.Count - 1; i >= 0; i--)
         {
             var id = pending[i];
-            if (!SlotMap.IsFree(Slots.Get(id)))
-                continue; // restored
+            if (Slots.Get(id) != SlotMap.Pending)
+                continue; // restored, or listed twice (freed, restored and freed again)
             Slots.Set(id, SlotMap.FreeLink(FreeHead), edit);
             FreeHead = id;
         }
