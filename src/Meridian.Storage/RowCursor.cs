@@ -19,7 +19,8 @@ public sealed class RowCursor
     private readonly SlotMap _slots;
     private readonly byte[][] _pages;
     private readonly int _fixedRowSize;
-    private SlotMap.LiveEnumerator _live;
+    private ulong[]? _leaf;
+    private uint _next;
     private uint _rowId;
     private ulong _ptr;
     private bool _valid;
@@ -30,7 +31,6 @@ public sealed class RowCursor
         _slots = table.Slots;
         _pages = table.Heap.Pages;
         _fixedRowSize = table.Heap.FixedRowSize;
-        _live = new SlotMap.LiveEnumerator(_slots);
     }
 
     internal RowCursor(TableData table, RowIdCursor index)
@@ -47,11 +47,36 @@ public sealed class RowCursor
             _ptr = _slots.Get(_rowId);
             return _valid = true;
         }
-        if (!_live.MoveNext())
-            return _valid = false;
-        _rowId = _live.Id;
-        _ptr = _live.Pointer;
-        return _valid = true;
+        // A table scan walks the slot map leaf by leaf, skipping free slots.
+        var next = _next;
+        var leaf = _leaf;
+        var count = _slots.Count;
+        while (next < count)
+        {
+            var at = next & (SlotMap.Fanout - 1);
+            if (at == 0 || leaf is null)
+            {
+                var node = _slots.Leaf(next - at);
+                if (node.Live == 0)
+                {
+                    next += SlotMap.Fanout - at; // a leaf of deleted rows
+                    continue;
+                }
+                leaf = node.Values!;
+            }
+            var value = leaf[at];
+            next++;
+            if (!SlotMap.IsFree(value))
+            {
+                _next = next;
+                _leaf = leaf;
+                _rowId = next - 1;
+                _ptr = value;
+                return _valid = true;
+            }
+        }
+        _next = next;
+        return _valid = false;
     }
 
     internal uint CurrentRowId => _rowId;

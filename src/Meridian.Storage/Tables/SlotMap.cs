@@ -12,6 +12,8 @@ internal sealed class SlotNode
     public readonly ulong[]? Values;
     public readonly SlotNode?[]? Children;
     public long Edit;
+    /// <summary>Live (not free) slots in a leaf, so scans skip leaves of deleted rows in one step.</summary>
+    public int Live;
 
     public SlotNode(bool leaf, long edit)
     {
@@ -26,6 +28,7 @@ internal sealed class SlotNode
     {
         Values = (ulong[]?)from.Values?.Clone();
         Children = (SlotNode?[]?)from.Children?.Clone();
+        Live = from.Live;
         Edit = edit;
     }
 
@@ -76,12 +79,12 @@ internal struct SlotMap
     }
 
     /// <summary>The leaf holding ids <c>[leafStart, leafStart + 64)</c>.</summary>
-    public readonly ulong[] Leaf(uint leafStart)
+    public readonly SlotNode Leaf(uint leafStart)
     {
         var node = Root!;
         for (var shift = Height * Bits; shift > 0; shift -= Bits)
             node = node.Children![(leafStart >> shift) & Mask]!;
-        return node.Values!;
+        return node;
     }
 
     public void Set(uint id, ulong value, long edit)
@@ -99,15 +102,17 @@ internal struct SlotMap
                 children[i] = child = child.Editable(edit);
             node = child;
         }
-        node.Values![id & Mask] = value;
+        ref var slot = ref node.Values![id & Mask];
+        node.Live += (IsFree(slot) ? 0 : -1) + (IsFree(value) ? 0 : 1);
+        slot = value;
     }
 
     /// <summary>Hands out the next id (past every id so far), storing <paramref name="value"/> in it.</summary>
     public uint Append(ulong value, long edit)
     {
         var id = Count;
-        if (id == NoSlot)
-            throw new StorageException("A table cannot hold more than 4,294,967,294 row slots.");
+        if (id >= NoSlot - Fanout)
+            throw new StorageException($"A table cannot hold more than {NoSlot - Fanout} row slots.");
         if (Root is null)
         {
             Root = new SlotNode(leaf: true, edit);
@@ -134,6 +139,8 @@ internal struct SlotMap
             node = child;
         }
         node.Values![id & Mask] = value;
+        if (!IsFree(value))
+            node.Live++;
         Count = id + 1;
         return id;
     }
@@ -157,8 +164,16 @@ internal struct SlotMap
             {
                 var id = _next++;
                 if ((id & Mask) == 0 || _leaf is null)
-                    _leaf = _map.Leaf(id & ~Mask);
-                var value = _leaf[id & Mask];
+                {
+                    var leaf = _map.Leaf(id & ~Mask);
+                    if (leaf.Live == 0)
+                    {
+                        _next = (id & ~Mask) + Fanout;
+                        continue;
+                    }
+                    _leaf = leaf.Values;
+                }
+                var value = _leaf![id & Mask];
                 if ((value & FreeBit) == 0)
                 {
                     Id = id;
