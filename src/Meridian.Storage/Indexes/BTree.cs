@@ -8,13 +8,6 @@ internal interface IOrder<T>
     static abstract int Compare(in T a, in T b);
 }
 
-/// <summary>An <see cref="IComparer{T}"/> over an <see cref="IOrder{T}"/>, for sorting batches.</summary>
-internal readonly struct OrderComparer<T, TOrder> : IComparer<T>
-    where TOrder : IOrder<T>
-{
-    public int Compare(T? x, T? y) => TOrder.Compare(x!, y!);
-}
-
 /// <summary>
 /// A node of a persistent (copy-on-write) B+tree. A node whose <see cref="Edit"/> equals the
 /// caller's edit token belongs to the caller's open transaction and may be changed in place; any
@@ -243,7 +236,7 @@ internal static class BTree<T, TOrder>
             return;
         var level = new List<BTreeNode<T>>();
         if (root is null)
-            AppendLeaves(items, edit, level, reuse: null);
+            AppendLeaves(items, edit, level, reuse: null, full: false);
         else
             InsertSortedInto(root, items, edit, level);
         while (level.Count > 1)
@@ -269,9 +262,12 @@ internal static class BTree<T, TOrder>
                 output.Add(node);
                 return;
             }
+            // Keys that all come after the leaf's own are an append (ascending keys): pack full.
+            // Otherwise leave room, so the next transaction's inserts do not split every leaf again.
+            var append = TOrder.Compare(items[0], node.Keys[node.Count - 1]) > 0;
             var merged = Scratch(total);
             Merge(node.Keys.AsSpan(0, node.Count), items, merged);
-            AppendLeaves(merged.AsSpan(0, total), edit, output, node.Edit == edit ? node : null);
+            AppendLeaves(merged.AsSpan(0, total), edit, output, node.Edit == edit ? node : null, append);
             return;
         }
 
@@ -300,6 +296,63 @@ internal static class BTree<T, TOrder>
             return;
         }
         AppendInner(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(children), edit, output, node.Edit == edit ? node : null);
+    }
+
+    /// <summary>
+    /// Sorts a batch with <typeparamref name="TOrder"/>'s comparison inlined (the framework's sort
+    /// calls a comparer through a delegate, several times slower at these sizes): quicksort with a
+    /// median-of-three pivot, insertion sort below 16 items.
+    /// </summary>
+    public static void Sort(Span<T> items)
+    {
+        while (items.Length > 16)
+        {
+            var mid = items.Length >> 1;
+            var last = items.Length - 1;
+            if (TOrder.Compare(items[mid], items[0]) < 0)
+                (items[mid], items[0]) = (items[0], items[mid]);
+            if (TOrder.Compare(items[last], items[0]) < 0)
+                (items[last], items[0]) = (items[0], items[last]);
+            if (TOrder.Compare(items[last], items[mid]) < 0)
+                (items[last], items[mid]) = (items[mid], items[last]);
+            var pivot = items[mid];
+            int i = 0, j = last;
+            while (i <= j)
+            {
+                while (TOrder.Compare(items[i], pivot) < 0)
+                    i++;
+                while (TOrder.Compare(pivot, items[j]) < 0)
+                    j--;
+                if (i <= j)
+                {
+                    (items[i], items[j]) = (items[j], items[i]);
+                    i++;
+                    j--;
+                }
+            }
+            // Recurse into the smaller side, loop on the larger, so the stack stays logarithmic.
+            if (j + 1 < items.Length - i)
+            {
+                Sort(items[..(j + 1)]);
+                items = items[i..];
+            }
+            else
+            {
+                Sort(items[i..]);
+                items = items[..(j + 1)];
+            }
+        }
+        for (var k = 1; k < items.Length; k++)
+        {
+            var item = items[k];
+            var w = k - 1;
+            while (w >= 0 && TOrder.Compare(items[w], item) > 0)
+            {
+                items[w + 1] = items[w];
+                w--;
+            }
+            items[w + 1] = item;
+        }
     }
 
     private static int LowerBoundIn(ReadOnlySpan<T> items, in T item)
@@ -350,11 +403,11 @@ internal static class BTree<T, TOrder>
         return s;
     }
 
-    // Cuts sorted entries into as few leaves as hold them, filled evenly; `reuse` (owned by the writer) becomes the first.
-    private static void AppendLeaves(ReadOnlySpan<T> sorted, long edit, List<BTreeNode<T>> output, BTreeNode<T>? reuse)
+    // Cuts sorted entries into leaves filled evenly, full or to three quarters; `reuse` (owned by the writer) becomes the first.
+    private static void AppendLeaves(ReadOnlySpan<T> sorted, long edit, List<BTreeNode<T>> output, BTreeNode<T>? reuse, bool full)
     {
-        const int cap = BTreeNode<T>.Capacity;
-        var k = (sorted.Length + cap - 1) / cap;
+        var fill = full ? BTreeNode<T>.Capacity : BTreeNode<T>.Capacity * 3 / 4;
+        var k = (sorted.Length + fill - 1) / fill;
         var at = 0;
         for (var n = 0; n < k; n++)
         {

@@ -149,7 +149,7 @@ internal sealed class TableIndex<TKey> : TableIndex
         if (_deferredCount == 0)
             return;
         var batch = _deferred.AsSpan(0, _deferredCount);
-        batch.Sort(default(OrderComparer<IndexEntry<TKey>, EntryOrder<TKey>>));
+        BTree<IndexEntry<TKey>, EntryOrder<TKey>>.Sort(batch);
         BTree<IndexEntry<TKey>, EntryOrder<TKey>>.InsertSorted(ref _root, batch, _deferredEdit);
         _deferred = null;
         _deferredCount = 0;
