@@ -1,5 +1,6 @@
 using Meridian.Sats;
 using Meridian.Storage.Changesets;
+using Meridian.Storage.Rows;
 using Meridian.Storage.Schema;
 using Meridian.Storage.Tables;
 
@@ -88,8 +89,10 @@ public sealed partial class Transaction
             var rowBytes = count * (work.Layout.RowFixedSize >= 0 ? work.Layout.RowFixedSize : 32);
             var inserts = new RowList.Builder(count, rowBytes);
             var deletes = new RowList.Builder(count, rowBytes);
-            var removed = new List<ulong>(count);
-            var added = new List<ulong>(count);
+            // Live bytes per page are accounted as the rows go by; pages that lost rows are compaction candidates.
+            var account = !work.Schema.IsEvent && work.EnsureLiveBytesCapacity();
+            List<int>? lostRows = null;
+            var lastLost = -1;
             if (touched is not null)
             {
                 // Touched rows repeat only after a restore; then the first entry (the committed pointer) counts.
@@ -104,19 +107,29 @@ public sealed partial class Transaction
                     {
                         if (live)
                         {
-                            inserts.Add(work.Heap.Read(current));
-                            added.Add(current);
+                            var inserted = work.Heap.Read(current);
+                            inserts.Add(inserted);
+                            if (account)
+                                work.AccountLive(current, inserted.Length);
                         }
                         continue;
                     }
                     if (current == committedPtr)
                         continue;
-                    removed.Add(committedPtr);
                     var before = tt.Committed!.Heap.Read(committedPtr);
+                    var page = RowHeap.PageOf(committedPtr);
+                    if (page != lastLost)
+                    {
+                        (lostRows ??= []).Add(page);
+                        lastLost = page;
+                    }
+                    if (account)
+                        work.AccountLive(committedPtr, -before.Length);
                     if (live)
                     {
-                        added.Add(current);
                         var after = work.Heap.Read(current);
+                        if (account)
+                            work.AccountLive(current, after.Length);
                         if (after.SequenceEqual(before))
                             continue; // updated back to its committed bytes
                         inserts.Add(after);
@@ -133,8 +146,8 @@ public sealed partial class Transaction
             }
             work.FlushIndexes();
             work.ReleasePendingSlots(_edit);
-            if (!work.Schema.IsEvent && (removed.Count > 0 || work.LiveBytes is not null))
-                work.AccountAndCompact(removed, added, _edit);
+            if (lostRows is not null && !work.Schema.IsEvent)
+                work.Compact(lostRows, counted: account, _edit);
             if (work.Schema.IsEvent)
             {
                 // Event rows exist only inside this transaction: publish the table as it was (sequences advance).

@@ -263,40 +263,43 @@ internal sealed class TableData
     }
 
     /// <summary>
-    /// Accounts a commit's records in <see cref="LiveBytes"/> (<paramref name="removed"/>: committed
-    /// records no longer live; <paramref name="added"/>: new live records) and relocates the live rows
-    /// of pages that fell below a quarter full, so dead bytes do not hold memory forever. Rows keep
-    /// their ids, so only their slots change. Older versions keep the pages they reference (through
-    /// their own page directory) until the GC reclaims them.
+    /// At commit, before accounting: makes <see cref="LiveBytes"/> cover every page. False while the
+    /// counts have not been built yet (<see cref="Compact"/> builds them from the live rows).
     /// </summary>
-    public void AccountAndCompact(List<ulong> removed, List<ulong> added, long edit)
+    public bool EnsureLiveBytesCapacity()
     {
         if (LiveBytes is null)
+            return false;
+        if (LiveBytes.Length < Heap.Pages.Length)
+            Array.Resize(ref LiveBytes, Heap.Pages.Length);
+        return true;
+    }
+
+    /// <summary>Adds (or, with a negative length, removes) a record of a row of <paramref name="rowLength"/> bytes to its page's live count.</summary>
+    public void AccountLive(ulong ptr, int rowLength) =>
+        LiveBytes![RowHeap.PageOf(ptr)] += rowLength >= 0 ? Heap.StoredSize(rowLength) : -Heap.StoredSize(-rowLength);
+
+    /// <summary>
+    /// At commit, after accounting: relocates the live rows of the pages in <paramref name="lostRows"/>
+    /// that fell below a quarter full, so dead bytes do not hold memory forever. Rows keep their ids,
+    /// so only their slots change. Older versions keep the pages they reference (through their own
+    /// page directory) until the GC reclaims them. <paramref name="counted"/> false: the counts are
+    /// built first, from the live rows (the first commit since start-up that deletes).
+    /// </summary>
+    public void Compact(List<int> lostRows, bool counted, long edit)
+    {
+        if (!counted)
         {
-            // First commit since start-up: count the current rows once.
             LiveBytes = new int[Heap.Pages.Length];
             var live = new SlotMap.LiveEnumerator(Slots);
             while (live.MoveNext())
                 LiveBytes[RowHeap.PageOf(live.Pointer)] += Heap.StoredSize(Heap.Read(live.Pointer).Length);
         }
-        else
-        {
-            if (LiveBytes.Length < Heap.Pages.Length)
-                Array.Resize(ref LiveBytes, Heap.Pages.Length);
-            foreach (var ptr in added)
-                LiveBytes[RowHeap.PageOf(ptr)] += Heap.StoredSize(Heap.Read(ptr).Length);
-            foreach (var ptr in removed)
-                LiveBytes[RowHeap.PageOf(ptr)] -= Heap.StoredSize(Heap.Read(ptr).Length);
-        }
-
         var last = Heap.PageCount - 1;
-        var previous = -1;
-        foreach (var ptr in removed)
+        foreach (var page in lostRows)
         {
-            var page = RowHeap.PageOf(ptr);
-            if (page == previous || page >= last || Heap.Pages[page] is not { } bytes || LiveBytes[page] * 4L >= bytes.Length)
+            if (page >= last || Heap.Pages[page] is not { } bytes || LiveBytes![page] * 4L >= bytes.Length)
                 continue;
-            previous = page;
             Relocate(page, edit);
         }
     }
