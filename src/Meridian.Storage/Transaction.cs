@@ -293,7 +293,7 @@ public sealed partial class Transaction : StateReader, IDisposable
         }
         // In place: the row keeps its id; new bytes are appended and its slot re-pointed. Indexes whose
         // key columns did not change are not touched. The changeset shows a delete plus an insert.
-        var ptr = t.Update(id, oldPtr, newRow, _edit);
+        var ptr = t.Update(id, oldRow, newRow, index, _edit);
         if (!own)
             tt.Touched?.Add(new(id, oldPtr));
         return t.Heap.Read(ptr);

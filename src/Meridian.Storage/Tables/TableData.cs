@@ -221,15 +221,20 @@ internal sealed class TableData
 
     /// <summary>
     /// Gives a live row new bytes (an update): appends them and re-points the row's slot. Only indexes
-    /// whose key columns changed are touched. Returns the new pointer; the old bytes stay in the heap
+    /// whose key columns changed are touched (<paramref name="sameKeyIndex"/>, the index the row was
+    /// found by, is known to keep its key). Returns the new pointer; the old bytes stay in the heap
     /// for older versions and open cursors.
     /// </summary>
-    public ulong Update(uint rowId, ulong oldPtr, ReadOnlySpan<byte> newRow, long edit)
+    public ulong Update(uint rowId, ReadOnlySpan<byte> oldRow, ReadOnlySpan<byte> newRow, int sameKeyIndex, long edit)
     {
-        var oldRow = Heap.Read(oldPtr); // never overwritten: published, or this transaction's own before End
+        // oldRow is never overwritten: published, or this transaction's own before End.
         var ptr = Heap.Append(rowId, newRow, out var stored);
-        foreach (var index in Indexes)
-            index.Update(oldRow, stored, rowId, edit);
+        var indexes = Indexes;
+        for (var i = 0; i < indexes.Length; i++)
+        {
+            if (i != sameKeyIndex)
+                indexes[i].Update(oldRow, stored, rowId, edit);
+        }
         if (HashMode)
         {
             BTree<IndexEntry<ulong>, EntryOrder<ulong>>.Remove(ref RowHashes, new(Hash(oldRow), rowId), edit);
