@@ -100,6 +100,8 @@ internal sealed class TableIndex<TKey> : TableIndex
     private IndexEntry<TKey>[]? _deferred;
     private int _deferredCount;
     private long _deferredEdit;
+    [ThreadStatic]
+    private static IndexEntry<TKey>[]? _spare;
 
     public TableIndex(IndexSchema schema, KeyCodec<TKey> codec)
         : base(schema) => _codec = codec;
@@ -139,8 +141,15 @@ internal sealed class TableIndex<TKey> : TableIndex
         if (_deferredCount > 0 && _deferredEdit != edit)
             Flush(); // a cursor retired the token these were added under: they belong to the earlier nodes
         _deferredEdit = edit;
-        if (_deferred is null || _deferredCount == _deferred.Length)
-            Array.Resize(ref _deferred, Math.Max(64, _deferredCount * 2));
+        if (_deferred is null)
+        {
+            _deferred = _spare ?? new IndexEntry<TKey>[64];
+            _spare = null;
+        }
+        else if (_deferredCount == _deferred.Length)
+        {
+            Array.Resize(ref _deferred, _deferredCount * 2);
+        }
         _deferred[_deferredCount++] = new(_codec.FromRow(row), rowId);
     }
 
@@ -151,6 +160,11 @@ internal sealed class TableIndex<TKey> : TableIndex
         var batch = _deferred.AsSpan(0, _deferredCount);
         BTree<IndexEntry<TKey>, EntryOrder<TKey>>.Sort(batch);
         BTree<IndexEntry<TKey>, EntryOrder<TKey>>.InsertSorted(ref _root, batch, _deferredEdit);
+        // Keep the buffer for the next transaction's batch on this thread (the writer's), without the keys it held.
+        if (System.Runtime.CompilerServices.RuntimeHelpers.IsReferenceOrContainsReferences<IndexEntry<TKey>>())
+            batch.Clear();
+        if (_deferred!.Length <= 4096 && (_spare is null || _spare.Length < _deferred.Length))
+            _spare = _deferred; // bounded: a bulk load's buffer is not kept
         _deferred = null;
         _deferredCount = 0;
     }
