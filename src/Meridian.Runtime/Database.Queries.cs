@@ -2,8 +2,12 @@ using System.Text;
 using Meridian.Query.Execution;
 using Meridian.Query.Sql;
 using Meridian.Query.Subscriptions;
+using Meridian.Runtime.Pipeline;
+using Meridian.Runtime.Sql;
 using Meridian.Runtime.Subscriptions;
 using Meridian.Sats;
+using Meridian.Sats.Bsatn;
+using Meridian.Storage;
 using Meridian.Storage.Changesets;
 
 namespace Meridian.Runtime;
@@ -11,105 +15,142 @@ namespace Meridian.Runtime;
 public sealed partial class Database
 {
     /// <summary>
-    /// Registers a query set and sends <c>SubscribeApplied</c> with its current rows, or a
-    /// subscription error (nothing registered). Runs under the writer, so the initial rows come from
-    /// a state between two transactions and precede every later update.
+    /// Subscribes a query set: the client gets <c>SubscribeApplied</c> with the set's rows and then
+    /// every change to them, or a subscription error (nothing registered). The initial rows are
+    /// evaluated off the writer, against the committed version of the moment the set was registered,
+    /// with the commits that land meanwhile folded in; the task completes once the client has its answer.
     /// </summary>
-    public Task SubscribeAsync(IClientSession session, uint requestId, uint querySetId, IReadOnlyList<string> queries) =>
-        Exclusive(() =>
+    public async Task SubscribeAsync(IClientSession session, uint requestId, uint querySetId, IReadOnlyList<string> queries)
+    {
+        ThrowIfDisposed();
+        if (queries.Count == 0)
+        {
+            session.OnSubscriptionError(requestId, querySetId, "A subscription needs at least one query.");
+            return;
+        }
+        var compiled = new List<SubscriptionQuery>(queries.Count);
+        var catalog = _active.Catalog;
+        var isOwner = IsOwner(session.Identity);
+        foreach (var sql in queries)
         {
             try
             {
-                var rows = _subscriptions.Subscribe(session, querySetId, queries, _catalog, _store.Committed, IsOwner(session.Identity));
-                session.OnSubscribeApplied(requestId, querySetId, rows);
+                compiled.Add(SubscriptionQuery.Compile(sql, catalog, session.Identity, isOwner));
             }
             catch (SqlException e)
             {
-                session.OnSubscriptionError(requestId, querySetId, e.Message);
+                session.OnSubscriptionError(requestId, querySetId, $"{e.Message} (query: {sql})");
+                return;
             }
-            return 0;
-        });
+        }
+        var applied = Task.CompletedTask;
+        await _pipeline.Post(position => applied = _subscriptions.Subscribe(session, requestId, querySetId, compiled, position)).ConfigureAwait(false);
+        await applied.ConfigureAwait(false);
+    }
 
     /// <summary>Drops a query set and sends <c>UnsubscribeApplied</c> (with its rows when asked), or an error for an unknown set.</summary>
-    public Task UnsubscribeAsync(IClientSession session, uint requestId, uint querySetId, bool sendDroppedRows) =>
-        Exclusive(() =>
+    public async Task UnsubscribeAsync(IClientSession session, uint requestId, uint querySetId, bool sendDroppedRows)
+    {
+        ThrowIfDisposed();
+        var done = Task.CompletedTask;
+        await _pipeline.Post(position => done = _subscriptions.Unsubscribe(session, requestId, querySetId, sendDroppedRows, position)).ConfigureAwait(false);
+        await done.ConfigureAwait(false);
+    }
+
+    /// <summary>Runs a query of the subscription dialect once, against the latest committed version, and sends its rows or error.</summary>
+    public Task OneOffQueryAsync(IClientSession session, uint requestId, string sql)
+    {
+        ThrowIfDisposed();
+        var state = _store.Committed;
+        try
         {
-            var rows = _subscriptions.Unsubscribe(session, querySetId, _store.Committed);
-            if (rows is null)
-                session.OnSubscriptionError(requestId, querySetId, $"Query set {querySetId} is not subscribed.");
-            else
-                session.OnUnsubscribeApplied(requestId, querySetId, sendDroppedRows ? rows : null);
-            return 0;
-        });
-
-    /// <summary>Runs a query of the subscription dialect once and sends its rows or error.</summary>
-    public Task OneOffQueryAsync(IClientSession session, uint requestId, string sql) =>
-        Exclusive(() =>
+            var query = SubscriptionQuery.Compile(sql, _active.Catalog, session.Identity, IsOwner(session.Identity));
+            session.OnOneOffQueryResult(requestId, [new TableRowsResult(query.Table.Name, query.Evaluate(state))], null, state.LastOffset);
+        }
+        catch (SqlException e)
         {
-            try
-            {
-                var query = SubscriptionQuery.Compile(sql, _catalog, session.Identity, IsOwner(session.Identity));
-                var rows = new List<ReadOnlyMemory<byte>>();
-                query.Evaluate(_store.Committed, rows.Add);
-                session.OnOneOffQueryResult(requestId, [new TableRowsResult(query.Table.Name, new SharedRows(rows))], null);
-            }
-            catch (SqlException e)
-            {
-                session.OnOneOffQueryResult(requestId, null, e.Message);
-            }
-            return 0;
-        });
-
-    /// <summary>Distinct live subscription queries (shared by every client subscribed to them).</summary>
-    internal int LiveQueryCount => _subscriptions.QueryCount;
-
-    /// <summary>Whether <paramref name="identity"/> owns this database.</summary>
-    public bool IsOwner(Identity identity) => identity == Owner;
+            session.OnOneOffQueryResult(requestId, null, e.Message, null);
+        }
+        return Task.CompletedTask;
+    }
 
     /// <summary>
-    /// Runs ad-hoc SQL (statements separated by <c>;</c>) as <paramref name="caller"/>. Each DML
-    /// statement is its own transaction and updates subscribers like a reducer would.
+    /// Runs ad-hoc SQL (statements separated by <c>;</c>) as <paramref name="caller"/>. SELECTs read the
+    /// latest committed version without taking the writer; each INSERT, UPDATE or DELETE is its own
+    /// transaction on the writer and updates subscribers like a reducer would.
     /// </summary>
-    /// <exception cref="SqlException">A statement is invalid, not allowed or failed; statements before it stay applied.</exception>
-    public Task<IReadOnlyList<SqlResult>> ExecuteSqlAsync(string sql, Identity caller, ConnectionId connectionId) =>
-        Exclusive<IReadOnlyList<SqlResult>>(() =>
+    /// <exception cref="SqlStatementException">A statement is invalid, not allowed or failed; statements before it stay applied.</exception>
+    public async Task<IReadOnlyList<SqlStatementResult>> ExecuteSqlAsync(string sql, Identity caller, ConnectionId connectionId)
+    {
+        ThrowIfDisposed();
+        IReadOnlyList<SqlStatement> statements;
+        try
         {
-            var statements = SqlParser.ParseStatements(sql);
-            var isOwner = IsOwner(caller);
-            var results = new List<SqlResult>(statements.Count);
-            foreach (var statement in statements)
+            statements = SqlParser.ParseStatements(sql);
+        }
+        catch (SqlException e)
+        {
+            throw new SqlStatementException(e.Message, e);
+        }
+        var isOwner = IsOwner(caller);
+        var results = new List<SqlStatementResult>(statements.Count);
+        foreach (var statement in statements)
+        {
+            switch (statement)
             {
-                switch (statement)
+                case SelectStatement select:
                 {
-                    case SelectStatement select:
-                        results.Add(SqlExecutor.Query(select, _catalog, _store.Committed, caller, isOwner));
-                        break;
-                    case SetStatement or ShowStatement:
-                        throw new SqlException("SET and SHOW are not supported yet.");
-                    default:
+                    var state = _store.Committed;
+                    try
                     {
-                        var before = _store.Committed;
-                        using var tx = _store.BeginTransaction();
-                        SqlResult result;
-                        try
-                        {
-                            result = SqlExecutor.Execute(statement, _catalog, tx, caller, isOwner);
-                        }
-                        catch (Storage.StorageException e)
-                        {
-                            throw new SqlException(e.Message, e);
-                        }
-                        catch (Sats.Bsatn.BsatnDecodeException e)
-                        {
-                            throw new SqlException(e.Message, e);
-                        }
-                        var changeset = tx.Commit(new TransactionCall("__sql__", Encoding.UTF8.GetBytes(sql), caller, connectionId, Timestamp.Now(_clock)));
-                        Broadcast(changeset, caller: null, before);
-                        results.Add(result);
-                        break;
+                        results.Add(ToResult(SqlExecutor.Query(select, _active.Catalog, state, caller, isOwner), state.LastOffset));
                     }
+                    catch (SqlException e)
+                    {
+                        throw new SqlStatementException(e.Message, e);
+                    }
+                    break;
+                }
+                case SetStatement or ShowStatement:
+                    throw new SqlStatementException("SET and SHOW are not supported yet.");
+                default:
+                {
+                    var (result, delivered) = await _writer.RunAsync(() => ExecuteDml(statement, sql, caller, connectionId, isOwner)).ConfigureAwait(false);
+                    await delivered.ConfigureAwait(false);
+                    results.Add(result);
+                    break;
                 }
             }
-            return results;
-        });
+        }
+        return results;
+    }
+
+    // On the writer: one DML statement as one transaction.
+    private (SqlStatementResult Result, Task Delivered) ExecuteDml(SqlStatement statement, string sql, Identity caller, ConnectionId connectionId, bool isOwner)
+    {
+        using var tx = _store.BeginTransaction();
+        SqlResult result;
+        try
+        {
+            result = SqlExecutor.Execute(statement, _active.Catalog, tx, caller, isOwner);
+        }
+        catch (Exception e) when (e is SqlException or StorageException or BsatnDecodeException)
+        {
+            throw new SqlStatementException(e.Message, e);
+        }
+        Changeset changeset;
+        try
+        {
+            changeset = tx.Commit(new TransactionCall("__sql__", Encoding.UTF8.GetBytes(sql), caller, connectionId, Timestamp.Now(_clock)));
+        }
+        catch (DatastoreFailedException e)
+        {
+            throw new DatabaseUnavailableException($"The database cannot accept writes: {e.Message}", e);
+        }
+        var delivered = _pipeline.Publish(new CommitRecord(changeset, _store.Committed, null));
+        return (ToResult(result, changeset.Offset), delivered);
+    }
+
+    private static SqlStatementResult ToResult(SqlResult r, ulong? offset) =>
+        new(r.Schema, r.Typespace, r.Rows, r.RowsInserted, r.RowsDeleted, r.RowsUpdated, offset);
 }

@@ -1,5 +1,7 @@
+using Meridian.Runtime.Diagnostics;
+using Meridian.Runtime.Execution;
 using Meridian.Runtime.Logging;
-using Meridian.Runtime.Subscriptions;
+using Meridian.Runtime.Pipeline;
 using Meridian.Sats;
 
 namespace Meridian.Runtime;
@@ -9,7 +11,7 @@ public sealed partial class Database
     // Longest single wait, so a far-future schedule never overflows a timer.
     private static readonly TimeSpan MaxWait = TimeSpan.FromHours(1);
 
-    // Waits for the earliest scheduled row, then fires everything due under the writer.
+    // Waits for the earliest scheduled row, then fires everything due on the writer.
     private async Task RunSchedulerAsync(CancellationToken cancellation)
     {
         while (!cancellation.IsCancellationRequested)
@@ -25,30 +27,30 @@ public sealed partial class Database
             }
             try
             {
-                await Exclusive(() =>
-                {
-                    FireDue();
-                    return 0;
-                }).ConfigureAwait(false);
+                var delivered = await _writer.RunAsync(FireDue).ConfigureAwait(false);
+                await delivered.ConfigureAwait(false);
             }
-            catch (ObjectDisposedException) when (cancellation.IsCancellationRequested)
+            catch (DatabaseClosedException) when (cancellation.IsCancellationRequested)
             {
                 return;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // The database refuses writes (e.g. its log failed): say so and retry later, never spin.
-                Log.Write(new ModuleLogRecord("Error", Timestamp.Now(_clock).MicrosecondsSinceUnixEpoch, "scheduler", null, null, $"Scheduled reducers could not run: {e.Message}"));
+                Log.Write(ModuleLogLevel.Error, "scheduler", $"Scheduled reducers could not run: {e.Message}", _clock);
+                _logger.SchedulerFailed(Name, e.Message);
                 await Task.Delay(TimeSpan.FromSeconds(1), _clock, cancellation).ConfigureAwait(false);
             }
         }
     }
 
-    // Under the writer: runs each due row's reducer with the row's current contents, then removes
-    // one-shot rows (even when the reducer failed) and requeues interval rows.
-    private void FireDue()
+    // On the writer: runs each due row's reducer with the row's current contents, then removes
+    // one-shot rows (even when the reducer failed) and requeues interval rows. Returns when the
+    // pipeline has seen every commit it made.
+    private Task FireDue()
     {
         var now = Timestamp.Now(_clock);
+        var delivered = new List<Task>();
         foreach (var entry in _scheduler.TakeDue(now))
         {
             var schema = entry.Schedule.Table.Schema;
@@ -56,25 +58,22 @@ public sealed partial class Database
             if (!_store.Committed.TryFind(entry.Table, pk, entry.IdKey, out var row))
                 continue; // cancelled: the row is gone
             var intended = new Timestamp(entry.DueMicros);
-            var at = intended > now ? intended : now;
-            var result = RunReducer(entry.Schedule.Reducer, row.ToArray(), Identity, ConnectionId.Zero, session: null, at);
+            var (result, _, published) = RunReducer(entry.Schedule.Reducer, row.ToArray(), Identity, ConnectionId.Zero, session: null, requestId: 0, intended > now ? intended : now);
+            delivered.Add(published);
             if (result.Status != ReducerStatus.Committed)
-            {
-                Log.Write(new ModuleLogRecord("Error", now.MicrosecondsSinceUnixEpoch, entry.Schedule.Reducer.Name, null, null,
-                    $"Scheduled reducer '{entry.Schedule.Reducer.Name}' failed: {result.Error}"));
-            }
+                Log.Write(ModuleLogLevel.Error, entry.Schedule.Reducer.Name, $"Scheduled reducer '{entry.Schedule.Reducer.Name}' failed: {result.Error}", _clock);
             if (entry.IntervalMicros is null)
             {
-                var before = _store.Committed;
                 using var tx = _store.BeginTransaction();
                 if (tx.DeleteByKey(entry.Table, pk, entry.IdKey) > 0)
-                    Broadcast(tx.Commit(), caller: null, before);
+                    delivered.Add(_pipeline.Publish(new CommitRecord(tx.Commit(), _store.Committed, null)));
             }
             else
             {
                 _scheduler.Reschedule(entry, Timestamp.Now(_clock));
             }
         }
+        return Task.WhenAll(delivered);
     }
 
     private static int IndexOfPrimaryKey(Storage.Schema.TableSchema schema)

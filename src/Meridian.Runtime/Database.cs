@@ -1,48 +1,68 @@
-using Meridian.Query.Catalog;
-using Meridian.Query.Execution;
-using Meridian.Query.Sql;
-using Meridian.Query.Subscriptions;
+using Meridian.Runtime.Diagnostics;
 using Meridian.Runtime.Execution;
+using Meridian.Runtime.Hosting;
 using Meridian.Runtime.Logging;
+using Meridian.Runtime.Migrations;
 using Meridian.Runtime.Modules;
+using Meridian.Runtime.Pipeline;
+using Meridian.Runtime.Scheduling;
 using Meridian.Runtime.Subscriptions;
+using Meridian.Runtime.Writing;
 using Meridian.Sats;
 using Meridian.Sats.ModuleDef;
 using Meridian.Storage;
 using Meridian.Storage.Schema;
-using Meridian.Storage.Changesets;
-using SpacetimeDB.Internal;
+using Microsoft.Extensions.Logging;
 
 namespace Meridian.Runtime;
 
 /// <summary>
 /// One database: a datastore, the module that owns it, its clients' subscriptions and its log.
-/// One writer at a time: reducer calls, lifecycle events, DML and subscription changes run one
-/// after another in commit order, and everything they tell clients is enqueued in that order.
 /// </summary>
+/// <remarks>
+/// <para><b>One writer.</b> Reducer calls, lifecycle events, scheduled reducers, DML and module updates
+/// run one at a time on the <see cref="DatabaseWriter"/>, in commit order.</para>
+/// <para><b>A commit pipeline.</b> Each commit goes, with the committed version it produced, to the
+/// <see cref="CommitPipeline"/>, whose observers (scheduler, subscriptions, metrics) follow commits in
+/// order on a loop of their own: computing and encoding what clients receive never holds the writer.</para>
+/// <para><b>Reads never take the writer.</b> One-off queries, SQL SELECTs and initial subscription
+/// results read an immutable committed version; the writer keeps committing meanwhile.</para>
+/// </remarks>
 public sealed partial class Database : IAsyncDisposable
 {
-    private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly Datastore _store;
+    private readonly DatabaseServices _services;
     private readonly TimeProvider _clock;
-    private readonly SubscriptionManager _subscriptions = new();
-    private readonly Scheduling.Scheduler _scheduler = new();
+    private readonly ILogger _logger;
+    private readonly DatabaseWriter _writer = new();
+    private readonly CommitPipeline _pipeline;
+    private readonly SubscriptionManager _subscriptions;
+    private readonly Scheduler _scheduler = new();
+    private readonly ReducerExecutor _executor;
     private readonly CancellationTokenSource _stopping = new();
     private Task _schedulerLoop = Task.CompletedTask;
-    private LoadedModule _module;
-    private TableId[] _tableIds = [];
-    private SqlCatalog _catalog = new([]);
-    private bool _disposed;
+    private volatile ActiveModule _active;
+    private int _disposed; // set once the database refuses new work
+    private int _closed;   // set once DisposeAsync ran
 
-    private Database(string name, Identity identity, Identity owner, Datastore store, LoadedModule module, ModuleLog log, TimeProvider clock)
+    private Database(string name, Identity identity, Identity owner, Datastore store, ActiveModule active, ModuleLog log, DatabaseServices services)
     {
         Name = name;
         Identity = identity;
         Owner = owner;
-        _store = store;
-        _module = module;
         Log = log;
-        _clock = clock;
+        _store = store;
+        _active = active;
+        _services = services;
+        _clock = services.Clock;
+        _logger = services.LoggerFactory.CreateLogger("Meridian.Runtime.Database");
+        _executor = new ReducerExecutor(store, identity, log, _clock);
+        _subscriptions = new SubscriptionManager(name, services.Metrics);
+        _pipeline = new CommitPipeline(store.Committed,
+            [_scheduler, _subscriptions, new CommitMetricsObserver(name, services.Metrics)],
+            store.WaitForDurableAsync,
+            e => _logger.ObserverFailed(name, e));
+        _subscriptions.Attach(_pipeline);
     }
 
     /// <summary>The database's name.</summary>
@@ -58,16 +78,19 @@ public sealed partial class Database : IAsyncDisposable
     public ModuleLog Log { get; }
 
     /// <summary>The loaded module.</summary>
-    public LoadedModule Module => _module;
+    public LoadedModule Module => _active.Module;
 
     /// <summary>The validated module schema.</summary>
-    public ModuleSchema Schema => _module.Schema;
+    public ModuleSchema Schema => _active.Schema;
 
     /// <summary>Cancelled when the database is closed (deleted, reset or the server stops): sessions use it to say goodbye.</summary>
     public CancellationToken Stopping => _stopping.Token;
 
-    /// <summary>The storage underneath.</summary>
-    public Datastore Store => _store;
+    /// <summary>The storage underneath (for the runtime and its tests; callers above go through this class).</summary>
+    internal Datastore Store => _store;
+
+    /// <summary>Whether <paramref name="identity"/> owns this database.</summary>
+    public bool IsOwner(Identity identity) => identity == Owner;
 
     /// <summary>
     /// Opens a database over <paramref name="store"/> (fresh, or recovered from disk) with
@@ -76,116 +99,119 @@ public sealed partial class Database : IAsyncDisposable
     /// <c>Init</c> reducer as <paramref name="owner"/>; if it fails, the error is thrown.
     /// </summary>
     /// <exception cref="ModuleLoadException">The module's tables do not match the stored ones, or Init failed.</exception>
-    public static async Task<Database> OpenAsync(string name, Identity identity, Identity owner, Datastore store, LoadedModule module, ModuleLog log, bool runInit, TimeProvider? clock = null)
+    public static async Task<Database> OpenAsync(string name, Identity identity, Identity owner, Datastore store, LoadedModule module, ModuleLog log, bool runInit, DatabaseServices? services = null)
     {
-        var db = new Database(name, identity, owner, store, module, log, clock ?? TimeProvider.System);
-        db.AttachTables(module.Schema);
-        if (runInit)
+        services ??= DatabaseServices.Default;
+        var plan = SchemaMigration.Plan(store.Committed, current: null, module.Schema);
+        TableId[] ids;
+        using (var tx = store.BeginTransaction())
         {
-            var init = module.Schema.FindLifecycle(Lifecycle.Init);
-            if (init is not null)
+            ids = plan.Apply(tx, module.Schema);
+            if (plan.Create.Count > 0)
+                tx.Commit();
+        }
+        var db = new Database(name, identity, owner, store, ActiveModule.Create(module, ids, store.Committed), log, services);
+        db.ResetScheduler(store.Committed);
+        if (runInit && module.Schema.FindLifecycle(Lifecycle.Init) is { } init)
+        {
+            var result = await db.RunReducerAsync(init, [], owner, ConnectionId.Zero, session: null, requestId: 0).ConfigureAwait(false);
+            if (result.Status != ReducerStatus.Committed)
             {
-                var result = await db.RunReducerAsync(init, [], owner, ConnectionId.Zero, session: null, requestId: 0).ConfigureAwait(false);
-                if (result.Status != ReducerStatus.Committed)
-                    throw new ModuleLoadException($"The module's init reducer failed: {result.Error}");
+                // The store, module and log stay the caller's to close; only the loops stop here.
+                await db.StopAsync().ConfigureAwait(false);
+                throw new ModuleLoadException($"The module's init reducer failed: {result.Error}");
             }
         }
         db._schedulerLoop = Task.Run(() => db.RunSchedulerAsync(db._stopping.Token));
         return db;
     }
 
-    // Creates missing tables and maps module table numbers to storage ids.
-    private void AttachTables(ModuleSchema schema)
+    private void ResetScheduler(StateReader state)
     {
-        var committed = _store.Committed;
-        var ids = new TableId[schema.Tables.Count];
-        using (var tx = _store.BeginTransaction())
-        {
-            var created = false;
-            foreach (var table in schema.Tables)
-            {
-                if (committed.TryGetTable(table.Name, out var existing))
-                {
-                    var problem = Compatibility(existing, table.Schema);
-                    if (problem is not null)
-                        throw new ModuleLoadException($"Table '{table.Name}' does not match the stored table: {problem}. Changing a table's columns or keys needs a migration, which Meridian does not support yet; publish with --delete-data to start over.");
-                    ids[table.ModuleIndex] = existing.Id;
-                }
-                else
-                {
-                    ids[table.ModuleIndex] = tx.CreateTable(table.Schema);
-                    created = true;
-                }
-            }
-            if (created)
-                tx.Commit();
-        }
-        _tableIds = ids;
-        var state = _store.Committed;
-        _scheduler.Reset(schema.Schedules.Select(s => (s, ids[s.Table.ModuleIndex])).ToList(), state, Timestamp.Now(_clock));
-        _catalog = new SqlCatalog(schema.Tables.Select(t => new SqlTable(state.GetTable(ids[t.ModuleIndex]), t.Name, t.AccessorName,
-            t.Schema.RowType.Elements.Select((e, i) => e.Name ?? $"col_{i}").ToList(), t.ColumnAccessors)));
-    }
-
-    private static string? Compatibility(Storage.Schema.TableSchema stored, Storage.Schema.TableSchema wanted)
-    {
-        if (!stored.RowType.Equals(wanted.RowType))
-            return $"its columns changed from {stored.RowType} to {wanted.RowType}";
-        if (stored.PrimaryKey != wanted.PrimaryKey)
-            return "its primary key changed";
-        if (stored.Access != wanted.Access)
-            return "its access (public/private) changed";
-        if (stored.IsEvent != wanted.IsEvent)
-            return "its event flag changed";
-        var storedIndexes = stored.Indexes.Select(i => i.ToString()).ToList();
-        var wantedIndexes = wanted.Indexes.Select(i => i.ToString()).ToList();
-        if (!storedIndexes.Take(wantedIndexes.Count).SequenceEqual(wantedIndexes) || storedIndexes.Count != wantedIndexes.Count)
-            return "its indexes or constraints changed";
-        return null;
+        var active = _active;
+        _scheduler.Reset(active.Schema.Schedules.Select(s => (s, active.TableIds[s.Table.ModuleIndex])).ToList(), state, Timestamp.Now(_clock));
     }
 
     /// <summary>
     /// Replaces the module with <paramref name="module"/> when its tables are compatible (new tables
     /// are created); the old module is unloaded. Clients stay connected.
     /// </summary>
+    /// <exception cref="ModuleLoadException">The new module's tables are not compatible; nothing changed.</exception>
     public async Task UpdateModuleAsync(LoadedModule module)
     {
-        await _writer.WaitAsync().ConfigureAwait(false);
+        var delivered = await _writer.RunAsync(() =>
+        {
+            var plan = SchemaMigration.Plan(_store.Committed, _active.Schema, module.Schema);
+            TableId[] ids;
+            Task published = Task.CompletedTask;
+            using (var tx = _store.BeginTransaction())
+            {
+                ids = plan.Apply(tx, module.Schema);
+                if (plan.Create.Count > 0)
+                    published = _pipeline.Publish(new CommitRecord(tx.Commit(), _store.Committed, null));
+            }
+            var old = _active;
+            _active = ActiveModule.Create(module, ids, _store.Committed);
+            old.Module.Dispose();
+            // The scheduler learns the new schedules at this point of the commit order.
+            var reset = _pipeline.Post(ResetScheduler);
+            return Task.WhenAll(published, reset);
+        }).ConfigureAwait(false);
+        await delivered.ConfigureAwait(false);
+    }
+
+    /// <summary>Completes once transaction <paramref name="offset"/> is on disk (at once for an in-memory database).</summary>
+    /// <exception cref="DatabaseUnavailableException">The database cannot make it durable: its commit log failed.</exception>
+    public async Task WaitForDurableAsync(ulong offset, CancellationToken cancellation = default)
+    {
         try
         {
-            var missing = Schema.Tables.Select(t => t.Name).Except(module.Schema.Tables.Select(t => t.Name)).ToList();
-            if (missing.Count > 0)
-                throw new ModuleLoadException($"The new module removes table(s) {string.Join(", ", missing)}; removing tables needs --delete-data.");
-            AttachTables(module.Schema);
-            var old = _module;
-            _module = module;
-            old.Dispose();
+            await _store.WaitForDurableAsync(offset, cancellation).ConfigureAwait(false);
         }
-        finally
+        catch (DatastoreFailedException e)
         {
-            _writer.Release();
+            throw new DatabaseUnavailableException($"The database cannot make its transactions durable: {e.Message}", e);
         }
     }
 
-    private async Task<T> Exclusive<T>(Func<T> action)
+    /// <summary>Offset of the last committed transaction, or null when none has committed.</summary>
+    public ulong? LastCommittedOffset => _store.Committed.LastOffset;
+
+    /// <summary>The writer (tests occupy it to show what does not wait for it).</summary>
+    internal DatabaseWriter Writer => _writer;
+
+    /// <summary>The subscriptions (tests reach their hooks through it).</summary>
+    internal SubscriptionManager Subscriptions => _subscriptions;
+
+    /// <summary>Distinct live subscription queries (shared by every client subscribed to them).</summary>
+    internal Task<int> LiveQueryCountAsync()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        await _writer.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            return action();
-        }
-        finally
-        {
-            _writer.Release();
-        }
+        var count = 0;
+        return _pipeline.Post(_ => count = _subscriptions.QueryCount).ContinueWith(_ => count, TaskScheduler.Default);
+    }
+
+    private void ThrowIfDisposed()
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+            throw new DatabaseClosedException();
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        if (_disposed)
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
             return;
+        await StopAsync().ConfigureAwait(false);
+        _active.Module.Dispose();
+        _store.Dispose();
+        Log.Dispose();
+    }
+
+    // Refuses new work, finishes what was queued (the writer's work, then the pipeline's deliveries)
+    // and stops the loops; the store, module and log stay open.
+    private async Task StopAsync()
+    {
+        Volatile.Write(ref _disposed, 1);
         await _stopping.CancelAsync().ConfigureAwait(false);
         try
         {
@@ -194,17 +220,7 @@ public sealed partial class Database : IAsyncDisposable
         catch (OperationCanceledException)
         {
         }
-        await _writer.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            _disposed = true;
-            _module.Dispose();
-            _store.Dispose();
-            Log.Dispose();
-        }
-        finally
-        {
-            _writer.Release();
-        }
+        await _writer.DisposeAsync().ConfigureAwait(false);
+        await _pipeline.DisposeAsync().ConfigureAwait(false);
     }
 }

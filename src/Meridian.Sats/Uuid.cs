@@ -27,7 +27,8 @@ public readonly struct Uuid : IEquatable<Uuid>, IComparable<Uuid>
     public static Uuid FromGuid(Guid guid)
     {
         Span<byte> bytes = stackalloc byte[16];
-        guid.TryWriteBytes(bytes, bigEndian: true, out _);
+        guid.TryWriteBytes(bytes);
+        SwapGuidFields(bytes);
         return new Uuid(System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(bytes));
     }
 
@@ -36,7 +37,17 @@ public readonly struct Uuid : IEquatable<Uuid>, IComparable<Uuid>
     {
         Span<byte> bytes = stackalloc byte[16];
         System.Buffers.Binary.BinaryPrimitives.WriteUInt128BigEndian(bytes, Value);
-        return new Guid(bytes, bigEndian: true);
+        SwapGuidFields(bytes);
+        return new Guid(bytes);
+    }
+
+    // Guid's byte form stores its first three fields little-endian, text order is big-endian.
+    // (The bigEndian overloads would do this, but netstandard2.1 lacks them.)
+    private static void SwapGuidFields(Span<byte> bytes)
+    {
+        bytes[..4].Reverse();
+        bytes[4..6].Reverse();
+        bytes[6..8].Reverse();
     }
 
     /// <summary>Parses the standard dashed form (or 32 hex digits).</summary>

@@ -1,7 +1,12 @@
+using System.Collections.Concurrent;
 using System.Net;
+using Meridian.Runtime;
 using Meridian.Runtime.Hosting;
+using Meridian.Sats;
 using Meridian.Server.Auth;
+using Meridian.Server.Diagnostics;
 using Meridian.Server.Http;
+using Meridian.Server.Sessions;
 using Meridian.Server.WebSockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -9,6 +14,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Meridian.Server;
 
@@ -20,12 +26,18 @@ public sealed class MeridianServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly TokenService _tokens;
+    private readonly ServerMetrics _metrics;
+    private readonly int _maxQueued;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentDictionary<Task, byte> _inProcessSessions = new();
 
-    private MeridianServer(WebApplication app, DatabaseRegistry registry, TokenService tokens)
+    private MeridianServer(WebApplication app, DatabaseRegistry registry, TokenService tokens, ServerMetrics metrics, int maxQueued)
     {
         _app = app;
         Registry = registry;
         _tokens = tokens;
+        _metrics = metrics;
+        _maxQueued = maxQueued;
     }
 
     /// <summary>The databases.</summary>
@@ -47,10 +59,15 @@ public sealed class MeridianServer : IAsyncDisposable
         var tokens = options.DataDirectory is null
             ? new TokenService(CreateKey(), options.Clock)
             : TokenService.LoadOrCreate(Path.Combine(options.DataDirectory, "keys"), options.Clock);
-        var registry = new DatabaseRegistry(options.DataDirectory, options.Durability, options.Clock);
+        var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
+        var services = new DatabaseServices(options.Clock, loggerFactory, options.MeterFactory);
+        var registry = new DatabaseRegistry(options.DataDirectory, options.Durability, services);
 
         var builder = WebApplication.CreateSlimBuilder();
+        // The host's own providers are replaced by the caller's factory, so request failures are
+        // logged where the embedding application logs (nowhere when it gave none).
         builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggerFactory);
         builder.WebHost.UseKestrel(k =>
         {
             k.Listen(endpoint);
@@ -59,13 +76,15 @@ public sealed class MeridianServer : IAsyncDisposable
         builder.Services.AddCors(c => c.AddDefaultPolicy(p => p.AllowAnyOrigin().AllowAnyMethod().WithHeaders("authorization", "accept", "content-type")
             .WithExposedHeaders("spacetime-identity", "spacetime-identity-token", "spacetime-energy-used", "spacetime-execution-duration-micros")));
         var app = builder.Build();
+        app.UseMeridianErrorLogging();
         app.UseCors();
         app.UseWebSockets();
         app.MapIdentityEndpoints(tokens);
         app.MapDatabaseEndpoints(registry, tokens);
-        app.MapSubscribeEndpoint(registry, tokens, options.MaxQueuedMessagesPerClient);
+        var metrics = new ServerMetrics(options.MeterFactory);
+        app.MapSubscribeEndpoint(registry, tokens, metrics, options.MaxQueuedMessagesPerClient);
 
-        var server = new MeridianServer(app, registry, tokens);
+        var server = new MeridianServer(app, registry, tokens, metrics, options.MaxQueuedMessagesPerClient);
         server.LoadFailures = await registry.LoadAllAsync().ConfigureAwait(false);
         await app.StartAsync(cancellation).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -92,11 +111,36 @@ public sealed class MeridianServer : IAsyncDisposable
         return new IPEndPoint(ip, port);
     }
 
+    /// <summary>
+    /// Connects a client in this process to <paramref name="database"/> without a socket: authenticates
+    /// <paramref name="token"/> (or mints an anonymous identity), runs the module's ClientConnected, and
+    /// serves the session over an in-memory transport until either end closes. The returned end carries
+    /// the protocol's frames exactly as a WebSocket would (v3 batching when <paramref name="batched"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">There is no such database.</exception>
+    /// <exception cref="Auth.TokenException">The token is not valid.</exception>
+    /// <exception cref="ConnectionRejectedException">The module refused the client.</exception>
+    public async Task<InMemoryTransport> ConnectInProcessAsync(string database, string? token = null, bool batched = true, bool confirmedReads = true)
+    {
+        var db = Registry.Find(database) ?? throw new ArgumentException($"No such database '{database}'.", nameof(database));
+        var (claims, validToken) = token is null ? _tokens.MintAnonymous() : (_tokens.Validate(token).Claims, token);
+        var connectionId = ConnectionId.Random();
+        await db.ConnectAsync(claims.Identity, connectionId).ConfigureAwait(false);
+        var (serverEnd, clientEnd) = InMemoryTransport.CreatePair();
+        var session = new ClientSession(serverEnd, db, claims.Identity, connectionId, confirmedReads, batched, _metrics, _maxQueued);
+        var run = Task.Run(() => session.RunAsync(validToken, _stopping.Token));
+        _inProcessSessions[run] = 0;
+        _ = run.ContinueWith(t => _inProcessSessions.TryRemove(t, out _), TaskScheduler.Default);
+        return clientEnd;
+    }
+
     /// <summary>Stops accepting requests, closes connections and databases.</summary>
     public async Task StopAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await _stopping.CancelAsync().ConfigureAwait(false);
         await _app.StopAsync(timeout.Token).ConfigureAwait(false);
+        await Task.WhenAll(_inProcessSessions.Keys).WaitAsync(timeout.Token).ConfigureAwait(false);
         await Registry.DisposeAsync().ConfigureAwait(false);
     }
 

@@ -1,4 +1,6 @@
-using Meridian.Storage.Log;
+using System.Diagnostics.Metrics;
+using Meridian.Runtime.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Meridian.Server;
 
@@ -12,11 +14,23 @@ public sealed class MeridianServerOptions
     public string? DataDirectory { get; init; }
 
     /// <summary>Group commit (default) or periodic fsync.</summary>
-    public DurabilityMode Durability { get; init; } = DurabilityMode.Sync;
+    public Durability Durability { get; init; } = Durability.Sync;
 
     /// <summary>Messages that may wait for one client that does not read before it is disconnected (default 16,384).</summary>
-    public int MaxQueuedMessagesPerClient { get; init; } = WebSockets.ClientConnection.DefaultMaxQueuedMessages;
+    public int MaxQueuedMessagesPerClient { get; init; } = Sessions.ClientSession.DefaultMaxQueuedMessages;
 
     /// <summary>Clock for timestamps and tokens.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// Where the server's own log lines go (unhandled request errors, databases that failed to open,
+    /// module faults). Null discards them; <c>meridian start</c> logs to the console.
+    /// </summary>
+    public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>
+    /// Creates the meters of the server's instruments (<c>meridian.*</c>); null gives each server meters
+    /// of its own, which any <see cref="MeterListener"/> can still observe.
+    /// </summary>
+    public IMeterFactory? MeterFactory { get; init; }
 }

@@ -8,7 +8,7 @@ namespace Meridian.Storage;
 public sealed partial class Datastore
 {
     private DatastoreOptions? _options;
-    private CommitLog? _log;
+    private IDurableLog? _log;
     private ulong _lastSnapshotOffset;
     private int _snapshotRunning;
     private Task? _snapshotTask;

@@ -24,7 +24,8 @@ public sealed partial class Datastore
         report.NextOffset = store._state.NextOffset;
         store.Recovery = report;
         store._lastSnapshotOffset = report.SnapshotOffset ?? 0;
-        store._log = new CommitLog(options.Device, options, store._state.NextOffset, openSegment);
+        IDurableLog log = new CommitLog(options.Device, options, store._state.NextOffset, openSegment);
+        store._log = options.DurableLog is { } layer ? layer(log) : log;
         return store;
     }
 

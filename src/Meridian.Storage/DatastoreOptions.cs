@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Meridian.Storage.Devices;
 using Meridian.Storage.Log;
 
@@ -36,4 +37,17 @@ public sealed class DatastoreOptions
 
     /// <summary>Clock for commit times.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// A layer over the local commit log (it receives the local log and returns what the datastore
+    /// appends to): for example a log that also ships each commit to replicas and reports an offset
+    /// durable only once they have it. Null uses the local log alone.
+    /// </summary>
+    public Func<IDurableLog, IDurableLog>? DurableLog { get; init; }
+
+    /// <summary>Creates the meter of the commit log's instruments (fsync latency, bytes written); null gives the log a meter of its own.</summary>
+    public IMeterFactory? MeterFactory { get; init; }
+
+    /// <summary>The name the datastore's instruments are tagged with (the database's name).</summary>
+    public string? Name { get; init; }
 }

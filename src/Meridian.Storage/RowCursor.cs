@@ -91,6 +91,22 @@ public sealed class RowCursor
             return RowHeap.Read(_pages, _fixedRowSize, _ptr);
         }
     }
+
+    /// <summary>
+    /// The current row's BSATN as memory, without a copy. A row of a committed version stays valid and
+    /// unchanged for as long as it is referenced (pages are never rewritten under a published row);
+    /// a transaction's own uncommitted rows only until the transaction ends.
+    /// </summary>
+    public ReadOnlyMemory<byte> CurrentMemory
+    {
+        get
+        {
+            if (!_valid)
+                throw new InvalidOperationException("The cursor is not on a row.");
+            return RowHeap.ReadMemory(_pages, _fixedRowSize, _ptr);
+        }
+    }
+
     /// <summary>The current row decoded.</summary>
     public ProductValue CurrentValue =>
         (ProductValue)AlgebraicValue.FromBsatn(Current, _table.Schema.RowType, _table.Schema.Typespace);

@@ -3,6 +3,7 @@ using Meridian.Storage.Changesets;
 using Meridian.Storage.Rows;
 using Meridian.Storage.Schema;
 using Meridian.Storage.Tables;
+using Meridian.Sats.Rows;
 
 namespace Meridian.Storage;
 

@@ -7,6 +7,7 @@ using Meridian.Protocol.Messages;
 using Meridian.Sats;
 using Meridian.Sats.Bsatn;
 using Meridian.Sats.Types;
+using Meridian.Sats.Rows;
 using Meridian.Sats.Values;
 
 namespace Meridian.IntegrationTests;
@@ -34,8 +35,8 @@ public sealed class ChatServerTests : IAsyncLifetime
         return w.ToArray();
     }
 
-    private static List<ProductValue> Rows(BsatnRowList list, ProductType type) =>
-        list.Rows().Select(r => (ProductValue)AlgebraicValue.FromBsatn(r.Span, type)).ToList();
+    private static List<ProductValue> Rows(RowList list, ProductType type) =>
+        list.Select(r => (ProductValue)AlgebraicValue.FromBsatn(r.Span, type)).ToList();
 
     [Fact]
     public async Task Two_clients_see_each_other_and_each_others_changes()

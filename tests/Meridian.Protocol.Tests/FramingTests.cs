@@ -1,14 +1,23 @@
 using Meridian.Protocol.Framing;
 using Meridian.Protocol.Messages;
 using Meridian.Sats.Bsatn;
+using Meridian.Sats.Rows;
 
 namespace Meridian.Protocol.Tests;
 
 public class FramingTests
 {
+    private static RowList FromRows(params byte[][] rows)
+    {
+        var builder = new RowList.Builder();
+        foreach (var row in rows)
+            builder.Add(row);
+        return builder.Build();
+    }
+
     private static ServerMessage BigUpdate()
     {
-        var rows = new BsatnRowList.Builder();
+        var rows = new RowList.Builder();
         for (var i = 0; i < 500; i++)
         {
             var w = new BsatnWriter();
@@ -16,7 +25,7 @@ public class FramingTests
             w.WriteString($"row number {i}");
             rows.Add(w.WrittenSpan);
         }
-        return new ServerMessage.TransactionUpdate([new QuerySetUpdate(7, [new TableUpdate("t", [new TableUpdateRows.Persistent(rows.Build(), BsatnRowList.Empty)])])]);
+        return new ServerMessage.TransactionUpdate([new QuerySetUpdate(7, [new TableUpdate("t", [new TableUpdateRows.Persistent(rows.Build(), RowList.Empty)])])]);
     }
 
     [Theory]
@@ -78,11 +87,20 @@ public class FramingTests
     [Fact]
     public void Row_lists_pick_fixed_size_only_for_equal_non_empty_rows()
     {
-        Assert.Equal(4, BsatnRowList.FromRows([new byte[] { 1, 2, 3, 4 }, new byte[] { 5, 6, 7, 8 }]).FixedSize);
-        Assert.Equal(0, BsatnRowList.FromRows([new byte[] { 1 }, new byte[] { 5, 6 }]).FixedSize);
-        Assert.Equal(0, BsatnRowList.FromRows([Array.Empty<byte>(), Array.Empty<byte>()]).FixedSize);
-        var list = BsatnRowList.FromRows([new byte[] { 1 }, new byte[] { 5, 6 }, Array.Empty<byte>()]);
-        Assert.Equal([[1], [5, 6], []], list.Rows().Select(r => r.ToArray()).ToArray());
+        Assert.Equal(4, FromRows([1, 2, 3, 4], [5, 6, 7, 8]).FixedRowSize);
+        Assert.Equal(0, FromRows([1], [5, 6]).FixedRowSize);
+        Assert.Equal(0, FromRows([], []).FixedRowSize);
+        var list = FromRows([1], [5, 6], []);
+        Assert.Equal([[1], [5, 6], []], list.Select(r => r.ToArray()).ToArray());
+        // On the wire: FixedSize for equal rows, RowOffsets otherwise; both read back to the same rows.
+        foreach (var rows in new[] { FromRows([1, 2], [3, 4]), list, RowList.Empty })
+        {
+            var w = new BsatnWriter();
+            RowListWire.Write(w, rows);
+            var r = new BsatnReader(w.WrittenSpan);
+            var back = RowListWire.Read(ref r);
+            Assert.Equal(rows.Select(x => x.ToArray()), back.Select(x => x.ToArray()));
+        }
     }
 
     [Fact]

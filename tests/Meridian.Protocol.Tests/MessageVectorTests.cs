@@ -2,6 +2,7 @@ using Meridian.Protocol.Framing;
 using Meridian.Protocol.Messages;
 using Meridian.Sats;
 using Meridian.Sats.Bsatn;
+using Meridian.Sats.Rows;
 
 namespace Meridian.Protocol.Tests;
 
@@ -19,7 +20,13 @@ public class MessageVectorTests
         return w.ToArray();
     }
 
-    private static BsatnRowList Rows(params byte[][] rows) => BsatnRowList.FromRows(rows.Select(r => (ReadOnlyMemory<byte>)r));
+    private static RowList Rows(params byte[][] rows)
+    {
+        var builder = new RowList.Builder();
+        foreach (var row in rows)
+            builder.Add(row);
+        return builder.Build();
+    }
 
     private static void AssertClient(ClientMessage message, string hex)
     {
@@ -65,7 +72,7 @@ public class MessageVectorTests
 
     [Fact]
     public void Server_vector_7_transaction_update_uses_fixed_size_for_equal_rows() => AssertServer(
-        new ServerMessage.TransactionUpdate([new QuerySetUpdate(0, [new TableUpdate("t", [new TableUpdateRows.Persistent(Rows([1, 0, 0, 0], [2, 0, 0, 0]), BsatnRowList.Empty)])])]),
+        new ServerMessage.TransactionUpdate([new QuerySetUpdate(0, [new TableUpdate("t", [new TableUpdateRows.Persistent(Rows([1, 0, 0, 0], [2, 0, 0, 0]), RowList.Empty)])])]),
         "04 01 00 00 00 00 00 00 00 01 00 00 00 01 00 00 00 74 01 00 00 00 00 00 04 00 08 00 00 00 01 00 00 00 02 00 00 00 01 00 00 00 00 00 00 00 00");
 
     [Fact]
@@ -77,9 +84,9 @@ public class MessageVectorTests
             "06 01 00 00 00 00 40 1e 18 24 0a 06 00 03 0f 00 00 00 6e 6f 20 73 75 63 68 20 72 65 64 75 63 65 72");
         AssertServer(new ServerMessage.SubscriptionError(0, 0, "bad"), "03 00 00 00 00 00 00 00 00 00 03 00 00 00 62 61 64");
         AssertServer(new ServerMessage.SubscriptionError(null, 0, "bad"), "03 01 00 00 00 00 03 00 00 00 62 61 64");
-        var bob = new BsatnRowList.Builder();
+        var bob = new RowList.Builder(detectFixedSize: false);
         bob.Add(Bsatn(w => w.WriteString("Bob")));
-        AssertServer(new ServerMessage.UnsubscribeApplied(2, 0, [new TableRows("person", bob.Build(preferFixedSize: false))]),
+        AssertServer(new ServerMessage.UnsubscribeApplied(2, 0, [new TableRows("person", bob.Build())]),
             "02 02 00 00 00 00 00 00 00 00 01 00 00 00 06 00 00 00 70 65 72 73 6f 6e 01 01 00 00 00 00 00 00 00 00 00 00 00 07 00 00 00 03 00 00 00 42 6f 62");
         AssertServer(new ServerMessage.ProcedureResult(new ProcedureStatus.Returned([7, 0, 0, 0]), Ts, new TimeDuration(1500), 4),
             "07 00 04 00 00 00 07 00 00 00 00 40 1e 18 24 0a 06 00 dc 05 00 00 00 00 00 00 04 00 00 00");

@@ -1,3 +1,4 @@
+using Meridian.Runtime.Execution;
 using Meridian.Runtime.Logging;
 using Meridian.Runtime.Modules;
 using Meridian.Runtime.Subscriptions;
@@ -58,30 +59,30 @@ public sealed class ChatDatabaseTests : IAsyncLifetime
     {
         var alice = new FakeSession(Alice);
         var bob = new FakeSession(Bob);
-        Assert.Null(await _db.ConnectAsync(Alice, alice.ConnectionId));
+        await _db.ConnectAsync(Alice, alice.ConnectionId);
         await _db.SubscribeAsync(alice, 1, 7, ["SELECT * FROM user"]);
         var applied = ((string, uint, uint, IReadOnlyList<TableRowsResult>))Assert.Single(alice.Messages);
         var initial = Assert.Single(applied.Item4);
         Assert.Equal("user", initial.TableName);
-        var aliceRow = Decode("user", Assert.Single(initial.Rows.Rows));
+        var aliceRow = Decode("user", Assert.Single(initial.Rows));
         Assert.Equal(Alice.ToValue(), aliceRow[0]);
         Assert.Equal(AlgebraicValue.Bool(true), aliceRow[2]);
 
-        Assert.Null(await _db.ConnectAsync(Bob, bob.ConnectionId));
+        await _db.ConnectAsync(Bob, bob.ConnectionId);
         var update = Assert.IsAssignableFrom<IReadOnlyList<QuerySetDelta>>(alice.Messages[1]);
         var delta = Assert.Single(Assert.Single(update).Tables);
-        Assert.Equal(Bob.ToValue(), Decode("user", Assert.Single(delta.Inserts.Rows))[0]);
+        Assert.Equal(Bob.ToValue(), Decode("user", Assert.Single(delta.Inserts))[0]);
 
         var result = await _db.CallReducerAsync("set_name", StringArg("Bobby"), Bob, bob.ConnectionId, bob, 5);
         Assert.Equal(ReducerStatus.Committed, result.Status);
         Assert.Same(result, Assert.Single(bob.Messages));
         var rename = Assert.Single(Assert.Single(Assert.IsAssignableFrom<IReadOnlyList<QuerySetDelta>>(alice.Messages[2])).Tables);
-        Assert.Equal(AlgebraicValue.OptionNone, Decode("user", Assert.Single(rename.Deletes.Rows))[1]);
-        Assert.Equal(AlgebraicValue.OptionSome(AlgebraicValue.String("Bobby")), Decode("user", Assert.Single(rename.Inserts.Rows))[1]);
+        Assert.Equal(AlgebraicValue.OptionNone, Decode("user", Assert.Single(rename.Deletes))[1]);
+        Assert.Equal(AlgebraicValue.OptionSome(AlgebraicValue.String("Bobby")), Decode("user", Assert.Single(rename.Inserts))[1]);
 
         await _db.DisconnectAsync(Bob, bob.ConnectionId, bob);
         var offline = Assert.Single(Assert.Single(Assert.IsAssignableFrom<IReadOnlyList<QuerySetDelta>>(alice.Messages[3])).Tables);
-        Assert.Equal(AlgebraicValue.Bool(false), Decode("user", Assert.Single(offline.Inserts.Rows))[2]);
+        Assert.Equal(AlgebraicValue.Bool(false), Decode("user", Assert.Single(offline.Inserts))[2]);
     }
 
     [Fact]
@@ -107,7 +108,7 @@ public sealed class ChatDatabaseTests : IAsyncLifetime
         Assert.Equal(2, alice.Messages.Count); // applied + result, no separate transaction update
         var own = Assert.Single(result.OwnUpdates);
         Assert.Equal(3u, own.QuerySetId);
-        var row = Decode("message", Assert.Single(Assert.Single(own.Tables).Inserts.Rows));
+        var row = Decode("message", Assert.Single(Assert.Single(own.Tables).Inserts));
         Assert.Equal(Alice.ToValue(), row[0]);
         Assert.Equal(AlgebraicValue.String("hi"), row[2]);
 
@@ -151,7 +152,7 @@ public sealed class ChatDatabaseTests : IAsyncLifetime
         await _db.SubscribeAsync(alice, 1, 1, ["SELECT * FROM user"]);
         await _db.UnsubscribeAsync(alice, 2, 1, sendDroppedRows: true);
         var unapplied = ((string, uint, uint, IReadOnlyList<TableRowsResult>?))alice.Messages[1];
-        Assert.Single(Assert.Single(unapplied.Item4!).Rows.Rows);
+        Assert.Single(Assert.Single(unapplied.Item4!).Rows);
         await _db.ConnectAsync(Bob, ConnectionId.Random());
         Assert.Equal(2, alice.Messages.Count);
     }
@@ -165,14 +166,14 @@ public sealed class ChatDatabaseTests : IAsyncLifetime
         Assert.Equal(AlgebraicValue.String("two"), Assert.Single(results[0].Rows)[0]);
         Assert.Equal(AlgebraicValue.U64(2), Assert.Single(results[1].Rows)[0]);
 
-        var denied = await Assert.ThrowsAsync<Query.Sql.SqlException>(() => _db.ExecuteSqlAsync("DELETE FROM message", Alice, ConnectionId.Zero));
+        var denied = await Assert.ThrowsAsync<SqlStatementException>(() => _db.ExecuteSqlAsync("DELETE FROM message", Alice, ConnectionId.Zero));
         Assert.Contains("not authorized", denied.Message, StringComparison.Ordinal);
 
         var watcher = new FakeSession(Bob);
         await _db.SubscribeAsync(watcher, 1, 1, ["SELECT * FROM message"]);
         var deleted = await _db.ExecuteSqlAsync("DELETE FROM message WHERE text = 'one'", Owner, ConnectionId.Zero);
         Assert.Equal(1UL, Assert.Single(deleted).RowsDeleted);
-        Assert.Single(Assert.Single(Assert.IsAssignableFrom<IReadOnlyList<QuerySetDelta>>(watcher.Messages[1])).Tables[0].Deletes.Rows);
+        Assert.Single(Assert.Single(Assert.IsAssignableFrom<IReadOnlyList<QuerySetDelta>>(watcher.Messages[1])).Tables[0].Deletes);
     }
 
     [Fact]
@@ -196,9 +197,9 @@ public sealed class ChatDatabaseTests : IAsyncLifetime
         Assert.Equal(AlgebraicValue.U64(3), Assert.Single(results[1].Rows)[0]);
         Assert.Equal(Bob.ToValue(), Assert.Single(results[2].Rows)[0]);
 
-        var unqualified = await Assert.ThrowsAsync<Query.Sql.SqlException>(() => _db.ExecuteSqlAsync("SELECT text FROM message m JOIN user u ON m.sender = u.identity", Owner, ConnectionId.Zero));
+        var unqualified = await Assert.ThrowsAsync<SqlStatementException>(() => _db.ExecuteSqlAsync("SELECT text FROM message m JOIN user u ON m.sender = u.identity", Owner, ConnectionId.Zero));
         Assert.Contains("qualified", unqualified.Message, StringComparison.Ordinal);
-        var star = await Assert.ThrowsAsync<Query.Sql.SqlException>(() => _db.ExecuteSqlAsync("SELECT * FROM message m JOIN user u ON m.sender = u.identity", Owner, ConnectionId.Zero));
+        var star = await Assert.ThrowsAsync<SqlStatementException>(() => _db.ExecuteSqlAsync("SELECT * FROM message m JOIN user u ON m.sender = u.identity", Owner, ConnectionId.Zero));
         Assert.Contains("SELECT t.*", star.Message, StringComparison.Ordinal);
     }
 
@@ -213,13 +214,13 @@ public sealed class ChatDatabaseTests : IAsyncLifetime
         var da = Assert.Single(Assert.Single(Assert.IsAssignableFrom<IReadOnlyList<QuerySetDelta>>(a.Messages[1])).Tables);
         var db = Assert.Single(Assert.Single(Assert.IsAssignableFrom<IReadOnlyList<QuerySetDelta>>(b.Messages[1])).Tables);
         Assert.Same(da.Inserts, db.Inserts);
-        Assert.Equal(1, _db.LiveQueryCount);
+        Assert.Equal(1, await _db.LiveQueryCountAsync());
 
         await _db.SubscribeAsync(b, 2, 10, ["SELECT * FROM user"]);
-        Assert.Equal(2, _db.LiveQueryCount);
+        Assert.Equal(2, await _db.LiveQueryCountAsync());
         await _db.UnsubscribeAsync(a, 3, 1, sendDroppedRows: false);
-        Assert.Equal(2, _db.LiveQueryCount);
+        Assert.Equal(2, await _db.LiveQueryCountAsync());
         await _db.DisconnectAsync(Bob, b.ConnectionId, b);
-        Assert.Equal(0, _db.LiveQueryCount);
+        Assert.Equal(0, await _db.LiveQueryCountAsync());
     }
 }

@@ -32,7 +32,7 @@ public sealed class DatabaseRegistryTests : IDisposable
             Assert.True(result.Created);
             identity = result.Database.Identity;
             var call = await result.Database.CallReducerAsync("send_message", StringArg("kept"), Owner, ConnectionId.Random());
-            Assert.Equal(Subscriptions.ReducerStatus.Committed, call.Status);
+            Assert.Equal(Execution.ReducerStatus.Committed, call.Status);
         }
         await using (var registry = new DatabaseRegistry(_dir))
         {

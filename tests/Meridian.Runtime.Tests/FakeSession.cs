@@ -1,3 +1,4 @@
+using Meridian.Runtime.Execution;
 using Meridian.Runtime.Subscriptions;
 using Meridian.Sats;
 
@@ -18,9 +19,9 @@ internal sealed class FakeSession(Identity identity) : IClientSession
             Messages.Add(message);
     }
 
-    public void OnSubscribeApplied(uint requestId, uint querySetId, IReadOnlyList<TableRowsResult> rows) => Add(("applied", requestId, querySetId, rows));
+    public void OnSubscribeApplied(uint requestId, uint querySetId, IReadOnlyList<TableRowsResult> rows, ulong? offset) => Add(("applied", requestId, querySetId, rows));
 
-    public void OnUnsubscribeApplied(uint requestId, uint querySetId, IReadOnlyList<TableRowsResult>? rows) => Add(("unapplied", requestId, querySetId, rows));
+    public void OnUnsubscribeApplied(uint requestId, uint querySetId, IReadOnlyList<TableRowsResult>? rows, ulong? offset) => Add(("unapplied", requestId, querySetId, rows));
 
     public void OnSubscriptionError(uint? requestId, uint querySetId, string message) => Add(("error", requestId, querySetId, message));
 
@@ -28,5 +29,5 @@ internal sealed class FakeSession(Identity identity) : IClientSession
 
     public void OnReducerResult(uint requestId, ReducerCallResult result) => Add(result);
 
-    public void OnOneOffQueryResult(uint requestId, IReadOnlyList<TableRowsResult>? rows, string? error) => Add(("oneoff", rows, error));
+    public void OnOneOffQueryResult(uint requestId, IReadOnlyList<TableRowsResult>? rows, string? error, ulong? offset) => Add(("oneoff", rows, error));
 }

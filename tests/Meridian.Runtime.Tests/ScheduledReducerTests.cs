@@ -1,4 +1,5 @@
 using Meridian.Runtime.Hosting;
+using Meridian.Runtime.Execution;
 using Meridian.Runtime.Logging;
 using Meridian.Runtime.Modules;
 using Meridian.Runtime.Subscriptions;
@@ -121,7 +122,7 @@ public sealed class ScheduledReducerTests : IAsyncLifetime
     {
         var client = new FakeSession(Owner);
         await _db.SubscribeAsync(client, 1, 1, ["SELECT f.* FROM fired f JOIN tick t ON f.tick_id = t.scheduled_id"]);
-        Assert.Empty(Assert.Single(((ValueTuple<string, uint, uint, IReadOnlyList<TableRowsResult>>)Assert.Single(client.Messages)).Item4).Rows.Rows);
+        Assert.Empty(Assert.Single(((ValueTuple<string, uint, uint, IReadOnlyList<TableRowsResult>>)Assert.Single(client.Messages)).Item4).Rows);
 
         await _db.CallReducerAsync("schedule_every", Args("joined", 30_000), Owner, ConnectionId.Random());
         // Each firing inserts a fired row whose tick still exists: it enters the join.
@@ -132,9 +133,9 @@ public sealed class ScheduledReducerTests : IAsyncLifetime
         Assert.Equal(Rows("fired").Count, Inserted(client));
     }
 
-    private static int Inserted(FakeSession client) => Updates(client).Sum(t => t.Inserts.Rows.Count);
+    private static int Inserted(FakeSession client) => Updates(client).Sum(t => t.Inserts.Count);
 
-    private static int Deleted(FakeSession client) => Updates(client).Sum(t => t.Deletes.Rows.Count);
+    private static int Deleted(FakeSession client) => Updates(client).Sum(t => t.Deletes.Count);
 
     private static List<TableDelta> Updates(FakeSession client)
     {

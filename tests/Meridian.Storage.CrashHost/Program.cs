@@ -30,6 +30,9 @@ using (var tx = store.BeginTransaction())
     }
     tx.Commit();
 }
+// "ready" promises the table: it must be durable first, or a kill right after it loses the table
+// (a busy machine can take longer than the parent's shortest wait to fsync).
+store.Flush();
 promises.WriteLine($"ready {next}");
 while (true)
 {

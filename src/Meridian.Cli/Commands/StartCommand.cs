@@ -1,6 +1,7 @@
 using System.CommandLine;
+using Meridian.Runtime.Hosting;
 using Meridian.Server;
-using Meridian.Storage.Log;
+using Microsoft.Extensions.Logging;
 
 namespace Meridian.Cli.Commands;
 
@@ -37,11 +38,18 @@ internal static class StartCommand
         };
         command.SetAction(async (parse, ct) =>
         {
+            // The server's own log (request failures, databases that cannot open) goes to stderr.
+            using var loggerFactory = LoggerFactory.Create(b => b
+                .SetMinimumLevel(LogLevel.Warning)
+                .AddFilter("Microsoft.AspNetCore", LogLevel.Error)
+                .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
+                .AddSimpleConsole(o => o.SingleLine = true));
             var options = new MeridianServerOptions
             {
                 ListenAddress = parse.GetValue(listen)!,
                 DataDirectory = Path.GetFullPath(parse.GetValue(dataDir)!),
-                Durability = parse.GetValue(asyncFsync) ? DurabilityMode.Async : DurabilityMode.Sync,
+                Durability = parse.GetValue(asyncFsync) ? Durability.Async : Durability.Sync,
+                LoggerFactory = loggerFactory,
             };
             MeridianServer server;
             try

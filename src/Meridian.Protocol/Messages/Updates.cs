@@ -1,17 +1,18 @@
 using Meridian.Sats.Bsatn;
+using Meridian.Sats.Rows;
 
 namespace Meridian.Protocol.Messages;
 
 /// <summary>Rows of one table in a query result: <c>SingleTableRows</c>.</summary>
-public sealed record TableRows(string Table, BsatnRowList Rows)
+public sealed record TableRows(string Table, RowList Rows)
 {
     internal void Write(BsatnWriter w)
     {
         w.WriteString(Table);
-        Rows.Write(w);
+        RowListWire.Write(w, Rows);
     }
 
-    internal static TableRows Read(ref BsatnReader r) => new(r.ReadString(), BsatnRowList.Read(ref r));
+    internal static TableRows Read(ref BsatnReader r) => new(r.ReadString(), RowListWire.Read(ref r));
 
     internal static void WriteList(BsatnWriter w, IReadOnlyList<TableRows> tables)
     {
@@ -38,10 +39,10 @@ public abstract record TableUpdateRows
     }
 
     /// <summary>Inserted and deleted rows of an ordinary table (inserts first on the wire).</summary>
-    public sealed record Persistent(BsatnRowList Inserts, BsatnRowList Deletes) : TableUpdateRows;
+    public sealed record Persistent(RowList Inserts, RowList Deletes) : TableUpdateRows;
 
     /// <summary>Rows of an event table: insert-only, visible for one transaction.</summary>
-    public sealed record Event(BsatnRowList Events) : TableUpdateRows;
+    public sealed record Event(RowList Events) : TableUpdateRows;
 
     internal void Write(BsatnWriter w)
     {
@@ -49,20 +50,20 @@ public abstract record TableUpdateRows
         {
             case Persistent p:
                 w.WriteSumTag(0);
-                p.Inserts.Write(w);
-                p.Deletes.Write(w);
+                RowListWire.Write(w, p.Inserts);
+                RowListWire.Write(w, p.Deletes);
                 break;
             case Event e:
                 w.WriteSumTag(1);
-                e.Events.Write(w);
+                RowListWire.Write(w, e.Events);
                 break;
         }
     }
 
     internal static TableUpdateRows Read(ref BsatnReader r) =>
         r.ReadSumTag(2, "TableUpdateRows") == 0
-            ? new Persistent(BsatnRowList.Read(ref r), BsatnRowList.Read(ref r))
-            : new Event(BsatnRowList.Read(ref r));
+            ? new Persistent(RowListWire.Read(ref r), RowListWire.Read(ref r))
+            : new Event(RowListWire.Read(ref r));
 }
 
 /// <summary>One table's changes within a query set: <c>TableUpdate</c>.</summary>

@@ -1,3 +1,4 @@
+using Meridian.Sats.Rows;
 using Meridian.Storage.Schema;
 
 namespace Meridian.Query.Catalog;
@@ -8,6 +9,11 @@ namespace Meridian.Query.Catalog;
 /// </summary>
 public sealed record SqlTable(TableSchema Schema, string Name, string? AccessorName, IReadOnlyList<string> ColumnNames, IReadOnlyList<string?> ColumnAccessors)
 {
+    private RowLayout? _layout;
+
+    /// <summary>Where each column sits in the table's row bytes (predicates and keys read columns from there).</summary>
+    public RowLayout Layout => _layout ??= new RowLayout(Schema.RowType, Schema.Typespace);
+
     /// <summary>Whether any client may read the table (private tables: the owner only).</summary>
     public bool IsPublic => Schema.Access == TableAccess.Public;
 

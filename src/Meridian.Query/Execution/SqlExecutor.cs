@@ -1,5 +1,5 @@
 using Meridian.Query.Catalog;
-using Meridian.Query.Planning;
+using Meridian.Query.Plans;
 using Meridian.Query.Sql;
 using Meridian.Sats;
 using Meridian.Sats.Types;
@@ -8,146 +8,99 @@ using Meridian.Storage;
 
 namespace Meridian.Query.Execution;
 
-/// <summary>Runs ad-hoc SQL (sql-and-subscriptions.md §3) against committed state or inside a transaction.</summary>
+/// <summary>
+/// Runs ad-hoc SQL (sql-and-subscriptions.md §3) against committed state or inside a transaction.
+/// A SELECT is bound into a logical plan and run through the same planner and executor as live
+/// queries; UPDATE and DELETE find their rows the same way.
+/// </summary>
 public static class SqlExecutor
 {
-    /// <summary>Whether a statement writes (INSERT, UPDATE, DELETE) and so needs a transaction and the owner.</summary>
-    public static bool IsDml(SqlStatement statement) => statement is InsertStatement or UpdateStatement or DeleteStatement;
-
     /// <summary>Runs a SELECT.</summary>
+    /// <exception cref="SqlException">The query is invalid or names something the caller may not read.</exception>
     public static SqlResult Query(SelectStatement select, ISqlCatalog catalog, StateReader state, Identity sender, bool isOwner)
     {
-        if (select.Joins.Count > 0)
-            return QueryJoin(select, catalog, state, sender, isOwner);
-        var table = Binder.ResolveTable(catalog, select.From.Name, isOwner);
-        var binder = new Binder(table, select.From, sender);
-        var filter = select.Where is null ? null : binder.Predicate(select.Where);
-        var limit = select.Limit ?? ulong.MaxValue;
+        var block = QueryBlock.From(Binder.BindSelect(select, catalog, sender, isOwner));
+        var plan = Planner.PlanFull(block);
+        var states = Enumerable.Repeat(state, block.Sources.Count).ToArray();
+        var limit = block.Limit ?? ulong.MaxValue;
 
-        var matches = new List<ProductValue>();
-        if (limit > 0)
+        if (block.CountAlias is { } alias)
         {
-            var cursor = state.Scan(table.Schema.Id);
-            while (cursor.MoveNext())
+            // LIMIT bounds the result (the one count row), not the rows counted, as upstream does.
+            var countType = AlgebraicType.Product((alias, AlgebraicType.U64));
+            if (limit == 0)
+                return new SqlResult(countType, Typespace.Empty, []);
+            ulong count = 0;
+            plan.Run(states, null, (_, _) =>
             {
-                var row = cursor.CurrentValue;
-                if (filter is null || filter.Matches(row))
-                {
-                    matches.Add(row);
-                    if ((ulong)matches.Count >= limit && select.Projection is not SqlProjection.Count)
-                        break;
-                }
-            }
+                count++;
+                return true;
+            });
+            return new SqlResult(countType, Typespace.Empty, [AlgebraicValue.Product(AlgebraicValue.U64(count))]);
         }
 
-        switch (select.Projection)
-        {
-            case SqlProjection.Star star:
-                if (star.Table is { } q && q != select.From.EffectiveAlias && q != select.From.Name)
-                    throw new SqlException($"Unknown table or alias '{q}' in '{q}.*'.");
-                return new SqlResult(RowType(table), table.Schema.Typespace, matches);
-            case SqlProjection.Count count:
-                return new SqlResult(AlgebraicType.Product((count.Alias, AlgebraicType.U64)), Typespace.Empty,
-                    [AlgebraicValue.Product(AlgebraicValue.U64((ulong)matches.Count))]);
-            case SqlProjection.Columns columns:
-            {
-                var indexes = columns.Items.Select(c => binder.Column(c.Column)).ToArray();
-                var schema = new ProductType(columns.Items.Select((c, i) => new ProductTypeElement(c.Alias ?? table.ColumnNames[indexes[i]], table.Schema.RowType.Elements[indexes[i]].Type)));
-                var rows = matches.Select(r => AlgebraicValue.Product(indexes.Select(i => r[i]).ToArray())).ToList();
-                return new SqlResult(schema, table.Schema.Typespace, rows);
-            }
-            default:
-                throw new SqlException("Unsupported projection.");
-        }
-    }
-
-    // Inner joins, nested loops: each table's rows are appended to the combined row and a join's
-    // conditions are tested as soon as every column they read is present.
-    private static SqlResult QueryJoin(SelectStatement select, ISqlCatalog catalog, StateReader state, Identity sender, bool isOwner)
-    {
-        var sources = new List<(TableRef Ref, SqlTable Table)> { (select.From, Binder.ResolveTable(catalog, select.From.Name, isOwner)) };
-        foreach (var j in select.Joins)
-            sources.Add((j.Table, Binder.ResolveTable(catalog, j.Table.Name, isOwner)));
-        var aliases = sources.Select(s => s.Ref.EffectiveAlias).ToList();
-        if (aliases.Distinct(StringComparer.Ordinal).Count() != aliases.Count)
-            throw new SqlException("Each table of a join needs a distinct name: give repeated tables an alias.");
-        var binder = new Binder(sources, sender);
-        var conditions = select.Joins.Where(j => j.On is not null).Select(j => binder.Predicate(j.On!)).ToList();
-        if (select.Where is not null)
-            conditions.Add(binder.Predicate(select.Where));
-
-        // Columns present after k tables, and the conditions that can be tested at that point.
-        var widths = new List<int>();
-        var total = 0;
-        foreach (var (_, table) in sources)
-            widths.Add(total += table.Schema.RowType.Elements.Count);
-        var testAt = widths.Select((w, k) => conditions.Where(c => c.MaxColumn < w && (k == 0 || c.MaxColumn >= widths[k - 1])).ToList()).ToList();
-
-        var tables = sources.Select(s => Rows(state, s.Table)).ToList();
-        var limit = select.Limit ?? ulong.MaxValue;
-        var matches = new List<AlgebraicValue[]>();
-        var current = new AlgebraicValue[total];
-        void Extend(int k)
-        {
-            if ((ulong)matches.Count >= limit && select.Projection is not SqlProjection.Count)
-                return;
-            if (k == sources.Count)
-            {
-                matches.Add((AlgebraicValue[])current.Clone());
-                return;
-            }
-            var start = k == 0 ? 0 : widths[k - 1];
-            foreach (var row in tables[k])
-            {
-                for (var c = 0; c < row.Count; c++)
-                    current[start + c] = row[c];
-                var partial = AlgebraicValue.Product(current[..widths[k]]);
-                if (testAt[k].All(p => p.Matches(partial)))
-                    Extend(k + 1);
-            }
-        }
-        if (limit > 0)
-            Extend(0);
-
-        switch (select.Projection)
-        {
-            case SqlProjection.Count count:
-                return new SqlResult(AlgebraicType.Product((count.Alias, AlgebraicType.U64)), Typespace.Empty,
-                    [AlgebraicValue.Product(AlgebraicValue.U64((ulong)matches.Count))]);
-            case SqlProjection.Star { Table: null }:
-                throw new SqlException("With joins, select one table's rows (SELECT t.*) or name the columns.");
-            case SqlProjection.Star { Table: { } qualifier }:
-            {
-                var (table, offset) = binder.Source(qualifier);
-                var width = table.Schema.RowType.Elements.Count;
-                return new SqlResult(RowType(table), table.Schema.Typespace,
-                    matches.Select(m => AlgebraicValue.Product(m[offset..(offset + width)])).ToList());
-            }
-            case SqlProjection.Columns columns:
-            {
-                var items = columns.Items.Select(c =>
-                {
-                    var index = binder.Column(c.Column);
-                    var (table, offset) = binder.Source(c.Column.Table!);
-                    return (Index: index, Name: c.Alias ?? c.Column.Name, Type: table.Schema.RowType.Elements[index - offset].Type, table.Schema.Typespace);
-                }).ToList();
-                if (items.Select(i => i.Typespace).Distinct().Count() > 1 && items.Any(i => i.Type is RefType))
-                    throw new SqlException("Columns of user-defined types from different tables cannot be selected together yet.");
-                var schema = new ProductType(items.Select(i => new ProductTypeElement(i.Name, i.Type)));
-                return new SqlResult(schema, items.FirstOrDefault().Typespace ?? Typespace.Empty,
-                    matches.Select(m => AlgebraicValue.Product(items.Select(i => m[i.Index]).ToArray())).ToList());
-            }
-            default:
-                throw new SqlException("Unsupported projection.");
-        }
-    }
-
-    private static List<ProductValue> Rows(StateReader state, SqlTable table)
-    {
         var rows = new List<ProductValue>();
-        var cursor = state.Scan(table.Schema.Id);
-        while (cursor.MoveNext())
-            rows.Add(cursor.CurrentValue);
+        switch (block.Projection)
+        {
+            case Projection.Rows { Source: var source }:
+            {
+                var schema = source.Table.Schema;
+                if (limit > 0)
+                {
+                    plan.Run(states, null, (tuple, _) =>
+                    {
+                        rows.Add((ProductValue)AlgebraicValue.FromBsatn(tuple[source.Number].Span, schema.RowType, schema.Typespace));
+                        return (ulong)rows.Count < limit;
+                    });
+                }
+                return new SqlResult(RowType(source.Table), schema.Typespace, rows);
+            }
+            case Projection.Columns { Items: var items }:
+            {
+                if (limit > 0)
+                {
+                    plan.Run(states, null, (tuple, _) =>
+                    {
+                        var values = new AlgebraicValue[items.Count];
+                        for (var i = 0; i < items.Count; i++)
+                        {
+                            var item = items[i];
+                            var layout = block.Sources[item.Ref.Source].Table.Layout;
+                            values[i] = AlgebraicValue.FromBsatn(layout.Column(tuple[item.Ref.Source].Span, item.Ref.Column), item.Type, item.Typespace);
+                        }
+                        rows.Add(AlgebraicValue.Product(values));
+                        return (ulong)rows.Count < limit;
+                    });
+                }
+                var resultType = new ProductType(items.Select(i => new ProductTypeElement(i.Name, i.Type)));
+                return new SqlResult(resultType, items.Count > 0 ? items[0].Typespace : Typespace.Empty, rows);
+            }
+            default:
+                throw new SqlException("Unsupported projection.");
+        }
+    }
+
+    /// <summary>How a SELECT would run: its logical plan and the steps the planner chose.</summary>
+    /// <exception cref="SqlException">The query is invalid or names something the caller may not read.</exception>
+    public static string Explain(SelectStatement select, ISqlCatalog catalog, Identity sender, bool isOwner)
+    {
+        var logical = Binder.BindSelect(select, catalog, sender, isOwner);
+        return logical.Describe() + "\n--\n" + Planner.PlanFull(QueryBlock.From(logical)).Explain();
+    }
+
+    // The rows of one table that satisfy a WHERE, copied (the caller changes the table next).
+    private static List<byte[]> Matching(Transaction tx, SqlTable table, TableRef reference, SqlExpr? where, Identity sender)
+    {
+        var binder = new Binder(table, reference, sender);
+        LogicalPlan plan = new LogicalPlan.Scan(binder.Sources.First());
+        if (where is not null)
+            plan = new LogicalPlan.Filter(plan, binder.Predicate(where));
+        var rows = new List<byte[]>();
+        Planner.PlanFull(QueryBlock.From(plan)).Run([tx], null, (tuple, _) =>
+        {
+            rows.Add(tuple[0].ToArray());
+            return true;
+        });
         return rows;
     }
 
@@ -163,9 +116,8 @@ public static class SqlExecutor
             case DeleteStatement delete:
             {
                 var table = Binder.ResolveTable(catalog, delete.Table.Name, isOwner);
-                var filter = delete.Where is null ? null : new Binder(table, delete.Table, sender).Predicate(delete.Where);
                 ulong deleted = 0;
-                foreach (var row in Matching(tx, table, filter))
+                foreach (var row in Matching(tx, table, delete.Table, delete.Where, sender))
                 {
                     if (tx.Delete(table.Schema.Id, row))
                         deleted++;
@@ -176,19 +128,18 @@ public static class SqlExecutor
             {
                 var table = Binder.ResolveTable(catalog, update.Table.Name, isOwner);
                 var binder = new Binder(table, update.Table, sender);
-                var filter = update.Where is null ? null : binder.Predicate(update.Where);
                 var assignments = update.Assignments.Select(a =>
                 {
-                    var index = binder.Column(new SqlExpr.Column(null, a.Column));
-                    return (index, Literals.Convert(a.Value, table.Schema.ColumnTypes[index], table.Schema.Typespace, sender, $"column '{a.Column}'"));
+                    var index = binder.Column(new SqlExpr.Column(null, a.Column)).Column;
+                    return (index, binder.Value(a.Value, index, $"column '{a.Column}'"));
                 }).ToList();
                 // Every row is matched before any is changed, so an update cannot see its own writes.
-                var targets = Matching(tx, table, filter).ToList();
+                var targets = Matching(tx, table, update.Table, update.Where, sender);
                 foreach (var old in targets)
                     tx.Delete(table.Schema.Id, old);
                 foreach (var old in targets)
                 {
-                    var values = old.Elements.ToArray();
+                    var values = ((ProductValue)AlgebraicValue.FromBsatn(old, table.Schema.RowType, table.Schema.Typespace)).Elements.ToArray();
                     foreach (var (index, value) in assignments)
                         values[index] = value;
                     tx.Insert(table.Schema.Id, AlgebraicValue.Product(values));
@@ -260,17 +211,6 @@ public static class SqlExecutor
         AlgebraicTypeTag.U256 => AlgebraicValue.U256(0UL),
         _ => throw new SqlException($"No default value for a column of type {type}."),
     };
-
-    private static IEnumerable<ProductValue> Matching(StateReader state, SqlTable table, RowPredicate? filter)
-    {
-        var cursor = state.Scan(table.Schema.Id);
-        while (cursor.MoveNext())
-        {
-            var row = cursor.CurrentValue;
-            if (filter is null || filter.Matches(row))
-                yield return row;
-        }
-    }
 
     /// <summary>The row type with canonical column names.</summary>
     public static ProductType RowType(SqlTable table) =>

@@ -32,6 +32,9 @@ internal readonly record struct Token(TokenKind Kind, string Text, int Position)
 /// <summary>Splits SQL text into tokens (identifiers are case-sensitive; keywords are matched case-insensitively).</summary>
 internal static class SqlLexer
 {
+    // Keywords after which a sign starts a number (WHERE -1 = x, LIMIT -1), though they lex as identifiers.
+    private static readonly string[] KeywordsBeforeOperand = ["SELECT", "WHERE", "AND", "OR", "NOT", "ON", "LIMIT", "SET", "TO", "VALUES"];
+
     public static List<Token> Tokenize(string sql)
     {
         var tokens = new List<Token>();
@@ -124,9 +127,15 @@ internal static class SqlLexer
         return tokens;
     }
 
-    private static bool PreviousIsOperand(List<Token> tokens) =>
-        tokens.Count > 0 && tokens[^1].Kind is TokenKind.Identifier or TokenKind.QuotedIdentifier or TokenKind.Number or TokenKind.String or TokenKind.Hex or TokenKind.Parameter
-        || (tokens.Count > 0 && tokens[^1].IsSymbol(")"));
+    private static bool PreviousIsOperand(List<Token> tokens)
+    {
+        if (tokens.Count == 0)
+            return false;
+        var last = tokens[^1];
+        if (last.Kind == TokenKind.Identifier)
+            return !KeywordsBeforeOperand.Any(last.IsKeyword);
+        return last.Kind is TokenKind.QuotedIdentifier or TokenKind.Number or TokenKind.String or TokenKind.Hex or TokenKind.Parameter || last.IsSymbol(")");
+    }
 
     private static string ReadNumber(string sql, ref int i)
     {

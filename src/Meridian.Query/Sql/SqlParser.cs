@@ -360,6 +360,9 @@ public sealed class SqlParser
             return inner;
         }
         var left = ParseOperand();
+        // TRUE and FALSE are conditions by themselves (WHERE TRUE, ON TRUE), as upstream accepts.
+        if (left is SqlExpr.Bool && !IsComparisonOperator(Peek))
+            return left;
         if (!IsComparisonOperator(Peek))
         {
             if (Peek.Kind == TokenKind.Symbol && Peek.Text is "+" or "-" or "*" or "/" or "%")

@@ -76,7 +76,17 @@ internal sealed class TransactionHost(Transaction tx, ModuleSchema schema, IRead
     }
 
     public void Log(LogLevel level, string message, string target, string file, int line) =>
-        log.Write(new ModuleLogRecord(level == LogLevel.Panic ? "Panic" : level.ToString(), Meridian.Sats.Timestamp.Now(clock).MicrosecondsSinceUnixEpoch, target, file, line, message));
+        log.Write(new ModuleLogRecord(Level(level), Meridian.Sats.Timestamp.Now(clock).MicrosecondsSinceUnixEpoch, target, file, line, message));
+
+    private static ModuleLogLevel Level(LogLevel level) => level switch
+    {
+        LogLevel.Error => ModuleLogLevel.Error,
+        LogLevel.Warn => ModuleLogLevel.Warn,
+        LogLevel.Info => ModuleLogLevel.Info,
+        LogLevel.Debug => ModuleLogLevel.Debug,
+        LogLevel.Trace => ModuleLogLevel.Trace,
+        _ => ModuleLogLevel.Panic,
+    };
 
     private static Storage.Indexes.IndexScanRange Range(ReadOnlySpan<byte> prefix, int prefixColumns, ReadOnlySpan<byte> min, ReadOnlySpan<byte> max) =>
         new(prefix.ToArray(), prefixColumns, KeyBound.Inclusive(min.ToArray()), KeyBound.Inclusive(max.ToArray()));

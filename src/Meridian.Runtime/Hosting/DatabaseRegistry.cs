@@ -1,12 +1,14 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Meridian.Runtime.Diagnostics;
 using Meridian.Runtime.Logging;
 using Meridian.Runtime.Modules;
 using Meridian.Sats;
 using Meridian.Storage;
 using Meridian.Storage.Devices;
 using Meridian.Storage.Log;
+using Microsoft.Extensions.Logging;
 
 namespace Meridian.Runtime.Hosting;
 
@@ -18,17 +20,19 @@ namespace Meridian.Runtime.Hosting;
 public sealed partial class DatabaseRegistry : IAsyncDisposable
 {
     private readonly string? _root;
-    private readonly DurabilityMode _durability;
-    private readonly TimeProvider _clock;
+    private readonly Durability _durability;
+    private readonly DatabaseServices _services;
+    private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, Database> _byName = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _publishLock = new(1, 1);
 
     /// <summary>Databases under <paramref name="dataDirectory"/>, or only in memory when it is null.</summary>
-    public DatabaseRegistry(string? dataDirectory, DurabilityMode durability = DurabilityMode.Sync, TimeProvider? clock = null)
+    public DatabaseRegistry(string? dataDirectory, Durability durability = Durability.Sync, DatabaseServices? services = null)
     {
         _root = dataDirectory is null ? null : Path.Combine(Path.GetFullPath(dataDirectory), "databases");
         _durability = durability;
-        _clock = clock ?? TimeProvider.System;
+        _services = services ?? DatabaseServices.Default;
+        _logger = _services.LoggerFactory.CreateLogger("Meridian.Runtime.Hosting");
         if (_root is not null)
             Directory.CreateDirectory(_root);
     }
@@ -75,6 +79,7 @@ public sealed partial class DatabaseRegistry : IAsyncDisposable
             }
             catch (Exception e)
             {
+                _logger.DatabaseLoadFailed(name, e);
                 failures.Add((name, e));
             }
         }
@@ -87,8 +92,15 @@ public sealed partial class DatabaseRegistry : IAsyncDisposable
         try
         {
             store = dir is null
-                ? Datastore.CreateInMemory(_clock)
-                : Datastore.Open(new DatastoreOptions { Device = new FileStorageDevice(Path.Combine(dir, "log")), Durability = _durability, Clock = _clock });
+                ? Datastore.CreateInMemory(_services.Clock)
+                : Datastore.Open(new DatastoreOptions
+                {
+                    Device = new FileStorageDevice(Path.Combine(dir, "log")),
+                    Durability = _durability == Durability.Async ? DurabilityMode.Async : DurabilityMode.Sync,
+                    Clock = _services.Clock,
+                    MeterFactory = _services.MeterFactory,
+                    Name = name,
+                });
         }
         catch
         {
@@ -98,7 +110,7 @@ public sealed partial class DatabaseRegistry : IAsyncDisposable
         var log = new ModuleLog(dir is null ? null : Path.Combine(dir, "logs.ndjson"));
         try
         {
-            return await Database.OpenAsync(name, identity, owner, store, module, log, runInit, _clock).ConfigureAwait(false);
+            return await Database.OpenAsync(name, identity, owner, store, module, log, runInit, _services).ConfigureAwait(false);
         }
         catch
         {
@@ -196,7 +208,7 @@ public sealed partial class DatabaseRegistry : IAsyncDisposable
             if (dir is not null)
             {
                 WriteAtomically(Path.Combine(dir, "module.dll"), image);
-                var record = new DatabaseRecord(name, identity.ToHexString(), owner.ToHexString(), Timestamp.Now(_clock).MicrosecondsSinceUnixEpoch);
+                var record = new DatabaseRecord(name, identity.ToHexString(), owner.ToHexString(), Timestamp.Now(_services.Clock).MicrosecondsSinceUnixEpoch);
                 WriteAtomically(Path.Combine(dir, "database.json"), JsonSerializer.SerializeToUtf8Bytes(record, HostingJsonContext.Default.DatabaseRecord));
             }
             _byName[name] = db;

@@ -6,7 +6,7 @@ namespace Meridian.Runtime.Hosting;
 public sealed record PublishResult(Database Database, bool Created);
 
 /// <summary>A publish that was refused; <see cref="Exception.Message"/> is for the caller.</summary>
-public sealed class PublishException : Exception
+public sealed class PublishException : DatabaseException
 {
     /// <summary>Creates the error.</summary>
     public PublishException(string message, PublishFailure kind, Exception? inner = null)

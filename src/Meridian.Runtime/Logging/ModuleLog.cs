@@ -1,18 +1,22 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Threading.Channels;
 
 namespace Meridian.Runtime.Logging;
 
 /// <summary>
 /// A database's log: the last lines in memory, every line appended to a file when the database
-/// has a directory, and live followers for <c>/logs?follow=true</c>.
+/// has a directory, and live followers for <c>/logs?follow=true</c>. Writing a line only records it
+/// in memory and queues it: the file is written and flushed by a background loop, in batches, so a
+/// reducer that logs never waits for the disk.
 /// </summary>
 public sealed class ModuleLog : IDisposable
 {
     private const int Capacity = 10_000;
     private readonly Queue<ModuleLogRecord> _recent = new();
     private readonly List<Channel<ModuleLogRecord>> _followers = [];
-    private readonly StreamWriter? _file;
+    private readonly Channel<ModuleLogRecord>? _toFile;
+    private readonly Task _fileLoop = Task.CompletedTask;
     private readonly Lock _lock = new();
 
     /// <summary>Creates a log, appending to <paramref name="path"/> when given.</summary>
@@ -36,10 +40,12 @@ public sealed class ModuleLog : IDisposable
                 }
             }
         }
-        _file = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read)) { AutoFlush = true };
+        var file = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read));
+        _toFile = Channel.CreateUnbounded<ModuleLogRecord>(new UnboundedChannelOptions { SingleReader = true });
+        _fileLoop = Task.Run(() => WriteFileAsync(_toFile.Reader, file));
     }
 
-    /// <summary>Records a line.</summary>
+    /// <summary>Records a line (returns at once; the file is written in the background).</summary>
     public void Write(ModuleLogRecord record)
     {
         lock (_lock)
@@ -47,9 +53,27 @@ public sealed class ModuleLog : IDisposable
             _recent.Enqueue(record);
             while (_recent.Count > Capacity)
                 _recent.Dequeue();
-            _file?.WriteLine(JsonSerializer.Serialize(record, LogJsonContext.Default.ModuleLogRecord));
+            _toFile?.Writer.TryWrite(record);
             foreach (var f in _followers)
                 f.Writer.TryWrite(record);
+        }
+    }
+
+    /// <summary>Records a line of the runtime's own (not the module's) about the database.</summary>
+    public void Write(ModuleLogLevel level, string target, string message, TimeProvider clock) =>
+        Write(new ModuleLogRecord(level, Sats.Timestamp.Now(clock).MicrosecondsSinceUnixEpoch, target, null, null, message));
+
+    // Drains what is queued, writes it, flushes once per batch.
+    private static async Task WriteFileAsync(ChannelReader<ModuleLogRecord> reader, StreamWriter file)
+    {
+        await using (file.ConfigureAwait(false))
+        {
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                while (reader.TryRead(out var record))
+                    await file.WriteLineAsync(JsonSerializer.Serialize(record, LogJsonContext.Default.ModuleLogRecord)).ConfigureAwait(false);
+                await file.FlushAsync().ConfigureAwait(false);
+            }
         }
     }
 
@@ -87,14 +111,14 @@ public sealed class ModuleLog : IDisposable
         }
     }
 
-    /// <inheritdoc />
+    /// <summary>Writes every queued line to the file and closes it.</summary>
     public void Dispose()
     {
-        lock (_lock)
-            _file?.Dispose();
+        _toFile?.Writer.TryComplete();
+        _fileLoop.GetAwaiter().GetResult();
     }
 }
 
-[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-[System.Text.Json.Serialization.JsonSerializable(typeof(ModuleLogRecord))]
-internal sealed partial class LogJsonContext : System.Text.Json.Serialization.JsonSerializerContext;
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, UseStringEnumConverter = true)]
+[JsonSerializable(typeof(ModuleLogRecord))]
+internal sealed partial class LogJsonContext : JsonSerializerContext;

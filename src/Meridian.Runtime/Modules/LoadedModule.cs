@@ -86,7 +86,7 @@ public sealed class LoadedModule : IDisposable
 }
 
 /// <summary>A module that cannot be loaded.</summary>
-public sealed class ModuleLoadException : Exception
+public sealed class ModuleLoadException : DatabaseException
 {
     /// <summary>Creates the error.</summary>
     public ModuleLoadException(string message, Exception? inner = null)

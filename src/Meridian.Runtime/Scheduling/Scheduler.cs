@@ -1,6 +1,8 @@
 using Meridian.Runtime.Modules;
+using Meridian.Runtime.Pipeline;
 using Meridian.Sats;
 using Meridian.Sats.Types;
+using Meridian.Sats.Rows;
 using Meridian.Sats.Values;
 using Meridian.Storage;
 using Meridian.Storage.Changesets;
@@ -11,15 +13,16 @@ namespace Meridian.Runtime.Scheduling;
 /// <summary>
 /// The queue of scheduled-table rows waiting to fire (module-api.md §4). It learns about rows from
 /// every commit (an insert schedules, a delete cancels, an update reschedules) and from the
-/// committed state at start-up. Not thread-safe: the database calls it under its writer, except
-/// <see cref="NextDue"/> and <see cref="Changed"/>, which the timer loop uses.
+/// committed state at start-up. It follows commits as an observer of the commit pipeline, so it may
+/// lag the writer by a few commits: firing re-reads the row from committed state, so a row deleted
+/// meanwhile is never fired. Thread-safe: the pipeline, the writer and the timer loop all use it.
 /// </summary>
-internal sealed class Scheduler
+internal sealed class Scheduler : ICommitObserver
 {
     /// <summary>One pending firing: which row, and when it is meant to run.</summary>
     internal sealed record Entry(ModuleSchedule Schedule, TableId Table, byte[] IdKey, long DueMicros, long? IntervalMicros);
 
-    private readonly Dictionary<(uint Table, string Id), Entry> _entries = [];
+    private readonly Dictionary<(uint Table, ByteKey Id), Entry> _entries = [];
     private readonly PriorityQueue<Entry, long> _queue = new();
     private readonly Lock _lock = new();
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -53,13 +56,23 @@ internal sealed class Scheduler
         }
     }
 
+    /// <inheritdoc />
+    public void OnCommit(CommitRecord commit, CommittedState before) => OnCommit(commit.Changeset);
+
+    /// <inheritdoc />
+    public void OnDurable(ulong offset)
+    {
+    }
+
     /// <summary>Applies a commit: deleted rows are cancelled, inserted rows scheduled (an update is both).</summary>
     public void OnCommit(Changeset changeset)
     {
-        if (_schedules.Count == 0 || changeset.Tables.Count == 0)
+        if (changeset.Tables.Count == 0)
             return;
         lock (_lock)
         {
+            if (_schedules.Count == 0)
+                return;
             var touched = false;
             foreach (var (schedule, table) in _schedules)
             {
@@ -125,14 +138,14 @@ internal sealed class Scheduler
             if (next <= now.MicrosecondsSinceUnixEpoch)
                 next += ((now.MicrosecondsSinceUnixEpoch - next) / interval + 1) * interval;
             var entry = fired with { DueMicros = next };
-            _entries[(entry.Table.Value, Convert.ToHexString(entry.IdKey))] = entry;
+            _entries[(entry.Table.Value, new ByteKey(entry.IdKey))] = entry;
             _queue.Enqueue(entry, next);
             SignalLocked();
         }
     }
 
     // An entry is current while it is still the one recorded for its row (not cancelled or replaced).
-    private bool IsCurrent(Entry e) => _entries.TryGetValue((e.Table.Value, Convert.ToHexString(e.IdKey)), out var current) && ReferenceEquals(current, e);
+    private bool IsCurrent(Entry e) => _entries.TryGetValue((e.Table.Value, new ByteKey(e.IdKey)), out var current) && ReferenceEquals(current, e);
 
     private void AddLocked(ModuleSchedule schedule, TableId table, ReadOnlySpan<byte> row, Timestamp now)
     {
@@ -152,14 +165,14 @@ internal sealed class Scheduler
         }
         var idKey = value[schedule.IdColumn].ToBsatn();
         var entry = new Entry(schedule, table, idKey, due, interval);
-        _entries[(table.Value, Convert.ToHexString(idKey))] = entry;
+        _entries[(table.Value, new ByteKey(idKey))] = entry;
         _queue.Enqueue(entry, due);
     }
 
-    private static string IdOf(ModuleSchedule schedule, ReadOnlySpan<byte> row)
+    private static ByteKey IdOf(ModuleSchedule schedule, ReadOnlySpan<byte> row)
     {
         var value = (ProductValue)AlgebraicValue.FromBsatn(row, schedule.Table.Schema.RowType, schedule.Table.Schema.Typespace);
-        return Convert.ToHexString(value[schedule.IdColumn].ToBsatn());
+        return new ByteKey(value[schedule.IdColumn].ToBsatn());
     }
 
     private void SignalLocked()

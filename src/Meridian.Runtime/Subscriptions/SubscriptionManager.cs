@@ -1,19 +1,30 @@
-using Meridian.Query.Catalog;
-using Meridian.Query.Sql;
+using System.Diagnostics;
 using Meridian.Query.Subscriptions;
+using Meridian.Runtime.Diagnostics;
+using Meridian.Runtime.Pipeline;
+using Meridian.Sats.Rows;
 using Meridian.Storage;
-using Meridian.Storage.Schema;
 using Meridian.Storage.Changesets;
+using Meridian.Storage.Schema;
 
 namespace Meridian.Runtime.Subscriptions;
 
 /// <summary>
-/// Every client's query sets. A query is compiled once and shared by all clients that subscribe to
-/// it; after a commit only the queries reading a changed table run, on that table's inserted and
-/// deleted rows, and each query's result rows are shared by all its subscribers. Not thread-safe:
-/// the database calls it under its writer.
+/// Every client's query sets, kept up to date as an observer of the commit pipeline. A query is
+/// compiled once and shared by all clients that subscribe to it; after a commit only the queries
+/// that commit can affect are evaluated — those reading a changed table, and of those that fix a
+/// column to a value, only the ones whose value a changed row holds — and each query's changed rows
+/// are shared by all its subscribers.
 /// </summary>
-internal sealed class SubscriptionManager
+/// <remarks>
+/// Everything here runs on the pipeline's loop, except initial evaluation: a new query set is
+/// registered at a point in the commit order (so its queries' deltas are computed from the next
+/// commit on), its initial rows are evaluated on the thread pool against the committed version of
+/// that point, and the deltas of commits that land meanwhile are held and folded into those rows.
+/// The client gets <c>SubscribeApplied</c> when that is done, as of the pipeline's position then;
+/// neither the writer nor other clients wait for a large initial result.
+/// </remarks>
+internal sealed class SubscriptionManager(string database, RuntimeMetrics metrics) : ICommitObserver
 {
     private sealed class SharedQuery(SubscriptionQuery query)
     {
@@ -22,158 +33,364 @@ internal sealed class SubscriptionManager
         public int References { get; set; }
     }
 
-    private sealed record QuerySet(IReadOnlyList<SharedQuery> Queries);
-
-    private readonly Dictionary<string, SharedQuery> _queries = new(StringComparer.Ordinal);
-    private readonly Dictionary<TableId, List<SharedQuery>> _byTable = [];
-    private readonly Dictionary<IClientSession, Dictionary<uint, QuerySet>> _clients = new(ReferenceEqualityComparer.Instance);
-
-    /// <summary>Number of distinct live queries (for tests and metrics).</summary>
-    public int QueryCount => _queries.Count;
-
-    /// <summary>Compiles and registers a query set; returns its initial rows, or throws <see cref="SqlException"/> and registers nothing.</summary>
-    public IReadOnlyList<TableRowsResult> Subscribe(IClientSession client, uint querySetId, IReadOnlyList<string> queries, ISqlCatalog catalog, StateReader state, bool isOwner)
+    private sealed class QuerySet(IClientSession client, uint id, uint requestId, IReadOnlyList<SharedQuery> queries)
     {
-        if (_clients.TryGetValue(client, out var sets) && sets.ContainsKey(querySetId))
-            throw new SqlException($"Query set {querySetId} is already subscribed; unsubscribe it before reusing its id.");
-        if (queries.Count == 0)
-            throw new SqlException("A subscription needs at least one query.");
-        var compiled = new List<SubscriptionQuery>(queries.Count);
-        foreach (var sql in queries)
-        {
-            try
-            {
-                compiled.Add(SubscriptionQuery.Compile(sql, catalog, client.Identity, isOwner));
-            }
-            catch (SqlException e)
-            {
-                throw new SqlException($"{e.Message} (query: {sql})", e);
-            }
-        }
+        public IClientSession Client { get; } = client;
 
-        var rows = new List<TableRowsResult>(compiled.Count);
-        var shared = new List<SharedQuery>(compiled.Count);
-        foreach (var q in compiled)
-        {
-            var found = _queries.TryGetValue(q.Key, out var existing) ? existing : new SharedQuery(q);
-            shared.Add(found);
-            rows.Add(new TableRowsResult(q.Table.Name, Evaluate(found.Query, state)));
-        }
-        foreach (var s in shared)
-        {
-            if (s.References++ == 0)
-            {
-                _queries[s.Query.Key] = s;
-                foreach (var table in s.Query.ReadTables.Distinct())
-                {
-                    if (!_byTable.TryGetValue(table, out var list))
-                        _byTable[table] = list = [];
-                    list.Add(s);
-                }
-            }
-        }
-        if (!_clients.TryGetValue(client, out sets))
-            _clients[client] = sets = [];
-        sets[querySetId] = new QuerySet(shared);
-        return rows;
+        public uint Id { get; } = id;
+
+        public uint RequestId { get; } = requestId;
+
+        public IReadOnlyList<SharedQuery> Queries { get; } = queries;
+
+        /// <summary>Deltas held while the initial rows are evaluated (one list per query); null once applied.</summary>
+        public List<QueryDelta>[]? Held { get; set; } = queries.Select(_ => new List<QueryDelta>()).ToArray();
+
+        public TaskCompletionSource Applied { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    /// <summary>Drops a query set; returns its current rows, or null when the client has no such set.</summary>
-    public IReadOnlyList<TableRowsResult>? Unsubscribe(IClientSession client, uint querySetId, StateReader state)
+    // The queries to evaluate when one table changes: any change, or a row holding a value in a column.
+    private sealed class TableTriggers(RowLayout layout)
     {
-        if (!_clients.TryGetValue(client, out var sets) || !sets.Remove(querySetId, out var set))
-            return null;
-        var rows = set.Queries.Select(q => new TableRowsResult(q.Query.Table.Name, Evaluate(q.Query, state))).ToList();
+        public RowLayout Layout { get; } = layout;
+
+        public List<SharedQuery> Any { get; } = [];
+
+        public Dictionary<int, Dictionary<ByteKey, List<SharedQuery>>> ByValue { get; } = [];
+
+        public bool IsEmpty => Any.Count == 0 && ByValue.Count == 0;
+    }
+
+    private readonly Dictionary<string, SharedQuery> _queries = new(StringComparer.Ordinal);
+    private readonly Dictionary<TableId, TableTriggers> _triggers = [];
+    private readonly Dictionary<IClientSession, Dictionary<uint, QuerySet>> _clients = new(ReferenceEqualityComparer.Instance);
+    private Func<Action<CommittedState>, Task> _post = _ => throw new InvalidOperationException("The subscription manager is not attached to a pipeline.");
+
+    /// <summary>Awaited before each initial evaluation starts (tests use it to hold one while commits land).</summary>
+    internal Func<Task>? InitialEvaluationGate { get; set; }
+
+    /// <summary>Distinct live queries (for tests and metrics). Read on the pipeline loop.</summary>
+    public int QueryCount => _queries.Count;
+
+    /// <summary>Connects the manager to the pipeline whose loop it runs on.</summary>
+    public void Attach(CommitPipeline pipeline) => _post = pipeline.Post;
+
+    /// <summary>
+    /// Registers a query set at the current point of the commit order (on the pipeline loop) and starts
+    /// evaluating its initial rows against <paramref name="position"/>. The returned task completes once
+    /// the client has been sent <c>SubscribeApplied</c> or an error.
+    /// </summary>
+    public Task Subscribe(IClientSession client, uint requestId, uint querySetId, IReadOnlyList<SubscriptionQuery> compiled, CommittedState position)
+    {
+        if (_clients.TryGetValue(client, out var sets) && sets.ContainsKey(querySetId))
+        {
+            client.OnSubscriptionError(requestId, querySetId, $"Query set {querySetId} is already subscribed; unsubscribe it before reusing its id.");
+            return Task.CompletedTask;
+        }
+        var shared = compiled.Select(Acquire).ToList();
+        var set = new QuerySet(client, querySetId, requestId, shared);
+        if (!_clients.TryGetValue(client, out sets))
+            _clients[client] = sets = [];
+        sets[querySetId] = set;
+
+        _ = EvaluateInitialAsync(set, position);
+        return set.Applied.Task;
+    }
+
+    private async Task EvaluateInitialAsync(QuerySet set, CommittedState position)
+    {
+        if (InitialEvaluationGate is { } gate)
+            await gate().ConfigureAwait(false);
+        var (rows, error) = await Task.Run<(RowList[]?, Exception?)>(() =>
+        {
+            var stopwatch = Stopwatch.StartNew();
+            try
+            {
+                var result = set.Queries.Select(q => q.Query.Evaluate(position)).ToArray();
+                metrics.SubscriptionEvaluated(database, "initial", stopwatch.Elapsed, result.Sum(r => r.Count));
+                return (result, null);
+            }
+            catch (Exception e)
+            {
+                return (null, e);
+            }
+        }).ConfigureAwait(false);
+        try
+        {
+            await _post(now => Apply(set, rows, error, now)).ConfigureAwait(false);
+        }
+        catch (DatabaseClosedException)
+        {
+            set.Applied.TrySetResult(); // the database closed first: there is no one left to tell
+        }
+    }
+
+    // On the pipeline loop: folds the held deltas into the initial rows and makes the set live.
+    private void Apply(QuerySet set, RowList[]? initial, Exception? error, CommittedState now)
+    {
+        if (!_clients.TryGetValue(set.Client, out var sets) || !sets.TryGetValue(set.Id, out var current) || !ReferenceEquals(current, set))
+        {
+            set.Applied.TrySetResult(); // the client left meanwhile
+            return;
+        }
+        if (error is not null || initial is null)
+        {
+            sets.Remove(set.Id);
+            Release(set);
+            set.Client.OnSubscriptionError(set.RequestId, set.Id, $"The subscription could not be evaluated: {error?.Message}");
+            set.Applied.TrySetResult();
+            return;
+        }
+        var held = set.Held!;
+        set.Held = null;
+        var rows = new List<TableRowsResult>(set.Queries.Count);
+        for (var i = 0; i < set.Queries.Count; i++)
+            rows.Add(new TableRowsResult(set.Queries[i].Query.Table.Name, Fold(initial[i], held[i])));
+        set.Client.OnSubscribeApplied(set.RequestId, set.Id, rows, now.LastOffset);
+        set.Applied.TrySetResult();
+    }
+
+    // Applies deltas, in order, to a multiset of rows.
+    private static RowList Fold(RowList initial, List<QueryDelta> deltas)
+    {
+        if (deltas.Count == 0)
+            return initial;
+        var removed = new Dictionary<ByteKey, int>();
+        var added = new List<ReadOnlyMemory<byte>>();
+        var addedCount = new Dictionary<ByteKey, int>();
+        foreach (var delta in deltas)
+        {
+            foreach (var row in delta.Deletes)
+            {
+                var key = new ByteKey(row);
+                if (addedCount.TryGetValue(key, out var n) && n > 0)
+                    addedCount[key] = n - 1;
+                else
+                    removed[key] = removed.GetValueOrDefault(key) + 1;
+            }
+            foreach (var row in delta.Inserts)
+            {
+                var key = new ByteKey(row);
+                addedCount[key] = addedCount.GetValueOrDefault(key) + 1;
+                added.Add(row);
+            }
+        }
+        var result = new RowList.Builder(initial.Count + added.Count, initial.ByteLength);
+        foreach (var row in initial)
+        {
+            var key = new ByteKey(row);
+            if (removed.TryGetValue(key, out var n) && n > 0)
+                removed[key] = n - 1;
+            else
+                result.Add(row.Span);
+        }
+        foreach (var row in added)
+        {
+            var key = new ByteKey(row);
+            if (addedCount.TryGetValue(key, out var n) && n > 0)
+            {
+                addedCount[key] = n - 1;
+                result.Add(row.Span);
+            }
+        }
+        return result.Build();
+    }
+
+    /// <summary>
+    /// Drops a query set at the current point of the commit order; sends <c>UnsubscribeApplied</c> (with
+    /// the set's rows as of <paramref name="position"/> when asked) or an error for an unknown set.
+    /// </summary>
+    public Task Unsubscribe(IClientSession client, uint requestId, uint querySetId, bool sendRows, CommittedState position)
+    {
+        if (!_clients.TryGetValue(client, out var sets) || !sets.TryGetValue(querySetId, out var set) || set.Held is not null)
+        {
+            client.OnSubscriptionError(requestId, querySetId, $"Query set {querySetId} is not subscribed.");
+            return Task.CompletedTask;
+        }
+        sets.Remove(querySetId);
         Release(set);
-        return rows;
+        if (!sendRows)
+        {
+            client.OnUnsubscribeApplied(requestId, querySetId, null, position.LastOffset);
+            return Task.CompletedTask;
+        }
+        // The client's copy stopped changing at this point: its rows are the queries' rows here.
+        return Task.Run(() =>
+        {
+            var rows = set.Queries.Select(q => new TableRowsResult(q.Query.Table.Name, q.Query.Evaluate(position))).ToList();
+            client.OnUnsubscribeApplied(requestId, querySetId, rows, position.LastOffset);
+        });
     }
 
     /// <summary>Forgets a client and all its query sets.</summary>
     public void RemoveClient(IClientSession client)
     {
-        if (_clients.Remove(client, out var sets))
+        if (!_clients.Remove(client, out var sets))
+            return;
+        foreach (var set in sets.Values)
         {
-            foreach (var set in sets.Values)
-                Release(set);
+            Release(set);
+            set.Applied.TrySetResult();
         }
+    }
+
+    private SharedQuery Acquire(SubscriptionQuery query)
+    {
+        if (!_queries.TryGetValue(query.Key, out var shared))
+        {
+            _queries[query.Key] = shared = new SharedQuery(query);
+            foreach (var trigger in query.Triggers)
+            {
+                if (!_triggers.TryGetValue(trigger.Table, out var table))
+                    _triggers[trigger.Table] = table = new TableTriggers(trigger.Layout);
+                if (trigger.Column < 0)
+                {
+                    table.Any.Add(shared);
+                    continue;
+                }
+                if (!table.ByValue.TryGetValue(trigger.Column, out var byValue))
+                    table.ByValue[trigger.Column] = byValue = [];
+                var key = new ByteKey(trigger.Value);
+                if (!byValue.TryGetValue(key, out var list))
+                    byValue[key] = list = [];
+                list.Add(shared);
+            }
+        }
+        shared.References++;
+        return shared;
     }
 
     private void Release(QuerySet set)
     {
-        foreach (var q in set.Queries)
+        foreach (var shared in set.Queries)
         {
-            if (--q.References == 0)
+            if (--shared.References > 0)
+                continue;
+            _queries.Remove(shared.Query.Key);
+            foreach (var trigger in shared.Query.Triggers)
             {
-                _queries.Remove(q.Query.Key);
-                foreach (var table in q.Query.ReadTables.Distinct())
+                var table = _triggers[trigger.Table];
+                if (trigger.Column < 0)
                 {
-                    var list = _byTable[table];
-                    list.Remove(q);
-                    if (list.Count == 0)
-                        _byTable.Remove(table);
+                    table.Any.Remove(shared);
                 }
+                else
+                {
+                    var byValue = table.ByValue[trigger.Column];
+                    var key = new ByteKey(trigger.Value);
+                    var list = byValue[key];
+                    list.Remove(shared);
+                    if (list.Count == 0)
+                        byValue.Remove(key);
+                    if (byValue.Count == 0)
+                        table.ByValue.Remove(trigger.Column);
+                }
+                if (table.IsEmpty)
+                    _triggers.Remove(trigger.Table);
             }
         }
     }
 
-    /// <summary>
-    /// The changes each client must hear about for <paramref name="changeset"/>, grouped per query
-    /// set. <paramref name="before"/> and <paramref name="after"/> are the committed states around it.
-    /// </summary>
-    public Dictionary<IClientSession, List<QuerySetDelta>> ComputeUpdates(Changeset changeset, StateReader before, StateReader after)
+    /// <inheritdoc />
+    public void OnCommit(CommitRecord commit, CommittedState before)
     {
-        var result = new Dictionary<IClientSession, List<QuerySetDelta>>(ReferenceEqualityComparer.Instance);
-        if (_clients.Count == 0)
-            return result;
+        var changeset = commit.Changeset;
+        IReadOnlyList<QuerySetDelta> own = [];
+        if (_clients.Count > 0 && changeset.Tables.Count > 0)
+        {
+            var deltas = Evaluate(changeset, before, commit.After);
+            if (deltas.Count > 0)
+                own = FanOut(deltas, changeset.Offset, commit.Origin?.Session);
+        }
+        if (commit.Origin is { } origin)
+        {
+            origin.Answer = origin.Result with { OwnUpdates = own };
+            origin.Session.OnReducerResult(origin.RequestId, origin.Answer);
+        }
+    }
 
-        // Evaluate each affected query once, however many tables of it changed.
+    /// <inheritdoc />
+    public void OnDurable(ulong offset)
+    {
+    }
+
+    // Evaluates each query the commit can affect, once, however many of its tables changed.
+    private Dictionary<SharedQuery, TableDelta> Evaluate(Changeset changeset, CommittedState before, CommittedState after)
+    {
         var affected = new HashSet<SharedQuery>(ReferenceEqualityComparer.Instance);
         foreach (var change in changeset.Tables)
         {
-            if (_byTable.TryGetValue(change.TableId, out var queries))
-                affected.UnionWith(queries);
-        }
-        var deltas = new Dictionary<SharedQuery, TableDelta>(ReferenceEqualityComparer.Instance);
-        foreach (var q in affected)
-        {
-            var inserts = new List<ReadOnlyMemory<byte>>();
-            var deletes = new List<ReadOnlyMemory<byte>>();
-            q.Query.Delta(changeset, before, after, inserts.Add, deletes.Add);
-            if (inserts.Count > 0 || deletes.Count > 0)
+            if (!_triggers.TryGetValue(change.TableId, out var table))
+                continue;
+            affected.UnionWith(table.Any);
+            foreach (var (column, byValue) in table.ByValue)
             {
-                var isEvent = q.Query.Table.Schema.IsEvent;
-                deltas[q] = new TableDelta(q.Query.Table.Name, isEvent, Shared(inserts), Shared(deletes));
+                Collect(table.Layout, column, byValue, change.Inserts, affected);
+                Collect(table.Layout, column, byValue, change.Deletes, affected);
             }
         }
-        if (deltas.Count == 0)
-            return result;
+        var deltas = new Dictionary<SharedQuery, TableDelta>(ReferenceEqualityComparer.Instance);
+        if (affected.Count == 0)
+            return deltas;
+        var stopwatch = Stopwatch.StartNew();
+        var rows = 0;
+        foreach (var q in affected)
+        {
+            var delta = q.Query.Delta(changeset, before, after);
+            if (delta.IsEmpty)
+                continue;
+            rows += delta.Inserts.Count + delta.Deletes.Count;
+            deltas[q] = new TableDelta(q.Query.Table.Name, q.Query.Table.Schema.IsEvent, delta.Inserts, delta.Deletes);
+        }
+        metrics.SubscriptionEvaluated(database, "delta", stopwatch.Elapsed, rows);
+        return deltas;
+    }
 
+    private static void Collect(RowLayout layout, int column, Dictionary<ByteKey, List<SharedQuery>> byValue, RowList rows, HashSet<SharedQuery> affected)
+    {
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var row = rows[i];
+            var (start, length) = layout.ColumnRange(row.Span, column);
+            if (byValue.TryGetValue(new ByteKey(row.Slice(start, length)), out var queries))
+                affected.UnionWith(queries);
+        }
+    }
+
+    // Sends each client the changes of its live sets; holds those of sets still being evaluated.
+    // Returns the caller's own changes, which go into its reducer result instead.
+    private IReadOnlyList<QuerySetDelta> FanOut(Dictionary<SharedQuery, TableDelta> deltas, ulong? offset, IClientSession? caller)
+    {
+        IReadOnlyList<QuerySetDelta> own = [];
         foreach (var (client, sets) in _clients)
         {
             List<QuerySetDelta>? updates = null;
             foreach (var (id, set) in sets)
             {
                 List<TableDelta>? tables = null;
-                foreach (var q in set.Queries)
+                for (var i = 0; i < set.Queries.Count; i++)
                 {
-                    if (deltas.TryGetValue(q, out var d))
+                    if (!deltas.TryGetValue(set.Queries[i], out var d))
+                        continue;
+                    if (set.Held is { } held)
+                    {
+                        // Events are not rows of the table: a set that is not live yet misses them.
+                        if (!d.IsEvent)
+                            held[i].Add(new QueryDelta(d.Inserts, d.Deletes));
+                    }
+                    else
                         (tables ??= []).Add(d);
                 }
                 if (tables is not null)
                     (updates ??= []).Add(new QuerySetDelta(id, tables));
             }
-            if (updates is not null)
-                result[client] = updates;
+            if (updates is null)
+                continue;
+            if (ReferenceEquals(client, caller))
+                own = updates;
+            else
+                client.OnTransactionUpdate(offset, updates);
         }
-        return result;
+        return own;
     }
-
-    private static SharedRows Evaluate(SubscriptionQuery query, StateReader state)
-    {
-        var rows = new List<ReadOnlyMemory<byte>>();
-        query.Evaluate(state, rows.Add);
-        return rows.Count == 0 ? SharedRows.Empty : new SharedRows(rows);
-    }
-
-    private static SharedRows Shared(List<ReadOnlyMemory<byte>> rows) => rows.Count == 0 ? SharedRows.Empty : new SharedRows(rows);
 }

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Runtime.CompilerServices;
 
 namespace Meridian.Sats.Hashing;
 
@@ -20,7 +19,7 @@ namespace Meridian.Sats.Hashing;
 /// An instance is not safe for concurrent use.
 /// </para>
 /// </remarks>
-public struct Blake3Hasher
+public partial struct Blake3Hasher
 {
     // A complete tree over at most 2^64 bytes, i.e. 2^54 chunks, never holds more than 54 pending subtrees.
     private const int MaxStackDepth = 54;
@@ -53,8 +52,8 @@ public struct Blake3Hasher
             if (_blocksCompressed * Blake3.BlockLength + _blockLength == Blake3.ChunkLength)
             {
                 ChainingValue chunkCv = default;
-                FinishChunk(chunkCv);
-                AddChunkChainingValue(chunkCv, _chunkCounter + 1);
+                FinishChunk(chunkCv.AsSpan());
+                AddChunkChainingValue(chunkCv.AsSpan(), _chunkCounter + 1);
                 _chunkCounter++;
                 _blocksCompressed = 0;
                 _blockLength = 0;
@@ -85,8 +84,8 @@ public struct Blake3Hasher
         // The output node starts as the current (last) chunk's final block ...
         ChainingValue nodeCvStorage = default;
         MessageWords nodeBlockStorage = default;
-        Span<uint> nodeCv = nodeCvStorage;
-        Span<uint> nodeBlock = nodeBlockStorage;
+        Span<uint> nodeCv = nodeCvStorage.AsSpan();
+        Span<uint> nodeBlock = nodeBlockStorage.AsSpan();
 
         var flags = Blake3.ChunkEnd;
         if (_blocksCompressed == 0)
@@ -96,19 +95,19 @@ public struct Blake3Hasher
         }
         else
         {
-            ((ReadOnlySpan<uint>)_chunkCv).CopyTo(nodeCv);
+            _chunkCv.AsReadOnlySpan().CopyTo(nodeCv);
         }
 
         Span<byte> padded = stackalloc byte[Blake3.BlockLength];
         padded.Clear();
-        ((ReadOnlySpan<byte>)_block)[.._blockLength].CopyTo(padded);
+        _block.AsReadOnlySpan()[.._blockLength].CopyTo(padded);
         LoadWords(padded, nodeBlock);
         var counter = _chunkCounter;
         var blockLength = (uint)_blockLength;
 
         // ... and climbs the right edge of the tree: each pending subtree on the stack becomes the
         // left child of a parent whose right child is the node so far.
-        ReadOnlySpan<uint> stack = _cvStack;
+        ReadOnlySpan<uint> stack = _cvStack.AsReadOnlySpan();
         for (var i = _cvStackLength - 1; i >= 0; i--)
         {
             Blake3.Compress(nodeCv, nodeBlock, counter, blockLength, flags, nodeBlock[CvWords..]);
@@ -121,7 +120,7 @@ public struct Blake3Hasher
 
         // The root node: its output blocks, numbered by the counter, are the extendable output.
         MessageWords rootWordsStorage = default;
-        Span<uint> rootWords = rootWordsStorage;
+        Span<uint> rootWords = rootWordsStorage.AsSpan();
         Span<byte> rootBytes = stackalloc byte[Blake3.BlockLength];
         for (ulong outputBlock = 0; !output.IsEmpty; outputBlock++)
         {
@@ -151,7 +150,7 @@ public struct Blake3Hasher
             if (_blockLength == Blake3.BlockLength)
             {
                 // More input follows, so the buffered block is not the chunk's last.
-                CompressChunkBlock(_block);
+                CompressChunkBlock(_block.AsReadOnlySpan());
                 _blockLength = 0;
             }
 
@@ -166,7 +165,7 @@ public struct Blake3Hasher
             }
 
             var take = Math.Min(Blake3.BlockLength - _blockLength, input.Length);
-            input[..take].CopyTo(((Span<byte>)_block)[_blockLength..]);
+            input[..take].CopyTo(_block.AsSpan()[_blockLength..]);
             _blockLength += take;
             input = input[take..];
         }
@@ -176,10 +175,10 @@ public struct Blake3Hasher
     private void CompressChunkBlock(ReadOnlySpan<byte> block)
     {
         MessageWords wordsStorage = default;
-        Span<uint> words = wordsStorage;
+        Span<uint> words = wordsStorage.AsSpan();
         LoadWords(block, words);
 
-        Span<uint> cv = _chunkCv;
+        Span<uint> cv = _chunkCv.AsSpan();
         uint flags = 0;
         if (_blocksCompressed == 0)
         {
@@ -195,11 +194,11 @@ public struct Blake3Hasher
     private readonly void FinishChunk(Span<uint> chunkCv)
     {
         MessageWords wordsStorage = default;
-        Span<uint> words = wordsStorage;
-        LoadWords(_block, words);
+        Span<uint> words = wordsStorage.AsSpan();
+        LoadWords(_block.AsReadOnlySpan(), words);
 
         // A full chunk has compressed 15 blocks already, so it is never also the chunk's first block.
-        Blake3.Compress(_chunkCv, words, _chunkCounter, Blake3.BlockLength, Blake3.ChunkEnd, chunkCv);
+        Blake3.Compress(_chunkCv.AsReadOnlySpan(), words, _chunkCounter, Blake3.BlockLength, Blake3.ChunkEnd, chunkCv);
     }
 
     /// <summary>
@@ -210,9 +209,9 @@ public struct Blake3Hasher
     {
         ChainingValue keyStorage = default;
         MessageWords parentStorage = default;
-        Span<uint> key = keyStorage;
-        Span<uint> parent = parentStorage;
-        Span<uint> stack = _cvStack;
+        Span<uint> key = keyStorage.AsSpan();
+        Span<uint> parent = parentStorage.AsSpan();
+        Span<uint> stack = _cvStack.AsSpan();
         Blake3.WriteIv(key);
 
         // The second half of the parent block holds the right child, the new subtree.
@@ -243,29 +242,5 @@ public struct Blake3Hasher
         {
             BinaryPrimitives.WriteUInt32LittleEndian(block.Slice(i * 4, 4), words[i]);
         }
-    }
-
-    [InlineArray(8)]
-    private struct ChainingValue
-    {
-        private uint _element0;
-    }
-
-    [InlineArray(16)]
-    private struct MessageWords
-    {
-        private uint _element0;
-    }
-
-    [InlineArray(64)]
-    private struct BlockBytes
-    {
-        private byte _element0;
-    }
-
-    [InlineArray(MaxStackDepth * CvWords)]
-    private struct CvStack
-    {
-        private uint _element0;
     }
 }

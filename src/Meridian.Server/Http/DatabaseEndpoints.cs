@@ -4,10 +4,10 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Meridian.Query.Sql;
 using Meridian.Runtime;
+using Meridian.Runtime.Execution;
 using Meridian.Runtime.Hosting;
-using Meridian.Runtime.Subscriptions;
+using Meridian.Runtime.Sql;
 using Meridian.Sats;
 using Meridian.Sats.Json;
 using Meridian.Server.Auth;
@@ -153,9 +153,14 @@ public static class DatabaseEndpoints
 
         // An HTTP call runs inside a temporary connection, as upstream does.
         var connection = ConnectionId.Random();
-        var rejected = await database.ConnectAsync(caller.Identity, connection).ConfigureAwait(false);
-        if (rejected is not null)
-            return ErrorResults.Text(StatusCodes.Status403Forbidden, $"The module refused the connection: {rejected}");
+        try
+        {
+            await database.ConnectAsync(caller.Identity, connection).ConfigureAwait(false);
+        }
+        catch (ConnectionRejectedException e)
+        {
+            return ErrorResults.Text(StatusCodes.Status403Forbidden, e.Message);
+        }
         ReducerCallResult result;
         try
         {
@@ -166,7 +171,7 @@ public static class DatabaseEndpoints
             await database.DisconnectAsync(caller.Identity, connection).ConfigureAwait(false);
         }
         if (result.Offset is { } offset)
-            await database.Store.WaitForDurableAsync(offset, http.RequestAborted).ConfigureAwait(false);
+            await database.WaitForDurableAsync(offset, http.RequestAborted).ConfigureAwait(false);
         http.Response.Headers["spacetime-energy-used"] = "0";
         http.Response.Headers["spacetime-execution-duration-micros"] = ((long)stopwatch.Elapsed.TotalMicroseconds).ToString(CultureInfo.InvariantCulture);
         return result.Status switch
@@ -197,17 +202,18 @@ public static class DatabaseEndpoints
         {
             return ErrorResults.Text(StatusCodes.Status400BadRequest, "The query is not valid UTF-8.");
         }
-        IReadOnlyList<Query.Execution.SqlResult> results;
+        IReadOnlyList<SqlStatementResult> results;
         try
         {
             results = await database.ExecuteSqlAsync(sql, caller.Identity, ConnectionId.Zero).ConfigureAwait(false);
         }
-        catch (SqlException e)
+        catch (SqlStatementException e)
         {
             return ErrorResults.Text(StatusCodes.Status400BadRequest, e.Message);
         }
-        if (database.Store.DurableOffset is { } durable && database.Store.Committed.LastOffset is { } last && last > durable)
-            await database.Store.WaitForDurableAsync(last, http.RequestAborted).ConfigureAwait(false);
+        // Confirmed reads: answer only with what is durable (offsets only grow, so the last one covers the rest).
+        if (results.Select(r => r.Offset).Max() is { } last)
+            await database.WaitForDurableAsync(last, http.RequestAborted).ConfigureAwait(false);
         var micros = (ulong)stopwatch.Elapsed.TotalMicroseconds;
         http.Response.Headers["spacetime-execution-duration-micros"] = micros.ToString(CultureInfo.InvariantCulture);
         var buffer = new ArrayBufferWriter<byte>();
@@ -269,7 +275,7 @@ public static class DatabaseEndpoints
 
     private static string LogLine(Runtime.Logging.ModuleLogRecord r)
     {
-        var o = new JsonObject { ["level"] = r.Level, ["ts"] = r.TimestampMicros };
+        var o = new JsonObject { ["level"] = r.Level.ToString(), ["ts"] = r.TimestampMicros };
         if (r.Target is not null)
             o["target"] = r.Target;
         if (r.Filename is not null)

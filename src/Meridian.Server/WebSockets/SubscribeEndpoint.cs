@@ -1,9 +1,12 @@
 using System.Net.WebSockets;
 using Meridian.Protocol.Framing;
+using Meridian.Runtime;
 using Meridian.Runtime.Hosting;
 using Meridian.Sats;
 using Meridian.Server.Auth;
+using Meridian.Server.Diagnostics;
 using Meridian.Server.Http;
+using Meridian.Server.Sessions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -21,7 +24,7 @@ public static class SubscribeEndpoint
     public const string V3Protocol = "v3.bsatn.spacetimedb";
 
     /// <summary>Maps the endpoint.</summary>
-    public static IEndpointRouteBuilder MapSubscribeEndpoint(this IEndpointRouteBuilder app, DatabaseRegistry registry, TokenService tokens, int maxQueuedMessages = ClientConnection.DefaultMaxQueuedMessages)
+    public static IEndpointRouteBuilder MapSubscribeEndpoint(this IEndpointRouteBuilder app, DatabaseRegistry registry, TokenService tokens, ServerMetrics metrics, int maxQueuedMessages = ClientSession.DefaultMaxQueuedMessages)
     {
         app.MapGet("/v1/database/{db}/subscribe", async (HttpContext http, string db, IHostApplicationLifetime lifetime) =>
         {
@@ -63,9 +66,18 @@ public static class SubscribeEndpoint
             if (protocol is null)
                 return ErrorResults.Text(StatusCodes.Status400BadRequest, $"no valid protocol selected: Meridian speaks {V3Protocol} and {V2Protocol}.");
 
-            var rejected = await database.ConnectAsync(caller.Identity, connectionId).ConfigureAwait(false);
-            if (rejected is not null)
-                return ErrorResults.Text(StatusCodes.Status403Forbidden, $"The module refused the connection: {rejected}");
+            try
+            {
+                await database.ConnectAsync(caller.Identity, connectionId).ConfigureAwait(false);
+            }
+            catch (ConnectionRejectedException e)
+            {
+                return ErrorResults.Text(StatusCodes.Status403Forbidden, e.Message);
+            }
+            catch (DatabaseClosedException e)
+            {
+                return ErrorResults.Text(StatusCodes.Status404NotFound, e.Message);
+            }
 
             WebSocket socket;
             try
@@ -84,8 +96,8 @@ public static class SubscribeEndpoint
             }
             using (socket)
             {
-                var connection = new ClientConnection(socket, database, caller.Identity, connectionId, confirmed, batched: protocol == V3Protocol, maxQueuedMessages);
-                await connection.RunAsync(caller.Token, lifetime.ApplicationStopping).ConfigureAwait(false);
+                var session = new ClientSession(new WebSocketTransport(socket), database, caller.Identity, connectionId, confirmed, batched: protocol == V3Protocol, metrics, maxQueuedMessages);
+                await session.RunAsync(caller.Token, lifetime.ApplicationStopping).ConfigureAwait(false);
             }
             return Results.Empty;
         });

@@ -1,5 +1,6 @@
 using Meridian.Sats;
 using Meridian.Storage.Schema;
+using Meridian.Sats.Rows;
 
 namespace Meridian.Storage.Changesets;
 

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using Meridian.Sats.Bsatn;
 using Meridian.Sats.Types;
 using Meridian.Storage.Rows;
+using Meridian.Sats.Rows;
 
 namespace Meridian.Storage.Indexes;
 

@@ -1,6 +1,7 @@
 using Meridian.Sats.Types;
 using Meridian.Storage.Rows;
 using Meridian.Storage.Schema;
+using Meridian.Sats.Rows;
 
 namespace Meridian.Storage.Indexes;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Meridian.Sats.Bsatn;
 using Meridian.Storage.Changesets;
 using Meridian.Storage.Devices;
@@ -13,7 +14,7 @@ namespace Meridian.Storage.Log;
 /// publishes the durable offset. A failed write or fsync is fatal: the log refuses further appends
 /// and every waiter gets the error.
 /// </summary>
-internal sealed class CommitLog : IDisposable
+internal sealed class CommitLog : IDurableLog
 {
     private readonly IStorageDevice _device;
     private readonly DurabilityMode _mode;
@@ -35,6 +36,9 @@ internal sealed class CommitLog : IDisposable
     private ulong _appended; // offset + 1 of the last appended commit
     private bool _closing;
     private volatile Exception? _failure;
+    private readonly Histogram<double> _fsyncDuration;
+    private readonly Counter<long> _bytesWritten;
+    private readonly KeyValuePair<string, object?> _tag;
 
     /// <param name="device">Where segments live.</param>
     /// <param name="options">Sizes and sync policy.</param>
@@ -48,6 +52,10 @@ internal sealed class CommitLog : IDisposable
         _maxSegmentSize = options.MaxSegmentSize;
         _capacity = options.MaxQueuedCommits;
         _durable = nextOffset == 0 ? -1 : (long)nextOffset - 1;
+        var meter = options.MeterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        _fsyncDuration = meter.CreateHistogram<double>("meridian.storage.fsync.duration", "s", "Time each fsync of the commit log took.");
+        _bytesWritten = meter.CreateCounter<long>("meridian.storage.log.bytes", "By", "Bytes written to the commit log.");
+        _tag = new KeyValuePair<string, object?>("database", options.Name);
         _appended = nextOffset;
         if (openSegment is not null)
         {
@@ -58,6 +66,9 @@ internal sealed class CommitLog : IDisposable
         _thread = new Thread(Run) { IsBackground = true, Name = "Meridian commit log" };
         _thread.Start();
     }
+
+    /// <summary>The meter of the commit log's instruments.</summary>
+    public const string MeterName = "Meridian.Storage";
 
     /// <summary>The error that stopped the log, if any.</summary>
     public Exception? Failure => _failure;
@@ -163,8 +174,10 @@ internal sealed class CommitLog : IDisposable
                 }
                 if (unsynced && (_mode == DurabilityMode.Sync || _closing || Stopwatch.GetElapsedTime(lastSync) >= _syncInterval))
                 {
+                    var started = Stopwatch.GetTimestamp();
                     _segment!.Sync();
                     lastSync = Stopwatch.GetTimestamp();
+                    _fsyncDuration.Record(Stopwatch.GetElapsedTime(started, lastSync).TotalSeconds, _tag);
                     unsynced = false;
                     PublishDurable(lastWritten);
                 }
@@ -214,6 +227,7 @@ internal sealed class CommitLog : IDisposable
             return;
         _segment!.Write(_segmentLength, buffer.WrittenSpan);
         _segmentLength += buffer.Length;
+        _bytesWritten.Add(buffer.Length, _tag);
     }
 
     private void RollSegment(ulong firstOffset)

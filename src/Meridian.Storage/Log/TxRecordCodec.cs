@@ -2,6 +2,7 @@ using Meridian.Sats;
 using Meridian.Sats.Bsatn;
 using Meridian.Storage.Changesets;
 using Meridian.Storage.Schema;
+using Meridian.Sats.Rows;
 
 namespace Meridian.Storage.Log;
 

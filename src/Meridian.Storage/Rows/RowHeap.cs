@@ -74,6 +74,20 @@ internal struct RowHeap
     /// <summary>The id stored with the record at <paramref name="ptr"/>.</summary>
     public readonly uint IdAt(ulong ptr) => System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(Pages[(int)(ptr >> 32)].AsSpan((int)(uint)ptr));
 
+    /// <summary>The row at <paramref name="ptr"/> as memory: valid as long as a version that can see the row is alive (pages never change under it).</summary>
+    public readonly ReadOnlyMemory<byte> ReadMemory(ulong ptr) => ReadMemory(Pages, FixedRowSize, ptr);
+
+    /// <summary>Reads a row as memory through a page directory captured earlier.</summary>
+    public static ReadOnlyMemory<byte> ReadMemory(byte[][] pages, int fixedRowSize, ulong ptr)
+    {
+        var page = pages[(int)(ptr >> 32)];
+        var offset = (int)(uint)ptr + IdSize;
+        if (fixedRowSize >= 0)
+            return page.AsMemory(offset, fixedRowSize);
+        var length = ReadVarint(page, ref offset);
+        return page.AsMemory(offset, length);
+    }
+
     /// <summary>Bytes a record occupies in a page: id, length prefix and row.</summary>
     public readonly int StoredSize(int rowLength) => IdSize + (FixedRowSize >= 0 ? rowLength : VarintSize(rowLength) + rowLength);
 

@@ -1,6 +1,7 @@
 using Meridian.Storage.Indexes;
 using Meridian.Storage.Rows;
 using Meridian.Storage.Schema;
+using Meridian.Sats.Rows;
 
 namespace Meridian.Storage.Tables;
 
@@ -53,7 +54,7 @@ internal sealed class TableData
     public TableData(TableSchema schema)
     {
         Schema = schema;
-        Layout = new RowLayout(schema);
+        Layout = new RowLayout(schema.RowType, schema.Typespace);
         Heap = new RowHeap(Layout.RowFixedSize);
         Indexes = schema.Indexes.Select(i => TableIndex.Create(i, Layout)).ToArray();
         UniqueIndexes = Enumerable.Range(0, Indexes.Length).Where(i => schema.Indexes[i].IsUnique).ToArray();

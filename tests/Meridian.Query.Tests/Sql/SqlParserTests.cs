@@ -107,4 +107,30 @@ public class SqlParserTests
         Assert.Equal("Order", quoted.From.Name);
         Assert.Equal(new SqlExpr.Column(null, "we\"ird"), ((SqlExpr.Compare)quoted.Where!).Left);
     }
+
+    [Fact]
+    public void True_and_false_are_conditions_by_themselves_and_still_compare_with_columns()
+    {
+        Assert.Equal(new SqlExpr.Bool(true), ((SelectStatement)SqlParser.ParseStatement("SELECT * FROM a WHERE TRUE")).Where);
+        var join = (SelectStatement)SqlParser.ParseStatement("SELECT a.* FROM a JOIN b ON FALSE WHERE NOT TRUE AND (false OR a.x = 1)");
+        Assert.Equal(new SqlExpr.Bool(false), join.Joins[0].On);
+        Assert.Equal(new SqlExpr.And(new SqlExpr.Not(new SqlExpr.Bool(true)), new SqlExpr.Or(new SqlExpr.Bool(false), new SqlExpr.Compare(new SqlExpr.Column("a", "x"), SqlComparison.Eq, new SqlExpr.Number("1")))), join.Where);
+        Assert.Equal(new SqlExpr.Compare(new SqlExpr.Bool(true), SqlComparison.Eq, new SqlExpr.Column(null, "flag")), ((SelectStatement)SqlParser.ParseStatement("SELECT * FROM a WHERE TRUE = flag")).Where);
+        Assert.Throws<SqlException>(() => SqlParser.ParseStatement("SELECT * FROM a WHERE 1"));
+    }
+
+    [Fact]
+    public void A_sign_after_a_keyword_starts_a_negative_number()
+    {
+        var s = (SelectStatement)SqlParser.ParseStatement("SELECT * FROM a WHERE -5 >= x AND -1.5 < y OR NOT +2 = z");
+        var expected = new SqlExpr.Or(
+            new SqlExpr.And(
+                new SqlExpr.Compare(new SqlExpr.Number("-5"), SqlComparison.GtEq, new SqlExpr.Column(null, "x")),
+                new SqlExpr.Compare(new SqlExpr.Number("-1.5"), SqlComparison.Lt, new SqlExpr.Column(null, "y"))),
+            new SqlExpr.Not(new SqlExpr.Compare(new SqlExpr.Number("2"), SqlComparison.Eq, new SqlExpr.Column(null, "z"))));
+        Assert.Equal(expected, s.Where);
+        Assert.Equal(new SetStatement("row_limit", new SqlExpr.Number("-1")), SqlParser.ParseStatement("SET row_limit TO -1"));
+        Assert.Equal("LIMIT needs a non-negative integer, got '-1'.", Assert.Throws<SqlException>(() => SqlParser.ParseStatement("SELECT * FROM a LIMIT -1")).Message);
+        Assert.Equal("Arithmetic is not supported.", Assert.Throws<SqlException>(() => SqlParser.ParseStatement("SELECT * FROM a WHERE x = y -1")).Message);
+    }
 }

@@ -38,8 +38,7 @@ public sealed class JoinSubscriptionTests(ITestOutputHelper output) : IDisposabl
 
     private static List<string> Evaluate(SubscriptionQuery q, StateReader state)
     {
-        var rows = new List<string>();
-        q.Evaluate(state, r => rows.Add(Convert.ToHexString(r.Span)));
+        var rows = q.Evaluate(state).Select(r => Convert.ToHexString(r.Span)).ToList();
         rows.Sort(StringComparer.Ordinal);
         return rows;
     }
@@ -123,13 +122,11 @@ public sealed class JoinSubscriptionTests(ITestOutputHelper output) : IDisposabl
                 tx.Insert(table, row);
             }
             var changeset = tx.Commit();
-            query.Delta(changeset, before, _store.Committed,
-                insert => model.Add(Convert.ToHexString(insert.Span)),
-                delete =>
-                {
-                    var hex = Convert.ToHexString(delete.Span);
-                    Assert.True(model.Remove(hex), $"step {step}: delete of a row the result did not hold");
-                });
+            var delta = query.Delta(changeset, before, _store.Committed);
+            foreach (var delete in delta.Deletes)
+                Assert.True(model.Remove(Convert.ToHexString(delete.Span)), $"step {step}: delete of a row the result did not hold");
+            foreach (var insert in delta.Inserts)
+                model.Add(Convert.ToHexString(insert.Span));
             model.Sort(StringComparer.Ordinal);
             Assert.Equal(Evaluate(query, _store.Committed), model);
             largest = Math.Max(largest, model.Count);

@@ -486,6 +486,27 @@ public class Blake3Tests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_copy_of_a_hasher_is_an_independent_snapshot()
+    {
+        var input = Input(8193);
+        var hash = new byte[Blake3.OutputLength];
+        var hasher = new Blake3Hasher();
+        hasher.Update(input.AsSpan(0, 3073));
+
+        // Three finished chunks sit on the subtree stack: the copy must own them, not share them.
+        var copy = hasher;
+        hasher.Update(input.AsSpan(3073, 5121 - 3073));
+
+        copy.Finalize(hash);
+        Assert.Equal(ExpectedHash(3073)[..64], Hex(hash));
+        copy.Update(input.AsSpan(3073));
+        copy.Finalize(hash);
+        Assert.Equal(ExpectedHash(8193)[..64], Hex(hash));
+        hasher.Finalize(hash);
+        Assert.Equal(ExpectedHash(5121)[..64], Hex(hash));
+    }
+
+    [Fact]
     public void Default_and_reset_hashers_are_empty()
     {
         var empty = ExpectedHash(0)[..64];

@@ -1,0 +1,264 @@
+using System.Text;
+using Meridian.Query.Plans;
+using Meridian.Sats.Bsatn;
+using Meridian.Sats.Rows;
+using Meridian.Storage;
+using Meridian.Storage.Changesets;
+using Meridian.Storage.Indexes;
+
+namespace Meridian.Query.Execution;
+
+/// <summary>Receives one tuple (a row per source) of a plan's result; <paramref name="sign"/> is -1 for tuples a delta removes. Returns false to stop.</summary>
+internal delegate bool TupleSink(ReadOnlyMemory<byte>[] tuple, int sign);
+
+/// <summary>
+/// How a <see cref="QueryBlock"/> is computed: its sources bound one at a time, each through an
+/// access path (a scan, an index point or range, an index or hash lookup keyed by columns already
+/// bound, or a commit's changed rows), with each condition tested as soon as every source it reads
+/// is bound. Built by the <see cref="Planner"/>; the same class runs ad-hoc queries, initial
+/// subscription results and the delta terms of live queries.
+/// </summary>
+internal sealed class PhysicalPlan
+{
+    internal PhysicalPlan(QueryBlock block, IReadOnlyList<PlanStep> steps)
+    {
+        Block = block;
+        Steps = steps;
+    }
+
+    /// <summary>The query.</summary>
+    public QueryBlock Block { get; }
+
+    /// <summary>Sources in binding order.</summary>
+    public IReadOnlyList<PlanStep> Steps { get; }
+
+    /// <summary>
+    /// Runs the plan: source <c>n</c> reads <paramref name="states"/>[n]; a plan that starts with the
+    /// changed rows of its first source reads them from <paramref name="delta"/>.
+    /// </summary>
+    public void Run(IReadOnlyList<StateReader> states, TableChange? delta, TupleSink sink)
+    {
+        var run = new PlanRun(this, states, delta, sink);
+        run.Bind(0);
+    }
+
+    /// <summary>The plan as text, one step a line.</summary>
+    public string Explain()
+    {
+        var sb = new StringBuilder();
+        foreach (var step in Steps)
+        {
+            var source = Block.Sources[step.Source];
+            sb.Append(step.Access.Describe(source));
+            if (step.Conditions.Count > 0)
+                sb.Append(" where ").AppendJoin(" and ", step.Conditions);
+            sb.AppendLine();
+        }
+        return sb.ToString().TrimEnd();
+    }
+
+    // One run of the plan: the tuple being built, hash tables built on first use, the stop flag.
+    private sealed class PlanRun
+    {
+        private readonly PhysicalPlan _plan;
+        private readonly IReadOnlyList<StateReader> _states;
+        private readonly TableChange? _delta;
+        private readonly TupleSink _sink;
+        private readonly ReadOnlyMemory<byte>[] _tuple;
+        private readonly Dictionary<ByteKey, List<ReadOnlyMemory<byte>>>?[] _hashes;
+        private readonly BsatnWriter _key = new(64);
+        private int _sign = 1;
+        private bool _stopped;
+
+        public PlanRun(PhysicalPlan plan, IReadOnlyList<StateReader> states, TableChange? delta, TupleSink sink)
+        {
+            _plan = plan;
+            _states = states;
+            _delta = delta;
+            _sink = sink;
+            _tuple = new ReadOnlyMemory<byte>[plan.Block.Sources.Count];
+            _hashes = new Dictionary<ByteKey, List<ReadOnlyMemory<byte>>>?[plan.Steps.Count];
+        }
+
+        public void Bind(int index)
+        {
+            if (_stopped)
+                return;
+            if (index == _plan.Steps.Count)
+            {
+                if (!_sink(_tuple, _sign))
+                    _stopped = true;
+                return;
+            }
+            var step = _plan.Steps[index];
+            var source = _plan.Block.Sources[step.Source];
+            var table = source.Table.Schema.Id;
+            switch (step.Access)
+            {
+                case Access.Changes:
+                {
+                    var change = _delta ?? throw new InvalidOperationException("A delta plan needs the commit's changes.");
+                    _sign = 1;
+                    Each(index, change.Inserts);
+                    if (!change.IsEvent)
+                    {
+                        _sign = -1;
+                        Each(index, change.Deletes);
+                    }
+                    _sign = 1;
+                    return;
+                }
+                case Access.Scan:
+                    Each(index, _states[step.Source].Scan(table));
+                    return;
+                case Access.IndexRange range:
+                    Each(index, _states[step.Source].ScanIndex(table, range.Index, range.Range));
+                    return;
+                case Access.IndexLookup lookup:
+                {
+                    var key = Key(lookup.Key);
+                    Each(index, _states[step.Source].ScanIndex(table, lookup.Index, IndexScanRange.WithPrefix(key, lookup.Key.Count)));
+                    return;
+                }
+                case Access.HashLookup hash:
+                {
+                    var rows = (_hashes[index] ??= BuildHash(step, hash)).GetValueOrDefault(new ByteKey(Key(hash.Probe)));
+                    if (rows is null)
+                        return;
+                    foreach (var row in rows)
+                    {
+                        if (_stopped)
+                            return;
+                        Try(index, row);
+                    }
+                    return;
+                }
+            }
+        }
+
+        private void Each(int index, RowCursor cursor)
+        {
+            while (!_stopped && cursor.MoveNext())
+                Try(index, cursor.CurrentMemory);
+        }
+
+        private void Each(int index, RowList rows)
+        {
+            for (var i = 0; i < rows.Count && !_stopped; i++)
+                Try(index, rows[i]);
+        }
+
+        private void Try(int index, ReadOnlyMemory<byte> row)
+        {
+            var step = _plan.Steps[index];
+            _tuple[step.Source] = row;
+            if (step.Check is null || step.Check.Test(_tuple))
+                Bind(index + 1);
+        }
+
+        // The key bytes of the bound columns and literals, concatenated (index keys are BSATN columns back to back).
+        private byte[] Key(IReadOnlyList<KeyPart> parts)
+        {
+            _key.Reset();
+            foreach (var part in parts)
+            {
+                if (part.Literal is { } literal)
+                    _key.WriteRaw(literal);
+                else
+                    _key.WriteRaw(_plan.Block.Sources[part.Column.Source].Table.Layout.Column(_tuple[part.Column.Source].Span, part.Column.Column));
+            }
+            return _key.ToArray();
+        }
+
+        // Every row of the step's source that passes its own conditions, grouped by its build-side key.
+        private Dictionary<ByteKey, List<ReadOnlyMemory<byte>>> BuildHash(PlanStep step, Access.HashLookup hash)
+        {
+            var source = _plan.Block.Sources[step.Source];
+            var layout = source.Table.Layout;
+            var table = new Dictionary<ByteKey, List<ReadOnlyMemory<byte>>>();
+            var probe = new ReadOnlyMemory<byte>[_tuple.Length];
+            var cursor = _states[step.Source].Scan(source.Table.Schema.Id);
+            var key = new BsatnWriter(64);
+            while (cursor.MoveNext())
+            {
+                var row = cursor.CurrentMemory;
+                probe[step.Source] = row;
+                if (hash.Local is not null && !hash.Local.Test(probe))
+                    continue;
+                key.Reset();
+                foreach (var column in hash.Build)
+                    key.WriteRaw(layout.Column(row.Span, column));
+                var k = new ByteKey(key.ToArray());
+                if (!table.TryGetValue(k, out var list))
+                    table[k] = list = [];
+                list.Add(row);
+            }
+            return table;
+        }
+    }
+}
+
+/// <summary>One source bound by a plan: how its rows are found, and the conditions tested once it is bound.</summary>
+/// <param name="Source">The source number.</param>
+/// <param name="Access">How its rows are found.</param>
+/// <param name="Conditions">The conditions tested at this step (for explaining).</param>
+/// <param name="Check">Their compiled conjunction (null when none).</param>
+internal sealed record PlanStep(int Source, Access Access, IReadOnlyList<BoundExpr> Conditions, Predicate? Check);
+
+/// <summary>One part of an index or hash key: a column of an already bound source, or a literal's BSATN.</summary>
+/// <param name="Column">The column (when <paramref name="Literal"/> is null).</param>
+/// <param name="Literal">The literal's BSATN.</param>
+internal readonly record struct KeyPart(ColumnRef Column, byte[]? Literal)
+{
+    public override string ToString() => Literal is { } l ? "0x" + Convert.ToHexStringLower(l) : Column.ToString();
+}
+
+/// <summary>How a plan step finds the rows of its source.</summary>
+internal abstract record Access
+{
+    private Access()
+    {
+    }
+
+    public abstract string Describe(PlanSource source);
+
+    /// <summary>Every row.</summary>
+    public sealed record Scan : Access
+    {
+        public static readonly Scan Instance = new();
+
+        public override string Describe(PlanSource source) => $"scan {source.Table.Name} as {source.Alias}";
+    }
+
+    /// <summary>The rows a commit inserted (sign +1) and deleted (sign -1): the driving step of a delta term.</summary>
+    public sealed record Changes : Access
+    {
+        public static readonly Changes Instance = new();
+
+        public override string Describe(PlanSource source) => $"changes of {source.Table.Name} as {source.Alias}";
+    }
+
+    /// <summary>Rows whose leading index columns equal <see cref="Key"/> (literals, or columns of bound sources).</summary>
+    public sealed record IndexLookup(int Index, IReadOnlyList<KeyPart> Key) : Access
+    {
+        public override string Describe(PlanSource source) =>
+            $"index lookup {source.Table.Name} as {source.Alias} via {source.Table.Schema.Indexes[Index].Name} = ({string.Join(", ", Key)})";
+    }
+
+    /// <summary>Rows in a range of an index's first column.</summary>
+    public sealed record IndexRange(int Index, IndexScanRange Range, string Text) : Access
+    {
+        public override string Describe(PlanSource source) =>
+            $"index range {source.Table.Name} as {source.Alias} via {source.Table.Schema.Indexes[Index].Name} {Text}";
+    }
+
+    /// <summary>
+    /// Rows whose <see cref="Build"/> columns equal <see cref="Probe"/>, through a hash table built
+    /// once per run from the rows passing <see cref="Local"/>: a join on columns without an index.
+    /// </summary>
+    public sealed record HashLookup(IReadOnlyList<int> Build, IReadOnlyList<KeyPart> Probe, Predicate? Local) : Access
+    {
+        public override string Describe(PlanSource source) =>
+            $"hash lookup {source.Table.Name} as {source.Alias} on ({string.Join(", ", Build.Select(c => new ColumnRef(source.Number, c)))}) = ({string.Join(", ", Probe)})";
+    }
+}

@@ -1,0 +1,97 @@
+using Meridian.Runtime.Diagnostics;
+using Meridian.Runtime.Execution;
+using Meridian.Runtime.Modules;
+using Meridian.Runtime.Pipeline;
+using Meridian.Runtime.Subscriptions;
+using Meridian.Sats;
+using Meridian.Sats.ModuleDef;
+
+namespace Meridian.Runtime;
+
+public sealed partial class Database
+{
+    /// <summary>
+    /// Calls a reducer by canonical name with BSATN arguments. The result goes to
+    /// <paramref name="session"/> (when given) in order with every other message it receives, with the
+    /// caller's own changes; other clients whose subscriptions the transaction touched get a
+    /// transaction update. The task completes once the result and the updates have been handed to
+    /// the clients.
+    /// </summary>
+    public Task<ReducerCallResult> CallReducerAsync(string reducer, byte[] args, Identity caller, ConnectionId connectionId, IClientSession? session = null, uint requestId = 0)
+    {
+        ThrowIfDisposed();
+        var r = Schema.FindReducer(reducer);
+        if (r is null)
+            return Reject(session, requestId, ReducerNotRunReason.NotFound, $"No such reducer '{reducer}'.");
+        if (!r.ClientCallable)
+        {
+            return Reject(session, requestId, ReducerNotRunReason.BadRequest, r.Lifecycle is { } l
+                ? $"Reducer '{r.Name}' handles the {l} lifecycle event and cannot be called directly."
+                : $"Reducer '{r.Name}' is private and cannot be called by clients.");
+        }
+        return RunReducerAsync(r, args, caller, connectionId, session, requestId);
+    }
+
+    // A call that never reaches the writer: the session's earlier messages were all handed over
+    // before this request was read, so answering at once keeps its order.
+    private Task<ReducerCallResult> Reject(IClientSession? session, uint requestId, ReducerNotRunReason reason, string message)
+    {
+        var result = ReducerExecutor.NotRun(message, reason, Timestamp.Now(_clock));
+        session?.OnReducerResult(requestId, result);
+        return Task.FromResult(result);
+    }
+
+    /// <summary>Runs the module's ClientConnected reducer for a new connection.</summary>
+    /// <exception cref="ConnectionRejectedException">The module refused the client.</exception>
+    public async Task ConnectAsync(Identity caller, ConnectionId connectionId)
+    {
+        if (await RunLifecycleAsync(Lifecycle.OnConnect, caller, connectionId).ConfigureAwait(false) is { } error)
+            throw new ConnectionRejectedException(error);
+    }
+
+    /// <summary>Drops a client's subscriptions and runs the module's ClientDisconnected reducer (its failure is only logged).</summary>
+    public async Task DisconnectAsync(Identity caller, ConnectionId connectionId, IClientSession? session = null)
+    {
+        ThrowIfDisposed();
+        if (session is not null)
+            await _pipeline.Post(_ => _subscriptions.RemoveClient(session)).ConfigureAwait(false);
+        if (await RunLifecycleAsync(Lifecycle.OnDisconnect, caller, connectionId).ConfigureAwait(false) is { } error)
+        {
+            Log.Write(Logging.ModuleLogLevel.Error, "client_disconnected", $"ClientDisconnected failed for {caller}: {error}", _clock);
+            _logger.DisconnectFailed(Name, caller.ToHexString(), error);
+        }
+    }
+
+    private async Task<string?> RunLifecycleAsync(Lifecycle lifecycle, Identity caller, ConnectionId connectionId)
+    {
+        ThrowIfDisposed();
+        var reducer = Schema.FindLifecycle(lifecycle);
+        if (reducer is null)
+            return null;
+        var result = await RunReducerAsync(reducer, [], caller, connectionId, session: null, requestId: 0).ConfigureAwait(false);
+        return result.Status == ReducerStatus.Committed ? null : result.Error;
+    }
+
+    private async Task<ReducerCallResult> RunReducerAsync(ModuleReducer reducer, byte[] args, Identity caller, ConnectionId connectionId, IClientSession? session, uint requestId)
+    {
+        var (result, origin, delivered) = await _writer.RunAsync(() => RunReducer(reducer, args, caller, connectionId, session, requestId, Timestamp.Now(_clock))).ConfigureAwait(false);
+        await delivered.ConfigureAwait(false);
+        return origin?.Answer ?? result;
+    }
+
+    // On the writer: runs the reducer and hands its commit to the pipeline, which answers the caller
+    // (with its own updates) in order with everyone's updates. Returns when the pipeline has it.
+    private (ReducerCallResult Result, CallOrigin? Origin, Task Delivered) RunReducer(ModuleReducer reducer, byte[] args, Identity caller, ConnectionId connectionId, IClientSession? session, uint requestId, Timestamp timestamp)
+    {
+        var active = _active;
+        var (result, changeset) = _executor.Execute(active, reducer, args, caller, connectionId, timestamp);
+        _services.Metrics.ReducerCalled(Name, reducer.Name, result.Status, result.Duration);
+        if (changeset is null)
+        {
+            session?.OnReducerResult(requestId, result);
+            return (result, null, Task.CompletedTask);
+        }
+        var origin = session is null ? null : new CallOrigin(session, requestId, result);
+        return (result, origin, _pipeline.Publish(new CommitRecord(changeset, _store.Committed, origin)));
+    }
+}

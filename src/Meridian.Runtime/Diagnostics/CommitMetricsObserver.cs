@@ -1,0 +1,25 @@
+using Meridian.Runtime.Pipeline;
+using Meridian.Storage;
+
+namespace Meridian.Runtime.Diagnostics;
+
+/// <summary>Counts a database's commits and the rows they changed, off the writer.</summary>
+internal sealed class CommitMetricsObserver(string database, RuntimeMetrics metrics) : ICommitObserver
+{
+    public void OnCommit(CommitRecord commit, CommittedState before)
+    {
+        if (commit.Changeset.Offset is null)
+            return;
+        int inserted = 0, deleted = 0;
+        foreach (var change in commit.Changeset.Tables)
+        {
+            inserted += change.Inserts.Count;
+            deleted += change.Deletes.Count;
+        }
+        metrics.Committed(database, inserted, deleted);
+    }
+
+    public void OnDurable(ulong offset)
+    {
+    }
+}

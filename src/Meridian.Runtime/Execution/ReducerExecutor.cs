@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using Meridian.Runtime.Logging;
+using Meridian.Runtime.Modules;
+using Meridian.Sats;
+using Meridian.Sats.Bsatn;
+using Meridian.Sats.Values;
+using Meridian.Storage;
+using Meridian.Storage.Changesets;
+using SpacetimeDB.Internal;
+
+namespace Meridian.Runtime.Execution;
+
+/// <summary>
+/// Runs one reducer in one transaction on the writer: checks the arguments against the parameter
+/// types (bad input never reaches module code), calls the module, and commits — or, when the module
+/// throws, rolls back and logs the failed call with its error.
+/// </summary>
+internal sealed class ReducerExecutor(Datastore store, Identity databaseIdentity, ModuleLog log, TimeProvider clock)
+{
+    private readonly SpacetimeDB.Identity _moduleIdentity = SpacetimeDB.Identity.FromBigEndian(databaseIdentity.ToBigEndianBytes());
+
+    /// <summary>Runs <paramref name="reducer"/>; the changeset is the logged transaction (the call's rows, or only its failure), null when nothing was logged.</summary>
+    public (ReducerCallResult Result, Changeset? Changeset) Execute(ActiveModule active, ModuleReducer reducer, byte[] args, Identity caller, ConnectionId connectionId, Timestamp timestamp)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        try
+        {
+            AlgebraicValue.FromBsatn(args, reducer.Params, active.Schema.Typespace);
+        }
+        catch (BsatnDecodeException e)
+        {
+            return (NotRun($"Invalid arguments for reducer '{reducer.Name}': {e.Message}", ReducerNotRunReason.BadRequest, timestamp, stopwatch.Elapsed), null);
+        }
+        var info = new ReducerCallInfo(
+            SpacetimeDB.Identity.FromBigEndian(caller.ToBigEndianBytes()),
+            connectionId.IsZero ? null : SpacetimeDB.ConnectionId.FromU128Unchecked(connectionId.Value),
+            new SpacetimeDB.Timestamp(timestamp.MicrosecondsSinceUnixEpoch));
+        var call = new TransactionCall(reducer.Name, args, caller, connectionId, timestamp);
+        using var tx = store.BeginTransaction();
+        try
+        {
+            var host = new TransactionHost(tx, active.Schema, active.TableIds, _moduleIdentity, log, clock);
+            try
+            {
+                active.Module.Descriptor.CallReducer(host, reducer.Id, info, args);
+            }
+            catch (Exception e)
+            {
+                var error = ModuleDescriptor.ErrorMessage(e);
+                var failed = tx.CommitFailure(call with { Error = error });
+                return (new ReducerCallResult(ReducerStatus.Failed, error, timestamp, stopwatch.Elapsed, failed.Offset, []), failed);
+            }
+            var changeset = tx.Commit(call);
+            return (new ReducerCallResult(ReducerStatus.Committed, null, timestamp, stopwatch.Elapsed, changeset.Offset, []), changeset);
+        }
+        catch (DatastoreFailedException e)
+        {
+            tx.Rollback();
+            return (NotRun($"The database cannot accept writes: {e.Message}", ReducerNotRunReason.Unavailable, timestamp, stopwatch.Elapsed), null);
+        }
+    }
+
+    /// <summary>A call that did not run.</summary>
+    public static ReducerCallResult NotRun(string message, ReducerNotRunReason reason, Timestamp timestamp, TimeSpan duration = default) =>
+        new(ReducerStatus.NotRun, message, timestamp, duration, null, []) { NotRunReason = reason };
+}

@@ -1,0 +1,19 @@
+using System.Diagnostics.Metrics;
+using Meridian.Runtime.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Meridian.Runtime.Hosting;
+
+/// <summary>What every database of a host shares: the clock, the operator log and the meters.</summary>
+/// <param name="Clock">Time for timestamps and schedules.</param>
+/// <param name="LoggerFactory">Where operator log lines go.</param>
+/// <param name="MeterFactory">Creates the meters of the runtime's and storage's instruments (null: meters of their own).</param>
+public sealed record DatabaseServices(TimeProvider Clock, ILoggerFactory LoggerFactory, IMeterFactory? MeterFactory)
+{
+    /// <summary>The system clock, no operator log, meters of their own.</summary>
+    public static DatabaseServices Default { get; } = new(TimeProvider.System, NullLoggerFactory.Instance, null);
+
+    /// <summary>The runtime's instruments.</summary>
+    public RuntimeMetrics Metrics { get; } = new(MeterFactory);
+}

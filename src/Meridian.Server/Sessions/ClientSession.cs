@@ -1,0 +1,253 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Threading.Channels;
+using Meridian.Protocol.Framing;
+using Meridian.Protocol.Messages;
+using Meridian.Runtime;
+using Meridian.Runtime.Execution;
+using Meridian.Runtime.Subscriptions;
+using Meridian.Sats;
+using Meridian.Sats.Bsatn;
+using Meridian.Server.Diagnostics;
+
+namespace Meridian.Server.Sessions;
+
+/// <summary>
+/// One client's session over a <see cref="IFrameTransport"/> (a WebSocket, or an in-process pair):
+/// reads client messages and handles them one at a time in order, and writes server messages from a
+/// queue in the order the database produced them. v2 carries one message per frame; v3 (batched)
+/// packs every queued message, up to 512 KiB, into one frame and accepts several client messages per
+/// frame. With confirmed reads a message about a transaction waits until that transaction is durable.
+/// </summary>
+internal sealed class ClientSession : IClientSession
+{
+    /// <summary>Largest client message accepted (upstream's limit).</summary>
+    public const int MaxMessageBytes = 32 << 20;
+
+    /// <summary>
+    /// Default for how many messages may wait for a client that does not read; past this the
+    /// client is disconnected rather than letting its queue grow without bound (upstream: 16,384).
+    /// </summary>
+    public const int DefaultMaxQueuedMessages = 16_384;
+
+    /// <summary>A v3 frame stops taking more queued messages once its body reaches this size (as upstream).</summary>
+    public const int MaxBatchBytes = 512 << 10;
+
+    private readonly IFrameTransport _transport;
+    private readonly Database _database;
+    private readonly ServerMetrics _metrics;
+    private readonly bool _confirmedReads;
+    private readonly bool _batched;
+    private readonly int _maxQueued;
+    private int _queued; // messages in the outbox (a single-reader channel cannot count them)
+    private readonly Channel<(ServerMessage Message, ulong? Offset)> _outbox =
+        Channel.CreateUnbounded<(ServerMessage, ulong?)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _closing = new();
+
+    public ClientSession(IFrameTransport transport, Database database, Identity identity, ConnectionId connectionId, bool confirmedReads, bool batched, ServerMetrics metrics, int maxQueued = DefaultMaxQueuedMessages)
+    {
+        _batched = batched;
+        _maxQueued = maxQueued;
+        _transport = transport;
+        _database = database;
+        _metrics = metrics;
+        Identity = identity;
+        ConnectionId = connectionId;
+        _confirmedReads = confirmedReads;
+    }
+
+    public Identity Identity { get; }
+
+    public ConnectionId ConnectionId { get; }
+
+    /// <summary>Runs the connection until the client leaves or breaks the protocol; the caller has already run ClientConnected.</summary>
+    public async Task RunAsync(string token, CancellationToken serverStopping)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token);
+        // Cancelling a pending receive would abort the socket, so when the database closes or the
+        // server stops the client first gets a close frame (1001); its answer ends the receive loop
+        // normally, and a client that does not answer is cut off two seconds later.
+        void Goodbye()
+        {
+            _ = CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "the database is gone (deleted or shutting down)");
+            try
+            {
+                linked.CancelAfter(TimeSpan.FromSeconds(2));
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+        using var databaseGone = _database.Stopping.Register(Goodbye);
+        using var serverGone = serverStopping.Register(Goodbye);
+        _metrics.Connected(_database.Name, 1);
+        Enqueue(new ServerMessage.InitialConnection(Identity, ConnectionId, token));
+        var sender = Task.Run(() => SendLoopAsync(linked.Token), CancellationToken.None);
+        try
+        {
+            await ReceiveLoopAsync(linked.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            _outbox.Writer.TryComplete();
+            await _closing.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await sender.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            try
+            {
+                await _database.DisconnectAsync(Identity, ConnectionId, this).ConfigureAwait(false);
+            }
+            catch (DatabaseClosedException)
+            {
+                // The database was deleted or the server is stopping: there is nothing left to tell.
+            }
+            _metrics.Connected(_database.Name, -1);
+            _metrics.Queued(_database.Name, -Interlocked.Exchange(ref _queued, 0));
+        }
+    }
+
+    private async Task ReceiveLoopAsync(CancellationToken cancellation)
+    {
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        while (true)
+        {
+            buffer.ResetWrittenCount();
+            switch (await _transport.ReceiveAsync(buffer, MaxMessageBytes, cancellation).ConfigureAwait(false))
+            {
+                case FrameKind.Closed:
+                    await _transport.CloseAsync(WebSocketCloseStatus.NormalClosure, "").ConfigureAwait(false);
+                    return;
+                case FrameKind.TooLarge:
+                    await _transport.CloseAsync(WebSocketCloseStatus.MessageTooBig, $"message larger than {MaxMessageBytes >> 20} MiB").ConfigureAwait(false);
+                    return;
+                case FrameKind.Text:
+                    await _transport.CloseAsync(WebSocketCloseStatus.InternalServerError, "text frames are not supported by the v2 BSATN protocol").ConfigureAwait(false);
+                    return;
+            }
+            List<ClientMessage> messages;
+            try
+            {
+                messages = _batched ? ClientMessage.DecodeV3(buffer.WrittenSpan) : [ClientMessage.DecodeV2(buffer.WrittenSpan)];
+            }
+            catch (BsatnDecodeException e)
+            {
+                await _transport.CloseAsync(WebSocketCloseStatus.InternalServerError, "invalid message: " + e.Message).ConfigureAwait(false);
+                return;
+            }
+            try
+            {
+                foreach (var message in messages)
+                    await HandleAsync(message).ConfigureAwait(false);
+            }
+            catch (DatabaseClosedException)
+            {
+                await _transport.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "the database is gone (deleted or shutting down)").ConfigureAwait(false);
+                return;
+            }
+        }
+    }
+
+    // Each message is finished before the next is read, so replies keep request order.
+    private Task HandleAsync(ClientMessage message) => message switch
+    {
+        ClientMessage.Subscribe s => _database.SubscribeAsync(this, s.RequestId, s.QuerySetId, s.QueryStrings),
+        ClientMessage.Unsubscribe u => _database.UnsubscribeAsync(this, u.RequestId, u.QuerySetId, u.Flags == UnsubscribeFlags.SendDroppedRows),
+        ClientMessage.OneOffQuery q => _database.OneOffQueryAsync(this, q.RequestId, q.QueryString),
+        ClientMessage.CallReducer c => _database.CallReducerAsync(c.Reducer, c.Args, Identity, ConnectionId, this, c.RequestId),
+        ClientMessage.CallProcedure p => SendProcedureUnsupported(p),
+        _ => Task.CompletedTask,
+    };
+
+    private Task SendProcedureUnsupported(ClientMessage.CallProcedure p)
+    {
+        Enqueue(new ServerMessage.ProcedureResult(new ProcedureStatus.InternalError($"No such procedure '{p.Procedure}': procedures are not supported yet."), Timestamp.UnixEpoch, TimeDuration.Zero, p.RequestId));
+        return Task.CompletedTask;
+    }
+
+    private async Task SendLoopAsync(CancellationToken cancellation)
+    {
+        var body = new BsatnWriter(4096);
+        var reader = _outbox.Reader;
+        while (await reader.WaitToReadAsync(cancellation).ConfigureAwait(false))
+        {
+            body.Reset();
+            ulong? durableNeeded = null;
+            while (reader.TryRead(out var item))
+            {
+                Interlocked.Decrement(ref _queued);
+                _metrics.Queued(_database.Name, -1);
+                // Offsets only grow, so waiting for the last one in a frame covers the others.
+                if (item.Offset is { } o)
+                    durableNeeded = o;
+                item.Message.Write(body);
+                if (!_batched || body.Length >= MaxBatchBytes)
+                    break;
+            }
+            if (_confirmedReads && durableNeeded is { } offset)
+                await _database.WaitForDurableAsync(offset, cancellation).ConfigureAwait(false);
+            // Always uncompressed: the TypeScript SDK decompresses frames asynchronously and can
+            // reorder a compressed frame with a plain one that follows it.
+            var frame = ServerFrame.Wrap(body.WrittenSpan, Compression.None);
+            try
+            {
+                await _transport.SendAsync(frame, cancellation).ConfigureAwait(false);
+            }
+            catch (WebSocketException)
+            {
+                return;
+            }
+        }
+    }
+
+    private Task CloseAsync(WebSocketCloseStatus status, string reason) => _transport.CloseAsync(status, reason);
+
+    private void Enqueue(ServerMessage message, ulong? offset = null)
+    {
+        if (Volatile.Read(ref _queued) >= _maxQueued)
+        {
+            // Called from the database's pipeline: never wait here. Dropping the socket ends the
+            // receive loop, which unsubscribes the client and runs ClientDisconnected.
+            if (_outbox.Writer.TryComplete())
+                _transport.Abort();
+            return;
+        }
+        if (_outbox.Writer.TryWrite((message, offset)))
+        {
+            Interlocked.Increment(ref _queued);
+            _metrics.Queued(_database.Name, 1);
+        }
+    }
+
+    // ---- IClientSession: called from the database's pipeline and request threads, so these only convert and enqueue ----
+
+    public void OnSubscribeApplied(uint requestId, uint querySetId, IReadOnlyList<TableRowsResult> rows, ulong? offset) =>
+        Enqueue(new ServerMessage.SubscribeApplied(requestId, querySetId, Wire.Rows(rows)), offset);
+
+    public void OnUnsubscribeApplied(uint requestId, uint querySetId, IReadOnlyList<TableRowsResult>? rows, ulong? offset) =>
+        Enqueue(new ServerMessage.UnsubscribeApplied(requestId, querySetId, rows is null ? null : Wire.Rows(rows)), offset);
+
+    public void OnSubscriptionError(uint? requestId, uint querySetId, string message) =>
+        Enqueue(new ServerMessage.SubscriptionError(requestId, querySetId, message));
+
+    public void OnTransactionUpdate(ulong? offset, IReadOnlyList<QuerySetDelta> querySets) =>
+        Enqueue(new ServerMessage.TransactionUpdate(Wire.Updates(querySets)), offset);
+
+    public void OnReducerResult(uint requestId, ReducerCallResult result)
+    {
+        ReducerOutcome outcome = result.Status switch
+        {
+            ReducerStatus.Committed => new ReducerOutcome.Ok([], Wire.Updates(result.OwnUpdates)),
+            ReducerStatus.Failed => ReducerOutcome.Err.FromMessage(result.Error ?? "The reducer failed."),
+            _ => new ReducerOutcome.InternalError(result.Error ?? "The reducer could not run."),
+        };
+        Enqueue(new ServerMessage.ReducerResult(requestId, result.Timestamp, outcome), result.Offset);
+    }
+
+    public void OnOneOffQueryResult(uint requestId, IReadOnlyList<TableRowsResult>? rows, string? error, ulong? offset) =>
+        Enqueue(new ServerMessage.OneOffQueryResult(requestId, rows is null ? null : Wire.Rows(rows), error), offset);
+}

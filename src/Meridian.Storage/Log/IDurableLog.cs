@@ -1,0 +1,32 @@
+using Meridian.Storage.Changesets;
+
+namespace Meridian.Storage.Log;
+
+/// <summary>
+/// Where committed transactions go to become durable: the datastore appends each changeset here, in
+/// commit order, before it publishes the new version, and learns from here when an offset is
+/// durable (confirmed reads wait for that). The local commit log is one implementation; a layer over
+/// it can ship every commit elsewhere too — a replicated log that reports an offset durable only once
+/// replicas have it is the one scale-out brings — through <see cref="DatastoreOptions.DurableLog"/>.
+/// </summary>
+public interface IDurableLog : IDisposable
+{
+    /// <summary>Accepts one committed changeset (with an offset), in commit order. May block to push back on the writer.</summary>
+    /// <exception cref="DatastoreFailedException">The log has failed and accepts nothing more.</exception>
+    void Append(Changeset changeset);
+
+    /// <summary>Highest offset known durable, or null when none is.</summary>
+    ulong? DurableOffset { get; }
+
+    /// <summary>The error that stopped the log, if any.</summary>
+    Exception? Failure { get; }
+
+    /// <summary>Throws <see cref="DatastoreFailedException"/> when the log has failed.</summary>
+    void ThrowIfFailed();
+
+    /// <summary>Completes once <paramref name="offset"/> is durable; faults with <see cref="DatastoreFailedException"/> if the log fails first.</summary>
+    Task WaitForDurableAsync(ulong offset, CancellationToken cancellationToken = default);
+
+    /// <summary>Blocks until everything appended so far is durable (or the log failed).</summary>
+    void Flush();
+}
