@@ -29,13 +29,18 @@ public sealed partial class Database
             return;
         }
         var compiled = new List<SubscriptionQuery>(queries.Count);
-        var catalog = _active.Catalog;
+        var active = _active;
+        var catalog = active.Catalog;
         var isOwner = IsOwner(session.Identity);
+        var rowLimit = isOwner ? null : Settings.RowLimit;
         foreach (var sql in queries)
         {
             try
             {
-                compiled.Add(SubscriptionQuery.Compile(sql, catalog, session.Identity, isOwner));
+                var query = SubscriptionQuery.Compile(sql, catalog, session.Identity, isOwner, active.Visibility);
+                if (rowLimit is { } limit)
+                    query.CheckRowLimit(_store.Committed, limit);
+                compiled.Add(query);
             }
             catch (SqlException e)
             {
@@ -64,7 +69,11 @@ public sealed partial class Database
         var state = _store.Committed;
         try
         {
-            var query = SubscriptionQuery.Compile(sql, _active.Catalog, session.Identity, IsOwner(session.Identity));
+            var isOwner = IsOwner(session.Identity);
+            var active = _active;
+            var query = SubscriptionQuery.Compile(sql, active.Catalog, session.Identity, isOwner, active.Visibility);
+            if (!isOwner && Settings.RowLimit is { } limit)
+                query.CheckRowLimit(state, limit);
             session.OnOneOffQueryResult(requestId, [new TableRowsResult(query.Table.Name, query.Evaluate(state))], null, state.LastOffset);
         }
         catch (SqlException e)
@@ -103,7 +112,8 @@ public sealed partial class Database
                     var state = _store.Committed;
                     try
                     {
-                        results.Add(ToResult(SqlExecutor.Query(select, _active.Catalog, state, caller, isOwner), state.LastOffset));
+                        var active = _active;
+                        results.Add(ToResult(SqlExecutor.Query(select, active.Catalog, state, caller, isOwner, isOwner ? null : Settings.RowLimit, active.Visibility), state.LastOffset));
                     }
                     catch (SqlException e)
                     {
@@ -111,8 +121,27 @@ public sealed partial class Database
                     }
                     break;
                 }
-                case SetStatement or ShowStatement:
-                    throw new SqlStatementException("SET and SHOW are not supported yet.");
+                case ExplainStatement explain:
+                {
+                    string text;
+                    try
+                    {
+                        text = SqlExecutor.Explain(explain.Select, _active.Catalog, caller, isOwner);
+                    }
+                    catch (SqlException e)
+                    {
+                        throw new SqlStatementException(e.Message, e);
+                    }
+                    var lines = text.Split('\n').Select(l => Sats.Values.AlgebraicValue.Product(Sats.Values.AlgebraicValue.String(l))).ToList();
+                    results.Add(new SqlStatementResult(Sats.Types.AlgebraicType.Product(("plan", Sats.Types.AlgebraicType.String)), Sats.Types.Typespace.Empty, lines, 0, 0, 0, null));
+                    break;
+                }
+                case SetStatement set:
+                    results.Add(Set(set, caller, isOwner));
+                    break;
+                case ShowStatement show:
+                    results.Add(Show(show));
+                    break;
                 default:
                 {
                     var (result, delivered) = await _writer.RunAsync(() => ExecuteDml(statement, sql, caller, connectionId, isOwner)).ConfigureAwait(false);
@@ -123,6 +152,28 @@ public sealed partial class Database
             }
         }
         return results;
+    }
+
+    private SqlStatementResult Set(SetStatement set, Identity caller, bool isOwner)
+    {
+        if (!isOwner)
+            throw new SqlStatementException($"Caller {caller} is not authorized to SET variables of this database.");
+        if (!set.Name.Equals("row_limit", StringComparison.OrdinalIgnoreCase))
+            throw new SqlStatementException($"Unknown variable '{set.Name}': the only one is row_limit.");
+        if (set.Value is not SqlExpr.Number n || !ulong.TryParse(n.Text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var limit))
+            throw new SqlStatementException("row_limit takes a non-negative integer (0 removes the limit).");
+        Settings.SetRowLimit(limit);
+        return new SqlStatementResult(Sats.Types.AlgebraicType.Unit, Sats.Types.Typespace.Empty, [], 0, 0, 0, null);
+    }
+
+    private SqlStatementResult Show(ShowStatement show)
+    {
+        if (!show.Name.Equals("row_limit", StringComparison.OrdinalIgnoreCase))
+            throw new SqlStatementException($"Unknown variable '{show.Name}': the only one is row_limit.");
+        var value = Settings.RowLimit is { } limit ? Sats.Values.AlgebraicValue.OptionSome(Sats.Values.AlgebraicValue.U64(limit)) : Sats.Values.AlgebraicValue.OptionNone;
+        return new SqlStatementResult(
+            Sats.Types.AlgebraicType.Product(("name", Sats.Types.AlgebraicType.String), ("value", Sats.Types.AlgebraicType.Option(Sats.Types.AlgebraicType.U64))),
+            Sats.Types.Typespace.Empty, [Sats.Values.AlgebraicValue.Product(Sats.Values.AlgebraicValue.String("row_limit"), value)], 0, 0, 0, null);
     }
 
     // On the writer: one DML statement as one transaction.

@@ -77,6 +77,9 @@ public sealed partial class Database : IAsyncDisposable
     /// <summary>The database's log.</summary>
     public ModuleLog Log { get; }
 
+    /// <summary>Variables set with SQL <c>SET</c> (row_limit).</summary>
+    public DatabaseSettings Settings { get; private init; } = DatabaseSettings.InMemory();
+
     /// <summary>The loaded module.</summary>
     public LoadedModule Module => _active.Module;
 
@@ -99,7 +102,8 @@ public sealed partial class Database : IAsyncDisposable
     /// <c>Init</c> reducer as <paramref name="owner"/>; if it fails, the error is thrown.
     /// </summary>
     /// <exception cref="ModuleLoadException">The module's tables do not match the stored ones, or Init failed.</exception>
-    public static async Task<Database> OpenAsync(string name, Identity identity, Identity owner, Datastore store, LoadedModule module, ModuleLog log, bool runInit, DatabaseServices? services = null)
+    public static async Task<Database> OpenAsync(string name, Identity identity, Identity owner, Datastore store, LoadedModule module, ModuleLog log, bool runInit,
+        DatabaseServices? services = null, DatabaseSettings? settings = null)
     {
         services ??= DatabaseServices.Default;
         var plan = SchemaMigration.Plan(store.Committed, current: null, module.Schema);
@@ -110,7 +114,10 @@ public sealed partial class Database : IAsyncDisposable
             if (plan.Create.Count > 0)
                 tx.Commit();
         }
-        var db = new Database(name, identity, owner, store, ActiveModule.Create(module, ids, store.Committed), log, services);
+        var db = new Database(name, identity, owner, store, ActiveModule.Create(module, ids, store.Committed), log, services)
+        {
+            Settings = settings ?? DatabaseSettings.InMemory(),
+        };
         db.ResetScheduler(store.Committed);
         if (runInit && module.Schema.FindLifecycle(Lifecycle.Init) is { } init)
         {

@@ -94,6 +94,13 @@ internal sealed class TestDatabase : IDisposable
 
     public QueryBlock Block(string sql, Identity? sender = null) => QueryBlock.From(Bind(sql, sender));
 
+    /// <summary>The message, allowing the position and "did you mean" the binder adds to unresolved names.</summary>
+    internal static void AssertMessage(string expected, string actual)
+    {
+        var pattern = "^" + System.Text.RegularExpressions.Regex.Escape(expected.TrimEnd('.')) + @"( at position \d+)?\.( Did you mean '[^']+'\?)?$";
+        Assert.Matches(pattern, actual);
+    }
+
     /// <summary>The message of the <see cref="SqlException"/> that <paramref name="action"/> throws.</summary>
     public static string Error(Action action) => Assert.Throws<SqlException>(action).Message;
 

@@ -5,6 +5,9 @@ public interface ISqlCatalog
 {
     /// <summary>Looks a table up by canonical or accessor name.</summary>
     bool TryGetTable(string name, out SqlTable table);
+
+    /// <summary>Every table (for suggestions when a name does not resolve).</summary>
+    IEnumerable<SqlTable> Tables { get; }
 }
 
 /// <summary>A catalog over a fixed list of tables.</summary>

@@ -11,6 +11,18 @@ namespace Meridian.Query.Execution;
 /// <summary>Receives one tuple (a row per source) of a plan's result; <paramref name="sign"/> is -1 for tuples a delta removes. Returns false to stop.</summary>
 internal delegate bool TupleSink(ReadOnlyMemory<byte>[] tuple, int sign);
 
+/// <summary>Whether a source's row is one the query may see (row-level security); rows it refuses are skipped.</summary>
+internal delegate bool RowFilter(ReadOnlySpan<byte> row);
+
+/// <summary>The rows that entered (+1) and left (-1) a source in one commit: the driving input of a delta term.</summary>
+/// <param name="Inserts">Rows that entered.</param>
+/// <param name="Deletes">Rows that left.</param>
+internal sealed record DeltaRows(RowList Inserts, RowList Deletes)
+{
+    /// <summary>A table's changes (an event table's rows only enter).</summary>
+    public static DeltaRows From(TableChange change) => new(change.Inserts, change.IsEvent ? RowList.Empty : change.Deletes);
+}
+
 /// <summary>
 /// How a <see cref="QueryBlock"/> is computed: its sources bound one at a time, each through an
 /// access path (a scan, an index point or range, an index or hash lookup keyed by columns already
@@ -36,10 +48,40 @@ internal sealed class PhysicalPlan
     /// Runs the plan: source <c>n</c> reads <paramref name="states"/>[n]; a plan that starts with the
     /// changed rows of its first source reads them from <paramref name="delta"/>.
     /// </summary>
-    public void Run(IReadOnlyList<StateReader> states, TableChange? delta, TupleSink sink)
+    public void Run(IReadOnlyList<StateReader> states, TableChange? delta, TupleSink sink) =>
+        Run(states, delta is null ? null : DeltaRows.From(delta), sink, null);
+
+    /// <summary>
+    /// Runs the plan with, per source, an optional filter of the rows it may see (<paramref name="visible"/>;
+    /// the driving changed rows are taken as given).
+    /// </summary>
+    public void Run(IReadOnlyList<StateReader> states, DeltaRows? delta, TupleSink sink, IReadOnlyList<RowFilter?>? visible)
     {
-        var run = new PlanRun(this, states, delta, sink);
+        var run = new PlanRun(this, states, delta, sink, visible);
         run.Bind(0);
+    }
+
+    /// <summary>
+    /// A rough count of the tuples the plan produces in <paramref name="state"/>, from table sizes and
+    /// access paths (a unique lookup finds one row; other lookups a tenth of the table, ranges a
+    /// quarter, scans all of it): what <c>row_limit</c> is checked against before a query runs.
+    /// </summary>
+    public double EstimateRows(StateReader state)
+    {
+        var estimate = 1.0;
+        foreach (var step in Steps)
+        {
+            var schema = Block.Sources[step.Source].Table.Schema;
+            double count = state.Count(schema.Id);
+            estimate *= step.Access switch
+            {
+                Access.IndexLookup l when schema.Indexes[l.Index].IsUnique && l.Key.Count == schema.Indexes[l.Index].Columns.Count => 1,
+                Access.IndexLookup or Access.HashLookup => Math.Max(1, count / 10),
+                Access.IndexRange => Math.Max(1, count / 4),
+                _ => count,
+            };
+        }
+        return estimate;
     }
 
     /// <summary>The plan as text, one step a line.</summary>
@@ -62,20 +104,22 @@ internal sealed class PhysicalPlan
     {
         private readonly PhysicalPlan _plan;
         private readonly IReadOnlyList<StateReader> _states;
-        private readonly TableChange? _delta;
+        private readonly DeltaRows? _delta;
         private readonly TupleSink _sink;
+        private readonly IReadOnlyList<RowFilter?>? _visible;
         private readonly ReadOnlyMemory<byte>[] _tuple;
         private readonly Dictionary<ByteKey, List<ReadOnlyMemory<byte>>>?[] _hashes;
         private readonly BsatnWriter _key = new(64);
         private int _sign = 1;
         private bool _stopped;
 
-        public PlanRun(PhysicalPlan plan, IReadOnlyList<StateReader> states, TableChange? delta, TupleSink sink)
+        public PlanRun(PhysicalPlan plan, IReadOnlyList<StateReader> states, DeltaRows? delta, TupleSink sink, IReadOnlyList<RowFilter?>? visible)
         {
             _plan = plan;
             _states = states;
             _delta = delta;
             _sink = sink;
+            _visible = visible;
             _tuple = new ReadOnlyMemory<byte>[plan.Block.Sources.Count];
             _hashes = new Dictionary<ByteKey, List<ReadOnlyMemory<byte>>>?[plan.Steps.Count];
         }
@@ -99,12 +143,9 @@ internal sealed class PhysicalPlan
                 {
                     var change = _delta ?? throw new InvalidOperationException("A delta plan needs the commit's changes.");
                     _sign = 1;
-                    Each(index, change.Inserts);
-                    if (!change.IsEvent)
-                    {
-                        _sign = -1;
-                        Each(index, change.Deletes);
-                    }
+                    Each(index, change.Inserts, filter: false);
+                    _sign = -1;
+                    Each(index, change.Deletes, filter: false);
                     _sign = 1;
                     return;
                 }
@@ -129,7 +170,7 @@ internal sealed class PhysicalPlan
                     {
                         if (_stopped)
                             return;
-                        Try(index, row);
+                        Try(index, row, filter: false); // filtered when the hash table was built
                     }
                     return;
                 }
@@ -142,15 +183,17 @@ internal sealed class PhysicalPlan
                 Try(index, cursor.CurrentMemory);
         }
 
-        private void Each(int index, RowList rows)
+        private void Each(int index, RowList rows, bool filter)
         {
             for (var i = 0; i < rows.Count && !_stopped; i++)
-                Try(index, rows[i]);
+                Try(index, rows[i], filter);
         }
 
-        private void Try(int index, ReadOnlyMemory<byte> row)
+        private void Try(int index, ReadOnlyMemory<byte> row, bool filter = true)
         {
             var step = _plan.Steps[index];
+            if (filter && _visible?[step.Source] is { } visible && !visible(row.Span))
+                return;
             _tuple[step.Source] = row;
             if (step.Check is null || step.Check.Test(_tuple))
                 Bind(index + 1);
@@ -184,6 +227,8 @@ internal sealed class PhysicalPlan
                 var row = cursor.CurrentMemory;
                 probe[step.Source] = row;
                 if (hash.Local is not null && !hash.Local.Test(probe))
+                    continue;
+                if (_visible?[step.Source] is { } visible && !visible(row.Span))
                     continue;
                 key.Reset();
                 foreach (var column in hash.Build)

@@ -1,6 +1,7 @@
 using Meridian.Query.Catalog;
 using Meridian.Query.Plans;
 using Meridian.Query.Sql;
+using Meridian.Query.Subscriptions;
 using Meridian.Sats;
 using Meridian.Sats.Types;
 using Meridian.Sats.Values;
@@ -17,68 +18,103 @@ public static class SqlExecutor
 {
     /// <summary>Runs a SELECT.</summary>
     /// <exception cref="SqlException">The query is invalid or names something the caller may not read.</exception>
-    public static SqlResult Query(SelectStatement select, ISqlCatalog catalog, StateReader state, Identity sender, bool isOwner)
+    public static SqlResult Query(SelectStatement select, ISqlCatalog catalog, StateReader state, Identity sender, bool isOwner, ulong? rowLimit = null,
+        VisibilityRules? visibility = null)
     {
         var block = QueryBlock.From(Binder.BindSelect(select, catalog, sender, isOwner));
         var plan = Planner.PlanFull(block);
+        if (rowLimit is { } limit && plan.EstimateRows(state) is var estimate && estimate > limit)
+            throw RowLimitExceeded(estimate, limit);
         var states = Enumerable.Repeat(state, block.Sources.Count).ToArray();
-        var limit = block.Limit ?? ulong.MaxValue;
-
-        if (block.CountAlias is { } alias)
+        // A non-owner reads tables with visibility rules through them.
+        RowFilter?[]? visible = null;
+        if (!isOwner && visibility is { Any: true })
         {
-            // LIMIT bounds the result (the one count row), not the rows counted, as upstream does.
-            var countType = AlgebraicType.Product((alias, AlgebraicType.U64));
-            if (limit == 0)
-                return new SqlResult(countType, Typespace.Empty, []);
-            ulong count = 0;
-            plan.Run(states, null, (_, _) =>
-            {
-                count++;
-                return true;
-            });
-            return new SqlResult(countType, Typespace.Empty, [AlgebraicValue.Product(AlgebraicValue.U64(count))]);
+            visible = visibility.FiltersFor(block.Sources, catalog, sender)
+                .Select(f => f is null ? null : VisibilityFilter.Filter(f.VisibleAt(state))).ToArray();
         }
-
-        var rows = new List<ProductValue>();
-        switch (block.Projection)
+        return block.Projection switch
         {
-            case Projection.Rows { Source: var source }:
-            {
-                var schema = source.Table.Schema;
-                if (limit > 0)
-                {
-                    plan.Run(states, null, (tuple, _) =>
-                    {
-                        rows.Add((ProductValue)AlgebraicValue.FromBsatn(tuple[source.Number].Span, schema.RowType, schema.Typespace));
-                        return (ulong)rows.Count < limit;
-                    });
-                }
-                return new SqlResult(RowType(source.Table), schema.Typespace, rows);
-            }
-            case Projection.Columns { Items: var items }:
-            {
-                if (limit > 0)
-                {
-                    plan.Run(states, null, (tuple, _) =>
-                    {
-                        var values = new AlgebraicValue[items.Count];
-                        for (var i = 0; i < items.Count; i++)
-                        {
-                            var item = items[i];
-                            var layout = block.Sources[item.Ref.Source].Table.Layout;
-                            values[i] = AlgebraicValue.FromBsatn(layout.Column(tuple[item.Ref.Source].Span, item.Ref.Column), item.Type, item.Typespace);
-                        }
-                        rows.Add(AlgebraicValue.Product(values));
-                        return (ulong)rows.Count < limit;
-                    });
-                }
-                var resultType = new ProductType(items.Select(i => new ProductTypeElement(i.Name, i.Type)));
-                return new SqlResult(resultType, items.Count > 0 ? items[0].Typespace : Typespace.Empty, rows);
-            }
-            default:
-                throw new SqlException("Unsupported projection.");
-        }
+            Projection.Aggregate aggregate => Aggregate(block, aggregate, plan, states, visible),
+            Projection.Rows rows => new SqlResult(RowType(rows.Source.Table), rows.Source.Table.Schema.Typespace,
+                Tuples(block, plan, states, rows.Source.Number, visible).Select(t => Decode(rows.Source, t)).ToList()),
+            Projection.Columns columns => new SqlResult(
+                new ProductType(columns.Items.Select(i => new ProductTypeElement(i.Name, i.Type))),
+                columns.Items.Count > 0 ? columns.Items[0].Typespace : Typespace.Empty,
+                Tuples(block, plan, states, columns.Items.Count > 0 ? columns.Items[0].Ref.Source : 0, visible).Select(t => Project(block, columns, t)).ToList()),
+            _ => throw new SqlException("Unsupported projection."),
+        };
     }
+
+    // The matching tuples in the query's order, after OFFSET and LIMIT (copied: the plan reuses its tuple).
+    private static List<ReadOnlyMemory<byte>[]> Tuples(QueryBlock block, PhysicalPlan plan, StateReader[] states, int returned, RowFilter?[]? visible)
+    {
+        var skip = block.Offset;
+        var take = block.Limit ?? ulong.MaxValue;
+        var tuples = new List<ReadOnlyMemory<byte>[]>();
+        if (take == 0)
+            return tuples;
+        if (block.Order.Count == 0)
+        {
+            // Unordered: stop as soon as the window is full.
+            plan.Run(states, null, (tuple, _) =>
+            {
+                if (skip > 0)
+                {
+                    skip--;
+                    return true;
+                }
+                tuples.Add((ReadOnlyMemory<byte>[])tuple.Clone());
+                return (ulong)tuples.Count < take;
+            }, visible);
+            return tuples;
+        }
+        plan.Run(states, null, (tuple, _) =>
+        {
+            tuples.Add((ReadOnlyMemory<byte>[])tuple.Clone());
+            return true;
+        }, visible);
+        tuples.Sort(new TupleOrder(block, returned));
+        var from = (int)Math.Min(skip, (ulong)tuples.Count);
+        var count = (int)Math.Min(take, (ulong)(tuples.Count - from));
+        return tuples.GetRange(from, count);
+    }
+
+    private static ProductValue Decode(PlanSource source, ReadOnlyMemory<byte>[] tuple) =>
+        (ProductValue)AlgebraicValue.FromBsatn(tuple[source.Number].Span, source.Table.Schema.RowType, source.Table.Schema.Typespace);
+
+    private static ProductValue Project(QueryBlock block, Projection.Columns columns, ReadOnlyMemory<byte>[] tuple)
+    {
+        var values = new AlgebraicValue[columns.Items.Count];
+        for (var i = 0; i < columns.Items.Count; i++)
+        {
+            var item = columns.Items[i];
+            var layout = block.Sources[item.Ref.Source].Table.Layout;
+            values[i] = AlgebraicValue.FromBsatn(layout.Column(tuple[item.Ref.Source].Span, item.Ref.Column), item.Type, item.Typespace);
+        }
+        return AlgebraicValue.Product(values);
+    }
+
+    private static SqlResult Aggregate(QueryBlock block, Projection.Aggregate spec, PhysicalPlan plan, StateReader[] states, RowFilter?[]? visible)
+    {
+        var aggregator = new Aggregator(block, spec);
+        plan.Run(states, null, (tuple, sign) =>
+        {
+            aggregator.Add(tuple, sign);
+            return true;
+        }, visible);
+        var rows = aggregator.Rows();
+        if (block.Order.Count > 0)
+            rows.Sort(new OutputOrder(block.Order));
+        var from = (int)Math.Min(block.Offset, (ulong)rows.Count);
+        var count = (int)Math.Min(block.Limit ?? ulong.MaxValue, (ulong)(rows.Count - from));
+        var typespace = spec.Items.FirstOrDefault(i => i is OutputItem.GroupColumn || i is OutputItem.Call { Argument: not null })?.Typespace ?? Typespace.Empty;
+        return new SqlResult(spec.RowType, typespace, rows.GetRange(from, count));
+    }
+
+    /// <summary>The error for a query whose estimated size is over the database's <c>row_limit</c>.</summary>
+    internal static SqlException RowLimitExceeded(double estimate, ulong limit) =>
+        new($"The query would scan about {estimate:0} rows, over this database's row_limit of {limit}: narrow it with conditions on indexed columns.");
 
     /// <summary>How a SELECT would run: its logical plan and the steps the planner chose.</summary>
     /// <exception cref="SqlException">The query is invalid or names something the caller may not read.</exception>
@@ -92,9 +128,11 @@ public static class SqlExecutor
     private static List<byte[]> Matching(Transaction tx, SqlTable table, TableRef reference, SqlExpr? where, Identity sender)
     {
         var binder = new Binder(table, reference, sender);
-        LogicalPlan plan = new LogicalPlan.Scan(binder.Sources.First());
+        var source = binder.Sources.First();
+        LogicalPlan plan = new LogicalPlan.Scan(source);
         if (where is not null)
             plan = new LogicalPlan.Filter(plan, binder.Predicate(where));
+        plan = new LogicalPlan.Project(plan, new Projection.Rows(source));
         var rows = new List<byte[]>();
         Planner.PlanFull(QueryBlock.From(plan)).Run([tx], null, (tuple, _) =>
         {
@@ -115,7 +153,7 @@ public static class SqlExecutor
                 return Insert(insert, catalog, tx, sender);
             case DeleteStatement delete:
             {
-                var table = Binder.ResolveTable(catalog, delete.Table.Name, isOwner);
+                var table = Binder.ResolveTable(catalog, delete.Table.Name, isOwner, delete.Table.Position);
                 ulong deleted = 0;
                 foreach (var row in Matching(tx, table, delete.Table, delete.Where, sender))
                 {
@@ -126,7 +164,7 @@ public static class SqlExecutor
             }
             case UpdateStatement update:
             {
-                var table = Binder.ResolveTable(catalog, update.Table.Name, isOwner);
+                var table = Binder.ResolveTable(catalog, update.Table.Name, isOwner, update.Table.Position);
                 var binder = new Binder(table, update.Table, sender);
                 var assignments = update.Assignments.Select(a =>
                 {

@@ -34,22 +34,25 @@ internal sealed class Binder
     /// <summary>The sources, by number.</summary>
     public IEnumerable<PlanSource> Sources => _sources.Select(s => s.Source);
 
-    public static SqlTable ResolveTable(ISqlCatalog catalog, string name, bool isOwner)
+    /// <summary>
+    /// Resolves a table by canonical or accessor name. A private table is unknown to everyone but the
+    /// owner (its existence is not revealed); the error suggests the nearest name the caller may read.
+    /// </summary>
+    public static SqlTable ResolveTable(ISqlCatalog catalog, string name, bool isOwner, int position = -1)
     {
-        if (!catalog.TryGetTable(name, out var table))
-            throw new SqlException($"Unknown table '{name}'.");
-        if (!table.IsPublic && !isOwner)
-            throw new SqlException($"Table '{table.Name}' is private: only the database owner can read it.");
-        return table;
+        if (catalog.TryGetTable(name, out var table) && (table.IsPublic || isOwner))
+            return table;
+        var visible = catalog.Tables.Where(t => t.IsPublic || isOwner).SelectMany(t => t.AccessorName is { } a ? [t.Name, a] : new[] { t.Name });
+        throw new SqlException($"Unknown table '{name}'{Suggestions.At(position)}.{Suggestions.Hint(name, visible)}");
     }
 
     /// <summary>Binds a SELECT (ad-hoc or subscription) into its logical plan.</summary>
     /// <exception cref="SqlException">A name does not resolve, a type does not fit, or the caller may not read a table.</exception>
     public static LogicalPlan BindSelect(SelectStatement select, ISqlCatalog catalog, Identity sender, bool isOwner)
     {
-        var tables = new List<(TableRef, SqlTable)> { (select.From, ResolveTable(catalog, select.From.Name, isOwner)) };
+        var tables = new List<(TableRef, SqlTable)> { (select.From, ResolveTable(catalog, select.From.Name, isOwner, select.From.Position)) };
         foreach (var j in select.Joins)
-            tables.Add((j.Table, ResolveTable(catalog, j.Table.Name, isOwner)));
+            tables.Add((j.Table, ResolveTable(catalog, j.Table.Name, isOwner, j.Table.Position)));
         var aliases = tables.Select(s => s.Item1.EffectiveAlias).ToList();
         if (aliases.Distinct(StringComparer.Ordinal).Count() != aliases.Count)
             throw new SqlException("Each table of a join needs a distinct name: give repeated tables an alias.");
@@ -64,10 +67,15 @@ internal sealed class Binder
         if (select.Where is not null)
             plan = new LogicalPlan.Filter(plan, binder.Predicate(select.Where));
 
+        if (select.GroupBy.Count > 0 && select.Projection is not (SqlProjection.Aggregates or SqlProjection.Count))
+            throw new SqlException("GROUP BY needs aggregates in the SELECT list (COUNT, SUM, MIN, MAX), or none of it: select the grouped columns with an aggregate.");
         switch (select.Projection)
         {
             case SqlProjection.Count count:
-                plan = new LogicalPlan.CountRows(plan, count.Alias);
+                plan = new LogicalPlan.Aggregate(plan, binder.Aggregate(select.GroupBy, [new SqlSelectItem.AggregateItem(SqlAggregate.Count, null, count.Alias)]));
+                break;
+            case SqlProjection.Aggregates aggregates:
+                plan = new LogicalPlan.Aggregate(plan, binder.Aggregate(select.GroupBy, aggregates.Items));
                 break;
             case SqlProjection.Star { Table: null } when binder._sources.Count > 1:
                 throw new SqlException("With joins, select one table's rows (SELECT t.*) or name the columns.");
@@ -85,9 +93,128 @@ internal sealed class Binder
             default:
                 throw new SqlException("Unsupported projection.");
         }
-        if (select.Limit is { } limit)
-            plan = new LogicalPlan.Limit(plan, limit);
+        if (select.OrderBy.Count > 0)
+            plan = new LogicalPlan.Sort(plan, binder.SortKeys(select.OrderBy, plan));
+        if (select.Limit is not null || select.Offset is not null)
+            plan = new LogicalPlan.Limit(plan, select.Limit, select.Offset ?? 0);
         return plan;
+    }
+
+    // ORDER BY keys: result names (aliases) first, then source columns (or, for aggregates, group columns).
+    private IReadOnlyList<SortKey> SortKeys(IReadOnlyList<SqlOrderItem> items, LogicalPlan plan)
+    {
+        var projection = plan switch
+        {
+            LogicalPlan.Project p => p.Projection,
+            LogicalPlan.Aggregate a => (Projection)a.Spec,
+            _ => throw new InvalidOperationException("ORDER BY binds over a projection."),
+        };
+        return items.Select(item =>
+        {
+            var name = item.Column;
+            switch (projection)
+            {
+                case Projection.Aggregate aggregate:
+                {
+                    var index = -1;
+                    for (var i = 0; i < aggregate.Items.Count && index < 0; i++)
+                    {
+                        if (name.Table is null && aggregate.Items[i].Name == name.Name)
+                            index = i;
+                    }
+                    if (index < 0)
+                    {
+                        var reference = ColumnOrNull(name);
+                        for (var i = 0; i < aggregate.Items.Count && index < 0 && reference is not null; i++)
+                        {
+                            if (aggregate.Items[i] is OutputItem.GroupColumn g && g.Ref == reference)
+                                index = i;
+                        }
+                    }
+                    if (index < 0)
+                        throw new SqlException($"ORDER BY {name}: an aggregate query can only be ordered by its result columns ({string.Join(", ", aggregate.Items.Select(i => i.Name))}).");
+                    var item2 = aggregate.Items[index];
+                    return new SortKey(null, index, item.Descending, item2.Typespace.Resolve(item2.Type), item2.Typespace);
+                }
+                case Projection.Columns columns when name.Table is null && columns.Items.FirstOrDefault(c => c.Name == name.Name) is { } aliased:
+                    return Key(aliased.Ref, item.Descending);
+                default:
+                    return Key(Column(name), item.Descending);
+            }
+        }).ToList();
+
+        SortKey Key(ColumnRef reference, bool descending)
+        {
+            var schema = _sources[reference.Source].Source.Table.Schema;
+            return new SortKey(reference, -1, descending, schema.Typespace.Resolve(schema.ColumnTypes[reference.Column]), schema.Typespace);
+        }
+    }
+
+    private ColumnRef? ColumnOrNull(SqlExpr.Column column)
+    {
+        try
+        {
+            return Column(column);
+        }
+        catch (SqlException)
+        {
+            return null;
+        }
+    }
+
+    private Projection.Aggregate Aggregate(IReadOnlyList<SqlExpr.Column> groupBy, IReadOnlyList<SqlSelectItem> items)
+    {
+        var groups = groupBy.Select(Column).Distinct().ToList();
+        var output = new List<OutputItem>(items.Count);
+        foreach (var item in items)
+        {
+            switch (item)
+            {
+                case SqlSelectItem.ColumnItem c:
+                {
+                    var reference = Column(c.Column);
+                    if (!groups.Contains(reference))
+                        throw new SqlException($"Column '{c.Column}' must appear in GROUP BY or be used inside an aggregate.");
+                    var table = _sources[reference.Source].Source.Table;
+                    output.Add(new OutputItem.GroupColumn(reference, c.Alias ?? table.ColumnNames[reference.Column], table.Schema.ColumnTypes[reference.Column], table.Schema.Typespace));
+                    break;
+                }
+                case SqlSelectItem.AggregateItem a:
+                    output.Add(AggregateCall(a, grouped: groups.Count > 0));
+                    break;
+            }
+        }
+        var names = output.Select(o => o.Name).ToList();
+        if (names.Distinct(StringComparer.Ordinal).Count() != names.Count)
+            throw new SqlException("Two result columns have the same name: give them distinct aliases.");
+        return new Projection.Aggregate(groups, output);
+    }
+
+    private OutputItem.Call AggregateCall(SqlSelectItem.AggregateItem a, bool grouped)
+    {
+        if (a.Argument is null)
+            return new OutputItem.Call(a.Function, null, AlgebraicType.U64, a.Alias, AlgebraicType.U64, Typespace.Empty);
+        var reference = Column(a.Argument);
+        var schema = _sources[reference.Source].Source.Table.Schema;
+        var declared = schema.ColumnTypes[reference.Column];
+        var type = schema.Typespace.Resolve(declared);
+        AlgebraicType result = a.Function switch
+        {
+            SqlAggregate.Count => AlgebraicType.U64,
+            SqlAggregate.Sum => type.Tag switch
+            {
+                AlgebraicTypeTag.I8 or AlgebraicTypeTag.I16 or AlgebraicTypeTag.I32 or AlgebraicTypeTag.I64 => AlgebraicType.I128,
+                AlgebraicTypeTag.U8 or AlgebraicTypeTag.U16 or AlgebraicTypeTag.U32 or AlgebraicTypeTag.U64 => AlgebraicType.U128,
+                AlgebraicTypeTag.I128 or AlgebraicTypeTag.I256 => AlgebraicType.I256,
+                AlgebraicTypeTag.U128 or AlgebraicTypeTag.U256 => AlgebraicType.U256,
+                AlgebraicTypeTag.F32 or AlgebraicTypeTag.F64 => AlgebraicType.F64,
+                _ => throw new SqlException($"SUM({a.Argument}) needs a number column; '{a.Argument}' is {Literals.Describe(type)}."),
+            },
+            _ when type is ProductType or SumType && type.SpecialKind == SpecialTypeKind.None =>
+                throw new SqlException($"{a.Function.ToString().ToUpperInvariant()}({a.Argument}) cannot order values of {Literals.Describe(type)}."),
+            _ => grouped ? declared : AlgebraicType.Option(declared),
+        };
+        return new OutputItem.Call(a.Function, reference, type, a.Alias, result, schema.Typespace);
     }
 
     private Projection.Columns Columns(SqlProjection.Columns columns)
@@ -124,7 +251,7 @@ internal sealed class Binder
         if (column.Table is { } qualifier)
         {
             if (!TryGetSource(qualifier, out source))
-                throw new SqlException($"Unknown table or alias '{qualifier}' in '{column}'.");
+                throw new SqlException($"Unknown table or alias '{qualifier}' in '{column}'{Suggestions.At(column.Position)}.{Suggestions.Hint(qualifier, _sources.Select(s => s.Source.Alias))}");
         }
         else if (_sources.Count == 1)
         {
@@ -136,7 +263,10 @@ internal sealed class Binder
         }
         var index = source.Table.ColumnIndex(column.Name);
         if (index < 0)
-            throw new SqlException($"Unknown column '{column.Name}' in table '{source.Table.Name}'.");
+        {
+            var names = source.Table.ColumnNames.Concat(source.Table.ColumnAccessors.OfType<string>());
+            throw new SqlException($"Unknown column '{column.Name}' in table '{source.Table.Name}'{Suggestions.At(column.Position)}.{Suggestions.Hint(column.Name, names)}");
+        }
         return new ColumnRef(source.Number, index);
     }
 
@@ -158,7 +288,7 @@ internal sealed class Binder
         _ => throw new SqlException($"Expected a condition, found {Literals.Text(expr)}."),
     };
 
-    private BoundExpr.Comparison Comparison(SqlExpr.Compare c)
+    private BoundExpr Comparison(SqlExpr.Compare c)
     {
         switch (c.Left, c.Right)
         {
@@ -175,8 +305,32 @@ internal sealed class Binder
             case (var literal, SqlExpr.Column col):
                 return ColumnLiteral(col, BoundExpr.Flip(c.Op), literal);
             default:
-                throw new SqlException($"Cannot compare two literals ({Literals.Text(c.Left)} and {Literals.Text(c.Right)}): one side must be a column.");
+                return ConstantComparison(c);
         }
+    }
+
+    // Query builders emit comparisons of two literals (TRUE = TRUE): those fold to a constant.
+    private static BoundExpr ConstantComparison(SqlExpr.Compare c)
+    {
+        int? order = (c.Left, c.Right) switch
+        {
+            (SqlExpr.Bool a, SqlExpr.Bool b) => a.Value.CompareTo(b.Value),
+            (SqlExpr.String a, SqlExpr.String b) => string.CompareOrdinal(a.Value, b.Value),
+            (SqlExpr.Number a, SqlExpr.Number b) when decimal.TryParse(a.Text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var x)
+                && decimal.TryParse(b.Text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var y) => x.CompareTo(y),
+            _ => null,
+        };
+        if (order is not { } o)
+            throw new SqlException($"Cannot compare two literals ({Literals.Text(c.Left)} and {Literals.Text(c.Right)}) of different kinds: one side must be a column.");
+        return new BoundExpr.Constant(c.Op switch
+        {
+            SqlComparison.Eq => o == 0,
+            SqlComparison.NotEq => o != 0,
+            SqlComparison.Lt => o < 0,
+            SqlComparison.LtEq => o <= 0,
+            SqlComparison.Gt => o > 0,
+            _ => o >= 0,
+        });
     }
 
     private BoundExpr.Comparison ColumnLiteral(SqlExpr.Column column, SqlComparison op, SqlExpr literal)

@@ -10,13 +10,14 @@ namespace Meridian.Query.Plans;
 /// </summary>
 public sealed class QueryBlock
 {
-    private QueryBlock(IReadOnlyList<PlanSource> sources, IReadOnlyList<BoundExpr> conjuncts, Projection? projection, ulong? limit, string? countAlias)
+    private QueryBlock(IReadOnlyList<PlanSource> sources, IReadOnlyList<BoundExpr> conjuncts, Projection projection, IReadOnlyList<SortKey> order, ulong? limit, ulong offset)
     {
         Sources = sources;
         Conjuncts = conjuncts;
         Projection = projection;
+        Order = order;
         Limit = limit;
-        CountAlias = countAlias;
+        Offset = offset;
         Signature = BuildSignature();
     }
 
@@ -26,14 +27,20 @@ public sealed class QueryBlock
     /// <summary>Conditions that must all hold (none: every tuple).</summary>
     public IReadOnlyList<BoundExpr> Conjuncts { get; }
 
-    /// <summary>What a tuple becomes (null under a count).</summary>
-    public Projection? Projection { get; }
+    /// <summary>What a tuple becomes: a source's row, chosen columns, or (grouped) aggregates.</summary>
+    public Projection Projection { get; }
+
+    /// <summary>The order of the result (empty: unordered).</summary>
+    public IReadOnlyList<SortKey> Order { get; }
 
     /// <summary>At most this many rows, when set.</summary>
     public ulong? Limit { get; }
 
-    /// <summary>Set when the block returns the number of tuples under this name instead of rows.</summary>
-    public string? CountAlias { get; }
+    /// <summary>Rows skipped before the first returned.</summary>
+    public ulong Offset { get; }
+
+    /// <summary>True when the result is a window of an ordered result (ORDER BY with LIMIT or OFFSET).</summary>
+    public bool IsWindow => Order.Count > 0 && (Limit is not null || Offset > 0);
 
     /// <summary>
     /// The block's identity: tables by id, conditions in canonical form and order, the projection and
@@ -46,7 +53,8 @@ public sealed class QueryBlock
     public static QueryBlock From(LogicalPlan plan)
     {
         ulong? limit = null;
-        string? count = null;
+        ulong offset = 0;
+        IReadOnlyList<SortKey> order = [];
         Projection? projection = null;
         var conjuncts = new List<BoundExpr>();
         var sources = new List<PlanSource>();
@@ -70,13 +78,18 @@ public sealed class QueryBlock
                     Walk(p.Input);
                     projection = p.Projection;
                     break;
+                case LogicalPlan.Sort o:
+                    Walk(o.Input);
+                    order = o.Keys;
+                    break;
                 case LogicalPlan.Limit l:
                     Walk(l.Input);
-                    limit = limit is { } outer ? Math.Min(outer, l.Count) : l.Count;
+                    limit = l.Count;
+                    offset = l.Offset;
                     break;
-                case LogicalPlan.CountRows c:
-                    Walk(c.Input);
-                    count = c.Alias;
+                case LogicalPlan.Aggregate a:
+                    Walk(a.Input);
+                    projection = a.Spec;
                     break;
             }
         }
@@ -84,7 +97,7 @@ public sealed class QueryBlock
         sources.Sort((a, b) => a.Number.CompareTo(b.Number));
         // TRUE conjuncts say nothing; they are dropped so "WHERE TRUE" is the same query as none.
         conjuncts.RemoveAll(c => c is BoundExpr.Constant { Value: true });
-        return new QueryBlock(sources, conjuncts, projection, limit, count);
+        return new QueryBlock(sources, conjuncts, projection ?? throw new ArgumentException("The plan has no projection.", nameof(plan)), order, limit, offset);
     }
 
     /// <summary>The conjuncts that read only source <paramref name="source"/> (and maybe no column at all).</summary>
@@ -104,11 +117,16 @@ public sealed class QueryBlock
             case Projection.Columns c:
                 sb.AppendJoin(",", c.Items.Select(i => $"{i.Ref}:{i.Name}"));
                 break;
+            case Projection.Aggregate a:
+                sb.Append("agg:").Append(a);
+                break;
         }
-        if (CountAlias is not null)
-            sb.Append("|count:").Append(CountAlias);
+        if (Order.Count > 0)
+            sb.Append("|order:").AppendJoin(",", Order);
         if (Limit is { } limit)
             sb.Append("|limit:").Append(limit);
+        if (Offset > 0)
+            sb.Append("|offset:").Append(Offset);
         return sb.ToString();
     }
 }

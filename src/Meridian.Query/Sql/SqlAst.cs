@@ -3,8 +3,53 @@ namespace Meridian.Query.Sql;
 /// <summary>A parsed SQL statement.</summary>
 public abstract record SqlStatement;
 
-/// <summary><c>SELECT projection FROM from [JOIN ...] [WHERE ...] [LIMIT n]</c>.</summary>
-public sealed record SelectStatement(SqlProjection Projection, TableRef From, IReadOnlyList<SqlJoin> Joins, SqlExpr? Where, ulong? Limit) : SqlStatement;
+/// <summary><c>SELECT projection FROM from [JOIN ...] [WHERE ...] [GROUP BY ...] [ORDER BY ...] [LIMIT n] [OFFSET m]</c>.</summary>
+public sealed record SelectStatement(SqlProjection Projection, TableRef From, IReadOnlyList<SqlJoin> Joins, SqlExpr? Where, ulong? Limit) : SqlStatement
+{
+    /// <summary>The GROUP BY columns (none when there is no GROUP BY).</summary>
+    public IReadOnlyList<SqlExpr.Column> GroupBy { get; init; } = [];
+
+    /// <summary>The ORDER BY keys, most significant first (none when there is no ORDER BY).</summary>
+    public IReadOnlyList<SqlOrderItem> OrderBy { get; init; } = [];
+
+    /// <summary>Rows to skip before the first one returned.</summary>
+    public ulong? Offset { get; init; }
+}
+
+/// <summary><c>EXPLAIN SELECT ...</c>: how the query would run, as text.</summary>
+public sealed record ExplainStatement(SelectStatement Select) : SqlStatement;
+
+/// <summary>One ORDER BY key: a column, or the name of a result column (an alias), and its direction.</summary>
+/// <param name="Column">The column or result name.</param>
+/// <param name="Descending">DESC.</param>
+public sealed record SqlOrderItem(SqlExpr.Column Column, bool Descending);
+
+/// <summary>Aggregate functions.</summary>
+public enum SqlAggregate
+{
+    /// <summary><c>COUNT(*)</c> or <c>COUNT(column)</c>.</summary>
+    Count,
+    /// <summary><c>SUM(column)</c> of an integer or float column.</summary>
+    Sum,
+    /// <summary><c>MIN(column)</c>.</summary>
+    Min,
+    /// <summary><c>MAX(column)</c>.</summary>
+    Max,
+}
+
+/// <summary>One item of a SELECT list that has aggregates: a grouping column or an aggregate.</summary>
+public abstract record SqlSelectItem
+{
+    private SqlSelectItem()
+    {
+    }
+
+    /// <summary>A column (it must be one of the GROUP BY columns).</summary>
+    public sealed record ColumnItem(SqlExpr.Column Column, string? Alias) : SqlSelectItem;
+
+    /// <summary>An aggregate over the group's rows; <see cref="Argument"/> is null for <c>COUNT(*)</c>.</summary>
+    public sealed record AggregateItem(SqlAggregate Function, SqlExpr.Column? Argument, string Alias) : SqlSelectItem;
+}
 
 /// <summary><c>INSERT INTO table [(columns)] VALUES (...), (...)</c>.</summary>
 public sealed record InsertStatement(string Table, IReadOnlyList<string>? Columns, IReadOnlyList<IReadOnlyList<SqlExpr>> Rows) : SqlStatement;
@@ -26,6 +71,15 @@ public sealed record TableRef(string Name, string? Alias)
 {
     /// <summary>The name columns are qualified with.</summary>
     public string EffectiveAlias => Alias ?? Name;
+
+    /// <summary>Where the name starts in the query text (-1 when unknown); not part of equality.</summary>
+    public int Position { get; init; } = -1;
+
+    /// <inheritdoc />
+    public bool Equals(TableRef? other) => other is not null && Name == other.Name && Alias == other.Alias;
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Name, Alias);
 }
 
 /// <summary><c>[INNER] JOIN table [alias] [ON predicate]</c>.</summary>
@@ -46,6 +100,9 @@ public abstract record SqlProjection
 
     /// <summary><c>COUNT(*) AS alias</c>.</summary>
     public sealed record Count(string Alias) : SqlProjection;
+
+    /// <summary>A list with aggregates (<c>SUM</c>, <c>MIN</c>, <c>MAX</c>, <c>COUNT</c>) and the grouping columns.</summary>
+    public sealed record Aggregates(IReadOnlyList<SqlSelectItem> Items) : SqlProjection;
 }
 
 /// <summary>Comparison operators.</summary>
@@ -75,6 +132,15 @@ public abstract record SqlExpr
     /// <summary>A column reference, optionally qualified.</summary>
     public sealed record Column(string? Table, string Name) : SqlExpr
     {
+        /// <summary>Where the reference starts in the query text (-1 when unknown); not part of equality.</summary>
+        public int Position { get; init; } = -1;
+
+        /// <inheritdoc />
+        public bool Equals(Column? other) => other is not null && Table == other.Table && Name == other.Name;
+
+        /// <inheritdoc />
+        public override int GetHashCode() => HashCode.Combine(Table, Name);
+
         /// <inheritdoc />
         public override string ToString() => Table is null ? Name : $"{Table}.{Name}";
     }

@@ -33,7 +33,7 @@ internal readonly record struct Token(TokenKind Kind, string Text, int Position)
 internal static class SqlLexer
 {
     // Keywords after which a sign starts a number (WHERE -1 = x, LIMIT -1), though they lex as identifiers.
-    private static readonly string[] KeywordsBeforeOperand = ["SELECT", "WHERE", "AND", "OR", "NOT", "ON", "LIMIT", "SET", "TO", "VALUES"];
+    private static readonly string[] KeywordsBeforeOperand = ["SELECT", "WHERE", "AND", "OR", "NOT", "ON", "LIMIT", "OFFSET", "SET", "TO", "VALUES"];
 
     public static List<Token> Tokenize(string sql)
     {

@@ -45,7 +45,8 @@ public sealed class SqlParser
 
     /// <summary>
     /// Parses a subscription query: one SELECT of whole rows of one table, from one table or an
-    /// inner join of two, with no LIMIT, COUNT or column list.
+    /// inner join of several, optionally an ordered window (ORDER BY with LIMIT/OFFSET); no
+    /// aggregates or column list.
     /// </summary>
     public static SelectStatement ParseSubscription(string sql)
     {
@@ -54,13 +55,13 @@ public sealed class SqlParser
         var statement = ParseStatement(sql);
         if (statement is not SelectStatement select)
             throw new SqlException("Subscriptions only accept SELECT queries.");
+        if (select.Projection is SqlProjection.Count or SqlProjection.Aggregates || select.GroupBy.Count > 0)
+            throw new SqlException("Aggregates are not live queries of their own: declare a view whose query has the aggregate, and subscribe to the view (see docs/sql.md).");
         if (select.Projection is not SqlProjection.Star star)
             throw new SqlException("Subscriptions must return whole rows of one table: use SELECT * or SELECT t.*.");
-        if (select.Limit is not null)
-            throw new SqlException("LIMIT is not supported in subscriptions.");
-        if (select.Joins.Count > 1)
-            throw new SqlException("Invalid number of tables in subscription: at most two tables may be joined.");
-        if (select.Joins.Count == 1 && star.Table is null)
+        if ((select.Limit is not null || select.Offset is not null) && select.OrderBy.Count == 0)
+            throw new SqlException("LIMIT and OFFSET in a subscription need an ORDER BY, so the window they select is well defined.");
+        if (select.Joins.Count >= 1 && star.Table is null)
             throw new SqlException("Names must be qualified when using joins: write SELECT t.* ...");
         return select;
     }
@@ -72,6 +73,11 @@ public sealed class SqlParser
     private SqlStatement ParseStatement()
     {
         var t = Peek;
+        if (t.IsKeyword("EXPLAIN") && _tokens[_pos + 1].IsKeyword("SELECT"))
+        {
+            _pos++;
+            return new ExplainStatement(ParseSelect());
+        }
         if (t.IsKeyword("SELECT"))
             return ParseSelect();
         if (t.IsKeyword("INSERT"))
@@ -143,21 +149,66 @@ public sealed class SqlParser
             _pos++;
             where = ParseExpr();
         }
-        ulong? limit = null;
-        if (Peek.IsKeyword("LIMIT"))
+        var groupBy = new List<SqlExpr.Column>();
+        if (Peek.IsKeyword("GROUP"))
         {
             _pos++;
-            var n = Next();
-            if (n.Kind != TokenKind.Number || !ulong.TryParse(n.Text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var l))
-                throw new SqlException($"LIMIT needs a non-negative integer, got {n.Describe()}.");
-            limit = l;
+            Expect("BY");
+            do
+            {
+                if (groupBy.Count > 0)
+                    _pos++;
+                groupBy.Add(ParseColumn());
+            }
+            while (Peek.IsSymbol(","));
         }
-        foreach (var word in new[] { "ORDER", "GROUP", "HAVING", "OFFSET", "UNION", "EXCEPT", "INTERSECT" })
+        if (Peek.IsKeyword("HAVING"))
+            throw new SqlException($"HAVING is not supported (position {Peek.Position}): filter with WHERE, or in the client.");
+        var orderBy = new List<SqlOrderItem>();
+        if (Peek.IsKeyword("ORDER"))
+        {
+            _pos++;
+            Expect("BY");
+            do
+            {
+                if (orderBy.Count > 0)
+                    _pos++;
+                var column = ParseColumn();
+                var descending = false;
+                if (Peek.IsKeyword("DESC"))
+                {
+                    descending = true;
+                    _pos++;
+                }
+                else if (Peek.IsKeyword("ASC"))
+                {
+                    _pos++;
+                }
+                orderBy.Add(new SqlOrderItem(column, descending));
+            }
+            while (Peek.IsSymbol(","));
+        }
+        ulong? limit = null, offset = null;
+        while (Peek.IsKeyword("LIMIT") || Peek.IsKeyword("OFFSET"))
+        {
+            var isLimit = Peek.IsKeyword("LIMIT");
+            if ((isLimit ? limit : offset) is not null)
+                throw new SqlException($"{(isLimit ? "LIMIT" : "OFFSET")} is given twice (position {Peek.Position}).");
+            _pos++;
+            var n = Next();
+            if (n.Kind != TokenKind.Number || !ulong.TryParse(n.Text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value))
+                throw new SqlException($"{(isLimit ? "LIMIT" : "OFFSET")} needs a non-negative integer, got {n.Describe()} at position {n.Position}.");
+            if (isLimit)
+                limit = value;
+            else
+                offset = value;
+        }
+        foreach (var word in new[] { "ORDER", "GROUP", "HAVING", "UNION", "EXCEPT", "INTERSECT" })
         {
             if (Peek.IsKeyword(word))
-                throw new SqlException($"{word.ToUpperInvariant()} is not supported.");
+                throw new SqlException($"{word.ToUpperInvariant()} is not supported here (position {Peek.Position}).");
         }
-        return new SelectStatement(projection, from, joins, where, limit);
+        return new SelectStatement(projection, from, joins, where, limit) { GroupBy = groupBy, OrderBy = orderBy, Offset = offset };
     }
 
     private SqlProjection ParseProjection()
@@ -167,19 +218,6 @@ public sealed class SqlParser
             _pos++;
             return new SqlProjection.Star(null);
         }
-        if (Peek.IsKeyword("COUNT") && _tokens[_pos + 1].IsSymbol("("))
-        {
-            _pos += 2;
-            if (!Peek.IsSymbol("*"))
-                throw new SqlException("Only COUNT(*) is supported.");
-            _pos++;
-            ExpectSymbol(")");
-            if (Peek.IsKeyword("AS"))
-                _pos++;
-            if (Peek.Kind is not (TokenKind.Identifier or TokenKind.QuotedIdentifier) || (Peek.Kind == TokenKind.Identifier && Reserved.Contains(Peek.Text)))
-                throw new SqlException("COUNT(*) needs an alias: COUNT(*) AS n.");
-            return new SqlProjection.Count(ParseName("an alias"));
-        }
         if (IsName(Peek) && _tokens[_pos + 1].IsSymbol(".") && _tokens[_pos + 2].IsSymbol("*"))
         {
             var table = ParseName("a table");
@@ -188,28 +226,76 @@ public sealed class SqlParser
                 throw new SqlException("A wildcard cannot be mixed with other projections.");
             return new SqlProjection.Star(table);
         }
-        var items = new List<(SqlExpr.Column, string?)>();
+        var items = new List<SqlSelectItem>();
         do
         {
             if (items.Count > 0)
                 _pos++;
             if (Peek.IsSymbol("*"))
                 throw new SqlException("A wildcard cannot be mixed with other projections.");
-            var column = ParseColumn();
-            string? alias = null;
-            if (Peek.IsKeyword("AS"))
-            {
-                _pos++;
-                alias = ParseName("an alias");
-            }
-            else if (IsName(Peek) && !Peek.IsKeyword("FROM"))
-            {
-                alias = ParseName("an alias");
-            }
-            items.Add((column, alias));
+            items.Add(AggregateFunction(Peek) is { } function ? ParseAggregate(function) : ParseColumnItem());
         }
         while (Peek.IsSymbol(","));
-        return new SqlProjection.Columns(items);
+        if (items is [SqlSelectItem.AggregateItem { Function: SqlAggregate.Count, Argument: null } count])
+            return new SqlProjection.Count(count.Alias);
+        if (items.Any(i => i is SqlSelectItem.AggregateItem))
+            return new SqlProjection.Aggregates(items);
+        return new SqlProjection.Columns(items.Cast<SqlSelectItem.ColumnItem>().Select(i => (i.Column, i.Alias)).ToList());
+    }
+
+    private SqlAggregate? AggregateFunction(Token t)
+    {
+        if (t.Kind != TokenKind.Identifier || !_tokens[_pos + 1].IsSymbol("("))
+            return null;
+        return t.Text.ToUpperInvariant() switch
+        {
+            "COUNT" => SqlAggregate.Count,
+            "SUM" => SqlAggregate.Sum,
+            "MIN" => SqlAggregate.Min,
+            "MAX" => SqlAggregate.Max,
+            _ => null,
+        };
+    }
+
+    private SqlSelectItem.AggregateItem ParseAggregate(SqlAggregate function)
+    {
+        var name = Next().Text.ToUpperInvariant();
+        ExpectSymbol("(");
+        if (Peek.IsKeyword("DISTINCT"))
+            throw new SqlException($"{name}(DISTINCT ...) is not supported (position {Peek.Position}).");
+        SqlExpr.Column? argument = null;
+        if (Peek.IsSymbol("*"))
+        {
+            if (function != SqlAggregate.Count)
+                throw new SqlException($"{name}(*) is not valid: only COUNT takes *; write {name}(column).");
+            _pos++;
+        }
+        else
+        {
+            argument = ParseColumn();
+        }
+        ExpectSymbol(")");
+        if (Peek.IsKeyword("AS"))
+            _pos++;
+        if (Peek.Kind is not (TokenKind.Identifier or TokenKind.QuotedIdentifier) || (Peek.Kind == TokenKind.Identifier && Reserved.Contains(Peek.Text)))
+            throw new SqlException($"{name}({(argument is null ? "*" : argument.ToString())}) needs an alias: {name}({(argument is null ? "*" : argument.ToString())}) AS n.");
+        return new SqlSelectItem.AggregateItem(function, argument, ParseName("an alias"));
+    }
+
+    private SqlSelectItem.ColumnItem ParseColumnItem()
+    {
+        var column = ParseColumn();
+        string? alias = null;
+        if (Peek.IsKeyword("AS"))
+        {
+            _pos++;
+            alias = ParseName("an alias");
+        }
+        else if (IsName(Peek) && !Peek.IsKeyword("FROM"))
+        {
+            alias = ParseName("an alias");
+        }
+        return new SqlSelectItem.ColumnItem(column, alias);
     }
 
     private InsertStatement ParseInsert()
@@ -297,6 +383,7 @@ public sealed class SqlParser
     {
         if (Peek.IsSymbol("("))
             throw new SqlException("Subqueries are not supported.");
+        var position = Peek.Position;
         var name = ParseName("a table");
         while (Peek.IsSymbol(".") && IsName(_tokens[_pos + 1]))
         {
@@ -313,7 +400,7 @@ public sealed class SqlParser
         {
             alias = ParseName("an alias");
         }
-        return new TableRef(name, alias);
+        return new TableRef(name, alias) { Position = position };
     }
 
     private SqlExpr ParseExpr()
@@ -428,9 +515,10 @@ public sealed class SqlParser
 
     private SqlExpr.Column ParseColumn()
     {
+        var position = Peek.Position;
         var first = ParseName("a column");
         if (!Peek.IsSymbol("."))
-            return new SqlExpr.Column(null, first);
+            return new SqlExpr.Column(null, first) { Position = position };
         _pos++;
         var second = ParseName("a column");
         // For a.b.c (a submodule table), the last part is the column.
@@ -440,7 +528,7 @@ public sealed class SqlParser
             first = first + "." + second;
             second = ParseName("a column");
         }
-        return new SqlExpr.Column(first, second);
+        return new SqlExpr.Column(first, second) { Position = position };
     }
 
     private static bool IsName(Token t) =>

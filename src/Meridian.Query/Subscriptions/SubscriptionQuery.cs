@@ -24,16 +24,26 @@ public sealed class SubscriptionQuery
     private readonly PlanSource _projected;
     private readonly PhysicalPlan _full;
     private readonly PhysicalPlan[] _deltas;
+    private readonly LiveWindow? _window;
+    private readonly VisibilityFilter?[]? _filters; // per source, for a client under row-level security
+    private readonly string _key;
 
-    private SubscriptionQuery(string sql, QueryBlock block, PlanSource projected)
+    private SubscriptionQuery(string sql, QueryBlock block, PlanSource projected, VisibilityFilter?[]? filters, Identity sender)
     {
         Sql = sql;
         _block = block;
         _projected = projected;
         _full = Planner.PlanFull(block);
         _deltas = block.Sources.Select(s => Planner.PlanDelta(block, s.Number)).ToArray();
-        ReadTables = block.Sources.Select(s => s.Table.Schema.Id).Distinct().ToList();
-        Triggers = BuildTriggers(block);
+        _filters = filters is not null && filters.Any(f => f is not null) ? filters : null;
+        ReadTables = block.Sources.Select(s => s.Table.Schema.Id)
+            .Concat(_filters?.Where(f => f is not null).SelectMany(f => f!.ReadTables) ?? [])
+            .Distinct().ToList();
+        if (block.IsWindow)
+            _window = new LiveWindow(block, _full, projected.Number, FiltersAt);
+        // Under visibility rules the result depends on who asks, and on the rules' tables too.
+        _key = _filters is null ? block.Signature : $"{block.Signature}|visible to {sender.ToHexString()}";
+        Triggers = _filters is null ? BuildTriggers(block) : ReadTables.Select(t => new QueryTrigger(t, null, -1, null)).ToList();
     }
 
     /// <summary>The query text as the client sent it.</summary>
@@ -42,11 +52,17 @@ public sealed class SubscriptionQuery
     /// <summary>The table whose rows the query returns.</summary>
     public SqlTable Table => _projected.Table;
 
-    /// <summary>Every table the query reads, once each.</summary>
+    /// <summary>Every table whose changes can change the result, once each (with those its visibility rules read).</summary>
     public IReadOnlyList<TableId> ReadTables { get; }
 
-    /// <summary>The query's identity: its normalised plan (<see cref="QueryBlock.Signature"/>). Equal keys give equal results.</summary>
-    public string Key => _block.Signature;
+    /// <summary>True for an ordered window (ORDER BY with LIMIT or OFFSET).</summary>
+    public bool IsWindow => _window is not null;
+
+    /// <summary>
+    /// The query's identity: its normalised plan (<see cref="QueryBlock.Signature"/>), and the client
+    /// when visibility rules apply. Equal keys give equal results.
+    /// </summary>
+    public string Key => _key;
 
     /// <summary>
     /// When a commit can change the result: for each table read, either any change to it, or (when
@@ -54,18 +70,22 @@ public sealed class SubscriptionQuery
     /// </summary>
     public IReadOnlyList<QueryTrigger> Triggers { get; }
 
-    /// <summary>Compiles a subscription query; <paramref name="sender"/> is the value of <c>:sender</c>.</summary>
+    /// <summary>
+    /// Compiles a subscription query; <paramref name="sender"/> is the value of <c>:sender</c>. For a
+    /// client other than the owner, tables with <paramref name="visibility"/> rules are read through them.
+    /// </summary>
     /// <exception cref="SqlException">The query is invalid or not supported.</exception>
-    public static SubscriptionQuery Compile(string sql, ISqlCatalog catalog, Identity sender, bool isOwner)
+    public static SubscriptionQuery Compile(string sql, ISqlCatalog catalog, Identity sender, bool isOwner, VisibilityRules? visibility = null)
     {
         var select = SqlParser.ParseSubscription(sql);
-        var tables = new List<SqlTable> { Binder.ResolveTable(catalog, select.From.Name, isOwner) };
+        var tables = new List<SqlTable> { Binder.ResolveTable(catalog, select.From.Name, isOwner, select.From.Position) };
         foreach (var join in select.Joins)
-            tables.Add(Binder.ResolveTable(catalog, join.Table.Name, isOwner));
+            tables.Add(Binder.ResolveTable(catalog, join.Table.Name, isOwner, join.Table.Position));
         SubscriptionRules.Check(select, tables);
         var block = QueryBlock.From(Binder.BindSelect(select, catalog, sender, isOwner));
-        var projected = ((Projection.Rows)block.Projection!).Source;
-        return new SubscriptionQuery(sql, block, projected);
+        var projected = ((Projection.Rows)block.Projection).Source;
+        var filters = !isOwner && visibility is { Any: true } ? visibility.FiltersFor(block.Sources, catalog, sender) : null;
+        return new SubscriptionQuery(sql, block, projected, filters, sender);
     }
 
     /// <summary>
@@ -77,14 +97,16 @@ public sealed class SubscriptionQuery
     /// </summary>
     internal static SubscriptionQuery FromBlock(string sql, QueryBlock block)
     {
-        if (block.Projection is not Projection.Rows { Source: var projected } || block.CountAlias is not null || block.Limit is not null)
-            throw new ArgumentException("A live query returns whole rows of one source, without COUNT or LIMIT.", nameof(block));
-        return new SubscriptionQuery(sql, block, projected);
+        if (block.Projection is not Projection.Rows { Source: var projected } || ((block.Limit is not null || block.Offset > 0) && block.Order.Count == 0))
+            throw new ArgumentException("A live query returns whole rows of one source, and a LIMIT or OFFSET only with an ORDER BY.", nameof(block));
+        return new SubscriptionQuery(sql, block, projected, null, Identity.Zero);
     }
 
-    /// <summary>Every row of the result in <paramref name="state"/>, each as many times as it occurs.</summary>
+    /// <summary>Every row of the result in <paramref name="state"/>, each as many times as it occurs (for a window, its rows in order).</summary>
     public RowList Evaluate(StateReader state)
     {
+        if (_window is not null)
+            return _window.Evaluate(state);
         var rows = new RowList.Builder();
         var states = Enumerable.Repeat(state, _block.Sources.Count).ToArray();
         var projected = _projected.Number;
@@ -92,46 +114,45 @@ public sealed class SubscriptionQuery
         {
             rows.Add(tuple[projected].Span);
             return true;
-        });
+        }, FiltersAt(state));
         return rows.Build();
     }
+
+    // What each source may see in an arbitrary state (rules evaluated afresh), or null without rules.
+    private RowFilter?[]? FiltersAt(StateReader state) =>
+        _filters?.Select(f => f is null ? null : VisibilityFilter.Filter(f.VisibleAt(state))).ToArray();
 
     /// <summary>
     /// What one commit changed in the result: rows that entered and rows that left, each as many
     /// times as its multiplicity changed. <paramref name="before"/> and <paramref name="after"/> are the
-    /// committed states around the commit.
+    /// committed states around the commit. Must see every commit that touches <see cref="Triggers"/>,
+    /// in order (windows and visibility rules keep state from one commit to the next).
     /// </summary>
     public QueryDelta Delta(Changeset changeset, StateReader before, StateReader after)
     {
-        if (_block.Sources.Count == 1)
+        if (_window is not null)
+            return _window.Apply(TupleChanges(changeset, before, after), before, after);
+        if (_block.Sources.Count == 1 && _filters is null)
             return SingleTableDelta(changeset);
 
         // A row's multiplicity change, summed over every delta term (a row may gain in one and lose in another).
         var net = new Dictionary<ByteKey, int>();
         var order = new List<ByteKey>();
         var projected = _projected.Number;
-        var states = new StateReader[_block.Sources.Count];
-        for (var i = 0; i < _block.Sources.Count; i++)
+        RunDeltaTerms(changeset, before, after, (tuple, sign) =>
         {
-            if (changeset.For(_block.Sources[i].Table.Schema.Id) is not { } change)
-                continue;
-            for (var j = 0; j < states.Length; j++)
-                states[j] = j < i ? after : before;
-            _deltas[i].Run(states, change, (tuple, sign) =>
+            var key = new ByteKey(tuple[projected]);
+            if (net.TryGetValue(key, out var n))
             {
-                var key = new ByteKey(tuple[projected]);
-                if (net.TryGetValue(key, out var n))
-                {
-                    net[key] = n + sign;
-                }
-                else
-                {
-                    net[key] = sign;
-                    order.Add(key);
-                }
-                return true;
-            });
-        }
+                net[key] = n + sign;
+            }
+            else
+            {
+                net[key] = sign;
+                order.Add(key);
+            }
+            return true;
+        });
         var inserts = new RowList.Builder();
         var deletes = new RowList.Builder();
         foreach (var key in order)
@@ -143,6 +164,76 @@ public sealed class SubscriptionQuery
                 deletes.Add(key.Bytes.Span, -n);
         }
         return new QueryDelta(inserts.Build(), deletes.Build());
+    }
+
+    // Runs the delta term of every source the commit changed: the term of source i starts from its
+    // changed rows (for a source under visibility rules, the rows that became or stopped being
+    // visible), reads sources before i after the commit and sources after i before it.
+    private void RunDeltaTerms(Changeset changeset, StateReader before, StateReader after, TupleSink sink)
+    {
+        var count = _block.Sources.Count;
+        var changed = new DeltaRows?[count];
+        for (var i = 0; i < count; i++)
+        {
+            if (_filters?[i] is { } filter)
+                changed[i] = filter.Advance(changeset, before, after);
+            else if (changeset.For(_block.Sources[i].Table.Schema.Id) is { } change)
+                changed[i] = DeltaRows.From(change);
+        }
+        var states = new StateReader[count];
+        var visible = _filters is null ? null : new RowFilter?[count];
+        for (var i = 0; i < count; i++)
+        {
+            if (changed[i] is not { } rows || (rows.Inserts.Count == 0 && rows.Deletes.Count == 0))
+                continue;
+            for (var j = 0; j < count; j++)
+            {
+                states[j] = j < i ? after : before;
+                if (visible is not null)
+                    visible[j] = _filters![j] is { } f ? (j < i ? f.VisibleAfter : f.VisibleBefore) : null;
+            }
+            _deltas[i].Run(states, rows, sink, visible);
+        }
+    }
+
+    // The commit's changes to the result as whole tuples with signs, netted (a tuple both gained and
+    // lost in one commit appears in neither): what an ordered window needs, since its keys may read
+    // any source.
+    private List<(ReadOnlyMemory<byte>[] Tuple, int Sign)> TupleChanges(Changeset changeset, StateReader before, StateReader after)
+    {
+        var net = new Dictionary<ByteKey, (ReadOnlyMemory<byte>[] Tuple, int Count)>();
+        var order = new List<ByteKey>();
+        var key = new Sats.Bsatn.BsatnWriter(64);
+        RunDeltaTerms(changeset, before, after, (tuple, sign) =>
+        {
+            key.Reset();
+            foreach (var row in tuple)
+            {
+                key.WriteU32((uint)row.Length);
+                key.WriteRaw(row.Span);
+            }
+            var k = new ByteKey(key.ToArray());
+            if (net.TryGetValue(k, out var entry))
+            {
+                net[k] = (entry.Tuple, entry.Count + sign);
+            }
+            else
+            {
+                net[k] = ((ReadOnlyMemory<byte>[])tuple.Clone(), sign);
+                order.Add(k);
+            }
+            return true;
+        });
+        var changes = new List<(ReadOnlyMemory<byte>[], int)>();
+        foreach (var k in order)
+        {
+            var (tuple, n) = net[k];
+            for (var c = 0; c < Math.Abs(n); c++)
+                changes.Add((tuple, Math.Sign(n)));
+        }
+        // Deletions first, so a tuple that leaves and one that enters the window's end are handled in order.
+        changes.Sort((a, b) => a.Item2.CompareTo(b.Item2));
+        return changes;
     }
 
     private QueryDelta SingleTableDelta(Changeset changeset)
@@ -161,6 +252,14 @@ public sealed class SubscriptionQuery
             return true;
         });
         return new QueryDelta(inserted.Build(), deleted.Build());
+    }
+
+    /// <summary>Throws when the initial evaluation is estimated to scan more than <paramref name="rowLimit"/> rows (the database's <c>row_limit</c>).</summary>
+    /// <exception cref="SqlException">The query is too large for the limit.</exception>
+    public void CheckRowLimit(StateReader state, ulong rowLimit)
+    {
+        if (_full.EstimateRows(state) is var estimate && estimate > rowLimit)
+            throw SqlExecutor.RowLimitExceeded(estimate, rowLimit);
     }
 
     /// <summary>The logical plan, the plan of the initial result and the plan of each delta term, as text.</summary>
@@ -217,7 +316,7 @@ public sealed record QueryDelta(RowList Inserts, RowList Deletes)
 /// a changed row whose column <see cref="Column"/> holds <see cref="Value"/> (its BSATN).
 /// </summary>
 /// <param name="Table">The table.</param>
-/// <param name="Layout">The table's row layout (to read <paramref name="Column"/> from changed rows).</param>
+/// <param name="Layout">The table's row layout (to read <paramref name="Column"/> from changed rows; null with no column).</param>
 /// <param name="Column">The column the query fixes, or -1.</param>
 /// <param name="Value">The value it fixes it to.</param>
-public sealed record QueryTrigger(TableId Table, RowLayout Layout, int Column, byte[]? Value);
+public sealed record QueryTrigger(TableId Table, RowLayout? Layout, int Column, byte[]? Value);

@@ -110,7 +110,8 @@ public sealed partial class DatabaseRegistry : IAsyncDisposable
         var log = new ModuleLog(dir is null ? null : Path.Combine(dir, "logs.ndjson"));
         try
         {
-            return await Database.OpenAsync(name, identity, owner, store, module, log, runInit, _services).ConfigureAwait(false);
+            var settings = dir is null ? DatabaseSettings.InMemory() : DatabaseSettings.Load(Path.Combine(dir, "settings.json"));
+            return await Database.OpenAsync(name, identity, owner, store, module, log, runInit, _services, settings).ConfigureAwait(false);
         }
         catch
         {

@@ -1,4 +1,6 @@
 using Meridian.Query.Catalog;
+using Meridian.Query.Sql;
+using Meridian.Query.Subscriptions;
 using Meridian.Storage;
 using Meridian.Storage.Schema;
 
@@ -12,12 +14,26 @@ namespace Meridian.Runtime.Modules;
 /// <param name="Module">The loaded module.</param>
 /// <param name="TableIds">Storage id of each module table, by module index.</param>
 /// <param name="Catalog">The tables as SQL sees them.</param>
-internal sealed record ActiveModule(LoadedModule Module, TableId[] TableIds, SqlCatalog Catalog)
+/// <param name="Visibility">The module's client visibility filters (row-level security), checked against the catalog.</param>
+internal sealed record ActiveModule(LoadedModule Module, TableId[] TableIds, SqlCatalog Catalog, VisibilityRules Visibility)
 {
     public ModuleSchema Schema => Module.Schema;
 
     /// <summary>The module with its tables as stored in <paramref name="state"/>.</summary>
-    public static ActiveModule Create(LoadedModule module, TableId[] ids, StateReader state) =>
-        new(module, ids, new SqlCatalog(module.Schema.Tables.Select(t => new SqlTable(state.GetTable(ids[t.ModuleIndex]), t.Name, t.AccessorName,
-            t.Schema.RowType.Elements.Select((e, i) => e.Name ?? $"col_{i}").ToList(), t.ColumnAccessors))));
+    /// <exception cref="ModuleLoadException">A visibility filter is not valid SQL for the module's tables.</exception>
+    public static ActiveModule Create(LoadedModule module, TableId[] ids, StateReader state)
+    {
+        var catalog = new SqlCatalog(module.Schema.Tables.Select(t => new SqlTable(state.GetTable(ids[t.ModuleIndex]), t.Name, t.AccessorName,
+            t.Schema.RowType.Elements.Select((e, i) => e.Name ?? $"col_{i}").ToList(), t.ColumnAccessors)));
+        VisibilityRules visibility;
+        try
+        {
+            visibility = VisibilityRules.Compile(module.Schema.Raw.RowLevelSecurity?.Select(r => r.Sql) ?? [], catalog);
+        }
+        catch (SqlException e)
+        {
+            throw new ModuleLoadException(e.Message, e);
+        }
+        return new ActiveModule(module, ids, catalog, visibility);
+    }
 }

@@ -50,9 +50,10 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
     }
 
     // The queries to evaluate when one table changes: any change, or a row holding a value in a column.
-    private sealed class TableTriggers(RowLayout layout)
+    private sealed class TableTriggers
     {
-        public RowLayout Layout { get; } = layout;
+        // Set by the first value trigger (the table's layout, to read the fixed column from changed rows).
+        public RowLayout? Layout { get; set; }
 
         public List<SharedQuery> Any { get; } = [];
 
@@ -242,7 +243,8 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
             foreach (var trigger in query.Triggers)
             {
                 if (!_triggers.TryGetValue(trigger.Table, out var table))
-                    _triggers[trigger.Table] = table = new TableTriggers(trigger.Layout);
+                    _triggers[trigger.Table] = table = new TableTriggers();
+                table.Layout ??= trigger.Layout;
                 if (trigger.Column < 0)
                 {
                     table.Any.Add(shared);
@@ -325,8 +327,8 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
             affected.UnionWith(table.Any);
             foreach (var (column, byValue) in table.ByValue)
             {
-                Collect(table.Layout, column, byValue, change.Inserts, affected);
-                Collect(table.Layout, column, byValue, change.Deletes, affected);
+                Collect(table.Layout!, column, byValue, change.Inserts, affected);
+                Collect(table.Layout!, column, byValue, change.Deletes, affected);
             }
         }
         var deltas = new Dictionary<SharedQuery, TableDelta>(ReferenceEqualityComparer.Instance);

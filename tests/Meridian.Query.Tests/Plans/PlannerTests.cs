@@ -215,7 +215,7 @@ public sealed class PlannerTests : IDisposable
     {
         Assert.Equal(
             """
-            Count as n
+            Aggregate COUNT(*) as n
               Filter #0.0 = 5
                 Scan u as u (#0)
             --

@@ -93,7 +93,7 @@ public sealed class QueryBlockSignatureTests : IDisposable
         Assert.Equal(["#1.2 = \"x\""], block.LocalConjuncts(1).Select(c => c.ToString()));
         Assert.Equal(["(#0.2 > 1 OR #0.2 < -1)"], block.LocalConjuncts(0).Select(c => c.ToString()));
         Assert.Null(block.Limit);
-        Assert.Null(block.CountAlias);
+        Assert.IsType<Projection.Rows>(block.Projection);
     }
 
     [Fact]
@@ -101,7 +101,8 @@ public sealed class QueryBlockSignatureTests : IDisposable
     {
         var block = _db.Block("SELECT COUNT(*) AS n FROM t LIMIT 4");
         Assert.Equal(4UL, block.Limit);
-        Assert.Equal("n", block.CountAlias);
-        Assert.Null(block.Projection);
+        var count = Assert.Single(Assert.IsType<Projection.Aggregate>(block.Projection).Items);
+        Assert.Equal("n", count.Name);
+        Assert.Empty(Assert.IsType<Projection.Aggregate>(block.Projection).GroupBy);
     }
 }

@@ -68,7 +68,9 @@ public class SqlParserTests
     [InlineData("", "Empty query")]
     [InlineData("SELECT a FROM t", "whole rows")]
     [InlineData("SELECT * FROM a JOIN b ON a.x = b.y", "qualified")]
-    [InlineData("SELECT a.* FROM a JOIN b ON a.x = b.y JOIN c ON a.x = c.z", "Invalid number of tables")]
+    [InlineData("SELECT * FROM a LIMIT 3", "need an ORDER BY")]
+    [InlineData("SELECT COUNT(*) AS n FROM a", "declare a view")]
+    [InlineData("SELECT x, COUNT(*) AS n FROM a GROUP BY x", "declare a view")]
     [InlineData("SELECT * FROM t LIMIT 3", "LIMIT")]
     [InlineData("DELETE FROM t", "only accept SELECT")]
     [InlineData("SELECT * FROM t; SELECT * FROM u", "one statement")]
@@ -82,7 +84,10 @@ public class SqlParserTests
     [InlineData("SELECT * FROM a LEFT JOIN b ON a.x = b.x", "Non-inner joins")]
     [InlineData("SELECT * FROM a, b", "Implicit joins")]
     [InlineData("SELECT DISTINCT * FROM a", "DISTINCT")]
-    [InlineData("SELECT * FROM a ORDER BY x", "ORDER")]
+    [InlineData("SELECT * FROM a ORDER BY x HAVING y", "HAVING")]
+    [InlineData("SELECT SUM(*) AS s FROM a", "only COUNT takes *")]
+    [InlineData("SELECT SUM(x) FROM a", "needs an alias")]
+    [InlineData("SELECT * FROM a LIMIT 1 LIMIT 2", "LIMIT is given twice")]
     [InlineData("SELECT * FROM a WHERE x = 1 + 2", "Arithmetic")]
     [InlineData("SELECT * FROM a WHERE x = 'open", "Unterminated string")]
     [InlineData("SELECT * FROM select", "reserved word")]
@@ -130,7 +135,7 @@ public class SqlParserTests
             new SqlExpr.Not(new SqlExpr.Compare(new SqlExpr.Number("2"), SqlComparison.Eq, new SqlExpr.Column(null, "z"))));
         Assert.Equal(expected, s.Where);
         Assert.Equal(new SetStatement("row_limit", new SqlExpr.Number("-1")), SqlParser.ParseStatement("SET row_limit TO -1"));
-        Assert.Equal("LIMIT needs a non-negative integer, got '-1'.", Assert.Throws<SqlException>(() => SqlParser.ParseStatement("SELECT * FROM a LIMIT -1")).Message);
+        Assert.Equal("LIMIT needs a non-negative integer, got '-1' at position 22.", Assert.Throws<SqlException>(() => SqlParser.ParseStatement("SELECT * FROM a LIMIT -1")).Message);
         Assert.Equal("Arithmetic is not supported.", Assert.Throws<SqlException>(() => SqlParser.ParseStatement("SELECT * FROM a WHERE x = y -1")).Message);
     }
 }

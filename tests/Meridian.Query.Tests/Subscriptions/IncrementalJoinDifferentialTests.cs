@@ -47,7 +47,7 @@ public sealed class IncrementalJoinDifferentialTests(ITestOutputHelper output)
                 return true;
             foreach (var row in change.Inserts.Concat(change.Deletes))
             {
-                if (trigger.Layout.Column(row.Span, trigger.Column).SequenceEqual(trigger.Value))
+                if (trigger.Layout!.Column(row.Span, trigger.Column).SequenceEqual(trigger.Value))
                     return true;
             }
         }

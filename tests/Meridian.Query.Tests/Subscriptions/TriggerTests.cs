@@ -122,7 +122,7 @@ public sealed class TriggerTests : IDisposable
             changeset = tx.Commit();
         }
         var inserted = changeset.For(_pet)!.Inserts;
-        Assert.DoesNotContain(inserted, row => trigger.Layout.Column(row.Span, trigger.Column).SequenceEqual(trigger.Value));
+        Assert.DoesNotContain(inserted, row => trigger.Layout!.Column(row.Span, trigger.Column).SequenceEqual(trigger.Value));
         Assert.True(query.Delta(changeset, before, _db.Store.Committed).IsEmpty);
 
         before = _db.Store.Committed;
@@ -131,7 +131,7 @@ public sealed class TriggerTests : IDisposable
             tx.Insert(_pet, Row(2u, 1u, "cat"));
             changeset = tx.Commit();
         }
-        Assert.Contains(changeset.For(_pet)!.Inserts, row => trigger.Layout.Column(row.Span, trigger.Column).SequenceEqual(trigger.Value));
+        Assert.Contains(changeset.For(_pet)!.Inserts, row => trigger.Layout!.Column(row.Span, trigger.Column).SequenceEqual(trigger.Value));
         Assert.Single(query.Delta(changeset, before, _db.Store.Committed).Inserts);
     }
 
