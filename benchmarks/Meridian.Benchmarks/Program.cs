@@ -1,4 +1,5 @@
 using Meridian.Benchmarks.Harness;
+using Meridian.Benchmarks.Query;
 using Meridian.Benchmarks.Sats;
 using Meridian.Benchmarks.Storage;
 
@@ -8,6 +9,7 @@ var suites = new Dictionary<string, Func<BenchmarkOptions, IReadOnlyList<Benchma
 {
     ["sats"] = SatsSuite.Run,
     ["storage"] = StorageSuite.Run,
+    ["query"] = QuerySuite.Run,
 };
 
 var positional = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();

@@ -1,5 +1,6 @@
 using Meridian.Sats.Values;
 using Meridian.Storage.Indexes;
+using Meridian.Storage.Rows;
 using Meridian.Storage.Tables;
 
 namespace Meridian.Storage;
@@ -12,41 +13,73 @@ namespace Meridian.Storage;
 public sealed class RowCursor
 {
     private readonly TableData _table;
-    private readonly BTreeCursor<ulong, PointerOrder>? _rows;
-    private readonly PointerCursor? _index;
-    private BTreeNode<ulong>? _root;
-    private bool _started;
+    private readonly RowIdCursor? _index;
+    // The version's slot map and page directory as they were when the cursor opened: shared nodes
+    // are never changed, and the directory array still holds every page those slots point into.
+    private readonly SlotMap _slots;
+    private readonly byte[][] _pages;
+    private readonly int _fixedRowSize;
+    private ulong[]? _leaf;
+    private uint _next;
+    private uint _rowId;
+    private ulong _ptr;
     private bool _valid;
 
-    internal RowCursor(TableData table, BTreeNode<ulong>? root)
+    internal RowCursor(TableData table)
     {
         _table = table;
-        _rows = new BTreeCursor<ulong, PointerOrder>();
-        _root = root;
+        _slots = table.Slots;
+        _pages = table.Heap.Pages;
+        _fixedRowSize = table.Heap.FixedRowSize;
     }
 
-    internal RowCursor(TableData table, PointerCursor index)
-    {
-        _table = table;
-        _index = index;
-    }
+    internal RowCursor(TableData table, RowIdCursor index)
+        : this(table) => _index = index;
 
     /// <summary>Advances to the next row; false at the end.</summary>
     public bool MoveNext()
     {
         if (_index is not null)
-            return _valid = _index.MoveNext();
-        if (!_started)
         {
-            _started = true;
-            _rows!.SeekFirst(_root);
-            _root = null;
-            return _valid = _rows.Valid;
+            if (!_index.MoveNext())
+                return _valid = false;
+            _rowId = _index.Current;
+            _ptr = _slots.Get(_rowId);
+            return _valid = true;
         }
-        return _valid = _rows!.MoveNext();
+        // A table scan walks the slot map leaf by leaf, skipping free slots.
+        var next = _next;
+        var leaf = _leaf;
+        var count = _slots.Count;
+        while (next < count)
+        {
+            var at = next & (SlotMap.Fanout - 1);
+            if (at == 0 || leaf is null)
+            {
+                var node = _slots.Leaf(next - at);
+                if (node.Live == 0)
+                {
+                    next += SlotMap.Fanout - at; // a leaf of deleted rows
+                    continue;
+                }
+                leaf = node.Values!;
+            }
+            var value = leaf[at];
+            next++;
+            if (!SlotMap.IsFree(value))
+            {
+                _next = next;
+                _leaf = leaf;
+                _rowId = next - 1;
+                _ptr = value;
+                return _valid = true;
+            }
+        }
+        _next = next;
+        return _valid = false;
     }
 
-    internal ulong CurrentPointer => _index is not null ? _index.Current : _rows!.Current;
+    internal uint CurrentRowId => _rowId;
 
     /// <summary>The current row's BSATN.</summary>
     public ReadOnlySpan<byte> Current
@@ -55,7 +88,7 @@ public sealed class RowCursor
         {
             if (!_valid)
                 throw new InvalidOperationException("The cursor is not on a row.");
-            return _table.Read(CurrentPointer);
+            return RowHeap.Read(_pages, _fixedRowSize, _ptr);
         }
     }
 
@@ -70,7 +103,7 @@ public sealed class RowCursor
         {
             if (!_valid)
                 throw new InvalidOperationException("The cursor is not on a row.");
-            return _table.ReadMemory(CurrentPointer);
+            return RowHeap.ReadMemory(_pages, _fixedRowSize, _ptr);
         }
     }
 

@@ -85,7 +85,7 @@ public abstract class StateReader
     {
         OnCursorOpened(table.Value);
         var t = TableOrThrow(table);
-        return new RowCursor(t, t.Rows);
+        return new RowCursor(t);
     }
 
     /// <summary>True when a row with exactly these bytes is present.</summary>
@@ -98,9 +98,9 @@ public abstract class StateReader
     public bool TryFind(TableId table, int index, ReadOnlySpan<byte> keyBsatn, out ReadOnlySpan<byte> row)
     {
         var t = TableOrThrow(table);
-        if (IndexOrThrow(t, index).TryFind(keyBsatn, out var ptr))
+        if (IndexOrThrow(t, index).TryFind(keyBsatn, out var id))
         {
-            row = t.Read(ptr);
+            row = t.ReadRow(id);
             return true;
         }
         row = default;

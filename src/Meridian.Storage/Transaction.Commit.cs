@@ -1,5 +1,6 @@
 using Meridian.Sats;
 using Meridian.Storage.Changesets;
+using Meridian.Storage.Rows;
 using Meridian.Storage.Schema;
 using Meridian.Storage.Tables;
 using Meridian.Sats.Rows;
@@ -83,26 +84,58 @@ public sealed partial class Transaction
             if (tt is null)
                 continue;
             var work = tt.Work;
-            var inserts = new RowList.Builder(tt.Inserted?.Count ?? 0, 64);
-            if (tt.Inserted is not null)
+            var touched = tt.Touched;
+            var count = touched?.Count ?? 0;
+            // Sized for the usual case (every touched row in a list) so the buffers do not regrow.
+            var rowBytes = count * (work.Layout.RowFixedSize >= 0 ? work.Layout.RowFixedSize : 32);
+            var inserts = new RowList.Builder(count, rowBytes);
+            var deletes = new RowList.Builder(count, rowBytes);
+            // Live bytes per page are accounted as the rows go by; pages that lost rows are compaction candidates.
+            var account = !work.Schema.IsEvent && work.EnsureLiveBytesCapacity();
+            List<int>? lostRows = null;
+            var lastLost = -1;
+            if (touched is not null)
             {
-                foreach (var ptr in tt.Inserted)
+                // Touched rows repeat only after a restore; then the first entry (the committed pointer) counts.
+                var seen = tt.Restored ? new HashSet<uint>() : null;
+                foreach (var (row, committedPtr) in touched)
                 {
-                    if (tt.InsertedRemoved is null || !tt.InsertedRemoved.Contains(ptr))
-                        inserts.Add(work.Read(ptr));
-                }
-            }
-            var deletes = new RowList.Builder(tt.DeletedSet?.Count ?? 0, 64);
-            var deletedPointers = new List<ulong>(tt.DeletedSet?.Count ?? 0);
-            if (tt.Deleted is not null)
-            {
-                foreach (var ptr in tt.Deleted)
-                {
-                    if (tt.DeletedSet!.Remove(ptr))
+                    if (seen is not null && !seen.Add(row))
+                        continue;
+                    var current = work.Slots.Get(row);
+                    var live = !SlotMap.IsFree(current);
+                    if (committedPtr == TableTx.NewRow)
                     {
-                        deletes.Add(tt.Committed!.Read(ptr));
-                        deletedPointers.Add(ptr);
+                        if (live)
+                        {
+                            var inserted = work.Heap.Read(current);
+                            inserts.Add(inserted);
+                            if (account)
+                                work.AccountLive(current, inserted.Length);
+                        }
+                        continue;
                     }
+                    if (current == committedPtr)
+                        continue;
+                    var before = tt.Committed!.Heap.Read(committedPtr);
+                    var page = RowHeap.PageOf(committedPtr);
+                    if (page != lastLost)
+                    {
+                        (lostRows ??= []).Add(page);
+                        lastLost = page;
+                    }
+                    if (account)
+                        work.AccountLive(committedPtr, -before.Length);
+                    if (live)
+                    {
+                        var after = work.Heap.Read(current);
+                        if (account)
+                            work.AccountLive(current, after.Length);
+                        if (after.SequenceEqual(before))
+                            continue; // updated back to its committed bytes
+                        inserts.Add(after);
+                    }
+                    deletes.Add(before);
                 }
             }
             List<SequenceUpdate>? sequences = null;
@@ -112,8 +145,10 @@ public sealed partial class Transaction
                 if (work.SequenceNext[s] != before || tt.Committed is null)
                     (sequences ??= []).Add(new SequenceUpdate(s, work.SequenceNext[s]));
             }
-            if (!work.Schema.IsEvent && (deletedPointers.Count > 0 || work.LiveBytes is not null))
-                work.AccountAndCompact(tt.Inserted, tt.InsertedRemoved, deletedPointers, _edit);
+            work.FlushIndexes();
+            work.ReleasePendingSlots(_edit);
+            if (lostRows is not null && !work.Schema.IsEvent)
+                work.Compact(lostRows, counted: account, _edit);
             if (work.Schema.IsEvent)
             {
                 // Event rows exist only inside this transaction: publish the table as it was (sequences advance).
@@ -148,9 +183,9 @@ public sealed partial class Transaction
     internal bool ReplayDelete(TableId table, ReadOnlySpan<byte> row)
     {
         var tt = Writable(table);
-        if (!tt.Work.TryFindIdentical(row, out var ptr))
+        if (!tt.Work.TryFindIdenticalForWrite(row, out var id, _edit))
             return false;
-        tt.Work.Unlink(ptr, _edit);
+        tt.Work.Delete(id, _edit);
         return true;
     }
 
@@ -168,6 +203,14 @@ public sealed partial class Transaction
         EnsureOpen();
         try
         {
+            if (_changes is not null)
+            {
+                foreach (var tt in _changes)
+                {
+                    tt?.Work.FlushIndexes();
+                    tt?.Work.ReleasePendingSlots(_edit);
+                }
+            }
             _store.PublishReplay(new DbState(_tables, _names ?? _committed.Names, _nextTableId, nextOffset));
         }
         finally

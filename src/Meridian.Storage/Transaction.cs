@@ -160,34 +160,41 @@ public sealed partial class Transaction : StateReader, IDisposable
         if (t.SequenceNext.Length > 0)
             row = ApplySequences(t, row);
 
+        uint same;
         if (t.UniqueIndexes.Length > 0)
         {
             foreach (var u in t.UniqueIndexes)
             {
-                if (t.Indexes[u].TryFindSameKey(row, out var existing))
+                if (t.Indexes[u].TryFindSameKey(row, out same))
                 {
-                    var existingRow = t.Read(existing);
+                    var existingRow = t.ReadRow(same);
                     if (existingRow.SequenceEqual(row))
                         return existingRow;
                     throw Violation(t, u, row);
                 }
             }
         }
-        else if (t.TryFindIdentical(row, out var same))
+        else if (t.TryFindIdenticalForWrite(row, out same, _edit))
         {
-            return t.Read(same);
+            return t.ReadRow(same);
         }
 
-        if (tt.DeletedSet is { Count: > 0 } && tt.Committed!.TryFindIdentical(row, out var old) && tt.DeletedSet.Remove(old))
-        {
-            var restored = tt.Committed.Read(old);
-            t.Link(restored, old, _edit);
-            return restored;
-        }
+        if (tt.DeletedCommitted > 0 && tt.Committed!.TryFindIdentical(row, out var old) && SlotMap.IsFree(t.Slots.Get(old)))
+            return Restore(tt, old);
 
-        var ptr = t.Add(row, _edit);
-        tt.Inserted?.Add(ptr);
-        return t.Read(ptr);
+        var id = t.Add(row, _edit);
+        tt.Touched?.Add(new(id, TableTx.NewRow));
+        return t.ReadRow(id);
+    }
+
+    /// <summary>Makes a committed row this transaction deleted live again, under its old id and bytes.</summary>
+    private ReadOnlySpan<byte> Restore(TableTx tt, uint committedId)
+    {
+        var ptr = tt.Committed!.Slots.Get(committedId);
+        tt.Work.Restore(committedId, ptr, _edit);
+        tt.DeletedCommitted--;
+        tt.Restored = true;
+        return tt.Work.Heap.Read(ptr);
     }
 
     /// <summary>Inserts a row given as a value; returns the stored row decoded.</summary>
@@ -197,9 +204,9 @@ public sealed partial class Transaction : StateReader, IDisposable
     public bool Delete(TableId table, ReadOnlySpan<byte> row)
     {
         EnsureOpen();
-        if (!TableOrThrow(table).TryFindIdentical(row, out var ptr))
+        if (!TableOrThrow(table).TryFindIdentical(row, out var id))
             return false;
-        DeletePointer(Writable(table), ptr);
+        DeleteRow(Writable(table), id);
         return true;
     }
 
@@ -214,9 +221,9 @@ public sealed partial class Transaction : StateReader, IDisposable
         var idx = IndexOrThrow(t, index);
         if (idx.Schema.IsUnique)
         {
-            if (!idx.TryFind(keyBsatn, out var ptr))
+            if (!idx.TryFind(keyBsatn, out var id))
                 return 0;
-            DeletePointer(Writable(table), ptr);
+            DeleteRow(Writable(table), id);
             return 1;
         }
         return DeleteAll(table, Sats.Bsatn.BsatnReader.MaxZeroSizedElements, Filter(table, index, keyBsatn));
@@ -234,20 +241,21 @@ public sealed partial class Transaction : StateReader, IDisposable
 
     private int DeleteAll(TableId table, int limit, RowCursor cursor)
     {
-        var pointers = new List<ulong>();
-        while (pointers.Count < limit && cursor.MoveNext())
-            pointers.Add(cursor.CurrentPointer);
-        if (pointers.Count == 0)
+        var ids = new List<uint>();
+        while (ids.Count < limit && cursor.MoveNext())
+            ids.Add(cursor.CurrentRowId);
+        if (ids.Count == 0)
             return 0;
         var tt = Writable(table);
-        foreach (var ptr in pointers)
-            DeletePointer(tt, ptr);
-        return pointers.Count;
+        foreach (var id in ids)
+            DeleteRow(tt, id);
+        return ids.Count;
     }
 
     /// <summary>
     /// Replaces the row that has the same key as <paramref name="newRow"/> in unique index
-    /// <paramref name="index"/> (for example the primary key). Recorded as a delete plus an insert.
+    /// <paramref name="index"/> (for example the primary key). The row keeps its identity (only the
+    /// indexes whose key changed are touched); the changeset records a delete plus an insert.
     /// Returns the stored new row.
     /// </summary>
     /// Sequences are not applied: the new row is stored as given.
@@ -261,66 +269,52 @@ public sealed partial class Transaction : StateReader, IDisposable
         if (!idx.Schema.IsUnique)
             throw new StorageException($"Index '{idx.Schema.Name}' of table '{t.Schema.Name}' is not unique, so rows cannot be updated through it.");
         t.Layout.Validate(newRow);
-        if (!idx.TryFindSameKey(newRow, out var oldPtr))
+        if (!idx.TryFindSameKey(newRow, out var id))
             throw new RowNotFoundException($"Table '{t.Schema.Name}' has no row with key {KeyValue(t, index, newRow)} in index '{idx.Schema.Name}' to update.");
-        var oldRow = t.Read(oldPtr);
+        var oldPtr = t.Slots.Get(id);
+        var oldRow = t.Heap.Read(oldPtr);
         if (oldRow.SequenceEqual(newRow))
             return oldRow;
         foreach (var u in t.UniqueIndexes)
         {
-            if (u != index && t.Indexes[u].TryFindSameKey(newRow, out var other) && other != oldPtr)
+            if (u != index && t.Indexes[u].TryFindSameKey(newRow, out var other) && other != id)
                 throw Violation(t, u, newRow);
         }
-        var replacedOwnRow = tt.IsOwnRow(oldPtr);
+        var own = tt.IsOwn(oldPtr);
         // The key in `index` stays with this row and every other unique index was checked above, so
         // the only thing left to find out is whether the new bytes restore a committed row this
-        // transaction deleted (only possible when the replaced row is one of its own).
-        if (replacedOwnRow && tt.DeletedSet is { Count: > 0 } && tt.Committed is not null
-            && tt.Committed.Indexes[index].TryFindSameKey(newRow, out var committedPtr)
-            && tt.DeletedSet.Contains(committedPtr) && tt.Committed.Read(committedPtr).SequenceEqual(newRow))
+        // transaction deleted (only possible when the updated row is one of its own).
+        if (own && tt.DeletedCommitted > 0 && tt.Committed is not null
+            && tt.Committed.Indexes[index].TryFindSameKey(newRow, out var committedId) && committedId != id
+            && SlotMap.IsFree(t.Slots.Get(committedId)) && tt.Committed.ReadRow(committedId).SequenceEqual(newRow))
         {
-            DeletePointer(tt, oldPtr);
-            tt.DeletedSet.Remove(committedPtr);
-            var restored = tt.Committed.Read(committedPtr);
-            t.Link(restored, committedPtr, _edit);
-            return restored;
+            DeleteRow(tt, id);
+            return Restore(tt, committedId);
         }
-        // Recorded as a delete of the old row plus an insert of the new one, but linked in one step:
-        // the new bytes are appended and every tree entry is moved to the new pointer (in place
-        // where the key did not change).
-        var ptr = t.Replace(oldPtr, newRow, _edit);
-        if (tt.Inserted is not null)
-        {
-            if (replacedOwnRow)
-            {
-                (tt.InsertedRemoved ??= []).Add(oldPtr);
-            }
-            else
-            {
-                (tt.DeletedSet ??= []).Add(oldPtr);
-                (tt.Deleted ??= []).Add(oldPtr);
-            }
-            tt.Inserted.Add(ptr);
-        }
-        return t.Read(ptr);
+        // In place: the row keeps its id; new bytes are appended and its slot re-pointed. Indexes whose
+        // key columns did not change are not touched. The changeset shows a delete plus an insert.
+        var ptr = t.Update(id, oldRow, newRow, index, _edit);
+        if (!own)
+            tt.Touched?.Add(new(id, oldPtr));
+        return t.Heap.Read(ptr);
     }
 
     /// <summary>Updates by a unique index with a row value; returns the stored row decoded.</summary>
     public ProductValue Update(TableId table, int index, ProductValue newRow) => Decode(table, Update(table, index, newRow.ToBsatn()));
 
-    private void DeletePointer(TableTx tt, ulong ptr)
+    private void DeleteRow(TableTx tt, uint id)
     {
-        tt.Work.Unlink(ptr, _edit);
-        if (tt.Inserted is null)
+        var ptr = tt.Work.Delete(id, _edit);
+        if (tt.Touched is null)
             return;
-        if (tt.IsOwnRow(ptr))
+        if (!tt.IsOwn(ptr))
         {
-            (tt.InsertedRemoved ??= []).Add(ptr);
+            tt.Touched.Add(new(id, ptr));
+            tt.DeletedCommitted++;
         }
-        else
+        else if (tt.Committed is { } committed && committed.IsLive(id))
         {
-            (tt.DeletedSet ??= []).Add(ptr);
-            (tt.Deleted ??= []).Add(ptr);
+            tt.DeletedCommitted++; // a committed row this transaction updated, then deleted: restorable too
         }
     }
 

@@ -17,6 +17,9 @@ internal delegate bool TupleSink(ReadOnlyMemory<byte>[] tuple, int sign);
 /// <summary>Whether a source's row is one the query may see (row-level security); rows it refuses are skipped.</summary>
 internal delegate bool RowFilter(ReadOnlySpan<byte> row);
 
+/// <summary>Rows of a source whose join columns equal a key, from a hash table kept by the caller (instead of one built for the run).</summary>
+internal delegate IEnumerable<ReadOnlyMemory<byte>>? HashProbe(int source, Access.HashLookup lookup, ReadOnlyMemory<byte> key);
+
 /// <summary>The rows that entered (+1) and left (-1) a source in one commit: the driving input of a delta term.</summary>
 /// <param name="Inserts">Rows that entered.</param>
 /// <param name="Deletes">Rows that left.</param>
@@ -58,9 +61,9 @@ internal sealed class PhysicalPlan
     /// Runs the plan with, per source, an optional filter of the rows it may see (<paramref name="visible"/>;
     /// the driving changed rows are taken as given).
     /// </summary>
-    public void Run(IReadOnlyList<StateReader> states, DeltaRows? delta, TupleSink sink, IReadOnlyList<RowFilter?>? visible)
+    public void Run(IReadOnlyList<StateReader> states, DeltaRows? delta, TupleSink sink, IReadOnlyList<RowFilter?>? visible, HashProbe? hashes = null)
     {
-        var run = new PlanRun(this, states, delta, sink, visible);
+        var run = new PlanRun(this, states, delta, sink, visible, hashes);
         run.Bind(0);
     }
 
@@ -112,12 +115,17 @@ internal sealed class PhysicalPlan
         private readonly IReadOnlyList<RowFilter?>? _visible;
         private readonly ReadOnlyMemory<byte>[] _tuple;
         private readonly Dictionary<ByteKey, List<ReadOnlyMemory<byte>>>?[] _hashes;
-        private readonly BsatnWriter _key = new(64);
+        private BsatnWriter? _keyWriter; // created on the first lookup key: most runs of a delta term need none
+        private BsatnWriter KeyWriter => _keyWriter ??= new BsatnWriter(64);
+        private readonly byte[]?[] _keys; // per step: the last lookup key, reused (a step's cursor is done before its next key)
         private int _sign = 1;
         private bool _stopped;
 
-        public PlanRun(PhysicalPlan plan, IReadOnlyList<StateReader> states, DeltaRows? delta, TupleSink sink, IReadOnlyList<RowFilter?>? visible)
+        private readonly HashProbe? _hashProbe;
+
+        public PlanRun(PhysicalPlan plan, IReadOnlyList<StateReader> states, DeltaRows? delta, TupleSink sink, IReadOnlyList<RowFilter?>? visible, HashProbe? hashes)
         {
+            _hashProbe = hashes;
             _plan = plan;
             _states = states;
             _delta = delta;
@@ -125,6 +133,7 @@ internal sealed class PhysicalPlan
             _visible = visible;
             _tuple = new ReadOnlyMemory<byte>[plan.Block.Sources.Count];
             _hashes = new Dictionary<ByteKey, List<ReadOnlyMemory<byte>>>?[plan.Steps.Count];
+            _keys = new byte[]?[plan.Steps.Count];
         }
 
         public void Bind(int index)
@@ -160,12 +169,22 @@ internal sealed class PhysicalPlan
                     return;
                 case Access.IndexLookup lookup:
                 {
-                    var key = Key(lookup.Key);
+                    var key = StepKey(index, lookup.Key);
                     Each(index, _states[step.Source].ScanIndex(table, lookup.Index, IndexScanRange.WithPrefix(key, lookup.Key.Count)));
                     return;
                 }
                 case Access.HashLookup hash:
                 {
+                    if (_hashProbe?.Invoke(step.Source, hash, StepKey(index, hash.Probe)) is { } kept)
+                    {
+                        foreach (var row in kept)
+                        {
+                            if (_stopped)
+                                return;
+                            Try(index, row, filter: false); // the kept table holds only rows passing the source's own conditions
+                        }
+                        return;
+                    }
                     var rows = (_hashes[index] ??= BuildHash(step, hash)).GetValueOrDefault(new ByteKey(Key(hash.Probe)));
                     if (rows is null)
                         return;
@@ -202,18 +221,36 @@ internal sealed class PhysicalPlan
                 Bind(index + 1);
         }
 
-        // The key bytes of the bound columns and literals, concatenated (index keys are BSATN columns back to back).
-        private byte[] Key(IReadOnlyList<KeyPart> parts)
+        // The lookup key of one step in that step's reusable buffer (no allocation once it is large enough).
+        private ReadOnlyMemory<byte> StepKey(int step, IReadOnlyList<KeyPart> parts)
         {
-            _key.Reset();
+            KeyWriter.Reset();
             foreach (var part in parts)
             {
                 if (part.Literal is { } literal)
-                    _key.WriteRaw(literal);
+                    KeyWriter.WriteRaw(literal);
                 else
-                    _key.WriteRaw(_plan.Block.Sources[part.Column.Source].Table.Layout.Column(_tuple[part.Column.Source].Span, part.Column.Column));
+                    KeyWriter.WriteRaw(_plan.Block.Sources[part.Column.Source].Table.Layout.Column(_tuple[part.Column.Source].Span, part.Column.Column));
             }
-            return _key.ToArray();
+            var buffer = _keys[step];
+            if (buffer is null || buffer.Length < KeyWriter.Length)
+                _keys[step] = buffer = new byte[Math.Max(KeyWriter.Length, 16)];
+            KeyWriter.WrittenSpan.CopyTo(buffer);
+            return buffer.AsMemory(0, KeyWriter.Length);
+        }
+
+        // The key bytes of the bound columns and literals, concatenated (index keys are BSATN columns back to back).
+        private byte[] Key(IReadOnlyList<KeyPart> parts)
+        {
+            KeyWriter.Reset();
+            foreach (var part in parts)
+            {
+                if (part.Literal is { } literal)
+                    KeyWriter.WriteRaw(literal);
+                else
+                    KeyWriter.WriteRaw(_plan.Block.Sources[part.Column.Source].Table.Layout.Column(_tuple[part.Column.Source].Span, part.Column.Column));
+            }
+            return KeyWriter.ToArray();
         }
 
         // Every row of the step's source that passes its own conditions, grouped by its build-side key.

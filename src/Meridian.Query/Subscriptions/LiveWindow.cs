@@ -63,8 +63,7 @@ internal sealed class LiveWindow
         if (_buffer is null)
             Start(before);
         var buffer = _buffer!;
-        var touched = false;
-        var oldWindow = WindowRows(buffer);
+        List<ReadOnlyMemory<byte>>? oldWindow = null; // taken before the first change inside the window
         foreach (var (tuple, sign) in changes)
         {
             var at = buffer.BinarySearch(tuple, _order);
@@ -72,8 +71,9 @@ internal sealed class LiveWindow
             {
                 if (at >= 0)
                 {
+                    if (at < _windowEnd)
+                        oldWindow ??= WindowRows(buffer);
                     buffer.RemoveAt(at);
-                    touched |= at < _windowEnd;
                 }
                 // Not buffered: it sorted after the buffer, outside the window.
             }
@@ -82,8 +82,9 @@ internal sealed class LiveWindow
                 var position = at >= 0 ? at : ~at;
                 if (position >= buffer.Count && !_complete)
                     continue; // after the buffer's last tuple: cannot enter the window
+                if (position < _windowEnd)
+                    oldWindow ??= WindowRows(buffer);
                 buffer.Insert(position, tuple);
-                touched |= position < _windowEnd;
                 if (buffer.Count > _capacity)
                 {
                     buffer.RemoveAt(buffer.Count - 1);
@@ -91,7 +92,7 @@ internal sealed class LiveWindow
                 }
             }
         }
-        if (!touched)
+        if (oldWindow is null)
             return QueryDelta.None;
         if (buffer.Count < _windowEnd && !_complete)
         {

@@ -26,6 +26,7 @@ public sealed class SubscriptionQuery
     private readonly PhysicalPlan[] _deltas;
     private readonly LiveWindow? _window;
     private readonly VisibilityFilter?[]? _filters; // per source, for a client under row-level security
+    private readonly Dictionary<(int Source, string Columns), MaintainedHash> _hashes = [];
     private readonly string _key;
 
     private SubscriptionQuery(string sql, QueryBlock block, PlanSource projected, VisibilityFilter?[]? filters, Identity sender)
@@ -41,6 +42,12 @@ public sealed class SubscriptionQuery
             .Distinct().ToList();
         if (block.IsWindow)
             _window = new LiveWindow(block, _full, projected.Number, FiltersAt);
+        // Joins on columns without an index keep their hash tables from one commit to the next.
+        foreach (var step in _deltas.SelectMany(d => d.Steps))
+        {
+            if (step.Access is Access.HashLookup hash && _filters?[step.Source] is null)
+                _hashes.TryAdd((step.Source, string.Join(",", hash.Build)), new MaintainedHash(block.Sources[step.Source], hash.Build, hash.Local, block.Sources.Count));
+        }
         // Under visibility rules the result depends on who asks, and on the rules' tables too.
         _key = _filters is null ? block.Signature : $"{block.Signature}|visible to {sender.ToHexString()}";
         Triggers = _filters is null ? BuildTriggers(block) : ReadTables.Select(t => new QueryTrigger(t, null, -1, null)).ToList();
@@ -180,6 +187,8 @@ public sealed class SubscriptionQuery
             else if (changeset.For(_block.Sources[i].Table.Schema.Id) is { } change)
                 changed[i] = DeltaRows.From(change);
         }
+        foreach (var hash in _hashes.Values)
+            hash.Advance(changeset, before);
         var states = new StateReader[count];
         var visible = _filters is null ? null : new RowFilter?[count];
         for (var i = 0; i < count; i++)
@@ -192,7 +201,9 @@ public sealed class SubscriptionQuery
                 if (visible is not null)
                     visible[j] = _filters![j] is { } f ? (j < i ? f.VisibleAfter : f.VisibleBefore) : null;
             }
-            _deltas[i].Run(states, rows, sink, visible);
+            var term = i;
+            _deltas[i].Run(states, rows, sink, visible, (source, lookup, key) =>
+                _hashes.TryGetValue((source, string.Join(",", lookup.Build)), out var kept) ? kept.Probe(key, before: source > term) : null);
         }
     }
 
@@ -201,6 +212,21 @@ public sealed class SubscriptionQuery
     // any source.
     private List<(ReadOnlyMemory<byte>[] Tuple, int Sign)> TupleChanges(Changeset changeset, StateReader before, StateReader after)
     {
+        if (_block.Sources.Count == 1 && _filters is null)
+        {
+            // One table: the commit's rows are already net (a row is inserted or deleted, not both).
+            var rows = new List<(ReadOnlyMemory<byte>[], int)>();
+            if (changeset.For(_block.Sources[0].Table.Schema.Id) is { } change)
+            {
+                _deltas[0].Run([], change, (tuple, sign) =>
+                {
+                    rows.Add(([tuple[0]], sign));
+                    return true;
+                });
+                rows.Sort((a, b) => a.Item2.CompareTo(b.Item2));
+            }
+            return rows;
+        }
         var net = new Dictionary<ByteKey, (ReadOnlyMemory<byte>[] Tuple, int Count)>();
         var order = new List<ByteKey>();
         var key = new Sats.Bsatn.BsatnWriter(64);

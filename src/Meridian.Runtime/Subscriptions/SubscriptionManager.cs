@@ -30,11 +30,17 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
     {
         public SubscriptionQuery Query { get; } = query;
 
-        public int References { get; set; }
+        public int References => Sets.Count;
+
+        /// <summary>The query sets holding this query, so a commit reaches only the clients it concerns.</summary>
+        public HashSet<QuerySet> Sets { get; } = new(ReferenceEqualityComparer.Instance);
     }
 
-    private sealed class QuerySet(IClientSession client, uint id, uint requestId, IReadOnlyList<SharedQuery> queries)
+    private sealed class QuerySet(IClientSession client, uint id, uint requestId, IReadOnlyList<SharedQuery> queries, long order)
     {
+        /// <summary>When the set was registered: a client's updates list its sets in this order.</summary>
+        public long Order { get; } = order;
+
         public IClientSession Client { get; } = client;
 
         public uint Id { get; } = id;
@@ -66,6 +72,7 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
     private readonly Dictionary<TableId, TableTriggers> _triggers = [];
     private readonly Dictionary<IClientSession, Dictionary<uint, QuerySet>> _clients = new(ReferenceEqualityComparer.Instance);
     private Func<Action<CommittedState>, Task> _post = _ => throw new InvalidOperationException("The subscription manager is not attached to a pipeline.");
+    private long _registrations;
 
     /// <summary>Awaited before each initial evaluation starts (tests use it to hold one while commits land).</summary>
     internal Func<Task>? InitialEvaluationGate { get; set; }
@@ -89,7 +96,9 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
             return Task.CompletedTask;
         }
         var shared = compiled.Select(Acquire).ToList();
-        var set = new QuerySet(client, querySetId, requestId, shared);
+        var set = new QuerySet(client, querySetId, requestId, shared, _registrations++);
+        foreach (var q in shared)
+            q.Sets.Add(set);
         if (!_clients.TryGetValue(client, out sets))
             _clients[client] = sets = [];
         sets[querySetId] = set;
@@ -258,15 +267,16 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
                 list.Add(shared);
             }
         }
-        shared.References++;
         return shared;
     }
 
     private void Release(QuerySet set)
     {
-        foreach (var shared in set.Queries)
+        // Distinct: a set may hold one query twice (the same SQL twice in one Subscribe).
+        foreach (var shared in set.Queries.Distinct())
         {
-            if (--shared.References > 0)
+            shared.Sets.Remove(set);
+            if (shared.References > 0)
                 continue;
             _queries.Remove(shared.Query.Key);
             foreach (var trigger in shared.Query.Triggers)
@@ -364,10 +374,23 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
     private IReadOnlyList<QuerySetDelta> FanOut(Dictionary<SharedQuery, TableDelta> deltas, ulong? offset, IClientSession? caller)
     {
         IReadOnlyList<QuerySetDelta> own = [];
-        foreach (var (client, sets) in _clients)
+        // Only the sets holding a query that changed: a commit touching one of 10,000 queries visits one set.
+        var touched = new Dictionary<IClientSession, List<QuerySet>>(ReferenceEqualityComparer.Instance);
+        foreach (var q in deltas.Keys)
         {
+            foreach (var set in q.Sets)
+            {
+                if (!touched.TryGetValue(set.Client, out var sets))
+                    touched[set.Client] = sets = [];
+                if (!sets.Contains(set))
+                    sets.Add(set);
+            }
+        }
+        foreach (var (client, sets) in touched)
+        {
+            sets.Sort((a, b) => a.Order.CompareTo(b.Order));
             List<QuerySetDelta>? updates = null;
-            foreach (var (id, set) in sets)
+            foreach (var set in sets)
             {
                 List<TableDelta>? tables = null;
                 for (var i = 0; i < set.Queries.Count; i++)
@@ -381,10 +404,12 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
                             held[i].Add(new QueryDelta(d.Inserts, d.Deletes));
                     }
                     else
+                    {
                         (tables ??= []).Add(d);
+                    }
                 }
                 if (tables is not null)
-                    (updates ??= []).Add(new QuerySetDelta(id, tables));
+                    (updates ??= []).Add(new QuerySetDelta(set.Id, tables));
             }
             if (updates is null)
                 continue;

@@ -35,7 +35,14 @@ public sealed class RowLayout
         RowFixedSize = offset;
         // Integers and floats accept every bit pattern: a row of only those is valid iff its length is right.
         _lengthCheckSuffices = offset >= 0 && _types.All(t => OnlyNumeric(t, _typespace, 0));
+        _isString = _types.Select(t => _typespace.Resolve(t).Tag == AlgebraicTypeTag.String).ToArray();
+        _isNumeric = _types.Select(t => OnlyNumeric(t, _typespace, 0) && BsatnSkip.FixedSize(t, _typespace) >= 0).ToArray();
     }
+
+    // Per column: a string (u32 length + UTF-8), or numbers only (any bytes of the fixed size are valid).
+    // Rows made of these validate and slice without walking the type.
+    private readonly bool[] _isString;
+    private readonly bool[] _isNumeric;
 
     private readonly bool _lengthCheckSuffices;
 
@@ -76,6 +83,8 @@ public sealed class RowLayout
         var size = _fixedSizes[column];
         if (at >= 0 && size >= 0)
             return row.Slice(at, size);
+        if (at >= 0 && _isString[column])
+            return row.Slice(at, 4 + (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(row[at..]));
         var reader = new BsatnReader(row);
         for (var i = 0; i < column; i++)
             BsatnSkip.Skip(ref reader, _types[i], _typespace);
@@ -106,6 +115,8 @@ public sealed class RowLayout
             throw new BsatnDecodeException($"A row of this table is {RowFixedSize} bytes, but {row.Length} were given.", Math.Min(row.Length, RowFixedSize));
         if (_lengthCheckSuffices)
             return;
+        if (ValidateSimple(row))
+            return;
         var reader = new BsatnReader(row);
         for (var i = 0; i < _types.Length; i++)
         {
@@ -119,6 +130,39 @@ public sealed class RowLayout
             }
         }
         reader.EnsureAtEnd("row");
+    }
+
+    /// <summary>
+    /// Validates rows whose columns are all numbers or strings without walking types; false (nothing
+    /// decided) for other rows or on any problem, which the full walk then reports precisely.
+    /// </summary>
+    private bool ValidateSimple(ReadOnlySpan<byte> row)
+    {
+        var at = 0;
+        for (var i = 0; i < _types.Length; i++)
+        {
+            if (_isNumeric[i])
+            {
+                at += _fixedSizes[i];
+                if (at > row.Length)
+                    return false;
+            }
+            else if (_isString[i])
+            {
+                if (row.Length - at < 4)
+                    return false;
+                var length = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(row[at..]);
+                at += 4;
+                if (length > (uint)(row.Length - at) || !System.Text.Unicode.Utf8.IsValid(row.Slice(at, (int)length)))
+                    return false;
+                at += (int)length;
+            }
+            else
+            {
+                return false;
+            }
+        }
+        return at == row.Length;
     }
 
     private void ValidateValue(ref BsatnReader reader, AlgebraicType type, int depth)

@@ -35,6 +35,17 @@ internal abstract class KeyCodec<TKey>
     /// <summary>The key of a stored row.</summary>
     public abstract TKey FromRow(ReadOnlySpan<byte> row);
 
+    /// <summary>True when two rows hold the same bytes in every key column (so their keys are equal); allocation-free.</summary>
+    public bool SameKeyColumns(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+    {
+        foreach (var c in Columns)
+        {
+            if (!Layout.Column(a, c).SequenceEqual(Layout.Column(b, c)))
+                return false;
+        }
+        return true;
+    }
+
     /// <summary>A key given as the BSATN of all key columns, concatenated.</summary>
     public abstract TKey FromKey(ReadOnlySpan<byte> keyBsatn);
 

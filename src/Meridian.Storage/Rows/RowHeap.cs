@@ -5,18 +5,26 @@ namespace Meridian.Storage.Rows;
 /// <summary>
 /// Append-only pages of BSATN rows. A row pointer is <c>page &lt;&lt; 32 | offset</c>; rows never move
 /// while any version that can see them is alive, so a pointer read from a published version stays
-/// valid. Rows of fixed-size tables are stored bare; others carry a LEB128 length prefix.
+/// valid. Each record is the row's id (u32, so compaction can walk a page and find each record's
+/// slot), then, for tables that are not all fixed-size, a LEB128 length, then the BSATN.
 /// </summary>
 /// <remarks>
 /// The page directory is shared between versions: a transaction may fill slots past its base's
 /// page count (no published version reads them) and replaces the array only when it must grow.
 /// Bytes past a version's <see cref="End"/> are scratch: a rolled-back transaction's rows are simply
-/// overwritten by the next one.
+/// overwritten by the next one. A page left for a new one gets <see cref="EndOfPage"/> as the id of
+/// the record that would have come next (when 4 bytes remain), so a walk knows where it ends.
 /// </remarks>
 internal struct RowHeap
 {
     public const int MaxPageSize = 64 * 1024;
     private const int FirstPageSize = 1024;
+
+    /// <summary>Bytes of the row id before each row.</summary>
+    public const int IdSize = 4;
+
+    /// <summary>Written where a record's id would be, after the last record of a full page.</summary>
+    public const uint EndOfPage = uint.MaxValue;
 
     public byte[][] Pages;
     public int PageCount;
@@ -49,43 +57,76 @@ internal struct RowHeap
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly ReadOnlySpan<byte> Read(ulong ptr)
+    public readonly ReadOnlySpan<byte> Read(ulong ptr) => Read(Pages, FixedRowSize, ptr);
+
+    /// <summary>Reads a row through a page directory captured earlier (cursors keep the one they started with).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ReadOnlySpan<byte> Read(byte[][] pages, int fixedRowSize, ulong ptr)
     {
-        var page = Pages[(int)(ptr >> 32)];
-        var offset = (int)(uint)ptr;
-        if (FixedRowSize >= 0)
-            return page.AsSpan(offset, FixedRowSize);
+        var page = pages[(int)(ptr >> 32)];
+        var offset = (int)(uint)ptr + IdSize;
+        if (fixedRowSize >= 0)
+            return page.AsSpan(offset, fixedRowSize);
         var length = ReadVarint(page, ref offset);
         return page.AsSpan(offset, length);
     }
 
+    /// <summary>The id stored with the record at <paramref name="ptr"/>.</summary>
+    public readonly uint IdAt(ulong ptr) => System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(Pages[(int)(ptr >> 32)].AsSpan((int)(uint)ptr));
+
     /// <summary>The row at <paramref name="ptr"/> as memory: valid as long as a version that can see the row is alive (pages never change under it).</summary>
-    public readonly ReadOnlyMemory<byte> ReadMemory(ulong ptr)
+    public readonly ReadOnlyMemory<byte> ReadMemory(ulong ptr) => ReadMemory(Pages, FixedRowSize, ptr);
+
+    /// <summary>Reads a row as memory through a page directory captured earlier.</summary>
+    public static ReadOnlyMemory<byte> ReadMemory(byte[][] pages, int fixedRowSize, ulong ptr)
     {
-        var page = Pages[(int)(ptr >> 32)];
-        var offset = (int)(uint)ptr;
-        if (FixedRowSize >= 0)
-            return page.AsMemory(offset, FixedRowSize);
+        var page = pages[(int)(ptr >> 32)];
+        var offset = (int)(uint)ptr + IdSize;
+        if (fixedRowSize >= 0)
+            return page.AsMemory(offset, fixedRowSize);
         var length = ReadVarint(page, ref offset);
         return page.AsMemory(offset, length);
     }
 
-    /// <summary>Bytes a row occupies in a page, prefix included.</summary>
-    public readonly int StoredSize(int rowLength) => FixedRowSize >= 0 ? rowLength : VarintSize(rowLength) + rowLength;
+    /// <summary>Bytes a record occupies in a page: id, length prefix and row.</summary>
+    public readonly int StoredSize(int rowLength) => IdSize + (FixedRowSize >= 0 ? rowLength : VarintSize(rowLength) + rowLength);
 
-    /// <summary>Appends a row and returns its pointer; <paramref name="stored"/> gets the bytes as stored.</summary>
-    public ulong Append(ReadOnlySpan<byte> row, out Span<byte> stored)
+    /// <summary>
+    /// The record after the one at <paramref name="ptr"/> in the same page (for walking a full page
+    /// from offset 0); false past the last record.
+    /// </summary>
+    public readonly bool NextInPage(ref ulong ptr)
+    {
+        var page = Pages[(int)(ptr >> 32)];
+        var next = (int)(uint)ptr + StoredSize(Read(ptr).Length);
+        ptr = (ptr & 0xFFFF_FFFF_0000_0000ul) | (uint)next;
+        return HasRecordAt(page, next);
+    }
+
+    /// <summary>True when a full page holds a record at <paramref name="offset"/>.</summary>
+    public static bool HasRecordAt(byte[] page, int offset) =>
+        offset + IdSize <= page.Length && System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(page.AsSpan(offset)) != EndOfPage;
+
+    /// <summary>
+    /// Appends a row as the record of <paramref name="id"/> and returns its pointer;
+    /// <paramref name="stored"/> gets the bytes as stored.
+    /// </summary>
+    public ulong Append(uint id, ReadOnlySpan<byte> row, out Span<byte> stored)
     {
         var need = StoredSize(row.Length);
         var offset = (int)(uint)End;
         if (PageCount == 0 || offset + need > Pages[PageCount - 1].Length)
         {
+            if (PageCount > 0 && offset + IdSize <= Pages[PageCount - 1].Length)
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(Pages[PageCount - 1].AsSpan(offset), EndOfPage);
             AddPage(need);
             offset = 0;
         }
         var page = Pages[PageCount - 1];
         var ptr = End;
         var at = offset;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(page.AsSpan(at), id);
+        at += IdSize;
         if (FixedRowSize < 0)
             WriteVarint(page, ref at, row.Length);
         stored = page.AsSpan(at, row.Length);

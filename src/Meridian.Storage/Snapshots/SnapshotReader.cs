@@ -57,6 +57,7 @@ internal static class SnapshotReader
                 var count = BinaryPrimitives.ReadUInt64LittleEndian(input.Take(8));
                 for (ulong r = 0; r < count; r++)
                     table.Add(input.Take(input.U32()), edit);
+                table.FlushIndexes();
                 rows += (long)count;
                 tables[schema.Id.Value] = table;
                 names[schema.Name] = schema.Id.Value;

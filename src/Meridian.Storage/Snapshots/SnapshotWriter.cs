@@ -40,10 +40,10 @@ internal static class SnapshotWriter
                 foreach (var s in t.SequenceNext)
                     w.WriteI128(s);
                 w.WriteU64((ulong)t.RowCount);
-                var cursor = new BTreeCursor<ulong, PointerOrder>();
-                for (cursor.SeekFirst(t.Rows); cursor.Valid; cursor.MoveNext())
+                var live = new SlotMap.LiveEnumerator(t.Slots);
+                while (live.MoveNext())
                 {
-                    w.WriteBytes(t.Read(cursor.Current));
+                    w.WriteBytes(t.Heap.Read(live.Pointer));
                     output.MaybeFlush();
                 }
             }

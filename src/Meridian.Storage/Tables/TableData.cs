@@ -6,28 +6,50 @@ using Meridian.Sats.Rows;
 namespace Meridian.Storage.Tables;
 
 /// <summary>
-/// One version of one table: its rows (BSATN in a <see cref="RowHeap"/>), the set of live row
-/// pointers, its indexes and sequence positions. A published version is never changed; a
-/// transaction writes to a <see cref="CloneForWrite"/> whose trees share nodes with it.
+/// One version of one table: its rows (BSATN in a <see cref="RowHeap"/>), the slot map from row id to
+/// the row's current bytes, its indexes (keyed to row ids) and sequence positions. A published
+/// version is never changed; a transaction writes to a <see cref="CloneForWrite"/> whose trees share
+/// nodes with it.
 /// </summary>
+/// <remarks>
+/// A row keeps its id from insert to delete. An update appends the new bytes and re-points the
+/// row's slot, touching only the indexes whose key columns changed; older versions keep their own
+/// slot map nodes and so still see the old bytes.
+/// </remarks>
 internal sealed class TableData
 {
+    /// <summary>How many rows with one key an index may hold before finding rows by bytes switches to row hashes.</summary>
+    internal const int IdenticalScanLimit = 8;
+
     public TableSchema Schema;
     public readonly RowLayout Layout;
     public RowHeap Heap;
-    public BTreeNode<ulong>? Rows;
+    public SlotMap Slots;
+    /// <summary>First id of the free list (ids of deleted rows, reused by later transactions).</summary>
+    public uint FreeHead = SlotMap.NoSlot;
     public long RowCount;
     public TableIndex[] Indexes;
-    /// <summary>Positions of unique indexes; the first one dedups identical rows.</summary>
+    /// <summary>Positions of unique indexes; the first one finds rows by their bytes (set semantics).</summary>
     public int[] UniqueIndexes;
-    /// <summary>Row hash → pointer, kept only for tables without a unique index (to find a row by its bytes).</summary>
+    /// <summary>
+    /// For tables without a unique index: true once rows are found by their bytes through
+    /// <see cref="RowHashes"/>. Until then the first index does it (rows with an identical key are
+    /// few), at no cost to inserts; a table without indexes starts in this mode.
+    /// </summary>
+    public bool HashMode;
+    /// <summary>Row hash → row id, maintained only in <see cref="HashMode"/>.</summary>
     public BTreeNode<IndexEntry<ulong>>? RowHashes;
     public Int128[] SequenceNext;
     /// <summary>
-    /// Stored bytes of live rows per page, for compaction. Maintained by the writer at commit only
+    /// Stored bytes of live records per page, for compaction. Maintained by the writer at commit only
     /// (never by an open transaction, so a rollback has nothing to undo); null until first needed.
     /// </summary>
     public int[]? LiveBytes;
+    /// <summary>
+    /// Ids freed by the open transaction: not reused before it commits (its changeset tracking
+    /// relies on an id meaning one row until then), then pushed on the free list.
+    /// </summary>
+    public List<uint>? PendingFree;
 
     public TableData(TableSchema schema)
     {
@@ -36,6 +58,7 @@ internal sealed class TableData
         Heap = new RowHeap(Layout.RowFixedSize);
         Indexes = schema.Indexes.Select(i => TableIndex.Create(i, Layout)).ToArray();
         UniqueIndexes = Enumerable.Range(0, Indexes.Length).Where(i => schema.Indexes[i].IsUnique).ToArray();
+        HashMode = UniqueIndexes.Length == 0 && Indexes.Length == 0;
         SequenceNext = schema.Sequences.Select(s => s.Start).ToArray();
     }
 
@@ -44,12 +67,14 @@ internal sealed class TableData
         Schema = from.Schema;
         Layout = from.Layout;
         Heap = from.Heap;
-        Rows = from.Rows;
+        Slots = from.Slots;
+        FreeHead = from.FreeHead;
         RowCount = from.RowCount;
         Indexes = new TableIndex[from.Indexes.Length];
         for (var i = 0; i < Indexes.Length; i++)
             Indexes[i] = from.Indexes[i].Clone();
         UniqueIndexes = from.UniqueIndexes;
+        HashMode = from.HashMode;
         RowHashes = from.RowHashes;
         SequenceNext = (Int128[])from.SequenceNext.Clone();
         LiveBytes = from.LiveBytes;
@@ -59,157 +84,252 @@ internal sealed class TableData
 
     public bool HasUniqueIndex => UniqueIndexes.Length > 0;
 
-    public ReadOnlySpan<byte> Read(ulong ptr) => Heap.Read(ptr);
+    /// <summary>The bytes of a live row.</summary>
+    public ReadOnlySpan<byte> ReadRow(uint rowId) => Heap.Read(Slots.Get(rowId));
 
-    public ReadOnlyMemory<byte> ReadMemory(ulong ptr) => Heap.ReadMemory(ptr);
+    /// <summary>True when <paramref name="rowId"/> names a live row of this version.</summary>
+    public bool IsLive(uint rowId) => rowId < Slots.Count && !SlotMap.IsFree(Slots.Get(rowId));
 
-    /// <summary>Pointer of a live row whose bytes equal <paramref name="row"/>, if any.</summary>
-    public bool TryFindIdentical(ReadOnlySpan<byte> row, out ulong ptr)
+    /// <summary>Id of a live row whose bytes equal <paramref name="row"/>, if any. Never changes this version.</summary>
+    public bool TryFindIdentical(ReadOnlySpan<byte> row, out uint rowId)
     {
         if (UniqueIndexes.Length > 0)
         {
-            if (Indexes[UniqueIndexes[0]].TryFindSameKey(row, out ptr) && Heap.Read(ptr).SequenceEqual(row))
+            if (Indexes[UniqueIndexes[0]].TryFindSameKey(row, out rowId) && ReadRow(rowId).SequenceEqual(row))
                 return true;
-            ptr = 0;
+            rowId = 0;
             return false;
         }
+        if (!HashMode)
+            return Indexes[0].TryFindIdentical(row, this, int.MaxValue, out rowId) == true;
+        return TryFindByHash(row, out rowId);
+    }
+
+    /// <summary>
+    /// <see cref="TryFindIdentical"/> for the writer of this (unpublished) version: when the first
+    /// index holds too many rows with the row's key, switches the table to row hashes first.
+    /// </summary>
+    public bool TryFindIdenticalForWrite(ReadOnlySpan<byte> row, out uint rowId, long edit)
+    {
+        if (UniqueIndexes.Length == 0 && !HashMode)
+        {
+            var found = Indexes[0].TryFindIdentical(row, this, IdenticalScanLimit, out rowId);
+            if (found is not null)
+                return found.Value;
+            SwitchToHashes(edit);
+        }
+        return TryFindIdentical(row, out rowId);
+    }
+
+    private bool TryFindByHash(ReadOnlySpan<byte> row, out uint rowId)
+    {
         var hash = Hash(row);
         // Common case without allocating a cursor: no entry with this hash, or the first one matches.
         if (!BTree<IndexEntry<ulong>, EntryOrder<ulong>>.TryFindCeiling(RowHashes, new(hash, 0), out var first) || first.Key != hash)
         {
-            ptr = 0;
+            rowId = 0;
             return false;
         }
-        if (Heap.Read(first.Ptr).SequenceEqual(row))
+        if (ReadRow(first.Row).SequenceEqual(row))
         {
-            ptr = first.Ptr;
+            rowId = first.Row;
             return true;
         }
         var cursor = new BTreeCursor<IndexEntry<ulong>, EntryOrder<ulong>>();
-        for (cursor.Seek(RowHashes, new(hash, 0)); cursor.Valid && cursor.Current.Key == hash; cursor.MoveNext())
+        for (cursor.Seek(RowHashes, new(hash, first.Row + 1)); cursor.Valid && cursor.Current.Key == hash; cursor.MoveNext())
         {
-            var candidate = cursor.Current.Ptr;
-            if (Heap.Read(candidate).SequenceEqual(row))
+            var candidate = cursor.Current.Row;
+            if (ReadRow(candidate).SequenceEqual(row))
             {
-                ptr = candidate;
+                rowId = candidate;
                 return true;
             }
         }
-        ptr = 0;
+        rowId = 0;
         return false;
     }
 
-    /// <summary>Stores a row and adds it to every structure; the caller has checked constraints.</summary>
-    public ulong Add(ReadOnlySpan<byte> row, long edit)
+    private void SwitchToHashes(long edit)
     {
-        var ptr = Heap.Append(row, out var stored);
-        Link(stored, ptr, edit);
-        return ptr;
+        var live = new SlotMap.LiveEnumerator(Slots);
+        while (live.MoveNext())
+            BTree<IndexEntry<ulong>, EntryOrder<ulong>>.Insert(ref RowHashes, new(Hash(Heap.Read(live.Pointer)), live.Id), edit);
+        HashMode = true;
     }
 
-    /// <summary>Adds an already stored row to the row set and indexes.</summary>
-    public void Link(ReadOnlySpan<byte> stored, ulong ptr, long edit)
+    /// <summary>Stores a new row under a fresh id and adds it to every index; the caller has checked constraints.</summary>
+    public uint Add(ReadOnlySpan<byte> row, long edit)
     {
-        BTree<ulong, PointerOrder>.Insert(ref Rows, ptr, edit);
-        foreach (var index in Indexes)
-            index.Insert(stored, ptr, edit);
-        if (UniqueIndexes.Length == 0)
-            BTree<IndexEntry<ulong>, EntryOrder<ulong>>.Insert(ref RowHashes, new(Hash(stored), ptr), edit);
-        RowCount++;
-    }
-
-    /// <summary>Removes a live row from the row set and indexes (its bytes stay in the heap for older versions).</summary>
-    public void Unlink(ulong ptr, long edit)
-    {
-        var row = Heap.Read(ptr);
-        if (!BTree<ulong, PointerOrder>.Remove(ref Rows, ptr, edit))
-            throw new InvalidOperationException($"Row pointer {ptr:x} is not live in table '{Schema.Name}'.");
-        foreach (var index in Indexes)
-            index.Remove(row, ptr, edit);
-        if (UniqueIndexes.Length == 0)
-            BTree<IndexEntry<ulong>, EntryOrder<ulong>>.Remove(ref RowHashes, new(Hash(row), ptr), edit);
-        RowCount--;
-    }
-
-    /// <summary>
-    /// Replaces a live row by new bytes (an update): stores them and moves the row's entries from the
-    /// old pointer to the new one. Index entries whose key did not change are re-pointed in place
-    /// instead of being removed and re-inserted. The old bytes stay in the heap for older versions.
-    /// </summary>
-    public ulong Replace(ulong oldPtr, ReadOnlySpan<byte> newRow, long edit)
-    {
-        var oldRow = Heap.Read(oldPtr); // never overwritten: published, or this transaction's own before End
-        var ptr = Heap.Append(newRow, out var stored);
-        if (!BTree<ulong, PointerOrder>.Remove(ref Rows, oldPtr, edit))
-            throw new InvalidOperationException($"Row pointer {oldPtr:x} is not live in table '{Schema.Name}'.");
-        BTree<ulong, PointerOrder>.Insert(ref Rows, ptr, edit);
-        foreach (var index in Indexes)
-            index.Replace(oldRow, oldPtr, stored, ptr, edit);
-        if (UniqueIndexes.Length == 0)
+        uint id;
+        Span<byte> stored;
+        if (FreeHead != SlotMap.NoSlot)
         {
-            BTree<IndexEntry<ulong>, EntryOrder<ulong>>.Remove(ref RowHashes, new(Hash(oldRow), oldPtr), edit);
-            BTree<IndexEntry<ulong>, EntryOrder<ulong>>.Insert(ref RowHashes, new(Hash(stored), ptr), edit);
-        }
-        return ptr;
-    }
-
-    /// <summary>
-    /// Accounts a commit's rows in <see cref="LiveBytes"/> and relocates the live rows of pages that
-    /// fell below a quarter full, so deleted rows do not hold memory forever. Older versions keep
-    /// the pages they reference (through their own page directory) until the GC reclaims them.
-    /// </summary>
-    public void AccountAndCompact(List<ulong>? inserted, HashSet<ulong>? insertedRemoved, List<ulong> deleted, long edit)
-    {
-        if (LiveBytes is null)
-        {
-            // First commit since start-up: count the current rows once.
-            LiveBytes = new int[Heap.Pages.Length];
-            var cursor = new BTreeCursor<ulong, PointerOrder>();
-            for (cursor.SeekFirst(Rows); cursor.Valid; cursor.MoveNext())
-                LiveBytes[RowHeap.PageOf(cursor.Current)] += Heap.StoredSize(Heap.Read(cursor.Current).Length);
+            id = FreeHead;
+            FreeHead = SlotMap.NextFree(Slots.Get(id));
+            Slots.Set(id, Heap.Append(id, row, out stored), edit);
         }
         else
         {
-            if (LiveBytes.Length < Heap.Pages.Length)
-                Array.Resize(ref LiveBytes, Heap.Pages.Length);
-            if (inserted is not null)
-            {
-                foreach (var ptr in inserted)
-                {
-                    if (insertedRemoved is null || !insertedRemoved.Contains(ptr))
-                        LiveBytes[RowHeap.PageOf(ptr)] += Heap.StoredSize(Heap.Read(ptr).Length);
-                }
-            }
-            foreach (var ptr in deleted)
-                LiveBytes[RowHeap.PageOf(ptr)] -= Heap.StoredSize(Heap.Read(ptr).Length);
+            id = Slots.Count;
+            var ptr = Heap.Append(id, row, out stored);
+            Slots.Append(ptr, edit);
         }
+        Link(stored, id, edit);
+        return id;
+    }
 
-        var last = Heap.PageCount - 1;
-        var previous = -1;
-        foreach (var ptr in deleted)
+    /// <summary>Makes a row deleted by the open transaction live again with its committed bytes at <paramref name="ptr"/>.</summary>
+    public void Restore(uint rowId, ulong ptr, long edit)
+    {
+        Slots.Set(rowId, ptr, edit);
+        Link(Heap.Read(ptr), rowId, edit);
+    }
+
+    private void Link(ReadOnlySpan<byte> stored, uint rowId, long edit)
+    {
+        var indexes = Indexes;
+        for (var i = 0; i < indexes.Length; i++)
         {
-            var page = RowHeap.PageOf(ptr);
-            if (page == previous || page >= last || Heap.Pages[page] is not { } bytes || LiveBytes[page] * 4L >= bytes.Length)
+            // Unique indexes check at insert, and the first index may be finding rows by their bytes:
+            // those take the entry now. The rest take it in one sorted batch (TableIndex.Flush).
+            var index = indexes[i];
+            if (index.Schema.IsUnique || (i == 0 && !HashMode))
+                index.Insert(stored, rowId, edit);
+            else
+                index.InsertDeferred(stored, rowId, edit);
+        }
+        if (HashMode)
+            BTree<IndexEntry<ulong>, EntryOrder<ulong>>.Insert(ref RowHashes, new(Hash(stored), rowId), edit);
+        RowCount++;
+    }
+
+    /// <summary>Removes a live row from every index and frees its id; returns the pointer it had (its bytes stay for older versions).</summary>
+    public ulong Delete(uint rowId, long edit)
+    {
+        var ptr = Slots.Get(rowId);
+        if (SlotMap.IsFree(ptr))
+            throw new InvalidOperationException($"Row {rowId} is not live in table '{Schema.Name}'.");
+        var row = Heap.Read(ptr);
+        foreach (var index in Indexes)
+            index.Remove(row, rowId, edit);
+        if (HashMode)
+            BTree<IndexEntry<ulong>, EntryOrder<ulong>>.Remove(ref RowHashes, new(Hash(row), rowId), edit);
+        Slots.Set(rowId, SlotMap.Pending, edit);
+        (PendingFree ??= []).Add(rowId);
+        RowCount--;
+        return ptr;
+    }
+
+    /// <summary>
+    /// Gives a live row new bytes (an update): appends them and re-points the row's slot. Only indexes
+    /// whose key columns changed are touched (<paramref name="sameKeyIndex"/>, the index the row was
+    /// found by, is known to keep its key). Returns the new pointer; the old bytes stay in the heap
+    /// for older versions and open cursors.
+    /// </summary>
+    public ulong Update(uint rowId, ReadOnlySpan<byte> oldRow, ReadOnlySpan<byte> newRow, int sameKeyIndex, long edit)
+    {
+        // oldRow is never overwritten: published, or this transaction's own before End.
+        var ptr = Heap.Append(rowId, newRow, out var stored);
+        var indexes = Indexes;
+        for (var i = 0; i < indexes.Length; i++)
+        {
+            if (i != sameKeyIndex)
+                indexes[i].Update(oldRow, stored, rowId, edit);
+        }
+        if (HashMode)
+        {
+            BTree<IndexEntry<ulong>, EntryOrder<ulong>>.Remove(ref RowHashes, new(Hash(oldRow), rowId), edit);
+            BTree<IndexEntry<ulong>, EntryOrder<ulong>>.Insert(ref RowHashes, new(Hash(stored), rowId), edit);
+        }
+        Slots.Set(rowId, ptr, edit);
+        return ptr;
+    }
+
+    /// <summary>Merges every index's deferred entries; done before a version is published.</summary>
+    public void FlushIndexes()
+    {
+        foreach (var index in Indexes)
+            index.Flush();
+    }
+
+    /// <summary>At commit: puts the ids the transaction freed (and did not restore) on the free list, first freed first reused.</summary>
+    public void ReleasePendingSlots(long edit)
+    {
+        if (PendingFree is not { } pending)
+            return;
+        for (var i = pending.Count - 1; i >= 0; i--)
+        {
+            var id = pending[i];
+            if (Slots.Get(id) != SlotMap.Pending)
+                continue; // restored, or listed twice (freed, restored and freed again)
+            Slots.Set(id, SlotMap.FreeLink(FreeHead), edit);
+            FreeHead = id;
+        }
+        PendingFree = null;
+    }
+
+    /// <summary>
+    /// At commit, before accounting: makes <see cref="LiveBytes"/> cover every page. False while the
+    /// counts have not been built yet (<see cref="Compact"/> builds them from the live rows).
+    /// </summary>
+    public bool EnsureLiveBytesCapacity()
+    {
+        if (LiveBytes is null)
+            return false;
+        if (LiveBytes.Length < Heap.Pages.Length)
+            Array.Resize(ref LiveBytes, Heap.Pages.Length);
+        return true;
+    }
+
+    /// <summary>Adds (or, with a negative length, removes) a record of a row of <paramref name="rowLength"/> bytes to its page's live count.</summary>
+    public void AccountLive(ulong ptr, int rowLength) =>
+        LiveBytes![RowHeap.PageOf(ptr)] += rowLength >= 0 ? Heap.StoredSize(rowLength) : -Heap.StoredSize(-rowLength);
+
+    /// <summary>
+    /// At commit, after accounting: relocates the live rows of the pages in <paramref name="lostRows"/>
+    /// that fell below a quarter full, so dead bytes do not hold memory forever. Rows keep their ids,
+    /// so only their slots change. Older versions keep the pages they reference (through their own
+    /// page directory) until the GC reclaims them. <paramref name="counted"/> false: the counts are
+    /// built first, from the live rows (the first commit since start-up that deletes).
+    /// </summary>
+    public void Compact(List<int> lostRows, bool counted, long edit)
+    {
+        if (!counted)
+        {
+            LiveBytes = new int[Heap.Pages.Length];
+            var live = new SlotMap.LiveEnumerator(Slots);
+            while (live.MoveNext())
+                LiveBytes[RowHeap.PageOf(live.Pointer)] += Heap.StoredSize(Heap.Read(live.Pointer).Length);
+        }
+        var last = Heap.PageCount - 1;
+        foreach (var page in lostRows)
+        {
+            if (page >= last || Heap.Pages[page] is not { } bytes || LiveBytes![page] * 4L >= bytes.Length)
                 continue;
-            previous = page;
             Relocate(page, edit);
         }
     }
 
     private void Relocate(int page, long edit)
     {
-        var moving = new List<ulong>();
-        var cursor = new BTreeCursor<ulong, PointerOrder>();
-        for (cursor.Seek(Rows, (ulong)page << 32); cursor.Valid && RowHeap.PageOf(cursor.Current) == page; cursor.MoveNext())
-            moving.Add(cursor.Current);
-        foreach (var ptr in moving)
+        // Walk the page's records; a record is live when its id's slot still points at it.
+        if (RowHeap.HasRecordAt(Heap.Pages[page], 0))
         {
-            var row = Heap.Read(ptr); // the old page is never written again, so this span stays valid
-            Unlink(ptr, edit);
-            var moved = Add(row, edit);
-            if (LiveBytes!.Length < Heap.Pages.Length)
-                Array.Resize(ref LiveBytes, Heap.Pages.Length);
-            LiveBytes[RowHeap.PageOf(moved)] += Heap.StoredSize(row.Length);
+            var ptr = (ulong)page << 32;
+            do
+            {
+                var id = Heap.IdAt(ptr);
+                if (id < Slots.Count && Slots.Get(id) == ptr)
+                {
+                    var row = Heap.Read(ptr); // the old page is never written again, so this span stays valid
+                    var moved = Heap.Append(id, row, out _);
+                    Slots.Set(id, moved, edit);
+                    if (LiveBytes!.Length < Heap.Pages.Length)
+                        Array.Resize(ref LiveBytes, Heap.Pages.Length);
+                    LiveBytes[RowHeap.PageOf(moved)] += Heap.StoredSize(row.Length);
+                }
+            }
+            while (Heap.NextInPage(ref ptr));
         }
         LiveBytes![page] = 0;
         // Published versions share the directory array: drop the page from a copy.

@@ -1,19 +1,23 @@
 namespace Meridian.Storage.Tables;
 
 /// <summary>
-/// A transaction's working copy of one table and what it changed, kept net: a row inserted then
-/// deleted in the same transaction is forgotten, and re-inserting the bytes of a committed row the
-/// transaction deleted restores that row instead of recording a delete and an insert.
+/// A transaction's working copy of one table and the rows it touched. The changeset is derived at
+/// commit from each touched row's committed bytes and its current bytes, so it is net: a row inserted
+/// then deleted is in neither list, a row updated back to its committed bytes is no change, and
+/// re-inserting the bytes of a committed row the transaction deleted restores that row.
 /// </summary>
 internal sealed class TableTx
 {
+    /// <summary>Marks a touched row that did not exist before the transaction.</summary>
+    public const ulong NewRow = ulong.MaxValue;
+
     public TableTx(TableData? committed, TableData work, bool track)
     {
         Committed = committed;
         Work = work;
         CommittedEnd = committed?.Heap.End ?? 0;
         if (track)
-            Inserted = [];
+            Touched = [];
     }
 
     /// <summary>The version the transaction started from (null for a table it created).</summary>
@@ -21,19 +25,24 @@ internal sealed class TableTx
 
     public readonly TableData Work;
 
-    /// <summary>Rows at or past this pointer were written by this transaction.</summary>
+    /// <summary>Records at or past this pointer were written by this transaction.</summary>
     public readonly ulong CommittedEnd;
 
-    /// <summary>Rows inserted, in order (null during replay, which builds no changeset).</summary>
-    public readonly List<ulong>? Inserted;
+    /// <summary>
+    /// Rows in the order the transaction first changed them, with their committed pointer (or
+    /// <see cref="NewRow"/>). A row appears again only after it was restored (see <see cref="Restored"/>).
+    /// Null during replay, which builds no changeset.
+    /// </summary>
+    public readonly List<TouchedRow>? Touched;
 
-    /// <summary>Inserted rows deleted again.</summary>
-    public HashSet<ulong>? InsertedRemoved;
+    /// <summary>Committed rows deleted and not restored (a hint: restoring is only possible while positive).</summary>
+    public int DeletedCommitted;
 
-    /// <summary>Committed rows deleted, in order (may repeat after a restore; <see cref="DeletedSet"/> is authoritative).</summary>
-    public List<ulong>? Deleted;
+    /// <summary>True once a deleted committed row was restored, so <see cref="Touched"/> may repeat a row.</summary>
+    public bool Restored;
 
-    public HashSet<ulong>? DeletedSet;
-
-    public bool IsOwnRow(ulong ptr) => ptr >= CommittedEnd;
+    public bool IsOwn(ulong ptr) => ptr >= CommittedEnd;
 }
+
+/// <summary>A row a transaction changed and the pointer it had when the transaction began.</summary>
+internal readonly record struct TouchedRow(uint Row, ulong Committed);
