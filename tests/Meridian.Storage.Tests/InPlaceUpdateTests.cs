@@ -309,7 +309,9 @@ public class InPlaceUpdateTests(ITestOutputHelper output)
                     default:
                         if (cursor is null)
                         {
-                            cursor = rng.Next(2) == 0 ? tx.Scan(keyed) : tx.ScanIndex(keyed, rng.Next(3), IndexScanRange.Between(KeyBound.Unbounded, KeyBound.Unbounded));
+                            cursor = rng.Next(2) == 0
+                                ? tx.Scan(keyed)
+                                : tx.ScanIndex(keyed, rng.Next(3), IndexScanRange.Between(KeyBound.Unbounded, KeyBound.Unbounded));
                             cursorExpected = keyedTx.Values.ToHashSet();
                         }
                         break;

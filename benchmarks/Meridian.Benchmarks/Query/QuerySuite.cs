@@ -79,7 +79,9 @@ public static class QuerySuite
                 AlgebraicType.Product(("entity_id", AlgebraicType.U64), ("owner_entity_id", AlgebraicType.U64), ("type", kind)),
                 indexes: [new IndexSchema("footprint_entity", [0]), new IndexSchema("footprint_owner", [1])]));
             location = tx.CreateTable(new TableSchema("location",
-                AlgebraicType.Product(("entity_id", AlgebraicType.U64), ("chunk_index", AlgebraicType.U64), ("x", AlgebraicType.I32), ("z", AlgebraicType.I32), ("dimension", AlgebraicType.U32)),
+                AlgebraicType.Product(
+                    ("entity_id", AlgebraicType.U64), ("chunk_index", AlgebraicType.U64),
+                    ("x", AlgebraicType.I32), ("z", AlgebraicType.I32), ("dimension", AlgebraicType.U32)),
                 indexes: [new IndexSchema("location_entity", [0]), new IndexSchema("location_chunk", [1]), new IndexSchema("location_xzd", [2, 3, 4])]));
             for (var id = 0UL; id < (ulong)footprints; id++)
             {
@@ -378,10 +380,16 @@ public static class QuerySuite
         {
             user = tx.CreateTable(new TableSchema("user", AlgebraicType.Product(("id", AlgebraicType.U32), ("team", AlgebraicType.U32)),
                 indexes: [new IndexSchema("user_id", [0], isUnique: true)], primaryKey: 0));
-            member = tx.CreateTable(new TableSchema("member", AlgebraicType.Product(("id", AlgebraicType.U32), ("user_id", AlgebraicType.U32), ("channel", AlgebraicType.U32)),
-                indexes: [new IndexSchema("member_id", [0], isUnique: true), new IndexSchema("member_user", [1]), new IndexSchema("member_channel", [2])], primaryKey: 0));
-            message = tx.CreateTable(new TableSchema("message", AlgebraicType.Product(("id", AlgebraicType.U32), ("channel", AlgebraicType.U32), ("text", AlgebraicType.String)),
-                indexes: [new IndexSchema("message_id", [0], isUnique: true), new IndexSchema("message_channel", [1])], primaryKey: 0));
+            member = tx.CreateTable(new TableSchema(
+                "member",
+                AlgebraicType.Product(("id", AlgebraicType.U32), ("user_id", AlgebraicType.U32), ("channel", AlgebraicType.U32)),
+                indexes: [new IndexSchema("member_id", [0], isUnique: true), new IndexSchema("member_user", [1]), new IndexSchema("member_channel", [2])],
+                primaryKey: 0));
+            message = tx.CreateTable(new TableSchema(
+                "message",
+                AlgebraicType.Product(("id", AlgebraicType.U32), ("channel", AlgebraicType.U32), ("text", AlgebraicType.String)),
+                indexes: [new IndexSchema("message_id", [0], isUnique: true), new IndexSchema("message_channel", [1])],
+                primaryKey: 0));
             for (var i = 0u; i < 10_000; i++)
             {
                 w.Reset();
@@ -431,7 +439,8 @@ public static class QuerySuite
 
         // A join on a column no index covers (user.team): its delta term keeps a hash table of users
         // by team across commits instead of scanning the 10,000 users on every commit.
-        var unindexed = SubscriptionQuery.Compile("SELECT m.* FROM message m JOIN user u ON u.team = m.channel WHERE u.id < 5000", catalog, Identity.Zero, isOwner: true);
+        var unindexed = SubscriptionQuery.Compile(
+            "SELECT m.* FROM message m JOIN user u ON u.team = m.channel WHERE u.id < 5000", catalog, Identity.Zero, isOwner: true);
         unindexed.Delta(change, before, after); // builds the kept hash table
         var kept = Measure.Run(options, () => unindexed.Delta(change, before, after));
         var again = Measure.Run(options, () => unindexed.Evaluate(after));

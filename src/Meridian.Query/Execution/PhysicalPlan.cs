@@ -123,7 +123,8 @@ internal sealed class PhysicalPlan
 
         private readonly HashProbe? _hashProbe;
 
-        public PlanRun(PhysicalPlan plan, IReadOnlyList<StateReader> states, DeltaRows? delta, TupleSink sink, IReadOnlyList<RowFilter?>? visible, HashProbe? hashes)
+        public PlanRun(
+            PhysicalPlan plan, IReadOnlyList<StateReader> states, DeltaRows? delta, TupleSink sink, IReadOnlyList<RowFilter?>? visible, HashProbe? hashes)
         {
             _hashProbe = hashes;
             _plan = plan;

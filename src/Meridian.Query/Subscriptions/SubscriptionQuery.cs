@@ -46,7 +46,10 @@ public sealed class SubscriptionQuery
         foreach (var step in _deltas.SelectMany(d => d.Steps))
         {
             if (step.Access is Access.HashLookup hash && _filters?[step.Source] is null)
-                _hashes.TryAdd((step.Source, string.Join(",", hash.Build)), new MaintainedHash(block.Sources[step.Source], hash.Build, hash.Local, block.Sources.Count));
+            {
+                var maintained = new MaintainedHash(block.Sources[step.Source], hash.Build, hash.Local, block.Sources.Count);
+                _hashes.TryAdd((step.Source, string.Join(",", hash.Build)), maintained);
+            }
         }
         // Under visibility rules the result depends on who asks, and on the rules' tables too.
         _key = _filters is null ? block.Signature : $"{block.Signature}|visible to {sender.ToHexString()}";

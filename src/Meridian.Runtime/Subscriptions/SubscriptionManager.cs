@@ -371,7 +371,7 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
 
     // Sends each client the changes of its live sets; holds those of sets still being evaluated.
     // Returns the caller's own changes, which go into its reducer result instead.
-    private IReadOnlyList<QuerySetDelta> FanOut(Dictionary<SharedQuery, TableDelta> deltas, ulong? offset, IClientSession? caller)
+    private static IReadOnlyList<QuerySetDelta> FanOut(Dictionary<SharedQuery, TableDelta> deltas, ulong? offset, IClientSession? caller)
     {
         IReadOnlyList<QuerySetDelta> own = [];
         // Only the sets holding a query that changed: a commit touching one of 10,000 queries visits one set.
