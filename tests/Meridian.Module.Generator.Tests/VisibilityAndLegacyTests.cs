@@ -13,7 +13,9 @@ public class VisibilityAndLegacyTests
     [Theory]
     [InlineData("STDB0015", "public static partial class M { [ClientVisibilityFilter] public static readonly string F = \"SELECT * FROM t\"; }")]
     [InlineData("STDB0016", "public static partial class M { [ClientVisibilityFilter] public static Filter F = new Filter.Sql(\"SELECT * FROM t\"); }")]
-    [InlineData("STDB0016", "public static partial class M { [ClientVisibilityFilter] internal static readonly Filter F = new Filter.Sql(\"SELECT * FROM t\"); }")]
+    [InlineData(
+        "STDB0016",
+        "public static partial class M { [ClientVisibilityFilter] internal static readonly Filter F = new Filter.Sql(\"SELECT * FROM t\"); }")]
     public void Invalid_filter_fields_are_reported(string id, string source)
     {
         var (_, sources, diagnostics) = GeneratorHarness.Run(Usings + "[Table] public partial struct T { public int A; }\n" + source);
