@@ -88,7 +88,8 @@ public sealed class IdentityEndpointTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Tokens_from_unlisted_issuers_wrong_audiences_or_expired_get_401_with_the_reason()
     {
-        using (var unlisted = await SendAsync(HttpMethod.Post, "/v1/identity/websocket-token", _issuer.Mint("x", audience: "meridian", issuer: "https://other.example")))
+        var foreign = _issuer.Mint("x", audience: "meridian", issuer: "https://other.example");
+        using (var unlisted = await SendAsync(HttpMethod.Post, "/v1/identity/websocket-token", foreign))
         {
             Assert.Equal(HttpStatusCode.Unauthorized, unlisted.StatusCode);
             Assert.Contains("'https://other.example' are not accepted", await unlisted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
