@@ -9,6 +9,9 @@ internal static class TestModules
     /// <summary>tests/Modules/Scheduled: scheduled tables.</summary>
     public static byte[] Scheduled() => Find(Path.Combine("tests", "Modules", "Scheduled"), "Scheduled.dll");
 
+    /// <summary>tests/Modules/Everything: every kind of column type.</summary>
+    public static byte[] Everything() => Find(Path.Combine("tests", "Modules", "Everything"), "Everything.dll");
+
     private static byte[] Find(string projectDirectory, string assembly)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
