@@ -113,6 +113,10 @@ public sealed partial class Database
                 {
                     throw new ModuleLoadException(e.Message, e);
                 }
+                catch (Exception e) when (e is not ModuleLoadException)
+                {
+                    throw new ModuleLoadException($"The migration failed and was rolled back; the old module keeps running: {e.Message}", e);
+                }
                 if (plan.Work.ChangesStorage)
                     published = _pipeline.Publish(new CommitRecord(tx.Commit(), _store.Committed, null));
             }
