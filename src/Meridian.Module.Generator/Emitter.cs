@@ -128,6 +128,7 @@ internal static partial class Emitter
             sb.Append($"        /// <summary>The <c>{decl.Accessor}</c> table.</summary>\n");
             sb.Append($"        {Access(row)} global::SpacetimeDB.Internal.TableHandles.{Id(decl.Accessor)} {Id(decl.Accessor)} => default;\n");
         }
+        LegacyTableAccessors(sb, tables);
         sb.Append("    }\n}\n\n");
 
         sb.Append("namespace SpacetimeDB.Internal.TableHandles\n{\n");
@@ -338,6 +339,7 @@ internal static partial class Emitter
             sb.Append($"                    {(decl.Event ? "true" : "false")}),\n");
             sb.Append($"                {schedule});\n");
         }
+        VisibilityFilterRegistrations(sb, module.Filters);
         sb.Append("            return builder.Build();\n        }\n");
 
         foreach (var r in reducers)
