@@ -23,7 +23,10 @@ internal static partial class Parser
             if (value.IsNull)
                 return "null";
             if (value.Kind == TypedConstantKind.Enum && value.Type is { } enumType)
-                return $"(({enumType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)})({Convert.ToString(value.Value, CultureInfo.InvariantCulture)}))";
+            {
+                var underlying = Convert.ToString(value.Value, CultureInfo.InvariantCulture);
+                return $"(({enumType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)})({underlying}))";
+            }
             return Literal(value.Value);
         }
         return null;

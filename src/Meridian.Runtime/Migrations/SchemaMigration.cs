@@ -19,7 +19,10 @@ internal static class SchemaMigration
 {
     private const string DeleteDataHint = "publish with --delete-data to start over, or declare a manual migration ([Migration]) that moves the data";
 
-    /// <summary>Plans the move from the tables in <paramref name="stored"/> (owned by <paramref name="current"/>, when the database has a module) to <paramref name="next"/>.</summary>
+    /// <summary>
+    /// Plans the move from the tables in <paramref name="stored"/> (owned by <paramref name="current"/>,
+    /// when the database has a module) to <paramref name="next"/>.
+    /// </summary>
     public static MigrationPlan Plan(StateReader stored, ModuleSchema? current, ModuleSchema next)
     {
         var steps = new List<MigrationStep>();
@@ -58,7 +61,8 @@ internal static class SchemaMigration
             var rows = stored.Count(old.Id);
             if (rows == 0)
             {
-                steps.Add(new MigrationStep(MigrationStepKind.RemoveEmptyTable, old.Name, $"Remove table '{old.Name}' (it is empty)", "none (the table is empty)",
+                steps.Add(new MigrationStep(MigrationStepKind.RemoveEmptyTable, old.Name, $"Remove table '{old.Name}' (it is empty)",
+                    "none (the table is empty)",
                     "every client is disconnected: their generated bindings still name the table", BreaksClients: true));
                 work.Drop.Add(old.Id);
                 work.RowsChanged.Add(old.Id);
@@ -273,7 +277,8 @@ internal static class SchemaMigration
                 "clients that still call it get an error (no such reducer)"));
         foreach (var r in newReducers.Values)
         {
-            if (oldReducers.TryGetValue(r.Name, out var o) && CompareTypes(o.Params, current.Typespace, r.Params, next.Typespace, 0) is not { Error: null, Widened: false })
+            if (oldReducers.TryGetValue(r.Name, out var o)
+                && CompareTypes(o.Params, current.Typespace, r.Params, next.Typespace, 0) is not { Error: null, Widened: false })
                 steps.Add(new MigrationStep(MigrationStepKind.ChangeReducer, r.Name, $"Change the parameters of reducer '{r.Name}'", "none",
                     "clients that call it with the old parameters get an error"));
         }
@@ -394,7 +399,9 @@ internal sealed class MigrationWork(int tables)
     /// Applies the work in <paramref name="tx"/> (the caller commits) and returns every module table's storage id.
     /// <paramref name="afterStep"/> runs after each table step (tests inject faults there).
     /// </summary>
-    /// <exception cref="MigrationDataException">The data does not allow a step (a duplicate value for a new unique constraint, no room for a sequence).</exception>
+    /// <exception cref="MigrationDataException">
+    /// The data does not allow a step (a duplicate value for a new unique constraint, no room for a sequence).
+    /// </exception>
     public TableId[] Apply(Transaction tx, ModuleSchema schema, Action<int>? afterStep = null)
     {
         var ids = new TableId[schema.Tables.Count];
