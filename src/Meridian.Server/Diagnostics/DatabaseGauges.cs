@@ -37,8 +37,9 @@ internal static class DatabaseGauges
             {
                 continue;
             }
+            var database = new KeyValuePair<string, object?>("database", db.Name);
             foreach (var t in sizes)
-                yield return new Measurement<long>(value(t), new KeyValuePair<string, object?>("database", db.Name), new KeyValuePair<string, object?>("table", t.Table));
+                yield return new Measurement<long>(value(t), database, new KeyValuePair<string, object?>("table", t.Table));
         }
     }
 }
