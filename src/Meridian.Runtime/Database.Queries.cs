@@ -67,6 +67,8 @@ public sealed partial class Database
     {
         ThrowIfDisposed();
         var state = _store.Committed;
+        var started = Timestamp.Now(_clock);
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             var isOwner = IsOwner(session.Identity);
@@ -74,10 +76,13 @@ public sealed partial class Database
             var query = SubscriptionQuery.Compile(sql, active.Catalog, session.Identity, isOwner, active.Visibility);
             if (!isOwner && Settings.RowLimit is { } limit)
                 query.CheckRowLimit(state, limit);
-            session.OnOneOffQueryResult(requestId, [new TableRowsResult(query.Table.Name, query.Evaluate(state))], null, state.LastOffset);
+            var rows = query.Evaluate(state);
+            SlowLog.RecordQuery(sql, started, stopwatch.Elapsed, session.Identity, "ok");
+            session.OnOneOffQueryResult(requestId, [new TableRowsResult(query.Table.Name, rows)], null, state.LastOffset);
         }
         catch (SqlException e)
         {
+            SlowLog.RecordQuery(sql, started, stopwatch.Elapsed, session.Identity, "error");
             session.OnOneOffQueryResult(requestId, null, e.Message, null);
         }
         return Task.CompletedTask;
@@ -110,16 +115,26 @@ public sealed partial class Database
                 case SelectStatement select:
                 {
                     var state = _store.Committed;
+                    var started = Timestamp.Now(_clock);
+                    var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+                    var outcome = "error";
                     try
                     {
                         var active = _active;
                         var rowLimit = isOwner ? null : Settings.RowLimit;
-                        var result = SqlExecutor.Query(select, active.Catalog, state, caller, isOwner, rowLimit, active.Visibility);
+                        var result = ReadsSlowLog(select, active.Catalog, caller, isOwner)
+                            ? SlowLog.Query(select, caller, rowLimit)
+                            : SqlExecutor.Query(select, active.Catalog, state, caller, isOwner, rowLimit, active.Visibility);
                         results.Add(ToResult(result, state.LastOffset));
+                        outcome = "ok";
                     }
                     catch (SqlException e)
                     {
                         throw new SqlStatementException(e.Message, e);
+                    }
+                    finally
+                    {
+                        SlowLog.RecordQuery(sql, started, stopwatch.Elapsed, caller, outcome);
                     }
                     break;
                 }
@@ -155,6 +170,16 @@ public sealed partial class Database
             }
         }
         return results;
+    }
+
+    // st_slow_log is the owner's, unless the module has a table of that name itself.
+    private static bool ReadsSlowLog(SelectStatement select, Query.Catalog.SqlCatalog catalog, Identity caller, bool isOwner)
+    {
+        if (!Diagnostics.SlowLog.Reads(select) || catalog.TryGetTable(Diagnostics.SlowLog.TableName, out _))
+            return false;
+        if (!isOwner)
+            throw new SqlException($"{Diagnostics.SlowLog.TableName} is readable by the database owner only (caller {caller}).");
+        return true;
     }
 
     private SqlStatementResult Set(SetStatement set, Identity caller, bool isOwner)
