@@ -170,6 +170,7 @@ internal static class Diagnostics
         ReducerReturnType, AutoIncNotInteger, UniqueNotEquatable, IndexNoColumns, TableVisibility, TableTaggedEnum, DuplicateExport,
         ReducerContextParam, ReducerReservedPrefix, DuplicateLifecycle, FieldIndexColumns, UnknownColumn, DefaultWithKey,
         SettingsField, DuplicateSettings, TableIndexAccessor, MultiplePrimaryKeys, InvalidSchedule,
+        .. ViewDiagnostics.All,
     ];
 }
 

@@ -135,6 +135,7 @@ internal static class Emitter
             TableHandle(sb, tables[i].Row, tables[i].Decl, i);
         sb.Append("}\n\n");
 
+        ViewEmitter.Types(sb, tables);
         Registration(sb, module, tables, reducers);
         return sb.ToString();
     }
@@ -311,6 +312,7 @@ internal static class Emitter
             sb.Append($"            builder.RegisterReducer({Lit(r.MethodName)}, (global::SpacetimeDB.ReducerKind){r.Kind}, "
                 + $"registrar => new (string, {AlgebraicType})[] {{ {ps} }}, Invoke_{r.MethodName});\n");
         }
+        ViewEmitter.Register(sb, module.Views);
         foreach (var (row, decl) in tables)
         {
             var uniques = decl.Columns.Where(c => c.Unique).ToList();
@@ -350,6 +352,7 @@ internal static class Emitter
             var args = string.Concat(r.Params.Select(p => ", " + Id(p.Name)));
             sb.Append($"            {r.ContainingType}.{Id(r.MethodName)}(new global::SpacetimeDB.ReducerContext(call){args});\n        }}\n");
         }
+        ViewEmitter.Invokers(sb, module.Views);
         sb.Append("    }\n}\n");
     }
 

@@ -69,4 +69,8 @@ internal sealed record ReducerModel(
 
 internal sealed record SettingsModel(int? Policy, string FieldName, LocationInfo? Location, EquatableArray<DiagnosticInfo> Diagnostics);
 
-internal sealed record ModuleModel(EquatableArray<TableModel> Tables, EquatableArray<ReducerModel> Reducers, EquatableArray<SettingsModel> Settings);
+internal sealed record ModuleModel(EquatableArray<TableModel> Tables, EquatableArray<ReducerModel> Reducers, EquatableArray<SettingsModel> Settings)
+{
+    /// <summary>The <c>[View]</c> methods.</summary>
+    public EquatableArray<ViewModel> Views { get; init; }
+}

@@ -9,6 +9,9 @@ internal static class TestModules
     /// <summary>tests/Modules/Scheduled: scheduled tables.</summary>
     public static byte[] Scheduled() => Find(Path.Combine("tests", "Modules", "Scheduled"), "Scheduled.dll");
 
+    /// <summary>tests/Modules/Views: views with and without the sender, primary keys, queries, an aggregate.</summary>
+    public static byte[] Views() => Find(Path.Combine("tests", "Modules", "Views"), "Views.dll");
+
     private static byte[] Find(string projectDirectory, string assembly)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
