@@ -60,7 +60,8 @@ internal static class ViewParser
             kind = ViewReturnKind.ValueOption;
             row = nullable.TypeArguments[0];
         }
-        else if (returnType.IsReferenceType && returnType.NullableAnnotation == NullableAnnotation.Annotated && returnType is INamedTypeSymbol { IsGenericType: false })
+        else if (returnType.IsReferenceType && returnType.NullableAnnotation == NullableAnnotation.Annotated
+            && returnType is INamedTypeSymbol { IsGenericType: false })
         {
             kind = ViewReturnKind.ReferenceOption;
             row = returnType.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
@@ -99,7 +100,8 @@ internal static class ViewParser
                 if (field is null)
                     diagnostics.Add(DiagnosticInfo.Create(ViewDiagnostics.PrimaryKeyNotFound, location, method.Name, primaryKey, row.ToDisplayString()));
                 else if (Parser.MapType(field.Type, out _) is not { Key: not KeyCategory.None })
-                    diagnostics.Add(DiagnosticInfo.Create(ViewDiagnostics.PrimaryKeyNotEquatable, location, method.Name, primaryKey, field.Type.ToDisplayString()));
+                    diagnostics.Add(DiagnosticInfo.Create(
+                        ViewDiagnostics.PrimaryKeyNotEquatable, location, method.Name, primaryKey, field.Type.ToDisplayString()));
             }
         }
         return new ViewModel(

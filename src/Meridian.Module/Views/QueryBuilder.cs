@@ -397,7 +397,11 @@ public sealed class LeftSemiJoin<TLeftRow, TLeftCols, TLeftIxCols, TRightRow, TR
     private readonly string _on;
 
     internal LeftSemiJoin(
-        Table<TLeftRow, TLeftCols, TLeftIxCols> left, string? leftCondition, Table<TRightRow, TRightCols, TRightIxCols> right, string? rightCondition, string on)
+        Table<TLeftRow, TLeftCols, TLeftIxCols> left,
+        string? leftCondition,
+        Table<TRightRow, TRightCols, TRightIxCols> right,
+        string? rightCondition,
+        string on)
     {
         _left = left;
         _leftCondition = leftCondition;
@@ -437,7 +441,11 @@ public sealed class RightSemiJoin<TLeftRow, TLeftCols, TLeftIxCols, TRightRow, T
     private readonly string _on;
 
     internal RightSemiJoin(
-        Table<TLeftRow, TLeftCols, TLeftIxCols> left, string? leftCondition, Table<TRightRow, TRightCols, TRightIxCols> right, string? rightCondition, string on)
+        Table<TLeftRow, TLeftCols, TLeftIxCols> left,
+        string? leftCondition,
+        Table<TRightRow, TRightCols, TRightIxCols> right,
+        string? rightCondition,
+        string on)
     {
         _left = left;
         _leftCondition = leftCondition;
