@@ -125,7 +125,7 @@ public sealed class ViewTests(ITestOutputHelper output) : IAsyncLifetime
     {
         var views = _db.Schema.Views.ToDictionary(v => v.Name);
         Assert.Equal(
-            ["all_players", "high_scorers", "members", "my_notes", "my_player", "team_one", "team_stats"],
+            ["all_players", "high_scorers", "members", "my_notes", "my_player", "team_one", "team_one_players", "team_stats"],
             views.Keys.Order(StringComparer.Ordinal));
         Assert.False(views["my_player"].IsAnonymous);
         Assert.True(views["high_scorers"].IsAnonymous);
@@ -136,8 +136,8 @@ public sealed class ViewTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Null(views["my_player"].PrimaryKeyColumn);
         Assert.Equal(["id", "identity", "name", "score", "team"], views["my_player"].RowType.Elements.Select(e => e.Name));
         var raw = _db.Schema.Raw.Views!;
-        Assert.Equal(7, raw.Count);
-        Assert.Equal(3, _db.Schema.Raw.ViewPrimaryKeys!.Count);
+        Assert.Equal(8, raw.Count);
+        Assert.Equal(4, _db.Schema.Raw.ViewPrimaryKeys!.Count);
     }
 
     [Fact]
@@ -277,7 +277,7 @@ public sealed class ViewTests(ITestOutputHelper output) : IAsyncLifetime
         output.WriteLine($"seed {seed} (set MERIDIAN_VIEW_SEED to replay)");
         var random = new Random(seed);
         var people = Enumerable.Range(0, 6).Select(i => Identity.FromClaims("localhost", $"p{i}")).ToArray();
-        var views = new[] { "my_player", "my_notes", "high_scorers", "all_players", "team_one", "members", "team_stats" };
+        var views = new[] { "my_player", "my_notes", "high_scorers", "all_players", "team_one", "team_one_players", "members", "team_stats" };
         var clients = new List<(Identity Who, Replica Replica)>();
         foreach (var who in people.Take(3))
             clients.Add((who, (await Subscribe(who, views.Select(v => $"SELECT * FROM {v}").ToArray())).Replica));

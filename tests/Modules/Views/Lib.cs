@@ -67,6 +67,19 @@ public static partial class Module
         ctx.Db.player.Insert(new Player { identity = identity, name = name, score = score, team = team });
     }
 
+    // Bulk load for the views benchmark: count players spread over teams 0..teams-1, distinct identities.
+    [Reducer]
+    public static void seed_players(ReducerContext ctx, uint count, uint teams)
+    {
+        var bytes = new byte[32];
+        for (uint i = 0; i < count; i++)
+        {
+            BitConverter.TryWriteBytes(bytes.AsSpan(0, 4), i);
+            bytes[31] = 0xEE;
+            ctx.Db.player.Insert(new Player { identity = Identity.From(bytes), name = $"p{i}", score = i % 5000, team = i % teams });
+        }
+    }
+
     [Reducer]
     public static void set_score(ReducerContext ctx, ulong id, ulong score)
     {
@@ -131,6 +144,13 @@ public static partial class Module
     public static IQuery<Player> members(ViewContext ctx)
     {
         return ctx.From.membership().RightSemijoin(ctx.From.player(), (m, p) => m.player_id.Eq(p.id));
+    }
+
+    // Every player of team 1: re-run only by commits that change a team-1 row.
+    [View(Accessor = "team_one_players", Public = true, PrimaryKey = "id")]
+    public static List<Player> team_one_players(AnonymousViewContext ctx)
+    {
+        return ctx.Db.player.team.Filter(1u).ToList();
     }
 
     // A live aggregate: COUNT, SUM, MIN and MAX per team, as rows keyed by team.
