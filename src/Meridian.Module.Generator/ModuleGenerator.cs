@@ -9,7 +9,7 @@ namespace Meridian.Module.Generator;
 /// the registration the runtime loads.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
-public sealed class ModuleGenerator : IIncrementalGenerator
+public sealed partial class ModuleGenerator : IIncrementalGenerator
 {
     /// <summary>Tracking names of the pipeline steps (for caching tests).</summary>
     public const string TypesStep = "Types";
@@ -62,6 +62,7 @@ public sealed class ModuleGenerator : IIncrementalGenerator
                 spc.AddSource($"Table.{HintName(table.Row.FullName)}.g.cs", source);
         });
 
+        var filters = VisibilityFilters(context);
         var views = context.SyntaxProvider.ForAttributeWithMetadataName(
                 "SpacetimeDB.ViewAttribute",
                 static (node, _) => node is MethodDeclarationSyntax,
@@ -70,8 +71,13 @@ public sealed class ModuleGenerator : IIncrementalGenerator
         var module = tables.Collect()
             .Combine(reducers.Collect())
             .Combine(settings.Collect())
+            .Combine(filters.Collect())
             .Combine(views.Collect())
-            .Select(static (x, _) => new ModuleModel(x.Left.Left.Left.ToEquatableArray(), x.Left.Left.Right.ToEquatableArray(), x.Left.Right.ToEquatableArray())
+            .Select(static (x, _) => new ModuleModel(
+                x.Left.Left.Left.Left.ToEquatableArray(),
+                x.Left.Left.Left.Right.ToEquatableArray(),
+                x.Left.Left.Right.ToEquatableArray(),
+                x.Left.Right.ToEquatableArray())
             {
                 Views = x.Right.ToEquatableArray(),
             })
@@ -115,6 +121,7 @@ public sealed class ModuleGenerator : IIncrementalGenerator
                     spc.ReportDiagnostic(Diagnostic.Create(Diagnostics.DuplicateLifecycle, r.Location?.ToLocation(), r.MethodName, KindName(r.Kind)));
                 ok = false;
             }
+            ok &= ReportVisibilityFilters(spc, m);
             ok &= m.Tables.All(t => t.Diagnostics.Count == 0);
             ok &= ReportViews(spc, m);
             if (ok && (m.Tables.Count > 0 || m.Reducers.Count > 0 || m.Views.Count > 0))

@@ -43,14 +43,14 @@ internal static class ViewParser
         var isPublic = Named<bool>(attribute, "Public");
         var primaryKey = Named<string>(attribute, "PrimaryKey");
         if (string.IsNullOrEmpty(accessor))
-            diagnostics.Add(DiagnosticInfo.Create(ViewDiagnostics.MustHaveName, location, method.Name));
+            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.ViewMustHaveName, location, method.Name));
         if (!isPublic)
-            diagnostics.Add(DiagnosticInfo.Create(ViewDiagnostics.MustBePublic, location, method.Name));
+            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.ViewMustBePublic, location, method.Name));
         var contextType = method.Parameters.Length > 0 ? method.Parameters[0].Type.Name : "";
         if (contextType is not ("ViewContext" or "AnonymousViewContext"))
-            diagnostics.Add(DiagnosticInfo.Create(ViewDiagnostics.ContextParam, location, method.Name));
+            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.ViewContextParam, location, method.Name));
         else if (method.Parameters.Length > 1)
-            diagnostics.Add(DiagnosticInfo.Create(ViewDiagnostics.ArgsUnsupported, location, method.Name));
+            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.ViewArgsUnsupported, location, method.Name));
 
         var kind = ViewReturnKind.List;
         ITypeSymbol? row = null;
@@ -84,7 +84,7 @@ internal static class ViewParser
         var serializer = "global::SpacetimeDB.BSATN.UnitRW";
         if (row is null || row is INamedTypeSymbol { IsGenericType: true } || row.SpecialType != SpecialType.None)
         {
-            diagnostics.Add(DiagnosticInfo.Create(ViewDiagnostics.InvalidReturn, location, method.Name, returnType.ToDisplayString()));
+            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.ViewInvalidReturn, location, method.Name, returnType.ToDisplayString()));
         }
         else if (Parser.MapType(row, out var error) is not { } use)
         {
@@ -98,10 +98,10 @@ internal static class ViewParser
             {
                 var field = row.GetMembers(primaryKey).OfType<IFieldSymbol>().FirstOrDefault(f => !f.IsStatic && !f.IsConst);
                 if (field is null)
-                    diagnostics.Add(DiagnosticInfo.Create(ViewDiagnostics.PrimaryKeyNotFound, location, method.Name, primaryKey, row.ToDisplayString()));
+                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.ViewPrimaryKeyNotFound, location, method.Name, primaryKey, row.ToDisplayString()));
                 else if (Parser.MapType(field.Type, out _) is not { Key: not KeyCategory.None })
                     diagnostics.Add(DiagnosticInfo.Create(
-                        ViewDiagnostics.PrimaryKeyNotEquatable, location, method.Name, primaryKey, field.Type.ToDisplayString()));
+                        Diagnostics.ViewPrimaryKeyNotEquatable, location, method.Name, primaryKey, field.Type.ToDisplayString()));
             }
         }
         return new ViewModel(
