@@ -136,6 +136,7 @@ internal static partial class Emitter
             TableHandle(sb, tables[i].Row, tables[i].Decl, i);
         sb.Append("}\n\n");
 
+        ViewEmitter.Types(sb, tables);
         Registration(sb, module, tables, reducers);
         return sb.ToString();
     }
@@ -312,6 +313,7 @@ internal static partial class Emitter
             sb.Append($"            builder.RegisterReducer({Lit(r.MethodName)}, (global::SpacetimeDB.ReducerKind){r.Kind}, "
                 + $"registrar => new (string, {AlgebraicType})[] {{ {ps} }}, Invoke_{r.MethodName});\n");
         }
+        ViewEmitter.Register(sb, module.Views);
         foreach (var (row, decl) in tables)
         {
             var uniques = decl.Columns.Where(c => c.Unique).ToList();
@@ -352,6 +354,7 @@ internal static partial class Emitter
             var args = string.Concat(r.Params.Select(p => ", " + Id(p.Name)));
             sb.Append($"            {r.ContainingType}.{Id(r.MethodName)}(new global::SpacetimeDB.ReducerContext(call){args});\n        }}\n");
         }
+        ViewEmitter.Invokers(sb, module.Views);
         sb.Append("    }\n}\n");
     }
 

@@ -28,7 +28,7 @@ public sealed partial class Database
             session.OnSubscriptionError(requestId, querySetId, "A subscription needs at least one query.");
             return;
         }
-        var compiled = new List<SubscriptionQuery>(queries.Count);
+        var compiled = new List<ILiveQuery>(queries.Count);
         var active = _active;
         var catalog = active.Catalog;
         var isOwner = IsOwner(session.Identity);
@@ -37,10 +37,15 @@ public sealed partial class Database
         {
             try
             {
+                if (CompileView(sql, session.Identity, active) is { } view)
+                {
+                    compiled.Add(view);
+                    continue;
+                }
                 var query = SubscriptionQuery.Compile(sql, catalog, session.Identity, isOwner, active.Visibility);
                 if (rowLimit is { } limit)
                     query.CheckRowLimit(_store.Committed, limit);
-                compiled.Add(query);
+                compiled.Add(new SqlLiveQuery(query));
             }
             catch (SqlException e)
             {
@@ -73,6 +78,11 @@ public sealed partial class Database
         {
             var isOwner = IsOwner(session.Identity);
             var active = _active;
+            if (CompileView(sql, session.Identity, active) is { } view)
+            {
+                session.OnOneOffQueryResult(requestId, [new TableRowsResult(view.TableName, view.Evaluate(state))], null, state.LastOffset);
+                return Task.CompletedTask;
+            }
             var query = SubscriptionQuery.Compile(sql, active.Catalog, session.Identity, isOwner, active.Visibility);
             if (!isOwner && Settings.RowLimit is { } limit)
                 query.CheckRowLimit(state, limit);

@@ -33,7 +33,7 @@ public sealed record ModuleSchedule(ModuleTable Table, int ScheduleAtColumn, int
 /// A module definition validated and turned into what the runtime needs: canonical names
 /// (protocol.md §9.4) for tables, columns, reducers and types, and storage table definitions.
 /// </summary>
-public sealed class ModuleSchema
+public sealed partial class ModuleSchema
 {
     private readonly Dictionary<string, ModuleReducer> _reducersByName;
 
@@ -183,7 +183,7 @@ public sealed class ModuleSchema
         }
 
         var canonical = CanonicalDefinition(raw, typespace, tables, reducers);
-        return new ModuleSchema(raw, canonical, typespace, tables, reducers, schedules);
+        return new ModuleSchema(raw, canonical, typespace, tables, reducers, schedules) { Views = CreateViews(raw, rawTypes, typespace, tables) };
     }
 
     private static int IndexOf(IReadOnlyList<string> list, string value)

@@ -26,9 +26,14 @@ namespace Meridian.Runtime.Subscriptions;
 /// </remarks>
 internal sealed class SubscriptionManager(string database, RuntimeMetrics metrics) : ICommitObserver
 {
-    private sealed class SharedQuery(SubscriptionQuery query)
+    private sealed class SharedQuery(ILiveQuery query)
     {
-        public SubscriptionQuery Query { get; } = query;
+        public ILiveQuery Query { get; } = query;
+
+        /// <summary>The triggers registered for it, and the query's trigger version then.</summary>
+        public IReadOnlyList<QueryTrigger> Registered { get; set; } = [];
+
+        public int RegisteredVersion { get; set; }
 
         public int References => Sets.Count;
 
@@ -80,6 +85,9 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
     /// <summary>Distinct live queries (for tests and metrics). Read on the pipeline loop.</summary>
     public int QueryCount => _queries.Count;
 
+    /// <summary>How many times the view instance with this key has run, or -1 (tests and benchmarks; on the pipeline loop).</summary>
+    public int ViewRuns(string key) => _queries.TryGetValue(key, out var q) && q.Query is Views.ProceduralViewQuery v ? v.Runs : -1;
+
     /// <summary>Connects the manager to the pipeline whose loop it runs on.</summary>
     public void Attach(CommitPipeline pipeline) => _post = pipeline.Post;
 
@@ -88,14 +96,29 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
     /// evaluating its initial rows against <paramref name="position"/>. The returned task completes once
     /// the client has been sent <c>SubscribeApplied</c> or an error.
     /// </summary>
-    public Task Subscribe(IClientSession client, uint requestId, uint querySetId, IReadOnlyList<SubscriptionQuery> compiled, CommittedState position)
+    public Task Subscribe(IClientSession client, uint requestId, uint querySetId, IReadOnlyList<ILiveQuery> compiled, CommittedState position)
     {
         if (_clients.TryGetValue(client, out var sets) && sets.ContainsKey(querySetId))
         {
             client.OnSubscriptionError(requestId, querySetId, $"Query set {querySetId} is already subscribed; unsubscribe it before reusing its id.");
             return Task.CompletedTask;
         }
-        var shared = compiled.Select(Acquire).ToList();
+        var shared = new List<SharedQuery>(compiled.Count);
+        foreach (var query in compiled)
+        {
+            try
+            {
+                shared.Add(Acquire(query, position));
+            }
+            catch (Exception e)
+            {
+                // A view that fails on its first run: nothing of this set stays registered.
+                foreach (var q in shared.Distinct())
+                    ReleaseIfUnused(q);
+                client.OnSubscriptionError(requestId, querySetId, $"{query.TableName}: {SpacetimeDB.Internal.ModuleDescriptor.ErrorMessage(e)}");
+                return Task.CompletedTask;
+            }
+        }
         var set = new QuerySet(client, querySetId, requestId, shared, _registrations++);
         foreach (var q in shared)
             q.Sets.Add(set);
@@ -155,7 +178,7 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
         set.Held = null;
         var rows = new List<TableRowsResult>(set.Queries.Count);
         for (var i = 0; i < set.Queries.Count; i++)
-            rows.Add(new TableRowsResult(set.Queries[i].Query.Table.Name, Fold(initial[i], held[i])));
+            rows.Add(new TableRowsResult(set.Queries[i].Query.TableName, Fold(initial[i], held[i])));
         set.Client.OnSubscribeApplied(set.RequestId, set.Id, rows, now.LastOffset);
         set.Applied.TrySetResult();
     }
@@ -227,7 +250,7 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
         // The client's copy stopped changing at this point: its rows are the queries' rows here.
         return Task.Run(() =>
         {
-            var rows = set.Queries.Select(q => new TableRowsResult(q.Query.Table.Name, q.Query.Evaluate(position))).ToList();
+            var rows = set.Queries.Select(q => new TableRowsResult(q.Query.TableName, q.Query.Evaluate(position))).ToList();
             client.OnUnsubscribeApplied(requestId, querySetId, rows, position.LastOffset);
         });
     }
@@ -307,30 +330,64 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
         }
     }
 
-    private SharedQuery Acquire(SubscriptionQuery query)
+    private SharedQuery Acquire(ILiveQuery query, CommittedState position)
     {
         if (!_queries.TryGetValue(query.Key, out var shared))
         {
+            query.Prepare(position);
             _queries[query.Key] = shared = new SharedQuery(query);
-            foreach (var trigger in query.Triggers)
-            {
-                if (!_triggers.TryGetValue(trigger.Table, out var table))
-                    _triggers[trigger.Table] = table = new TableTriggers();
-                table.Layout ??= trigger.Layout;
-                if (trigger.Column < 0)
-                {
-                    table.Any.Add(shared);
-                    continue;
-                }
-                if (!table.ByValue.TryGetValue(trigger.Column, out var byValue))
-                    table.ByValue[trigger.Column] = byValue = [];
-                var key = new ByteKey(trigger.Value);
-                if (!byValue.TryGetValue(key, out var list))
-                    byValue[key] = list = [];
-                list.Add(shared);
-            }
+            RegisterTriggers(shared);
         }
         return shared;
+    }
+
+    private void RegisterTriggers(SharedQuery shared)
+    {
+        shared.Registered = shared.Query.Triggers;
+        shared.RegisteredVersion = shared.Query.TriggerVersion;
+        foreach (var trigger in shared.Registered)
+        {
+            if (!_triggers.TryGetValue(trigger.Table, out var table))
+                _triggers[trigger.Table] = table = new TableTriggers();
+            table.Layout ??= trigger.Layout;
+            if (trigger.Column < 0)
+            {
+                table.Any.Add(shared);
+                continue;
+            }
+            if (!table.ByValue.TryGetValue(trigger.Column, out var byValue))
+                table.ByValue[trigger.Column] = byValue = [];
+            var key = new ByteKey(trigger.Value);
+            if (!byValue.TryGetValue(key, out var list))
+                byValue[key] = list = [];
+            list.Add(shared);
+        }
+    }
+
+    private void UnregisterTriggers(SharedQuery shared)
+    {
+        foreach (var trigger in shared.Registered)
+        {
+            var table = _triggers[trigger.Table];
+            if (trigger.Column < 0)
+            {
+                table.Any.Remove(shared);
+            }
+            else
+            {
+                var byValue = table.ByValue[trigger.Column];
+                var key = new ByteKey(trigger.Value);
+                var list = byValue[key];
+                list.Remove(shared);
+                if (list.Count == 0)
+                    byValue.Remove(key);
+                if (byValue.Count == 0)
+                    table.ByValue.Remove(trigger.Column);
+            }
+            if (table.IsEmpty)
+                _triggers.Remove(trigger.Table);
+        }
+        shared.Registered = [];
     }
 
     private void Release(QuerySet set)
@@ -339,31 +396,15 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
         foreach (var shared in set.Queries.Distinct())
         {
             shared.Sets.Remove(set);
-            if (shared.References > 0)
-                continue;
-            _queries.Remove(shared.Query.Key);
-            foreach (var trigger in shared.Query.Triggers)
-            {
-                var table = _triggers[trigger.Table];
-                if (trigger.Column < 0)
-                {
-                    table.Any.Remove(shared);
-                }
-                else
-                {
-                    var byValue = table.ByValue[trigger.Column];
-                    var key = new ByteKey(trigger.Value);
-                    var list = byValue[key];
-                    list.Remove(shared);
-                    if (list.Count == 0)
-                        byValue.Remove(key);
-                    if (byValue.Count == 0)
-                        table.ByValue.Remove(trigger.Column);
-                }
-                if (table.IsEmpty)
-                    _triggers.Remove(trigger.Table);
-            }
+            ReleaseIfUnused(shared);
         }
+    }
+
+    private void ReleaseIfUnused(SharedQuery shared)
+    {
+        if (shared.References > 0 || !_queries.Remove(shared.Query.Key))
+            return;
+        UnregisterTriggers(shared);
     }
 
     /// <inheritdoc />
@@ -415,7 +456,16 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
             if (delta.IsEmpty)
                 continue;
             rows += delta.Inserts.Count + delta.Deletes.Count;
-            deltas[q] = new TableDelta(q.Query.Table.Name, q.Query.Table.Schema.IsEvent, delta.Inserts, delta.Deletes);
+            deltas[q] = new TableDelta(q.Query.TableName, q.Query.IsEvent, delta.Inserts, delta.Deletes);
+        }
+        // A view that read other rows this time is triggered by those from now on.
+        foreach (var q in affected)
+        {
+            if (q.Query.TriggerVersion != q.RegisteredVersion && _queries.ContainsKey(q.Query.Key))
+            {
+                UnregisterTriggers(q);
+                RegisterTriggers(q);
+            }
         }
         metrics.SubscriptionEvaluated(database, "delta", stopwatch.Elapsed, rows);
         return deltas;
