@@ -259,19 +259,24 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
     /// After a schema migration: every query set reading one of <paramref name="changed"/> is compiled
     /// again with <paramref name="compile"/> against the new tables and stays live without a message
     /// (its rows did not change). A set reading one of <paramref name="rowsChanged"/>, a set still
-    /// waiting for its initial rows, or a set whose query no longer compiles ends with a subscription
+    /// waiting for its initial rows, a set with a view (the view's code may have changed; it is taken to
+    /// read every table), or a set whose query no longer compiles ends with a subscription
     /// error (<paramref name="reason"/>, plus the compile error); the client stays connected and may
     /// subscribe again. Returns (kept, ended).
     /// </summary>
     public (int Kept, int Ended) Rebind(
-        IReadOnlySet<TableId> changed, IReadOnlySet<TableId> rowsChanged, Func<IClientSession, string, SubscriptionQuery> compile, string reason)
+        IReadOnlySet<TableId> changed,
+        IReadOnlySet<TableId> rowsChanged,
+        Func<IClientSession, string, SubscriptionQuery> compile,
+        string reason,
+        CommittedState position)
     {
         var affected = new List<QuerySet>();
         foreach (var sets in _clients.Values)
         {
             foreach (var set in sets.Values)
             {
-                if (set.Queries.Any(q => q.Query.ReadTables.Any(changed.Contains) || q.Query.ReadTables.Any(rowsChanged.Contains)))
+                if (set.Queries.Any(q => Reads(q.Query, changed) || Reads(q.Query, rowsChanged)))
                     affected.Add(set);
             }
         }
@@ -287,7 +292,7 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
         {
             string? problem = null;
             List<SubscriptionQuery>? compiled = null;
-            if (set.Held is not null || set.Queries.Any(q => q.Query.ReadTables.Any(rowsChanged.Contains)))
+            if (set.Held is not null || set.Queries.Any(q => Reads(q.Query, rowsChanged) || PlainSql(q.Query) is null))
             {
                 problem = reason;
             }
@@ -295,7 +300,7 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
             {
                 try
                 {
-                    compiled = set.Queries.Select(q => compile(set.Client, q.Query.Sql)).ToList();
+                    compiled = set.Queries.Select(q => compile(set.Client, PlainSql(q.Query)!.Query.Sql)).ToList();
                 }
                 catch (Meridian.Query.Sql.SqlException e)
                 {
@@ -307,7 +312,7 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
                 set.Client.OnSubscriptionError(null, set.Id, problem);
                 continue;
             }
-            var shared = compiled!.Select(Acquire).ToList();
+            var shared = compiled!.Select(q => Acquire(new SqlLiveQuery(q), position)).ToList();
             var again = new QuerySet(set.Client, set.Id, set.RequestId, shared, set.Order) { Held = null };
             foreach (var q in shared)
                 q.Sets.Add(again);
@@ -329,6 +334,13 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
             set.Applied.TrySetResult();
         }
     }
+
+    // A plain SQL subscription (not a view): the only kind a migration can compile again as it was.
+    private static SqlLiveQuery? PlainSql(ILiveQuery query) => query is SqlLiveQuery s && s.Key == s.Query.Key ? s : null;
+
+    // Whether a live query reads one of the tables; a view's code may read any table, so it is taken to read all.
+    private static bool Reads(ILiveQuery query, IReadOnlySet<TableId> tables) =>
+        tables.Count > 0 && (PlainSql(query) is not { } sql || sql.Query.ReadTables.Any(tables.Contains));
 
     private SharedQuery Acquire(ILiveQuery query, CommittedState position)
     {
