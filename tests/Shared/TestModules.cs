@@ -15,6 +15,9 @@ internal static class TestModules
     /// <summary>tests/Modules/Kanban: a 1.x-style module with client visibility filters.</summary>
     public static byte[] Kanban() => Find(Path.Combine("tests", "Modules", "Kanban"), "Kanban.dll");
 
+    /// <summary>tests/Modules/Everything: every kind of column type.</summary>
+    public static byte[] Everything() => Find(Path.Combine("tests", "Modules", "Everything"), "Everything.dll");
+
     private static byte[] Find(string projectDirectory, string assembly)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
