@@ -88,7 +88,9 @@ internal static class PublishCommand
             }
             else
             {
-                await context.Out.WriteAsync(deleteData ? $"With --delete-data every table is deleted and init runs again; without it:\n{plan.Text}" : plan.Text);
+                await context.Out.WriteAsync(deleteData
+                    ? $"With --delete-data every table is deleted and init runs again; without it:\n{plan.Text}"
+                    : plan.Text);
                 if (flags.DryRun)
                     return plan.Automatic ? 0 : 1;
                 if (!plan.Automatic)
