@@ -44,7 +44,7 @@ public sealed class ModuleCompilationTests : IAsyncLifetime, IDisposable
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains($"Compiling module in {chat}…", result.Error);
         Assert.Contains("Compiled Chat.dll", result.Error);
-        var upload = Assert.Single(_server.ApiRequests);
+        var upload = Assert.Single(_server.ApiRequests, r => r.Method == "PUT");
         Assert.Equal("application/octet-stream", upload.ContentType);
         Assert.Equal(["Message", "User"], TableSourceNames(upload.Body));
     }
@@ -118,7 +118,7 @@ public sealed class ModuleCompilationTests : IAsyncLifetime, IDisposable
 
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains("Compiled StdbModule.dll", result.Error);
-        Assert.Equal(["Person"], TableSourceNames(Assert.Single(_server.ApiRequests).Body));
+        Assert.Equal(["Person"], TableSourceNames(Assert.Single(_server.ApiRequests, r => r.Method == "PUT").Body));
         Assert.Equal(before, Snapshot(module));
     }
 

@@ -34,8 +34,9 @@ public sealed class PublishCommandTests : IAsyncLifetime, IDisposable
         var result = await _cli.RunAsync("publish", "-s", _server.Url, "--bin-path", _assembly, "chat");
 
         Assert.Equal(0, result.ExitCode);
-        var request = Assert.Single(_server.ApiRequests);
-        Assert.Equal("PUT", request.Method);
+        // First the plan (404: the database does not exist yet), then the upload.
+        Assert.Equal(["POST /v1/database/chat/pre_publish", "PUT /v1/database/chat"], _server.ApiRequests.Select(r => $"{r.Method} {r.Path}"));
+        var request = _server.ApiRequests[^1];
         Assert.Equal("", request.Query);
         Assert.Equal("application/octet-stream", request.ContentType);
         Assert.Equal([0x4d, 0x5a, 1, 2, 3, 0xff], request.Body);

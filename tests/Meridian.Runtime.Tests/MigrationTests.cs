@@ -136,7 +136,7 @@ public sealed class MigrationTests : IDisposable
 
             // The player subscription ended (its rows changed shape); the others stay live.
             var error = Assert.Single(client.Messages.Skip(before).OfType<(string, uint?, uint, string)>());
-            Assert.Equal(("error", (uint?)null, 10u), (error.Item1, error.Item2, error.Item3));
+            Assert.Equal(("error", (uint?)1, 10u), (error.Item1, error.Item2, error.Item3));
             Assert.Contains("'player'", error.Item4, StringComparison.Ordinal);
             Assert.Contains("subscribe again", error.Item4, StringComparison.Ordinal);
             await Call(db, "add_badge", w => { w.WriteString("gold"); w.WriteU32(2); }); // the unique constraint on code is gone

@@ -7,8 +7,9 @@ using Meridian.Cli.Build;
 namespace Meridian.Cli.Commands;
 
 /// <summary>
-/// <c>meridian publish [-p DIR] [-s SERVER] [--yes] [--delete-data] NAME</c>: compiles the module
-/// in DIR and uploads the assembly with <c>PUT /v1/database/NAME</c>.
+/// <c>meridian publish [-p DIR] [-s SERVER] [--yes] [--delete-data] [--dry-run] [--break-clients] NAME</c>:
+/// compiles the module in DIR, shows the migration plan when NAME exists (asking before a step that
+/// disconnects clients or deletes a table), and uploads the assembly with <c>PUT /v1/database/NAME</c>.
 /// </summary>
 internal static class PublishCommand
 {
@@ -28,10 +29,15 @@ internal static class PublishCommand
         var server = CommonOptions.Server();
         var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask for confirmation" };
         var deleteData = new Option<bool>("--delete-data") { Description = "Delete the database's data and start afresh with this module" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print the migration plan and publish nothing" };
+        var breakClients = new Option<bool>("--break-clients")
+        {
+            Description = "Accept a migration that disconnects every client (for example removing an empty table)",
+        };
         var name = new Argument<string>("NAME") { Description = "The database's name (or identity, to update it)" };
         var command = new Command("publish", "Compiles a module and publishes it to a database, creating or updating it")
         {
-            projectPath, binPath, server, yes, deleteData, name,
+            projectPath, binPath, server, yes, deleteData, dryRun, breakClients, name,
         };
         command.SetAction((parse, ct) => context.RunAsync(token => RunAsync(
             context,
@@ -40,17 +46,26 @@ internal static class PublishCommand
             parse.GetValue(server)!,
             parse.GetValue(yes),
             parse.GetValue(deleteData),
+            new PlanFlags(parse.GetValue(dryRun), parse.GetValue(breakClients)),
             parse.GetValue(name)!,
             token), ct));
         return command;
     }
 
     private static async Task<int> RunAsync(
-        CliContext context, string directory, string? binPath, string server, bool yes, bool deleteData, string name, CancellationToken cancellationToken)
+        CliContext context,
+        string directory,
+        string? binPath,
+        string server,
+        bool yes,
+        bool deleteData,
+        PlanFlags flags,
+        string name,
+        CancellationToken cancellationToken)
     {
         if (name.Trim().Length == 0)
             throw new CliException("the database name is empty.");
-        if (deleteData && !yes && !Confirm(context, $"This deletes all data of database '{name}' before publishing. Continue? [y/N] "))
+        if (deleteData && !yes && !flags.DryRun && !Confirm(context, $"This deletes all data of database '{name}' before publishing. Continue? [y/N] "))
         {
             await context.Error.WriteLineAsync("Publish cancelled; nothing changed.");
             return 1;
@@ -59,10 +74,46 @@ internal static class PublishCommand
         var bytes = binPath is null ? await CompileAsync(context, directory, cancellationToken) : await ReadAssemblyAsync(binPath, cancellationToken);
 
         using var client = context.Connect(server);
+        var query = deleteData ? "clear=true" : "";
+        if (!deleteData || flags.DryRun)
+        {
+            var plan = await PublishPlan.FetchAsync(client, name, bytes, cancellationToken);
+            if (plan is null)
+            {
+                if (flags.DryRun)
+                {
+                    await context.Out.WriteLineAsync($"Database '{name}' does not exist: publishing creates it with this module and runs its init reducer.");
+                    return 0;
+                }
+            }
+            else
+            {
+                await context.Out.WriteAsync(deleteData
+                    ? $"With --delete-data every table is deleted and init runs again; without it:\n{plan.Text}"
+                    : plan.Text);
+                if (flags.DryRun)
+                    return plan.Automatic ? 0 : 1;
+                if (!plan.Automatic)
+                    throw new CliException("the update cannot be applied automatically (see the plan above); nothing was published.");
+                if (plan.BreakClients && !flags.BreakClients)
+                    throw new CliException("the plan disconnects every connected client; publish with --break-clients to accept. Nothing was published.");
+                if (plan.NeedsConfirmation && !yes)
+                {
+                    if (!context.Environment.IsInteractive)
+                        throw new CliException("the plan needs confirmation and there is no terminal to ask; pass --yes to accept. Nothing was published.");
+                    if (!Confirm(context, "Apply this migration? [y/N] "))
+                    {
+                        await context.Error.WriteLineAsync("Publish cancelled; nothing changed.");
+                        return 1;
+                    }
+                }
+                query = plan.Query;
+            }
+        }
         await context.Error.WriteLineAsync($"Uploading to {client.Server}…");
         using var content = new ByteArrayContent(bytes);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        var url = CommonOptions.DatabasePath(name) + (deleteData ? "?clear=true" : "");
+        var url = CommonOptions.DatabasePath(name) + (query.Length > 0 ? "?" + query : "");
         var response = await client.SendAsync(HttpMethod.Put, url, content, cancellationToken);
         if (!response.IsSuccess)
             throw response.ToError();
@@ -131,6 +182,8 @@ internal static class PublishCommand
         var answer = context.Environment.In.ReadLine();
         return answer?.Trim().ToLowerInvariant() is "y" or "yes";
     }
+
+    private readonly record struct PlanFlags(bool DryRun, bool BreakClients);
 
     private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 }

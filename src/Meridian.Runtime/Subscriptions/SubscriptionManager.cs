@@ -309,7 +309,9 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
             }
             if (problem is not null)
             {
-                set.Client.OnSubscriptionError(null, set.Id, problem);
+                // With the set's own request id: the TypeScript SDK (2.10.1) disconnects on an error
+                // without one, and with it ends only that subscription (its handle's onError).
+                set.Client.OnSubscriptionError(set.RequestId, set.Id, problem);
                 continue;
             }
             var shared = compiled!.Select(q => Acquire(new SqlLiveQuery(q), position)).ToList();
