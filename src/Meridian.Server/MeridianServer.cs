@@ -81,6 +81,7 @@ public sealed class MeridianServer : IAsyncDisposable
         app.UseWebSockets();
         app.MapIdentityEndpoints(tokens);
         app.MapDatabaseEndpoints(registry, tokens);
+        app.MapDatabaseListEndpoints(registry);
         var metrics = new ServerMetrics(options.MeterFactory);
         app.MapSubscribeEndpoint(registry, tokens, metrics, options.MaxQueuedMessagesPerClient);
 
