@@ -106,6 +106,26 @@ public sealed class DatabaseCommandTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Logs_filter_by_level_and_print_json_records()
+    {
+        Assert.Equal(0, (await _cli.RunAsync("call", "-s", _url, "chat", "send_message", "logged at info")).ExitCode);
+
+        var info = await _cli.RunAsync("logs", "-s", _url, "--level", "info", "chat");
+        Assert.True(info.ExitCode == 0, info.Error);
+        Assert.Contains(" INFO ", info.Out, StringComparison.Ordinal);
+        Assert.Contains("logged at info", info.Out, StringComparison.Ordinal);
+
+        var errorsOnly = await _cli.RunAsync("logs", "-s", _url, "--level", "error", "chat");
+        Assert.True(errorsOnly.ExitCode == 0, errorsOnly.Error);
+        Assert.DoesNotContain("logged at info", errorsOnly.Out, StringComparison.Ordinal);
+
+        var json = await _cli.RunAsync("logs", "-s", _url, "--format", "json", "chat");
+        var line = json.Out.Split('\n').First(l => l.Contains("logged at info", StringComparison.Ordinal));
+        using var record = System.Text.Json.JsonDocument.Parse(line);
+        Assert.Equal("logged at info", record.RootElement.GetProperty("message").GetString());
+    }
+
+    [Fact]
     public async Task Another_identity_cannot_delete_the_database()
     {
         using var other = new CliRun();
