@@ -126,6 +126,43 @@ public sealed class DatabaseCommandTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Sql_without_a_query_is_a_shell_reading_standard_input()
+    {
+        Assert.Equal(0, (await _cli.RunAsync("call", "-s", _url, "chat", "send_message", "first")).ExitCode);
+        _cli.Input = "SELECT text\n  FROM message;\nSELECT nope FROM message;\n\\h\n\nSELECT COUNT(*) AS n FROM message;\n\\q\nSELECT 1;\n";
+
+        var result = await _cli.RunAsync("sql", "-s", _url, "chat");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Matches(
+            """
+            ^ text
+            -------
+             first
+            \(1 row\)
+            Time: \d+\.\d{3} ms \(server \d+\.\d{3} ms\)
+
+               1  SELECT text
+                    FROM message;
+               2  SELECT nope FROM message;
+             n
+            ---
+             1
+            \(1 row\)
+            Time: \d+\.\d{3} ms \(server \d+\.\d{3} ms\)
+
+            $
+            """,
+            result.Out);
+        Assert.StartsWith("Connected to chat on http://127.0.0.1:", result.Error, StringComparison.Ordinal);
+        var error = result.Error.Split('\n').SkipWhile(l => !l.StartsWith("error: ", StringComparison.Ordinal)).Take(3).ToArray();
+        Assert.Contains("nope", error[0], StringComparison.Ordinal);
+        Assert.Equal("  SELECT nope FROM message", error[1]);
+        Assert.Equal("         ^", error[2]);
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(_cli.ConfigDirectory, "sql_history")).Length);
+    }
+
+    [Fact]
     public async Task Another_identity_cannot_delete_the_database()
     {
         using var other = new CliRun();
