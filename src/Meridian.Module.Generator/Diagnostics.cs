@@ -7,7 +7,7 @@ namespace Meridian.Module.Generator;
 /// The generator's diagnostics. Ids follow upstream's numbering where the check is the same
 /// (BSATN… for types, STDB… for the module); checks of Meridian's own are MRDN…; they are stable: never renumber, only add.
 /// </summary>
-internal static class Diagnostics
+internal static partial class Diagnostics
 {
     private static DiagnosticDescriptor Error(string id, string title, string format, string category) =>
         new(id, title, format, category, DiagnosticSeverity.Error, isEnabledByDefault: true);
@@ -164,13 +164,16 @@ internal static class Diagnostics
 
     public static DiagnosticDescriptor ById(string id) => All.First(d => d.Id == id);
 
-    public static readonly DiagnosticDescriptor[] All =
-    [
-        UnsupportedType, EnumExplicitValue, EnumTooManyVariants, TaggedEnumInlineTuple, TaggedEnumField, TypeParameters, NotPartial,
-        ReducerReturnType, AutoIncNotInteger, UniqueNotEquatable, IndexNoColumns, TableVisibility, TableTaggedEnum, DuplicateExport,
-        ReducerContextParam, ReducerReservedPrefix, DuplicateLifecycle, FieldIndexColumns, UnknownColumn, DefaultWithKey,
-        SettingsField, DuplicateSettings, TableIndexAccessor, MultiplePrimaryKeys, InvalidSchedule,
-    ];
+    /// <summary>Every descriptor, from all parts of this partial class (each feature declares its own in its own file).</summary>
+    public static DiagnosticDescriptor[] All => AllDescriptors.Value;
+
+    // Lazy: static fields of other partial files may be initialised after this one.
+    private static readonly Lazy<DiagnosticDescriptor[]> AllDescriptors = new(() => typeof(Diagnostics)
+        .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+        .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
+        .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
+        .OrderBy(d => d.Id, StringComparer.Ordinal)
+        .ToArray());
 }
 
 /// <summary>A source location without references to syntax trees, so models stay equatable.</summary>

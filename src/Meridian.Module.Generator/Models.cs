@@ -52,7 +52,8 @@ internal sealed record TableDeclModel(
     int ScheduledAtColumn,
     EquatableArray<ColumnModel> Columns,
     EquatableArray<BTreeModel> BTrees,
-    LocationInfo? Location);
+    LocationInfo? Location,
+    string? LegacyAccessor = null);
 
 internal sealed record TableModel(TypeModel Row, EquatableArray<TableDeclModel> Tables, EquatableArray<DiagnosticInfo> Diagnostics);
 
@@ -69,4 +70,8 @@ internal sealed record ReducerModel(
 
 internal sealed record SettingsModel(int? Policy, string FieldName, LocationInfo? Location, EquatableArray<DiagnosticInfo> Diagnostics);
 
-internal sealed record ModuleModel(EquatableArray<TableModel> Tables, EquatableArray<ReducerModel> Reducers, EquatableArray<SettingsModel> Settings);
+internal sealed record ModuleModel(
+    EquatableArray<TableModel> Tables,
+    EquatableArray<ReducerModel> Reducers,
+    EquatableArray<SettingsModel> Settings,
+    EquatableArray<FilterModel> Filters);

@@ -9,7 +9,7 @@ namespace Meridian.Module.Generator;
 /// the registration the runtime loads.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
-public sealed class ModuleGenerator : IIncrementalGenerator
+public sealed partial class ModuleGenerator : IIncrementalGenerator
 {
     /// <summary>Tracking names of the pipeline steps (for caching tests).</summary>
     public const string TypesStep = "Types";
@@ -62,10 +62,17 @@ public sealed class ModuleGenerator : IIncrementalGenerator
                 spc.AddSource($"Table.{HintName(table.Row.FullName)}.g.cs", source);
         });
 
+        var filters = VisibilityFilters(context);
+
         var module = tables.Collect()
             .Combine(reducers.Collect())
             .Combine(settings.Collect())
-            .Select(static (x, _) => new ModuleModel(x.Left.Left.ToEquatableArray(), x.Left.Right.ToEquatableArray(), x.Right.ToEquatableArray()))
+            .Combine(filters.Collect())
+            .Select(static (x, _) => new ModuleModel(
+                x.Left.Left.Left.ToEquatableArray(),
+                x.Left.Left.Right.ToEquatableArray(),
+                x.Left.Right.ToEquatableArray(),
+                x.Right.ToEquatableArray()))
             .WithTrackingName(ModuleStep);
 
         context.RegisterSourceOutput(module, static (spc, m) =>
@@ -106,6 +113,7 @@ public sealed class ModuleGenerator : IIncrementalGenerator
                     spc.ReportDiagnostic(Diagnostic.Create(Diagnostics.DuplicateLifecycle, r.Location?.ToLocation(), r.MethodName, KindName(r.Kind)));
                 ok = false;
             }
+            ok &= ReportVisibilityFilters(spc, m);
             ok &= m.Tables.All(t => t.Diagnostics.Count == 0);
             if (ok && (m.Tables.Count > 0 || m.Reducers.Count > 0))
                 spc.AddSource("Module.g.cs", Emitter.ModuleSource(m));

@@ -6,7 +6,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace Meridian.Module.Generator;
 
 /// <summary>Turns the symbols the attributes mark into models, collecting diagnostics instead of throwing.</summary>
-internal static class Parser
+internal static partial class Parser
 {
     private const string Bsatn = "global::SpacetimeDB.BSATN.";
 
@@ -89,6 +89,8 @@ internal static class Parser
                 diagnostics.Add(DiagnosticInfo.Create(Diagnostics.IndexNoColumns, location, symbol.Name));
                 continue;
             }
+            // 1.x style: Name and no Accessor. The name becomes the accessor unless it collides (upstream 2.x refuses these).
+            indexAccessor ??= LegacyIndexAccessor(Named<string>(a, "Name"), columns, btrees, fieldBTrees);
             if (indexAccessor is null)
             {
                 diagnostics.Add(DiagnosticInfo.Create(Diagnostics.TableIndexAccessor, location, symbol.Name));
@@ -128,7 +130,8 @@ internal static class Parser
             scheduledAtColumn,
             columns.ToEquatableArray(),
             btrees.ToEquatableArray(),
-            LocationInfo.From(location));
+            LocationInfo.From(location),
+            Named<string>(attribute, "Accessor") is null ? Named<string>(attribute, "Name") : null);
     }
 
     public static ReducerModel ParseReducer(GeneratorAttributeSyntaxContext context, CancellationToken ct)

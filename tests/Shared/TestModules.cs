@@ -9,6 +9,9 @@ internal static class TestModules
     /// <summary>tests/Modules/Scheduled: scheduled tables.</summary>
     public static byte[] Scheduled() => Find(Path.Combine("tests", "Modules", "Scheduled"), "Scheduled.dll");
 
+    /// <summary>tests/Modules/Kanban: a 1.x-style module with client visibility filters.</summary>
+    public static byte[] Kanban() => Find(Path.Combine("tests", "Modules", "Kanban"), "Kanban.dll");
+
     /// <summary>tests/Modules/Everything: every kind of column type.</summary>
     public static byte[] Everything() => Find(Path.Combine("tests", "Modules", "Everything"), "Everything.dll");
 

@@ -21,7 +21,7 @@ public interface IReducerContext;
 /// <see cref="ModuleDescriptor"/>. Callers register reducers first and tables after, each kind
 /// sorted by name, so the typespace order matches upstream's.
 /// </summary>
-public sealed class ModuleBuilder
+public sealed partial class ModuleBuilder
 {
     private readonly TypeRegistrar _registrar = new();
     private readonly List<RawReducerDefV10> _reducers = [];
@@ -30,6 +30,7 @@ public sealed class ModuleBuilder
     private readonly List<RawTableDefV10> _tables = [];
     private readonly List<RawScheduleDefV10> _schedules = [];
     private readonly List<ExplicitNameEntry> _explicitNames = [];
+    private readonly List<RawRowLevelSecurityDefV10> _rowLevelSecurity = [];
     private Meridian.Sats.ModuleDef.CaseConversionPolicy? _policy;
 
     /// <summary>The registrar that builds the typespace.</summary>
@@ -103,6 +104,8 @@ public sealed class ModuleBuilder
             sections.Add(new RawModuleDefV10Section.CaseConversionPolicySection(policy));
         if (_explicitNames.Count > 0)
             sections.Add(new RawModuleDefV10Section.ExplicitNamesSection(_explicitNames.ToArray()));
+        if (_rowLevelSecurity.Count > 0)
+            sections.Add(new RawModuleDefV10Section.RowLevelSecuritySection(_rowLevelSecurity.ToArray()));
         return new ModuleDescriptor(new RawModuleDef(new RawModuleDefV10(sections)), _reducerDescriptors.ToArray());
     }
 }
