@@ -91,7 +91,9 @@ public sealed class DatabaseCommandTests : IAsyncLifetime, IDisposable
         var identity = File.ReadAllText(_cli.ConfigPath);
         var listed = await _cli.RunAsync("list", "-s", _url);
         Assert.True(listed.ExitCode == 0, listed.Error);
-        Assert.Matches(@"^Databases owned by [0-9a-f]{64} on http://127\.0\.0\.1:\d+:\n name \| identity\n-+\+-+\n chat \| c200[0-9a-f]{60}\n\(1 database\)\n$", listed.Out);
+        Assert.Matches(
+            @"^Databases owned by [0-9a-f]{64} on http://127\.0\.0\.1:\d+:\n name \| identity\n-+\+-+\n chat \| c200[0-9a-f]{60}\n\(1 database\)\n$",
+            listed.Out);
 
         var deleted = await _cli.RunAsync("delete", "-s", _url, "chat");
         Assert.True(deleted.ExitCode == 0, deleted.Error);

@@ -68,7 +68,10 @@ internal sealed partial class SqlShell(CliContext context, ServerClient client, 
         {
             case "\\h" or "\\history":
                 for (var i = 0; i < _history.Count; i++)
-                    await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{i + 1,4}  {_history[i].Replace("\n", "\n      ", StringComparison.Ordinal)}"));
+                {
+                    var text = _history[i].Replace("\n", "\n      ", StringComparison.Ordinal);
+                    await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{i + 1,4}  {text}"));
+                }
                 break;
             case "\\?" or "\\help":
                 await context.Out.WriteLineAsync("""
@@ -122,7 +125,8 @@ internal sealed partial class SqlShell(CliContext context, ServerClient client, 
                 return;
             }
         }
-        await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Time: {stopwatch.Elapsed.TotalMilliseconds:0.000} ms{ServerTime(response.Body)}"));
+        var time = string.Create(CultureInfo.InvariantCulture, $"Time: {stopwatch.Elapsed.TotalMilliseconds:0.000} ms");
+        await context.Out.WriteLineAsync(time + ServerTime(response.Body));
         await context.Out.WriteLineAsync();
     }
 
