@@ -20,7 +20,7 @@ public sealed class CliDocsTests : IDisposable
         throw new FileNotFoundException("docs/cli.md not found above the test directory.");
     }
 
-    private static IReadOnlyList<Command> Commands()
+    private static List<Command> Commands()
     {
         var context = new CliContext(new CliEnvironment { Out = TextWriter.Null, Error = TextWriter.Null });
         return CliApp.CreateRootCommand(context).Subcommands.ToList();
