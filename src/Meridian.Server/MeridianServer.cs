@@ -89,6 +89,7 @@ public sealed class MeridianServer : IAsyncDisposable
             app.MapPrometheusScrapingEndpoint("/v1/metrics");
         app.MapIdentityEndpoints(tokens);
         app.MapDatabaseEndpoints(registry, tokens);
+        app.MapDatabaseListEndpoints(registry);
         var metrics = new ServerMetrics(options.MeterFactory);
         app.MapSubscribeEndpoint(registry, tokens, metrics, options.MaxQueuedMessagesPerClient);
 

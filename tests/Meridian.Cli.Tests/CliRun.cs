@@ -12,6 +12,9 @@ public sealed class CliRun : IDisposable
 
     public string ConfigPath => Path.Combine(ConfigDirectory, "cli.json");
 
+    /// <summary>What the command reads from standard input (the SQL shell); empty when null.</summary>
+    public string? Input { get; set; }
+
     /// <summary>Where publish keeps generated projects; null for the default.</summary>
     public string? BuildRoot { get; set; }
 
@@ -19,9 +22,10 @@ public sealed class CliRun : IDisposable
     {
         var stdout = new StringWriter { NewLine = "\n" };
         var stderr = new StringWriter { NewLine = "\n" };
+        var input = new StringReader(Input ?? "");
         var environment = BuildRoot is null
-            ? new CliEnvironment { Out = stdout, Error = stderr, ConfigDirectory = ConfigDirectory }
-            : new CliEnvironment { Out = stdout, Error = stderr, ConfigDirectory = ConfigDirectory, BuildRoot = BuildRoot };
+            ? new CliEnvironment { Out = stdout, Error = stderr, ConfigDirectory = ConfigDirectory, In = input }
+            : new CliEnvironment { Out = stdout, Error = stderr, ConfigDirectory = ConfigDirectory, BuildRoot = BuildRoot, In = input };
         var exitCode = await CliApp.RunAsync(args, environment);
         return new CliResult(exitCode, stdout.ToString(), stderr.ToString());
     }

@@ -48,6 +48,32 @@ public sealed class LogsCommandTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Level_leaves_out_less_severe_records_and_json_prints_them_as_they_are()
+    {
+        _server.On("GET", "/v1/database/chat/logs", 200, Records, "application/x-ndjson");
+
+        var errors = await _cli.RunAsync("logs", "-s", _server.Url, "--level", "error", "chat");
+        Assert.Equal(0, errors.ExitCode);
+        Assert.Equal(
+            """
+            2026-11-22T00:00:01.000000Z ERROR chat::send_message: Messages must not be empty
+            2026-11-22T00:00:02.000000Z PANIC boom
+                in chat :: send_message
+                in main
+
+            """,
+            errors.Out);
+
+        var json = await _cli.RunAsync("logs", "-s", _server.Url, "--level", "warn", "--format", "json", "chat");
+        Assert.Equal(0, json.ExitCode);
+        Assert.Equal(string.Join("\n", Records.Split('\n').Where(l => l.Length > 0).Skip(1)) + "\n", json.Out);
+
+        var bad = await _cli.RunAsync("logs", "-s", _server.Url, "--level", "loud", "chat");
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Contains("loud", bad.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Num_lines_and_follow_go_in_the_query()
     {
         _server.On("GET", "/v1/database/chat/logs", 200, "", "application/x-ndjson");

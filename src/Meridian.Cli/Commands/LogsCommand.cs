@@ -5,24 +5,60 @@ using Meridian.Cli.Output;
 namespace Meridian.Cli.Commands;
 
 /// <summary>
-/// <c>meridian logs [-s SERVER] [-n N] [-f] DATABASE</c>: <c>GET /v1/database/:db/logs</c>, printing
-/// each ndjson record as a line; with <c>--follow</c> it keeps printing until the server closes
-/// the stream or the user presses Ctrl+C.
+/// <c>meridian logs [-s SERVER] [-n N] [-f] [--level L] [--format text|json] DATABASE</c>:
+/// <c>GET /v1/database/:db/logs</c>, printing each ndjson record as a line (or as it is, with
+/// <c>--format json</c>), those below <c>--level</c> left out; with <c>--follow</c> it keeps printing
+/// until the server closes the stream or the user presses Ctrl+C.
 /// </summary>
 internal static class LogsCommand
 {
     /// <summary>Lines shown before following when <c>-n</c> is not given (upstream's default too).</summary>
     private const int FollowDefaultLines = 10;
 
+    /// <summary>The levels, least severe first.</summary>
+    private static readonly string[] Levels = ["trace", "debug", "info", "warn", "error", "panic"];
+
+    /// <summary>The record's level as an index into <see cref="Levels"/>; a record without a readable level always prints.</summary>
+    private static int LevelOf(string line)
+    {
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(line);
+            if (json.RootElement.TryGetProperty("level", out var level) && level.GetString() is { } name)
+            {
+                var lower = name.ToLowerInvariant();
+                var index = Array.IndexOf(Levels, lower == "warning" ? "warn" : lower);
+                return index < 0 ? int.MaxValue : index;
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+        return int.MaxValue;
+    }
+
     public static Command Create(CliContext context)
     {
         var server = CommonOptions.Server();
         var lines = new Option<int?>("--num-lines", "-n") { Description = "How many of the last lines to print (all when not given)", HelpName = "N" };
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new lines as they are logged" };
+        var level = new Option<string?>("--level")
+        {
+            Description = "Print only records at this level or above: trace, debug, info, warn, error, panic",
+            HelpName = "LEVEL",
+        };
+        level.AcceptOnlyFromAmong(Levels);
+        var format = new Option<string>("--format")
+        {
+            Description = "text (one line per record) or json (the server's records as they are, one per line)",
+            HelpName = "FORMAT",
+            DefaultValueFactory = _ => "text",
+        };
+        format.AcceptOnlyFromAmong("text", "json");
         var database = CommonOptions.Database();
         var command = new Command("logs", "Prints a database's module logs")
         {
-            server, lines, follow, database,
+            server, lines, follow, level, format, database,
         };
         lines.Validators.Add(result =>
         {
@@ -37,14 +73,16 @@ internal static class LogsCommand
                 + (count is { } n ? string.Create(CultureInfo.InvariantCulture, $"num_lines={n}&") : "")
                 + (following ? "follow=true" : "follow=false");
 
+            var minimum = parse.GetValue(level) is { } l ? Array.IndexOf(Levels, l) : 0;
+            var json = parse.GetValue(format) == "json";
             using var client = context.Connect(parse.GetValue(server)!);
             using var response = await client.SendStreamingAsync(HttpMethod.Get, url, token);
             using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(token));
             while (await reader.ReadLineAsync(token) is { } line)
             {
-                if (line.Length == 0)
+                if (line.Length == 0 || (minimum > 0 && LevelOf(line) < minimum))
                     continue;
-                await context.Out.WriteLineAsync(LogRecordFormatter.Format(line));
+                await context.Out.WriteLineAsync(json ? line : LogRecordFormatter.Format(line));
                 if (following)
                     await context.Out.FlushAsync(token);
             }

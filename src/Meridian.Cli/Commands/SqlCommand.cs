@@ -5,8 +5,9 @@ using Meridian.Cli.Output;
 namespace Meridian.Cli.Commands;
 
 /// <summary>
-/// <c>meridian sql [-s SERVER] [--json] DATABASE QUERY</c>: <c>POST /v1/database/:db/sql</c> with the
-/// query as plain text; prints a table per statement, or the raw JSON.
+/// <c>meridian sql [-s SERVER] [--json] DATABASE [QUERY]</c>: <c>POST /v1/database/:db/sql</c> with the
+/// query as plain text; prints a table per statement, or the raw JSON. Without a query, the
+/// interactive <see cref="SqlShell"/>.
 /// </summary>
 internal static class SqlCommand
 {
@@ -15,7 +16,11 @@ internal static class SqlCommand
         var server = CommonOptions.Server();
         var json = new Option<bool>("--json") { Description = "Print the server's JSON answer as it is" };
         var database = CommonOptions.Database();
-        var query = new Argument<string>("QUERY") { Description = "SQL text; several statements are separated by ';'" };
+        var query = new Argument<string?>("QUERY")
+        {
+            Description = "SQL text; several statements are separated by ';'. Without it, an interactive shell reads statements",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         var command = new Command("sql", "Runs SQL queries and DML statements against a database")
         {
             server, json, database, query,
@@ -23,6 +28,8 @@ internal static class SqlCommand
         command.SetAction((parse, ct) => context.RunAsync(async token =>
         {
             using var client = context.Connect(parse.GetValue(server)!);
+            if (parse.GetValue(query) is null)
+                return await new SqlShell(context, client, parse.GetValue(database)!, parse.GetValue(json)).RunAsync(token);
             using var content = new StringContent(parse.GetValue(query)!, Encoding.UTF8, "text/plain");
             var response = await client.SendAsync(HttpMethod.Post, CommonOptions.DatabasePath(parse.GetValue(database)!) + "/sql", content, token);
             if (!response.IsSuccess)

@@ -92,7 +92,8 @@ internal sealed class ServerClient : IDisposable
         }
     }
 
-    private async Task<ServerCredentials> GetCredentialsAsync(CancellationToken cancellationToken)
+    /// <summary>The identity and token this CLI uses on the server, created there on first use.</summary>
+    public async Task<ServerCredentials> GetCredentialsAsync(CancellationToken cancellationToken)
     {
         if (_credentials is not null)
             return _credentials;
