@@ -123,6 +123,11 @@ public sealed partial class Database
                     try
                     {
                         var active = _active;
+                        if (SelectView(select, caller, active, state) is { } viewRows)
+                        {
+                            results.Add(viewRows);
+                            break;
+                        }
                         var rowLimit = isOwner ? null : Settings.RowLimit;
                         var result = SqlExecutor.Query(select, active.Catalog, state, caller, isOwner, rowLimit, active.Visibility);
                         results.Add(ToResult(result, state.LastOffset));
