@@ -86,6 +86,7 @@ generate() { # generate MODULE_DIR OUT_DIR
 }
 generate "${MERIDIAN_E2E_MODULE_DIR:-samples/chat}" src/module_bindings
 generate tests/Modules/Everything src/everything_bindings
+generate tests/Modules/Leaderboard src/leaderboard_bindings
 
 echo "== compiling the generated bindings and the tests (tsc --strict)"
 rm -rf dist
