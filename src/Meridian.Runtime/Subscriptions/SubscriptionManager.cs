@@ -287,7 +287,8 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
         {
             string? problem = null;
             List<SubscriptionQuery>? compiled = null;
-            if (set.Held is not null || set.Queries.Any(q => q.Query.ReadTables.Any(rowsChanged.Contains)))
+            // A view is not recompiled: its code may have changed with the module; the client subscribes again.
+            if (set.Held is not null || set.Queries.Any(q => q.Query.ReadTables.Any(rowsChanged.Contains) || q.Query is not SqlLiveQuery { IsView: false }))
             {
                 problem = reason;
             }
@@ -307,7 +308,7 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
                 set.Client.OnSubscriptionError(null, set.Id, problem);
                 continue;
             }
-            var shared = compiled!.Select(Acquire).ToList();
+            var shared = compiled!.Select(q => Acquire(new SqlLiveQuery(q), null)).ToList();
             var again = new QuerySet(set.Client, set.Id, set.RequestId, shared, set.Order) { Held = null };
             foreach (var q in shared)
                 q.Sets.Add(again);
@@ -330,11 +331,13 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
         }
     }
 
-    private SharedQuery Acquire(ILiveQuery query, CommittedState position)
+    // position: where a new query starts; null only for SQL queries, which need no preparation.
+    private SharedQuery Acquire(ILiveQuery query, CommittedState? position)
     {
         if (!_queries.TryGetValue(query.Key, out var shared))
         {
-            query.Prepare(position);
+            if (position is not null)
+                query.Prepare(position);
             _queries[query.Key] = shared = new SharedQuery(query);
             RegisterTriggers(shared);
         }
