@@ -131,6 +131,11 @@ public sealed partial class Database
                     try
                     {
                         var active = _active;
+                        if (SelectView(select, caller, active, state) is { } viewRows)
+                        {
+                            results.Add(viewRows);
+                            break;
+                        }
                         var rowLimit = isOwner ? null : Settings.RowLimit;
                         var result = ReadsSlowLog(select, active.Catalog, caller, isOwner)
                             ? SlowLog.Query(select, caller, rowLimit)

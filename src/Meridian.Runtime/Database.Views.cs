@@ -3,8 +3,10 @@ using Meridian.Query.Subscriptions;
 using Meridian.Runtime.Logging;
 using Meridian.Runtime.Modules;
 using Meridian.Runtime.Subscriptions;
+using Meridian.Runtime.Sql;
 using Meridian.Runtime.Views;
 using Meridian.Sats;
+using Meridian.Sats.Values;
 using Meridian.Storage;
 
 namespace Meridian.Runtime;
@@ -19,11 +21,14 @@ public sealed partial class Database
     /// (views see every table) and maintained by delta rules like any subscription.
     /// </summary>
     /// <exception cref="SqlException">The view is read in a way not supported, or it failed.</exception>
-    private ILiveQuery? CompileView(string sql, Identity sender, ActiveModule active)
+    private ILiveQuery? CompileView(string sql, Identity sender, ActiveModule active) =>
+        active.Schema.Views.Count == 0 ? null : CompileView(SqlParser.ParseSubscription(sql), sender, active);
+
+    /// <summary>As <see cref="CompileView(string, Identity, ActiveModule)"/>, for a parsed SELECT.</summary>
+    private ILiveQuery? CompileView(SelectStatement select, Identity sender, ActiveModule active)
     {
         if (active.Schema.Views.Count == 0)
             return null;
-        var select = SqlParser.ParseSubscription(sql);
         var view = active.Schema.FindView(select.From.Name);
         if (view is null)
         {
@@ -59,6 +64,19 @@ public sealed partial class Database
             throw new SqlException($"View '{view.Name}' returned a query that cannot be maintained ({viewSql}): {e.Message}", e);
         }
         return new SqlLiveQuery(inner, view.Name, $"view {view.Name}: {inner.Key}");
+    }
+
+    /// <summary>A view's rows for an ad-hoc <c>SELECT * FROM view</c>, decoded, or null when the SELECT reads no view.</summary>
+    private SqlStatementResult? SelectView(SelectStatement select, Identity caller, ActiveModule active, CommittedState state)
+    {
+        if (CompileView(select, caller, active) is not { } query)
+            return null;
+        var view = active.Schema.FindView(select.From.Name)!;
+        var rows = query.Evaluate(state);
+        var values = new List<ProductValue>(rows.Count);
+        foreach (var row in rows)
+            values.Add((ProductValue)AlgebraicValue.FromBsatn(row.Span, view.RowType, active.Schema.Typespace));
+        return new SqlStatementResult(view.RowType, active.Schema.Typespace, values, 0, 0, 0, state.LastOffset);
     }
 
     /// <summary>Runs <paramref name="action"/> on the pipeline loop, where the subscription manager lives (tests).</summary>

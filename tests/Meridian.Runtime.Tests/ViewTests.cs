@@ -252,6 +252,17 @@ public sealed class ViewTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ad_hoc_sql_reads_a_view_for_the_caller()
+    {
+        await AddPlayer(Alice, "alice", 1500, 1);
+        var select = Assert.Single(await _db.ExecuteSqlAsync("SELECT * FROM my_player", Alice, ConnectionId.Zero).WaitAsync(Timeout));
+        Assert.Equal("alice", Assert.Single(select.Rows)[2].AsString());
+        Assert.Equal("name", select.Schema.Elements[2].Name);
+        Assert.Empty(Assert.Single(await _db.ExecuteSqlAsync("SELECT * FROM my_player", Bob, ConnectionId.Zero).WaitAsync(Timeout)).Rows);
+        Assert.Single(Assert.Single(await _db.ExecuteSqlAsync("SELECT * FROM all_players", Bob, ConnectionId.Zero).WaitAsync(Timeout)).Rows);
+    }
+
+    [Fact]
     public async Task A_live_aggregate_view_keeps_count_sum_min_and_max_per_group()
     {
         var (_, client) = await Subscribe(Alice, "SELECT * FROM team_stats");

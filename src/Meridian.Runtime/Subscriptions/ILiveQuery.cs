@@ -2,6 +2,7 @@ using Meridian.Query.Subscriptions;
 using Meridian.Sats.Rows;
 using Meridian.Storage;
 using Meridian.Storage.Changesets;
+using Meridian.Storage.Schema;
 
 namespace Meridian.Runtime.Subscriptions;
 
@@ -17,6 +18,12 @@ internal interface ILiveQuery
 
     /// <summary>The table name the client receives the rows under.</summary>
     string TableName { get; }
+
+    /// <summary>The query as the client sent it.</summary>
+    string Sql { get; }
+
+    /// <summary>Every table whose changes can change the result (as far as known now).</summary>
+    IReadOnlyList<TableId> ReadTables { get; }
 
     /// <summary>True when the rows are events (they are not kept between transactions).</summary>
     bool IsEvent { get; }
@@ -48,6 +55,13 @@ internal sealed class SqlLiveQuery(SubscriptionQuery query, string? tableName = 
     public string Key { get; } = key ?? query.Key;
 
     public string TableName { get; } = tableName ?? query.Table.Name;
+
+    /// <summary>True when this is the query a view returned (rows go out under the view's name).</summary>
+    public bool IsView { get; } = tableName is not null;
+
+    public string Sql => IsView ? $"SELECT * FROM {TableName}" : Query.Sql;
+
+    public IReadOnlyList<TableId> ReadTables => Query.ReadTables;
 
     public bool IsEvent => Query.Table.Schema.IsEvent;
 

@@ -344,11 +344,13 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
     private static bool Reads(ILiveQuery query, IReadOnlySet<TableId> tables) =>
         tables.Count > 0 && (PlainSql(query) is not { } sql || sql.Query.ReadTables.Any(tables.Contains));
 
-    private SharedQuery Acquire(ILiveQuery query, CommittedState position)
+    // position: where a new query starts; null only for SQL queries, which need no preparation.
+    private SharedQuery Acquire(ILiveQuery query, CommittedState? position)
     {
         if (!_queries.TryGetValue(query.Key, out var shared))
         {
-            query.Prepare(position);
+            if (position is not null)
+                query.Prepare(position);
             _queries[query.Key] = shared = new SharedQuery(query);
             RegisterTriggers(shared);
         }

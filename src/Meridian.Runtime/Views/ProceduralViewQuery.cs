@@ -46,6 +46,10 @@ internal sealed class ProceduralViewQuery : ILiveQuery
 
     public string TableName => _view.Name;
 
+    public string Sql => $"SELECT * FROM {_view.Name}";
+
+    public IReadOnlyList<TableId> ReadTables => _triggers.Select(t => t.Table).Distinct().ToList();
+
     public bool IsEvent => false;
 
     public IReadOnlyList<QueryTrigger> Triggers => _triggers;
