@@ -121,6 +121,7 @@ internal static partial class Emitter
 
         sb.Append("namespace SpacetimeDB\n{\n");
         sb.Append(ReducerContextSource);
+        sb.Append(ProcedureContextSource);
         sb.Append("    /// <summary>The module's tables (generated).</summary>\n");
         sb.Append("    public sealed class Local : global::SpacetimeDB.LocalBase\n    {\n");
         foreach (var (row, decl) in tables)
@@ -312,6 +313,7 @@ internal static partial class Emitter
             sb.Append($"            builder.RegisterReducer({Lit(r.MethodName)}, (global::SpacetimeDB.ReducerKind){r.Kind}, "
                 + $"registrar => new (string, {AlgebraicType})[] {{ {ps} }}, Invoke_{r.MethodName});\n");
         }
+        ProcedureRegistrations(sb, module);
         foreach (var (row, decl) in tables)
         {
             var uniques = decl.Columns.Where(c => c.Unique).ToList();
@@ -352,6 +354,7 @@ internal static partial class Emitter
             var args = string.Concat(r.Params.Select(p => ", " + Id(p.Name)));
             sb.Append($"            {r.ContainingType}.{Id(r.MethodName)}(new global::SpacetimeDB.ReducerContext(call){args});\n        }}\n");
         }
+        ProcedureInvokers(sb, module);
         sb.Append("    }\n}\n");
     }
 

@@ -74,4 +74,5 @@ internal sealed record ModuleModel(
     EquatableArray<TableModel> Tables,
     EquatableArray<ReducerModel> Reducers,
     EquatableArray<SettingsModel> Settings,
-    EquatableArray<FilterModel> Filters);
+    EquatableArray<FilterModel> Filters,
+    EquatableArray<ProcedureModel> Procedures);

@@ -63,13 +63,16 @@ public sealed partial class ModuleGenerator : IIncrementalGenerator
         });
 
         var filters = VisibilityFilters(context);
+        var procedures = Procedures(context);
 
         var module = tables.Collect()
             .Combine(reducers.Collect())
             .Combine(settings.Collect())
             .Combine(filters.Collect())
+            .Combine(procedures.Collect())
             .Select(static (x, _) => new ModuleModel(
-                x.Left.Left.Left.ToEquatableArray(),
+                x.Left.Left.Left.Left.ToEquatableArray(),
+                x.Left.Left.Left.Right.ToEquatableArray(),
                 x.Left.Left.Right.ToEquatableArray(),
                 x.Left.Right.ToEquatableArray(),
                 x.Right.ToEquatableArray()))
@@ -114,8 +117,9 @@ public sealed partial class ModuleGenerator : IIncrementalGenerator
                 ok = false;
             }
             ok &= ReportVisibilityFilters(spc, m);
+            ok &= ReportProcedures(spc, m);
             ok &= m.Tables.All(t => t.Diagnostics.Count == 0);
-            if (ok && (m.Tables.Count > 0 || m.Reducers.Count > 0))
+            if (ok && (m.Tables.Count > 0 || m.Reducers.Count > 0 || m.Procedures.Count > 0))
                 spc.AddSource("Module.g.cs", Emitter.ModuleSource(m));
         });
     }

@@ -12,6 +12,9 @@ internal static class TestModules
     /// <summary>tests/Modules/Kanban: a 1.x-style module with client visibility filters.</summary>
     public static byte[] Kanban() => Find(Path.Combine("tests", "Modules", "Kanban"), "Kanban.dll");
 
+    /// <summary>tests/Modules/Procedures: procedures, WithTx, HTTP, a scheduled procedure.</summary>
+    public static byte[] Procedures() => Find(Path.Combine("tests", "Modules", "Procedures"), "Procedures.dll");
+
     private static byte[] Find(string projectDirectory, string assembly)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
