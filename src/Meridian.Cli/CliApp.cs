@@ -48,6 +48,7 @@ public static class CliApp
         {
             StartCommand.Create(context),
             PublishCommand.Create(context),
+            GenerateCommand.Create(context),
             CallCommand.Create(context),
             SqlCommand.Create(context),
             LogsCommand.Create(context),

@@ -56,10 +56,11 @@ public sealed class MeridianServer : IAsyncDisposable
     public static async Task<MeridianServer> StartAsync(MeridianServerOptions options, CancellationToken cancellation = default)
     {
         var endpoint = ParseListenAddress(options.ListenAddress);
-        var tokens = options.DataDirectory is null
-            ? new TokenService(CreateKey(), options.Clock)
-            : TokenService.LoadOrCreate(Path.Combine(options.DataDirectory, "keys"), options.Clock);
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
+        var external = new ExternalIssuers(options.IdentityProviders, options.Clock, loggerFactory.CreateLogger("Meridian.Server.Auth"));
+        var tokens = options.DataDirectory is null
+            ? new TokenService(CreateKey(), options.Clock, external)
+            : TokenService.LoadOrCreate(Path.Combine(options.DataDirectory, "keys"), options.Clock, external);
         var services = new DatabaseServices(options.Clock, loggerFactory, options.MeterFactory);
         var registry = new DatabaseRegistry(options.DataDirectory, options.Durability, services);
 
@@ -123,7 +124,7 @@ public sealed class MeridianServer : IAsyncDisposable
     public async Task<InMemoryTransport> ConnectInProcessAsync(string database, string? token = null, bool batched = true, bool confirmedReads = true)
     {
         var db = Registry.Find(database) ?? throw new ArgumentException($"No such database '{database}'.", nameof(database));
-        var (claims, validToken) = token is null ? _tokens.MintAnonymous() : (_tokens.Validate(token).Claims, token);
+        var (claims, validToken) = token is null ? _tokens.MintAnonymous() : ((await _tokens.ValidateAsync(token).ConfigureAwait(false)).Claims, token);
         var connectionId = ConnectionId.Random();
         await db.ConnectAsync(claims.Identity, connectionId).ConfigureAwait(false);
         var (serverEnd, clientEnd) = InMemoryTransport.CreatePair();

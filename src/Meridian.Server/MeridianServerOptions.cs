@@ -19,6 +19,9 @@ public sealed class MeridianServerOptions
     /// <summary>Messages that may wait for one client that does not read before it is disconnected (default 16,384).</summary>
     public int MaxQueuedMessagesPerClient { get; init; } = Sessions.ClientSession.DefaultMaxQueuedMessages;
 
+    /// <summary>External OpenID Connect issuers whose tokens are accepted (none by default: only locally signed tokens).</summary>
+    public Auth.IdentityProviderOptions IdentityProviders { get; init; } = new();
+
     /// <summary>Clock for timestamps and tokens.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 

@@ -114,7 +114,7 @@ public sealed class RealServerTests : IAsyncLifetime, IDisposable
         return await MeridianServer.StartAsync(new MeridianServerOptions { ListenAddress = "127.0.0.1:0", DataDirectory = dataDirectory });
     }
 
-    private static string ChatAssembly()
+    internal static string ChatAssembly()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {

@@ -15,6 +15,9 @@ internal static class TestModules
     /// <summary>tests/Modules/Procedures: procedures, WithTx, HTTP, a scheduled procedure.</summary>
     public static byte[] Procedures() => Find(Path.Combine("tests", "Modules", "Procedures"), "Procedures.dll");
 
+    /// <summary>tests/Modules/Everything: every kind of column type.</summary>
+    public static byte[] Everything() => Find(Path.Combine("tests", "Modules", "Everything"), "Everything.dll");
+
     private static byte[] Find(string projectDirectory, string assembly)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

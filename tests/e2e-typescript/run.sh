@@ -2,7 +2,8 @@
 # TypeScript end-to-end tests: the official SpacetimeDB TypeScript SDK against a
 # Meridian server. Called from the repository root as `bash tests/e2e-typescript/run.sh`.
 # Installs the pinned npm packages (only when node_modules is missing or stale),
-# compiles the bindings and tests, builds the Meridian CLI, and runs the tests with
+# builds the Meridian CLI, generates the bindings with `meridian generate`, compiles
+# them and the tests, and runs the tests with
 # node's TAP reporter, whose output ends with "# pass N", "# fail N", "# skipped N".
 # Exits non-zero when anything fails. See README.md for the CLI contract and settings.
 set -uo pipefail
@@ -44,13 +45,6 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
     echo "$wanted" > "$stamp"
 fi
 
-echo "== compiling bindings and tests (tsc)"
-rm -rf dist
-if ! node node_modules/typescript/bin/tsc -p .; then
-    echo "tests/e2e-typescript: tsc failed" >&2
-    exit 1
-fi
-
 if [ -z "${MERIDIAN_CLI:-}" ]; then
     if [ ! -d "$root/src/Meridian.Cli" ]; then
         echo "note: $root/src/Meridian.Cli does not exist yet; the tests will fail for want of a server."
@@ -72,8 +66,43 @@ else
     echo "== using MERIDIAN_CLI=$MERIDIAN_CLI"
 fi
 
+# The bindings are generated from the modules at every run, never written by hand:
+# src/module_bindings from the chat module (or MERIDIAN_E2E_MODULE_DIR), and
+# src/everything_bindings from tests/Modules/Everything (every kind of type).
+if [ -n "${MERIDIAN_E2E_GENERATE:-}" ]; then
+    read -r -a generate_cli <<< "$MERIDIAN_E2E_GENERATE"
+elif [ -n "${MERIDIAN_CLI:-}" ]; then
+    read -r -a generate_cli <<< "$MERIDIAN_CLI"
+else
+    generate_cli=(dotnet "$root/src/Meridian.Cli/bin/Debug/net10.0/Meridian.Cli.dll")
+fi
+generate() { # generate MODULE_DIR OUT_DIR
+    echo "== meridian generate --lang typescript --out-dir tests/e2e-typescript/$2 -p $1"
+    if ! (cd "$root" && DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 \
+            "${generate_cli[@]}" generate --lang typescript --out-dir "tests/e2e-typescript/$2" -p "$1" --yes); then
+        echo "tests/e2e-typescript: generating the bindings of $1 failed" >&2
+        exit 1
+    fi
+}
+generate "${MERIDIAN_E2E_MODULE_DIR:-samples/chat}" src/module_bindings
+generate tests/Modules/Everything src/everything_bindings
+
+echo "== compiling the generated bindings and the tests (tsc --strict)"
+rm -rf dist
+if ! node node_modules/typescript/bin/tsc -p .; then
+    echo "tests/e2e-typescript: tsc failed" >&2
+    exit 1
+fi
+echo "== type-checking the golden bindings of tests/Meridian.Codegen.Tests (tsc --strict)"
+if ! node node_modules/typescript/bin/tsc -p tsconfig.golden.json; then
+    echo "tests/e2e-typescript: the golden bindings do not type-check" >&2
+    exit 1
+fi
+
 echo "== node --test"
-runner=(node --test --test-reporter=tap)
+# Generated bindings import each other without an extension (as for bundlers); this
+# hook lets Node's ESM loader resolve them to the compiled .js files.
+runner=(node --import ./resolve-extensionless.mjs --test --test-reporter=tap)
 # Every wait inside the tests is bounded; this is the backstop against anything
 # left keeping a test file alive. (Not --test-force-exit: on Node 20 it can cut
 # off the end of the TAP summary.)

@@ -72,7 +72,7 @@ internal static class PublishCommand
         return 0;
     }
 
-    private static async Task<byte[]> CompileAsync(CliContext context, string directory, CancellationToken cancellationToken)
+    internal static async Task<byte[]> CompileAsync(CliContext context, string directory, CancellationToken cancellationToken)
     {
         await context.Error.WriteLineAsync($"Compiling module in {directory}…");
         var compiler = new ModuleCompiler(context.Environment.ToolsDirectory, context.Environment.BuildRoot, context.Environment.DotnetPath);
@@ -89,7 +89,7 @@ internal static class PublishCommand
         return bytes;
     }
 
-    private static async Task<byte[]> ReadAssemblyAsync(string path, CancellationToken cancellationToken)
+    internal static async Task<byte[]> ReadAssemblyAsync(string path, CancellationToken cancellationToken)
     {
         if (!File.Exists(path))
             throw new CliException($"there is no file {path}.");

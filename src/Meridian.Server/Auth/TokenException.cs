@@ -12,4 +12,7 @@ public sealed class TokenException : Exception
 
     /// <summary>True when the token is not even a well-formed JWT (HTTP 400), false when it is well-formed but not valid (401).</summary>
     public bool Malformed { get; }
+
+    /// <summary>True when the signature is not this server's (the token may come from a trusted external issuer).</summary>
+    internal bool NotSignedHere { get; init; }
 }

@@ -15,21 +15,26 @@ public sealed class TokenService : IDisposable
     /// <summary>The issuer of locally minted tokens.</summary>
     public const string LocalIssuer = "localhost";
 
-    private const int MaxClaimBytes = 128;
+    internal const int MaxClaimBytes = 128;
     private static readonly string Header = Base64Url("{\"typ\":\"JWT\",\"alg\":\"ES256\"}"u8);
 
     private readonly ECDsa _key;
     private readonly TimeProvider _clock;
+    private readonly ExternalIssuers _external;
 
-    /// <summary>Uses <paramref name="key"/> (a P-256 key pair).</summary>
-    public TokenService(ECDsa key, TimeProvider? clock = null)
+    /// <summary>Uses <paramref name="key"/> (a P-256 key pair); tokens from <paramref name="external"/> issuers are accepted too.</summary>
+    public TokenService(ECDsa key, TimeProvider? clock = null, ExternalIssuers? external = null)
     {
         _key = key;
         _clock = clock ?? TimeProvider.System;
+        _external = external ?? new ExternalIssuers(new IdentityProviderOptions(), _clock);
     }
 
+    /// <summary>The external OpenID Connect issuers whose tokens are accepted.</summary>
+    public ExternalIssuers External => _external;
+
     /// <summary>Loads the key pair from <c>{directory}/id_ecdsa</c> (PEM), creating it on first use.</summary>
-    public static TokenService LoadOrCreate(string directory, TimeProvider? clock = null)
+    public static TokenService LoadOrCreate(string directory, TimeProvider? clock = null, ExternalIssuers? external = null)
     {
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, "id_ecdsa");
@@ -48,7 +53,7 @@ public sealed class TokenService : IDisposable
             File.Move(tmp, path, overwrite: true);
             File.WriteAllText(Path.Combine(directory, "id_ecdsa.pub"), key.ExportSubjectPublicKeyInfoPem());
         }
-        return new TokenService(key, clock);
+        return new TokenService(key, clock, external);
     }
 
     /// <summary>The public key as PEM (served at <c>/v1/identity/public-key</c>).</summary>
@@ -93,6 +98,41 @@ public sealed class TokenService : IDisposable
         return signingInput + "." + Base64Url(signature);
     }
 
+    /// <summary>
+    /// Validates a token signed by this server's key or, failing that, by a trusted external issuer (protocol.md §7.2),
+    /// and returns its claims and any extra claims.
+    /// </summary>
+    /// <exception cref="TokenException">The token is malformed (400) or not valid (401); the message says why.</exception>
+    public async Task<(TokenClaims Claims, JsonObject Extra)> ValidateAsync(string token, CancellationToken cancellation = default)
+    {
+        try
+        {
+            return Validate(token);
+        }
+        catch (TokenException e) when (e.NotSignedHere)
+        {
+            var issuer = PeekIssuer(token);
+            if (issuer is null || issuer == LocalIssuer)
+                throw;
+            if (!_external.IsTrusted(issuer))
+                throw _external.NotTrusted(issuer);
+            return await _external.ValidateAsync(token, issuer, cancellation).ConfigureAwait(false);
+        }
+    }
+
+    private static string? PeekIssuer(string token)
+    {
+        try
+        {
+            var issuer = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(token).Issuer;
+            return string.IsNullOrEmpty(issuer) ? null : issuer;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Validates a token signed by this server's key and returns its claims and any extra claims.</summary>
     public (TokenClaims Claims, JsonObject Extra) Validate(string token)
     {
@@ -113,10 +153,11 @@ public sealed class TokenService : IDisposable
         }
         if (header["alg"]?.GetValueKind() != JsonValueKind.String || header["alg"]!.GetValue<string>() != "ES256")
             throw new TokenException(
-                "Authorization failed: token not signed by this instance (only ES256 tokens from this server are accepted).", malformed: false);
+                "Authorization failed: token not signed by this instance (only ES256 tokens from this server are accepted).", malformed: false)
+            { NotSignedHere = true };
         var signed = Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]);
         if (!_key.VerifyData(signed, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
-            throw new TokenException("Authorization failed: token not signed by this instance.", malformed: false);
+            throw new TokenException("Authorization failed: token not signed by this instance.", malformed: false) { NotSignedHere = true };
 
         var issuer = RequiredString(payload, "iss");
         var subject = RequiredString(payload, "sub");
@@ -165,5 +206,9 @@ public sealed class TokenService : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _key.Dispose();
+    public void Dispose()
+    {
+        _key.Dispose();
+        _external.Dispose();
+    }
 }

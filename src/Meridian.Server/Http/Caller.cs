@@ -21,8 +21,10 @@ public sealed record Caller(TokenClaims Claims, string Token, JsonObject Extra, 
     /// <c>spacetime-identity</c> and <c>spacetime-identity-token</c> headers.
     /// </summary>
     /// <exception cref="TokenException">A token was given but is not valid.</exception>
-    public static Caller? Resolve(HttpContext http, TokenService tokens, bool mintWhenMissing)
+    public static async Task<Caller?> ResolveAsync(HttpContext http, TokenService tokens, bool mintWhenMissing)
     {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(tokens);
         string? token = null;
         var header = http.Request.Headers.Authorization.ToString();
         if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
@@ -39,7 +41,7 @@ public sealed record Caller(TokenClaims Claims, string Token, JsonObject Extra, 
         }
         else
         {
-            var (claims, extra) = tokens.Validate(token);
+            var (claims, extra) = await tokens.ValidateAsync(token, http.RequestAborted).ConfigureAwait(false);
             caller = new Caller(claims, token, extra, Anonymous: false);
         }
         http.Response.Headers["spacetime-identity"] = caller.Identity.ToHexString();

@@ -88,7 +88,7 @@ public static partial class DatabaseEndpoints
         Caller caller;
         try
         {
-            caller = Caller.Resolve(http, tokens, mintWhenMissing: true)!;
+            caller = (await Caller.ResolveAsync(http, tokens, mintWhenMissing: true).ConfigureAwait(false))!;
         }
         catch (TokenException e)
         {

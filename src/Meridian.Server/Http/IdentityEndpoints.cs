@@ -18,38 +18,38 @@ public static class IdentityEndpoints
             return Results.Json(new JsonObject { ["identity"] = claims.Identity.ToHexString(), ["token"] = token });
         });
 
-        app.MapPost("/v1/identity/websocket-token", (HttpContext http) => WithCaller(http, tokens, caller =>
-            Results.Json(new JsonObject { ["token"] = tokens.MintWebSocketToken(caller.Claims, caller.Extra) })));
+        app.MapPost("/v1/identity/websocket-token", (Delegate)((HttpContext http) => WithCallerAsync(http, tokens, caller =>
+            Results.Json(new JsonObject { ["token"] = tokens.MintWebSocketToken(caller.Claims, caller.Extra) }))));
 
         app.MapGet("/v1/identity/public-key", () => Results.Text(tokens.PublicKeyPem, "application/pem-certificate-chain"));
 
-        app.MapGet("/v1/identity/{identity}/verify", (HttpContext http, string identity) => WithCaller(http, tokens, caller =>
+        app.MapGet("/v1/identity/{identity}/verify", (HttpContext http, string identity) => WithCallerAsync(http, tokens, caller =>
             !Sats.Identity.TryParse(identity, out var id) ? ErrorResults.Text(400, $"'{identity}' is not an identity.")
             : id == caller.Identity ? Results.NoContent()
             : ErrorResults.Text(400, "The token does not belong to that identity.")));
 
-        app.MapGet("/v1/ping", (HttpContext http) =>
+        app.MapGet("/v1/ping", (Delegate)(async (HttpContext http) =>
         {
             try
             {
-                Caller.Resolve(http, tokens, mintWhenMissing: false);
+                await Caller.ResolveAsync(http, tokens, mintWhenMissing: false).ConfigureAwait(false);
             }
             catch (TokenException e)
             {
                 return ErrorResults.FromToken(e);
             }
             return Results.Ok();
-        });
+        }));
         return app;
     }
 
     // Routes that need a valid token: 401 without one, 400/401 for a bad one.
-    private static IResult WithCaller(HttpContext http, TokenService tokens, Func<Caller, IResult> action)
+    private static async Task<IResult> WithCallerAsync(HttpContext http, TokenService tokens, Func<Caller, IResult> action)
     {
         Caller? caller;
         try
         {
-            caller = Caller.Resolve(http, tokens, mintWhenMissing: false);
+            caller = await Caller.ResolveAsync(http, tokens, mintWhenMissing: false).ConfigureAwait(false);
         }
         catch (TokenException e)
         {

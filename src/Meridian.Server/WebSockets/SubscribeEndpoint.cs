@@ -41,7 +41,7 @@ public static class SubscribeEndpoint
             Caller caller;
             try
             {
-                caller = Caller.Resolve(http, tokens, mintWhenMissing: true)!;
+                caller = (await Caller.ResolveAsync(http, tokens, mintWhenMissing: true).ConfigureAwait(false))!;
             }
             catch (TokenException e)
             {

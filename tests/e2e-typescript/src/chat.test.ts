@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it, type TestContext } from 'node:test';
 import { SenderError, Timestamp, type Identity } from 'spacetimedb';
-import type { Message, User } from './module_bindings/index.js';
+import type { Message, User } from './module_bindings/types.js';
 import {
   connect,
   disconnect,
