@@ -172,7 +172,9 @@ internal static partial class Emitter
         foreach (var p in module.Procedures.OrderBy(p => p.MethodName, StringComparer.Ordinal))
         {
             var ps = string.Join(", ", p.Params.Select(x => $"({Lit(x.Name)}, default({x.Type.Serializer}).GetAlgebraicType(registrar))"));
-            var ret = p.ReturnType is null ? "global::Meridian.Sats.Types.AlgebraicType.Unit" : $"default({p.ReturnType.Serializer}).GetAlgebraicType(registrar)";
+            var ret = p.ReturnType is null
+                ? "global::Meridian.Sats.Types.AlgebraicType.Unit"
+                : $"default({p.ReturnType.Serializer}).GetAlgebraicType(registrar)";
             sb.Append($"            builder.RegisterProcedure({Lit(p.MethodName)}, registrar => new (string, {AlgebraicType})[] {{ {ps} }}, "
                 + $"registrar => {ret}, InvokeProcedure_{p.MethodName});\n");
         }
@@ -182,7 +184,8 @@ internal static partial class Emitter
     {
         foreach (var p in module.Procedures.OrderBy(p => p.MethodName, StringComparer.Ordinal))
         {
-            sb.Append($"\n        private static byte[] InvokeProcedure_{p.MethodName}(global::SpacetimeDB.Internal.ProcedureCallInfo call, ref {Reader} args)\n");
+            sb.Append($"\n        private static byte[] InvokeProcedure_{p.MethodName}(");
+            sb.Append($"global::SpacetimeDB.Internal.ProcedureCallInfo call, ref {Reader} args)\n");
             sb.Append("        {\n");
             foreach (var x in p.Params)
                 sb.Append($"            var {Id(x.Name)} = default({x.Type.Serializer}).Read(ref args);\n");

@@ -68,7 +68,9 @@ fi
 
 # The bindings are generated from the modules at every run, never written by hand:
 # src/module_bindings from the chat module (or MERIDIAN_E2E_MODULE_DIR), and
-# src/everything_bindings from tests/Modules/Everything (every kind of type).
+# src/everything_bindings from tests/Modules/Everything (every kind of type),
+# src/kanban_bindings from tests/Modules/Kanban (visibility filters) and
+# src/procedures_bindings from tests/Modules/Procedures (procedures).
 if [ -n "${MERIDIAN_E2E_GENERATE:-}" ]; then
     read -r -a generate_cli <<< "$MERIDIAN_E2E_GENERATE"
 elif [ -n "${MERIDIAN_CLI:-}" ]; then
@@ -86,6 +88,8 @@ generate() { # generate MODULE_DIR OUT_DIR
 }
 generate "${MERIDIAN_E2E_MODULE_DIR:-samples/chat}" src/module_bindings
 generate tests/Modules/Everything src/everything_bindings
+generate tests/Modules/Kanban src/kanban_bindings
+generate tests/Modules/Procedures src/procedures_bindings
 
 echo "== compiling the generated bindings and the tests (tsc --strict)"
 rm -rf dist

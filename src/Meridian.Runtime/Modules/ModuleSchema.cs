@@ -187,7 +187,8 @@ public sealed partial class ModuleSchema
             var kind = reducer is null ? "Procedure" : "Reducer";
             if (parameters.Elements.Count != 1 || !typespace.Resolve(parameters.Elements[0].Type).Equals(table.Schema.RowType))
                 throw new InvalidOperationException(
-                    $"{kind} '{reducer?.Name ?? procedure!.Name}' is scheduled by table '{table.Name}', so it must take exactly one parameter: the table's row.");
+                    $"{kind} '{reducer?.Name ?? procedure!.Name}' is scheduled by table '{table.Name}', "
+                        + "so it must take exactly one parameter: the table's row.");
             schedules.Add(new ModuleSchedule(table, s.ScheduleAtCol, id, reducer, procedure));
         }
 
