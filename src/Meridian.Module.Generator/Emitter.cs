@@ -337,7 +337,7 @@ internal static partial class Emitter
             sb.Append($"                    new {Def}RawSequenceDefV10[] {{ {string.Join(", ", sequences)} }},\n");
             sb.Append($"                    {Def}TableType.User,\n");
             sb.Append($"                    {Def}TableAccess.{(decl.Public ? "Public" : "Private")},\n");
-            sb.Append($"                    global::System.Array.Empty<{Def}RawColumnDefaultValueV10>(),\n");
+            sb.Append($"                    {DefaultValues(decl)},\n");
             sb.Append($"                    {(decl.Event ? "true" : "false")}),\n");
             sb.Append($"                {schedule});\n");
         }

@@ -39,7 +39,7 @@ internal sealed record TypeModel(
     EquatableArray<MemberModel> Members,
     EquatableArray<DiagnosticInfo> Diagnostics);
 
-internal sealed record ColumnModel(string Name, int Index, TypeUse Type, bool PrimaryKey, bool Unique, bool AutoInc);
+internal sealed record ColumnModel(string Name, int Index, TypeUse Type, bool PrimaryKey, bool Unique, bool AutoInc, string? Default = null);
 
 internal sealed record BTreeModel(string Accessor, string? ExplicitName, EquatableArray<int> Columns);
 

@@ -69,7 +69,7 @@ internal static partial class Parser
                 diagnostics.Add(DiagnosticInfo.Create(Diagnostics.UniqueNotEquatable, fieldLocation, f.Name, type.CSharp));
             if ((pk || unique || autoInc) && Has(f, "SpacetimeDB.DefaultAttribute"))
                 diagnostics.Add(DiagnosticInfo.Create(Diagnostics.DefaultWithKey, fieldLocation, f.Name));
-            columns.Add(new ColumnModel(f.Name, i, type, pk, unique || pk, autoInc));
+            columns.Add(new ColumnModel(f.Name, i, type, pk, unique || pk, autoInc, DefaultLiteral(f, accessor)));
             foreach (var a in f.GetAttributes().Where(a => a.AttributeClass?.ToDisplayString() == "SpacetimeDB.Index.BTreeAttribute" && Applies(a)))
             {
                 if (NamedArray(a, "Columns").Length > 0)

@@ -114,14 +114,7 @@ public sealed partial class Database : IAsyncDisposable
         DatabaseSettings? settings = null)
     {
         services ??= DatabaseServices.Default;
-        var plan = SchemaMigration.Plan(store.Committed, current: null, module.Schema);
-        TableId[] ids;
-        using (var tx = store.BeginTransaction())
-        {
-            ids = plan.Apply(tx, module.Schema);
-            if (plan.Create.Count > 0)
-                tx.Commit();
-        }
+        var ids = OpenTables(store, module);
         var db = new Database(name, identity, owner, store, ActiveModule.Create(module, ids, store.Committed), log, services)
         {
             Settings = settings ?? DatabaseSettings.InMemory(),
@@ -145,34 +138,6 @@ public sealed partial class Database : IAsyncDisposable
     {
         var active = _active;
         _scheduler.Reset(active.Schema.Schedules.Select(s => (s, active.TableIds[s.Table.ModuleIndex])).ToList(), state, Timestamp.Now(_clock));
-    }
-
-    /// <summary>
-    /// Replaces the module with <paramref name="module"/> when its tables are compatible (new tables
-    /// are created); the old module is unloaded. Clients stay connected.
-    /// </summary>
-    /// <exception cref="ModuleLoadException">The new module's tables are not compatible; nothing changed.</exception>
-    public async Task UpdateModuleAsync(LoadedModule module)
-    {
-        var delivered = await _writer.RunAsync(() =>
-        {
-            var plan = SchemaMigration.Plan(_store.Committed, _active.Schema, module.Schema);
-            TableId[] ids;
-            Task published = Task.CompletedTask;
-            using (var tx = _store.BeginTransaction())
-            {
-                ids = plan.Apply(tx, module.Schema);
-                if (plan.Create.Count > 0)
-                    published = _pipeline.Publish(new CommitRecord(tx.Commit(), _store.Committed, null));
-            }
-            var old = _active;
-            _active = ActiveModule.Create(module, ids, _store.Committed);
-            old.Module.Dispose();
-            // The scheduler learns the new schedules at this point of the commit order.
-            var reset = _pipeline.Post(ResetScheduler);
-            return Task.WhenAll(published, reset);
-        }).ConfigureAwait(false);
-        await delivered.ConfigureAwait(false);
     }
 
     /// <summary>Completes once transaction <paramref name="offset"/> is on disk (at once for an in-memory database).</summary>

@@ -22,7 +22,7 @@ public sealed partial class Transaction
         try
         {
             var tables = BuildTableChanges(out var published);
-            IReadOnlyList<SchemaChange> schema = _schemaChanges is null ? Array.Empty<SchemaChange>() : _schemaChanges;
+            IReadOnlyList<SchemaChange> schema = _schemaChanges is null ? Array.Empty<SchemaChange>() : FinishAlteredTables(_schemaChanges);
             var now = Timestamp.Now(_store.Clock);
             if (tables.Count == 0 && schema.Count == 0 && call is null)
                 return new Changeset(null, now, null, tables, schema);
@@ -49,6 +49,7 @@ public sealed partial class Transaction
         EnsureOpen();
         _changes = null;
         _schemaChanges = null;
+        _altered = null;
         _names = null;
         _tables = _committed.Tables;
         _tablesOwned = false;
@@ -83,6 +84,13 @@ public sealed partial class Transaction
             var tt = _changes[id];
             if (tt is null)
                 continue;
+            if (_altered is not null && _altered.Contains((uint)id))
+            {
+                // Logged whole by its TableAltered record; no row changes.
+                tt.Work.FlushIndexes();
+                tt.Work.ReleasePendingSlots(_edit);
+                continue;
+            }
             var work = tt.Work;
             var touched = tt.Touched;
             var count = touched?.Count ?? 0;

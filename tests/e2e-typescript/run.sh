@@ -90,6 +90,7 @@ generate "${MERIDIAN_E2E_MODULE_DIR:-samples/chat}" src/module_bindings
 generate tests/Modules/Everything src/everything_bindings
 generate tests/Modules/Kanban src/kanban_bindings
 generate tests/Modules/Procedures src/procedures_bindings
+generate tests/Modules/Leaderboard src/leaderboard_bindings
 
 echo "== compiling the generated bindings and the tests (tsc --strict)"
 rm -rf dist

@@ -131,10 +131,11 @@ public sealed partial class DatabaseRegistry : IAsyncDisposable
     /// <summary>
     /// Publishes <paramref name="image"/> (a module assembly) as <paramref name="name"/> for
     /// <paramref name="caller"/>: creates the database (running Init), or updates its module when
-    /// the caller owns it (with <paramref name="clear"/>, deletes all its data first).
+    /// the caller owns it (with <paramref name="clear"/>, deletes all its data first; otherwise the
+    /// stored tables are migrated as <paramref name="migration"/> allows).
     /// </summary>
     /// <exception cref="PublishException">The publish was refused; nothing changed.</exception>
-    public async Task<PublishResult> PublishAsync(string name, byte[] image, Identity caller, bool clear)
+    public async Task<PublishResult> PublishAsync(string name, byte[] image, Identity caller, bool clear, MigrationOptions? migration = null)
     {
         if (!ValidName().IsMatch(name))
             throw new PublishException(
@@ -147,7 +148,7 @@ public sealed partial class DatabaseRegistry : IAsyncDisposable
             if (existing is not null && existing.Owner != caller)
                 throw new PublishException($"Identity {caller} does not own database '{name}'.", PublishFailure.PermissionDenied);
             if (existing is not null && !clear)
-                return await UpdateAsync(existing, image).ConfigureAwait(false);
+                return await UpdateAsync(existing, image, migration ?? MigrationOptions.Compatible).ConfigureAwait(false);
             if (existing is not null)
                 await DeleteCoreAsync(existing).ConfigureAwait(false);
             return await CreateAsync(name, image, caller, existing?.Identity).ConfigureAwait(false);
@@ -158,7 +159,38 @@ public sealed partial class DatabaseRegistry : IAsyncDisposable
         }
     }
 
-    private async Task<PublishResult> UpdateAsync(Database db, byte[] image)
+    /// <summary>
+    /// The migration plan that publishing <paramref name="image"/> over database <paramref name="name"/>
+    /// would run (pre-publish, <c>--dry-run</c>); changes nothing.
+    /// </summary>
+    /// <exception cref="PublishException">No such database, the caller does not own it, or the module does not load.</exception>
+    public async Task<Migrations.MigrationPlan> PlanPublishAsync(string name, byte[] image, Identity caller)
+    {
+        await _publishLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            var existing = Find(name) ?? throw new PublishException($"There is no database '{name}' to update.", PublishFailure.NotFound);
+            if (existing.Owner != caller)
+                throw new PublishException($"Identity {caller} does not own database '{name}'.", PublishFailure.PermissionDenied);
+            LoadedModule module;
+            try
+            {
+                module = LoadedModule.Load(name, image, DirectoryOf(name));
+            }
+            catch (ModuleLoadException e)
+            {
+                throw new PublishException(e.Message, PublishFailure.Rejected, e);
+            }
+            using (module)
+                return await existing.PlanUpdateAsync(module).ConfigureAwait(false);
+        }
+        finally
+        {
+            _publishLock.Release();
+        }
+    }
+
+    private async Task<PublishResult> UpdateAsync(Database db, byte[] image, MigrationOptions migration)
     {
         var dir = DirectoryOf(db.Name);
         LoadedModule module;
@@ -172,7 +204,7 @@ public sealed partial class DatabaseRegistry : IAsyncDisposable
         }
         try
         {
-            await db.UpdateModuleAsync(module).ConfigureAwait(false);
+            await db.UpdateModuleAsync(module, migration).ConfigureAwait(false);
         }
         catch (ModuleLoadException e)
         {

@@ -28,4 +28,6 @@ public enum PublishFailure
     PermissionDenied = 1,
     /// <summary>The name is not a valid database name.</summary>
     InvalidName = 2,
+    /// <summary>There is no such database (pre-publish of an update).</summary>
+    NotFound = 3,
 }

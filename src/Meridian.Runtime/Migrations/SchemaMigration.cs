@@ -1,79 +1,454 @@
+using System.Globalization;
 using Meridian.Runtime.Modules;
+using Meridian.Sats.Bsatn;
+using Meridian.Sats.Types;
+using Meridian.Sats.Values;
 using Meridian.Storage;
 using Meridian.Storage.Schema;
 
 namespace Meridian.Runtime.Migrations;
 
 /// <summary>
-/// Decides how the stored tables become a module's tables: which exist and match, which must be
-/// created, and which changes cannot be made. Today the only automatic change is adding tables;
-/// every other difference is refused with the table named (the migrations work widens this).
+/// Compares the stored tables (and the current module, when there is one) with a new module and
+/// plans the migration: which tables are created, altered in place (added columns filled from
+/// <c>[Default]</c>, indexes, constraints, sequences, access, widened types), removed when empty,
+/// and which changes are refused and why. The rules follow upstream's automatic migrations
+/// (storage-and-durability.md §9) and are listed in docs/modules.md.
 /// </summary>
 internal static class SchemaMigration
 {
+    private const string DeleteDataHint = "publish with --delete-data to start over, or declare a manual migration ([Migration]) that moves the data";
+
     /// <summary>
-    /// Plans the move from the tables in <paramref name="stored"/> (owned by <paramref name="current"/>, when the
-    /// database has a module) to <paramref name="next"/>.
+    /// Plans the move from the tables in <paramref name="stored"/> (owned by <paramref name="current"/>,
+    /// when the database has a module) to <paramref name="next"/>.
     /// </summary>
-    /// <exception cref="ModuleLoadException">A change cannot be made automatically; the message says which and why.</exception>
     public static MigrationPlan Plan(StateReader stored, ModuleSchema? current, ModuleSchema next)
     {
-        if (current is not null)
-        {
-            var missing = current.Tables.Select(t => t.Name).Except(next.Tables.Select(t => t.Name), StringComparer.Ordinal).ToList();
-            if (missing.Count > 0)
-                throw new ModuleLoadException($"The new module removes table(s) {string.Join(", ", missing)}; removing tables needs --delete-data.");
-        }
-        var existing = new TableId?[next.Tables.Count];
-        var create = new List<ModuleTable>();
+        var steps = new List<MigrationStep>();
+        var work = new MigrationWork(next.Tables.Count);
         foreach (var table in next.Tables)
         {
-            if (stored.TryGetTable(table.Name, out var schema))
+            if (!stored.TryGetTable(table.Name, out var schema))
             {
-                if (Incompatibility(schema, table.Schema) is { } problem)
-                    throw new ModuleLoadException(
-                        $"Table '{table.Name}' does not match the stored table: {problem}. "
-                            + "Changing a table's columns or keys needs a migration, which Meridian does not support yet; "
-                            + "publish with --delete-data to start over.");
-                existing[table.ModuleIndex] = schema.Id;
+                steps.Add(new MigrationStep(MigrationStepKind.AddTable, table.Name, $"Add table '{table.Name}'", "none (the table starts empty)",
+                    "none (clients that do not know the table never see it)"));
+                work.Create.Add(table);
+                continue;
+            }
+            work.Existing[table.ModuleIndex] = schema.Id;
+            var before = steps.Count;
+            var rewrite = PlanTable(schema, table, next, steps);
+            var changed = steps.Count > before || !SameDefinition(schema, table.Schema);
+            if (changed && steps.Count == before)
+            {
+                steps.Add(new MigrationStep(MigrationStepKind.ChangeNames, table.Name,
+                    $"Rename or reorder indexes or constraints of table '{table.Name}'", "none", "none"));
+            }
+            if (changed)
+            {
+                work.Alter[table.ModuleIndex] = new TableAlteration(schema.Id, table.Schema, rewrite);
+                work.Changed.Add(schema.Id);
+                if (rewrite is not null)
+                    work.RowsChanged.Add(schema.Id);
+            }
+        }
+        var kept = new HashSet<string>(next.Tables.Select(t => t.Name), StringComparer.Ordinal);
+        foreach (var old in stored.Tables)
+        {
+            if (kept.Contains(old.Name) || (current is not null && !current.Tables.Any(t => t.Name == old.Name)))
+                continue;
+            var rows = stored.Count(old.Id);
+            if (rows == 0)
+            {
+                steps.Add(new MigrationStep(MigrationStepKind.RemoveEmptyTable, old.Name, $"Remove table '{old.Name}' (it is empty)",
+                    "none (the table is empty)",
+                    "every client is disconnected: their generated bindings still name the table", BreaksClients: true));
+                work.Drop.Add(old.Id);
+                work.RowsChanged.Add(old.Id);
             }
             else
             {
-                create.Add(table);
+                steps.Add(new MigrationStep(MigrationStepKind.RemoveTable, old.Name,
+                    $"Remove table '{old.Name}': refused, it holds {rows} row(s) that would be deleted; {DeleteDataHint}",
+                    $"would delete {rows} row(s)", "would disconnect every client", Automatic: false));
             }
         }
-        return new MigrationPlan(existing, create);
+        if (current is not null)
+            PlanFunctions(current, next, steps);
+        return new MigrationPlan(steps, work);
     }
 
-    private static string? Incompatibility(TableSchema stored, TableSchema wanted)
+    // Columns, indexes, constraints, sequences, key, access and flags of one table; returns how to rewrite rows (added columns) or null.
+    private static Func<ReadOnlyMemory<byte>, byte[]>? PlanTable(TableSchema stored, ModuleTable table, ModuleSchema next, List<MigrationStep> steps)
     {
-        if (!stored.RowType.Equals(wanted.RowType))
-            return $"its columns changed from {stored.RowType} to {wanted.RowType}";
-        if (stored.PrimaryKey != wanted.PrimaryKey)
-            return "its primary key changed";
-        if (stored.Access != wanted.Access)
-            return "its access (public/private) changed";
+        var name = table.Name;
+        var wanted = table.Schema;
+        var oldCols = stored.RowType.Elements;
+        var newCols = wanted.RowType.Elements;
+        var oldNames = oldCols.Select((e, i) => e.Name ?? $"col_{i}").ToList();
+        var newNames = newCols.Select((e, i) => e.Name ?? $"col_{i}").ToList();
+        Func<ReadOnlyMemory<byte>, byte[]>? rewrite = null;
+
         if (stored.IsEvent != wanted.IsEvent)
-            return "its event flag changed";
-        var storedIndexes = stored.Indexes.Select(i => i.ToString()).ToList();
-        var wantedIndexes = wanted.Indexes.Select(i => i.ToString()).ToList();
-        if (!storedIndexes.SequenceEqual(wantedIndexes))
-            return "its indexes or constraints changed";
-        return null;
+        {
+            steps.Add(new MigrationStep(MigrationStepKind.ChangeEventFlag, name,
+                $"Make table '{name}' {(wanted.IsEvent ? "an event table" : "an ordinary table")}: refused, an event table keeps no rows; "
+                    + "add a new table instead, or " + DeleteDataHint, "-", "-", Automatic: false));
+        }
+
+        var removed = oldNames.Except(newNames, StringComparer.Ordinal).ToList();
+        var columnsOk = true;
+        if (removed.Count > 0)
+        {
+            columnsOk = false;
+            steps.Add(new MigrationStep(MigrationStepKind.RemoveColumns, name,
+                $"Remove column(s) {Quote(removed)} from table '{name}': refused, their data would be lost; {DeleteDataHint}",
+                "would delete the values of " + Quote(removed), "-", Automatic: false));
+        }
+        else if (!newNames.Take(oldNames.Count).SequenceEqual(oldNames, StringComparer.Ordinal))
+        {
+            columnsOk = false;
+            steps.Add(new MigrationStep(MigrationStepKind.ReorderColumns, name,
+                $"Reorder the columns of table '{name}' (from {Quote(oldNames)} to {Quote(newNames)}): refused, stored rows keep their column order; "
+                    + "add new columns at the end, or " + DeleteDataHint, "-", "-", Automatic: false));
+        }
+        if (columnsOk)
+        {
+            for (var c = 0; c < oldCols.Count; c++)
+            {
+                var verdict = CompareTypes(oldCols[c].Type, stored.Typespace, newCols[c].Type, wanted.Typespace, 0);
+                if (verdict.Error is { } error)
+                {
+                    columnsOk = false;
+                    steps.Add(new MigrationStep(MigrationStepKind.ChangeColumnType, name,
+                        $"Change the type of column '{oldNames[c]}' of table '{name}': refused, {error}; {DeleteDataHint}", "-", "-", Automatic: false));
+                }
+                else if (verdict.Widened)
+                {
+                    steps.Add(new MigrationStep(MigrationStepKind.WidenColumnType, name,
+                        $"Widen the type of column '{oldNames[c]}' of table '{name}' (new variants at the end)",
+                        "none (stored values stay valid)", "none (clients that do not know the new variants cannot read rows that use them)"));
+                }
+            }
+            if (newCols.Count > oldCols.Count)
+                rewrite = PlanAddedColumns(stored, table, next, oldCols.Count, newNames, steps);
+        }
+
+        PlanIndexes(stored, wanted, name, steps);
+
+        if (stored.PrimaryKey != wanted.PrimaryKey)
+        {
+            var from = stored.PrimaryKey is int a ? $"'{oldNames[a]}'" : "none";
+            var to = wanted.PrimaryKey is int b ? $"'{newNames[b]}'" : "none";
+            steps.Add(new MigrationStep(MigrationStepKind.ChangePrimaryKey, name, $"Change the primary key of table '{name}' from {from} to {to}",
+                "none", "none (clients that key their cache by the old primary key see updates as delete + insert)"));
+        }
+        if (stored.Access != wanted.Access)
+        {
+            steps.Add(wanted.Access == TableAccess.Public
+                ? new MigrationStep(MigrationStepKind.ChangeAccess, name, $"Make table '{name}' public", "none", "none (any client may now subscribe to it)")
+                : new MigrationStep(MigrationStepKind.ChangeAccess, name, $"Make table '{name}' private", "none",
+                    "subscriptions of clients other than the owner that read the table end with an error; connections stay open"));
+        }
+        return rewrite;
+    }
+
+    private static Func<ReadOnlyMemory<byte>, byte[]>? PlanAddedColumns(
+        TableSchema stored, ModuleTable table, ModuleSchema next, int firstAdded, List<string> newNames, List<MigrationStep> steps)
+    {
+        var name = table.Name;
+        var wanted = table.Schema;
+        var defaults = next.Raw.Tables is { } raw && table.ModuleIndex < raw.Count ? raw[table.ModuleIndex].DefaultValues : [];
+        var tail = new BsatnWriter();
+        var described = new List<string>();
+        var missing = new List<string>();
+        for (var c = firstAdded; c < wanted.ColumnCount; c++)
+        {
+            var value = defaults.FirstOrDefault(d => d.ColId == c);
+            if (value is null)
+            {
+                missing.Add(newNames[c]);
+                continue;
+            }
+            AlgebraicValue decoded;
+            try
+            {
+                decoded = AlgebraicValue.FromBsatn(value.Value, wanted.ColumnTypes[c], wanted.Typespace);
+            }
+            catch (BsatnDecodeException e)
+            {
+                missing.Add($"{newNames[c]} (its default is not a value of its type: {e.Message})");
+                continue;
+            }
+            tail.WriteRaw(value.Value);
+            described.Add($"{newNames[c]} = {decoded}");
+        }
+        if (missing.Count > 0)
+        {
+            steps.Add(new MigrationStep(MigrationStepKind.AddColumnWithoutDefault, name,
+                $"Add column(s) {Quote(missing)} to table '{name}' without a default: refused, existing rows need a value; "
+                    + "mark each added column [Default(value)], or " + DeleteDataHint, "-", "-", Automatic: false));
+            return null;
+        }
+        steps.Add(new MigrationStep(MigrationStepKind.AddColumns, name,
+            $"Add column(s) {Quote(newNames.Skip(firstAdded))} at the end of table '{name}'",
+            $"every existing row gets {string.Join(", ", described)}",
+            $"subscriptions that read '{name}' end with an error and must subscribe again (their rows change shape); connections stay open"));
+        var suffix = tail.ToArray();
+        return row =>
+        {
+            var result = new byte[row.Length + suffix.Length];
+            row.Span.CopyTo(result);
+            suffix.CopyTo(result, row.Length);
+            return result;
+        };
+    }
+
+    private static void PlanIndexes(TableSchema stored, TableSchema wanted, string name, List<MigrationStep> steps)
+    {
+        string Cols(TableSchema s, IReadOnlyList<int> cols) => string.Join(", ", cols.Select(s.ColumnName));
+        static string Shape(TableSchema s, IndexSchema i) => $"{i.Algorithm}({string.Join(",", i.Columns.Select(s.ColumnName))})";
+
+        var oldIndexes = stored.Indexes.ToDictionary(i => i.Name, StringComparer.Ordinal);
+        var newIndexes = wanted.Indexes.ToDictionary(i => i.Name, StringComparer.Ordinal);
+        foreach (var (n, i) in oldIndexes)
+        {
+            if (!newIndexes.TryGetValue(n, out var j) || Shape(stored, i) != Shape(wanted, j))
+                steps.Add(new MigrationStep(MigrationStepKind.RemoveIndex, name, $"Remove index '{n}' on ({Cols(stored, i.Columns)}) of table '{name}'", "none",
+                    "none (queries that used it scan or use another index)"));
+        }
+        foreach (var (n, i) in newIndexes)
+        {
+            if (!oldIndexes.TryGetValue(n, out var j) || Shape(stored, j) != Shape(wanted, i))
+                steps.Add(new MigrationStep(MigrationStepKind.AddIndex, name, $"Add {i.Algorithm.ToString().ToLowerInvariant()} index '{n}' on "
+                    + $"({Cols(wanted, i.Columns)}) of table '{name}'", "none (the index is built from the rows)", "none"));
+        }
+        static string Key(TableSchema s, IReadOnlyList<int> cols) => string.Join(",", cols.Select(s.ColumnName));
+        var oldUnique = stored.UniqueConstraints.Select(c => Key(stored, c.Columns)).ToHashSet(StringComparer.Ordinal);
+        var newUnique = wanted.UniqueConstraints.Select(c => Key(wanted, c.Columns)).ToHashSet(StringComparer.Ordinal);
+        foreach (var c in oldUnique.Except(newUnique))
+            steps.Add(new MigrationStep(MigrationStepKind.RemoveUniqueConstraint, name, $"Remove the unique constraint on ({c}) of table '{name}'", "none",
+                "none (a client's cache may now hold rows that share the value)"));
+        foreach (var c in newUnique.Except(oldUnique))
+            steps.Add(new MigrationStep(MigrationStepKind.AddUniqueConstraint, name, $"Add a unique constraint on ({c}) of table '{name}'",
+                "none; the rows are checked, and a value held by two rows refuses the publish", "none"));
+
+        static string Seq(SequenceSchema s) => $"{s.Start}/{s.Min}/{s.Max}/{s.Increment}";
+        foreach (var s in stored.Sequences)
+        {
+            var same = wanted.Sequences.FirstOrDefault(t => stored.ColumnName(s.Column) == wanted.ColumnName(t.Column));
+            if (same is null || Seq(same) != Seq(s))
+                steps.Add(new MigrationStep(MigrationStepKind.RemoveSequence, name,
+                    $"Remove the auto-increment sequence of column '{stored.ColumnName(s.Column)}' of table '{name}'", "none", "none"));
+        }
+        foreach (var s in wanted.Sequences)
+        {
+            var same = stored.Sequences.FirstOrDefault(t => stored.ColumnName(t.Column) == wanted.ColumnName(s.Column));
+            if (same is null || Seq(same) != Seq(s))
+                steps.Add(new MigrationStep(MigrationStepKind.AddSequence, name,
+                    $"Add an auto-increment sequence to column '{wanted.ColumnName(s.Column)}' of table '{name}'",
+                    "none; it continues after the largest value present", "none"));
+        }
+    }
+
+    private static void PlanFunctions(ModuleSchema current, ModuleSchema next, List<MigrationStep> steps)
+    {
+        var oldSchedules = current.Schedules.ToDictionary(s => s.Table.Name, s => $"{s.Reducer.Name} at column {s.ScheduleAtColumn}", StringComparer.Ordinal);
+        var newSchedules = next.Schedules.ToDictionary(s => s.Table.Name, s => $"{s.Reducer.Name} at column {s.ScheduleAtColumn}", StringComparer.Ordinal);
+        foreach (var table in oldSchedules.Keys.Union(newSchedules.Keys).Order(StringComparer.Ordinal))
+        {
+            var had = oldSchedules.TryGetValue(table, out var a);
+            var has = newSchedules.TryGetValue(table, out var b);
+            if (had && has && a == b)
+                continue;
+            var what = !had ? $"Schedule table '{table}' (calls {newSchedules[table]})"
+                : !has ? $"Stop scheduling table '{table}'"
+                : $"Change the schedule of table '{table}' (now calls {b})";
+            steps.Add(new MigrationStep(MigrationStepKind.ChangeSchedule, table, what,
+                has ? "none; rows already in the table are scheduled" : "none; its rows stay but no longer call a reducer", "none"));
+        }
+        var oldReducers = current.Reducers.ToDictionary(r => r.Name, StringComparer.Ordinal);
+        var newReducers = next.Reducers.ToDictionary(r => r.Name, StringComparer.Ordinal);
+        foreach (var r in newReducers.Values.Where(r => !oldReducers.ContainsKey(r.Name)))
+            steps.Add(new MigrationStep(MigrationStepKind.AddReducer, r.Name, $"Add reducer '{r.Name}'", "none", "none"));
+        foreach (var r in oldReducers.Values.Where(r => !newReducers.ContainsKey(r.Name)))
+            steps.Add(new MigrationStep(MigrationStepKind.RemoveReducer, r.Name, $"Remove reducer '{r.Name}'", "none",
+                "clients that still call it get an error (no such reducer)"));
+        foreach (var r in newReducers.Values)
+        {
+            if (oldReducers.TryGetValue(r.Name, out var o)
+                && CompareTypes(o.Params, current.Typespace, r.Params, next.Typespace, 0) is not { Error: null, Widened: false })
+                steps.Add(new MigrationStep(MigrationStepKind.ChangeReducer, r.Name, $"Change the parameters of reducer '{r.Name}'", "none",
+                    "clients that call it with the old parameters get an error"));
+        }
+        var oldFilters = (current.Raw.RowLevelSecurity ?? []).Select(f => f.Sql).Order(StringComparer.Ordinal).ToList();
+        var newFilters = (next.Raw.RowLevelSecurity ?? []).Select(f => f.Sql).Order(StringComparer.Ordinal).ToList();
+        if (!oldFilters.SequenceEqual(newFilters, StringComparer.Ordinal))
+            steps.Add(new MigrationStep(MigrationStepKind.ChangeVisibilityFilters, "filters",
+                $"Change the client visibility filters ({oldFilters.Count} before, {newFilters.Count} after)", "none",
+                "every client is disconnected: rows they hold may no longer be visible to them", BreaksClients: true));
+    }
+
+    private readonly record struct TypeVerdict(string? Error, bool Widened);
+
+    // Whether a stored value of `old` is a valid value of `new` (identical, or a sum with variants appended at any depth).
+    private static TypeVerdict CompareTypes(AlgebraicType old, Typespace oldTs, AlgebraicType @new, Typespace newTs, int depth)
+    {
+        if (depth > 64)
+            return new TypeVerdict(null, false);
+        old = Resolve(old, oldTs);
+        @new = Resolve(@new, newTs);
+        switch (old, @new)
+        {
+            case (ProductType a, ProductType b):
+            {
+                if (a.Elements.Count != b.Elements.Count)
+                    return new TypeVerdict($"its type went from {a.Elements.Count} to {b.Elements.Count} field(s)", false);
+                var widened = false;
+                for (var i = 0; i < a.Elements.Count; i++)
+                {
+                    if (a.Elements[i].Name != b.Elements[i].Name)
+                        return new TypeVerdict($"field '{a.Elements[i].Name}' was renamed to '{b.Elements[i].Name}'", false);
+                    var inner = CompareTypes(a.Elements[i].Type, oldTs, b.Elements[i].Type, newTs, depth + 1);
+                    if (inner.Error is not null)
+                        return inner;
+                    widened |= inner.Widened;
+                }
+                return new TypeVerdict(null, widened);
+            }
+            case (SumType a, SumType b):
+            {
+                if (b.Variants.Count < a.Variants.Count)
+                    return new TypeVerdict($"its type lost variant(s) ({a.Variants.Count} before, {b.Variants.Count} after)", false);
+                var widened = b.Variants.Count > a.Variants.Count;
+                for (var i = 0; i < a.Variants.Count; i++)
+                {
+                    if (a.Variants[i].Name != b.Variants[i].Name)
+                        return new TypeVerdict($"variant '{a.Variants[i].Name}' was renamed to '{b.Variants[i].Name}'", false);
+                    var inner = CompareTypes(a.Variants[i].Type, oldTs, b.Variants[i].Type, newTs, depth + 1);
+                    if (inner.Error is not null)
+                        return inner;
+                    widened |= inner.Widened;
+                }
+                return new TypeVerdict(null, widened);
+            }
+            case (ArrayType a, ArrayType b):
+                return CompareTypes(a.ElementType, oldTs, b.ElementType, newTs, depth + 1);
+            default:
+                return old.Tag == @new.Tag && old.IsPrimitive
+                    ? new TypeVerdict(null, false)
+                    : new TypeVerdict($"its type changed from {old} to {@new}", false);
+        }
+    }
+
+    private static AlgebraicType Resolve(AlgebraicType type, Typespace ts)
+    {
+        for (var i = 0; i < 64 && type is RefType; i++)
+            type = ts.Resolve(type);
+        return type;
+    }
+
+    private static bool SameDefinition(TableSchema a, TableSchema b)
+    {
+        var types = CompareTypes(a.RowType, a.Typespace, b.RowType, b.Typespace, 0);
+        if (types.Error is not null || types.Widened || a.ColumnCount != b.ColumnCount)
+            return false;
+        if (a.PrimaryKey != b.PrimaryKey || a.Access != b.Access || a.IsEvent != b.IsEvent)
+            return false;
+        if (!a.Indexes.Select(i => i.ToString()).SequenceEqual(b.Indexes.Select(i => i.ToString()), StringComparer.Ordinal))
+            return false;
+        static string Constraint(UniqueConstraintSchema c) => c.Name + ":" + string.Join(",", c.Columns);
+        if (!a.UniqueConstraints.Select(Constraint).SequenceEqual(b.UniqueConstraints.Select(Constraint), StringComparer.Ordinal))
+            return false;
+        static string Sequence(SequenceSchema s) => string.Create(CultureInfo.InvariantCulture, $"{s.Name}:{s.Column}:{s.Start}:{s.Min}:{s.Max}:{s.Increment}");
+        return a.Sequences.Select(Sequence).SequenceEqual(b.Sequences.Select(Sequence), StringComparer.Ordinal);
+    }
+
+    private static string Quote(IEnumerable<string> names) => string.Join(", ", names.Select(n => $"'{n}'"));
+}
+
+/// <summary>How one stored table is altered: its id, the new definition and how rows are rewritten (null: bytes unchanged).</summary>
+internal sealed record TableAlteration(TableId Table, TableSchema Schema, Func<ReadOnlyMemory<byte>, byte[]>? Rewrite);
+
+/// <summary>What applying a plan does to storage.</summary>
+internal sealed class MigrationWork(int tables)
+{
+    /// <summary>For each module table (by module index), the stored table it maps to, or null when it is created.</summary>
+    public TableId?[] Existing { get; } = new TableId?[tables];
+
+    /// <summary>For each module table, its alteration, or null when it stays as stored.</summary>
+    public TableAlteration?[] Alter { get; } = new TableAlteration?[tables];
+
+    /// <summary>Tables to create, in module order.</summary>
+    public List<ModuleTable> Create { get; } = [];
+
+    /// <summary>Empty tables to drop.</summary>
+    public List<TableId> Drop { get; } = [];
+
+    /// <summary>Stored tables whose definition changes (their live queries are compiled again).</summary>
+    public HashSet<TableId> Changed { get; } = [];
+
+    /// <summary>Stored tables whose rows change shape or content (their subscriptions end).</summary>
+    public HashSet<TableId> RowsChanged { get; } = [];
+
+    /// <summary>True when applying changes storage.</summary>
+    public bool ChangesStorage => Create.Count > 0 || Drop.Count > 0 || Alter.Any(a => a is not null);
+
+    /// <summary>
+    /// Applies the work in <paramref name="tx"/> (the caller commits) and returns every module table's storage id.
+    /// <paramref name="afterStep"/> runs after each table step (tests inject faults there).
+    /// </summary>
+    /// <exception cref="MigrationDataException">
+    /// The data does not allow a step (a duplicate value for a new unique constraint, no room for a sequence).
+    /// </exception>
+    public TableId[] Apply(Transaction tx, ModuleSchema schema, Action<int>? afterStep = null)
+    {
+        var ids = new TableId[schema.Tables.Count];
+        var step = 0;
+        foreach (var table in schema.Tables)
+        {
+            if (Existing[table.ModuleIndex] is { } id)
+            {
+                ids[table.ModuleIndex] = id;
+                if (Alter[table.ModuleIndex] is not { } alter)
+                    continue;
+                try
+                {
+                    tx.AlterTable(id, alter.Schema, alter.Rewrite);
+                }
+                catch (UniqueConstraintViolationException e)
+                {
+                    throw new MigrationDataException(
+                        $"Table '{table.Name}': the new unique constraint on ({string.Join(", ", e.ColumnNames)}) does not hold: "
+                            + $"the value {e.Value} appears in more than one row. Remove the duplicates first (or publish with --delete-data).", e);
+                }
+                catch (StorageException e)
+                {
+                    throw new MigrationDataException($"Table '{table.Name}': {e.Message}", e);
+                }
+            }
+            else
+            {
+                ids[table.ModuleIndex] = tx.CreateTable(table.Schema);
+            }
+            afterStep?.Invoke(++step);
+        }
+        foreach (var id in Drop)
+        {
+            tx.DropTable(id);
+            afterStep?.Invoke(++step);
+        }
+        return ids;
     }
 }
 
-/// <summary>How stored tables become a module's tables.</summary>
-/// <param name="Existing">For each module table (by module index), the stored table it maps to, or null when it must be created.</param>
-/// <param name="Create">The tables to create, in module order.</param>
-internal sealed record MigrationPlan(IReadOnlyList<TableId?> Existing, IReadOnlyList<ModuleTable> Create)
+/// <summary>The data does not allow a planned step; nothing was changed.</summary>
+internal sealed class MigrationDataException : DatabaseException
 {
-    /// <summary>Applies the plan in <paramref name="tx"/> (the caller commits) and returns every module table's storage id.</summary>
-    public TableId[] Apply(Transaction tx, ModuleSchema schema)
+    /// <summary>Creates the error.</summary>
+    public MigrationDataException(string message, Exception? inner = null)
+        : base(message, inner)
     {
-        var ids = new TableId[schema.Tables.Count];
-        foreach (var table in schema.Tables)
-            ids[table.ModuleIndex] = Existing[table.ModuleIndex] ?? tx.CreateTable(table.Schema);
-        return ids;
     }
 }

@@ -232,6 +232,69 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
         });
     }
 
+    /// <summary>
+    /// After a schema migration: every query set reading one of <paramref name="changed"/> is compiled
+    /// again with <paramref name="compile"/> against the new tables and stays live without a message
+    /// (its rows did not change). A set reading one of <paramref name="rowsChanged"/>, a set still
+    /// waiting for its initial rows, or a set whose query no longer compiles ends with a subscription
+    /// error (<paramref name="reason"/>, plus the compile error); the client stays connected and may
+    /// subscribe again. Returns (kept, ended).
+    /// </summary>
+    public (int Kept, int Ended) Rebind(
+        IReadOnlySet<TableId> changed, IReadOnlySet<TableId> rowsChanged, Func<IClientSession, string, SubscriptionQuery> compile, string reason)
+    {
+        var affected = new List<QuerySet>();
+        foreach (var sets in _clients.Values)
+        {
+            foreach (var set in sets.Values)
+            {
+                if (set.Queries.Any(q => q.Query.ReadTables.Any(changed.Contains) || q.Query.ReadTables.Any(rowsChanged.Contains)))
+                    affected.Add(set);
+            }
+        }
+        // Release first: no set outside this list can share a query that reads a changed table.
+        foreach (var set in affected)
+        {
+            _clients[set.Client].Remove(set.Id);
+            Release(set);
+            set.Applied.TrySetResult();
+        }
+        var kept = 0;
+        foreach (var set in affected)
+        {
+            string? problem = null;
+            List<SubscriptionQuery>? compiled = null;
+            if (set.Held is not null || set.Queries.Any(q => q.Query.ReadTables.Any(rowsChanged.Contains)))
+            {
+                problem = reason;
+            }
+            else
+            {
+                try
+                {
+                    compiled = set.Queries.Select(q => compile(set.Client, q.Query.Sql)).ToList();
+                }
+                catch (Meridian.Query.Sql.SqlException e)
+                {
+                    problem = $"{reason} The query no longer applies: {e.Message}";
+                }
+            }
+            if (problem is not null)
+            {
+                set.Client.OnSubscriptionError(null, set.Id, problem);
+                continue;
+            }
+            var shared = compiled!.Select(Acquire).ToList();
+            var again = new QuerySet(set.Client, set.Id, set.RequestId, shared, set.Order) { Held = null };
+            foreach (var q in shared)
+                q.Sets.Add(again);
+            again.Applied.TrySetResult();
+            _clients[set.Client][set.Id] = again;
+            kept++;
+        }
+        return (kept, affected.Count - kept);
+    }
+
     /// <summary>Forgets a client and all its query sets.</summary>
     public void RemoveClient(IClientSession client)
     {

@@ -32,6 +32,7 @@ public static partial class DatabaseEndpoints
         app.MapPut("/v1/database/{name}", (HttpContext http, string name) => Authenticated(http, tokens, caller => PublishAsync(http, registry, caller, name)));
         app.MapPost("/v1/database", (Delegate)((HttpContext http) =>
             Authenticated(http, tokens, caller => PublishAsync(http, registry, caller, "db-" + Guid.NewGuid().ToString("N")[..16]))));
+        app.MapMigrationEndpoints(registry, tokens);
 
         app.MapGet("/v1/database/{db}", (HttpContext http, string db) => WithDatabase(http, tokens, registry, db, (caller, database) =>
             Task.FromResult(Results.Json(new JsonObject
@@ -111,9 +112,25 @@ public static partial class DatabaseEndpoints
         if (body.Length == 0)
             return ErrorResults.Text(StatusCodes.Status400BadRequest, "The request has no module: send the compiled module assembly as the body.");
         var clear = http.Request.Query.TryGetValue("clear", out var c) && bool.TryParse(c, out var b) && b;
+        var breakClients = false;
+        if (http.Request.Query.TryGetValue("policy", out var policy) && !string.IsNullOrEmpty(policy))
+        {
+            if (string.Equals(policy, "BreakClients", StringComparison.OrdinalIgnoreCase))
+                breakClients = true;
+            else if (!string.Equals(policy, "Compatible", StringComparison.OrdinalIgnoreCase))
+                return ErrorResults.Text(StatusCodes.Status400BadRequest, $"Unknown migration policy '{policy}': use Compatible or BreakClients.");
+        }
+        if (breakClients && registry.Find(name) is { } target)
+        {
+            var token = http.Request.Query["token"].ToString();
+            if (token != MigrationEndpoints.MigrationToken(target, body))
+                return ErrorResults.Text(StatusCodes.Status400BadRequest,
+                    "policy=BreakClients needs the token that POST /v1/database/:db/pre_publish returned for this module.");
+        }
         try
         {
-            var result = await registry.PublishAsync(name, body, caller.Identity, clear).ConfigureAwait(false);
+            var result = await registry.PublishAsync(name, body, caller.Identity, clear, new MigrationOptions { BreakClients = breakClients })
+                .ConfigureAwait(false);
             return Results.Json(new JsonObject
             {
                 ["Success"] = new JsonObject
@@ -294,7 +311,7 @@ public static partial class DatabaseEndpoints
     }
 
     // Reads the body up to a limit; null when it is larger.
-    private static async Task<byte[]?> ReadBodyAsync(HttpContext http, long limit)
+    internal static async Task<byte[]?> ReadBodyAsync(HttpContext http, long limit)
     {
         if (http.Request.ContentLength is { } length && length > limit)
             return null;

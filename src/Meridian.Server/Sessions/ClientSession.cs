@@ -87,6 +87,19 @@ internal sealed class ClientSession : IClientSession
             }
         }
         using var databaseGone = _database.Stopping.Register(Goodbye);
+        // A client-breaking migration disconnects every client with its reason (WebSocket close reasons are short).
+        using var clientsBroken = _database.ClientsBroken.Register(() =>
+        {
+            var reason = _database.ClientBreakReason ?? "module updated with a client-breaking change";
+            _ = CloseAsync(WebSocketCloseStatus.NormalClosure, reason.Length > 100 ? reason[..100] : reason);
+            try
+            {
+                closing.CancelAfter(TimeSpan.FromSeconds(2));
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        });
         using var serverGone = serverStopping.Register(Goodbye);
         _metrics.Connected(_database.Name, 1);
         Enqueue(new ServerMessage.InitialConnection(Identity, ConnectionId, token));

@@ -102,3 +102,12 @@ public sealed record TableCreated(TableSchema Table) : SchemaChange;
 /// <param name="TableId">The dropped table's id.</param>
 /// <param name="TableName">Its name.</param>
 public sealed record TableDropped(TableId TableId, string TableName) : SchemaChange;
+
+/// <summary>
+/// A table got a new definition in place (a schema migration): its whole state at commit — the
+/// definition, every row and the sequence positions — so replay needs nothing else.
+/// </summary>
+/// <param name="Table">The new definition, with the table's id.</param>
+/// <param name="Rows">Every row of the table at commit.</param>
+/// <param name="Sequences">The next value of each sequence, by position in the definition.</param>
+public sealed record TableAltered(TableSchema Table, RowList Rows, IReadOnlyList<Int128> Sequences) : SchemaChange;

@@ -28,6 +28,7 @@ internal static class TxRecordCodec
     {
         CreateTable = 1,
         DropTable = 2,
+        AlterTable = 3,
     }
 
     public static void Write(BsatnWriter w, Changeset cs)
@@ -68,6 +69,14 @@ internal static class TxRecordCodec
                         w.WriteU8((byte)SchemaOp.DropTable);
                         w.WriteU32(dropped.TableId.Value);
                         w.WriteString(dropped.TableName);
+                        break;
+                    case TableAltered altered:
+                        w.WriteU8((byte)SchemaOp.AlterTable);
+                        SchemaCodec.Write(w, altered.Table);
+                        WriteRows(w, altered.Rows);
+                        w.WriteU32((uint)altered.Sequences.Count);
+                        foreach (var next in altered.Sequences)
+                            w.WriteI128(next);
                         break;
                     default:
                         throw new InvalidOperationException($"Unknown schema change {change}.");
@@ -130,6 +139,7 @@ internal static class TxRecordCodec
                 {
                     (byte)SchemaOp.CreateTable => new TableCreated(SchemaCodec.Read(ref r)),
                     (byte)SchemaOp.DropTable => new TableDropped(new TableId(r.ReadU32()), r.ReadString()),
+                    (byte)SchemaOp.AlterTable => new TableAltered(SchemaCodec.Read(ref r), ReadRows(ref r), ReadSequences(ref r)),
                     _ => throw new BsatnDecodeException($"Unknown schema change kind {op}.", r.Position),
                 });
             }
@@ -156,7 +166,16 @@ internal static class TxRecordCodec
         return new Changeset(offset, commitTime, call, tables, schema);
     }
 
-    private static RowList ReadRows(ref BsatnReader r)
+    internal static Int128[] ReadSequences(ref BsatnReader r)
+    {
+        var count = r.ReadArrayLength(16, "sequences");
+        var result = new Int128[count];
+        for (var i = 0; i < count; i++)
+            result[i] = r.ReadI128();
+        return result;
+    }
+
+    internal static RowList ReadRows(ref BsatnReader r)
     {
         var count = r.ReadArrayLength(4, "rows");
         if (count == 0)
@@ -201,6 +220,12 @@ internal static class TxRecordReplay
                     case (byte)TxRecordCodec.SchemaOp.DropTable:
                         tx.DropTable(new TableId(r.ReadU32()));
                         r.ReadBytes();
+                        break;
+                    case (byte)TxRecordCodec.SchemaOp.AlterTable:
+                        var schema = SchemaCodec.Read(ref r);
+                        if (!tx.TryGetTableById(schema.Id))
+                            return $"the record alters table {schema.Id.Value}, which does not exist at this point";
+                        tx.ReplayAlter(schema, TxRecordCodec.ReadRows(ref r), TxRecordCodec.ReadSequences(ref r));
                         break;
                     default:
                         return $"unknown schema change kind {op}";
