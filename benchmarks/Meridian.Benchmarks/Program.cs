@@ -2,6 +2,7 @@ using Meridian.Benchmarks.Harness;
 using Meridian.Benchmarks.Query;
 using Meridian.Benchmarks.Sats;
 using Meridian.Benchmarks.Storage;
+using Meridian.Benchmarks.Views;
 
 // Entry point for every benchmark suite:
 //   dotnet run -c Release --project benchmarks/Meridian.Benchmarks -- <suite|all> [--quick] [--json FILE]
@@ -10,6 +11,7 @@ var suites = new Dictionary<string, Func<BenchmarkOptions, IReadOnlyList<Benchma
     ["sats"] = SatsSuite.Run,
     ["storage"] = StorageSuite.Run,
     ["query"] = QuerySuite.Run,
+    ["views"] = ViewSuite.Run,
 };
 
 var positional = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();

@@ -137,6 +137,7 @@ internal static partial class Emitter
             TableHandle(sb, tables[i].Row, tables[i].Decl, i);
         sb.Append("}\n\n");
 
+        ViewEmitter.Types(sb, tables);
         Registration(sb, module, tables, reducers);
         return sb.ToString();
     }
@@ -314,6 +315,7 @@ internal static partial class Emitter
                 + $"registrar => new (string, {AlgebraicType})[] {{ {ps} }}, Invoke_{r.MethodName});\n");
         }
         ProcedureRegistrations(sb, module);
+        ViewEmitter.Register(sb, module.Views);
         foreach (var (row, decl) in tables)
         {
             var uniques = decl.Columns.Where(c => c.Unique).ToList();
@@ -355,6 +357,7 @@ internal static partial class Emitter
             sb.Append($"            {r.ContainingType}.{Id(r.MethodName)}(new global::SpacetimeDB.ReducerContext(call){args});\n        }}\n");
         }
         ProcedureInvokers(sb, module);
+        ViewEmitter.Invokers(sb, module.Views);
         sb.Append("    }\n}\n");
     }
 

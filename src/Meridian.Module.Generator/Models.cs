@@ -75,4 +75,8 @@ internal sealed record ModuleModel(
     EquatableArray<ReducerModel> Reducers,
     EquatableArray<SettingsModel> Settings,
     EquatableArray<FilterModel> Filters,
-    EquatableArray<ProcedureModel> Procedures);
+    EquatableArray<ProcedureModel> Procedures)
+{
+    /// <summary>The <c>[View]</c> methods.</summary>
+    public EquatableArray<ViewModel> Views { get; init; }
+}

@@ -64,18 +64,26 @@ public sealed partial class ModuleGenerator : IIncrementalGenerator
 
         var filters = VisibilityFilters(context);
         var procedures = Procedures(context);
+        var views = context.SyntaxProvider.ForAttributeWithMetadataName(
+                "SpacetimeDB.ViewAttribute",
+                static (node, _) => node is MethodDeclarationSyntax,
+                ViewParser.Parse);
 
         var module = tables.Collect()
             .Combine(reducers.Collect())
             .Combine(settings.Collect())
             .Combine(filters.Collect())
             .Combine(procedures.Collect())
+            .Combine(views.Collect())
             .Select(static (x, _) => new ModuleModel(
-                x.Left.Left.Left.Left.ToEquatableArray(),
+                x.Left.Left.Left.Left.Left.ToEquatableArray(),
+                x.Left.Left.Left.Left.Right.ToEquatableArray(),
                 x.Left.Left.Left.Right.ToEquatableArray(),
                 x.Left.Left.Right.ToEquatableArray(),
-                x.Left.Right.ToEquatableArray(),
-                x.Right.ToEquatableArray()))
+                x.Left.Right.ToEquatableArray())
+            {
+                Views = x.Right.ToEquatableArray(),
+            })
             .WithTrackingName(ModuleStep);
 
         context.RegisterSourceOutput(module, static (spc, m) =>
@@ -119,9 +127,32 @@ public sealed partial class ModuleGenerator : IIncrementalGenerator
             ok &= ReportVisibilityFilters(spc, m);
             ok &= ReportProcedures(spc, m);
             ok &= m.Tables.All(t => t.Diagnostics.Count == 0);
-            if (ok && (m.Tables.Count > 0 || m.Reducers.Count > 0 || m.Procedures.Count > 0))
+            ok &= ReportViews(spc, m);
+            if (ok && (m.Tables.Count > 0 || m.Reducers.Count > 0 || m.Procedures.Count > 0 || m.Views.Count > 0))
                 spc.AddSource("Module.g.cs", Emitter.ModuleSource(m));
         });
+    }
+
+    // A view's own diagnostics, and two views (or a view and a table) sharing a name.
+    private static bool ReportViews(SourceProductionContext spc, ModuleModel m)
+    {
+        var ok = true;
+        foreach (var v in m.Views)
+        {
+            foreach (var d in v.Diagnostics)
+                spc.ReportDiagnostic(d.ToDiagnostic());
+            ok &= v.Diagnostics.Count == 0;
+        }
+        var tableNames = new HashSet<string>(m.Tables.SelectMany(t => t.Tables).Select(t => t.Accessor), StringComparer.Ordinal);
+        foreach (var group in m.Views.GroupBy(v => v.Accessor))
+        {
+            foreach (var v in group.Skip(tableNames.Contains(group.Key) ? 0 : 1))
+            {
+                spc.ReportDiagnostic(Diagnostic.Create(Diagnostics.DuplicateExport, v.Location?.ToLocation(), "View", group.Key));
+                ok = false;
+            }
+        }
+        return ok;
     }
 
     private static string KindName(int kind) => kind switch

@@ -90,6 +90,7 @@ public sealed partial class Database
         var active = _active;
         var (result, changeset) = _executor.Execute(active, reducer, args, caller, connectionId, timestamp);
         _services.Metrics.ReducerCalled(Name, reducer.Name, result.Status, result.Duration);
+        SlowLog.RecordReducer(reducer.Name, timestamp, result.Duration, caller, result.Status.ToString().ToLowerInvariant());
         if (changeset is null)
         {
             session?.OnReducerResult(requestId, result);

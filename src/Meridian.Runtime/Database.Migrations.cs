@@ -129,8 +129,10 @@ public sealed partial class Database
             var reason = $"The database's module was updated and table(s) {changedTables} changed shape; subscribe again.";
             var rebind = plan.Work.Changed.Count == 0 && plan.Work.RowsChanged.Count == 0
                 ? Task.CompletedTask
-                : _pipeline.Post(_ => _subscriptions.Rebind(plan.Work.Changed, plan.Work.RowsChanged,
-                    (client, sql) => SubscriptionQuery.Compile(sql, next.Catalog, client.Identity, IsOwner(client.Identity), next.Visibility), reason));
+                : _pipeline.Post(position => _subscriptions.Rebind(plan.Work.Changed, plan.Work.RowsChanged,
+                    (client, sql) => SubscriptionQuery.Compile(sql, next.Catalog, client.Identity, IsOwner(client.Identity), next.Visibility),
+                    reason,
+                    position));
             // The scheduler learns the new schedules at this point of the commit order.
             var reset = _pipeline.Post(ResetScheduler);
             if (plan.BreaksClients)

@@ -28,7 +28,7 @@ public sealed partial class Database
             session.OnSubscriptionError(requestId, querySetId, "A subscription needs at least one query.");
             return;
         }
-        var compiled = new List<SubscriptionQuery>(queries.Count);
+        var compiled = new List<ILiveQuery>(queries.Count);
         var active = _active;
         var catalog = active.Catalog;
         var isOwner = IsOwner(session.Identity);
@@ -37,10 +37,15 @@ public sealed partial class Database
         {
             try
             {
+                if (CompileView(sql, session.Identity, active) is { } view)
+                {
+                    compiled.Add(view);
+                    continue;
+                }
                 var query = SubscriptionQuery.Compile(sql, catalog, session.Identity, isOwner, active.Visibility);
                 if (rowLimit is { } limit)
                     query.CheckRowLimit(_store.Committed, limit);
-                compiled.Add(query);
+                compiled.Add(new SqlLiveQuery(query));
             }
             catch (SqlException e)
             {
@@ -67,17 +72,27 @@ public sealed partial class Database
     {
         ThrowIfDisposed();
         var state = _store.Committed;
+        var started = Timestamp.Now(_clock);
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             var isOwner = IsOwner(session.Identity);
             var active = _active;
+            if (CompileView(sql, session.Identity, active) is { } view)
+            {
+                session.OnOneOffQueryResult(requestId, [new TableRowsResult(view.TableName, view.Evaluate(state))], null, state.LastOffset);
+                return Task.CompletedTask;
+            }
             var query = SubscriptionQuery.Compile(sql, active.Catalog, session.Identity, isOwner, active.Visibility);
             if (!isOwner && Settings.RowLimit is { } limit)
                 query.CheckRowLimit(state, limit);
-            session.OnOneOffQueryResult(requestId, [new TableRowsResult(query.Table.Name, query.Evaluate(state))], null, state.LastOffset);
+            var rows = query.Evaluate(state);
+            SlowLog.RecordQuery(sql, started, stopwatch.Elapsed, session.Identity, "ok");
+            session.OnOneOffQueryResult(requestId, [new TableRowsResult(query.Table.Name, rows)], null, state.LastOffset);
         }
         catch (SqlException e)
         {
+            SlowLog.RecordQuery(sql, started, stopwatch.Elapsed, session.Identity, "error");
             session.OnOneOffQueryResult(requestId, null, e.Message, null);
         }
         return Task.CompletedTask;
@@ -110,16 +125,26 @@ public sealed partial class Database
                 case SelectStatement select:
                 {
                     var state = _store.Committed;
+                    var started = Timestamp.Now(_clock);
+                    var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+                    var outcome = "error";
                     try
                     {
                         var active = _active;
                         var rowLimit = isOwner ? null : Settings.RowLimit;
-                        var result = SqlExecutor.Query(select, active.Catalog, state, caller, isOwner, rowLimit, active.Visibility);
+                        var result = ReadsSlowLog(select, active.Catalog, caller, isOwner)
+                            ? SlowLog.Query(select, caller, rowLimit)
+                            : SqlExecutor.Query(select, active.Catalog, state, caller, isOwner, rowLimit, active.Visibility);
                         results.Add(ToResult(result, state.LastOffset));
+                        outcome = "ok";
                     }
                     catch (SqlException e)
                     {
                         throw new SqlStatementException(e.Message, e);
+                    }
+                    finally
+                    {
+                        SlowLog.RecordQuery(sql, started, stopwatch.Elapsed, caller, outcome);
                     }
                     break;
                 }
@@ -155,6 +180,16 @@ public sealed partial class Database
             }
         }
         return results;
+    }
+
+    // st_slow_log is the owner's, unless the module has a table of that name itself.
+    private static bool ReadsSlowLog(SelectStatement select, Query.Catalog.SqlCatalog catalog, Identity caller, bool isOwner)
+    {
+        if (!Diagnostics.SlowLog.Reads(select) || catalog.TryGetTable(Diagnostics.SlowLog.TableName, out _))
+            return false;
+        if (!isOwner)
+            throw new SqlException($"{Diagnostics.SlowLog.TableName} is readable by the database owner only (caller {caller}).");
+        return true;
     }
 
     private SqlStatementResult Set(SetStatement set, Identity caller, bool isOwner)

@@ -15,6 +15,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using OpenTelemetry.Metrics;
 
 namespace Meridian.Server;
 
@@ -30,6 +31,7 @@ public sealed class MeridianServer : IAsyncDisposable
     private readonly int _maxQueued;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<Task, byte> _inProcessSessions = new();
+    private System.Diagnostics.Metrics.Meter? _gauges;
 
     private MeridianServer(WebApplication app, DatabaseRegistry registry, TokenService tokens, ServerMetrics metrics, int maxQueued)
     {
@@ -61,7 +63,7 @@ public sealed class MeridianServer : IAsyncDisposable
         var tokens = options.DataDirectory is null
             ? new TokenService(CreateKey(), options.Clock, external)
             : TokenService.LoadOrCreate(Path.Combine(options.DataDirectory, "keys"), options.Clock, external);
-        var services = new DatabaseServices(options.Clock, loggerFactory, options.MeterFactory);
+        var services = new DatabaseServices(options.Clock, loggerFactory, options.MeterFactory) { SlowLog = options.SlowLog };
         var registry = new DatabaseRegistry(options.DataDirectory, options.Durability, services);
 
         var builder = WebApplication.CreateSlimBuilder();
@@ -74,18 +76,25 @@ public sealed class MeridianServer : IAsyncDisposable
             k.Listen(endpoint);
             k.Limits.MaxRequestBodySize = DatabaseEndpoints.MaxModuleBytes;
         });
+        builder.Services.AddMeridianMetrics(options.Metrics);
         builder.Services.AddCors(c => c.AddDefaultPolicy(p => p.AllowAnyOrigin().AllowAnyMethod().WithHeaders("authorization", "accept", "content-type")
             .WithExposedHeaders("spacetime-identity", "spacetime-identity-token", "spacetime-energy-used", "spacetime-execution-duration-micros")));
         var app = builder.Build();
         app.UseMeridianErrorLogging();
         app.UseCors();
         app.UseWebSockets();
+        MeridianServer? self = null;
+        app.MapHealthEndpoints(registry, () => self?.LoadFailures ?? []);
+        if (options.Metrics.Prometheus)
+            app.MapPrometheusScrapingEndpoint("/v1/metrics");
         app.MapIdentityEndpoints(tokens);
         app.MapDatabaseEndpoints(registry, tokens);
         var metrics = new ServerMetrics(options.MeterFactory);
         app.MapSubscribeEndpoint(registry, tokens, metrics, options.MaxQueuedMessagesPerClient);
 
         var server = new MeridianServer(app, registry, tokens, metrics, options.MaxQueuedMessagesPerClient);
+        self = server;
+        server._gauges = DatabaseGauges.Register(options.MeterFactory, registry);
         server.LoadFailures = await registry.LoadAllAsync().ConfigureAwait(false);
         await app.StartAsync(cancellation).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -150,6 +159,7 @@ public sealed class MeridianServer : IAsyncDisposable
     {
         await StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+        _gauges?.Dispose();
         _tokens.Dispose();
     }
 }

@@ -22,6 +22,12 @@ public sealed class MeridianServerOptions
     /// <summary>External OpenID Connect issuers whose tokens are accepted (none by default: only locally signed tokens).</summary>
     public Auth.IdentityProviderOptions IdentityProviders { get; init; } = new();
 
+    /// <summary>Prometheus and OTLP export of the instruments.</summary>
+    public Diagnostics.MetricsOptions Metrics { get; init; } = new();
+
+    /// <summary>Thresholds of the slow-reducer and slow-query log (<c>st_slow_log</c>).</summary>
+    public Runtime.Diagnostics.SlowLogOptions SlowLog { get; init; } = new();
+
     /// <summary>Clock for timestamps and tokens.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 

@@ -12,6 +12,9 @@ internal static class TestModules
     /// <summary>tests/Modules/MigrateV1, V2, V3 and Refused: the migration pairs (a module name such as "MigrateV2").</summary>
     public static byte[] Migration(string name) => Find(Path.Combine("tests", "Modules", name), name + ".dll");
 
+    /// <summary>tests/Modules/Views: views with and without the sender, primary keys, queries, an aggregate.</summary>
+    public static byte[] Views() => Find(Path.Combine("tests", "Modules", "Views"), "Views.dll");
+
     /// <summary>tests/Modules/Kanban: a 1.x-style module with client visibility filters.</summary>
     public static byte[] Kanban() => Find(Path.Combine("tests", "Modules", "Kanban"), "Kanban.dll");
 

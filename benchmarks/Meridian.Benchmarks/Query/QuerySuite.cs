@@ -269,7 +269,7 @@ public static class QuerySuite
             var applied = Task.CompletedTask;
             var s = sessions[room];
             var q = queries[room];
-            pipeline.Post(position => applied = manager.Subscribe(s, 1, 1, [q], position)).GetAwaiter().GetResult();
+            pipeline.Post(position => applied = manager.Subscribe(s, 1, 1, [new SqlLiveQuery(q)], position)).GetAwaiter().GetResult();
             applied.GetAwaiter().GetResult();
         }
 

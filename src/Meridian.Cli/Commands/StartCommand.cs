@@ -5,7 +5,10 @@ using Microsoft.Extensions.Logging;
 
 namespace Meridian.Cli.Commands;
 
-/// <summary><c>meridian start [--listen-addr HOST:PORT] [--data-dir DIR]</c>: runs a server in the foreground until stopped.</summary>
+/// <summary>
+/// <c>meridian start [--config FILE] [--listen-addr HOST:PORT] [--data-dir DIR] [--async-fsync]</c>: runs a server in the foreground until
+/// stopped.
+/// </summary>
 internal static class StartCommand
 {
     /// <summary>The data directory when none is given: <c>$MERIDIAN_DATA_DIR</c>, else <c>~/.local/share/meridian</c>.</summary>
@@ -30,8 +33,13 @@ internal static class StartCommand
         {
             Description = "Acknowledge commits before they are on disk (periodic fsync); faster, but a crash can lose the last few milliseconds",
         };
+        var config = new Option<string?>("--config", "-c")
+        {
+            Description = "A configuration file (JSON, see docs/configuration.md); flags given on the command line override it",
+        };
         var command = new Command("start", "Runs a Meridian server in the foreground until Ctrl+C or SIGTERM")
         {
+            config,
             listen,
             dataDir,
             asyncFsync,
@@ -44,13 +52,23 @@ internal static class StartCommand
                 .AddFilter("Microsoft.AspNetCore", LogLevel.Error)
                 .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
                 .AddSimpleConsole(o => o.SingleLine = true));
-            var options = new MeridianServerOptions
+            var defaults = new MeridianServerOptions
             {
                 ListenAddress = parse.GetValue(listen)!,
                 DataDirectory = Path.GetFullPath(parse.GetValue(dataDir)!),
                 Durability = parse.GetValue(asyncFsync) ? Durability.Async : Durability.Sync,
                 LoggerFactory = loggerFactory,
             };
+            MeridianServerOptions options;
+            try
+            {
+                options = parse.GetValue(config) is { } path ? FromFile(path, defaults, parse, listen, dataDir, asyncFsync) : defaults;
+            }
+            catch (ArgumentException e)
+            {
+                await context.Error.WriteLineAsync($"error: {e.Message}");
+                return 1;
+            }
             MeridianServer server;
             try
             {
@@ -83,5 +101,30 @@ internal static class StartCommand
             return 0;
         });
         return command;
+    }
+
+    // The file over the built-in defaults, then every flag the user actually typed over the file.
+    private static MeridianServerOptions FromFile(
+        string path, MeridianServerOptions flags, ParseResult parse, Option<string> listen, Option<string> dataDir, Option<bool> asyncFsync)
+    {
+        var file = Meridian.Server.Configuration.ServerConfigFile.Load(path);
+        var fromFile = file.ToOptions(new MeridianServerOptions
+        {
+            ListenAddress = flags.ListenAddress,
+            DataDirectory = flags.DataDirectory,
+            LoggerFactory = flags.LoggerFactory,
+        });
+        bool Typed(Option option) => parse.GetResult(option) is { Implicit: false };
+        return new MeridianServerOptions
+        {
+            ListenAddress = Typed(listen) ? flags.ListenAddress : fromFile.ListenAddress,
+            DataDirectory = Typed(dataDir) ? flags.DataDirectory : fromFile.DataDirectory,
+            Durability = Typed(asyncFsync) ? flags.Durability : fromFile.Durability,
+            MaxQueuedMessagesPerClient = fromFile.MaxQueuedMessagesPerClient,
+            IdentityProviders = fromFile.IdentityProviders,
+            Metrics = fromFile.Metrics,
+            SlowLog = fromFile.SlowLog,
+            LoggerFactory = flags.LoggerFactory,
+        };
     }
 }

@@ -30,6 +30,9 @@ public sealed partial class ModuleBuilder
     private readonly List<RawTableDefV10> _tables = [];
     private readonly List<RawScheduleDefV10> _schedules = [];
     private readonly List<ExplicitNameEntry> _explicitNames = [];
+    private readonly List<RawViewDefV10> _views = [];
+    private readonly List<RawViewPrimaryKeyDefV10> _viewPrimaryKeys = [];
+    private readonly List<ViewDescriptor> _viewDescriptors = [];
     private readonly List<RawRowLevelSecurityDefV10> _rowLevelSecurity = [];
     private Meridian.Sats.ModuleDef.CaseConversionPolicy? _policy;
 
@@ -74,6 +77,20 @@ public sealed partial class ModuleBuilder
         _reducerDescriptors.Add(new ReducerDescriptor(_reducerDescriptors.Count, name, lifecycle, invoker));
     }
 
+    /// <summary>
+    /// Registers a view: <paramref name="returnType"/> is its option, array or <c>[__query__: Ref T]</c> type;
+    /// <paramref name="primaryKey"/> names a column of the row type (source name) or is null.
+    /// </summary>
+    public void RegisterView(
+        string name, bool isAnonymous, bool isPublic, Func<ITypeRegistrar, AlgebraicType> returnType, string? primaryKey, ViewInvoker invoker)
+    {
+        var index = (uint)_views.Count(v => v.IsAnonymous == isAnonymous);
+        _views.Add(new RawViewDefV10(name, index, isPublic, isAnonymous, new ProductType([]), returnType(_registrar)));
+        if (primaryKey is not null)
+            _viewPrimaryKeys.Add(new RawViewPrimaryKeyDefV10(name, [primaryKey]));
+        _viewDescriptors.Add(new ViewDescriptor(_viewDescriptors.Count, name, isAnonymous, invoker));
+    }
+
     /// <summary>Registers a table (and its schedule); its position is the <c>table</c> number the host receives.</summary>
     public void RegisterTable(RawTableDefV10 table, RawScheduleDefV10? schedule = null)
     {
@@ -99,6 +116,10 @@ public sealed partial class ModuleBuilder
             sections.Add(new RawModuleDefV10Section.ReducersSection(reducers));
         if (procedures.Length > 0)
             sections.Add(new RawModuleDefV10Section.ProceduresSection(procedures));
+        if (_views.Count > 0)
+            sections.Add(new RawModuleDefV10Section.ViewsSection(_views.ToArray()));
+        if (_viewPrimaryKeys.Count > 0)
+            sections.Add(new RawModuleDefV10Section.ViewPrimaryKeysSection(_viewPrimaryKeys.ToArray()));
         if (_schedules.Count > 0)
             sections.Add(new RawModuleDefV10Section.SchedulesSection(_schedules.ToArray()));
         if (_lifecycle.Count > 0)
@@ -109,6 +130,9 @@ public sealed partial class ModuleBuilder
             sections.Add(new RawModuleDefV10Section.ExplicitNamesSection(_explicitNames.ToArray()));
         if (_rowLevelSecurity.Count > 0)
             sections.Add(new RawModuleDefV10Section.RowLevelSecuritySection(_rowLevelSecurity.ToArray()));
-        return new ModuleDescriptor(new RawModuleDef(new RawModuleDefV10(sections)), _reducerDescriptors.ToArray(), _procedureDescriptors.ToArray());
+        return new ModuleDescriptor(new RawModuleDef(new RawModuleDefV10(sections)), _reducerDescriptors.ToArray(), _procedureDescriptors.ToArray())
+        {
+            Views = _viewDescriptors.ToArray(),
+        };
     }
 }

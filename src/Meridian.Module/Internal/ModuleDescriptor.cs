@@ -34,6 +34,9 @@ public sealed partial class ModuleDescriptor
     /// <summary>The reducers; a reducer's id is its index here.</summary>
     public IReadOnlyList<ReducerDescriptor> Reducers { get; }
 
+    /// <summary>The views; a view's id is its index here.</summary>
+    public IReadOnlyList<ViewDescriptor> Views { get; init; } = [];
+
     /// <summary>The reducer with this source name, or null.</summary>
     public ReducerDescriptor? FindReducer(string sourceName) => _byName.GetValueOrDefault(sourceName);
 
@@ -52,6 +55,18 @@ public sealed partial class ModuleDescriptor
         using var scope = ModuleHost.Enter(host);
         var reader = new BsatnReader(args);
         Reducers[reducerId].Invoker(call, ref reader);
+    }
+
+    /// <summary>
+    /// Runs view <paramref name="viewId"/> for <paramref name="sender"/> (null for an anonymous view)
+    /// against <paramref name="host"/>, which serves reads only. Exceptions propagate.
+    /// </summary>
+    public ViewResult CallView(IDatabaseHost host, int viewId, Identity? sender)
+    {
+        if ((uint)viewId >= (uint)Views.Count)
+            throw new ArgumentOutOfRangeException(nameof(viewId), $"No view with id {viewId}; the module has {Views.Count}.");
+        using var scope = ModuleHost.Enter(host);
+        return Views[viewId].Invoker(sender);
     }
 
     /// <summary>The error text a failed call reports: the message, or the exception's type name when it has none.</summary>

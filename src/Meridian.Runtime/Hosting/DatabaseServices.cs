@@ -14,6 +14,9 @@ public sealed record DatabaseServices(TimeProvider Clock, ILoggerFactory LoggerF
     /// <summary>The system clock, no operator log, meters of their own.</summary>
     public static DatabaseServices Default { get; } = new(TimeProvider.System, NullLoggerFactory.Instance, null);
 
+    /// <summary>When reducer calls and queries are slow enough for <c>st_slow_log</c>.</summary>
+    public SlowLogOptions SlowLog { get; init; } = new();
+
     /// <summary>The runtime's instruments.</summary>
     public RuntimeMetrics Metrics { get; } = new(MeterFactory);
 }

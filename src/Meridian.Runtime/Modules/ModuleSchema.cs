@@ -193,7 +193,11 @@ public sealed partial class ModuleSchema
         }
 
         var canonical = CanonicalDefinition(raw, typespace, tables, reducers, procedures);
-        return new ModuleSchema(raw, canonical, typespace, tables, reducers, schedules) { Procedures = procedures };
+        return new ModuleSchema(raw, canonical, typespace, tables, reducers, schedules)
+        {
+            Procedures = procedures,
+            Views = CreateViews(raw, rawTypes, typespace, tables),
+        };
     }
 
     private static int IndexOf(IReadOnlyList<string> list, string value)

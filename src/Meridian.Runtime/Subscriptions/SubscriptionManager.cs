@@ -26,9 +26,14 @@ namespace Meridian.Runtime.Subscriptions;
 /// </remarks>
 internal sealed class SubscriptionManager(string database, RuntimeMetrics metrics) : ICommitObserver
 {
-    private sealed class SharedQuery(SubscriptionQuery query)
+    private sealed class SharedQuery(ILiveQuery query)
     {
-        public SubscriptionQuery Query { get; } = query;
+        public ILiveQuery Query { get; } = query;
+
+        /// <summary>The triggers registered for it, and the query's trigger version then.</summary>
+        public IReadOnlyList<QueryTrigger> Registered { get; set; } = [];
+
+        public int RegisteredVersion { get; set; }
 
         public int References => Sets.Count;
 
@@ -80,6 +85,9 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
     /// <summary>Distinct live queries (for tests and metrics). Read on the pipeline loop.</summary>
     public int QueryCount => _queries.Count;
 
+    /// <summary>How many times the view instance with this key has run, or -1 (tests and benchmarks; on the pipeline loop).</summary>
+    public int ViewRuns(string key) => _queries.TryGetValue(key, out var q) && q.Query is Views.ProceduralViewQuery v ? v.Runs : -1;
+
     /// <summary>Connects the manager to the pipeline whose loop it runs on.</summary>
     public void Attach(CommitPipeline pipeline) => _post = pipeline.Post;
 
@@ -88,14 +96,29 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
     /// evaluating its initial rows against <paramref name="position"/>. The returned task completes once
     /// the client has been sent <c>SubscribeApplied</c> or an error.
     /// </summary>
-    public Task Subscribe(IClientSession client, uint requestId, uint querySetId, IReadOnlyList<SubscriptionQuery> compiled, CommittedState position)
+    public Task Subscribe(IClientSession client, uint requestId, uint querySetId, IReadOnlyList<ILiveQuery> compiled, CommittedState position)
     {
         if (_clients.TryGetValue(client, out var sets) && sets.ContainsKey(querySetId))
         {
             client.OnSubscriptionError(requestId, querySetId, $"Query set {querySetId} is already subscribed; unsubscribe it before reusing its id.");
             return Task.CompletedTask;
         }
-        var shared = compiled.Select(Acquire).ToList();
+        var shared = new List<SharedQuery>(compiled.Count);
+        foreach (var query in compiled)
+        {
+            try
+            {
+                shared.Add(Acquire(query, position));
+            }
+            catch (Exception e)
+            {
+                // A view that fails on its first run: nothing of this set stays registered.
+                foreach (var q in shared.Distinct())
+                    ReleaseIfUnused(q);
+                client.OnSubscriptionError(requestId, querySetId, $"{query.TableName}: {SpacetimeDB.Internal.ModuleDescriptor.ErrorMessage(e)}");
+                return Task.CompletedTask;
+            }
+        }
         var set = new QuerySet(client, querySetId, requestId, shared, _registrations++);
         foreach (var q in shared)
             q.Sets.Add(set);
@@ -155,7 +178,7 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
         set.Held = null;
         var rows = new List<TableRowsResult>(set.Queries.Count);
         for (var i = 0; i < set.Queries.Count; i++)
-            rows.Add(new TableRowsResult(set.Queries[i].Query.Table.Name, Fold(initial[i], held[i])));
+            rows.Add(new TableRowsResult(set.Queries[i].Query.TableName, Fold(initial[i], held[i])));
         set.Client.OnSubscribeApplied(set.RequestId, set.Id, rows, now.LastOffset);
         set.Applied.TrySetResult();
     }
@@ -227,7 +250,7 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
         // The client's copy stopped changing at this point: its rows are the queries' rows here.
         return Task.Run(() =>
         {
-            var rows = set.Queries.Select(q => new TableRowsResult(q.Query.Table.Name, q.Query.Evaluate(position))).ToList();
+            var rows = set.Queries.Select(q => new TableRowsResult(q.Query.TableName, q.Query.Evaluate(position))).ToList();
             client.OnUnsubscribeApplied(requestId, querySetId, rows, position.LastOffset);
         });
     }
@@ -236,19 +259,24 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
     /// After a schema migration: every query set reading one of <paramref name="changed"/> is compiled
     /// again with <paramref name="compile"/> against the new tables and stays live without a message
     /// (its rows did not change). A set reading one of <paramref name="rowsChanged"/>, a set still
-    /// waiting for its initial rows, or a set whose query no longer compiles ends with a subscription
+    /// waiting for its initial rows, a set with a view (the view's code may have changed; it is taken to
+    /// read every table), or a set whose query no longer compiles ends with a subscription
     /// error (<paramref name="reason"/>, plus the compile error); the client stays connected and may
     /// subscribe again. Returns (kept, ended).
     /// </summary>
     public (int Kept, int Ended) Rebind(
-        IReadOnlySet<TableId> changed, IReadOnlySet<TableId> rowsChanged, Func<IClientSession, string, SubscriptionQuery> compile, string reason)
+        IReadOnlySet<TableId> changed,
+        IReadOnlySet<TableId> rowsChanged,
+        Func<IClientSession, string, SubscriptionQuery> compile,
+        string reason,
+        CommittedState position)
     {
         var affected = new List<QuerySet>();
         foreach (var sets in _clients.Values)
         {
             foreach (var set in sets.Values)
             {
-                if (set.Queries.Any(q => q.Query.ReadTables.Any(changed.Contains) || q.Query.ReadTables.Any(rowsChanged.Contains)))
+                if (set.Queries.Any(q => Reads(q.Query, changed) || Reads(q.Query, rowsChanged)))
                     affected.Add(set);
             }
         }
@@ -264,7 +292,7 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
         {
             string? problem = null;
             List<SubscriptionQuery>? compiled = null;
-            if (set.Held is not null || set.Queries.Any(q => q.Query.ReadTables.Any(rowsChanged.Contains)))
+            if (set.Held is not null || set.Queries.Any(q => Reads(q.Query, rowsChanged) || PlainSql(q.Query) is null))
             {
                 problem = reason;
             }
@@ -272,7 +300,7 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
             {
                 try
                 {
-                    compiled = set.Queries.Select(q => compile(set.Client, q.Query.Sql)).ToList();
+                    compiled = set.Queries.Select(q => compile(set.Client, PlainSql(q.Query)!.Query.Sql)).ToList();
                 }
                 catch (Meridian.Query.Sql.SqlException e)
                 {
@@ -284,7 +312,7 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
                 set.Client.OnSubscriptionError(null, set.Id, problem);
                 continue;
             }
-            var shared = compiled!.Select(Acquire).ToList();
+            var shared = compiled!.Select(q => Acquire(new SqlLiveQuery(q), position)).ToList();
             var again = new QuerySet(set.Client, set.Id, set.RequestId, shared, set.Order) { Held = null };
             foreach (var q in shared)
                 q.Sets.Add(again);
@@ -307,30 +335,71 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
         }
     }
 
-    private SharedQuery Acquire(SubscriptionQuery query)
+    // A plain SQL subscription (not a view): the only kind a migration can compile again as it was.
+    private static SqlLiveQuery? PlainSql(ILiveQuery query) => query is SqlLiveQuery s && s.Key == s.Query.Key ? s : null;
+
+    // Whether a live query reads one of the tables; a view's code may read any table, so it is taken to read all.
+    private static bool Reads(ILiveQuery query, IReadOnlySet<TableId> tables) =>
+        tables.Count > 0 && (PlainSql(query) is not { } sql || sql.Query.ReadTables.Any(tables.Contains));
+
+    private SharedQuery Acquire(ILiveQuery query, CommittedState position)
     {
         if (!_queries.TryGetValue(query.Key, out var shared))
         {
+            query.Prepare(position);
             _queries[query.Key] = shared = new SharedQuery(query);
-            foreach (var trigger in query.Triggers)
-            {
-                if (!_triggers.TryGetValue(trigger.Table, out var table))
-                    _triggers[trigger.Table] = table = new TableTriggers();
-                table.Layout ??= trigger.Layout;
-                if (trigger.Column < 0)
-                {
-                    table.Any.Add(shared);
-                    continue;
-                }
-                if (!table.ByValue.TryGetValue(trigger.Column, out var byValue))
-                    table.ByValue[trigger.Column] = byValue = [];
-                var key = new ByteKey(trigger.Value);
-                if (!byValue.TryGetValue(key, out var list))
-                    byValue[key] = list = [];
-                list.Add(shared);
-            }
+            RegisterTriggers(shared);
         }
         return shared;
+    }
+
+    private void RegisterTriggers(SharedQuery shared)
+    {
+        shared.Registered = shared.Query.Triggers;
+        shared.RegisteredVersion = shared.Query.TriggerVersion;
+        foreach (var trigger in shared.Registered)
+        {
+            if (!_triggers.TryGetValue(trigger.Table, out var table))
+                _triggers[trigger.Table] = table = new TableTriggers();
+            table.Layout ??= trigger.Layout;
+            if (trigger.Column < 0)
+            {
+                table.Any.Add(shared);
+                continue;
+            }
+            if (!table.ByValue.TryGetValue(trigger.Column, out var byValue))
+                table.ByValue[trigger.Column] = byValue = [];
+            var key = new ByteKey(trigger.Value);
+            if (!byValue.TryGetValue(key, out var list))
+                byValue[key] = list = [];
+            list.Add(shared);
+        }
+    }
+
+    private void UnregisterTriggers(SharedQuery shared)
+    {
+        foreach (var trigger in shared.Registered)
+        {
+            var table = _triggers[trigger.Table];
+            if (trigger.Column < 0)
+            {
+                table.Any.Remove(shared);
+            }
+            else
+            {
+                var byValue = table.ByValue[trigger.Column];
+                var key = new ByteKey(trigger.Value);
+                var list = byValue[key];
+                list.Remove(shared);
+                if (list.Count == 0)
+                    byValue.Remove(key);
+                if (byValue.Count == 0)
+                    table.ByValue.Remove(trigger.Column);
+            }
+            if (table.IsEmpty)
+                _triggers.Remove(trigger.Table);
+        }
+        shared.Registered = [];
     }
 
     private void Release(QuerySet set)
@@ -339,31 +408,15 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
         foreach (var shared in set.Queries.Distinct())
         {
             shared.Sets.Remove(set);
-            if (shared.References > 0)
-                continue;
-            _queries.Remove(shared.Query.Key);
-            foreach (var trigger in shared.Query.Triggers)
-            {
-                var table = _triggers[trigger.Table];
-                if (trigger.Column < 0)
-                {
-                    table.Any.Remove(shared);
-                }
-                else
-                {
-                    var byValue = table.ByValue[trigger.Column];
-                    var key = new ByteKey(trigger.Value);
-                    var list = byValue[key];
-                    list.Remove(shared);
-                    if (list.Count == 0)
-                        byValue.Remove(key);
-                    if (byValue.Count == 0)
-                        table.ByValue.Remove(trigger.Column);
-                }
-                if (table.IsEmpty)
-                    _triggers.Remove(trigger.Table);
-            }
+            ReleaseIfUnused(shared);
         }
+    }
+
+    private void ReleaseIfUnused(SharedQuery shared)
+    {
+        if (shared.References > 0 || !_queries.Remove(shared.Query.Key))
+            return;
+        UnregisterTriggers(shared);
     }
 
     /// <inheritdoc />
@@ -415,7 +468,16 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
             if (delta.IsEmpty)
                 continue;
             rows += delta.Inserts.Count + delta.Deletes.Count;
-            deltas[q] = new TableDelta(q.Query.Table.Name, q.Query.Table.Schema.IsEvent, delta.Inserts, delta.Deletes);
+            deltas[q] = new TableDelta(q.Query.TableName, q.Query.IsEvent, delta.Inserts, delta.Deletes);
+        }
+        // A view that read other rows this time is triggered by those from now on.
+        foreach (var q in affected)
+        {
+            if (q.Query.TriggerVersion != q.RegisteredVersion && _queries.ContainsKey(q.Query.Key))
+            {
+                UnregisterTriggers(q);
+                RegisterTriggers(q);
+            }
         }
         metrics.SubscriptionEvaluated(database, "delta", stopwatch.Elapsed, rows);
         return deltas;

@@ -288,6 +288,268 @@ namespace SpacetimeDB.Internal.TableHandles
 
 }
 
+namespace SpacetimeDB
+{
+    /// <summary>What a view that depends on its caller receives (generated).</summary>
+    public sealed class ViewContext
+    {
+        internal ViewContext(global::SpacetimeDB.Identity sender) => Sender = sender;
+
+        /// <summary>The caller the view is computed for.</summary>
+        public global::SpacetimeDB.Identity Sender { get; }
+
+        /// <summary>The tables, read-only.</summary>
+        public global::SpacetimeDB.Internal.LocalReadOnly Db { get; } = new();
+
+        /// <summary>The query builder.</summary>
+        public global::SpacetimeDB.QueryBuilder From { get; } = new();
+    }
+
+    /// <summary>What a view shared by every caller receives (generated).</summary>
+    public sealed class AnonymousViewContext
+    {
+        internal AnonymousViewContext()
+        {
+        }
+
+        /// <summary>The tables, read-only.</summary>
+        public global::SpacetimeDB.Internal.LocalReadOnly Db { get; } = new();
+
+        /// <summary>The query builder.</summary>
+        public global::SpacetimeDB.QueryBuilder From { get; } = new();
+    }
+
+    /// <summary>Starts queries over the module's tables (generated).</summary>
+    public sealed class QueryBuilder
+    {
+        /// <summary>Every row of <c>Score</c>.</summary>
+        public global::SpacetimeDB.Table<global::Fixture.Score, global::SpacetimeDB.ScoreCols, global::SpacetimeDB.ScoreIxCols> Score() =>
+            new("Score", new global::SpacetimeDB.ScoreCols("Score"), new global::SpacetimeDB.ScoreIxCols("Score"));
+        /// <summary>Every row of <c>Tick</c>.</summary>
+        internal global::SpacetimeDB.Table<global::Fixture.Tick, global::SpacetimeDB.TickCols, global::SpacetimeDB.TickIxCols> Tick() =>
+            new("Tick", new global::SpacetimeDB.TickCols("Tick"), new global::SpacetimeDB.TickIxCols("Tick"));
+    }
+
+    /// <summary>The columns of <c>Score</c> for the query builder (generated).</summary>
+    public sealed class ScoreCols
+    {
+        internal ScoreCols(string table)
+        {
+            Id = new(table, "Id");
+            Tag = new(table, "Tag");
+            Player = new(table, "Player");
+            Level = new(table, "Level");
+            Color = new(table, "Color");
+            Where = new(table, "Where");
+            Shapes = new(table, "Shapes");
+            _secret = new(table, "_secret");
+        }
+
+        /// <summary>The column <c>Id</c>.</summary>
+        public global::SpacetimeDB.Col<global::Fixture.Score, ulong> Id { get; }
+
+        /// <summary>The column <c>Tag</c>.</summary>
+        public global::SpacetimeDB.Col<global::Fixture.Score, string> Tag { get; }
+
+        /// <summary>The column <c>Player</c>.</summary>
+        public global::SpacetimeDB.Col<global::Fixture.Score, uint> Player { get; }
+
+        /// <summary>The column <c>Level</c>.</summary>
+        public global::SpacetimeDB.Col<global::Fixture.Score, uint> Level { get; }
+
+        /// <summary>The column <c>Color</c>.</summary>
+        public global::SpacetimeDB.Col<global::Fixture.Score, global::Fixture.Color> Color { get; }
+
+        /// <summary>The column <c>Where</c>.</summary>
+        public global::SpacetimeDB.Col<global::Fixture.Score, global::Fixture.Point> Where { get; }
+
+        /// <summary>The column <c>Shapes</c>.</summary>
+        public global::SpacetimeDB.Col<global::Fixture.Score, global::System.Collections.Generic.List<global::Fixture.Shape>> Shapes { get; }
+
+        /// <summary>The column <c>_secret</c>.</summary>
+        public global::SpacetimeDB.Col<global::Fixture.Score, int> _secret { get; }
+    }
+
+    /// <summary>The indexed columns of <c>Score</c> for the query builder (generated).</summary>
+    public sealed class ScoreIxCols
+    {
+        internal ScoreIxCols(string table)
+        {
+            Id = new(table, "Id");
+            Player = new(table, "Player");
+            Level = new(table, "Level");
+            Color = new(table, "Color");
+        }
+
+        /// <summary>The indexed column <c>Id</c>.</summary>
+        public global::SpacetimeDB.IxCol<global::Fixture.Score, ulong> Id { get; }
+
+        /// <summary>The indexed column <c>Player</c>.</summary>
+        public global::SpacetimeDB.IxCol<global::Fixture.Score, uint> Player { get; }
+
+        /// <summary>The indexed column <c>Level</c>.</summary>
+        public global::SpacetimeDB.IxCol<global::Fixture.Score, uint> Level { get; }
+
+        /// <summary>The indexed column <c>Color</c>.</summary>
+        public global::SpacetimeDB.IxCol<global::Fixture.Score, global::Fixture.Color> Color { get; }
+    }
+
+    /// <summary>The columns of <c>Tick</c> for the query builder (generated).</summary>
+    internal sealed class TickCols
+    {
+        internal TickCols(string table)
+        {
+            ScheduledId = new(table, "ScheduledId");
+            At = new(table, "At");
+        }
+
+        /// <summary>The column <c>ScheduledId</c>.</summary>
+        public global::SpacetimeDB.Col<global::Fixture.Tick, ulong> ScheduledId { get; }
+
+        /// <summary>The column <c>At</c>.</summary>
+        public global::SpacetimeDB.Col<global::Fixture.Tick, global::SpacetimeDB.ScheduleAt> At { get; }
+    }
+
+    /// <summary>The indexed columns of <c>Tick</c> for the query builder (generated).</summary>
+    internal sealed class TickIxCols
+    {
+        internal TickIxCols(string table)
+        {
+            ScheduledId = new(table, "ScheduledId");
+        }
+
+        /// <summary>The indexed column <c>ScheduledId</c>.</summary>
+        public global::SpacetimeDB.IxCol<global::Fixture.Tick, ulong> ScheduledId { get; }
+    }
+
+}
+
+namespace SpacetimeDB.Internal
+{
+    /// <summary>The module's tables as views read them (generated).</summary>
+    public sealed class LocalReadOnly
+    {
+        /// <summary>The <c>Score</c> table, read-only.</summary>
+        public global::SpacetimeDB.Internal.ViewHandles.ScoreReadOnly Score => new();
+        /// <summary>The <c>Tick</c> table, read-only.</summary>
+        internal global::SpacetimeDB.Internal.ViewHandles.TickReadOnly Tick => new();
+    }
+}
+
+namespace SpacetimeDB.Internal.ViewHandles
+{
+    /// <summary>The <c>Score</c> table as views read it (generated).</summary>
+    public sealed class ScoreReadOnly
+    {
+        private const int Table = 0;
+
+        /// <summary>Rows in the table.</summary>
+        public ulong Count => global::SpacetimeDB.Internal.TableOps<global::Fixture.Score, global::Fixture.Score.BSATN>.Count(Table);
+
+        /// <summary>Lookups by the unique column <c>Id</c>.</summary>
+        public sealed class IdIndex
+        {
+            private const int Index = 0;
+
+            internal IdIndex()
+            {
+            }
+
+            /// <summary>The row with this key, or null.</summary>
+            public global::Fixture.Score? Find(ulong key) => global::SpacetimeDB.Internal.TableOps<global::Fixture.Score, global::Fixture.Score.BSATN>.TryFind<ulong, global::SpacetimeDB.BSATN.U64>(Table, Index, key, out var row) ? row : null;
+        }
+
+        /// <summary>Lookups by <c>Id</c>.</summary>
+        public IdIndex Id => new();
+
+        /// <summary>Lookups by the unique column <c>Tag</c>.</summary>
+        public sealed class TagIndex
+        {
+            private const int Index = 1;
+
+            internal TagIndex()
+            {
+            }
+
+            /// <summary>The row with this key, or null.</summary>
+            public global::Fixture.Score? Find(string key) => global::SpacetimeDB.Internal.TableOps<global::Fixture.Score, global::Fixture.Score.BSATN>.TryFind<string, global::SpacetimeDB.BSATN.String>(Table, Index, key, out var row) ? row : null;
+        }
+
+        /// <summary>Lookups by <c>Tag</c>.</summary>
+        public TagIndex Tag => new();
+
+        /// <summary>The btree index <c>by_player_and_level</c>.</summary>
+        public sealed class by_player_and_levelIndex
+        {
+            private const int Index = 2;
+
+            internal by_player_and_levelIndex()
+            {
+            }
+
+            /// <summary>Rows whose first 1 column(s) are equal to the key.</summary>
+            public global::System.Collections.Generic.IEnumerable<global::Fixture.Score> Filter(uint Player) => global::SpacetimeDB.Internal.TableOps<global::Fixture.Score, global::Fixture.Score.BSATN>.Filter(Table, Index, new global::SpacetimeDB.Internal.IndexKey().Eq<uint, global::SpacetimeDB.BSATN.U32>(Player));
+
+            /// <summary>Rows whose first 1 column(s) are in the range.</summary>
+            public global::System.Collections.Generic.IEnumerable<global::Fixture.Score> Filter(global::SpacetimeDB.Bound<uint> Player) => global::SpacetimeDB.Internal.TableOps<global::Fixture.Score, global::Fixture.Score.BSATN>.Filter(Table, Index, new global::SpacetimeDB.Internal.IndexKey().Range<uint, global::SpacetimeDB.BSATN.U32>(Player));
+
+            /// <summary>Rows whose first 2 column(s) are equal to the key.</summary>
+            public global::System.Collections.Generic.IEnumerable<global::Fixture.Score> Filter((uint Player, uint Level) f) => global::SpacetimeDB.Internal.TableOps<global::Fixture.Score, global::Fixture.Score.BSATN>.Filter(Table, Index, new global::SpacetimeDB.Internal.IndexKey().Eq<uint, global::SpacetimeDB.BSATN.U32>(f.Player).Eq<uint, global::SpacetimeDB.BSATN.U32>(f.Level));
+
+            /// <summary>Rows whose first 2 column(s) are in the range.</summary>
+            public global::System.Collections.Generic.IEnumerable<global::Fixture.Score> Filter((uint Player, global::SpacetimeDB.Bound<uint> Level) f) => global::SpacetimeDB.Internal.TableOps<global::Fixture.Score, global::Fixture.Score.BSATN>.Filter(Table, Index, new global::SpacetimeDB.Internal.IndexKey().Eq<uint, global::SpacetimeDB.BSATN.U32>(f.Player).Range<uint, global::SpacetimeDB.BSATN.U32>(f.Level));
+        }
+
+        /// <summary>The btree index <c>by_player_and_level</c>.</summary>
+        public by_player_and_levelIndex by_player_and_level => new();
+
+        /// <summary>The btree index <c>Color</c>.</summary>
+        public sealed class ColorIndex
+        {
+            private const int Index = 3;
+
+            internal ColorIndex()
+            {
+            }
+
+            /// <summary>Rows whose first 1 column(s) are equal to the key.</summary>
+            public global::System.Collections.Generic.IEnumerable<global::Fixture.Score> Filter(global::Fixture.Color Color) => global::SpacetimeDB.Internal.TableOps<global::Fixture.Score, global::Fixture.Score.BSATN>.Filter(Table, Index, new global::SpacetimeDB.Internal.IndexKey().Eq<global::Fixture.Color, global::SpacetimeDB.BSATN.Enum<global::Fixture.Color>>(Color));
+
+            /// <summary>Rows whose first 1 column(s) are in the range.</summary>
+            public global::System.Collections.Generic.IEnumerable<global::Fixture.Score> Filter(global::SpacetimeDB.Bound<global::Fixture.Color> Color) => global::SpacetimeDB.Internal.TableOps<global::Fixture.Score, global::Fixture.Score.BSATN>.Filter(Table, Index, new global::SpacetimeDB.Internal.IndexKey().Range<global::Fixture.Color, global::SpacetimeDB.BSATN.Enum<global::Fixture.Color>>(Color));
+        }
+
+        /// <summary>The btree index <c>Color</c>.</summary>
+        public ColorIndex Color => new();
+    }
+
+    /// <summary>The <c>Tick</c> table as views read it (generated).</summary>
+    internal sealed class TickReadOnly
+    {
+        private const int Table = 1;
+
+        /// <summary>Rows in the table.</summary>
+        public ulong Count => global::SpacetimeDB.Internal.TableOps<global::Fixture.Tick, global::Fixture.Tick.BSATN>.Count(Table);
+
+        /// <summary>Lookups by the unique column <c>ScheduledId</c>.</summary>
+        public sealed class ScheduledIdIndex
+        {
+            private const int Index = 0;
+
+            internal ScheduledIdIndex()
+            {
+            }
+
+            /// <summary>The row with this key, or null.</summary>
+            public global::Fixture.Tick? Find(ulong key) => global::SpacetimeDB.Internal.TableOps<global::Fixture.Tick, global::Fixture.Tick.BSATN>.TryFind<ulong, global::SpacetimeDB.BSATN.U64>(Table, Index, key, out var row) ? row : null;
+        }
+
+        /// <summary>Lookups by <c>ScheduledId</c>.</summary>
+        public ScheduledIdIndex ScheduledId => new();
+    }
+
+}
+
 namespace SpacetimeDB.Internal
 {
     internal sealed class ModuleRegistration : global::SpacetimeDB.Internal.IModuleEntryPoint

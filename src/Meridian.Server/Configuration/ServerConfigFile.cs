@@ -1,0 +1,206 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Meridian.Runtime.Diagnostics;
+using Meridian.Runtime.Hosting;
+using Meridian.Server.Auth;
+using Meridian.Server.Diagnostics;
+
+namespace Meridian.Server.Configuration;
+
+/// <summary>
+/// The server's configuration file (<c>meridian.json</c>, documented in docs/configuration.md): listen address, data
+/// directory, durability, trusted identity providers, limits, metrics and the slow log. Every key is optional;
+/// unknown keys are errors, so a typo never silently does nothing. Command-line flags override the file.
+/// </summary>
+public sealed class ServerConfigFile
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    };
+
+    /// <summary><c>host:port</c> to listen on.</summary>
+    public string? ListenAddr { get; set; }
+
+    /// <summary>The data directory (relative paths are relative to the file).</summary>
+    public string? DataDir { get; set; }
+
+    /// <summary><c>sync</c> (group commit, the default) or <c>async</c> (periodic fsync).</summary>
+    public string? Durability { get; set; }
+
+    /// <summary>Messages that may wait for one client before it is disconnected.</summary>
+    public int? MaxQueuedMessagesPerClient { get; set; }
+
+    /// <summary>Trusted external OpenID Connect issuers.</summary>
+    public IdentitySection? Identity { get; set; }
+
+    /// <summary>Metrics export.</summary>
+    public MetricsSection? Metrics { get; set; }
+
+    /// <summary>Slow-log thresholds.</summary>
+    public SlowLogSection? SlowLog { get; set; }
+
+    /// <summary>Reads and checks a configuration file.</summary>
+    /// <exception cref="ArgumentException">The file is not valid; the message names the problem.</exception>
+    public static ServerConfigFile Load(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ArgumentException($"Cannot read the configuration file {path}: {e.Message}", e);
+        }
+        ServerConfigFile config;
+        try
+        {
+            config = JsonSerializer.Deserialize<ServerConfigFile>(text, Json) ?? throw new ArgumentException($"{path} is empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new ArgumentException($"{path} is not a valid configuration file: {e.Message}", e);
+        }
+        if (config.DataDir is { } dir && !Path.IsPathRooted(dir))
+            config.DataDir = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, dir));
+        config.ToOptions(new MeridianServerOptions()); // validate everything now, with messages naming the key
+        return config;
+    }
+
+    /// <summary>Applies the file's settings over <paramref name="defaults"/>.</summary>
+    /// <exception cref="ArgumentException">A value is out of range.</exception>
+    public MeridianServerOptions ToOptions(MeridianServerOptions defaults)
+    {
+        ArgumentNullException.ThrowIfNull(defaults);
+        var durability = Durability?.ToLowerInvariant() switch
+        {
+            null => defaults.Durability,
+            "sync" => Runtime.Hosting.Durability.Sync,
+            "async" => Runtime.Hosting.Durability.Async,
+            _ => throw new ArgumentException($"durability must be \"sync\" or \"async\", not \"{Durability}\"."),
+        };
+        if (MaxQueuedMessagesPerClient is <= 0)
+            throw new ArgumentException("max_queued_messages_per_client must be positive.");
+        return new MeridianServerOptions
+        {
+            ListenAddress = ListenAddr ?? defaults.ListenAddress,
+            DataDirectory = DataDir ?? defaults.DataDirectory,
+            Durability = durability,
+            MaxQueuedMessagesPerClient = MaxQueuedMessagesPerClient ?? defaults.MaxQueuedMessagesPerClient,
+            IdentityProviders = Identity?.ToOptions(defaults.IdentityProviders) ?? defaults.IdentityProviders,
+            Metrics = Metrics?.ToOptions(defaults.Metrics) ?? defaults.Metrics,
+            SlowLog = SlowLog?.ToOptions(defaults.SlowLog) ?? defaults.SlowLog,
+            Clock = defaults.Clock,
+            LoggerFactory = defaults.LoggerFactory,
+            MeterFactory = defaults.MeterFactory,
+        };
+    }
+
+    private static TimeSpan? Seconds(double? value, string key) => value switch
+    {
+        null => null,
+        < 0 => throw new ArgumentException($"{key} must not be negative."),
+        _ => TimeSpan.FromSeconds(value.Value),
+    };
+
+    /// <summary>The <c>identity</c> section.</summary>
+    public sealed class IdentitySection
+    {
+        /// <summary>Trusted issuers.</summary>
+        public List<IssuerEntry>? Issuers { get; set; }
+
+        /// <summary>Clock skew tolerated on exp/nbf, in seconds.</summary>
+        public double? ClockSkewSeconds { get; set; }
+
+        /// <summary>How long issuer keys are cached, in seconds.</summary>
+        public double? KeyCacheSeconds { get; set; }
+
+        /// <summary>Shortest time between refetches caused by unknown keys, in seconds.</summary>
+        public double? MinimumKeyRefreshSeconds { get; set; }
+
+        internal IdentityProviderOptions ToOptions(IdentityProviderOptions d) => new()
+        {
+            Issuers = Issuers?.Select(i => i.ToIssuer()).ToList() ?? d.Issuers,
+            ClockSkew = Seconds(ClockSkewSeconds, "identity.clock_skew_seconds") ?? d.ClockSkew,
+            KeyCacheDuration = Seconds(KeyCacheSeconds, "identity.key_cache_seconds") ?? d.KeyCacheDuration,
+            MinimumKeyRefreshInterval = Seconds(MinimumKeyRefreshSeconds, "identity.minimum_key_refresh_seconds") ?? d.MinimumKeyRefreshInterval,
+            FetchTimeout = d.FetchTimeout,
+        };
+    }
+
+    /// <summary>One entry of <c>identity.issuers</c>.</summary>
+    public sealed class IssuerEntry
+    {
+        /// <summary>The issuer exactly as tokens carry it in <c>iss</c>.</summary>
+        public string? Issuer { get; set; }
+
+        /// <summary>Accepted audiences (empty: any).</summary>
+        public List<string>? Audiences { get; set; }
+
+        /// <summary>Allow plain HTTP for a non-loopback issuer.</summary>
+        public bool? AllowHttp { get; set; }
+
+        internal TrustedIssuer ToIssuer() => new()
+        {
+            Issuer = string.IsNullOrWhiteSpace(Issuer) ? throw new ArgumentException("Every identity.issuers entry needs an \"issuer\".") : Issuer,
+            Audiences = Audiences ?? [],
+            AllowHttp = AllowHttp ?? false,
+        };
+    }
+
+    /// <summary>The <c>metrics</c> section.</summary>
+    public sealed class MetricsSection
+    {
+        /// <summary>Serve <c>/v1/metrics</c>.</summary>
+        public bool? Prometheus { get; set; }
+
+        /// <summary>OTLP collector address.</summary>
+        public string? OtlpEndpoint { get; set; }
+
+        /// <summary><c>grpc</c> or <c>http/protobuf</c>.</summary>
+        public string? OtlpProtocol { get; set; }
+
+        /// <summary>Seconds between OTLP pushes.</summary>
+        public double? OtlpExportIntervalSeconds { get; set; }
+
+        internal MetricsOptions ToOptions(MetricsOptions d)
+        {
+            Uri? endpoint = d.OtlpEndpoint;
+            if (OtlpEndpoint is { } text && (!Uri.TryCreate(text, UriKind.Absolute, out endpoint) || endpoint.Scheme is not ("http" or "https")))
+                throw new ArgumentException($"metrics.otlp_endpoint \"{text}\" is not an http(s) URL.");
+            if (OtlpProtocol is { } p && p is not ("grpc" or "http/protobuf"))
+                throw new ArgumentException($"metrics.otlp_protocol must be \"grpc\" or \"http/protobuf\", not \"{p}\".");
+            return new MetricsOptions
+            {
+                Prometheus = Prometheus ?? d.Prometheus,
+                OtlpEndpoint = endpoint,
+                OtlpProtocol = OtlpProtocol ?? d.OtlpProtocol,
+                OtlpExportInterval = Seconds(OtlpExportIntervalSeconds, "metrics.otlp_export_interval_seconds") ?? d.OtlpExportInterval,
+            };
+        }
+    }
+
+    /// <summary>The <c>slow_log</c> section.</summary>
+    public sealed class SlowLogSection
+    {
+        /// <summary>Reducer threshold in milliseconds; a negative value disables reducer logging.</summary>
+        public double? ReducerThresholdMs { get; set; }
+
+        /// <summary>Query threshold in milliseconds; a negative value disables query logging.</summary>
+        public double? QueryThresholdMs { get; set; }
+
+        /// <summary>Entries kept per database.</summary>
+        public int? Capacity { get; set; }
+
+        internal SlowLogOptions ToOptions(SlowLogOptions d) => new()
+        {
+            ReducerThreshold = ReducerThresholdMs is { } r ? (r < 0 ? null : TimeSpan.FromMilliseconds(r)) : d.ReducerThreshold,
+            QueryThreshold = QueryThresholdMs is { } q ? (q < 0 ? null : TimeSpan.FromMilliseconds(q)) : d.QueryThreshold,
+            Capacity = Capacity is < 0 ? throw new ArgumentException("slow_log.capacity must not be negative.") : Capacity ?? d.Capacity,
+        };
+    }
+}

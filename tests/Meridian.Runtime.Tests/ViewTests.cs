@@ -1,0 +1,326 @@
+using Meridian.Runtime.Execution;
+using Meridian.Runtime.Logging;
+using Meridian.Runtime.Modules;
+using Meridian.Runtime.Subscriptions;
+using Meridian.Sats;
+using Meridian.Sats.Bsatn;
+using Meridian.Sats.Rows;
+using Meridian.Sats.Values;
+using Meridian.Storage;
+using Xunit.Abstractions;
+
+namespace Meridian.Runtime.Tests;
+
+/// <summary>Views of tests/Modules/Views subscribed to like tables, kept up to date as the tables they read change.</summary>
+public sealed class ViewTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+    private static readonly Identity Owner = Identity.FromClaims("localhost", "owner");
+    private static readonly Identity Alice = Identity.FromClaims("localhost", "alice");
+    private static readonly Identity Bob = Identity.FromClaims("localhost", "bob");
+    private Database _db = null!;
+
+    public async Task InitializeAsync()
+    {
+        var module = LoadedModule.Load("views", TestModules.Views());
+        _db = await Database.OpenAsync(
+            "views", Identity.FromClaims("localhost", "db"), Owner, Datastore.CreateInMemory(), module, new ModuleLog(null), runInit: true);
+    }
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    /// <summary>A client's copy of what it subscribed to: the rows it was sent, with every update applied.</summary>
+    private sealed class Replica(FakeSession session)
+    {
+        public Dictionary<string, List<byte[]>> Tables { get; } = [];
+
+        private int _applied;
+
+        public void Catch()
+        {
+            List<object> messages;
+            lock (session.Messages)
+                messages = session.Messages.ToList();
+            foreach (var m in messages.Skip(_applied))
+            {
+                switch (m)
+                {
+                    case (string kind, uint, uint, IReadOnlyList<TableRowsResult> rows) when kind == "applied":
+                        foreach (var t in rows)
+                            Rows(t.TableName).AddRange(t.Rows.Select(r => r.ToArray()));
+                        break;
+                    case (string kind, _, uint, string message) when kind == "error":
+                        throw new InvalidOperationException(message);
+                    case IReadOnlyList<QuerySetDelta> update:
+                        foreach (var t in update.SelectMany(s => s.Tables))
+                        {
+                            var rows = Rows(t.TableName);
+                            foreach (var d in t.Deletes)
+                            {
+                                var i = rows.FindIndex(r => r.AsSpan().SequenceEqual(d.Span));
+                                Assert.True(i >= 0, $"{t.TableName}: a delete of a row the client does not have");
+                                rows.RemoveAt(i);
+                            }
+                            rows.AddRange(t.Inserts.Select(r => r.ToArray()));
+                        }
+                        break;
+                }
+            }
+            _applied = messages.Count;
+        }
+
+        public List<byte[]> Rows(string table)
+        {
+            if (!Tables.TryGetValue(table, out var rows))
+                Tables[table] = rows = [];
+            return rows;
+        }
+    }
+
+    private List<ProductValue> Decode(string view, IEnumerable<byte[]> rows)
+    {
+        var v = _db.Schema.FindView(view)!;
+        return rows.Select(r => (ProductValue)AlgebraicValue.FromBsatn(r, v.RowType, _db.Schema.Typespace)).ToList();
+    }
+
+    private static byte[] Args(Action<BsatnWriter> write)
+    {
+        var w = new BsatnWriter();
+        write(w);
+        return w.ToArray();
+    }
+
+    private async Task Call(string reducer, Identity caller, Action<BsatnWriter> args)
+    {
+        var result = await _db.CallReducerAsync(reducer, Args(args), caller, ConnectionId.Random()).WaitAsync(Timeout);
+        Assert.True(result.Status == ReducerStatus.Committed, $"{reducer}: {result.Error}");
+    }
+
+    private Task AddPlayer(Identity identity, string name, ulong score, uint team) =>
+        Call("add_player", Owner, w =>
+        {
+            identity.WriteBsatn(w);
+            w.WriteString(name);
+            w.WriteU64(score);
+            w.WriteU32(team);
+        });
+
+    private Task SetScore(ulong id, ulong score) => Call("set_score", Owner, w =>
+    {
+        w.WriteU64(id);
+        w.WriteU64(score);
+    });
+
+    private async Task<(FakeSession Session, Replica Replica)> Subscribe(Identity who, params string[] queries)
+    {
+        var session = new FakeSession(who);
+        await _db.SubscribeAsync(session, 1, 1, queries).WaitAsync(Timeout);
+        var replica = new Replica(session);
+        replica.Catch();
+        return (session, replica);
+    }
+
+    [Fact]
+    public void Views_are_registered_with_their_kind_and_primary_key()
+    {
+        var views = _db.Schema.Views.ToDictionary(v => v.Name);
+        Assert.Equal(
+            ["all_players", "high_scorers", "members", "my_notes", "my_player", "team_one", "team_one_players", "team_stats"],
+            views.Keys.Order(StringComparer.Ordinal));
+        Assert.False(views["my_player"].IsAnonymous);
+        Assert.True(views["high_scorers"].IsAnonymous);
+        Assert.True(views["all_players"].IsQuery);
+        Assert.False(views["my_notes"].IsQuery);
+        Assert.Equal(0, views["my_notes"].PrimaryKeyColumn);
+        Assert.Equal(0, views["team_stats"].PrimaryKeyColumn);
+        Assert.Null(views["my_player"].PrimaryKeyColumn);
+        Assert.Equal(["id", "identity", "name", "score", "team"], views["my_player"].RowType.Elements.Select(e => e.Name));
+        var raw = _db.Schema.Raw.Views!;
+        Assert.Equal(8, raw.Count);
+        Assert.Equal(4, _db.Schema.Raw.ViewPrimaryKeys!.Count);
+    }
+
+    [Fact]
+    public async Task A_sender_view_has_each_callers_own_rows_and_follows_their_changes()
+    {
+        await AddPlayer(Bob, "bob", 5, 1);
+        var (_, alice) = await Subscribe(Alice, "SELECT * FROM my_player");
+        var (_, bob) = await Subscribe(Bob, "SELECT * FROM my_player");
+        Assert.Empty(alice.Rows("my_player"));
+        Assert.Equal("bob", Assert.Single(Decode("my_player", bob.Rows("my_player")))[2].AsString());
+
+        await Call("join_game", Alice, w =>
+        {
+            w.WriteString("alice");
+            w.WriteU32(2);
+        });
+        alice.Catch();
+        bob.Catch();
+        var mine = Assert.Single(Decode("my_player", alice.Rows("my_player")));
+        Assert.Equal("alice", mine[2].AsString());
+        Assert.Equal("bob", Assert.Single(Decode("my_player", bob.Rows("my_player")))[2].AsString());
+
+        await SetScore(mine[0].AsU64(), 77);
+        alice.Catch();
+        Assert.Equal(77UL, Assert.Single(Decode("my_player", alice.Rows("my_player")))[3].AsU64());
+    }
+
+    [Fact]
+    public async Task A_commit_that_touches_nothing_a_view_read_does_no_view_work()
+    {
+        await AddPlayer(Alice, "alice", 1, 1);
+        var (aliceSession, alice) = await Subscribe(Alice, "SELECT * FROM my_player", "SELECT * FROM my_notes");
+        var messages = aliceSession.Messages.Count;
+        // Another caller's player and notes hold other identity values: neither of Alice's views runs or sends.
+        await AddPlayer(Bob, "bob", 2, 1);
+        await Call("add_note", Bob, w => w.WriteString("bob's"));
+        Assert.Equal(messages, aliceSession.Messages.Count);
+        Assert.Equal(2, ViewRuns(Alice, "my_player") + ViewRuns(Alice, "my_notes"));
+
+        await Call("add_note", Alice, w => w.WriteString("mine"));
+        alice.Catch();
+        Assert.Equal("mine", Assert.Single(Decode("my_notes", alice.Rows("my_notes")))[2].AsString());
+        Assert.Equal(1, ViewRuns(Alice, "my_player"));
+        Assert.Equal(2, ViewRuns(Alice, "my_notes"));
+    }
+
+    private int ViewRuns(Identity who, string view)
+    {
+        var runs = -1;
+        _db.RunOnPipelineForTests(manager => runs = manager.ViewRuns($"view {view} for {who.ToHexString()}")).Wait(Timeout);
+        return runs;
+    }
+
+    [Fact]
+    public async Task An_anonymous_view_over_an_index_range_sends_only_rows_that_enter_or_leave()
+    {
+        await AddPlayer(Alice, "alice", 1500, 1);
+        await AddPlayer(Bob, "bob", 10, 1);
+        var (session, client) = await Subscribe(Alice, "SELECT * FROM high_scorers");
+        Assert.Equal(["alice"], Decode("high_scorers", client.Rows("high_scorers")).Select(p => p[2].AsString()));
+
+        var before = session.Messages.Count;
+        await SetScore(2, 2000); // bob enters
+        var update = Assert.IsAssignableFrom<IReadOnlyList<QuerySetDelta>>(session.Messages[before]);
+        var delta = Assert.Single(Assert.Single(update).Tables);
+        Assert.Equal("high_scorers", delta.TableName);
+        Assert.Single(delta.Inserts);
+        Assert.Empty(delta.Deletes);
+        client.Catch();
+        Assert.Equal(["alice", "bob"], Decode("high_scorers", client.Rows("high_scorers")).Select(p => p[2].AsString()).Order());
+
+        await SetScore(1, 3); // alice leaves
+        client.Catch();
+        Assert.Equal(["bob"], Decode("high_scorers", client.Rows("high_scorers")).Select(p => p[2].AsString()));
+    }
+
+    [Fact]
+    public async Task Query_views_are_live_queries_under_the_views_name()
+    {
+        await AddPlayer(Alice, "alice", 1, 1);
+        await AddPlayer(Bob, "bob", 2, 2);
+        var (_, client) = await Subscribe(Alice, "SELECT * FROM all_players", "SELECT * FROM team_one", "SELECT * FROM members");
+        Assert.Equal(2, client.Rows("all_players").Count);
+        Assert.Equal(["alice"], Decode("team_one", client.Rows("team_one")).Select(p => p[2].AsString()));
+        Assert.Empty(client.Rows("members"));
+
+        await Call("add_membership", Owner, w =>
+        {
+            w.WriteU64(1);
+            w.WriteU64(2);
+        });
+        await AddPlayer(Identity.FromClaims("localhost", "carol"), "carol", 3, 1);
+        client.Catch();
+        Assert.Equal(["bob"], Decode("members", client.Rows("members")).Select(p => p[2].AsString()));
+        Assert.Equal(["alice", "carol"], Decode("team_one", client.Rows("team_one")).Select(p => p[2].AsString()).Order());
+        Assert.Equal(3, client.Rows("all_players").Count);
+    }
+
+    [Fact]
+    public async Task A_view_can_be_read_once_and_refuses_filters()
+    {
+        await AddPlayer(Alice, "alice", 1500, 1);
+        var session = new FakeSession(Bob);
+        await _db.OneOffQueryAsync(session, 1, "SELECT * FROM high_scorers");
+        var oneOff = ((string, IReadOnlyList<TableRowsResult>?, string?))Assert.Single(session.Messages);
+        Assert.Single(Assert.Single(oneOff.Item2!).Rows);
+
+        await _db.SubscribeAsync(session, 2, 2, ["SELECT * FROM high_scorers WHERE score > 3"]).WaitAsync(Timeout);
+        var error = ((string, uint?, uint, string))session.Messages[1];
+        Assert.Equal("error", error.Item1);
+        Assert.Contains("SELECT * FROM high_scorers", error.Item4, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_live_aggregate_view_keeps_count_sum_min_and_max_per_group()
+    {
+        var (_, client) = await Subscribe(Alice, "SELECT * FROM team_stats");
+        Assert.Empty(client.Rows("team_stats"));
+        await AddPlayer(Alice, "alice", 10, 1);
+        await AddPlayer(Bob, "bob", 30, 1);
+        await AddPlayer(Identity.FromClaims("localhost", "carol"), "carol", 5, 2);
+        client.Catch();
+        var stats = Decode("team_stats", client.Rows("team_stats")).ToDictionary(s => s[0].AsU32());
+        Assert.Equal((2UL, 40UL, 10UL, 30UL), (stats[1][1].AsU64(), stats[1][2].AsU64(), stats[1][3].AsU64(), stats[1][4].AsU64()));
+        Assert.Equal((1UL, 5UL, 5UL, 5UL), (stats[2][1].AsU64(), stats[2][2].AsU64(), stats[2][3].AsU64(), stats[2][4].AsU64()));
+
+        await Call("remove_player", Owner, w => w.WriteU64(3));
+        client.Catch();
+        Assert.Equal([1u], Decode("team_stats", client.Rows("team_stats")).Select(s => s[0].AsU32()));
+    }
+
+    [Fact]
+    public async Task Views_maintained_across_random_commits_equal_a_fresh_evaluation()
+    {
+        var seed = Environment.GetEnvironmentVariable("MERIDIAN_VIEW_SEED") is { } s ? int.Parse(s, System.Globalization.CultureInfo.InvariantCulture)
+            : Random.Shared.Next();
+        output.WriteLine($"seed {seed} (set MERIDIAN_VIEW_SEED to replay)");
+        var random = new Random(seed);
+        var people = Enumerable.Range(0, 6).Select(i => Identity.FromClaims("localhost", $"p{i}")).ToArray();
+        var views = new[] { "my_player", "my_notes", "high_scorers", "all_players", "team_one", "team_one_players", "members", "team_stats" };
+        var clients = new List<(Identity Who, Replica Replica)>();
+        foreach (var who in people.Take(3))
+            clients.Add((who, (await Subscribe(who, views.Select(v => $"SELECT * FROM {v}").ToArray())).Replica));
+        ulong nextMembership = 1;
+        for (var step = 0; step < 60; step++)
+        {
+            var who = people[random.Next(people.Length)];
+            var result = random.Next(6) switch
+            {
+                0 => await _db.CallReducerAsync("add_player", Args(w =>
+                {
+                    who.WriteBsatn(w);
+                    w.WriteString($"n{step}");
+                    w.WriteU64((ulong)random.Next(3000));
+                    w.WriteU32((uint)random.Next(3));
+                }), Owner, ConnectionId.Random()),
+                1 or 2 => await _db.CallReducerAsync("set_score", Args(w =>
+                {
+                    w.WriteU64((ulong)random.Next(1, step + 2));
+                    w.WriteU64((ulong)random.Next(3000));
+                }), Owner, ConnectionId.Random()),
+                3 => await _db.CallReducerAsync("remove_player", Args(w => w.WriteU64((ulong)random.Next(1, step + 2))), Owner, ConnectionId.Random()),
+                4 => await _db.CallReducerAsync("add_note", Args(w => w.WriteString($"t{step}")), who, ConnectionId.Random()),
+                _ => await _db.CallReducerAsync("add_membership", Args(w =>
+                {
+                    w.WriteU64(nextMembership++);
+                    w.WriteU64((ulong)random.Next(1, step + 2));
+                }), Owner, ConnectionId.Random()),
+            };
+            _ = result; // failures (no such player, duplicate identity) are part of the mix: nothing changes
+            foreach (var (identity, replica) in clients)
+            {
+                replica.Catch();
+                foreach (var view in views)
+                {
+                    var fresh = new FakeSession(identity);
+                    await _db.OneOffQueryAsync(fresh, 9, $"SELECT * FROM {view}");
+                    var rows = ((string, IReadOnlyList<TableRowsResult>?, string?))Assert.Single(fresh.Messages);
+                    var expected = Assert.Single(rows.Item2!).Rows.Select(r => Convert.ToHexString(r.Span)).Order().ToList();
+                    var actual = replica.Rows(view).Select(Convert.ToHexString).Order().ToList();
+                    Assert.True(expected.SequenceEqual(actual), $"seed {seed}, step {step}: view {view} for {identity} differs from a fresh evaluation");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,126 @@
+// End-to-end: views through the official SpacetimeDB TypeScript SDK (npm
+// `spacetimedb`, unmodified) against a Meridian server running
+// tests/Modules/Views with hand-written bindings (src/views_bindings). A view is
+// subscribed to like a table (`subscribeToAllTables`), its rows are computed
+// for the calling client when the view reads the sender, and the client
+// receives the view's changes when the tables it reads change.
+
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Identity } from 'spacetimedb';
+import { DbConnection } from './views_bindings/index.js';
+import { MeridianServer } from './support/server.js';
+import { TEST_TIMEOUT_MS, TIMEOUTS, within } from './support/timeouts.js';
+import './support/sdk-log.js';
+
+const MODULE_DIR = 'tests/Modules/Views';
+const DATABASE = 'views';
+
+type Client = { label: string; conn: DbConnection; identity: Identity };
+
+let server: Promise<{ server: MeridianServer; dataDir: string }> | undefined;
+const open: DbConnection[] = [];
+
+function start(): Promise<{ server: MeridianServer; dataDir: string }> {
+  server ??= (async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'meridian-e2e-views-'));
+    const s = await MeridianServer.start(dataDir);
+    await s.publish(MODULE_DIR, DATABASE);
+    return { server: s, dataDir };
+  })();
+  return server;
+}
+
+async function connect(label: string): Promise<Client> {
+  const { server: s } = await start();
+  let conn!: DbConnection;
+  const connected = new Promise<Identity>((resolve, reject) => {
+    conn = DbConnection.builder()
+      .withUri(s.wsUrl)
+      .withDatabaseName(DATABASE)
+      .onConnect((_c, identity) => resolve(identity))
+      .onConnectError((_ctx, error) => reject(new Error(`${label}: connect failed: ${error?.message ?? error}`)))
+      .build();
+    open.push(conn);
+  });
+  const identity = await within(TIMEOUTS.event, `${label}: onConnect`, connected);
+  await within(
+    TIMEOUTS.event,
+    `${label}: onApplied of subscribeToAllTables`,
+    new Promise<void>((resolve, reject) => {
+      conn
+        .subscriptionBuilder()
+        .onApplied(() => resolve())
+        .onError(ctx => reject(new Error(`${label}: subscription failed: ${ctx.event?.message ?? 'no message'}`)))
+        .subscribeToAllTables();
+    })
+  );
+  return { label, conn, identity };
+}
+
+/** Polls `condition` until it holds (the SDK applies updates before its callbacks run). */
+async function until(what: string, condition: () => boolean): Promise<void> {
+  await within(
+    TIMEOUTS.event,
+    what,
+    new Promise<void>(resolve => {
+      const tick = () => (condition() ? resolve() : setTimeout(tick, 20));
+      tick();
+    })
+  );
+}
+
+after(async () => {
+  for (const conn of open) conn.disconnect();
+  if (server === undefined) return;
+  const { server: s, dataDir } = await server;
+  await s.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('views through the TypeScript SDK', () => {
+  it('delivers each caller its own view rows and follows the tables they read', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const a = await connect('a');
+    const b = await connect('b');
+    assert.equal(a.conn.db.myPlayer.count(), 0n);
+
+    const inserted = new Promise<void>(resolve => a.conn.db.myPlayer.onInsert((_ctx, row) => row.name === 'alice' && resolve()));
+    await within(TIMEOUTS.event, 'join_game(alice)', a.conn.reducers.joinGame({ name: 'alice', team: 1 }));
+    await within(TIMEOUTS.event, 'a: onInsert of my_player', inserted);
+    const mine = [...a.conn.db.myPlayer.iter()];
+    assert.equal(mine.length, 1);
+    assert.ok(mine[0].identity.isEqual(a.identity));
+    // b's view is its own: a joining does not give b a row.
+    await until('b sees alice in player', () => [...b.conn.db.player.iter()].some(p => p.name === 'alice'));
+    assert.equal(b.conn.db.myPlayer.count(), 0n);
+
+    await within(TIMEOUTS.event, 'join_game(bob)', b.conn.reducers.joinGame({ name: 'bob', team: 2 }));
+    await until('b sees its own row in my_player', () => [...b.conn.db.myPlayer.iter()].some(p => p.name === 'bob'));
+    assert.deepEqual([...a.conn.db.myPlayer.iter()].map(p => p.name), ['alice']);
+
+    // A change to the table the view reads reaches the view as an update (the row keeps its id).
+    const updated = new Promise<bigint>(resolve => a.conn.db.myPlayer.onUpdate((_ctx, _old, row) => resolve(row.score)));
+    await within(TIMEOUTS.event, 'set_score', a.conn.reducers.setScore({ id: mine[0].id, score: 1500n }));
+    assert.equal(await within(TIMEOUTS.event, 'a: onUpdate of my_player', updated), 1500n);
+
+    // The anonymous view over an index range and the query-builder views see it too, for everyone.
+    await until('b sees alice enter high_scorers', () => [...b.conn.db.highScorers.iter()].some(p => p.name === 'alice'));
+    await until('b sees team_one', () => [...b.conn.db.teamOne.iter()].map(p => p.name).join() === 'alice');
+    await until('a sees all_players', () => a.conn.db.allPlayers.count() === 2n);
+
+    // The live aggregate: one row per team, updated in place as scores change.
+    await until('team_stats has both teams', () => b.conn.db.teamStats.count() === 2n);
+    const team1 = [...b.conn.db.teamStats.iter()].find(s => s.team === 1)!;
+    assert.deepEqual([team1.players, team1.total_score, team1.min_score, team1.max_score], [1n, 1500n, 1500n, 1500n]);
+    const statUpdate = new Promise<bigint>(resolve =>
+      b.conn.db.teamStats.onUpdate((_ctx, _old, row) => row.team === 2 && resolve(row.max_score))
+    );
+    const bob = [...b.conn.db.myPlayer.iter()][0];
+    await within(TIMEOUTS.event, 'set_score(bob)', b.conn.reducers.setScore({ id: bob.id, score: 42n }));
+    assert.equal(await within(TIMEOUTS.event, 'b: onUpdate of team_stats', statUpdate), 42n);
+    await until('bob leaves nothing in high_scorers', () => [...a.conn.db.highScorers.iter()].map(p => p.name).join() === 'alice');
+  });
+});
