@@ -121,6 +121,7 @@ internal static partial class Emitter
 
         sb.Append("namespace SpacetimeDB\n{\n");
         sb.Append(ReducerContextSource);
+        sb.Append(ProcedureContextSource);
         sb.Append("    /// <summary>The module's tables (generated).</summary>\n");
         sb.Append("    public sealed class Local : global::SpacetimeDB.LocalBase\n    {\n");
         foreach (var (row, decl) in tables)
@@ -313,6 +314,7 @@ internal static partial class Emitter
             sb.Append($"            builder.RegisterReducer({Lit(r.MethodName)}, (global::SpacetimeDB.ReducerKind){r.Kind}, "
                 + $"registrar => new (string, {AlgebraicType})[] {{ {ps} }}, Invoke_{r.MethodName});\n");
         }
+        ProcedureRegistrations(sb, module);
         ViewEmitter.Register(sb, module.Views);
         foreach (var (row, decl) in tables)
         {
@@ -354,6 +356,7 @@ internal static partial class Emitter
             var args = string.Concat(r.Params.Select(p => ", " + Id(p.Name)));
             sb.Append($"            {r.ContainingType}.{Id(r.MethodName)}(new global::SpacetimeDB.ReducerContext(call){args});\n        }}\n");
         }
+        ProcedureInvokers(sb, module);
         ViewEmitter.Invokers(sb, module.Views);
         sb.Append("    }\n}\n");
     }

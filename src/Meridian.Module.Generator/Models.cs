@@ -74,7 +74,8 @@ internal sealed record ModuleModel(
     EquatableArray<TableModel> Tables,
     EquatableArray<ReducerModel> Reducers,
     EquatableArray<SettingsModel> Settings,
-    EquatableArray<FilterModel> Filters)
+    EquatableArray<FilterModel> Filters,
+    EquatableArray<ProcedureModel> Procedures)
 {
     /// <summary>The <c>[View]</c> methods.</summary>
     public EquatableArray<ViewModel> Views { get; init; }

@@ -63,6 +63,7 @@ public sealed partial class ModuleGenerator : IIncrementalGenerator
         });
 
         var filters = VisibilityFilters(context);
+        var procedures = Procedures(context);
         var views = context.SyntaxProvider.ForAttributeWithMetadataName(
                 "SpacetimeDB.ViewAttribute",
                 static (node, _) => node is MethodDeclarationSyntax,
@@ -72,9 +73,11 @@ public sealed partial class ModuleGenerator : IIncrementalGenerator
             .Combine(reducers.Collect())
             .Combine(settings.Collect())
             .Combine(filters.Collect())
+            .Combine(procedures.Collect())
             .Combine(views.Collect())
             .Select(static (x, _) => new ModuleModel(
-                x.Left.Left.Left.Left.ToEquatableArray(),
+                x.Left.Left.Left.Left.Left.ToEquatableArray(),
+                x.Left.Left.Left.Left.Right.ToEquatableArray(),
                 x.Left.Left.Left.Right.ToEquatableArray(),
                 x.Left.Left.Right.ToEquatableArray(),
                 x.Left.Right.ToEquatableArray())
@@ -122,9 +125,10 @@ public sealed partial class ModuleGenerator : IIncrementalGenerator
                 ok = false;
             }
             ok &= ReportVisibilityFilters(spc, m);
+            ok &= ReportProcedures(spc, m);
             ok &= m.Tables.All(t => t.Diagnostics.Count == 0);
             ok &= ReportViews(spc, m);
-            if (ok && (m.Tables.Count > 0 || m.Reducers.Count > 0 || m.Views.Count > 0))
+            if (ok && (m.Tables.Count > 0 || m.Reducers.Count > 0 || m.Procedures.Count > 0 || m.Views.Count > 0))
                 spc.AddSource("Module.g.cs", Emitter.ModuleSource(m));
         });
     }

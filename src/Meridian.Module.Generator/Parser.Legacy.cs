@@ -1,3 +1,4 @@
+using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
 namespace Meridian.Module.Generator;
@@ -18,5 +19,21 @@ internal static partial class Parser
             return null;
         var taken = columns.Where(c => c.Unique).Select(c => c.Name).Concat(btrees.Concat(fieldBTrees).Select(b => b.Accessor));
         return taken.Contains(name, StringComparer.Ordinal) ? null : name;
+    }
+}
+
+internal static partial class Parser
+{
+    /// <summary><c>Result&lt;T, E&gt;</c>: the special sum <c>[ok: T, err: E]</c>.</summary>
+    private static TypeUse? MapResult(INamedTypeSymbol result, out string? error)
+    {
+        var ok = MapType(result.TypeArguments[0], out error);
+        if (ok is null)
+            return null;
+        var err = MapType(result.TypeArguments[1], out error);
+        if (err is null)
+            return null;
+        var cs = $"global::SpacetimeDB.Result<{ok.CSharp}, {err.CSharp}>";
+        return new TypeUse(cs, $"{cs}.BSATN<{ok.Serializer}, {err.Serializer}>", KeyCategory.None);
     }
 }

@@ -329,6 +329,8 @@ internal static partial class Parser
                     $"{Bsatn}List<{element.CSharp}, {element.Serializer}>",
                     KeyCategory.None);
         }
+        if (type is INamedTypeSymbol { IsGenericType: true } result && result.OriginalDefinition.ToDisplayString() == "SpacetimeDB.Result<T, E>")
+            return MapResult(result, out error);
         var name = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
         switch (name)
         {

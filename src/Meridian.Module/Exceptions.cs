@@ -146,3 +146,22 @@ public sealed class UnknownException(int code) : StdbException
     /// <inheritdoc />
     protected override string DefaultMessage => $"SpacetimeDB error code {Code}";
 }
+
+/// <summary>A procedure's transaction could not be committed; nothing it wrote was kept.</summary>
+public sealed class TransactionCommitException : StdbException
+{
+    /// <summary>Creates the exception.</summary>
+    public TransactionCommitException()
+    {
+    }
+
+    /// <summary>Creates the exception with the host's reason.</summary>
+    /// <param name="message">Why the commit failed.</param>
+    public TransactionCommitException(string? message)
+        : base(message)
+    {
+    }
+
+    /// <inheritdoc />
+    protected override string DefaultMessage => "The transaction could not be committed";
+}

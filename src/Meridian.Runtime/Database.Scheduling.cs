@@ -1,6 +1,7 @@
 using Meridian.Runtime.Diagnostics;
 using Meridian.Runtime.Execution;
 using Meridian.Runtime.Logging;
+using Meridian.Runtime.Modules;
 using Meridian.Runtime.Pipeline;
 using Meridian.Sats;
 
@@ -58,12 +59,18 @@ public sealed partial class Database
             if (!_store.Committed.TryFind(entry.Table, pk, entry.IdKey, out var row))
                 continue; // cancelled: the row is gone
             var intended = new Timestamp(entry.DueMicros);
+            if (entry.Schedule.Procedure is { } procedure)
+            {
+                delivered.Add(FireProcedure(entry, procedure, row.ToArray(), pk));
+                continue;
+            }
+            var reducer = entry.Schedule.Reducer!;
             var (result, _, published) = RunReducer(
-                entry.Schedule.Reducer, row.ToArray(), Identity, ConnectionId.Zero, session: null, requestId: 0, intended > now ? intended : now);
+                reducer, row.ToArray(), Identity, ConnectionId.Zero, session: null, requestId: 0, intended > now ? intended : now);
             delivered.Add(published);
             if (result.Status != ReducerStatus.Committed)
                 Log.Write(
-                    ModuleLogLevel.Error, entry.Schedule.Reducer.Name, $"Scheduled reducer '{entry.Schedule.Reducer.Name}' failed: {result.Error}", _clock);
+                    ModuleLogLevel.Error, reducer.Name, $"Scheduled reducer '{reducer.Name}' failed: {result.Error}", _clock);
             if (entry.IntervalMicros is null)
             {
                 using var tx = _store.BeginTransaction();
@@ -76,6 +83,35 @@ public sealed partial class Database
             }
         }
         return Task.WhenAll(delivered);
+    }
+
+    // On the writer: a scheduled procedure's one-shot row is deleted before it runs (as upstream), then the
+    // procedure starts on the thread pool (it takes the writer for its own transactions, so it must not
+    // run here); its failure is logged.
+    private Task FireProcedure(Scheduling.Scheduler.Entry entry, ModuleProcedure procedure, byte[] row, int pk)
+    {
+        var published = Task.CompletedTask;
+        if (entry.IntervalMicros is null)
+        {
+            using var tx = _store.BeginTransaction();
+            if (tx.DeleteByKey(entry.Table, pk, entry.IdKey) > 0)
+                published = _pipeline.Publish(new CommitRecord(tx.Commit(), _store.Committed, null));
+        }
+        else
+        {
+            _scheduler.Reschedule(entry, Timestamp.Now(_clock));
+        }
+        _ = RunProcedureAsync(procedure, row, Identity, ConnectionId.Zero, jwt: null).ContinueWith(
+            t =>
+            {
+                var error = t.IsFaulted ? t.Exception!.GetBaseException().Message : t.Result.Status == ProcedureCallStatus.Returned ? null : t.Result.Error;
+                if (error is not null)
+                    Log.Write(ModuleLogLevel.Error, procedure.Name, $"Scheduled procedure '{procedure.Name}' failed: {error}", _clock);
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        return published;
     }
 
     private static int IndexOfPrimaryKey(Storage.Schema.TableSchema schema)

@@ -67,7 +67,7 @@ public sealed class ScheduledReducerTests : IAsyncLifetime
     {
         var schedule = Assert.Single(_db.Schema.Schedules);
         Assert.Equal("tick", schedule.Table.Name);
-        Assert.Equal("run_tick", schedule.Reducer.Name);
+        Assert.Equal("run_tick", schedule.Reducer!.Name);
         Assert.False(schedule.Reducer.ClientCallable);
     }
 

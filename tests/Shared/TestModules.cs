@@ -18,6 +18,9 @@ internal static class TestModules
     /// <summary>tests/Modules/Kanban: a 1.x-style module with client visibility filters.</summary>
     public static byte[] Kanban() => Find(Path.Combine("tests", "Modules", "Kanban"), "Kanban.dll");
 
+    /// <summary>tests/Modules/Procedures: procedures, WithTx, HTTP, a scheduled procedure.</summary>
+    public static byte[] Procedures() => Find(Path.Combine("tests", "Modules", "Procedures"), "Procedures.dll");
+
     /// <summary>tests/Modules/Everything: every kind of column type.</summary>
     public static byte[] Everything() => Find(Path.Combine("tests", "Modules", "Everything"), "Everything.dll");
 

@@ -67,9 +67,11 @@ else
 fi
 
 # The bindings are generated from the modules at every run, never written by hand:
-# src/module_bindings from the chat module (or MERIDIAN_E2E_MODULE_DIR),
-# src/everything_bindings from tests/Modules/Everything (every kind of type), and
-# src/kanban_bindings from tests/Modules/Kanban (row-level security).
+# src/module_bindings from the chat module (or MERIDIAN_E2E_MODULE_DIR), and
+# src/everything_bindings from tests/Modules/Everything (every kind of type),
+# src/kanban_bindings from tests/Modules/Kanban (visibility filters),
+# src/procedures_bindings from tests/Modules/Procedures (procedures) and
+# src/leaderboard_bindings from tests/Modules/Leaderboard (a live ordered window).
 if [ -n "${MERIDIAN_E2E_GENERATE:-}" ]; then
     read -r -a generate_cli <<< "$MERIDIAN_E2E_GENERATE"
 elif [ -n "${MERIDIAN_CLI:-}" ]; then
@@ -87,8 +89,9 @@ generate() { # generate MODULE_DIR OUT_DIR
 }
 generate "${MERIDIAN_E2E_MODULE_DIR:-samples/chat}" src/module_bindings
 generate tests/Modules/Everything src/everything_bindings
-generate tests/Modules/Leaderboard src/leaderboard_bindings
 generate tests/Modules/Kanban src/kanban_bindings
+generate tests/Modules/Procedures src/procedures_bindings
+generate tests/Modules/Leaderboard src/leaderboard_bindings
 
 echo "== compiling the generated bindings and the tests (tsc --strict)"
 rm -rf dist

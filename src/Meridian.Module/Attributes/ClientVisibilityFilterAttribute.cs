@@ -31,3 +31,14 @@ public abstract record Filter : TaggedEnum<(string Sql, Unit _Unused)>
     [SuppressMessage("Naming", "CA1707", Justification = "Upstream's variant name.")]
     public sealed record _Unused(Unit _Unused_) : Filter;
 }
+
+/// <summary>
+/// Marks a static method taking a <c>ProcedureContext</c> as a procedure: a function clients call
+/// that runs outside any transaction and returns a value; it opens transactions with <c>ctx.WithTx</c>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class ProcedureAttribute : Attribute
+{
+    /// <summary>An explicit canonical name.</summary>
+    public string? Name { get; init; }
+}

@@ -105,6 +105,7 @@ public sealed partial class ModuleBuilder
         // Lifecycle reducers and scheduled functions are not for clients.
         var hidden = _lifecycle.Select(l => l.FunctionName).Concat(_schedules.Select(s => s.FunctionName)).ToHashSet(StringComparer.Ordinal);
         var reducers = _reducers.Select(r => hidden.Contains(r.SourceName) ? r with { Visibility = FunctionVisibility.Private } : r).ToArray();
+        var procedures = _procedures.Select(p => hidden.Contains(p.SourceName) ? p with { Visibility = FunctionVisibility.Private } : p).ToArray();
 
         var sections = new List<RawModuleDefV10Section> { new RawModuleDefV10Section.TypespaceSection(_registrar.Typespace) };
         if (_registrar.TypeDefs.Count > 0)
@@ -113,6 +114,8 @@ public sealed partial class ModuleBuilder
             sections.Add(new RawModuleDefV10Section.TablesSection(_tables.ToArray()));
         if (reducers.Length > 0)
             sections.Add(new RawModuleDefV10Section.ReducersSection(reducers));
+        if (procedures.Length > 0)
+            sections.Add(new RawModuleDefV10Section.ProceduresSection(procedures));
         if (_views.Count > 0)
             sections.Add(new RawModuleDefV10Section.ViewsSection(_views.ToArray()));
         if (_viewPrimaryKeys.Count > 0)
@@ -127,7 +130,7 @@ public sealed partial class ModuleBuilder
             sections.Add(new RawModuleDefV10Section.ExplicitNamesSection(_explicitNames.ToArray()));
         if (_rowLevelSecurity.Count > 0)
             sections.Add(new RawModuleDefV10Section.RowLevelSecuritySection(_rowLevelSecurity.ToArray()));
-        return new ModuleDescriptor(new RawModuleDef(new RawModuleDefV10(sections)), _reducerDescriptors.ToArray())
+        return new ModuleDescriptor(new RawModuleDef(new RawModuleDefV10(sections)), _reducerDescriptors.ToArray(), _procedureDescriptors.ToArray())
         {
             Views = _viewDescriptors.ToArray(),
         };

@@ -15,15 +15,16 @@ public sealed record ReducerDescriptor(int Id, string Name, Lifecycle? Lifecycle
 /// A loaded module as the runtime sees it: its definition and a dispatch table. Built by the
 /// code the generator emits into the module assembly; find it with <see cref="Load"/>.
 /// </summary>
-public sealed class ModuleDescriptor
+public sealed partial class ModuleDescriptor
 {
     private readonly Dictionary<string, ReducerDescriptor> _byName;
 
     /// <summary>Creates a descriptor (the generated code does this through <see cref="ModuleBuilder"/>).</summary>
-    public ModuleDescriptor(RawModuleDef definition, IReadOnlyList<ReducerDescriptor> reducers)
+    public ModuleDescriptor(RawModuleDef definition, IReadOnlyList<ReducerDescriptor> reducers, IReadOnlyList<ProcedureDescriptor>? procedures = null)
     {
         Definition = definition;
         Reducers = reducers;
+        Procedures = procedures ?? [];
         _byName = reducers.ToDictionary(r => r.Name, StringComparer.Ordinal);
     }
 

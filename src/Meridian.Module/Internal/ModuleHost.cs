@@ -7,7 +7,7 @@ namespace SpacetimeDB.Internal;
 /// loaded module, so the binding is per call rather than per process; reducers are synchronous,
 /// so a thread-static is exact.
 /// </summary>
-public static class ModuleHost
+public static partial class ModuleHost
 {
     [ThreadStatic]
     private static IDatabaseHost? _current;
@@ -50,6 +50,8 @@ public static class ModuleHost
     {
         if (_current is { } host)
             host.Log(level, message, target, file, line);
+        else if (_procedure is { } procedure)
+            procedure.Log(level, message, target, file, line);
         else
             Console.Error.WriteLine($"[{level}] {target}: {message}");
     }

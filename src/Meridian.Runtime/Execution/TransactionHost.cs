@@ -85,7 +85,7 @@ internal sealed class TransactionHost(
     public void Log(LogLevel level, string message, string target, string file, int line) =>
         log.Write(new ModuleLogRecord(Level(level), Meridian.Sats.Timestamp.Now(clock).MicrosecondsSinceUnixEpoch, target, file, line, message));
 
-    private static ModuleLogLevel Level(LogLevel level) => level switch
+    internal static ModuleLogLevel Level(LogLevel level) => level switch
     {
         LogLevel.Error => ModuleLogLevel.Error,
         LogLevel.Warn => ModuleLogLevel.Warn,

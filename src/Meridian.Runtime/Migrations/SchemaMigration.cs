@@ -254,8 +254,8 @@ internal static class SchemaMigration
 
     private static void PlanFunctions(ModuleSchema current, ModuleSchema next, List<MigrationStep> steps)
     {
-        var oldSchedules = current.Schedules.ToDictionary(s => s.Table.Name, s => $"{s.Reducer.Name} at column {s.ScheduleAtColumn}", StringComparer.Ordinal);
-        var newSchedules = next.Schedules.ToDictionary(s => s.Table.Name, s => $"{s.Reducer.Name} at column {s.ScheduleAtColumn}", StringComparer.Ordinal);
+        var oldSchedules = current.Schedules.ToDictionary(s => s.Table.Name, s => $"{s.FunctionName} at column {s.ScheduleAtColumn}", StringComparer.Ordinal);
+        var newSchedules = next.Schedules.ToDictionary(s => s.Table.Name, s => $"{s.FunctionName} at column {s.ScheduleAtColumn}", StringComparer.Ordinal);
         foreach (var table in oldSchedules.Keys.Union(newSchedules.Keys).Order(StringComparer.Ordinal))
         {
             var had = oldSchedules.TryGetValue(table, out var a);

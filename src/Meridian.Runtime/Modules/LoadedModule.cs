@@ -60,7 +60,8 @@ public sealed class LoadedModule : IDisposable
             ModuleSchema schema;
             try
             {
-                schema = ModuleSchema.Create(descriptor.Definition, descriptor.Reducers.Select(r => r.Name).ToList());
+                schema = ModuleSchema.Create(
+                    descriptor.Definition, descriptor.Reducers.Select(r => r.Name).ToList(), descriptor.Procedures.Select(p => p.Name).ToList());
             }
             catch (InvalidOperationException e)
             {

@@ -22,12 +22,17 @@ public sealed record ModuleTable(int ModuleIndex, string Name, string AccessorNa
 /// <param name="Lifecycle">The lifecycle event it handles, if any.</param>
 public sealed record ModuleReducer(int Id, string Name, string SourceName, ProductType Params, bool ClientCallable, Lifecycle? Lifecycle);
 
-/// <summary>A scheduled table: inserting a row schedules <see cref="Reducer"/> with that row.</summary>
+/// <summary>A scheduled table: inserting a row schedules <see cref="Reducer"/> (or <see cref="Procedure"/>) with that row.</summary>
 /// <param name="Table">The table.</param>
 /// <param name="ScheduleAtColumn">The column holding the <c>ScheduleAt</c>.</param>
 /// <param name="IdColumn">The primary-key column that identifies a scheduled row.</param>
-/// <param name="Reducer">The reducer to call; its one parameter is the row.</param>
-public sealed record ModuleSchedule(ModuleTable Table, int ScheduleAtColumn, int IdColumn, ModuleReducer Reducer);
+/// <param name="Reducer">The reducer to call; its one parameter is the row (null for a procedure).</param>
+/// <param name="Procedure">The procedure to call instead, which gets the row after it is deleted (one-shot).</param>
+public sealed record ModuleSchedule(ModuleTable Table, int ScheduleAtColumn, int IdColumn, ModuleReducer? Reducer, ModuleProcedure? Procedure = null)
+{
+    /// <summary>The canonical name of the function the rows call.</summary>
+    public string FunctionName => Reducer?.Name ?? Procedure!.Name;
+}
 
 /// <summary>
 /// A module definition validated and turned into what the runtime needs: canonical names
@@ -81,7 +86,7 @@ public sealed partial class ModuleSchema
 
     /// <summary>Validates <paramref name="def"/> and derives canonical names and storage definitions.</summary>
     /// <exception cref="InvalidOperationException">The definition is not usable; the message says why.</exception>
-    public static ModuleSchema Create(RawModuleDef def, IReadOnlyList<string> reducerSourceNames)
+    public static ModuleSchema Create(RawModuleDef def, IReadOnlyList<string> reducerSourceNames, IReadOnlyList<string>? procedureSourceNames = null)
     {
         var raw = def.V10;
         var policy = raw.CaseConversionPolicy;
@@ -162,28 +167,37 @@ public sealed partial class ModuleSchema
                 r.Visibility == FunctionVisibility.ClientCallable && lifecycle is null, lifecycle));
         }
 
+        var procedures = CreateProcedures(raw, policy, procedureSourceNames ?? []);
         var schedules = new List<ModuleSchedule>();
         foreach (var s in raw.Schedules ?? [])
         {
             var table = tables.FirstOrDefault(t => t.AccessorName == s.TableName)
                 ?? throw new InvalidOperationException($"Schedule '{s.SourceName}' names table '{s.TableName}', which the module does not declare.");
-            var reducer = reducers.FirstOrDefault(r => r.SourceName == s.FunctionName)
-                ?? throw new InvalidOperationException(
-                    $"Table '{table.Name}' is scheduled to call '{s.FunctionName}', which is not a reducer of the module "
-                        + "(scheduled procedures are not supported yet).");
+            var reducer = reducers.FirstOrDefault(r => r.SourceName == s.FunctionName);
+            var procedure = reducer is null ? procedures.FirstOrDefault(p => p.SourceName == s.FunctionName) : null;
+            if (reducer is null && procedure is null)
+                throw new InvalidOperationException(
+                    $"Table '{table.Name}' is scheduled to call '{s.FunctionName}', which is not a reducer or procedure of the module.");
             if (s.ScheduleAtCol >= table.Schema.RowType.Elements.Count || table.Schema.ColumnTypes[s.ScheduleAtCol].SpecialKind != SpecialTypeKind.ScheduleAt)
                 throw new InvalidOperationException($"Scheduled table '{table.Name}': column {s.ScheduleAtCol} is not a ScheduleAt.");
             if (table.Schema.PrimaryKey is not int id)
                 throw new InvalidOperationException(
                     $"Scheduled table '{table.Name}' needs a primary key (conventionally `[PrimaryKey, AutoInc] ulong ScheduledId`).");
-            if (reducer.Params.Elements.Count != 1 || !typespace.Resolve(reducer.Params.Elements[0].Type).Equals(table.Schema.RowType))
+            var parameters = reducer?.Params ?? procedure!.Params;
+            var kind = reducer is null ? "Procedure" : "Reducer";
+            if (parameters.Elements.Count != 1 || !typespace.Resolve(parameters.Elements[0].Type).Equals(table.Schema.RowType))
                 throw new InvalidOperationException(
-                    $"Reducer '{reducer.Name}' is scheduled by table '{table.Name}', so it must take exactly one parameter: the table's row.");
-            schedules.Add(new ModuleSchedule(table, s.ScheduleAtCol, id, reducer));
+                    $"{kind} '{reducer?.Name ?? procedure!.Name}' is scheduled by table '{table.Name}', "
+                        + "so it must take exactly one parameter: the table's row.");
+            schedules.Add(new ModuleSchedule(table, s.ScheduleAtCol, id, reducer, procedure));
         }
 
-        var canonical = CanonicalDefinition(raw, typespace, tables, reducers);
-        return new ModuleSchema(raw, canonical, typespace, tables, reducers, schedules) { Views = CreateViews(raw, rawTypes, typespace, tables) };
+        var canonical = CanonicalDefinition(raw, typespace, tables, reducers, procedures);
+        return new ModuleSchema(raw, canonical, typespace, tables, reducers, schedules)
+        {
+            Procedures = procedures,
+            Views = CreateViews(raw, rawTypes, typespace, tables),
+        };
     }
 
     private static int IndexOf(IReadOnlyList<string> list, string value)
@@ -203,7 +217,8 @@ public sealed partial class ModuleSchema
         _ => "btree",
     };
 
-    private static RawModuleDefV10 CanonicalDefinition(RawModuleDefV10 raw, Typespace typespace, List<ModuleTable> tables, List<ModuleReducer> reducers)
+    private static RawModuleDefV10 CanonicalDefinition(
+        RawModuleDefV10 raw, Typespace typespace, List<ModuleTable> tables, List<ModuleReducer> reducers, List<ModuleProcedure> procedures)
     {
         var sections = new List<RawModuleDefV10Section>();
         foreach (var section in raw.Sections)
@@ -215,6 +230,8 @@ public sealed partial class ModuleSchema
                     new RawModuleDefV10Section.TablesSection(ts.Tables.Select((t, i) => t with { SourceName = tables[i].Name }).ToList()),
                 RawModuleDefV10Section.ReducersSection rs => new RawModuleDefV10Section.ReducersSection(
                     rs.Reducers.Select((r, i) => r with { SourceName = reducers[i].Name, Params = reducers[i].Params }).ToList()),
+                RawModuleDefV10Section.ProceduresSection ps => new RawModuleDefV10Section.ProceduresSection(ps.Procedures.Select((p, i) =>
+                    p with { SourceName = procedures[i].Name, Params = procedures[i].Params, ReturnType = procedures[i].ReturnType }).ToList()),
                 RawModuleDefV10Section.LifeCycleReducersSection ls => new RawModuleDefV10Section.LifeCycleReducersSection(
                     ls.LifeCycleReducers.Select(l => l with { FunctionName = raw.CanonicalFunctionName(l.FunctionName) }).ToList()),
                 _ => section,

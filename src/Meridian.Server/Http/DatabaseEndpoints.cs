@@ -18,7 +18,7 @@ using Microsoft.AspNetCore.Routing;
 namespace Meridian.Server.Http;
 
 /// <summary>The <c>/v1/database</c> routes (protocol.md §8.3) except the WebSocket endpoint.</summary>
-public static class DatabaseEndpoints
+public static partial class DatabaseEndpoints
 {
     /// <summary>Largest module upload accepted.</summary>
     public const long MaxModuleBytes = 64L << 20;
@@ -155,8 +155,10 @@ public static class DatabaseEndpoints
     {
         var stopwatch = Stopwatch.StartNew();
         var reducer = database.Schema.FindReducer(reducerName);
+        if (reducer is null && database.Schema.FindProcedure(reducerName) is { } procedure)
+            return await CallProcedureAsync(http, caller, database, procedure).ConfigureAwait(false);
         if (reducer is null)
-            return ErrorResults.Text(StatusCodes.Status404NotFound, $"No such reducer '{reducerName}'.");
+            return ErrorResults.Text(StatusCodes.Status404NotFound, $"No such reducer or procedure '{reducerName}'.");
         if (http.Request.ContentType is not { } type || !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
             return ErrorResults.Text(StatusCodes.Status400BadRequest, "Reducer arguments must be sent as JSON with Content-Type: application/json.");
         var body = await ReadBodyAsync(http, MaxRequestBytes).ConfigureAwait(false);

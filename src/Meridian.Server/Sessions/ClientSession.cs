@@ -181,15 +181,42 @@ internal sealed class ClientSession : IClientSession
         ClientMessage.Unsubscribe u => _database.UnsubscribeAsync(this, u.RequestId, u.QuerySetId, u.Flags == UnsubscribeMode.SendDroppedRows),
         ClientMessage.OneOffQuery q => _database.OneOffQueryAsync(this, q.RequestId, q.QueryString),
         ClientMessage.CallReducer c => _database.CallReducerAsync(c.Reducer, c.Args, Identity, ConnectionId, this, c.RequestId),
-        ClientMessage.CallProcedure p => SendProcedureUnsupported(p),
+        ClientMessage.CallProcedure p => StartProcedure(p),
         _ => Task.CompletedTask,
     };
 
-    private Task SendProcedureUnsupported(ClientMessage.CallProcedure p)
+    /// <summary>The caller's token payload (JSON), for a procedure's <c>ctx.SenderAuth</c>.</summary>
+    public string? JwtPayload { get; init; }
+
+    // A procedure runs outside the writer and may take long (HTTP): the session keeps reading; its
+    // result is queued when it returns, after the updates of the transactions it committed.
+    private Task StartProcedure(ClientMessage.CallProcedure p)
     {
-        var status = new ProcedureStatus.InternalError($"No such procedure '{p.Procedure}': procedures are not supported yet.");
-        Enqueue(new ServerMessage.ProcedureResult(status, Timestamp.UnixEpoch, TimeDuration.Zero, p.RequestId));
+        _ = RunProcedureAsync(p);
         return Task.CompletedTask;
+    }
+
+    private async Task RunProcedureAsync(ClientMessage.CallProcedure p)
+    {
+        ProcedureStatus status;
+        Timestamp timestamp;
+        TimeDuration duration;
+        try
+        {
+            var result = await _database.CallProcedureAsync(p.Procedure, p.Args, Identity, ConnectionId, JwtPayload).ConfigureAwait(false);
+            status = result.Status == ProcedureCallStatus.Returned
+                ? new ProcedureStatus.Returned(result.ReturnValue ?? [])
+                : new ProcedureStatus.InternalError(result.Error ?? "The procedure failed.");
+            timestamp = result.Timestamp;
+            duration = TimeDuration.FromTimeSpan(result.Duration);
+        }
+        catch (DatabaseClosedException)
+        {
+            status = new ProcedureStatus.InternalError("The database is gone (deleted or shutting down).");
+            timestamp = Timestamp.UnixEpoch;
+            duration = TimeDuration.Zero;
+        }
+        Enqueue(new ServerMessage.ProcedureResult(status, timestamp, duration, p.RequestId));
     }
 
     private async Task SendLoopAsync(CancellationToken cancellation)

@@ -109,7 +109,10 @@ public static class SubscribeEndpoint
                     confirmed,
                     batched: protocol == V3Protocol,
                     metrics,
-                    maxQueuedMessages);
+                    maxQueuedMessages)
+                {
+                    JwtPayload = Http.DatabaseEndpoints.JwtPayload(caller.Token),
+                };
                 await session.RunAsync(caller.Token, lifetime.ApplicationStopping).ConfigureAwait(false);
             }
             return Results.Empty;

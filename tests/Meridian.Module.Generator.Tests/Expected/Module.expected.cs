@@ -54,6 +54,59 @@ namespace SpacetimeDB
         }
     }
 
+    /// <summary>What a procedure receives: the caller, the time, HTTP, and transactions on demand (generated).</summary>
+    public sealed partial class ProcedureContext : global::SpacetimeDB.ProcedureContextBase
+    {
+        private readonly Local _db = new();
+        private ProcedureTxContext? _tx;
+
+        internal ProcedureContext(global::SpacetimeDB.Internal.ProcedureCallInfo call)
+            : base(call)
+        {
+        }
+
+        /// <summary>The tables; usable only inside <c>WithTx</c> (elsewhere a table call throws NotInTransactionException).</summary>
+        public Local Db => _db;
+
+        /// <inheritdoc />
+        protected override global::SpacetimeDB.ProcedureTxContextBase CreateTxContext() => _tx ??= new ProcedureTxContext(this, _db);
+
+        /// <summary>Runs <paramref name="body"/> in one transaction and commits it; a throwing body rolls back.</summary>
+        public TResult WithTx<TResult>(global::System.Func<ProcedureTxContext, TResult> body) =>
+            base.WithTx(tx => body((ProcedureTxContext)tx));
+
+        /// <summary>Runs <paramref name="body"/> in one transaction: commits on Ok, rolls back on Err.</summary>
+        public TxOutcome<TResult> TryWithTx<TResult, TError>(
+            global::System.Func<ProcedureTxContext, global::SpacetimeDB.Result<TResult, TError>> body)
+            where TError : global::System.Exception => base.TryWithTx(tx => body((ProcedureTxContext)tx));
+
+        /// <summary>A random version-4 UUID from <see cref="global::SpacetimeDB.ProcedureContextBase.Rng"/>.</summary>
+        public global::SpacetimeDB.Uuid NewUuidV4()
+        {
+            var bytes = new byte[16];
+            Rng.NextBytes(bytes);
+            return global::SpacetimeDB.Uuid.FromRandomBytesV4(bytes);
+        }
+
+        /// <summary>A time-ordered version-7 UUID.</summary>
+        public global::SpacetimeDB.Uuid NewUuidV7()
+        {
+            var bytes = new byte[4];
+            Rng.NextBytes(bytes);
+            return global::SpacetimeDB.Uuid.FromCounterV7(ref CounterUuid, Timestamp, bytes);
+        }
+    }
+
+    /// <summary>The <c>tx</c> of a procedure's transaction body: the tables, read-write (generated).</summary>
+    public sealed class ProcedureTxContext : global::SpacetimeDB.ProcedureTxContextBase
+    {
+        internal ProcedureTxContext(global::SpacetimeDB.ProcedureContextBase outer, Local db)
+            : base(outer) => Db = db;
+
+        /// <summary>The tables.</summary>
+        public Local Db { get; }
+    }
+
     /// <summary>The module's tables (generated).</summary>
     public sealed class Local : global::SpacetimeDB.LocalBase
     {
