@@ -67,7 +67,7 @@ else
 fi
 
 # The bindings are generated from the modules at every run, never written by hand:
-# src/module_bindings from the chat module (or MERIDIAN_E2E_MODULE_DIR), and
+# src/module_bindings from the chat module (or MERIDIAN_E2E_MODULE_DIR),
 # src/everything_bindings from tests/Modules/Everything (every kind of type),
 # src/kanban_bindings from tests/Modules/Kanban (visibility filters),
 # src/procedures_bindings from tests/Modules/Procedures (procedures) and
