@@ -5,33 +5,17 @@
 // added as a collaborator, and loses it when removed.
 
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, describe, it, type TestContext } from 'node:test';
+import { after, describe } from 'node:test';
 import type { Identity } from 'spacetimedb';
 import { DbConnection } from './kanban_bindings/index.js';
 import { nextCallback } from './support/client.js';
-import { takeSdkErrors } from './support/sdk-log.js';
-import { MeridianServer } from './support/server.js';
-import { TEST_TIMEOUT_MS, TIMEOUTS, within } from './support/timeouts.js';
+import { ModuleFixture } from './support/module-fixture.js';
+import { TIMEOUTS, within } from './support/timeouts.js';
 
 const MODULE_DIR = 'tests/Modules/Kanban';
 const DATABASE = 'kanban';
 
-let dataDir: string | undefined;
-let ready: Promise<MeridianServer> | undefined;
-const open = new Set<DbConnection>();
-
-function server(): Promise<MeridianServer> {
-  ready ??= (async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'meridian-e2e-kanban-'));
-    const s = await MeridianServer.start(dataDir);
-    await s.publish(MODULE_DIR, DATABASE);
-    return s;
-  })();
-  return ready;
-}
+const fixture = new ModuleFixture<DbConnection>(MODULE_DIR, DATABASE);
 
 type Client = { label: string; conn: DbConnection; identity: Identity };
 type Db = DbConnection['db'];
@@ -42,7 +26,7 @@ type CardInsert = Parameters<Parameters<Db['card']['onInsert']>[0]>;
 type CardDelete = Parameters<Parameters<Db['card']['onDelete']>[0]>;
 
 async function connect(label: string): Promise<Client> {
-  const s = await server();
+  const s = await fixture.server();
   const connected = new Promise<Client>((resolve, reject) => {
     const conn = DbConnection.builder()
       .withUri(s.wsUrl)
@@ -50,7 +34,7 @@ async function connect(label: string): Promise<Client> {
       .onConnect((c, identity) => resolve({ label, conn: c as DbConnection, identity }))
       .onConnectError((_ctx, error) => reject(new Error(`${label}: connect failed: ${error?.message ?? error}`)))
       .build();
-    open.add(conn);
+    fixture.open.add(conn);
   });
   return within(TIMEOUTS.event, `${label}: onConnect`, connected);
 }
@@ -77,34 +61,10 @@ function titles(client: Client): string[] {
   return [...client.conn.db.board.iter()].map(b => b.title).sort();
 }
 
-function kanbanTest(name: string, body: (t: TestContext) => Promise<void>): void {
-  it(name, { timeout: TEST_TIMEOUT_MS }, async t => {
-    takeSdkErrors();
-    try {
-      await body(t);
-      const errors = takeSdkErrors();
-      assert.deepEqual(errors, [], `the SDK logged errors:\n${errors.join('\n')}`);
-    } catch (e) {
-      const s = await ready?.catch(() => undefined);
-      const tail = s?.logTail(40);
-      if (tail) t.diagnostic(`server output (last lines):\n${tail}`);
-      throw e;
-    } finally {
-      for (const c of open) c.disconnect();
-      open.clear();
-    }
-  });
-}
-
 describe('kanban module: client visibility filters through the official TypeScript SDK', () => {
-  after(async () => {
-    for (const c of open) c.disconnect();
-    const s = await ready?.catch(() => undefined);
-    await s?.stop();
-    if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
-  });
+  after(() => fixture.dispose());
 
-  kanbanTest('a second client sees a board only while it collaborates on it', async () => {
+  fixture.test('a second client sees a board only while it collaborates on it', async () => {
     const alice = await connect('alice');
     const bob = await connect('bob');
     await subscribe(alice, ['SELECT * FROM board', 'SELECT * FROM card']);
@@ -179,7 +139,7 @@ describe('kanban module: client visibility filters through the official TypeScri
     assert.deepEqual(titles(alice), [`${title}-renamed`]);
   });
 
-  kanbanTest('a filtered subscription of a non-collaborator returns only the boards it may see', async () => {
+  fixture.test('a filtered subscription of a non-collaborator returns only the boards it may see', async () => {
     const carol = await connect('carol');
     await call('create_board', carol.conn.reducers.createBoard({ title: 'carol-only' }));
     const dave = await connect('dave');

@@ -6,33 +6,17 @@
 // the players below the window sends nothing; a change inside it is an update.
 
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, describe, it, type TestContext } from 'node:test';
+import { after, describe } from 'node:test';
 import { DbConnection } from './leaderboard_bindings/index.js';
 import { nextCallback } from './support/client.js';
-import { takeSdkErrors } from './support/sdk-log.js';
-import { MeridianServer } from './support/server.js';
-import { TEST_TIMEOUT_MS, TIMEOUTS, within } from './support/timeouts.js';
+import { ModuleFixture } from './support/module-fixture.js';
+import { TIMEOUTS, within } from './support/timeouts.js';
 
 const MODULE_DIR = 'tests/Modules/Leaderboard';
 const DATABASE = 'leaderboard';
 const TOP_TEN = 'SELECT * FROM player ORDER BY score DESC LIMIT 10';
 
-let dataDir: string | undefined;
-let ready: Promise<MeridianServer> | undefined;
-const open = new Set<DbConnection>();
-
-function server(): Promise<MeridianServer> {
-  ready ??= (async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'meridian-e2e-leaderboard-'));
-    const s = await MeridianServer.start(dataDir);
-    await s.publish(MODULE_DIR, DATABASE);
-    return s;
-  })();
-  return ready;
-}
+const fixture = new ModuleFixture<DbConnection>(MODULE_DIR, DATABASE);
 
 type Db = DbConnection['db'];
 type PlayerInsert = Parameters<Parameters<Db['player']['onInsert']>[0]>;
@@ -40,7 +24,7 @@ type PlayerUpdate = Parameters<Parameters<Db['player']['onUpdate']>[0]>;
 type PlayerDelete = Parameters<Parameters<Db['player']['onDelete']>[0]>;
 
 async function connect(label: string): Promise<DbConnection> {
-  const s = await server();
+  const s = await fixture.server();
   const connected = new Promise<DbConnection>((resolve, reject) => {
     const conn = DbConnection.builder()
       .withUri(s.wsUrl)
@@ -48,7 +32,7 @@ async function connect(label: string): Promise<DbConnection> {
       .onConnect(c => resolve(c as DbConnection))
       .onConnectError((_ctx, error) => reject(new Error(`${label}: connect failed: ${error?.message ?? error}`)))
       .build();
-    open.add(conn);
+    fixture.open.add(conn);
   });
   return within(TIMEOUTS.event, `${label}: onConnect`, connected);
 }
@@ -84,34 +68,10 @@ function range(from: number, to: number): bigint[] {
   return ids;
 }
 
-function leaderboardTest(name: string, body: (t: TestContext) => Promise<void>): void {
-  it(name, { timeout: TEST_TIMEOUT_MS }, async t => {
-    takeSdkErrors();
-    try {
-      await body(t);
-      const errors = takeSdkErrors();
-      assert.deepEqual(errors, [], `the SDK logged errors:\n${errors.join('\n')}`);
-    } catch (e) {
-      const s = await ready?.catch(() => undefined);
-      const tail = s?.logTail(40);
-      if (tail) t.diagnostic(`server output (last lines):\n${tail}`);
-      throw e;
-    } finally {
-      for (const c of open) c.disconnect();
-      open.clear();
-    }
-  });
-}
-
 describe('leaderboard module: a live top-10 window through the official TypeScript SDK', () => {
-  after(async () => {
-    for (const c of open) c.disconnect();
-    const s = await ready?.catch(() => undefined);
-    await s?.stop();
-    if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
-  });
+  after(() => fixture.dispose());
 
-  leaderboardTest('rows move in and out of the window as scores change', async () => {
+  fixture.test('rows move in and out of the window as scores change', async () => {
     const writer = await connect('writer');
     // Players 1..30 with scores equal to their ids: the top ten are 30..21.
     await call('seed', writer.reducers.seed({ firstId: 1n, count: 30 }));

@@ -5,36 +5,20 @@
 // and gets a rejected promise carrying the error of a procedure that throws.
 
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, describe, it, type TestContext } from 'node:test';
+import { after, describe } from 'node:test';
 import type { Identity } from 'spacetimedb';
 import { DbConnection } from './procedures_bindings/index.js';
 import { nextCallback } from './support/client.js';
-import { takeSdkErrors } from './support/sdk-log.js';
-import { MeridianServer } from './support/server.js';
-import { TEST_TIMEOUT_MS, TIMEOUTS, within } from './support/timeouts.js';
+import { ModuleFixture } from './support/module-fixture.js';
+import { TIMEOUTS, within } from './support/timeouts.js';
 
 const MODULE_DIR = 'tests/Modules/Procedures';
 const DATABASE = 'procedures';
 
-let dataDir: string | undefined;
-let ready: Promise<MeridianServer> | undefined;
-const open = new Set<DbConnection>();
-
-function server(): Promise<MeridianServer> {
-  ready ??= (async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'meridian-e2e-procedures-'));
-    const s = await MeridianServer.start(dataDir);
-    await s.publish(MODULE_DIR, DATABASE);
-    return s;
-  })();
-  return ready;
-}
+const fixture = new ModuleFixture<DbConnection>(MODULE_DIR, DATABASE);
 
 async function connect(label: string): Promise<{ conn: DbConnection; identity: Identity }> {
-  const s = await server();
+  const s = await fixture.server();
   const connected = new Promise<{ conn: DbConnection; identity: Identity }>((resolve, reject) => {
     const conn = DbConnection.builder()
       .withUri(s.wsUrl)
@@ -42,39 +26,15 @@ async function connect(label: string): Promise<{ conn: DbConnection; identity: I
       .onConnect((c, identity) => resolve({ conn: c as DbConnection, identity }))
       .onConnectError((_ctx, error) => reject(new Error(`${label}: connect failed: ${error?.message ?? error}`)))
       .build();
-    open.add(conn);
+    fixture.open.add(conn);
   });
   return within(TIMEOUTS.event, `${label}: onConnect`, connected);
 }
 
-function procedureTest(name: string, body: (t: TestContext) => Promise<void>): void {
-  it(name, { timeout: TEST_TIMEOUT_MS }, async t => {
-    takeSdkErrors();
-    try {
-      await body(t);
-      const errors = takeSdkErrors();
-      assert.deepEqual(errors, [], `the SDK logged errors:\n${errors.join('\n')}`);
-    } catch (e) {
-      const s = await ready?.catch(() => undefined);
-      const tail = s?.logTail(40);
-      if (tail) t.diagnostic(`server output (last lines):\n${tail}`);
-      throw e;
-    } finally {
-      for (const c of open) c.disconnect();
-      open.clear();
-    }
-  });
-}
-
 describe('procedures through the official TypeScript SDK', () => {
-  after(async () => {
-    for (const c of open) c.disconnect();
-    const s = await ready?.catch(() => undefined);
-    await s?.stop();
-    if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
-  });
+  after(() => fixture.dispose());
 
-  procedureTest('calling a procedure resolves with its return value', async () => {
+  fixture.test('calling a procedure resolves with its return value', async () => {
     const { conn, identity } = await connect('A');
     assert.equal(await within(TIMEOUTS.event, 'add', conn.procedures.add({ a: 40, b: 2 })), 42n);
     assert.deepEqual(await within(TIMEOUTS.event, 'return_struct', conn.procedures.returnStruct({ a: 7, b: 'seven' })), { a: 7, b: 'seven' });
@@ -83,7 +43,7 @@ describe('procedures through the official TypeScript SDK', () => {
     assert.ok(me.isEqual(identity), 'who_am_i did not return the caller');
   });
 
-  procedureTest("a procedure's WithTx commit reaches the caller's subscription", async () => {
+  fixture.test("a procedure's WithTx commit reaches the caller's subscription", async () => {
     const { conn } = await connect('B');
     await within(
       TIMEOUTS.event,
@@ -108,7 +68,7 @@ describe('procedures through the official TypeScript SDK', () => {
     assert.equal(row.id, id);
   });
 
-  procedureTest('a procedure that throws rejects the call and the database keeps serving', async () => {
+  fixture.test('a procedure that throws rejects the call and the database keeps serving', async () => {
     const { conn } = await connect('C');
     await assert.rejects(within(TIMEOUTS.event, 'will_panic', conn.procedures.willPanic({})), /expected to panic/);
     assert.equal(await within(TIMEOUTS.event, 'add after failure', conn.procedures.add({ a: 1, b: 2 })), 3n);
