@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from './paths.js';
 
@@ -57,10 +58,20 @@ export function splitCommand(line: string): string[] {
   return words;
 }
 
-/** Environment for CLI processes: quiet .NET, nothing else changed. */
+/**
+ * The CLI's configuration directory for this test process. The CLI saves a token per server
+ * URL; servers here listen on port 0, so a later server can get the port of an earlier one
+ * (from this run or an earlier one) and would reject the token saved for it. A directory of
+ * our own per process keeps the user's configuration out of the tests, and theirs out of ours.
+ */
+const CLI_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'meridian-e2e-cli-'));
+process.on('exit', () => rmSync(CLI_CONFIG_DIR, { recursive: true, force: true }));
+
+/** Environment for CLI processes: quiet .NET and a configuration directory of the tests' own. */
 export function cliEnv(): NodeJS.ProcessEnv {
   return {
     ...process.env,
+    MERIDIAN_CONFIG_DIR: CLI_CONFIG_DIR,
     DOTNET_CLI_TELEMETRY_OPTOUT: '1',
     DOTNET_NOLOGO: '1',
     DOTNET_SKIP_FIRST_TIME_EXPERIENCE: '1',
