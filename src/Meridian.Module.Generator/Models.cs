@@ -66,7 +66,11 @@ internal sealed record ReducerModel(
     string? ExplicitName,
     EquatableArray<ParamModel> Params,
     LocationInfo? Location,
-    EquatableArray<DiagnosticInfo> Diagnostics);
+    EquatableArray<DiagnosticInfo> Diagnostics)
+{
+    /// <summary>For a <c>[Migration]</c> method: the stored table it migrates (null for a reducer).</summary>
+    public string? MigrationTable { get; init; }
+}
 
 internal sealed record SettingsModel(int? Policy, string FieldName, LocationInfo? Location, EquatableArray<DiagnosticInfo> Diagnostics);
 
