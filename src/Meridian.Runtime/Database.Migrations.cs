@@ -88,20 +88,31 @@ public sealed partial class Database
             }
             catch (Exception e) when (e is not DatastoreFailedException)
             {
-                string shown;
-                try
-                {
-                    shown = Meridian.Sats.Values.AlgebraicValue.FromBsatn(row, migration.Params.Elements[0].Type, module.Schema.Typespace).ToString() ?? "?";
-                }
-                catch (Meridian.Sats.Bsatn.BsatnDecodeException)
-                {
-                    shown = $"{row.Length} byte(s)";
-                }
+                var shown = DescribeRow(row, migration.Params.Elements[0].Type, module.Schema.Typespace);
                 throw new ManualMigrationException(table,
                     $"The module's migration {migration.SourceName} of table '{table}' failed on the old row {shown}: "
                         + SpacetimeDB.Internal.ModuleDescriptor.ErrorMessage(e), e);
             }
         };
+    }
+
+    // An old row as "(name = value, ...)" for an error message.
+    private static string DescribeRow(byte[] row, Meridian.Sats.Types.AlgebraicType type, Meridian.Sats.Types.Typespace typespace)
+    {
+        try
+        {
+            var value = Meridian.Sats.Values.AlgebraicValue.FromBsatn(row, type, typespace);
+            var resolved = type;
+            for (var i = 0; i < 64 && resolved is Meridian.Sats.Types.RefType; i++)
+                resolved = typespace.Resolve(resolved);
+            if (value is Meridian.Sats.Values.ProductValue product && resolved is Meridian.Sats.Types.ProductType shape)
+                return "(" + string.Join(", ", product.Elements.Select((v, i) => $"{shape.Elements[i].Name} = {v}")) + ")";
+            return value.ToString() ?? "?";
+        }
+        catch (Meridian.Sats.Bsatn.BsatnDecodeException)
+        {
+            return $"of {row.Length} byte(s)";
+        }
     }
 
     /// <summary>
