@@ -71,6 +71,8 @@ public sealed partial class Database
         return plan.IsAutomatic && !plan.Work.ChangesStorage;
     }
 
+    private static bool SameCode(LoadedModule a, LoadedModule b) => a.Image.AsSpan().SequenceEqual(b.Image);
+
     // Runs the new module's [Migration] reducer on one old row, in the migration's transaction, as the owner.
     private MigrationRunner MigrationRunnerFor(LoadedModule module)
     {
@@ -124,7 +126,7 @@ public sealed partial class Database
         ThrowIfDisposed();
         return await _writer.RunAsync(() =>
         {
-            var plan = SchemaMigration.Plan(_store.Committed, _active.Schema, module.Schema);
+            var plan = SchemaMigration.Plan(_store.Committed, _active.Schema, module.Schema, SameCode(_active.Module, module));
             if (!plan.IsAutomatic || !plan.Work.ChangesStorage)
                 return plan;
             // A trial run, rolled back: a data conflict or a failing module migration shows as a refused step.
@@ -160,7 +162,7 @@ public sealed partial class Database
         MigrationPlan? applied = null;
         var delivered = await _writer.RunAsync(() =>
         {
-            var plan = SchemaMigration.Plan(_store.Committed, _active.Schema, module.Schema);
+            var plan = SchemaMigration.Plan(_store.Committed, _active.Schema, module.Schema, SameCode(_active.Module, module));
             if (!plan.IsAutomatic)
                 throw new ModuleLoadException($"{plan.RefusalMessage()}\n{plan.Describe()}");
             if (plan.BreaksClients && !options.BreakClients)
@@ -194,15 +196,24 @@ public sealed partial class Database
             var next = ActiveModule.Create(module, ids, _store.Committed);
             _active = next;
             old.Module.Dispose();
-            var changedTables = string.Join(", ", plan.Steps.Where(s => s.Kind is MigrationStepKind.AddColumns or MigrationStepKind.RemoveEmptyTable or MigrationStepKind.ManualMigration)
-                .Select(s => $"'{s.Subject}'").Distinct());
-            var reason = $"The database's module was updated and table(s) {changedTables} changed shape; subscribe again.";
-            var rebind = plan.Work.Changed.Count == 0 && plan.Work.RowsChanged.Count == 0
+            var changedTables = plan.Steps
+                .Where(s => s.Kind is MigrationStepKind.AddColumns or MigrationStepKind.RemoveEmptyTable or MigrationStepKind.ManualMigration)
+                .Select(s => $"'{s.Subject}'").Distinct().ToList();
+            // A view's rows come from module code: its subscriptions end unless the code is the same.
+            var endViews = old.Schema.Views.Count > 0 && !SameCode(old.Module, module);
+            var why = new List<string>();
+            if (changedTables.Count > 0)
+                why.Add($"table(s) {string.Join(", ", changedTables)} changed shape");
+            if (endViews)
+                why.Add("its views are now computed by the new module's code");
+            var reason = $"The database's module was updated{(why.Count > 0 ? " and " + string.Join(" and ", why) : "")}; subscribe again.";
+            var rebind = plan.Work.Changed.Count == 0 && plan.Work.RowsChanged.Count == 0 && !endViews
                 ? Task.CompletedTask
                 : _pipeline.Post(position => _subscriptions.Rebind(plan.Work.Changed, plan.Work.RowsChanged,
                     (client, sql) => SubscriptionQuery.Compile(sql, next.Catalog, client.Identity, IsOwner(client.Identity), next.Visibility),
                     reason,
-                    position));
+                    position,
+                    endViews));
             // The scheduler learns the new schedules at this point of the commit order.
             var reset = _pipeline.Post(ResetScheduler);
             if (plan.BreaksClients)

@@ -23,7 +23,11 @@ internal static class SchemaMigration
     /// Plans the move from the tables in <paramref name="stored"/> (owned by <paramref name="current"/>,
     /// when the database has a module) to <paramref name="next"/>.
     /// </summary>
-    public static MigrationPlan Plan(StateReader stored, ModuleSchema? current, ModuleSchema next)
+    /// <param name="stored">The committed tables.</param>
+    /// <param name="current">The running module's schema, or null at open.</param>
+    /// <param name="next">The new module's schema.</param>
+    /// <param name="sameCode">True when the new module is byte for byte the running one (its views compute the same rows).</param>
+    public static MigrationPlan Plan(StateReader stored, ModuleSchema? current, ModuleSchema next, bool sameCode = false)
     {
         var steps = new List<MigrationStep>();
         var work = new MigrationWork(next.Tables.Count);
@@ -107,7 +111,11 @@ internal static class SchemaMigration
             }
         }
         if (current is not null)
+        {
             PlanFunctions(current, next, steps);
+            PlanProcedures(current, next, steps);
+            PlanViews(current, next, sameCode, steps);
+        }
         return new MigrationPlan(steps, work);
     }
 
@@ -321,6 +329,68 @@ internal static class SchemaMigration
             steps.Add(new MigrationStep(MigrationStepKind.ChangeVisibilityFilters, "filters",
                 $"Change the client visibility filters ({oldFilters.Count} before, {newFilters.Count} after)", "none",
                 "every client is disconnected: rows they hold may no longer be visible to them", BreaksClients: true));
+    }
+
+    private static void PlanProcedures(ModuleSchema current, ModuleSchema next, List<MigrationStep> steps)
+    {
+        var before = current.Procedures.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        var after = next.Procedures.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        foreach (var p in next.Procedures.Where(p => !before.ContainsKey(p.Name)))
+            steps.Add(new MigrationStep(MigrationStepKind.AddProcedure, p.Name, $"Add procedure '{p.Name}'", "none", "none"));
+        foreach (var p in current.Procedures.Where(p => !after.ContainsKey(p.Name)))
+            steps.Add(new MigrationStep(MigrationStepKind.RemoveProcedure, p.Name, $"Remove procedure '{p.Name}'", "none",
+                "clients that still call it get an error (no such procedure); a call already running finishes with the old module"));
+        foreach (var p in next.Procedures)
+        {
+            if (!before.TryGetValue(p.Name, out var o))
+                continue;
+            var sameParams = CompareTypes(o.Params, current.Typespace, p.Params, next.Typespace, 0) is { Error: null, Widened: false };
+            var sameReturn = CompareTypes(o.ReturnType, current.Typespace, p.ReturnType, next.Typespace, 0) is { Error: null, Widened: false };
+            if (!sameParams || !sameReturn)
+            {
+                var what = !sameParams && !sameReturn ? "parameters and return type" : !sameParams ? "parameters" : "return type";
+                steps.Add(new MigrationStep(MigrationStepKind.ChangeProcedure, p.Name, $"Change the {what} of procedure '{p.Name}'", "none",
+                    "clients that call it with the old parameters get an error; clients built for the old return type may not read the result"));
+            }
+        }
+    }
+
+    // Views hold no rows: every change is automatic. A view's rows come from module code, so subscriptions to a kept
+    // view end (the client subscribes again and gets the new code's rows) unless the module is the same one.
+    private static void PlanViews(ModuleSchema current, ModuleSchema next, bool sameCode, List<MigrationStep> steps)
+    {
+        var before = current.Views.ToDictionary(v => v.Name, StringComparer.Ordinal);
+        var after = next.Views.ToDictionary(v => v.Name, StringComparer.Ordinal);
+        const string Resubscribe = "subscriptions to it end with an error and must subscribe again; connections stay open";
+        foreach (var v in next.Views.Where(v => !before.ContainsKey(v.Name)))
+            steps.Add(new MigrationStep(MigrationStepKind.AddView, v.Name, $"Add view '{v.Name}'", "none (a view holds no rows)", "none"));
+        foreach (var v in current.Views.Where(v => !after.ContainsKey(v.Name)))
+            steps.Add(new MigrationStep(MigrationStepKind.RemoveView, v.Name, $"Remove view '{v.Name}'", "none (a view holds no rows)",
+                "subscriptions to it end with an error; subscribing to it again fails (no such table or view); connections stay open"));
+        var recomputed = new List<string>();
+        foreach (var v in next.Views)
+        {
+            if (!before.TryGetValue(v.Name, out var o))
+                continue;
+            var changes = new List<string>();
+            if (CompareTypes(o.RowType, current.Typespace, v.RowType, next.Typespace, 0) is not { Error: null, Widened: false })
+                changes.Add("its row type");
+            if (o.IsAnonymous != v.IsAnonymous)
+                changes.Add(v.IsAnonymous ? "it becomes the same for every caller" : "it becomes per caller");
+            if (o.IsQuery != v.IsQuery)
+                changes.Add(v.IsQuery ? "it now returns a query" : "it now returns rows");
+            if (o.PrimaryKeyColumn != v.PrimaryKeyColumn)
+                changes.Add("its primary key");
+            if (changes.Count > 0)
+                steps.Add(new MigrationStep(MigrationStepKind.ChangeView, v.Name, $"Change view '{v.Name}' ({string.Join(", ", changes)})",
+                    "none (a view holds no rows)", Resubscribe));
+            else if (!sameCode)
+                recomputed.Add(v.Name);
+        }
+        if (recomputed.Count > 0)
+            steps.Add(new MigrationStep(MigrationStepKind.RecomputeViews, string.Join(", ", recomputed),
+                $"Compute view(s) {Quote(recomputed)} with the new module's code", "none (a view holds no rows)",
+                "subscriptions to them end with an error and must subscribe again (their rows may differ); connections stay open"));
     }
 
     // Null when every stored row of `stored` is a valid old row for the migration; otherwise why not.

@@ -262,21 +262,23 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
     /// waiting for its initial rows, a set with a view (the view's code may have changed; it is taken to
     /// read every table), or a set whose query no longer compiles ends with a subscription
     /// error (<paramref name="reason"/>, plus the compile error); the client stays connected and may
-    /// subscribe again. Returns (kept, ended).
+    /// subscribe again. With <paramref name="endViews"/> (the module's code changed), every set with a
+    /// view ends too, even when no table changed. Returns (kept, ended).
     /// </summary>
     public (int Kept, int Ended) Rebind(
         IReadOnlySet<TableId> changed,
         IReadOnlySet<TableId> rowsChanged,
         Func<IClientSession, string, SubscriptionQuery> compile,
         string reason,
-        CommittedState position)
+        CommittedState position,
+        bool endViews = false)
     {
         var affected = new List<QuerySet>();
         foreach (var sets in _clients.Values)
         {
             foreach (var set in sets.Values)
             {
-                if (set.Queries.Any(q => Reads(q.Query, changed) || Reads(q.Query, rowsChanged)))
+                if (set.Queries.Any(q => Reads(q.Query, changed) || Reads(q.Query, rowsChanged) || (endViews && PlainSql(q.Query) is null)))
                     affected.Add(set);
             }
         }
