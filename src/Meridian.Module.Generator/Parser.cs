@@ -183,7 +183,10 @@ internal static partial class Parser
         var table = attribute.ConstructorArguments.Length > 0 ? attribute.ConstructorArguments[0].Value as string : null;
         var diagnostics = reducer.Diagnostics.ToList();
         if (method.Parameters.Length != 2)
-            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.MigrationShape, method.Locations.FirstOrDefault(), method.Name, method.Parameters.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        {
+            var count = method.Parameters.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.MigrationShape, method.Locations.FirstOrDefault(), method.Name, count));
+        }
         if (string.IsNullOrWhiteSpace(table))
             diagnostics.Add(DiagnosticInfo.Create(Diagnostics.MigrationTableName, method.Locations.FirstOrDefault(), method.Name));
         return reducer with { Diagnostics = diagnostics.ToEquatableArray(), MigrationTable = table ?? "" };

@@ -554,7 +554,10 @@ internal sealed class MigrationWork(int tables)
         foreach (var manual in Manual)
         {
             if (runMigration is null)
-                throw new MigrationDataException($"Table '{manual.Target?.Name ?? manual.Table.ToString()}' needs the module's migration, which only runs on publish.");
+            {
+                throw new MigrationDataException(
+                    $"Table '{manual.Target?.Name ?? manual.Table.ToString()}' needs the module's migration, which only runs on publish.");
+            }
             var rows = new List<byte[]>();
             var cursor = tx.Scan(manual.Table);
             while (cursor.MoveNext())
