@@ -79,14 +79,19 @@ public sealed class LiveGrammarDifferentialTests(ITestOutputHelper output)
             var values = new RandomModule(random);
             var schema = values.CreateSchema([Owner, Alice, Bob, Carol]);
             var source = RandomModule.Source(schema);
+            var compiling = System.Diagnostics.Stopwatch.StartNew();
             var image = RandomModule.Compile($"LiveGrammar{round}", source);
+            output.WriteLine($"round {round}: {schema.Tables.Count} tables, {schema.VisibilityRules.Count} visibility rules, "
+                + $"{schema.Aggregates.Count} aggregate views; module compiled in {compiling.ElapsedMilliseconds} ms");
             var module = LoadedModule.Load($"live{round}", image);
             await using var db = await Database.OpenAsync(
                 $"live{round}", Identity.FromClaims("localhost", "live-db"), Owner, Datastore.CreateInMemory(), module, new ModuleLog(null), runInit: true);
             var run = new Run(db, schema, values, random, $"seed {seed}, round {round}");
+            var running = System.Diagnostics.Stopwatch.StartNew();
             try
             {
                 await run.Execute(tally);
+                output.WriteLine($"round {round}: ran in {running.ElapsedMilliseconds} ms");
             }
             catch
             {
