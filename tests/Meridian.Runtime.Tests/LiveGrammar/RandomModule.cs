@@ -85,20 +85,24 @@ internal sealed class RandomModule(Random random)
             // Every other table has an identity column, so visibility rules have something to test :sender against.
             if (t % 2 == 0 && columns.All(c => c.Kind != ColumnKind.Identity))
                 columns.Add(new RandomColumn($"c{columns.Count}", ColumnKind.Identity));
-            var first = hasKey ? 1 : 0;
-            var btree = Enumerable.Range(first, columns.Count - first).Where(_ => Chance(0.35)).ToList();
-            var unique = Enumerable.Range(first, columns.Count - first)
+            var firstValue = hasKey ? 1 : 0;
+            var btree = Enumerable.Range(firstValue, columns.Count - firstValue).Where(_ => Chance(0.35)).ToList();
+            var unique = Enumerable.Range(firstValue, columns.Count - firstValue)
                 .Where(c => !btree.Contains(c) && columns[c].Kind is not ColumnKind.Bool && Chance(0.1)).ToList();
             var multi = new List<int[]>();
-            if (columns.Count - first >= 2 && Chance(0.3))
-                multi.Add(Enumerable.Range(first, columns.Count - first).OrderBy(_ => random.Next()).Take(2).ToArray());
+            if (columns.Count - firstValue >= 2 && Chance(0.3))
+                multi.Add(Enumerable.Range(firstValue, columns.Count - firstValue).OrderBy(_ => random.Next()).Take(2).ToArray());
             tables.Add(new RandomTable(name, columns, hasKey, btree, unique, multi));
         }
 
+        // The first aggregate's table gets an integer column to group by when it has none.
+        var first = random.Next(tables.Count);
+        if (!IntegerColumns(tables[first]).Any(c => !(tables[first].HasPrimaryKey && c == 0)))
+            tables[first] = tables[first] with { Columns = [.. tables[first].Columns, new RandomColumn($"c{tables[first].Columns.Count}", ColumnKind.I32)] };
         var aggregates = new List<AggregateView>();
         for (var a = 0; a < 2; a++)
         {
-            var table = Pick(tables);
+            var table = a == 0 ? tables[first] : Pick(tables);
             var integers = IntegerColumns(table).ToList();
             if (integers.Count == 0)
                 continue;
