@@ -306,7 +306,8 @@ public sealed class LiveGrammarDifferentialTests(ITestOutputHelper output)
         }
 
         private string Show(string table, ReadOnlyMemory<byte> row) =>
-            schema.Tables.FirstOrDefault(t => t.Name == table) is { } t
+            // Rows carry the canonical table name (snake_case: t_1 for the accessor t1).
+            schema.Tables.FirstOrDefault(t => t.Name == table || t.Name == table.Replace("_", "", StringComparison.Ordinal)) is { } t
                 ? "(" + string.Join(", ", RandomModule.Decode(t, row.Span).Select(v => v is Identity id ? Who(id) : v.ToString())) + ")"
                 : Convert.ToHexString(row.Span);
 
