@@ -374,7 +374,8 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
 
     // The rows a client holds of a view before an update: a view returning rows keeps what it last sent;
     // the query a view returned is evaluated again, compiled against the new tables (its rows are the same).
-    private static RowList HeldRows(IClientSession client, ILiveQuery view, CommittedState position, Func<IClientSession, string, SubscriptionQuery> compileAsOwner) =>
+    private static RowList HeldRows(
+        IClientSession client, ILiveQuery view, CommittedState position, Func<IClientSession, string, SubscriptionQuery> compileAsOwner) =>
         view switch
         {
             Views.ProceduralViewQuery procedural => procedural.LastRows,

@@ -422,7 +422,10 @@ public sealed class LiveGrammarDifferentialTests(ITestOutputHelper output)
             var groupType = view.Table.Columns[view.Group].Kind;
             var byView = rows.Select(r => ViewRow(groupType, r.Span)).Order(StringComparer.Ordinal).ToList();
             if (!bySql.SequenceEqual(byView))
-                Assert.Fail($"{where}, step {step}: view {view.Name} for {Who(who)} differs from {sql}\n  view: [{string.Join("; ", byView)}]\n  sql:  [{string.Join("; ", bySql)}]");
+            {
+                Assert.Fail($"{where}, step {step}: view {view.Name} for {Who(who)} differs from {sql}\n"
+                    + $"  view: [{string.Join("; ", byView)}]\n  sql:  [{string.Join("; ", bySql)}]");
+            }
         }
 
         private static string ViewRow(ColumnKind groupType, ReadOnlySpan<byte> row)

@@ -134,7 +134,8 @@ internal sealed class RandomLiveQuery(Random random, RandomModule values, Random
         if (roll <= 1)
         {
             var others = Enumerable.Range(0, sources.Count)
-                .SelectMany(o => Enumerable.Range(0, sources[o].Columns.Count).Where(x => sources[o].Columns[x].Kind == kind && (o, x) != (s, c)).Select(x => (o, x)))
+                .SelectMany(o => Enumerable.Range(0, sources[o].Columns.Count)
+                    .Where(x => sources[o].Columns[x].Kind == kind && (o, x) != (s, c)).Select(x => (o, x)))
                 .ToList();
             if (others.Count > 0)
             {
@@ -143,7 +144,11 @@ internal sealed class RandomLiveQuery(Random random, RandomModule values, Random
             }
         }
         if (kind == ColumnKind.Identity)
-            return Chance(0.7) ? $"{column(s, c)} {(Chance(0.8) ? "=" : "!=")} :sender" : $"{column(s, c)} = {RandomModule.Literal(kind, values.Value(schema, kind))}";
+        {
+            return Chance(0.7)
+                ? $"{column(s, c)} {(Chance(0.8) ? "=" : "!=")} :sender"
+                : $"{column(s, c)} = {RandomModule.Literal(kind, values.Value(schema, kind))}";
+        }
         var op = kind == ColumnKind.Bool ? (Chance(0.5) ? "=" : "!=") : Pick(Operators);
         return $"{column(s, c)} {op} {RandomModule.Literal(kind, values.Value(schema, kind))}";
     }

@@ -307,8 +307,10 @@ internal sealed class RandomModule(Random random)
             sb.Append($"    public static List<Stats_{view.Name}> {view.Name}({context} ctx)\n    {{\n");
             sb.Append($"        var stats = new SortedDictionary<{CSharpType(g.Kind)}, Stats_{view.Name}>();\n");
             sb.Append($"        foreach (var r in {rows})\n        {{\n");
-            sb.Append($"            var s = stats.TryGetValue(r.{g.Name}, out var found) ? found : new Stats_{view.Name} {{ g = r.{g.Name}, lo = long.MaxValue, hi = long.MinValue }};\n");
-            sb.Append($"            s.n++;\n            s.total += r.{v.Name};\n            s.lo = Math.Min(s.lo, r.{v.Name});\n            s.hi = Math.Max(s.hi, r.{v.Name});\n");
+            sb.Append($"            var s = stats.TryGetValue(r.{g.Name}, out var found)\n");
+            sb.Append($"                ? found : new Stats_{view.Name} {{ g = r.{g.Name}, lo = long.MaxValue, hi = long.MinValue }};\n");
+            sb.Append($"            s.n++;\n            s.total += r.{v.Name};\n");
+            sb.Append($"            s.lo = Math.Min(s.lo, r.{v.Name});\n            s.hi = Math.Max(s.hi, r.{v.Name});\n");
             sb.Append($"            stats[r.{g.Name}] = s;\n        }}\n        return stats.Values.ToList();\n    }}\n\n");
         }
         sb.Append("}\n");
