@@ -196,24 +196,19 @@ public sealed partial class Database
             var next = ActiveModule.Create(module, ids, _store.Committed);
             _active = next;
             old.Module.Dispose();
-            var changedTables = plan.Steps
+            var changedTables = string.Join(", ", plan.Steps
                 .Where(s => s.Kind is MigrationStepKind.AddColumns or MigrationStepKind.RemoveEmptyTable or MigrationStepKind.ManualMigration)
-                .Select(s => $"'{s.Subject}'").Distinct().ToList();
-            // A view's rows come from module code: its subscriptions end unless the code is the same.
-            var endViews = old.Schema.Views.Count > 0 && !SameCode(old.Module, module);
-            var why = new List<string>();
-            if (changedTables.Count > 0)
-                why.Add($"table(s) {string.Join(", ", changedTables)} changed shape");
-            if (endViews)
-                why.Add("its views are now computed by the new module's code");
-            var reason = $"The database's module was updated{(why.Count > 0 ? " and " + string.Join(" and ", why) : "")}; subscribe again.";
-            var rebind = plan.Work.Changed.Count == 0 && plan.Work.RowsChanged.Count == 0 && !endViews
+                .Select(s => $"'{s.Subject}'").Distinct());
+            var reason = $"The database's module was updated and table(s) {changedTables} changed shape; subscribe again.";
+            // View subscriptions move to the new module's views whatever changed (their code may have).
+            var rebind = plan.Work.Changed.Count == 0 && plan.Work.RowsChanged.Count == 0 && old.Schema.Views.Count == 0
                 ? Task.CompletedTask
                 : _pipeline.Post(position => _subscriptions.Rebind(plan.Work.Changed, plan.Work.RowsChanged,
                     (client, sql) => SubscriptionQuery.Compile(sql, next.Catalog, client.Identity, IsOwner(client.Identity), next.Visibility),
+                    (client, sql) => CompileView(sql, client.Identity, next),
+                    (client, sql) => SubscriptionQuery.Compile(sql, next.Catalog, client.Identity, isOwner: true),
                     reason,
-                    position,
-                    endViews));
+                    position));
             // The scheduler learns the new schedules at this point of the commit order.
             var reset = _pipeline.Post(ResetScheduler);
             if (plan.BreaksClients)

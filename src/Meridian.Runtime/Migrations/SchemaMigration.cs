@@ -355,18 +355,18 @@ internal static class SchemaMigration
         }
     }
 
-    // Views hold no rows: every change is automatic. A view's rows come from module code, so subscriptions to a kept
-    // view end (the client subscribes again and gets the new code's rows) unless the module is the same one.
+    // Views hold no rows: every change is automatic. A view's rows come from module code, so a kept view is listed as
+    // recomputed unless the module is the same one (its subscribers are sent the rows that differ).
     private static void PlanViews(ModuleSchema current, ModuleSchema next, bool sameCode, List<MigrationStep> steps)
     {
         var before = current.Views.ToDictionary(v => v.Name, StringComparer.Ordinal);
         var after = next.Views.ToDictionary(v => v.Name, StringComparer.Ordinal);
-        const string Resubscribe = "subscriptions to it end with an error and must subscribe again; connections stay open";
+        const string Moved = "subscriptions move to the new view and are sent the rows that differ; one that can no longer be maintained ends with an error";
         foreach (var v in next.Views.Where(v => !before.ContainsKey(v.Name)))
             steps.Add(new MigrationStep(MigrationStepKind.AddView, v.Name, $"Add view '{v.Name}'", "none (a view holds no rows)", "none"));
         foreach (var v in current.Views.Where(v => !after.ContainsKey(v.Name)))
             steps.Add(new MigrationStep(MigrationStepKind.RemoveView, v.Name, $"Remove view '{v.Name}'", "none (a view holds no rows)",
-                "subscriptions to it end with an error; subscribing to it again fails (no such table or view); connections stay open"));
+                "subscriptions to it end with an error (the view is gone); connections stay open"));
         var recomputed = new List<string>();
         foreach (var v in next.Views)
         {
@@ -383,14 +383,14 @@ internal static class SchemaMigration
                 changes.Add("its primary key");
             if (changes.Count > 0)
                 steps.Add(new MigrationStep(MigrationStepKind.ChangeView, v.Name, $"Change view '{v.Name}' ({string.Join(", ", changes)})",
-                    "none (a view holds no rows)", Resubscribe));
+                    "none (a view holds no rows)", Moved));
             else if (!sameCode)
                 recomputed.Add(v.Name);
         }
         if (recomputed.Count > 0)
             steps.Add(new MigrationStep(MigrationStepKind.RecomputeViews, string.Join(", ", recomputed),
                 $"Compute view(s) {Quote(recomputed)} with the new module's code", "none (a view holds no rows)",
-                "subscriptions to them end with an error and must subscribe again (their rows may differ); connections stay open"));
+                "subscriptions stay live and are sent the rows that differ under the new code"));
     }
 
     // Null when every stored row of `stored` is a valid old row for the migration; otherwise why not.
