@@ -54,10 +54,15 @@ public static class CliApp
             DatabaseCommands.Delete(context),
             CallCommand.Create(context),
             SqlCommand.Create(context),
+            HistoryCommand.Create(context),
+            BackupCommands.Dump(context),
+            BackupCommands.Restore(context),
             LogsCommand.Create(context),
             LogoutCommand.Create(context),
         };
-        root.Options.Add(new HelpOption());
+        var help = new HelpOption();
+        HelpExamples.Attach(help);
+        root.Options.Add(help);
         root.Options.Add(new VersionOption());
         return root;
     }

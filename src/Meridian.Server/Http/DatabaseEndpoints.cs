@@ -33,6 +33,7 @@ public static partial class DatabaseEndpoints
         app.MapPost("/v1/database", (Delegate)((HttpContext http) =>
             Authenticated(http, tokens, caller => PublishAsync(http, registry, caller, "db-" + Guid.NewGuid().ToString("N")[..16]))));
         app.MapMigrationEndpoints(registry, tokens);
+        app.MapBackupEndpoints(registry, tokens);
 
         app.MapGet("/v1/database/{db}", (HttpContext http, string db) => WithDatabase(http, tokens, registry, db, (caller, database) =>
             Task.FromResult(Results.Json(new JsonObject
@@ -229,9 +230,21 @@ public static partial class DatabaseEndpoints
         IReadOnlyList<SqlStatementResult> results;
         try
         {
-            results = await database.ExecuteSqlAsync(sql, caller.Identity, ConnectionId.Zero).ConfigureAwait(false);
+            if (http.Request.Query.TryGetValue("as_of", out var asOf))
+            {
+                // Meridian's own: SELECTs against the database as it was after that transaction (owner only).
+                if (!ulong.TryParse(asOf, NumberStyles.None, CultureInfo.InvariantCulture, out var offset))
+                    return ErrorResults.Text(StatusCodes.Status400BadRequest, $"'as_of' takes a transaction offset (a non-negative integer), not '{asOf}'.");
+                if (!database.IsOwner(caller.Identity))
+                    return ErrorResults.Text(StatusCodes.Status403Forbidden, $"Only the owner of '{database.Name}' can read its history.");
+                results = await database.QueryAsOfAsync(sql, offset, caller.Identity).ConfigureAwait(false);
+            }
+            else
+            {
+                results = await database.ExecuteSqlAsync(sql, caller.Identity, ConnectionId.Zero).ConfigureAwait(false);
+            }
         }
-        catch (SqlStatementException e)
+        catch (Exception e) when (e is SqlStatementException or HistoryUnavailableException)
         {
             return ErrorResults.Text(StatusCodes.Status400BadRequest, e.Message);
         }
