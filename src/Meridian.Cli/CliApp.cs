@@ -52,13 +52,17 @@ public static class CliApp
             DescribeCommand.Create(context),
             DatabaseCommands.List(context),
             DatabaseCommands.Delete(context),
+            RenameCommand.Create(context),
             CallCommand.Create(context),
             SqlCommand.Create(context),
             HistoryCommand.Create(context),
             BackupCommands.Dump(context),
             BackupCommands.Restore(context),
             LogsCommand.Create(context),
+            IdentityCommands.Login(context),
             LogoutCommand.Create(context),
+            IdentityCommands.Create(context),
+            ServerCommands.Create(context),
         };
         var help = new HelpOption();
         HelpExamples.Attach(help);

@@ -50,6 +50,8 @@ public static partial class DatabaseEndpoints
         app.MapGet("/v1/database/{db}/names", (HttpContext http, string db) => WithDatabase(http, tokens, registry, db, (_, database) =>
             Task.FromResult(Results.Json(new JsonObject { ["names"] = new JsonArray(database.Name) }))));
 
+        app.MapPut("/v1/database/{db}/names", (HttpContext http, string db) => Authenticated(http, tokens, caller => RenameAsync(http, registry, caller, db)));
+
         app.MapDelete("/v1/database/{db}", (HttpContext http, string db) => Authenticated(http, tokens, async caller =>
         {
             try
@@ -149,6 +151,36 @@ public static partial class DatabaseEndpoints
         catch (PublishException e)
         {
             return ErrorResults.Text(StatusCodes.Status400BadRequest, e.Message);
+        }
+    }
+
+    // Upstream's route: a JSON array of names. A Meridian database has one name, so the array holds one.
+    private static async Task<IResult> RenameAsync(HttpContext http, DatabaseRegistry registry, Caller caller, string db)
+    {
+        var body = await ReadBodyAsync(http, MaxRequestBytes).ConfigureAwait(false);
+        string[]? names = null;
+        try
+        {
+            names = body is null ? null : JsonSerializer.Deserialize<string[]>(body);
+        }
+        catch (JsonException)
+        {
+        }
+        if (names is not [var newName])
+            return ErrorResults.Text(StatusCodes.Status400BadRequest, "Send the new name as a JSON array of one string, e.g. [\"chat-v2\"].");
+        try
+        {
+            var renamed = await registry.RenameAsync(db, newName, caller.Identity).ConfigureAwait(false);
+            return Results.Json(new JsonObject { ["Success"] = new JsonObject { ["domain"] = renamed.Name, ["database_identity"] = renamed.Identity.ToHexString() } });
+        }
+        catch (PublishException e)
+        {
+            return ErrorResults.Text(e.Kind switch
+            {
+                PublishFailure.NotFound => StatusCodes.Status404NotFound,
+                PublishFailure.PermissionDenied => StatusCodes.Status403Forbidden,
+                _ => StatusCodes.Status400BadRequest,
+            }, e.Message);
         }
     }
 
