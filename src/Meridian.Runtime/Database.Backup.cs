@@ -6,7 +6,6 @@ using Meridian.Runtime.Sql;
 using Meridian.Sats;
 using Meridian.Sats.Bsatn;
 using Meridian.Storage;
-using Meridian.Storage.History;
 
 namespace Meridian.Runtime;
 
@@ -34,14 +33,22 @@ public sealed partial class Database
     /// oldest first. Transactions that are committed but not yet durable are waited for.
     /// </summary>
     /// <exception cref="HistoryUnavailableException">The database keeps no history (it is in memory).</exception>
-    public async Task<IReadOnlyList<TransactionSummary>> ReadHistoryAsync(ulong fromOffset, int limit)
+    public async Task<IReadOnlyList<HistoryEntry>> ReadHistoryAsync(ulong fromOffset, int limit)
     {
         ThrowIfDisposed();
         var history = _store.History ?? throw NoHistory();
         if (_store.Committed.LastOffset is not { } last)
             return [];
         await WaitForDurableAsync(last).ConfigureAwait(false);
-        return await Task.Run(() => history.List(fromOffset).TakeWhile(t => t.Offset <= last).Take(limit).ToList()).ConfigureAwait(false);
+        return await Task.Run(() => history.List(fromOffset).TakeWhile(t => t.Offset <= last).Take(limit)
+            .Select(t => new HistoryEntry(
+                t.Offset,
+                t.CommitTime,
+                t.ReducerName,
+                t.Caller,
+                t.Error,
+                t.Tables.Select(c => new HistoryTableChange(c.Table, c.Inserted, c.Deleted)).ToList()))
+            .ToList()).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -67,7 +74,10 @@ public sealed partial class Database
             throw new SqlStatementException(e.Message, e);
         }
         if (statements.FirstOrDefault(s => s is not SelectStatement) is { } notSelect)
-            throw new SqlStatementException($"Only SELECT statements can read the past; '{notSelect.GetType().Name.Replace("Statement", "", StringComparison.Ordinal)}' cannot.");
+        {
+            var kind = notSelect.GetType().Name.Replace("Statement", "", StringComparison.Ordinal);
+            throw new SqlStatementException($"Only SELECT statements can read the past; '{kind}' cannot.");
+        }
         if (_store.Committed.LastOffset is not { } last || offset > last)
         {
             throw new HistoryUnavailableException(_store.Committed.LastOffset is { } l
@@ -112,6 +122,22 @@ public sealed partial class Database
     private HistoryUnavailableException NoHistory() =>
         new($"'{Name}' keeps no history: it is an in-memory database (start the server with a data directory).");
 }
+
+/// <summary>One logged transaction, without its rows.</summary>
+/// <param name="Offset">Its offset.</param>
+/// <param name="CommitTime">When it committed.</param>
+/// <param name="Reducer">The reducer that ran (<c>__sql__</c> for SQL DML), or null (schema set-up).</param>
+/// <param name="Caller">Who called it, or null.</param>
+/// <param name="Error">The error of a failed call, or null.</param>
+/// <param name="Tables">Rows inserted and deleted per table.</param>
+public sealed record HistoryEntry(
+    ulong Offset, Timestamp CommitTime, string? Reducer, Identity? Caller, string? Error, IReadOnlyList<HistoryTableChange> Tables);
+
+/// <summary>What one transaction changed in one table.</summary>
+/// <param name="Table">The table's name.</param>
+/// <param name="Inserted">Rows inserted.</param>
+/// <param name="Deleted">Rows deleted.</param>
+public sealed record HistoryTableChange(string Table, int Inserted, int Deleted);
 
 /// <summary>The history asked for is not there: an offset out of range, or a database that keeps none.</summary>
 public sealed class HistoryUnavailableException(string message) : DatabaseException(message);

@@ -20,7 +20,8 @@ internal static class BackupCommands
         var force = new Option<bool>("--force") { Description = "Overwrite FILE if it exists" };
         var database = CommonOptions.Database();
         var file = new Argument<string>("FILE") { Description = "Where to write the dump" };
-        var command = new Command("dump", "Writes a consistent backup of a database you own (module, schema and data at one transaction) to a file, while it keeps serving")
+        var command = new Command(
+            "dump", "Writes a consistent backup of a database you own (module, schema and data at one transaction) to a file, while it keeps serving")
         {
             server, force, database, file,
         }.WithExamples(
@@ -93,7 +94,10 @@ internal static class BackupCommands
                 if (exists.IsSuccess)
                 {
                     if (!context.Environment.IsInteractive)
-                        throw new CliException($"database '{name}' exists; restoring over it replaces its module and all its data.", "Pass --yes to replace it.");
+                    {
+                        throw new CliException(
+                            $"database '{name}' exists; restoring over it replaces its module and all its data.", "Pass --yes to replace it.");
+                    }
                     await context.Error.WriteAsync($"Database '{name}' exists. Replace its module and all its data with the dump? [y/N] ");
                     await context.Error.FlushAsync(token);
                     if (context.Environment.In.ReadLine()?.Trim().ToLowerInvariant() is not ("y" or "yes"))

@@ -15,7 +15,11 @@ internal static class HistoryCommand
     public static Command Create(CliContext context)
     {
         var server = CommonOptions.Server();
-        var from = new Option<ulong?>("--from") { Description = "The first transaction offset to list (default: the last N transactions)", HelpName = "OFFSET" };
+        var from = new Option<ulong?>("--from")
+        {
+            Description = "The first transaction offset to list (default: the last N transactions)",
+            HelpName = "OFFSET",
+        };
         var count = new Option<int>("--num-lines", "-n")
         {
             Description = "How many transactions to list (at most 10000)",

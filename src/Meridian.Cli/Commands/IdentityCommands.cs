@@ -160,8 +160,10 @@ internal static class IdentityCommands
         }.WithExamples("meridian identity import --name ci eyJhbGciOi...", "meridian identity import --default \"$MERIDIAN_TOKEN\"");
         command.SetAction((parse, ct) => context.RunAsync(async cancel =>
         {
-            var saved = await ImportAsync(context, parse.GetValue(server), parse.GetValue(token)!, parse.GetValue(name), parse.GetValue(makeDefault), cancel);
-            await context.Out.WriteLineAsync($"Saved identity {saved.Identity.Identity} for {saved.Server}{(saved.InUse ? "; it is now the one in use" : "")}.");
+            var saved = await ImportAsync(
+                context, parse.GetValue(server), parse.GetValue(token)!, parse.GetValue(name), parse.GetValue(makeDefault), cancel);
+            var inUse = saved.InUse ? "; it is now the one in use" : "";
+            await context.Out.WriteLineAsync($"Saved identity {saved.Identity.Identity} for {saved.Server}{inUse}.");
             return 0;
         }, ct));
         return command;
@@ -181,7 +183,10 @@ internal static class IdentityCommands
         using var client = context.Connect(server);
         var check = await client.GetWithTokenAsync($"v1/identity/{identity.ToHexString()}/verify", token, cancellationToken);
         if (check.Status != HttpStatusCode.NoContent && !check.IsSuccess)
-            throw new CliException($"{client.Server} does not accept this token: {check.Message}", "Was it issued by this server, or by an identity provider it trusts?");
+        {
+            throw new CliException(
+                $"{client.Server} does not accept this token: {check.Message}", "Was it issued by this server, or by an identity provider it trusts?");
+        }
         use |= config.Find(client.Server) is null;
         var saved = new SavedIdentity(name, identity.ToHexString(), token);
         config.AddIdentity(client.Server, saved, use);
@@ -200,7 +205,8 @@ internal static class IdentityCommands
             payload = payload.PadRight(payload.Length + (4 - payload.Length % 4) % 4, '=');
             using var json = JsonDocument.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(payload)));
             var claims = json.RootElement;
-            if (claims.TryGetProperty("hex_identity", out var hex) && hex.ValueKind == JsonValueKind.String && Identity.TryParse(hex.GetString()!, out var id))
+            if (claims.TryGetProperty("hex_identity", out var hex) && hex.ValueKind == JsonValueKind.String
+                && Identity.TryParse(hex.GetString()!, out var id))
                 return id;
             if (claims.TryGetProperty("iss", out var iss) && claims.TryGetProperty("sub", out var sub)
                 && iss.ValueKind == JsonValueKind.String && sub.ValueKind == JsonValueKind.String)

@@ -56,5 +56,6 @@ internal static class SqlCommand
 
     /// <summary>The SQL route of <paramref name="database"/>, reading the past when <paramref name="asOf"/> is given.</summary>
     public static string SqlPath(string database, ulong? asOf) =>
-        CommonOptions.DatabasePath(database) + "/sql" + (asOf is { } offset ? "?as_of=" + offset.ToString(System.Globalization.CultureInfo.InvariantCulture) : "");
+        CommonOptions.DatabasePath(database) + "/sql"
+        + (asOf is { } offset ? "?as_of=" + offset.ToString(System.Globalization.CultureInfo.InvariantCulture) : "");
 }

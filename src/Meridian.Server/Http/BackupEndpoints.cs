@@ -108,7 +108,8 @@ public static class BackupEndpoints
             return OwnerOnly(database, "read its history");
         var query = http.Request.Query;
         var limit = 100;
-        if (query.TryGetValue("limit", out var l) && (!int.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxHistoryLimit))
+        if (query.TryGetValue("limit", out var l)
+            && (!int.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxHistoryLimit))
             return ErrorResults.Text(StatusCodes.Status400BadRequest, $"'limit' takes a number from 1 to {MaxHistoryLimit}.");
         ulong from;
         if (query.TryGetValue("from", out var f))
@@ -122,7 +123,7 @@ public static class BackupEndpoints
             var last = database.LastCommittedOffset ?? 0;
             from = last + 1 >= (ulong)limit ? last + 1 - (ulong)limit : 0;
         }
-        IReadOnlyList<Storage.History.TransactionSummary> transactions;
+        IReadOnlyList<HistoryEntry> transactions;
         try
         {
             transactions = await database.ReadHistoryAsync(from, limit).ConfigureAwait(false);
@@ -135,13 +136,13 @@ public static class BackupEndpoints
         foreach (var t in transactions)
         {
             var tables = new JsonArray();
-            foreach (var (table, inserted, deleted) in t.Tables)
-                tables.Add(new JsonObject { ["name"] = table, ["inserted"] = inserted, ["deleted"] = deleted });
+            foreach (var change in t.Tables)
+                tables.Add(new JsonObject { ["name"] = change.Table, ["inserted"] = change.Inserted, ["deleted"] = change.Deleted });
             list.Add(new JsonObject
             {
                 ["offset"] = t.Offset,
                 ["time_micros"] = t.CommitTime.MicrosecondsSinceUnixEpoch,
-                ["reducer"] = t.ReducerName,
+                ["reducer"] = t.Reducer,
                 ["caller"] = t.Caller?.ToHexString(),
                 ["error"] = t.Error,
                 ["rows_inserted"] = t.Tables.Sum(x => x.Inserted),

@@ -171,7 +171,8 @@ public static partial class DatabaseEndpoints
         try
         {
             var renamed = await registry.RenameAsync(db, newName, caller.Identity).ConfigureAwait(false);
-            return Results.Json(new JsonObject { ["Success"] = new JsonObject { ["domain"] = renamed.Name, ["database_identity"] = renamed.Identity.ToHexString() } });
+            var success = new JsonObject { ["domain"] = renamed.Name, ["database_identity"] = renamed.Identity.ToHexString() };
+            return Results.Json(new JsonObject { ["Success"] = success });
         }
         catch (PublishException e)
         {
