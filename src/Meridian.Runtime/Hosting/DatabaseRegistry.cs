@@ -92,16 +92,18 @@ public sealed partial class DatabaseRegistry : IAsyncDisposable
         return failures;
     }
 
-    private async Task<Database> OpenAsync(string name, Identity identity, Identity owner, string? dir, LoadedModule module, bool runInit)
+    // `memoryDevice` holds a restored in-memory database's snapshot (null: a fresh in-memory one).
+    private async Task<Database> OpenAsync(
+        string name, Identity identity, Identity owner, string? dir, LoadedModule module, bool runInit, IStorageDevice? memoryDevice = null)
     {
         Datastore store;
         try
         {
-            store = dir is null
+            store = dir is null && memoryDevice is null
                 ? Datastore.CreateInMemory(_services.Clock)
                 : Datastore.Open(new DatastoreOptions
                 {
-                    Device = new FileStorageDevice(Path.Combine(dir, "log")),
+                    Device = memoryDevice ?? new FileStorageDevice(Path.Combine(dir!, "log")),
                     Durability = _durability == Durability.Async ? DurabilityMode.Async : DurabilityMode.Sync,
                     Clock = _services.Clock,
                     MeterFactory = _services.MeterFactory,
