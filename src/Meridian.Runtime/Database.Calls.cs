@@ -109,7 +109,8 @@ public sealed partial class Database
     // On the writer: runs the reducer and hands its commit to the pipeline, which answers the caller
     // (with its own updates) in order with everyone's updates. Returns when the pipeline has it.
     private (ReducerCallResult Result, CallOrigin? Origin, Task Delivered) RunReducer(
-        ModuleReducer reducer, byte[] args, Identity caller, ConnectionId connectionId, IClientSession? session, uint requestId, Timestamp timestamp, string? jwt = null)
+        ModuleReducer reducer, byte[] args, Identity caller, ConnectionId connectionId, IClientSession? session, uint requestId, Timestamp timestamp,
+        string? jwt = null)
     {
         var active = _active;
         var (result, changeset) = _executor.Execute(active, reducer, args, caller, connectionId, timestamp, jwt);

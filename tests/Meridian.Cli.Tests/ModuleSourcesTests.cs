@@ -25,7 +25,9 @@ public class ModuleSourcesTests
     [Fact]
     public void A_plain_project_changes_nothing_so_the_default_glob_applies()
     {
-        var root = Tree(("m/Lib.cs", ""), ("m/m.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\"><ItemGroup><PackageReference Include=\"X\" /></ItemGroup></Project>"));
+        var root = Tree(
+            ("m/Lib.cs", ""),
+            ("m/m.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\"><ItemGroup><PackageReference Include=\"X\" /></ItemGroup></Project>"));
         try
         {
             Assert.Null(ModuleSources.Resolve(Path.Combine(root.FullName, "m")));
@@ -41,7 +43,8 @@ public class ModuleSourcesTests
     {
         // The shape of upstream's codegen fixtures: snapshots/*.verified.cs must not be compiled.
         var root = Tree(
-            ("Directory.Build.props", "<Project><PropertyGroup><DefaultItemExcludes>$(DefaultItemExcludes);snapshots/**/*</DefaultItemExcludes></PropertyGroup></Project>"),
+            ("Directory.Build.props",
+                "<Project><PropertyGroup><DefaultItemExcludes>$(DefaultItemExcludes);snapshots/**/*</DefaultItemExcludes></PropertyGroup></Project>"),
             ("shared/Extra.cs", ""),
             ("m/Lib.cs", ""),
             ("m/Old.cs", ""),

@@ -42,7 +42,8 @@ public sealed class ModuleApiTests : IAsyncLifetime
 
         var echo = await _server.Http.PutAsync("/v1/database/api/route/echo?x=1", new StringContent("body text"));
         Assert.Equal(HttpStatusCode.OK, echo.StatusCode);
-        Assert.Equal($"PUT {_server.Server.BaseAddress.ToString().TrimEnd('/')}/v1/database/api/route/echo?x=1 body text", await echo.Content.ReadAsStringAsync());
+        var uri = $"{_server.Server.BaseAddress.ToString().TrimEnd('/')}/v1/database/api/route/echo?x=1";
+        Assert.Equal($"PUT {uri} body text", await echo.Content.ReadAsStringAsync());
 
         // A route of another method, a path that is only a prefix, and no route at all are 404s.
         var wrongMethod = await _server.Http.PostAsync("/v1/database/api/route/get", new StringContent(""));
@@ -89,7 +90,9 @@ public sealed class ModuleApiTests : IAsyncLifetime
         var timed = await _server.SendAsync(
             HttpMethod.Post, "/v1/database/api/call/timed_insert", token, new StringContent("[\"x\"]", Encoding.UTF8, "application/json"));
         Assert.True(timed.IsSuccessStatusCode, await timed.Content.ReadAsStringAsync());
-        Assert.Contains(await LogMessagesAsync(), m => m.StartsWith("Timing span \"timed_insert\": ", StringComparison.Ordinal) && m.EndsWith("ms", StringComparison.Ordinal));
+        Assert.Contains(
+            await LogMessagesAsync(),
+            m => m.StartsWith("Timing span \"timed_insert\": ", StringComparison.Ordinal) && m.EndsWith("ms", StringComparison.Ordinal));
     }
 
     [Fact]

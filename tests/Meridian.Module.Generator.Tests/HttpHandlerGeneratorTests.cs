@@ -13,7 +13,9 @@ public class HttpHandlerGeneratorTests
     [InlineData("STDB0031", "public static partial class M { [HttpHandler] public static HttpResponse H(int ctx, HttpRequest r) => " + Ok + "; }")]
     [InlineData("STDB0032", "public static partial class M { [HttpHandler] public static HttpResponse H(HandlerContext ctx, string r) => " + Ok + "; }")]
     [InlineData("STDB0033", "public static partial class M { [HttpHandler] public static int H(HandlerContext ctx, HttpRequest r) => 0; }")]
-    [InlineData("STDB0034", "public static partial class M { [HttpHandler] public static HttpResponse OnHook(HandlerContext ctx, HttpRequest r) => " + Ok + "; }")]
+    [InlineData(
+        "STDB0034",
+        "public static partial class M { [HttpHandler] public static HttpResponse OnHook(HandlerContext ctx, HttpRequest r) => " + Ok + "; }")]
     [InlineData("STDB0035", "public static partial class M { [HttpRouter] public static Router R(int x) => Router.New(); }")]
     [InlineData(
         "STDB0036",

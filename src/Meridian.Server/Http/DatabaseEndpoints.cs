@@ -188,7 +188,8 @@ public static partial class DatabaseEndpoints
         ReducerCallResult result;
         try
         {
-            result = await database.CallReducerAsync(reducer.Name, args, caller.Identity, connection, jwtPayload: JwtPayload(caller.Token)).ConfigureAwait(false);
+            result = await database.CallReducerAsync(reducer.Name, args, caller.Identity, connection, jwtPayload: JwtPayload(caller.Token))
+                .ConfigureAwait(false);
         }
         finally
         {
