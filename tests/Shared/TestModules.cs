@@ -24,6 +24,9 @@ internal static class TestModules
     /// <summary>tests/Modules/Everything: every kind of column type.</summary>
     public static byte[] Everything() => Find(Path.Combine("tests", "Modules", "Everything"), "Everything.dll");
 
+    /// <summary>tests/Modules/ModuleApi: HTTP handlers and a router, SenderAuth in reducers, LogStopwatch.</summary>
+    public static byte[] ModuleApi() => Find(Path.Combine("tests", "Modules", "ModuleApi"), "ModuleApi.dll");
+
     private static byte[] Find(string projectDirectory, string assembly)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -213,7 +213,7 @@ public static partial class DatabaseEndpoints
         var connection = ConnectionId.Random();
         try
         {
-            await database.ConnectAsync(caller.Identity, connection).ConfigureAwait(false);
+            await database.ConnectAsync(caller.Identity, connection, JwtPayload(caller.Token)).ConfigureAwait(false);
         }
         catch (ConnectionRejectedException e)
         {
@@ -222,7 +222,8 @@ public static partial class DatabaseEndpoints
         ReducerCallResult result;
         try
         {
-            result = await database.CallReducerAsync(reducer.Name, args, caller.Identity, connection).ConfigureAwait(false);
+            result = await database.CallReducerAsync(reducer.Name, args, caller.Identity, connection, jwtPayload: JwtPayload(caller.Token))
+                .ConfigureAwait(false);
         }
         finally
         {
