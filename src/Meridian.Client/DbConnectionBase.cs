@@ -373,7 +373,8 @@ public abstract class DbConnectionBase : IDisposable
     /// <summary>Applies one transaction to every table it touches, then runs its row callbacks.</summary>
     private void ApplyTransaction(IEnumerable<(string Table, TableUpdateRows Rows)> changes, object context)
     {
-        var byTable = new Dictionary<RemoteTableHandleBase, (List<ReadOnlyMemory<byte>> Inserts, List<ReadOnlyMemory<byte>> Deletes, List<ReadOnlyMemory<byte>> Events)>();
+        var byTable = new Dictionary<RemoteTableHandleBase, (List<ReadOnlyMemory<byte>> Inserts, List<ReadOnlyMemory<byte>> Deletes,
+            List<ReadOnlyMemory<byte>> Events)>();
         foreach (var (name, rows) in changes)
         {
             // Tables the bindings do not know (private ones, or newer than the bindings) are left out.
@@ -497,7 +498,8 @@ public abstract class DbConnectionBase : IDisposable
     /// <param name="args">The BSATN of its arguments.</param>
     /// <param name="readResult">Decodes the return value.</param>
     /// <param name="onResult">Runs with the generated <c>ProcedureEventContext</c> when the result arrives.</param>
-    public Task<ProcedureCallbackResult<T>> InternalCallProcedure<T>(string name, byte[] args, BsatnRead<T> readResult, Action<object, ProcedureCallbackResult<T>>? onResult)
+    public Task<ProcedureCallbackResult<T>> InternalCallProcedure<T>(
+        string name, byte[] args, BsatnRead<T> readResult, Action<object, ProcedureCallbackResult<T>>? onResult)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(args);

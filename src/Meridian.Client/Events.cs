@@ -109,7 +109,7 @@ public enum ConnectionState
     /// <summary>Connected: the server has said who we are.</summary>
     Connected = 1,
 
-    /// <summary>Closed, by <see cref="DbConnectionBase.Disconnect"/> or by the server or network (see <see cref="DbConnectionBase.DisconnectReason"/>).</summary>
+    /// <summary>Closed, by <see cref="DbConnectionBase.Disconnect"/> or by the server or network (<see cref="DbConnectionBase.DisconnectReason"/>).</summary>
     Disconnected = 2,
 }
 

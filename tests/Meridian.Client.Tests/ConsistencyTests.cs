@@ -15,7 +15,9 @@ public sealed class ConsistencyTests(ClientFixture fixture, ITestOutputHelper ou
     [Fact]
     public async Task After_quiescence_the_cache_equals_a_fresh_subscription_under_concurrent_writers()
     {
-        var seed = Environment.GetEnvironmentVariable("MERIDIAN_TEST_SEED") is { } s ? int.Parse(s, System.Globalization.CultureInfo.InvariantCulture) : Random.Shared.Next();
+        var seed = Environment.GetEnvironmentVariable("MERIDIAN_TEST_SEED") is { } s
+            ? int.Parse(s, System.Globalization.CultureInfo.InvariantCulture)
+            : Random.Shared.Next();
         output.WriteLine($"seed {seed} (replay with MERIDIAN_TEST_SEED={seed})");
         var db = await fixture.PublishAsync(TestModules.Leaderboard(), "leaderboard");
 

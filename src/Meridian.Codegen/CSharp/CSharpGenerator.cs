@@ -229,7 +229,8 @@ internal sealed class CSharpGenerator(ModuleModel module, BindingsOptions option
         var fields = Fields(table.Row, row);
         Braces(w, "public sealed partial class RemoteTables", () =>
         {
-            w.Line($"/// <summary>The cached rows of {(table.IsView ? "the view" : table.IsEvent ? "the event table" : "the table")} <c>{Xml(table.Name)}</c>.</summary>");
+            var kind = table.IsView ? "the view" : table.IsEvent ? "the event table" : "the table";
+            w.Line($"/// <summary>The cached rows of {kind} <c>{Xml(table.Name)}</c>.</summary>");
             Braces(w, $"public sealed class {handle} : {Client}.RemoteTableHandle<EventContext, {row}>", () =>
             {
                 w.Line($"public override string RemoteTableName => \"{table.Name}\";");
@@ -266,7 +267,8 @@ internal sealed class CSharpGenerator(ModuleModel module, BindingsOptions option
         return File($"Tables/{accessor}.g.cs", w);
     }
 
-    private List<(string Name, bool Unique, string KeyType, string KeyExpr)> Indexes(TableModel table, List<(string Name, string WireName, AlgebraicType Type)> fields)
+    private List<(string Name, bool Unique, string KeyType, string KeyExpr)> Indexes(
+        TableModel table, List<(string Name, string WireName, AlgebraicType Type)> fields)
     {
         var result = new List<(string Name, bool Unique, string KeyType, string KeyExpr)>();
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -308,7 +310,8 @@ internal sealed class CSharpGenerator(ModuleModel module, BindingsOptions option
         var argList = string.Join(", ", parameters.Select(p => p.Name));
         Braces(w, "public sealed partial class RemoteReducers", () =>
         {
-            w.Line($"public delegate void {name}Handler({string.Join(", ", parameters.Select(p => $"{TypeName(p.Type)} {p.Name}").Prepend("ReducerEventContext ctx"))});");
+            var handlerParams = parameters.Select(p => $"{TypeName(p.Type)} {p.Name}").Prepend("ReducerEventContext ctx");
+            w.Line($"public delegate void {name}Handler({string.Join(", ", handlerParams)});");
             w.Line();
             w.Line($"/// <summary>Runs when a call of <c>{Xml(reducer.Name)}</c> made by this connection has its outcome.</summary>");
             w.Line($"public event {name}Handler? On{name};");
@@ -318,7 +321,8 @@ internal sealed class CSharpGenerator(ModuleModel module, BindingsOptions option
             {
                 w.Line($"var __args = new Reducer.{name}({argList});");
                 w.Line($"return Conn.InternalCallReducer(\"{reducer.Name}\", {Codec}.Encode(__args, Reducer.{name}.WriteBsatn), __args,");
-                w.Indent().Line($"(__ctx, __event) => On{name}?.Invoke({string.Join(", ", parameters.Select(p => p.Name).Prepend("(ReducerEventContext)__ctx"))}));").Dedent();
+                var handlerArgs = parameters.Select(p => p.Name).Prepend("(ReducerEventContext)__ctx");
+                w.Indent().Line($"(__ctx, __event) => On{name}?.Invoke({string.Join(", ", handlerArgs)}));").Dedent();
             });
         });
         w.Line();
@@ -380,7 +384,12 @@ internal sealed class CSharpGenerator(ModuleModel module, BindingsOptions option
             });
         });
         w.Line();
-        foreach (var (cls, what) in new[] { ("RemoteReducers", "The module's reducers: a method to call each, an event for the outcome of this connection's calls."), ("RemoteProcedures", "The module's procedures: a method to call each.") })
+        (string Class, string What)[] remotes =
+        [
+            ("RemoteReducers", "The module's reducers: a method to call each, an event for the outcome of this connection's calls."),
+            ("RemoteProcedures", "The module's procedures: a method to call each."),
+        ];
+        foreach (var (cls, what) in remotes)
         {
             w.Line($"/// <summary>{what}</summary>");
             Braces(w, $"public sealed partial class {cls}", () =>
@@ -477,7 +486,8 @@ internal sealed class CSharpGenerator(ModuleModel module, BindingsOptions option
             w.Line();
             w.Line("protected override object CreateErrorContext(global::System.Exception error) => new ErrorContext(this, error);");
             w.Line();
-            w.Line($"protected override object CreateProcedureEventContext({Client}.ProcedureEvent procedureEvent) => new ProcedureEventContext(this, procedureEvent);");
+            w.Line($"protected override object CreateProcedureEventContext({Client}.ProcedureEvent procedureEvent) =>");
+            w.Indent().Line("new ProcedureEventContext(this, procedureEvent);").Dedent();
         });
         return File("SpacetimeDBClient.g.cs", w, versionLine: true);
     }

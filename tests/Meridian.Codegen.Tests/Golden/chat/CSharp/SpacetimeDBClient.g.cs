@@ -198,6 +198,7 @@ namespace Meridian.Golden.Chat
 
         protected override object CreateErrorContext(global::System.Exception error) => new ErrorContext(this, error);
 
-        protected override object CreateProcedureEventContext(global::Meridian.Client.ProcedureEvent procedureEvent) => new ProcedureEventContext(this, procedureEvent);
+        protected override object CreateProcedureEventContext(global::Meridian.Client.ProcedureEvent procedureEvent) =>
+            new ProcedureEventContext(this, procedureEvent);
     }
 }

@@ -199,6 +199,7 @@ namespace Meridian.Golden.Everything
 
         protected override object CreateErrorContext(global::System.Exception error) => new ErrorContext(this, error);
 
-        protected override object CreateProcedureEventContext(global::Meridian.Client.ProcedureEvent procedureEvent) => new ProcedureEventContext(this, procedureEvent);
+        protected override object CreateProcedureEventContext(global::Meridian.Client.ProcedureEvent procedureEvent) =>
+            new ProcedureEventContext(this, procedureEvent);
     }
 }

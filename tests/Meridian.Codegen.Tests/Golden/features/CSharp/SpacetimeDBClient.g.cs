@@ -201,6 +201,7 @@ namespace Meridian.Golden.Features
 
         protected override object CreateErrorContext(global::System.Exception error) => new ErrorContext(this, error);
 
-        protected override object CreateProcedureEventContext(global::Meridian.Client.ProcedureEvent procedureEvent) => new ProcedureEventContext(this, procedureEvent);
+        protected override object CreateProcedureEventContext(global::Meridian.Client.ProcedureEvent procedureEvent) =>
+            new ProcedureEventContext(this, procedureEvent);
     }
 }

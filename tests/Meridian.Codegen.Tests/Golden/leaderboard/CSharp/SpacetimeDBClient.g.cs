@@ -197,6 +197,7 @@ namespace Meridian.Golden.Leaderboard
 
         protected override object CreateErrorContext(global::System.Exception error) => new ErrorContext(this, error);
 
-        protected override object CreateProcedureEventContext(global::Meridian.Client.ProcedureEvent procedureEvent) => new ProcedureEventContext(this, procedureEvent);
+        protected override object CreateProcedureEventContext(global::Meridian.Client.ProcedureEvent procedureEvent) =>
+            new ProcedureEventContext(this, procedureEvent);
     }
 }
