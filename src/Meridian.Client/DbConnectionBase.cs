@@ -655,7 +655,7 @@ internal sealed class ConnectionOptions
 
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Another transport than a WebSocket (tests; later the in-process mode).</summary>
+    /// <summary>Another transport than a WebSocket (the in-process mode).</summary>
     public Func<IClientTransport>? CreateTransport { get; init; }
 
     public Action<Identity, string>? OnConnect { get; init; }

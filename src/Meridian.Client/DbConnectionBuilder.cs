@@ -18,6 +18,7 @@ public sealed class DbConnectionBuilder<TDbConnection>
     private bool _offerV3 = true;
     private bool _background;
     private TimeSpan _connectTimeout = TimeSpan.FromSeconds(30);
+    private Func<IClientTransport>? _transport;
     private Action<TDbConnection, Identity, string>? _onConnect;
     private Action<Exception>? _onConnectError;
     private Action<TDbConnection, Exception?>? _onDisconnect;
@@ -66,6 +67,16 @@ public sealed class DbConnectionBuilder<TDbConnection>
         return this;
     }
 
+    /// <summary>
+    /// Another transport than a WebSocket to <see cref="WithUri(Uri)"/>: for the in-process mode, a
+    /// session of a <c>MeridianServer</c> hosted by the app (docs/client-csharp.md). The URI is then not needed.
+    /// </summary>
+    public DbConnectionBuilder<TDbConnection> WithTransport(Func<IClientTransport> create)
+    {
+        _transport = create ?? throw new ArgumentNullException(nameof(create));
+        return this;
+    }
+
     /// <summary>How long opening the connection may take (30 s by default).</summary>
     public DbConnectionBuilder<TDbConnection> WithConnectTimeout(TimeSpan timeout)
     {
@@ -109,8 +120,8 @@ public sealed class DbConnectionBuilder<TDbConnection>
     /// <exception cref="InvalidOperationException">The URI or the database name is missing.</exception>
     public TDbConnection Build()
     {
-        if (_uri is null)
-            throw new InvalidOperationException("Call WithUri before Build: the connection needs a server.");
+        if (_uri is null && _transport is null)
+            throw new InvalidOperationException("Call WithUri (or WithTransport) before Build: the connection needs a server.");
         if (_database is null)
             throw new InvalidOperationException("Call WithDatabaseName before Build: the connection needs a database.");
         var connection = _create();
@@ -118,7 +129,8 @@ public sealed class DbConnectionBuilder<TDbConnection>
         var onDisconnect = _onDisconnect;
         connection.Start(new ConnectionOptions
         {
-            Uri = _uri,
+            Uri = _uri ?? new Uri("http://in-process"),
+            CreateTransport = _transport,
             DatabaseName = _database,
             Token = _token,
             Compression = _compression,

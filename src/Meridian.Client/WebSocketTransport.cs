@@ -3,22 +3,29 @@ using Meridian.Protocol.Framing;
 
 namespace Meridian.Client;
 
-/// <summary>Carries frames between the client and a server; the WebSocket one is the only transport so far.</summary>
-internal interface IClientTransport : IDisposable
+/// <summary>
+/// Carries the protocol's frames between the client and a server: a WebSocket by default, or what
+/// <see cref="DbConnectionBuilder{T}.WithTransport"/> gives, such as a session of a
+/// <c>MeridianServer</c> in the same process (docs/client-csharp.md).
+/// </summary>
+public interface IClientTransport : IDisposable
 {
-    /// <summary>Whether frames may hold several messages (the v3 framing).</summary>
+    /// <summary>Whether frames may hold several messages (the v3 framing); the client reads either.</summary>
     bool IsV3 { get; }
-
-    Task ConnectAsync(CancellationToken cancellationToken);
-
-    Task SendAsync(byte[] frame, CancellationToken cancellationToken);
-
-    /// <summary>The next frame, or null when the server closed the connection (see <see cref="CloseDescription"/>).</summary>
-    Task<byte[]?> ReceiveAsync(CancellationToken cancellationToken);
 
     /// <summary>The server's close status and reason, once closed.</summary>
     string? CloseDescription { get; }
 
+    /// <summary>Opens the connection; throws when it cannot.</summary>
+    Task ConnectAsync(CancellationToken cancellationToken);
+
+    /// <summary>Sends one frame (one BSATN client message); called from one loop at a time.</summary>
+    Task SendAsync(byte[] frame, CancellationToken cancellationToken);
+
+    /// <summary>The next server frame (compression tag first), or null when the server closed the connection.</summary>
+    Task<byte[]?> ReceiveAsync(CancellationToken cancellationToken);
+
+    /// <summary>Says goodbye; never throws.</summary>
     Task CloseAsync();
 }
 
