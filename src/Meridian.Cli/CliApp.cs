@@ -44,20 +44,51 @@ public static class CliApp
     /// <summary>The command tree; named <c>meridian</c> whatever the executable is called.</summary>
     internal static Command CreateRootCommand(CliContext context)
     {
+        // Examples of the commands whose files define none; the others attach theirs where they are built.
         var root = new Command("meridian", "Meridian: a relational database and application server for SpacetimeDB modules written in C#.")
         {
-            StartCommand.Create(context),
-            PublishCommand.Create(context),
-            GenerateCommand.Create(context),
-            DescribeCommand.Create(context),
-            DatabaseCommands.List(context),
-            DatabaseCommands.Delete(context),
-            CallCommand.Create(context),
+            StartCommand.Create(context).WithExamples(
+                "meridian start",
+                "meridian start --listen-addr 0.0.0.0:3000 --data-dir /var/lib/meridian",
+                "meridian start --config meridian.json"),
+            PublishCommand.Create(context).WithExamples(
+                "meridian publish chat                     # compile the module in . and publish it as chat",
+                "meridian publish -p ../server --dry-run chat   # print the migration plan only",
+                "meridian publish --delete-data --yes chat      # start again from empty tables",
+                "meridian publish -s prod -b bin/Release/net10.0/Chat.dll chat"),
+            GenerateCommand.Create(context).WithExamples(
+                "meridian generate --lang typescript --out-dir src/module_bindings -p ../server",
+                "meridian generate --lang ts --out-dir src/module_bindings -s localhost:3000 chat",
+                "meridian generate --lang ts --out-dir src/module_bindings --module-def chat.json"),
+            DescribeCommand.Create(context).WithExamples(
+                "meridian describe chat",
+                "meridian describe chat table message",
+                "meridian describe chat reducer send_message",
+                "meridian describe --json chat > chat.json"),
+            DatabaseCommands.List(context).WithExamples("meridian list", "meridian list -s prod"),
+            DatabaseCommands.Delete(context).WithExamples("meridian delete chat", "meridian delete --yes chat-test"),
+            RenameCommand.Create(context),
+            CallCommand.Create(context).WithExamples(
+                "meridian call chat send_message \"Hello, world\"",
+                "meridian call chat set_name Alice",
+                "meridian call chat move '{\"x\": 1, \"y\": 2}' 42"),
             SqlCommand.Create(context),
-            LogsCommand.Create(context),
-            LogoutCommand.Create(context),
+            HistoryCommand.Create(context),
+            BackupCommands.Dump(context),
+            BackupCommands.Restore(context),
+            LogsCommand.Create(context).WithExamples(
+                "meridian logs chat",
+                "meridian logs -f chat",
+                "meridian logs -n 100 --level warn chat",
+                "meridian logs --format json chat | jq .message"),
+            IdentityCommands.Login(context),
+            LogoutCommand.Create(context).WithExamples("meridian logout", "meridian logout -s prod"),
+            IdentityCommands.Create(context),
+            ServerCommands.Create(context),
         };
-        root.Options.Add(new HelpOption());
+        var help = new HelpOption();
+        HelpExamples.Attach(help);
+        root.Options.Add(help);
         root.Options.Add(new VersionOption());
         return root;
     }

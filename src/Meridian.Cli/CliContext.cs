@@ -15,8 +15,12 @@ internal sealed class CliContext(CliEnvironment environment)
     /// <summary>Reads <c>cli.json</c> afresh (another command may have changed it).</summary>
     public CliConfig LoadConfig() => CliConfig.Load(Environment.ConfigDirectory);
 
-    /// <summary>A client for <paramref name="server"/> as typed after <c>-s</c>.</summary>
-    public ServerClient Connect(string server) => new(ServerAddress.Normalize(server), LoadConfig(), Error);
+    /// <summary>A client for <paramref name="server"/> as typed after <c>-s</c> (a URL or nickname; null: the default server).</summary>
+    public ServerClient Connect(string? server)
+    {
+        var config = LoadConfig();
+        return new ServerClient(config.ResolveServer(server), config, Error);
+    }
 
     /// <summary>
     /// Runs a command body, turning <see cref="CliException"/> into <c>error: …</c> on stderr and

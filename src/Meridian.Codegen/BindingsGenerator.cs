@@ -1,4 +1,5 @@
 using System.Reflection;
+using Meridian.Codegen.CSharp;
 using Meridian.Codegen.Model;
 using Meridian.Codegen.TypeScript;
 using Meridian.Sats.ModuleDef;
@@ -24,7 +25,7 @@ public static class BindingsGenerator
         return language switch
         {
             BindingsLanguage.TypeScript => new TypeScriptGenerator(model, options).Generate(),
-            BindingsLanguage.CSharp => throw new CodegenException("C# bindings are not generated yet; use --lang typescript."),
+            BindingsLanguage.CSharp => new CSharpGenerator(model, options).Generate(),
             _ => throw new ArgumentOutOfRangeException(nameof(language), language, "Unknown bindings language."),
         };
     }

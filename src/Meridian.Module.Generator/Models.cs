@@ -70,6 +70,19 @@ internal sealed record ReducerModel(
 {
     /// <summary>For a <c>[Migration]</c> method: the stored table it migrates (null for a reducer).</summary>
     public string? MigrationTable { get; init; }
+
+    /// <summary>
+    /// The declarations enclosing the reducer, outermost first (<c>partial static class Module</c>), when
+    /// they are all partial and non-generic so a <c>VolatileNonatomicScheduleImmediate…</c> method can be
+    /// added to them; empty otherwise.
+    /// </summary>
+    public EquatableArray<string> Containers { get; init; }
+
+    /// <summary>The namespace of the reducer's class, or null for the global namespace.</summary>
+    public string? Namespace { get; init; }
+
+    /// <summary>The reducer's accessibility keywords, which its generated scheduling method shares (its parameter types allow it).</summary>
+    public string Accessibility { get; init; } = "public";
 }
 
 internal sealed record SettingsModel(int? Policy, string FieldName, LocationInfo? Location, EquatableArray<DiagnosticInfo> Diagnostics);
@@ -83,4 +96,10 @@ internal sealed record ModuleModel(
 {
     /// <summary>The <c>[View]</c> methods.</summary>
     public EquatableArray<ViewModel> Views { get; init; }
+
+    /// <summary>The <c>[HttpHandler]</c> methods.</summary>
+    public EquatableArray<HttpHandlerModel> HttpHandlers { get; init; }
+
+    /// <summary>The <c>[HttpRouter]</c> methods (at most one is valid).</summary>
+    public EquatableArray<HttpRouterModel> HttpRouters { get; init; }
 }

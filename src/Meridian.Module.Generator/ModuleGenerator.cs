@@ -75,20 +75,31 @@ public sealed partial class ModuleGenerator : IIncrementalGenerator
 
         // A migration is registered as a private reducer (one argument: the old row).
         var functions = reducers.Collect().Combine(migrations.Collect()).Select(static (x, _) => x.Left.AddRange(x.Right));
+        var httpHandlers = HttpHandlers(context);
+        var httpRouters = HttpRouters(context);
+
         var module = tables.Collect()
             .Combine(functions)
             .Combine(settings.Collect())
             .Combine(filters.Collect())
             .Combine(procedures.Collect())
             .Combine(views.Collect())
-            .Select(static (x, _) => new ModuleModel(
-                x.Left.Left.Left.Left.Left.ToEquatableArray(),
-                x.Left.Left.Left.Left.Right.ToEquatableArray(),
-                x.Left.Left.Left.Right.ToEquatableArray(),
-                x.Left.Left.Right.ToEquatableArray(),
-                x.Left.Right.ToEquatableArray())
+            .Combine(httpHandlers.Collect())
+            .Combine(httpRouters.Collect())
+            .Select(static (y, _) =>
             {
-                Views = x.Right.ToEquatableArray(),
+                var x = y.Left.Left;
+                return new ModuleModel(
+                    x.Left.Left.Left.Left.Left.ToEquatableArray(),
+                    x.Left.Left.Left.Left.Right.ToEquatableArray(),
+                    x.Left.Left.Left.Right.ToEquatableArray(),
+                    x.Left.Left.Right.ToEquatableArray(),
+                    x.Left.Right.ToEquatableArray())
+                {
+                    Views = x.Right.ToEquatableArray(),
+                    HttpHandlers = y.Left.Right.ToEquatableArray(),
+                    HttpRouters = y.Right.ToEquatableArray(),
+                };
             })
             .WithTrackingName(ModuleStep);
 
@@ -143,7 +154,8 @@ public sealed partial class ModuleGenerator : IIncrementalGenerator
             ok &= ReportProcedures(spc, m);
             ok &= m.Tables.All(t => t.Diagnostics.Count == 0);
             ok &= ReportViews(spc, m);
-            if (ok && (m.Tables.Count > 0 || m.Reducers.Count > 0 || m.Procedures.Count > 0 || m.Views.Count > 0))
+            ok &= ReportHttpHandlers(spc, m);
+            if (ok && (m.Tables.Count > 0 || m.Reducers.Count > 0 || m.Procedures.Count > 0 || m.Views.Count > 0 || m.HttpHandlers.Count > 0))
                 spc.AddSource("Module.g.cs", Emitter.ModuleSource(m));
         });
     }

@@ -164,6 +164,17 @@ internal static partial class Parser
             }
             parameters.Add(new ParamModel(p.Name, type));
         }
+        var containers = new List<string>();
+        for (var c = method.ContainingType; c is not null; c = c.ContainingType)
+        {
+            var partial = c.DeclaringSyntaxReferences.All(r => r.GetSyntax(ct) is BaseTypeDeclarationSyntax node && IsPartial(node));
+            if (!partial || c.Arity != 0)
+            {
+                containers.Clear();
+                break;
+            }
+            containers.Insert(0, $"{(c.IsStatic ? "static " : "")}partial {Keyword(c)} {c.Name}");
+        }
         return new ReducerModel(
             method.Name,
             method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
@@ -171,7 +182,20 @@ internal static partial class Parser
             Named<string>(attribute, "Name"),
             parameters.ToEquatableArray(),
             LocationInfo.From(location),
-            diagnostics.ToEquatableArray());
+            diagnostics.ToEquatableArray())
+        {
+            Containers = containers.ToEquatableArray(),
+            Namespace = method.ContainingType.ContainingNamespace.IsGlobalNamespace ? null : method.ContainingType.ContainingNamespace.ToDisplayString(),
+            Accessibility = method.DeclaredAccessibility switch
+            {
+                Accessibility.Public => "public",
+                Accessibility.Internal => "internal",
+                Accessibility.Protected => "protected",
+                Accessibility.ProtectedOrInternal => "protected internal",
+                Accessibility.ProtectedAndInternal => "private protected",
+                _ => "private",
+            },
+        };
     }
 
     // A [Migration] method: a reducer with exactly one argument (an old row) and the table it migrates.

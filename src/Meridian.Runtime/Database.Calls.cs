@@ -18,7 +18,7 @@ public sealed partial class Database
     /// the clients.
     /// </summary>
     public Task<ReducerCallResult> CallReducerAsync(
-        string reducer, byte[] args, Identity caller, ConnectionId connectionId, IClientSession? session = null, uint requestId = 0)
+        string reducer, byte[] args, Identity caller, ConnectionId connectionId, IClientSession? session = null, uint requestId = 0, string? jwtPayload = null)
     {
         ThrowIfDisposed();
         var r = Schema.FindReducer(reducer);
@@ -30,7 +30,7 @@ public sealed partial class Database
                 ? $"Reducer '{r.Name}' handles the {l} lifecycle event and cannot be called directly."
                 : $"Reducer '{r.Name}' is private and cannot be called by clients.");
         }
-        return RunReducerAsync(r, args, caller, connectionId, session, requestId);
+        return RunReducerAsync(r, args, caller, connectionId, session, requestId, jwtPayload);
     }
 
     // A call that never reaches the writer: the session's earlier messages were all handed over
@@ -43,10 +43,13 @@ public sealed partial class Database
     }
 
     /// <summary>Runs the module's ClientConnected reducer for a new connection.</summary>
+    /// <param name="caller">The client's identity.</param>
+    /// <param name="connectionId">The new connection.</param>
+    /// <param name="jwtPayload">The client's token payload (JSON), for <c>ctx.SenderAuth</c>.</param>
     /// <exception cref="ConnectionRejectedException">The module refused the client.</exception>
-    public async Task ConnectAsync(Identity caller, ConnectionId connectionId)
+    public async Task ConnectAsync(Identity caller, ConnectionId connectionId, string? jwtPayload = null)
     {
-        if (await RunLifecycleAsync(Lifecycle.OnConnect, caller, connectionId).ConfigureAwait(false) is { } error)
+        if (await RunLifecycleAsync(Lifecycle.OnConnect, caller, connectionId, jwtPayload).ConfigureAwait(false) is { } error)
             throw new ConnectionRejectedException(error);
     }
 
@@ -63,21 +66,42 @@ public sealed partial class Database
         }
     }
 
-    private async Task<string?> RunLifecycleAsync(Lifecycle lifecycle, Identity caller, ConnectionId connectionId)
+    // VolatileNonatomicScheduleImmediate: the call joins the writer's queue behind the running
+    // transaction and runs as a scheduled reducer does (the database's identity, no connection),
+    // whether or not the transaction that asked commits. Its failure is only logged.
+    private void ScheduleImmediate(string reducerSourceName, byte[] args)
+    {
+        var reducer = Schema.FindReducer(reducerSourceName)
+            ?? throw new InvalidOperationException($"No reducer '{reducerSourceName}' to schedule.");
+        _ = RunReducerAsync(reducer, args, Identity, ConnectionId.Zero, session: null, requestId: 0).ContinueWith(
+            t =>
+            {
+                var error = t.IsFaulted ? t.Exception!.GetBaseException().Message
+                    : t.Result.Status == ReducerStatus.Committed ? null
+                    : t.Result.Error;
+                if (error is not null)
+                    Log.Write(Logging.ModuleLogLevel.Error, reducer.Name, $"Scheduled reducer '{reducer.Name}' failed: {error}", _clock);
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private async Task<string?> RunLifecycleAsync(Lifecycle lifecycle, Identity caller, ConnectionId connectionId, string? jwt = null)
     {
         ThrowIfDisposed();
         var reducer = Schema.FindLifecycle(lifecycle);
         if (reducer is null)
             return null;
-        var result = await RunReducerAsync(reducer, [], caller, connectionId, session: null, requestId: 0).ConfigureAwait(false);
+        var result = await RunReducerAsync(reducer, [], caller, connectionId, session: null, requestId: 0, jwt).ConfigureAwait(false);
         return result.Status == ReducerStatus.Committed ? null : result.Error;
     }
 
     private async Task<ReducerCallResult> RunReducerAsync(
-        ModuleReducer reducer, byte[] args, Identity caller, ConnectionId connectionId, IClientSession? session, uint requestId)
+        ModuleReducer reducer, byte[] args, Identity caller, ConnectionId connectionId, IClientSession? session, uint requestId, string? jwt = null)
     {
         var (result, origin, delivered) = await _writer.RunAsync(
-            () => RunReducer(reducer, args, caller, connectionId, session, requestId, Timestamp.Now(_clock))).ConfigureAwait(false);
+            () => RunReducer(reducer, args, caller, connectionId, session, requestId, Timestamp.Now(_clock), jwt)).ConfigureAwait(false);
         await delivered.ConfigureAwait(false);
         return origin?.Answer ?? result;
     }
@@ -85,10 +109,11 @@ public sealed partial class Database
     // On the writer: runs the reducer and hands its commit to the pipeline, which answers the caller
     // (with its own updates) in order with everyone's updates. Returns when the pipeline has it.
     private (ReducerCallResult Result, CallOrigin? Origin, Task Delivered) RunReducer(
-        ModuleReducer reducer, byte[] args, Identity caller, ConnectionId connectionId, IClientSession? session, uint requestId, Timestamp timestamp)
+        ModuleReducer reducer, byte[] args, Identity caller, ConnectionId connectionId, IClientSession? session, uint requestId, Timestamp timestamp,
+        string? jwt = null)
     {
         var active = _active;
-        var (result, changeset) = _executor.Execute(active, reducer, args, caller, connectionId, timestamp);
+        var (result, changeset) = _executor.Execute(active, reducer, args, caller, connectionId, timestamp, jwt);
         _services.Metrics.ReducerCalled(Name, reducer.Name, result.Status, result.Duration);
         SlowLog.RecordReducer(reducer.Name, timestamp, result.Duration, caller, result.Status.ToString().ToLowerInvariant());
         if (changeset is null)

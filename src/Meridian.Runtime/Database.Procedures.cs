@@ -99,7 +99,10 @@ public sealed partial class Database
             var active = db._active;
             var timestamp = Timestamp.Now(db._clock);
             using var tx = db._store.BeginTransaction();
-            var host = new TransactionHost(tx, active.Schema, active.TableIds, DatabaseIdentity, db.Log, db._clock);
+            var host = new TransactionHost(tx, active.Schema, active.TableIds, DatabaseIdentity, db.Log, db._clock)
+            {
+                ScheduleImmediateHandler = db.ScheduleImmediate,
+            };
             (TResult Result, bool Commit) outcome;
             using (ModuleHost.Enter(host))
             using (ModuleHost.EnterProcedure(this))

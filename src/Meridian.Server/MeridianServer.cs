@@ -90,6 +90,7 @@ public sealed class MeridianServer : IAsyncDisposable
         app.MapIdentityEndpoints(tokens);
         app.MapDatabaseEndpoints(registry, tokens);
         app.MapDatabaseListEndpoints(registry);
+        app.MapRouteEndpoints(registry);
         var metrics = new ServerMetrics(options.MeterFactory);
         app.MapSubscribeEndpoint(registry, tokens, metrics, options.MaxQueuedMessagesPerClient);
 
@@ -136,9 +137,12 @@ public sealed class MeridianServer : IAsyncDisposable
         var db = Registry.Find(database) ?? throw new ArgumentException($"No such database '{database}'.", nameof(database));
         var (claims, validToken) = token is null ? _tokens.MintAnonymous() : ((await _tokens.ValidateAsync(token).ConfigureAwait(false)).Claims, token);
         var connectionId = ConnectionId.Random();
-        await db.ConnectAsync(claims.Identity, connectionId).ConfigureAwait(false);
+        await db.ConnectAsync(claims.Identity, connectionId, DatabaseEndpoints.JwtPayload(validToken)).ConfigureAwait(false);
         var (serverEnd, clientEnd) = InMemoryTransport.CreatePair();
-        var session = new ClientSession(serverEnd, db, claims.Identity, connectionId, confirmedReads, batched, _metrics, _maxQueued);
+        var session = new ClientSession(serverEnd, db, claims.Identity, connectionId, confirmedReads, batched, _metrics, _maxQueued)
+        {
+            JwtPayload = DatabaseEndpoints.JwtPayload(validToken),
+        };
         var run = Task.Run(() => session.RunAsync(validToken, _stopping.Token));
         _inProcessSessions[run] = 0;
         _ = run.ContinueWith(t => _inProcessSessions.TryRemove(t, out _), TaskScheduler.Default);

@@ -1,5 +1,6 @@
 using Meridian.Storage.Changesets;
 using Meridian.Storage.Devices;
+using Meridian.Storage.History;
 using Meridian.Storage.Log;
 using Meridian.Storage.Snapshots;
 
@@ -65,6 +66,62 @@ public sealed partial class Datastore
         SnapshotWriter.Write(target, state);
         return state.NextOffset - 1;
     }
+
+    /// <summary>
+    /// Stores a snapshot read from <paramref name="snapshot"/> (as <see cref="CommittedState.WriteSnapshot"/>
+    /// wrote it) on the empty device <paramref name="target"/> after checking all of it (checksum,
+    /// format, every table and row), so that <see cref="Open"/> on that device restores that version.
+    /// </summary>
+    /// <returns>The version the snapshot holds (its <see cref="CommittedState.LastOffset"/> is the snapshot's offset).</returns>
+    /// <exception cref="StorageCorruptionException">The snapshot is damaged or incomplete; the device is left empty.</exception>
+    /// <exception cref="InvalidOperationException">The device is not empty.</exception>
+    public static CommittedState ImportSnapshot(IStorageDevice target, Stream snapshot)
+    {
+        if (target.ListFiles().Count > 0)
+            throw new InvalidOperationException("The snapshot's target must be empty.");
+        const string incoming = "incoming" + SnapshotFormat.TempSuffix;
+        string? name = null;
+        try
+        {
+            Span<byte> header = stackalloc byte[SnapshotFormat.HeaderSize];
+            using (var file = target.Open(incoming, create: true))
+            {
+                var buffer = new byte[1 << 20];
+                long position = 0;
+                int read;
+                while ((read = snapshot.Read(buffer)) > 0)
+                {
+                    file.Write(position, buffer.AsSpan(0, read));
+                    position += read;
+                }
+                if (position < SnapshotFormat.HeaderSize + SnapshotFormat.TrailerSize)
+                    throw new StorageCorruptionException("snapshot", 0, $"it is {position} bytes, too short for a snapshot");
+                file.Read(0, header);
+                file.Sync();
+            }
+            if (!header[..8].SequenceEqual(SnapshotFormat.Magic))
+                throw new StorageCorruptionException("snapshot", 0, "bad magic (not a Meridian snapshot)");
+            var offset = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(header[12..]);
+            name = SnapshotFormat.Name(offset);
+            target.Rename(incoming, name);
+            var state = SnapshotReader.Load(target, name, out _);
+            target.SyncDirectory();
+            return new CommittedState(state);
+        }
+        catch
+        {
+            target.Delete(incoming);
+            if (name is not null)
+                target.Delete(name);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A reader of this datastore's commit log and snapshots (transactions, and the state as of any
+    /// offset), or null for an in-memory datastore, which keeps no history.
+    /// </summary>
+    public HistoryReader? History => _options is { } options ? new HistoryReader(options.Device, options.MaxSegmentSize) : null;
 
     private static void PruneSnapshots(DatastoreOptions options)
     {

@@ -20,10 +20,21 @@ public sealed class CliDocsTests : IDisposable
         throw new FileNotFoundException("docs/cli.md not found above the test directory.");
     }
 
-    private static List<Command> Commands()
+    // Every command and subcommand, with the words that run it (`identity new`).
+    private static List<(string Path, Command Command)> Commands()
     {
         var context = new CliContext(new CliEnvironment { Out = TextWriter.Null, Error = TextWriter.Null });
-        return CliApp.CreateRootCommand(context).Subcommands.ToList();
+        var all = new List<(string, Command)>();
+        void Add(string prefix, Command command)
+        {
+            var path = prefix.Length == 0 ? command.Name : prefix + " " + command.Name;
+            all.Add((path, command));
+            foreach (var sub in command.Subcommands)
+                Add(path, sub);
+        }
+        foreach (var command in CliApp.CreateRootCommand(context).Subcommands)
+            Add("", command);
+        return all;
     }
 
     [Fact]
@@ -31,14 +42,14 @@ public sealed class CliDocsTests : IDisposable
     {
         var docs = Docs();
         var missing = new List<string>();
-        foreach (var command in Commands())
+        foreach (var (path, command) in Commands())
         {
-            if (!docs.Contains($"meridian {command.Name}", StringComparison.Ordinal))
-                missing.Add($"meridian {command.Name}");
+            if (!docs.Contains($"meridian {path}", StringComparison.Ordinal))
+                missing.Add($"meridian {path}");
             foreach (var option in command.Options.Where(o => o.Name is not ("--help" or "--server")))
             {
                 if (!docs.Contains(option.Name, StringComparison.Ordinal))
-                    missing.Add($"meridian {command.Name} {option.Name}");
+                    missing.Add($"meridian {path} {option.Name}");
             }
         }
         Assert.True(missing.Count == 0, "docs/cli.md does not mention: " + string.Join(", ", missing));
@@ -47,13 +58,16 @@ public sealed class CliDocsTests : IDisposable
     [Fact]
     public async Task Help_of_every_command_describes_it_and_its_options()
     {
-        foreach (var command in Commands())
+        foreach (var (path, command) in Commands())
         {
-            var help = await _cli.RunAsync(command.Name, "--help");
-            Assert.True(help.ExitCode == 0, $"{command.Name} --help: {help.Error}");
+            var help = await _cli.RunAsync([.. path.Split(' '), "--help"]);
+            Assert.True(help.ExitCode == 0, $"{path} --help: {help.Error}");
             Assert.Contains(command.Description!, help.Out, StringComparison.Ordinal);
             foreach (var option in command.Options)
                 Assert.Contains(option.Name, help.Out, StringComparison.Ordinal);
+            // Every command shows how it is used, ending the help.
+            var examples = help.Out.IndexOf("\nExamples:\n  meridian " + path, StringComparison.Ordinal);
+            Assert.True(examples > 0, $"meridian {path} --help shows no examples:\n{help.Out}");
         }
     }
 }

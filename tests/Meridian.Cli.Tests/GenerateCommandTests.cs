@@ -44,6 +44,30 @@ public sealed class GenerateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Generates_the_csharp_bindings_of_a_compiled_module_in_the_namespace_asked_for()
+    {
+        var result = await _cli.RunAsync("generate", "--lang", "cs", "--out-dir", Out(), "-b", RealServerTests.ChatAssembly(), "--namespace", "Chat.Bindings");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Equal($"Generated 7 C# files in {Out()} (7 written, 0 unchanged).\n", result.Out);
+        Assert.Equal(
+            [
+                "Reducers/SendMessage.g.cs", "Reducers/SetName.g.cs", "SpacetimeDBClient.g.cs", "Tables/Message.g.cs", "Tables/User.g.cs",
+                "Types/Message.g.cs", "Types/User.g.cs",
+            ],
+            Files(Out()));
+        var user = await File.ReadAllTextAsync(Path.Combine(Out(), "Tables", "User.g.cs"));
+        Assert.StartsWith(GenerateCommand.GeneratedPrefix, user, StringComparison.Ordinal);
+        Assert.Contains("namespace Chat.Bindings\n", user, StringComparison.Ordinal);
+        Assert.Contains("public readonly IdentityUniqueIndex Identity;", user, StringComparison.Ordinal);
+
+        var bad = await _cli.RunAsync("generate", "--lang", "csharp", "--out-dir", Out("bad"), "-b", RealServerTests.ChatAssembly(), "--namespace", "1up");
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Contains("'1up' is not a C# namespace", bad.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Out("bad")));
+    }
+
+    [Fact]
     public async Task Unchanged_files_are_not_rewritten_and_files_no_longer_generated_are_removed()
     {
         Assert.Equal(0, (await _cli.RunAsync("generate", "--lang", "ts", "--out-dir", Out(), "-b", RealServerTests.ChatAssembly())).ExitCode);

@@ -50,7 +50,7 @@ public sealed class SqlCommandTests : IAsyncLifetime, IDisposable
              identity                                                         | name  | online | logins
             ------------------------------------------------------------------+-------+--------+--------
              {Identity} | Alice | true   |     12
-             {other} |       | false  |      3
+             {other} | null  | false  |      3
             (2 rows)
 
             """,

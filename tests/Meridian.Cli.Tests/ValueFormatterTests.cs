@@ -21,12 +21,13 @@ public class ValueFormatterTests
     }
 
     [Fact]
-    public void Options_show_their_value_or_nothing_at_top_level_and_none_inside()
+    public void Options_show_their_value_or_null()
     {
         var option = AlgebraicType.Option(AlgebraicType.String);
         Assert.Equal("Alice", Format("[0, \"Alice\"]", option));
-        Assert.Equal("", Format("[1, []]", option));
-        Assert.Equal("[\"Alice\", none]", Format("[[0, \"Alice\"], [1, []]]", AlgebraicType.Array(option)));
+        Assert.Equal("null", Format("[1, []]", option));
+        Assert.Equal("[\"Alice\", null]", Format("[[0, \"Alice\"], [1, []]]", AlgebraicType.Array(option)));
+        Assert.Equal("(nick = null)", Format("[[1, []]]", AlgebraicType.Product(("nick", option))));
     }
 
     [Fact]

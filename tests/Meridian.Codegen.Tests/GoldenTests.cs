@@ -17,7 +17,7 @@ public class GoldenTests
     public static TheoryData<string, BindingsLanguage> Cases()
     {
         var data = new TheoryData<string, BindingsLanguage>();
-        foreach (var module in new[] { "chat", "everything", "features" })
+        foreach (var module in Modules)
         {
             foreach (var language in Languages)
                 data.Add(module, language);
@@ -25,13 +25,21 @@ public class GoldenTests
         return data;
     }
 
-    internal static readonly BindingsLanguage[] Languages = [BindingsLanguage.TypeScript];
+    internal static readonly BindingsLanguage[] Languages = [BindingsLanguage.TypeScript, BindingsLanguage.CSharp];
+
+    /// <summary>The modules with golden bindings; tests/Meridian.Client.Tests compiles their C# bindings and runs against the real ones.</summary>
+    internal static readonly string[] Modules = ["chat", "everything", "features", "leaderboard", "procedures"];
+
+    /// <summary>The namespace of a module's golden C# bindings: one each, so one project can compile them all.</summary>
+    internal static string CSharpNamespace(string module) => "Meridian.Golden." + CanonicalNames.ToPascalCase(module);
 
     internal static RawModuleDefV10 Module(string name) => name switch
     {
         "chat" => Load(TestModules.Chat()),
         "everything" => Load(TestModules.Everything()),
         "features" => FeatureModule.Definition(),
+        "leaderboard" => Load(TestModules.Leaderboard()),
+        "procedures" => Load(TestModules.Procedures()),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 
@@ -41,14 +49,16 @@ public class GoldenTests
         return module.Schema.Raw;
     }
 
-    internal static IReadOnlyList<GeneratedFile> Generate(RawModuleDefV10 definition, BindingsLanguage language, bool includePrivate = false) =>
-        BindingsGenerator.Generate(definition, language, new BindingsOptions { ToolVersion = GoldenVersion, IncludePrivate = includePrivate });
+    internal static IReadOnlyList<GeneratedFile> Generate(
+        RawModuleDefV10 definition, BindingsLanguage language, bool includePrivate = false, string csharpNamespace = "SpacetimeDB.Types") =>
+        BindingsGenerator.Generate(
+            definition, language, new BindingsOptions { ToolVersion = GoldenVersion, IncludePrivate = includePrivate, CSharpNamespace = csharpNamespace });
 
     [Theory]
     [MemberData(nameof(Cases))]
     public void Generated_files_match_the_golden_files(string module, BindingsLanguage language)
     {
-        var files = Generate(Module(module), language);
+        var files = Generate(Module(module), language, csharpNamespace: CSharpNamespace(module));
         var directory = Path.Combine(SourceDirectory(), "Golden", module, language.ToString());
         if (Environment.GetEnvironmentVariable("MERIDIAN_UPDATE_GOLDEN") == "1")
         {

@@ -27,6 +27,12 @@ internal static class TestModules
     /// <summary>tests/Modules/Everything: every kind of column type.</summary>
     public static byte[] Everything() => Find(Path.Combine("tests", "Modules", "Everything"), "Everything.dll");
 
+    /// <summary>tests/Modules/ModuleApi: HTTP handlers and a router, SenderAuth in reducers, LogStopwatch.</summary>
+    public static byte[] ModuleApi() => Find(Path.Combine("tests", "Modules", "ModuleApi"), "ModuleApi.dll");
+
+    /// <summary>tests/Modules/Leaderboard: a table with a primary key and a btree index; insert, update and delete reducers.</summary>
+    public static byte[] Leaderboard() => Find(Path.Combine("tests", "Modules", "Leaderboard"), "Leaderboard.dll");
+
     private static byte[] Find(string projectDirectory, string assembly)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -25,6 +25,9 @@ internal sealed partial class ModuleCompiler(string toolsDirectory, string build
             throw new CliException($"there is no directory {moduleDirectory}.");
         if (!SourceFiles(module).Any())
             throw new CliException($"{moduleDirectory} has no C# source files (*.cs outside bin/ and obj/).", "Pass the module's directory with -p DIR.");
+        var files = ModuleSources.Resolve(module);
+        if (files is { Count: 0 })
+            throw new CliException($"the project in {moduleDirectory} compiles no C# source files (its Compile items exclude them all).");
         foreach (var file in ModuleProject.ReferenceAssemblies.Append(ModuleProject.GeneratorAssembly))
         {
             if (!File.Exists(Path.Combine(toolsDirectory, file)))
@@ -38,7 +41,7 @@ internal sealed partial class ModuleCompiler(string toolsDirectory, string build
         var project = Path.Combine(buildDirectory, assemblyName + ".csproj");
         foreach (var stale in Directory.EnumerateFiles(buildDirectory, "*.csproj").Where(p => p != project))
             File.Delete(stale);
-        var text = ModuleProject.Generate(module, toolsDirectory, assemblyName);
+        var text = ModuleProject.Generate(module, toolsDirectory, assemblyName, files);
         // Rewriting an unchanged project would make every build a full rebuild.
         if (!File.Exists(project) || await File.ReadAllTextAsync(project, cancellationToken) != text)
             await File.WriteAllTextAsync(project, text, cancellationToken);

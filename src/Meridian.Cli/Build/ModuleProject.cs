@@ -23,8 +23,10 @@ internal static class ModuleProject
     /// enabled, referencing the tools directory's assemblies without copying them. Directory
     /// build files (<c>Directory.Build.props</c>, <c>Directory.Packages.props</c>, …) are not
     /// imported, so a module inside another repository does not inherit its build policy.
+    /// When <paramref name="files"/> is given (the module's project chose its files, see
+    /// <see cref="ModuleSources"/>), exactly those files are compiled instead.
     /// </summary>
-    public static string Generate(string moduleDirectory, string toolsDirectory, string assemblyName)
+    public static string Generate(string moduleDirectory, string toolsDirectory, string assemblyName, IReadOnlyList<string>? files = null)
     {
         var module = Escape(Path.GetFullPath(moduleDirectory).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
         var text = new StringBuilder();
@@ -59,9 +61,15 @@ internal static class ModuleProject
                 <SatelliteResourceLanguages>en</SatelliteResourceLanguages>
               </PropertyGroup>
               <ItemGroup>
-                <Compile Include="{Xml(module)}/**/*.cs" Exclude="{Xml(module)}/**/bin/**;{Xml(module)}/**/obj/**" />
 
             """);
+        if (files is null)
+            text.Append($"    <Compile Include=\"{Xml(module)}/**/*.cs\" Exclude=\"{Xml(module)}/**/bin/**;{Xml(module)}/**/obj/**\" />\n");
+        else
+        {
+            foreach (var file in files)
+                text.Append($"    <Compile Include=\"{Xml(Escape(file))}\" />\n");
+        }
         foreach (var reference in ReferenceAssemblies)
         {
             var name = Path.GetFileNameWithoutExtension(reference);

@@ -6,12 +6,11 @@ namespace Meridian.Cli.Commands;
 /// <summary>Options several commands share (each command gets its own instance).</summary>
 internal static class CommonOptions
 {
-    /// <summary><c>-s/--server URL</c>, defaulting to the local server.</summary>
+    /// <summary><c>-s/--server URL</c>: a URL or a saved nickname; without it, the default server (see <c>meridian server</c>).</summary>
     public static Option<string> Server() => new("--server", "-s")
     {
-        Description = "The server's URL",
+        Description = $"The server's URL or nickname [default: the default server, else {ServerAddress.Default}]",
         HelpName = "URL",
-        DefaultValueFactory = _ => ServerAddress.Default,
     };
 
     /// <summary>The database argument: a name or an identity.</summary>

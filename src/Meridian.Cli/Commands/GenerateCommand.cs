@@ -20,11 +20,11 @@ internal static class GenerateCommand
     {
         var lang = new Option<string>("--lang", "-l")
         {
-            Description = "The language of the bindings: typescript (or ts)",
+            Description = "The language of the bindings: typescript (or ts), csharp (or cs)",
             HelpName = "LANG",
             Required = true,
         };
-        lang.AcceptOnlyFromAmong("typescript", "ts");
+        lang.AcceptOnlyFromAmong("typescript", "ts", "csharp", "cs");
         var outDir = new Option<string>("--out-dir", "-o")
         {
             Description = "The directory to write the bindings to (created if missing), e.g. src/module_bindings",
@@ -48,15 +48,25 @@ internal static class GenerateCommand
             Description = "Read the definition of this database on the server instead of a local module",
             Arity = ArgumentArity.ZeroOrOne,
         };
+        var csharpNamespace = new Option<string>("--namespace")
+        {
+            Description = "The namespace of C# bindings (default SpacetimeDB.Types, as upstream)",
+            HelpName = "NAMESPACE",
+            DefaultValueFactory = _ => "SpacetimeDB.Types",
+        };
         var includePrivate = new Option<bool>("--include-private") { Description = "Also generate private tables, reducers and procedures" };
         var yes = new Option<bool>("--yes", "-y") { Description = "Remove files generated earlier that are no longer generated, without asking" };
-        var command = new Command("generate", "Generates typed client bindings (TypeScript, for the official SpacetimeDB SDK) from a module")
+        var command = new Command(
+            "generate", "Generates typed client bindings from a module: TypeScript for the official SpacetimeDB SDK, C# for Meridian.Client")
         {
-            lang, outDir, projectPath, binPath, moduleDef, server, database, includePrivate, yes,
+            lang, outDir, projectPath, binPath, moduleDef, server, database, csharpNamespace, includePrivate, yes,
         };
         command.SetAction((parse, ct) => context.RunAsync(async token =>
         {
-            var language = BindingsLanguage.TypeScript;
+            var language = parse.GetValue(lang) is "csharp" or "cs" ? BindingsLanguage.CSharp : BindingsLanguage.TypeScript;
+            var ns = parse.GetValue(csharpNamespace)!;
+            if (!IsNamespace(ns))
+                throw new CliException($"'{ns}' is not a C# namespace.", "--namespace takes dotted identifiers, e.g. MyGame.Bindings.");
             var sources = new[]
             {
                 parse.GetValue(projectPath) is not null, parse.GetValue(binPath) is not null,
@@ -82,6 +92,7 @@ internal static class GenerateCommand
                 files = BindingsGenerator.Generate(definition, language, new BindingsOptions
                 {
                     IncludePrivate = parse.GetValue(includePrivate),
+                    CSharpNamespace = ns,
                 });
             }
             catch (CodegenException e)
@@ -187,6 +198,9 @@ internal static class GenerateCommand
                 + $" ({written} written, {files.Count - written} unchanged{(removed > 0 ? $", {removed} removed" : "")}).");
         return 0;
     }
+
+    private static bool IsNamespace(string name) =>
+        name.Split('.').All(part => part.Length > 0 && (char.IsLetter(part[0]) || part[0] == '_') && part.All(c => char.IsLetterOrDigit(c) || c == '_'));
 
     private static bool IsGenerated(string path)
     {

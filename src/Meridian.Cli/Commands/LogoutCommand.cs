@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Meridian.Cli.Http;
 
 namespace Meridian.Cli.Commands;
 
@@ -15,8 +14,8 @@ internal static class LogoutCommand
         };
         command.SetAction((parse, ct) => context.RunAsync(async _ =>
         {
-            var url = ServerAddress.Normalize(parse.GetValue(server)!);
             var config = context.LoadConfig();
+            var url = config.ResolveServer(parse.GetValue(server));
             var removed = config.Remove(url);
             await context.Out.WriteLineAsync(removed
                 ? $"Forgot the identity saved for {url}."

@@ -17,7 +17,7 @@ internal static class PublishCommand
     {
         var projectPath = new Option<string>("--project-path", "-p")
         {
-            Description = "The module's directory: its *.cs files are compiled, its csproj is ignored",
+            Description = "The module's directory: its *.cs files are compiled (honouring its csproj's Compile items)",
             HelpName = "DIR",
             DefaultValueFactory = _ => ".",
         };

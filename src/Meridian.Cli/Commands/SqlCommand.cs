@@ -15,6 +15,11 @@ internal static class SqlCommand
     {
         var server = CommonOptions.Server();
         var json = new Option<bool>("--json") { Description = "Print the server's JSON answer as it is" };
+        var asOf = new Option<ulong?>("--as-of")
+        {
+            Description = "Read the database as it was right after this transaction offset (SELECT only; see `meridian history`)",
+            HelpName = "OFFSET",
+        };
         var database = CommonOptions.Database();
         var query = new Argument<string?>("QUERY")
         {
@@ -23,15 +28,21 @@ internal static class SqlCommand
         };
         var command = new Command("sql", "Runs SQL queries and DML statements against a database")
         {
-            server, json, database, query,
-        };
+            server, json, asOf, database, query,
+        }.WithExamples(
+            "meridian sql chat \"SELECT * FROM message WHERE sender = 0x1234...\"",
+            "meridian sql chat \"UPDATE user SET name = 'Alice' WHERE name = 'alice'\"",
+            "meridian sql chat --as-of 41 \"SELECT * FROM message\"   # as it was after transaction 41",
+            "meridian sql chat                       # an interactive shell",
+            "meridian sql chat < script.sql");
         command.SetAction((parse, ct) => context.RunAsync(async token =>
         {
             using var client = context.Connect(parse.GetValue(server)!);
+            var path = SqlPath(parse.GetValue(database)!, parse.GetValue(asOf));
             if (parse.GetValue(query) is null)
-                return await new SqlShell(context, client, parse.GetValue(database)!, parse.GetValue(json)).RunAsync(token);
+                return await new SqlShell(context, client, parse.GetValue(database)!, parse.GetValue(json), path).RunAsync(token);
             using var content = new StringContent(parse.GetValue(query)!, Encoding.UTF8, "text/plain");
-            var response = await client.SendAsync(HttpMethod.Post, CommonOptions.DatabasePath(parse.GetValue(database)!) + "/sql", content, token);
+            var response = await client.SendAsync(HttpMethod.Post, path, content, token);
             if (!response.IsSuccess)
                 throw response.ToError();
             if (parse.GetValue(json))
@@ -42,4 +53,9 @@ internal static class SqlCommand
         }, ct));
         return command;
     }
+
+    /// <summary>The SQL route of <paramref name="database"/>, reading the past when <paramref name="asOf"/> is given.</summary>
+    public static string SqlPath(string database, ulong? asOf) =>
+        CommonOptions.DatabasePath(database) + "/sql"
+        + (asOf is { } offset ? "?as_of=" + offset.ToString(System.Globalization.CultureInfo.InvariantCulture) : "");
 }

@@ -15,7 +15,7 @@ namespace Meridian.Cli.Commands;
 /// statements, <c>\q</c> quits; statements are also appended to <c>sql_history</c> in the config
 /// directory. Prompts appear only at a terminal, so piped input gives clean output.
 /// </summary>
-internal sealed partial class SqlShell(CliContext context, ServerClient client, string database, bool json)
+internal sealed partial class SqlShell(CliContext context, ServerClient client, string database, bool json, string sqlPath)
 {
     private readonly List<string> _history = [];
     private int _failures;
@@ -95,7 +95,7 @@ internal sealed partial class SqlShell(CliContext context, ServerClient client, 
         AppendToHistoryFile(text);
         var stopwatch = Stopwatch.StartNew();
         using var content = new StringContent(text, Encoding.UTF8, "text/plain");
-        var response = await client.SendAsync(HttpMethod.Post, CommonOptions.DatabasePath(database) + "/sql", content, cancellationToken);
+        var response = await client.SendAsync(HttpMethod.Post, sqlPath, content, cancellationToken);
         stopwatch.Stop();
         if (!response.IsSuccess)
         {

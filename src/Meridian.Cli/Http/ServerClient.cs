@@ -101,6 +101,16 @@ internal sealed class ServerClient : IDisposable
         if (_credentials is not null)
             return _credentials;
 
+        _credentials = await CreateIdentityAsync(cancellationToken);
+        _credentialsAreNew = true;
+        _config.Set(Server, _credentials);
+        _log.WriteLine($"Created identity {_credentials.Identity ?? "(unknown)"} on {Server}; its token is saved in {_config.Path}.");
+        return _credentials;
+    }
+
+    /// <summary>Asks the server for a new identity (<c>POST /v1/identity</c>); saves nothing.</summary>
+    public async Task<ServerCredentials> CreateIdentityAsync(CancellationToken cancellationToken)
+    {
         HttpResponseMessage response;
         try
         {
@@ -115,12 +125,35 @@ internal sealed class ServerClient : IDisposable
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
             if (!response.IsSuccessStatusCode)
                 throw new CliException($"{Server} did not give this CLI an identity: {ApiResponse.Describe(response.StatusCode, response.ReasonPhrase, body)}");
-            _credentials = ParseIdentity(body);
+            return ParseIdentity(body);
         }
-        _credentialsAreNew = true;
-        _config.Set(Server, _credentials);
-        _log.WriteLine($"Created identity {_credentials.Identity ?? "(unknown)"} on {Server}; its token is saved in {_config.Path}.");
-        return _credentials;
+    }
+
+    /// <summary>
+    /// Sends a GET with <paramref name="token"/> instead of the saved credentials (none when null), for
+    /// <c>server ping</c> and checking a token before it is saved.
+    /// </summary>
+    public async Task<ApiResponse> GetWithTokenAsync(string relativeUrl, string? token, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, relativeUrl);
+        if (token is not null)
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        try
+        {
+            using var response = await _http.SendAsync(request, timeout.Token);
+            var body = await response.Content.ReadAsStringAsync(timeout.Token);
+            return new ApiResponse(response.StatusCode, response.ReasonPhrase, body, response.Content.Headers.ContentType?.MediaType);
+        }
+        catch (HttpRequestException e)
+        {
+            throw Unreachable(e);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new CliException($"{Server} did not answer within 30 seconds.");
+        }
     }
 
     private ServerCredentials ParseIdentity(string body)

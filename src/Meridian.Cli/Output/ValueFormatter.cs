@@ -9,7 +9,7 @@ namespace Meridian.Cli.Output;
 
 /// <summary>
 /// Renders SQL result values compactly for a table cell: strings unquoted, identities and
-/// connection ids as bare hex, timestamps in ISO-8601, an option's value or nothing for none,
+/// connection ids as bare hex, timestamps in ISO-8601, an option's value or <c>null</c>,
 /// simple enums by variant name. Inside arrays and structs strings are quoted, so
 /// <c>["a, b"]</c> stays readable.
 /// </summary>
@@ -51,8 +51,8 @@ internal static class ValueFormatter
                 var option = value.AsSum();
                 if (option.Tag == 0)
                     Append(text, option.Payload, ((SumType)type).Variants[0].Type, topLevel);
-                else if (!topLevel)
-                    text.Append("none");
+                else
+                    text.Append("null");
                 return;
             }
         }

@@ -75,6 +75,14 @@ public interface IDatabaseHost
 
     /// <summary>Records a log line from the module.</summary>
     void Log(LogLevel level, string message, string target, string file, int line);
+
+    /// <summary>
+    /// Queues a call of reducer <paramref name="reducer"/> (source name) with BSATN <paramref name="args"/>
+    /// to run after the current transaction, in a transaction of its own, whether or not the current one
+    /// commits. Hosts that cannot run reducers (views) refuse.
+    /// </summary>
+    void ScheduleImmediate(string reducer, byte[] args) =>
+        throw new InvalidOperationException("Reducers cannot be scheduled from here (only from a reducer or a procedure's transaction).");
 }
 
 /// <summary>Module log levels, numbered as SpacetimeDB's host numbers them.</summary>

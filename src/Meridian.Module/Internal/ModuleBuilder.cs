@@ -11,7 +11,8 @@ public delegate void ReducerInvoker(ReducerCallInfo call, ref Meridian.Sats.Bsat
 /// <param name="Sender">The caller's identity (the owner for Init, the database for scheduled calls).</param>
 /// <param name="ConnectionId">The caller's connection, or null for internal calls.</param>
 /// <param name="Timestamp">The transaction's logical start time.</param>
-public readonly record struct ReducerCallInfo(Identity Sender, ConnectionId? ConnectionId, Timestamp Timestamp);
+/// <param name="Jwt">The caller's token payload (JSON), when it presented one; null for internal calls.</param>
+public readonly record struct ReducerCallInfo(Identity Sender, ConnectionId? ConnectionId, Timestamp Timestamp, string? Jwt = null);
 
 /// <summary>Marker for the generated <c>ReducerContext</c>.</summary>
 public interface IReducerContext;
@@ -145,6 +146,8 @@ public sealed partial class ModuleBuilder
         {
             Views = _viewDescriptors.ToArray(),
             Migrations = _migrations.ToArray(),
+            HttpHandlers = _httpHandlers.ToArray(),
+            HttpRoutes = HttpRoutes.ToArray(),
         };
     }
 }

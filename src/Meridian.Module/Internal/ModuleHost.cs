@@ -46,6 +46,9 @@ public static partial class ModuleHost
         public void Dispose() => _current = _previous;
     }
 
+    /// <summary>The generated <c>VolatileNonatomicScheduleImmediate…</c> methods call this.</summary>
+    public static void VolatileNonatomicScheduleImmediate(string reducer, byte[] args) => Current.ScheduleImmediate(reducer, args);
+
     internal static void Log(LogLevel level, string message, string target, string file, int line)
     {
         if (_current is { } host)

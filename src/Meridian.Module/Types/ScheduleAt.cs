@@ -34,6 +34,18 @@ public abstract record ScheduleAt : TaggedEnum<(TimeDuration Interval, Timestamp
     /// <summary>A one-shot schedule.</summary>
     public static implicit operator ScheduleAt(DateTimeOffset t) => new Time(t);
 
+    /// <summary>Whole microseconds of <paramref name="interval"/>.</summary>
+    public static long ToMicroseconds(TimeSpan interval) => ((TimeDuration)interval).Microseconds;
+
+    /// <summary>The <see cref="TimeSpan"/> of <paramref name="intervalMicros"/> microseconds.</summary>
+    public static TimeSpan TimeSpanFromMicroseconds(long intervalMicros) => (TimeSpan)new TimeDuration(intervalMicros);
+
+    /// <summary>Microseconds since the Unix epoch of <paramref name="time"/>.</summary>
+    public static long ToMicrosecondsSinceUnixEpoch(DateTimeOffset time) => ((Timestamp)time).MicrosecondsSinceUnixEpoch;
+
+    /// <summary>The instant <paramref name="microsSinceUnixEpoch"/> microseconds after the Unix epoch.</summary>
+    public static DateTimeOffset DateTimeOffsetFromMicrosSinceUnixEpoch(long microsSinceUnixEpoch) => new Timestamp(microsSinceUnixEpoch);
+
     /// <summary>Serializer.</summary>
     public readonly struct BSATN : IReadWrite<ScheduleAt>
     {

@@ -19,12 +19,15 @@ internal sealed class ReducerExecutor(Datastore store, Identity databaseIdentity
 {
     private readonly SpacetimeDB.Identity _moduleIdentity = SpacetimeDB.Identity.FromBigEndian(databaseIdentity.ToBigEndianBytes());
 
+    /// <summary>Queues a reducer call by source name for after the current transaction (<c>VolatileNonatomicScheduleImmediate</c>).</summary>
+    public Action<string, byte[]>? ScheduleImmediate { get; set; }
+
     /// <summary>
     /// Runs <paramref name="reducer"/>; the changeset is the logged transaction (the call's rows, or only its failure),
     /// null when nothing was logged.
     /// </summary>
     public (ReducerCallResult Result, Changeset? Changeset) Execute(
-        ActiveModule active, ModuleReducer reducer, byte[] args, Identity caller, ConnectionId connectionId, Timestamp timestamp)
+        ActiveModule active, ModuleReducer reducer, byte[] args, Identity caller, ConnectionId connectionId, Timestamp timestamp, string? jwt = null)
     {
         var stopwatch = Stopwatch.StartNew();
         try
@@ -38,12 +41,16 @@ internal sealed class ReducerExecutor(Datastore store, Identity databaseIdentity
         var info = new ReducerCallInfo(
             SpacetimeDB.Identity.FromBigEndian(caller.ToBigEndianBytes()),
             connectionId.IsZero ? null : SpacetimeDB.ConnectionId.FromU128Unchecked(connectionId.Value),
-            new SpacetimeDB.Timestamp(timestamp.MicrosecondsSinceUnixEpoch));
+            new SpacetimeDB.Timestamp(timestamp.MicrosecondsSinceUnixEpoch),
+            jwt);
         var call = new TransactionCall(reducer.Name, args, caller, connectionId, timestamp);
         using var tx = store.BeginTransaction();
         try
         {
-            var host = new TransactionHost(tx, active.Schema, active.TableIds, _moduleIdentity, log, clock);
+            var host = new TransactionHost(tx, active.Schema, active.TableIds, _moduleIdentity, log, clock)
+            {
+                ScheduleImmediateHandler = ScheduleImmediate,
+            };
             try
             {
                 active.Module.Descriptor.CallReducer(host, reducer.Id, info, args);

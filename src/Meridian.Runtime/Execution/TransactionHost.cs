@@ -28,6 +28,12 @@ internal sealed class TransactionHost(
 {
     public SpacetimeDB.Identity DatabaseIdentity => databaseIdentity;
 
+    /// <summary>Runs <c>VolatileNonatomicScheduleImmediate</c> calls; null where reducers cannot be scheduled.</summary>
+    public Action<string, byte[]>? ScheduleImmediateHandler { get; init; }
+
+    public void ScheduleImmediate(string reducer, byte[] args) =>
+        (ScheduleImmediateHandler ?? throw new InvalidOperationException("Reducers cannot be scheduled from here."))(reducer, args);
+
     private TableId Table(int table) => (uint)table < (uint)tableIds.Count
         ? tableIds[table]
         : throw new SpacetimeDB.NoSuchTableException($"The module has no table {table}.");

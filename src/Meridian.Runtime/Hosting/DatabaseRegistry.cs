@@ -131,20 +131,23 @@ public sealed partial class DatabaseRegistry : IAsyncDisposable
         return current;
     }
 
-    private Task<Database> OpenAsync(string name, Identity identity, Identity owner, string? dir, LoadedModule module, bool runInit) =>
-        OpenAsync(name, identity, owner, dir, _ => module, runInit, module);
+    // `memoryDevice` holds a restored in-memory database's snapshot (null: a fresh in-memory one).
+    private Task<Database> OpenAsync(
+        string name, Identity identity, Identity owner, string? dir, LoadedModule module, bool runInit, IStorageDevice? memoryDevice = null) =>
+        OpenAsync(name, identity, owner, dir, _ => module, runInit, module, memoryDevice);
 
     private async Task<Database> OpenAsync(
-        string name, Identity identity, Identity owner, string? dir, Func<Datastore, LoadedModule> chooseModule, bool runInit, LoadedModule? given = null)
+        string name, Identity identity, Identity owner, string? dir, Func<Datastore, LoadedModule> chooseModule, bool runInit,
+        LoadedModule? given = null, IStorageDevice? memoryDevice = null)
     {
         Datastore store;
         try
         {
-            store = dir is null
+            store = dir is null && memoryDevice is null
                 ? Datastore.CreateInMemory(_services.Clock)
                 : Datastore.Open(new DatastoreOptions
                 {
-                    Device = new FileStorageDevice(Path.Combine(dir, "log")),
+                    Device = memoryDevice ?? new FileStorageDevice(Path.Combine(dir!, "log")),
                     Durability = _durability == Durability.Async ? DurabilityMode.Async : DurabilityMode.Sync,
                     Clock = _services.Clock,
                     MeterFactory = _services.MeterFactory,

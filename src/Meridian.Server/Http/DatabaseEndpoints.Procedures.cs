@@ -54,7 +54,7 @@ public static partial class DatabaseEndpoints
         var connection = ConnectionId.Random();
         try
         {
-            await database.ConnectAsync(caller.Identity, connection).ConfigureAwait(false);
+            await database.ConnectAsync(caller.Identity, connection, JwtPayload(caller.Token)).ConfigureAwait(false);
         }
         catch (ConnectionRejectedException e)
         {

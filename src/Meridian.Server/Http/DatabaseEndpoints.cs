@@ -33,6 +33,7 @@ public static partial class DatabaseEndpoints
         app.MapPost("/v1/database", (Delegate)((HttpContext http) =>
             Authenticated(http, tokens, caller => PublishAsync(http, registry, caller, "db-" + Guid.NewGuid().ToString("N")[..16]))));
         app.MapMigrationEndpoints(registry, tokens);
+        app.MapBackupEndpoints(registry, tokens);
 
         app.MapGet("/v1/database/{db}", (HttpContext http, string db) => WithDatabase(http, tokens, registry, db, (caller, database) =>
             Task.FromResult(Results.Json(new JsonObject
@@ -48,6 +49,8 @@ public static partial class DatabaseEndpoints
 
         app.MapGet("/v1/database/{db}/names", (HttpContext http, string db) => WithDatabase(http, tokens, registry, db, (_, database) =>
             Task.FromResult(Results.Json(new JsonObject { ["names"] = new JsonArray(database.Name) }))));
+
+        app.MapPut("/v1/database/{db}/names", (HttpContext http, string db) => Authenticated(http, tokens, caller => RenameAsync(http, registry, caller, db)));
 
         app.MapDelete("/v1/database/{db}", (HttpContext http, string db) => Authenticated(http, tokens, async caller =>
         {
@@ -151,6 +154,37 @@ public static partial class DatabaseEndpoints
         }
     }
 
+    // Upstream's route: a JSON array of names. A Meridian database has one name, so the array holds one.
+    private static async Task<IResult> RenameAsync(HttpContext http, DatabaseRegistry registry, Caller caller, string db)
+    {
+        var body = await ReadBodyAsync(http, MaxRequestBytes).ConfigureAwait(false);
+        string[]? names = null;
+        try
+        {
+            names = body is null ? null : JsonSerializer.Deserialize<string[]>(body);
+        }
+        catch (JsonException)
+        {
+        }
+        if (names is not [var newName])
+            return ErrorResults.Text(StatusCodes.Status400BadRequest, "Send the new name as a JSON array of one string, e.g. [\"chat-v2\"].");
+        try
+        {
+            var renamed = await registry.RenameAsync(db, newName, caller.Identity).ConfigureAwait(false);
+            var success = new JsonObject { ["domain"] = renamed.Name, ["database_identity"] = renamed.Identity.ToHexString() };
+            return Results.Json(new JsonObject { ["Success"] = success });
+        }
+        catch (PublishException e)
+        {
+            return ErrorResults.Text(e.Kind switch
+            {
+                PublishFailure.NotFound => StatusCodes.Status404NotFound,
+                PublishFailure.PermissionDenied => StatusCodes.Status403Forbidden,
+                _ => StatusCodes.Status400BadRequest,
+            }, e.Message);
+        }
+    }
+
     private static async Task<IResult> CallAsync(HttpContext http, Caller caller, Database database, string reducerName)
     {
         var stopwatch = Stopwatch.StartNew();
@@ -179,7 +213,7 @@ public static partial class DatabaseEndpoints
         var connection = ConnectionId.Random();
         try
         {
-            await database.ConnectAsync(caller.Identity, connection).ConfigureAwait(false);
+            await database.ConnectAsync(caller.Identity, connection, JwtPayload(caller.Token)).ConfigureAwait(false);
         }
         catch (ConnectionRejectedException e)
         {
@@ -188,7 +222,8 @@ public static partial class DatabaseEndpoints
         ReducerCallResult result;
         try
         {
-            result = await database.CallReducerAsync(reducer.Name, args, caller.Identity, connection).ConfigureAwait(false);
+            result = await database.CallReducerAsync(reducer.Name, args, caller.Identity, connection, jwtPayload: JwtPayload(caller.Token))
+                .ConfigureAwait(false);
         }
         finally
         {
@@ -229,9 +264,21 @@ public static partial class DatabaseEndpoints
         IReadOnlyList<SqlStatementResult> results;
         try
         {
-            results = await database.ExecuteSqlAsync(sql, caller.Identity, ConnectionId.Zero).ConfigureAwait(false);
+            if (http.Request.Query.TryGetValue("as_of", out var asOf))
+            {
+                // Meridian's own: SELECTs against the database as it was after that transaction (owner only).
+                if (!ulong.TryParse(asOf, NumberStyles.None, CultureInfo.InvariantCulture, out var offset))
+                    return ErrorResults.Text(StatusCodes.Status400BadRequest, $"'as_of' takes a transaction offset (a non-negative integer), not '{asOf}'.");
+                if (!database.IsOwner(caller.Identity))
+                    return ErrorResults.Text(StatusCodes.Status403Forbidden, $"Only the owner of '{database.Name}' can read its history.");
+                results = await database.QueryAsOfAsync(sql, offset, caller.Identity).ConfigureAwait(false);
+            }
+            else
+            {
+                results = await database.ExecuteSqlAsync(sql, caller.Identity, ConnectionId.Zero).ConfigureAwait(false);
+            }
         }
-        catch (SqlStatementException e)
+        catch (Exception e) when (e is SqlStatementException or HistoryUnavailableException)
         {
             return ErrorResults.Text(StatusCodes.Status400BadRequest, e.Message);
         }

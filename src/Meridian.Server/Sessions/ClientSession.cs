@@ -180,7 +180,7 @@ internal sealed class ClientSession : IClientSession
         ClientMessage.Subscribe s => _database.SubscribeAsync(this, s.RequestId, s.QuerySetId, s.QueryStrings),
         ClientMessage.Unsubscribe u => _database.UnsubscribeAsync(this, u.RequestId, u.QuerySetId, u.Flags == UnsubscribeMode.SendDroppedRows),
         ClientMessage.OneOffQuery q => _database.OneOffQueryAsync(this, q.RequestId, q.QueryString),
-        ClientMessage.CallReducer c => _database.CallReducerAsync(c.Reducer, c.Args, Identity, ConnectionId, this, c.RequestId),
+        ClientMessage.CallReducer c => _database.CallReducerAsync(c.Reducer, c.Args, Identity, ConnectionId, this, c.RequestId, JwtPayload),
         ClientMessage.CallProcedure p => StartProcedure(p),
         _ => Task.CompletedTask,
     };

@@ -73,7 +73,7 @@ public static class SubscribeEndpoint
 
             try
             {
-                await database.ConnectAsync(caller.Identity, connectionId).ConfigureAwait(false);
+                await database.ConnectAsync(caller.Identity, connectionId, DatabaseEndpoints.JwtPayload(caller.Token)).ConfigureAwait(false);
             }
             catch (ConnectionRejectedException e)
             {

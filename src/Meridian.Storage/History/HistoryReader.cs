@@ -68,9 +68,9 @@ public sealed class HistoryReader(IStorageDevice device, long maxSegmentSize = 1
                 start = SnapshotReader.Load(device, name, out _);
                 break;
             }
-            catch (StorageCorruptionException)
+            catch (Exception e) when (e is StorageCorruptionException or IOException)
             {
-                // Try an older snapshot, then the log alone.
+                // Try an older snapshot, then the log alone (a running datastore may prune one meanwhile).
             }
         }
         var store = Datastore.FromState(start ?? DbState.Empty());
@@ -81,6 +81,9 @@ public sealed class HistoryReader(IStorageDevice device, long maxSegmentSize = 1
             var next = from;
             foreach (var (commit, file) in ReadCommits(from))
             {
+                if (commit.Offset != next)
+                    throw new ArgumentOutOfRangeException(
+                        nameof(offset), $"The history before offset {commit.Offset} is not kept, so offset {offset} cannot be rebuilt.");
                 if (commit.Offset > offset)
                     break;
                 if (TxRecordReplay.Apply(commit.Record.Span, tx) is { } problem)

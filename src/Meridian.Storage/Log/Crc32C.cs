@@ -4,7 +4,7 @@ using System.Numerics;
 namespace Meridian.Storage.Log;
 
 /// <summary>CRC-32C (Castagnoli) using the hardware instruction behind <see cref="BitOperations.Crc32C(uint, ulong)"/>.</summary>
-internal static class Crc32C
+public static class Crc32C
 {
     /// <summary>The CRC-32C of <paramref name="data"/> (initial value and final xor 0xFFFFFFFF).</summary>
     public static uint Compute(ReadOnlySpan<byte> data) => ~Update(0xFFFF_FFFFu, data);

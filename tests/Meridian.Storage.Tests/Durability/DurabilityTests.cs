@@ -337,6 +337,63 @@ public class DurabilityTests
     }
 
     [Fact]
+    public void A_snapshot_written_to_a_stream_imports_into_a_datastore_that_continues_after_it()
+    {
+        var device = new MemoryStorageDevice();
+        var target = new MemoryStorageDevice();
+        TableId t;
+        using var stream = new MemoryStream();
+        using (var store = Datastore.Open(Options(device)))
+        {
+            t = Seed(store, 6);
+            var version = store.Committed;
+            Seed(store, 2, 5000); // commits after the version was taken are not in it
+            Assert.Equal(version.WriteSnapshot(stream), stream.Length);
+        }
+        stream.Position = 0;
+        var imported = Datastore.ImportSnapshot(target, stream);
+        Assert.Equal(6ul, imported.LastOffset);
+        Assert.Equal(6, imported.Count(t));
+        using (var restored = Datastore.Open(Options(target)))
+        {
+            Assert.Equal(6, restored.Committed.Count(t));
+            using var tx = restored.BeginTransaction();
+            tx.Insert(t, PersonRow(77, 7, "after import"));
+            Assert.Equal(7ul, tx.Commit().Offset);
+            restored.Flush();
+        }
+        // The history of an imported datastore starts at its snapshot.
+        var history = new HistoryReader(target);
+        Assert.Equal(7, history.StateAt(7).Count(t));
+        Assert.Equal(6, history.StateAt(6).Count(t));
+        var before = Assert.Throws<ArgumentOutOfRangeException>(() => history.StateAt(3));
+        Assert.Contains("The history before offset 7 is not kept", before.Message);
+    }
+
+    [Fact]
+    public void A_damaged_or_truncated_snapshot_is_not_imported_and_leaves_the_device_empty()
+    {
+        using var stream = new MemoryStream();
+        using (var store = Datastore.CreateInMemory())
+        {
+            Seed(store, 4);
+            store.Committed.WriteSnapshot(stream);
+        }
+        var bytes = stream.ToArray();
+        var damaged = (byte[])bytes.Clone();
+        damaged[bytes.Length / 2] ^= 0x01;
+        foreach (var bad in new[] { damaged, bytes[..^1], bytes[..10], "not a snapshot at all, but long enough"u8.ToArray() })
+        {
+            var target = new MemoryStorageDevice();
+            Assert.Throws<StorageCorruptionException>(() => Datastore.ImportSnapshot(target, new MemoryStream(bad)));
+            Assert.Empty(target.ListFiles());
+        }
+        var notEmpty = new MemoryStorageDevice();
+        notEmpty.Open("something", create: true).Dispose();
+        Assert.Throws<InvalidOperationException>(() => Datastore.ImportSnapshot(notEmpty, new MemoryStream(bytes)));
+    }
+
+    [Fact]
     public void Online_backup_restores_the_state_at_its_offset_and_continues_from_there()
     {
         var device = new MemoryStorageDevice();
