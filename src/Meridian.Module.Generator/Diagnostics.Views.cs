@@ -46,4 +46,23 @@ internal static partial class Diagnostics
         "View primary key must be equatable",
         "View '{0}' declares primary key '{1}' of type {2}, which cannot be a key",
         "Meridian");
+
+    public static readonly DiagnosticDescriptor MigrationShape = Error(
+        "MRDN0201",
+        "A migration takes a ReducerContext and one old row",
+        "Migration method {0} must be 'static void {0}(ReducerContext ctx, OldRow old)' with OldRow a [SpacetimeDB.Type] "
+            + "of the stored table's old row shape; it has {1} parameter(s)",
+        "Meridian");
+
+    public static readonly DiagnosticDescriptor MigrationTableName = Error(
+        "MRDN0202",
+        "A migration names its stored table",
+        "Migration method {0} must name the stored table it migrates: [Migration(\"table_name\")]",
+        "Meridian");
+
+    public static readonly DiagnosticDescriptor DuplicateMigration = Error(
+        "MRDN0203",
+        "One migration per table",
+        "Table '{0}' has more than one migration ({1}); keep one",
+        "Meridian");
 }

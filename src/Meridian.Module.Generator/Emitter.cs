@@ -351,6 +351,8 @@ internal static partial class Emitter
             var ps = string.Join(", ", r.Params.Select(p => $"({Lit(p.Name)}, default({p.Type.Serializer}).GetAlgebraicType(registrar))"));
             sb.Append($"            builder.RegisterReducer({Lit(r.MethodName)}, (global::SpacetimeDB.ReducerKind){r.Kind}, "
                 + $"registrar => new (string, {AlgebraicType})[] {{ {ps} }}, Invoke_{r.MethodName});\n");
+            if (r.MigrationTable is not null)
+                sb.Append($"            builder.RegisterMigration({Lit(r.MigrationTable)}, {Lit(r.MethodName)});\n");
         }
         ProcedureRegistrations(sb, module);
         HttpHandlerRegistrations(sb, module);

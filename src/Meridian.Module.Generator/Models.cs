@@ -68,6 +68,9 @@ internal sealed record ReducerModel(
     LocationInfo? Location,
     EquatableArray<DiagnosticInfo> Diagnostics)
 {
+    /// <summary>For a <c>[Migration]</c> method: the stored table it migrates (null for a reducer).</summary>
+    public string? MigrationTable { get; init; }
+
     /// <summary>
     /// The declarations enclosing the reducer, outermost first (<c>partial static class Module</c>), when
     /// they are all partial and non-generic so a <c>VolatileNonatomicScheduleImmediate…</c> method can be

@@ -41,6 +41,10 @@ public sealed partial class ModuleGenerator : IIncrementalGenerator
                 static (node, _) => node is MethodDeclarationSyntax,
                 Parser.ParseReducer)
             .WithTrackingName(ReducersStep);
+        var migrations = context.SyntaxProvider.ForAttributeWithMetadataName(
+                "SpacetimeDB.MigrationAttribute",
+                static (node, _) => node is MethodDeclarationSyntax,
+                Parser.ParseMigration);
         var settings = context.SyntaxProvider.ForAttributeWithMetadataName(
                 "SpacetimeDB.SettingsAttribute",
                 static (node, _) => node is VariableDeclaratorSyntax,
@@ -69,11 +73,13 @@ public sealed partial class ModuleGenerator : IIncrementalGenerator
                 static (node, _) => node is MethodDeclarationSyntax,
                 ViewParser.Parse);
 
+        // A migration is registered as a private reducer (one argument: the old row).
+        var functions = reducers.Collect().Combine(migrations.Collect()).Select(static (x, _) => x.Left.AddRange(x.Right));
         var httpHandlers = HttpHandlers(context);
         var httpRouters = HttpRouters(context);
 
         var module = tables.Collect()
-            .Combine(reducers.Collect())
+            .Combine(functions)
             .Combine(settings.Collect())
             .Combine(filters.Collect())
             .Combine(procedures.Collect())
@@ -127,6 +133,15 @@ public sealed partial class ModuleGenerator : IIncrementalGenerator
             {
                 foreach (var r in group.Skip(1))
                     spc.ReportDiagnostic(Diagnostic.Create(Diagnostics.DuplicateExport, r.Location?.ToLocation(), "Reducer", group.Key));
+                ok = false;
+            }
+            foreach (var group in m.Reducers.Where(r => r.MigrationTable is not null).GroupBy(r => r.MigrationTable!).Where(g => g.Count() > 1))
+            {
+                foreach (var r in group.Skip(1))
+                {
+                    spc.ReportDiagnostic(Diagnostic.Create(Diagnostics.DuplicateMigration, r.Location?.ToLocation(), group.Key,
+                        string.Join(", ", group.Select(x => x.MethodName))));
+                }
                 ok = false;
             }
             foreach (var group in m.Reducers.Where(r => r.Kind != 0).GroupBy(r => r.Kind).Where(g => g.Count() > 1))

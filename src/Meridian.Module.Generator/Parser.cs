@@ -198,6 +198,24 @@ internal static partial class Parser
         };
     }
 
+    // A [Migration] method: a reducer with exactly one argument (an old row) and the table it migrates.
+    public static ReducerModel ParseMigration(GeneratorAttributeSyntaxContext context, CancellationToken ct)
+    {
+        var reducer = ParseReducer(context, ct);
+        var method = (IMethodSymbol)context.TargetSymbol;
+        var attribute = context.Attributes[0];
+        var table = attribute.ConstructorArguments.Length > 0 ? attribute.ConstructorArguments[0].Value as string : null;
+        var diagnostics = reducer.Diagnostics.ToList();
+        if (method.Parameters.Length != 2)
+        {
+            var count = method.Parameters.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.MigrationShape, method.Locations.FirstOrDefault(), method.Name, count));
+        }
+        if (string.IsNullOrWhiteSpace(table))
+            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.MigrationTableName, method.Locations.FirstOrDefault(), method.Name));
+        return reducer with { Diagnostics = diagnostics.ToEquatableArray(), MigrationTable = table ?? "" };
+    }
+
     public static SettingsModel ParseSettings(GeneratorAttributeSyntaxContext context, CancellationToken ct)
     {
         var field = (IFieldSymbol)context.TargetSymbol;

@@ -7,6 +7,13 @@ using Meridian.Storage.Schema;
 
 namespace Meridian.Runtime;
 
+/// <summary>A module's <c>[Migration]</c> reducer threw; the whole migration is rolled back.</summary>
+internal sealed class ManualMigrationException(string table, string message, Exception inner) : Exception(message, inner)
+{
+    /// <summary>The table whose migration failed.</summary>
+    public string Table { get; } = table;
+}
+
 /// <summary>How a publish may migrate the database.</summary>
 public sealed record MigrationOptions
 {
@@ -55,6 +62,62 @@ public sealed partial class Database
     }
 
     /// <summary>
+    /// True when <paramref name="module"/>'s tables are exactly the committed ones (opening with it changes
+    /// no table): recovery uses it to choose between the old and a staged module after a crash mid-update.
+    /// </summary>
+    internal static bool MatchesStoredSchema(Datastore store, LoadedModule module)
+    {
+        var plan = SchemaMigration.Plan(store.Committed, current: null, module.Schema);
+        return plan.IsAutomatic && !plan.Work.ChangesStorage;
+    }
+
+    private static bool SameCode(LoadedModule a, LoadedModule b) => a.Image.AsSpan().SequenceEqual(b.Image);
+
+    // Runs the new module's [Migration] reducer on one old row, in the migration's transaction, as the owner.
+    private MigrationRunner MigrationRunnerFor(LoadedModule module)
+    {
+        var moduleIdentity = SpacetimeDB.Identity.FromBigEndian(Identity.ToBigEndianBytes());
+        var timestamp = Meridian.Sats.Timestamp.Now(_clock);
+        var info = new SpacetimeDB.Internal.ReducerCallInfo(
+            SpacetimeDB.Identity.FromBigEndian(Owner.ToBigEndianBytes()), null, new SpacetimeDB.Timestamp(timestamp.MicrosecondsSinceUnixEpoch));
+        return (tx, ids, migration, row) =>
+        {
+            var table = module.Schema.Migrations.First(m => m.Reducer == migration).Table;
+            try
+            {
+                var host = new Execution.TransactionHost(tx, module.Schema, ids, moduleIdentity, Log, _clock);
+                module.Descriptor.CallReducer(host, migration.Id, info, row);
+            }
+            catch (Exception e) when (e is not DatastoreFailedException)
+            {
+                var shown = DescribeRow(row, migration.Params.Elements[0].Type, module.Schema.Typespace);
+                throw new ManualMigrationException(table,
+                    $"The module's migration {migration.SourceName} of table '{table}' failed on the old row {shown}: "
+                        + SpacetimeDB.Internal.ModuleDescriptor.ErrorMessage(e), e);
+            }
+        };
+    }
+
+    // An old row as "(name = value, ...)" for an error message.
+    private static string DescribeRow(byte[] row, Meridian.Sats.Types.AlgebraicType type, Meridian.Sats.Types.Typespace typespace)
+    {
+        try
+        {
+            var value = Meridian.Sats.Values.AlgebraicValue.FromBsatn(row, type, typespace);
+            var resolved = type;
+            for (var i = 0; i < 64 && resolved is Meridian.Sats.Types.RefType; i++)
+                resolved = typespace.Resolve(resolved);
+            if (value is Meridian.Sats.Values.ProductValue product && resolved is Meridian.Sats.Types.ProductType shape)
+                return "(" + string.Join(", ", product.Elements.Select((v, i) => $"{shape.Elements[i].Name} = {v}")) + ")";
+            return value.ToString() ?? "?";
+        }
+        catch (Meridian.Sats.Bsatn.BsatnDecodeException)
+        {
+            return $"of {row.Length} byte(s)";
+        }
+    }
+
+    /// <summary>
     /// The migration plan from the running module to <paramref name="module"/>, with the data checks
     /// run (a duplicate that breaks a new unique constraint shows as a refused step). Changes nothing.
     /// </summary>
@@ -63,17 +126,22 @@ public sealed partial class Database
         ThrowIfDisposed();
         return await _writer.RunAsync(() =>
         {
-            var plan = SchemaMigration.Plan(_store.Committed, _active.Schema, module.Schema);
+            var plan = SchemaMigration.Plan(_store.Committed, _active.Schema, module.Schema, SameCode(_active.Module, module));
             if (!plan.IsAutomatic || !plan.Work.ChangesStorage)
                 return plan;
+            // A trial run, rolled back: a data conflict or a failing module migration shows as a refused step.
             using var tx = _store.BeginTransaction();
             try
             {
-                plan.Work.Apply(tx, module.Schema);
+                plan.Work.Apply(tx, module.Schema, runMigration: MigrationRunnerFor(module));
             }
             catch (MigrationDataException e)
             {
                 return plan.WithStep(new MigrationStep(MigrationStepKind.DataConflict, "data", e.Message, "-", "-", Automatic: false));
+            }
+            catch (ManualMigrationException e)
+            {
+                return plan.WithStep(new MigrationStep(MigrationStepKind.ManualMigration, e.Table, e.Message, "-", "-", Automatic: false));
             }
             return plan;
         }).ConfigureAwait(false);
@@ -94,7 +162,7 @@ public sealed partial class Database
         MigrationPlan? applied = null;
         var delivered = await _writer.RunAsync(() =>
         {
-            var plan = SchemaMigration.Plan(_store.Committed, _active.Schema, module.Schema);
+            var plan = SchemaMigration.Plan(_store.Committed, _active.Schema, module.Schema, SameCode(_active.Module, module));
             if (!plan.IsAutomatic)
                 throw new ModuleLoadException($"{plan.RefusalMessage()}\n{plan.Describe()}");
             if (plan.BreaksClients && !options.BreakClients)
@@ -107,11 +175,15 @@ public sealed partial class Database
             {
                 try
                 {
-                    ids = plan.Work.Apply(tx, module.Schema, MigrationFaultHook);
+                    ids = plan.Work.Apply(tx, module.Schema, MigrationFaultHook, MigrationRunnerFor(module));
                 }
                 catch (MigrationDataException e)
                 {
                     throw new ModuleLoadException(e.Message, e);
+                }
+                catch (ManualMigrationException e)
+                {
+                    throw new ModuleLoadException($"{e.Message}. The migration was rolled back; the old module and its data are unchanged.", e);
                 }
                 catch (Exception e) when (e is not ModuleLoadException)
                 {
@@ -124,7 +196,8 @@ public sealed partial class Database
             var next = ActiveModule.Create(module, ids, _store.Committed);
             _active = next;
             old.Module.Dispose();
-            var changedTables = string.Join(", ", plan.Steps.Where(s => s.Kind is MigrationStepKind.AddColumns or MigrationStepKind.RemoveEmptyTable)
+            var changedTables = string.Join(", ", plan.Steps
+                .Where(s => s.Kind is MigrationStepKind.AddColumns or MigrationStepKind.RemoveEmptyTable or MigrationStepKind.ManualMigration)
                 .Select(s => $"'{s.Subject}'").Distinct());
             var reason = $"The database's module was updated and table(s) {changedTables} changed shape; subscribe again.";
             // View subscriptions move to the new module's views whatever changed (their code may have).

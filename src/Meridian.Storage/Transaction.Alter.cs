@@ -13,14 +13,15 @@ public sealed partial class Transaction
     /// <summary>
     /// Gives table <paramref name="table"/> a new definition in place (same id): its rows are copied
     /// into the new definition, each passed through <paramref name="rewrite"/> when given (to fill
-    /// added columns). Unique constraints are checked against the copied rows; sequences kept on the
-    /// same column keep their position, new ones start after the largest value present. The table's
-    /// state at commit (definition, rows and sequence positions) is logged whole as one schema change,
-    /// so the changeset carries no row changes for it.
+    /// added columns; a null result leaves the row out, as for a manual migration that refills the table).
+    /// Unique constraints are checked against the copied rows; sequences kept on the same column keep
+    /// their position, new ones start after the largest value present. The table's state at commit
+    /// (definition, rows and sequence positions) is logged whole as one schema change, so the
+    /// changeset carries no row changes for it.
     /// </summary>
     /// <exception cref="UniqueConstraintViolationException">Two rows share a value of a unique column set of the new definition.</exception>
     /// <exception cref="StorageException">A row does not fit the new definition, or a new sequence has no room above the values present.</exception>
-    public void AlterTable(TableId table, TableSchema schema, Func<ReadOnlyMemory<byte>, byte[]>? rewrite = null)
+    public void AlterTable(TableId table, TableSchema schema, Func<ReadOnlyMemory<byte>, byte[]?>? rewrite = null)
     {
         EnsureOpen();
         var old = TableOrThrow(table);
@@ -30,7 +31,17 @@ public sealed partial class Transaction
         var cursor = Scan(table);
         while (cursor.MoveNext())
         {
-            var row = rewrite is null ? cursor.Current : rewrite(cursor.CurrentMemory);
+            ReadOnlySpan<byte> row;
+            if (rewrite is null)
+            {
+                row = cursor.Current;
+            }
+            else
+            {
+                if (rewrite(cursor.CurrentMemory) is not { } rewritten)
+                    continue;
+                row = rewritten;
+            }
             try
             {
                 data.Layout.Validate(row);

@@ -38,6 +38,24 @@ public class DiagnosticTests
     [InlineData("STDB0027", "[Table] [SpacetimeDB.Index.BTree(Columns = new[] { \"A\" })] public partial struct T { public int A; }")]
     [InlineData("MRDN0001", "[Table] public partial struct T { [PrimaryKey] public int A; [PrimaryKey] public int B; }")]
     [InlineData("MRDN0002", "[Table(Scheduled = \"R\")] public partial struct T { [PrimaryKey] public ulong Id; public int ScheduledAt; }")]
+    [InlineData(
+        "MRDN0201",
+        "[SpacetimeDB.Type] public partial struct Old { public int A; } "
+            + "public static partial class M { [Migration(\"t\")] public static void Mig(ReducerContext ctx, Old old, int extra) { } }")]
+    [InlineData("MRDN0201", "public static partial class M { [Migration(\"t\")] public static void Mig(ReducerContext ctx) { } }")]
+    [InlineData(
+        "MRDN0202",
+        "[SpacetimeDB.Type] public partial struct Old { public int A; } "
+            + "public static partial class M { [Migration(\"\")] public static void Mig(ReducerContext ctx, Old old) { } }")]
+    [InlineData(
+        "MRDN0203",
+        "[SpacetimeDB.Type] public partial struct Old { public int A; } "
+            + "public static partial class M { [Migration(\"t\")] public static void A(ReducerContext ctx, Old old) { } "
+            + "[Migration(\"t\")] public static void B(ReducerContext ctx, Old old) { } }")]
+    [InlineData(
+        "STDB0001",
+        "[SpacetimeDB.Type] public partial struct Old { public int A; } "
+            + "public static partial class M { [Migration(\"t\")] public static int Mig(ReducerContext ctx, Old old) => 0; }")]
     public void Reports_the_diagnostic(string id, string source)
     {
         var (_, sources, diagnostics) = GeneratorHarness.Run(Usings + source);

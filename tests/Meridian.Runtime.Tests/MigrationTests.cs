@@ -272,4 +272,55 @@ public sealed class MigrationTests : IDisposable
         Assert.False(db.ClientsBroken.IsCancellationRequested); // clients connecting now are not affected
         Assert.Equal(2, Players(db).Count);
     }
+
+    [Fact]
+    public async Task Views_and_procedures_are_planned_and_the_new_code_serves_view_subscriptions()
+    {
+        await using var registry = new DatabaseRegistry(_dir);
+        var db = (await registry.PublishAsync("game", TestModules.Migration("MigrateV1"), Owner, clear: false)).Database;
+        await SeedV1(db);
+        await Call(db, "add_note", w => w.WriteString("hi")); // V2's notes view keeps only "hello"
+        var client = new FakeSession(Identity.FromClaims("localhost", "client"));
+        await db.ConnectAsync(client.Identity, client.ConnectionId);
+        await db.SubscribeAsync(client, 1, 10, ["SELECT * FROM notes"]);
+        var initial = client.Messages.OfType<(string, uint, uint, IReadOnlyList<Subscriptions.TableRowsResult>)>().Single(m => m.Item3 == 10);
+        Assert.Equal(2, initial.Item4.Sum(t => t.Rows.Count));
+
+        var plan = await registry.PlanPublishAsync("game", TestModules.Migration("MigrateV2"), Owner);
+        Assert.True(plan.IsAutomatic, plan.Describe());
+        Assert.False(plan.BreaksClients, plan.Describe());
+        string Step(MigrationStepKind kind) => Assert.Single(plan.Steps, s => s.Kind == kind).Description;
+        Assert.Equal("Add view 'new_view'", Step(MigrationStepKind.AddView));
+        Assert.Equal("Remove view 'old_view'", Step(MigrationStepKind.RemoveView));
+        Assert.Equal("Change view 'top_player' (its row type)", Step(MigrationStepKind.ChangeView));
+        Assert.Equal("Compute view(s) 'notes' with the new module's code", Step(MigrationStepKind.RecomputeViews));
+        Assert.Equal("Add procedure 'new_proc'", Step(MigrationStepKind.AddProcedure));
+        Assert.Equal("Remove procedure 'old_proc'", Step(MigrationStepKind.RemoveProcedure));
+        Assert.Equal("Change the parameters and return type of procedure 'echo'", Step(MigrationStepKind.ChangeProcedure));
+
+        var before = client.Messages.Count;
+        await registry.PublishAsync("game", TestModules.Migration("MigrateV2"), Owner, clear: false);
+        // notes is a query view, taken to read every table, and player's rows changed shape: its subscription ends.
+        var ended = Assert.Single(client.Messages.Skip(before).OfType<(string, uint?, uint, string)>(), m => m.Item3 == 10);
+        Assert.Contains("subscribe again", ended.Item4, StringComparison.Ordinal);
+
+        // Subscribing again gets the new code's rows; the removed view is gone; procedures changed.
+        await db.SubscribeAsync(client, 2, 20, ["SELECT * FROM notes"]);
+        var again = client.Messages.OfType<(string, uint, uint, IReadOnlyList<Subscriptions.TableRowsResult>)>().Single(m => m.Item3 == 20);
+        Assert.Equal(1, again.Item4.Sum(t => t.Rows.Count));
+        await db.SubscribeAsync(client, 3, 30, ["SELECT * FROM old_view"]);
+        Assert.Contains("old_view", Assert.Single(client.Messages.OfType<(string, uint?, uint, string)>(), m => m.Item3 == 30).Item4, StringComparison.Ordinal);
+        var w = new BsatnWriter();
+        w.WriteString("back");
+        var echo = await db.CallProcedureAsync("echo", w.ToArray(), Owner, ConnectionId.Random());
+        Assert.Equal("back", new BsatnReader(Assert.IsType<byte[]>(echo.ReturnValue)).ReadString());
+        Assert.NotEqual(ProcedureCallStatus.Returned, (await db.CallProcedureAsync("old_proc", [], Owner, ConnectionId.Random())).Status);
+
+        // The same module again: nothing to do, and view subscriptions stay.
+        var same = await registry.PlanPublishAsync("game", TestModules.Migration("MigrateV2"), Owner);
+        Assert.True(same.IsEmpty, same.Describe());
+        before = client.Messages.Count;
+        await registry.PublishAsync("game", TestModules.Migration("MigrateV2"), Owner, clear: false);
+        Assert.Empty(client.Messages.Skip(before).OfType<(string, uint?, uint, string)>());
+    }
 }

@@ -9,7 +9,10 @@ internal static class TestModules
     /// <summary>tests/Modules/Scheduled: scheduled tables.</summary>
     public static byte[] Scheduled() => Find(Path.Combine("tests", "Modules", "Scheduled"), "Scheduled.dll");
 
-    /// <summary>tests/Modules/MigrateV1, V2, V3 and Refused: the migration pairs (a module name such as "MigrateV2").</summary>
+    /// <summary>
+    /// tests/Modules/MigrateV1, V2, V3, Refused, Manual and ManualMismatch: the migration pairs (a module name such as "MigrateV2");
+    /// MigrateE2eV1, V2 and V3 are the TypeScript SDK's (tests/e2e-typescript/src/migration.test.ts).
+    /// </summary>
     public static byte[] Migration(string name) => Find(Path.Combine("tests", "Modules", name), name + ".dll");
 
     /// <summary>tests/Modules/Views: views with and without the sender, primary keys, queries, an aggregate.</summary>

@@ -71,8 +71,9 @@ fi
 # src/module_bindings from the chat module (or MERIDIAN_E2E_MODULE_DIR),
 # src/everything_bindings from tests/Modules/Everything (every kind of type),
 # src/kanban_bindings from tests/Modules/Kanban (visibility filters),
-# src/procedures_bindings from tests/Modules/Procedures (procedures) and
-# src/leaderboard_bindings from tests/Modules/Leaderboard (a live ordered window).
+# src/procedures_bindings from tests/Modules/Procedures (procedures),
+# src/leaderboard_bindings from tests/Modules/Leaderboard (a live ordered window) and
+# src/migrate_v1_bindings, src/migrate_v2_bindings from tests/Modules/MigrateE2eV1, V2 (a migration).
 if [ -n "${MERIDIAN_E2E_GENERATE:-}" ]; then
     read -r -a generate_cli <<< "$MERIDIAN_E2E_GENERATE"
 elif [ -n "${MERIDIAN_CLI:-}" ]; then
@@ -93,6 +94,8 @@ generate tests/Modules/Everything src/everything_bindings
 generate tests/Modules/Kanban src/kanban_bindings
 generate tests/Modules/Procedures src/procedures_bindings
 generate tests/Modules/Leaderboard src/leaderboard_bindings
+generate tests/Modules/MigrateE2eV1 src/migrate_v1_bindings
+generate tests/Modules/MigrateE2eV2 src/migrate_v2_bindings
 
 echo "== compiling the generated bindings and the tests (tsc --strict)"
 rm -rf dist

@@ -35,6 +35,7 @@ public sealed partial class ModuleBuilder
     private readonly List<RawViewPrimaryKeyDefV10> _viewPrimaryKeys = [];
     private readonly List<ViewDescriptor> _viewDescriptors = [];
     private readonly List<RawRowLevelSecurityDefV10> _rowLevelSecurity = [];
+    private readonly List<MigrationDescriptor> _migrations = [];
     private Meridian.Sats.ModuleDef.CaseConversionPolicy? _policy;
 
     /// <summary>The registrar that builds the typespace.</summary>
@@ -79,6 +80,13 @@ public sealed partial class ModuleBuilder
     }
 
     /// <summary>
+    /// Marks reducer <paramref name="reducerName"/> (registered already) as the manual migration of stored
+    /// table <paramref name="table"/>; it becomes private (clients cannot call it).
+    /// </summary>
+    public void RegisterMigration(string table, string reducerName) =>
+        _migrations.Add(new MigrationDescriptor(table, reducerName));
+
+    /// <summary>
     /// Registers a view: <paramref name="returnType"/> is its option, array or <c>[__query__: Ref T]</c> type;
     /// <paramref name="primaryKey"/> names a column of the row type (source name) or is null.
     /// </summary>
@@ -104,7 +112,10 @@ public sealed partial class ModuleBuilder
     public ModuleDescriptor Build()
     {
         // Lifecycle reducers and scheduled functions are not for clients.
-        var hidden = _lifecycle.Select(l => l.FunctionName).Concat(_schedules.Select(s => s.FunctionName)).ToHashSet(StringComparer.Ordinal);
+        var hidden = _lifecycle.Select(l => l.FunctionName)
+            .Concat(_schedules.Select(s => s.FunctionName))
+            .Concat(_migrations.Select(m => m.ReducerName))
+            .ToHashSet(StringComparer.Ordinal);
         var reducers = _reducers.Select(r => hidden.Contains(r.SourceName) ? r with { Visibility = FunctionVisibility.Private } : r).ToArray();
         var procedures = _procedures.Select(p => hidden.Contains(p.SourceName) ? p with { Visibility = FunctionVisibility.Private } : p).ToArray();
 
@@ -134,6 +145,7 @@ public sealed partial class ModuleBuilder
         return new ModuleDescriptor(new RawModuleDef(new RawModuleDefV10(sections)), _reducerDescriptors.ToArray(), _procedureDescriptors.ToArray())
         {
             Views = _viewDescriptors.ToArray(),
+            Migrations = _migrations.ToArray(),
             HttpHandlers = _httpHandlers.ToArray(),
             HttpRoutes = HttpRoutes.ToArray(),
         };

@@ -11,6 +11,11 @@ namespace SpacetimeDB.Internal;
 /// <param name="Invoker">Decodes the arguments and runs it.</param>
 public sealed record ReducerDescriptor(int Id, string Name, Lifecycle? Lifecycle, ReducerInvoker Invoker);
 
+/// <summary>A manual migration: the reducer that receives the old rows of a stored table (<c>[Migration]</c>).</summary>
+/// <param name="Table">The stored table's name.</param>
+/// <param name="ReducerName">The reducer's source name; its one argument is an old row.</param>
+public sealed record MigrationDescriptor(string Table, string ReducerName);
+
 /// <summary>
 /// A loaded module as the runtime sees it: its definition and a dispatch table. Built by the
 /// code the generator emits into the module assembly; find it with <see cref="Load"/>.
@@ -36,6 +41,9 @@ public sealed partial class ModuleDescriptor
 
     /// <summary>The views; a view's id is its index here.</summary>
     public IReadOnlyList<ViewDescriptor> Views { get; init; } = [];
+
+    /// <summary>The manual migrations (<c>[Migration]</c> methods), each also in <see cref="Reducers"/>.</summary>
+    public IReadOnlyList<MigrationDescriptor> Migrations { get; init; } = [];
 
     /// <summary>The reducer with this source name, or null.</summary>
     public ReducerDescriptor? FindReducer(string sourceName) => _byName.GetValueOrDefault(sourceName);

@@ -15,7 +15,9 @@ namespace Meridian.Runtime.Hosting;
 /// <summary>
 /// The databases of one data directory: publishing (create, update, reset), lookup by name or
 /// identity, deletion, and reopening everything at start-up (module image + commit log recovery).
-/// Layout: <c>{data}/databases/{name}/{database.json, module.dll, log/, logs.ndjson}</c>.
+/// Layout: <c>{data}/databases/{name}/{database.json, module.dll, log/, logs.ndjson}</c>, and during an
+/// update <c>module.next.dll</c>: the new module, staged before the migration commits, so that
+/// recovery can always open the module whose schema matches the last committed one.
 /// </summary>
 public sealed partial class DatabaseRegistry : IAsyncDisposable
 {
@@ -25,6 +27,9 @@ public sealed partial class DatabaseRegistry : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, Database> _byName = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _publishLock = new(1, 1);
+
+    private const string ModuleFile = "module.dll";
+    private const string StagedModuleFile = "module.next.dll";
 
     /// <summary>Databases under <paramref name="dataDirectory"/>, or only in memory when it is null.</summary>
     public DatabaseRegistry(string? dataDirectory, Durability durability = Durability.Sync, DatabaseServices? services = null)
@@ -73,13 +78,12 @@ public sealed partial class DatabaseRegistry : IAsyncDisposable
             {
                 var record = JsonSerializer.Deserialize(File.ReadAllText(recordPath), HostingJsonContext.Default.DatabaseRecord)
                     ?? throw new InvalidDataException($"{recordPath} is empty.");
-                var module = LoadedModule.Load(name, File.ReadAllBytes(Path.Combine(dir, "module.dll")), dir);
                 var db = await OpenAsync(
                     record.Name,
                     Identity.FromHexString(record.Identity),
                     Identity.FromHexString(record.Owner),
                     dir,
-                    module,
+                    store => ModuleForRecoveredStore(name, dir, store),
                     runInit: false).ConfigureAwait(false);
                 _byName[record.Name] = db;
             }
@@ -92,9 +96,49 @@ public sealed partial class DatabaseRegistry : IAsyncDisposable
         return failures;
     }
 
+    /// <summary>
+    /// The module to open a recovered database with. Normally <c>module.dll</c>; when an update was cut
+    /// short (<c>module.next.dll</c> is still there), the staged module if its schema is the one the log
+    /// last committed (the migration committed, but the process died before the file was renamed),
+    /// otherwise the old one (the migration never became durable). The loser file is removed.
+    /// </summary>
+    private static LoadedModule ModuleForRecoveredStore(string name, string dir, Datastore store)
+    {
+        var modulePath = Path.Combine(dir, ModuleFile);
+        var stagedPath = Path.Combine(dir, StagedModuleFile);
+        var current = LoadedModule.Load(name, File.ReadAllBytes(modulePath), dir);
+        if (!File.Exists(stagedPath))
+            return current;
+        LoadedModule staged;
+        try
+        {
+            staged = LoadedModule.Load(name, File.ReadAllBytes(stagedPath), dir);
+        }
+        catch (ModuleLoadException)
+        {
+            File.Delete(stagedPath);
+            return current;
+        }
+        // When both match (the update changed no table), the update was never acknowledged: keep the old module.
+        if (Database.MatchesStoredSchema(store, staged) && !Database.MatchesStoredSchema(store, current))
+        {
+            current.Dispose();
+            File.Move(stagedPath, modulePath, overwrite: true);
+            return staged;
+        }
+        staged.Dispose();
+        File.Delete(stagedPath);
+        return current;
+    }
+
     // `memoryDevice` holds a restored in-memory database's snapshot (null: a fresh in-memory one).
+    private Task<Database> OpenAsync(
+        string name, Identity identity, Identity owner, string? dir, LoadedModule module, bool runInit, IStorageDevice? memoryDevice = null) =>
+        OpenAsync(name, identity, owner, dir, _ => module, runInit, module, memoryDevice);
+
     private async Task<Database> OpenAsync(
-        string name, Identity identity, Identity owner, string? dir, LoadedModule module, bool runInit, IStorageDevice? memoryDevice = null)
+        string name, Identity identity, Identity owner, string? dir, Func<Datastore, LoadedModule> chooseModule, bool runInit,
+        LoadedModule? given = null, IStorageDevice? memoryDevice = null)
     {
         Datastore store;
         try
@@ -112,7 +156,17 @@ public sealed partial class DatabaseRegistry : IAsyncDisposable
         }
         catch
         {
-            module.Dispose();
+            given?.Dispose();
+            throw;
+        }
+        LoadedModule module;
+        try
+        {
+            module = chooseModule(store);
+        }
+        catch
+        {
+            store.Dispose();
             throw;
         }
         var log = new ModuleLog(dir is null ? null : Path.Combine(dir, "logs.ndjson"));
@@ -204,6 +258,10 @@ public sealed partial class DatabaseRegistry : IAsyncDisposable
         {
             throw new PublishException($"Database update rejected: {e.Message}", PublishFailure.Rejected, e);
         }
+        // Staged before the migration commits: a crash after the commit finds the module that matches it (see LoadAllAsync).
+        var staged = dir is null ? null : Path.Combine(dir, StagedModuleFile);
+        if (staged is not null)
+            WriteAtomically(staged, image);
         try
         {
             await db.UpdateModuleAsync(module, migration).ConfigureAwait(false);
@@ -211,10 +269,18 @@ public sealed partial class DatabaseRegistry : IAsyncDisposable
         catch (ModuleLoadException e)
         {
             module.Dispose();
+            if (staged is not null)
+                File.Delete(staged);
             throw new PublishException($"Database update rejected: {e.Message}", PublishFailure.Rejected, e);
         }
-        if (dir is not null)
-            WriteAtomically(Path.Combine(dir, "module.dll"), image);
+        if (staged is not null)
+        {
+            // The migration is on disk before the new module becomes the recorded one (asynchronous durability too).
+            db.Store.Flush();
+            UpdateCommittedHook?.Invoke(db.Name);
+            File.Move(staged, Path.Combine(dir!, ModuleFile), overwrite: true);
+            SyncDirectory(dir!);
+        }
         return new PublishResult(db, Created: false);
     }
 
@@ -250,7 +316,7 @@ public sealed partial class DatabaseRegistry : IAsyncDisposable
             }
             if (dir is not null)
             {
-                WriteAtomically(Path.Combine(dir, "module.dll"), image);
+                WriteAtomically(Path.Combine(dir, ModuleFile), image);
                 var record = new DatabaseRecord(name, identity.ToHexString(), owner.ToHexString(), Timestamp.Now(_services.Clock).MicrosecondsSinceUnixEpoch);
                 WriteAtomically(Path.Combine(dir, "database.json"), JsonSerializer.SerializeToUtf8Bytes(record, HostingJsonContext.Default.DatabaseRecord));
             }
@@ -295,6 +361,12 @@ public sealed partial class DatabaseRegistry : IAsyncDisposable
             Directory.Delete(dir, recursive: true);
     }
 
+    /// <summary>Tests (the crash host): runs after an update's migration is durable and before module.dll is replaced.</summary>
+    internal Action<string>? UpdateCommittedHook { get; set; }
+
+    // Makes the rename durable: the directory entry is what recovery reads.
+    private static void SyncDirectory(string dir) => new FileStorageDevice(dir).SyncDirectory();
+
     private string? DirectoryOf(string name) => _root is null ? null : Path.Combine(_root, name);
 
     private static void WriteAtomically(string path, byte[] bytes)
@@ -306,6 +378,7 @@ public sealed partial class DatabaseRegistry : IAsyncDisposable
             f.Flush(flushToDisk: true);
         }
         File.Move(tmp, path, overwrite: true);
+        SyncDirectory(Path.GetDirectoryName(path)!);
     }
 
     /// <inheritdoc />

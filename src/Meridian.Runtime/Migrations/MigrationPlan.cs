@@ -82,6 +82,27 @@ public enum MigrationStepKind
 
     /// <summary>The data does not allow an otherwise automatic step (a duplicate for a new unique constraint): refused.</summary>
     DataConflict,
+
+    /// <summary>A view is added.</summary>
+    AddView,
+
+    /// <summary>A view is removed; subscriptions to it end with an error.</summary>
+    RemoveView,
+
+    /// <summary>A view's row type or kind changes; subscriptions to it end with an error.</summary>
+    ChangeView,
+
+    /// <summary>Views kept as they were are computed by the new module's code; subscriptions to them end with an error.</summary>
+    RecomputeViews,
+
+    /// <summary>A procedure is added.</summary>
+    AddProcedure,
+
+    /// <summary>A procedure is removed.</summary>
+    RemoveProcedure,
+
+    /// <summary>A procedure's parameters or return type change.</summary>
+    ChangeProcedure,
 }
 
 /// <summary>One step of a migration plan.</summary>

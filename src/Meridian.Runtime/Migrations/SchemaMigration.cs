@@ -23,7 +23,11 @@ internal static class SchemaMigration
     /// Plans the move from the tables in <paramref name="stored"/> (owned by <paramref name="current"/>,
     /// when the database has a module) to <paramref name="next"/>.
     /// </summary>
-    public static MigrationPlan Plan(StateReader stored, ModuleSchema? current, ModuleSchema next)
+    /// <param name="stored">The committed tables.</param>
+    /// <param name="current">The running module's schema, or null at open.</param>
+    /// <param name="next">The new module's schema.</param>
+    /// <param name="sameCode">True when the new module is byte for byte the running one (its views compute the same rows).</param>
+    public static MigrationPlan Plan(StateReader stored, ModuleSchema? current, ModuleSchema next, bool sameCode = false)
     {
         var steps = new List<MigrationStep>();
         var work = new MigrationWork(next.Tables.Count);
@@ -37,8 +41,25 @@ internal static class SchemaMigration
                 continue;
             }
             work.Existing[table.ModuleIndex] = schema.Id;
+            var migration = next.Migrations.FirstOrDefault(m => m.IsFor(schema.Name, table.AccessorName));
+            var fit = migration is null ? null : MigrationFit(schema, migration, next);
+            if (migration is not null && fit is null && !SameRowType(schema, table.Schema))
+            {
+                var rows = stored.Count(schema.Id);
+                steps.Add(new MigrationStep(MigrationStepKind.ManualMigration, table.Name,
+                    $"Rewrite table '{table.Name}' with the module's migration {migration.Reducer.SourceName}: the table takes the new definition "
+                        + $"with no rows, then {migration.Reducer.SourceName} runs once per old row ({rows}) and writes the new rows",
+                    $"the {rows} old row(s) are replaced by what the migration writes",
+                    $"subscriptions that read '{table.Name}' end with an error and must subscribe again (its rows change shape); connections stay open"));
+                work.Manual.Add(new ManualMigrationWork(schema.Id, table, migration.Reducer));
+                work.Changed.Add(schema.Id);
+                work.RowsChanged.Add(schema.Id);
+                continue;
+            }
             var before = steps.Count;
             var rewrite = PlanTable(schema, table, next, steps);
+            if (fit is not null && steps.Skip(before).Any(s => !s.Automatic))
+                steps.Add(MismatchedMigration(table.Name, migration!, fit));
             var changed = steps.Count > before || !SameDefinition(schema, table.Schema);
             if (changed && steps.Count == before)
             {
@@ -59,6 +80,21 @@ internal static class SchemaMigration
             if (kept.Contains(old.Name) || (current is not null && !current.Tables.Any(t => t.Name == old.Name)))
                 continue;
             var rows = stored.Count(old.Id);
+            var migration = next.Migrations.FirstOrDefault(m => m.IsFor(old.Name, null));
+            var fit = migration is null ? null : MigrationFit(old, migration, next);
+            if (migration is not null && fit is null)
+            {
+                steps.Add(new MigrationStep(MigrationStepKind.ManualMigration, old.Name,
+                    $"Remove table '{old.Name}' after its module migration {migration.Reducer.SourceName} ran once per row ({rows}) "
+                        + "to move the data elsewhere",
+                    $"the {rows} row(s) are passed to the migration, then the table is dropped",
+                    "every client is disconnected: their generated bindings still name the table", BreaksClients: true));
+                work.Manual.Add(new ManualMigrationWork(old.Id, null, migration.Reducer));
+                work.RowsChanged.Add(old.Id);
+                continue;
+            }
+            if (fit is not null && rows > 0)
+                steps.Add(MismatchedMigration(old.Name, migration!, fit));
             if (rows == 0)
             {
                 steps.Add(new MigrationStep(MigrationStepKind.RemoveEmptyTable, old.Name, $"Remove table '{old.Name}' (it is empty)",
@@ -75,7 +111,11 @@ internal static class SchemaMigration
             }
         }
         if (current is not null)
+        {
             PlanFunctions(current, next, steps);
+            PlanProcedures(current, next, steps);
+            PlanViews(current, next, sameCode, steps);
+        }
         return new MigrationPlan(steps, work);
     }
 
@@ -268,8 +308,9 @@ internal static class SchemaMigration
             steps.Add(new MigrationStep(MigrationStepKind.ChangeSchedule, table, what,
                 has ? "none; rows already in the table are scheduled" : "none; its rows stay but no longer call a reducer", "none"));
         }
-        var oldReducers = current.Reducers.ToDictionary(r => r.Name, StringComparer.Ordinal);
-        var newReducers = next.Reducers.ToDictionary(r => r.Name, StringComparer.Ordinal);
+        // A migration's reducer is private and runs only during a migration: the ManualMigration step covers it.
+        var oldReducers = current.Reducers.Where(r => !current.Migrations.Any(m => m.Reducer == r)).ToDictionary(r => r.Name, StringComparer.Ordinal);
+        var newReducers = next.Reducers.Where(r => !next.Migrations.Any(m => m.Reducer == r)).ToDictionary(r => r.Name, StringComparer.Ordinal);
         foreach (var r in newReducers.Values.Where(r => !oldReducers.ContainsKey(r.Name)))
             steps.Add(new MigrationStep(MigrationStepKind.AddReducer, r.Name, $"Add reducer '{r.Name}'", "none", "none"));
         foreach (var r in oldReducers.Values.Where(r => !newReducers.ContainsKey(r.Name)))
@@ -289,6 +330,96 @@ internal static class SchemaMigration
                 $"Change the client visibility filters ({oldFilters.Count} before, {newFilters.Count} after)", "none",
                 "every client is disconnected: rows they hold may no longer be visible to them", BreaksClients: true));
     }
+
+    private static void PlanProcedures(ModuleSchema current, ModuleSchema next, List<MigrationStep> steps)
+    {
+        var before = current.Procedures.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        var after = next.Procedures.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        foreach (var p in next.Procedures.Where(p => !before.ContainsKey(p.Name)))
+            steps.Add(new MigrationStep(MigrationStepKind.AddProcedure, p.Name, $"Add procedure '{p.Name}'", "none", "none"));
+        foreach (var p in current.Procedures.Where(p => !after.ContainsKey(p.Name)))
+            steps.Add(new MigrationStep(MigrationStepKind.RemoveProcedure, p.Name, $"Remove procedure '{p.Name}'", "none",
+                "clients that still call it get an error (no such procedure); a call already running finishes with the old module"));
+        foreach (var p in next.Procedures)
+        {
+            if (!before.TryGetValue(p.Name, out var o))
+                continue;
+            var sameParams = CompareTypes(o.Params, current.Typespace, p.Params, next.Typespace, 0) is { Error: null, Widened: false };
+            var sameReturn = CompareTypes(o.ReturnType, current.Typespace, p.ReturnType, next.Typespace, 0) is { Error: null, Widened: false };
+            if (!sameParams || !sameReturn)
+            {
+                var what = !sameParams && !sameReturn ? "parameters and return type" : !sameParams ? "parameters" : "return type";
+                steps.Add(new MigrationStep(MigrationStepKind.ChangeProcedure, p.Name, $"Change the {what} of procedure '{p.Name}'", "none",
+                    "clients that call it with the old parameters get an error; clients built for the old return type may not read the result"));
+            }
+        }
+    }
+
+    // Views hold no rows: every change is automatic. A view's rows come from module code, so a kept view is listed as
+    // recomputed unless the module is the same one (its subscribers are sent the rows that differ).
+    private static void PlanViews(ModuleSchema current, ModuleSchema next, bool sameCode, List<MigrationStep> steps)
+    {
+        var before = current.Views.ToDictionary(v => v.Name, StringComparer.Ordinal);
+        var after = next.Views.ToDictionary(v => v.Name, StringComparer.Ordinal);
+        const string Moved = "subscriptions move to the new view and are sent the rows that differ; one that can no longer be maintained ends with an error";
+        foreach (var v in next.Views.Where(v => !before.ContainsKey(v.Name)))
+            steps.Add(new MigrationStep(MigrationStepKind.AddView, v.Name, $"Add view '{v.Name}'", "none (a view holds no rows)", "none"));
+        foreach (var v in current.Views.Where(v => !after.ContainsKey(v.Name)))
+            steps.Add(new MigrationStep(MigrationStepKind.RemoveView, v.Name, $"Remove view '{v.Name}'", "none (a view holds no rows)",
+                "subscriptions to it end with an error (the view is gone); connections stay open"));
+        var recomputed = new List<string>();
+        foreach (var v in next.Views)
+        {
+            if (!before.TryGetValue(v.Name, out var o))
+                continue;
+            var changes = new List<string>();
+            if (CompareTypes(o.RowType, current.Typespace, v.RowType, next.Typespace, 0) is not { Error: null, Widened: false })
+                changes.Add("its row type");
+            if (o.IsAnonymous != v.IsAnonymous)
+                changes.Add(v.IsAnonymous ? "it becomes the same for every caller" : "it becomes per caller");
+            if (o.IsQuery != v.IsQuery)
+                changes.Add(v.IsQuery ? "it now returns a query" : "it now returns rows");
+            if (o.PrimaryKeyColumn != v.PrimaryKeyColumn)
+                changes.Add("its primary key");
+            if (changes.Count > 0)
+                steps.Add(new MigrationStep(MigrationStepKind.ChangeView, v.Name, $"Change view '{v.Name}' ({string.Join(", ", changes)})",
+                    "none (a view holds no rows)", Moved));
+            else if (!sameCode)
+                recomputed.Add(v.Name);
+        }
+        if (recomputed.Count > 0)
+            steps.Add(new MigrationStep(MigrationStepKind.RecomputeViews, string.Join(", ", recomputed),
+                $"Compute view(s) {Quote(recomputed)} with the new module's code", "none (a view holds no rows)",
+                "subscriptions stay live and are sent the rows that differ under the new code"));
+    }
+
+    // Null when every stored row of `stored` is a valid old row for the migration; otherwise why not.
+    private static string? MigrationFit(TableSchema stored, ModuleMigration migration, ModuleSchema next)
+    {
+        var verdict = CompareTypes(stored.RowType, stored.Typespace, migration.OldRowType, next.Typespace, 0);
+        if (verdict.Error is null)
+            return null;
+        var storedColumns = string.Join(", ", stored.RowType.Elements.Select((e, i) => $"{e.Name ?? $"col_{i}"}: {Describe(e.Type, stored.Typespace)}"));
+        return $"{verdict.Error} (the stored rows are ({storedColumns}))";
+    }
+
+    private static MigrationStep MismatchedMigration(string table, ModuleMigration migration, string why) =>
+        new(MigrationStepKind.ManualMigration, table,
+            $"The module's migration {migration.Reducer.SourceName} does not fit the stored rows of table '{table}': {why}; "
+                + "declare its parameter with the stored columns, in order, with the same names and types",
+            "-", "-", Automatic: false);
+
+    private static string Describe(AlgebraicType type, Typespace ts) => Resolve(type, ts) switch
+    {
+        ProductType p => "(" + string.Join(", ", p.Elements.Select(e => $"{e.Name}: {Describe(e.Type, ts)}")) + ")",
+        SumType sum => "enum " + string.Join(" | ", sum.Variants.Select(v => v.Name)),
+        ArrayType a => Describe(a.ElementType, ts) + "[]",
+        var t => t.ToString() ?? "?",
+    };
+
+    // True when the row types are identical (same columns, names and types).
+    private static bool SameRowType(TableSchema a, TableSchema b) =>
+        a.ColumnCount == b.ColumnCount && CompareTypes(a.RowType, a.Typespace, b.RowType, b.Typespace, 0) is { Error: null, Widened: false };
 
     private readonly record struct TypeVerdict(string? Error, bool Widened);
 
@@ -371,6 +502,15 @@ internal static class SchemaMigration
 /// <summary>How one stored table is altered: its id, the new definition and how rows are rewritten (null: bytes unchanged).</summary>
 internal sealed record TableAlteration(TableId Table, TableSchema Schema, Func<ReadOnlyMemory<byte>, byte[]>? Rewrite);
 
+/// <summary>
+/// A table rewritten by the module's migration: <see cref="Target"/> (null when the table is removed) takes its new
+/// definition with no rows, then <see cref="Migration"/> runs once per old row.
+/// </summary>
+internal sealed record ManualMigrationWork(TableId Table, ModuleTable? Target, ModuleReducer Migration);
+
+/// <summary>Runs a module migration reducer with one old row inside the migration's transaction (the tables have their new ids).</summary>
+internal delegate void MigrationRunner(Transaction tx, IReadOnlyList<TableId> tableIds, ModuleReducer migration, byte[] oldRow);
+
 /// <summary>What applying a plan does to storage.</summary>
 internal sealed class MigrationWork(int tables)
 {
@@ -392,8 +532,11 @@ internal sealed class MigrationWork(int tables)
     /// <summary>Stored tables whose rows change shape or content (their subscriptions end).</summary>
     public HashSet<TableId> RowsChanged { get; } = [];
 
+    /// <summary>Tables rewritten (or emptied and removed) by the module's migrations.</summary>
+    public List<ManualMigrationWork> Manual { get; } = [];
+
     /// <summary>True when applying changes storage.</summary>
-    public bool ChangesStorage => Create.Count > 0 || Drop.Count > 0 || Alter.Any(a => a is not null);
+    public bool ChangesStorage => Create.Count > 0 || Drop.Count > 0 || Manual.Count > 0 || Alter.Any(a => a is not null);
 
     /// <summary>
     /// Applies the work in <paramref name="tx"/> (the caller commits) and returns every module table's storage id.
@@ -402,10 +545,27 @@ internal sealed class MigrationWork(int tables)
     /// <exception cref="MigrationDataException">
     /// The data does not allow a step (a duplicate value for a new unique constraint, no room for a sequence).
     /// </exception>
-    public TableId[] Apply(Transaction tx, ModuleSchema schema, Action<int>? afterStep = null)
+    public TableId[] Apply(Transaction tx, ModuleSchema schema, Action<int>? afterStep = null, MigrationRunner? runMigration = null)
     {
         var ids = new TableId[schema.Tables.Count];
         var step = 0;
+        // The old rows of tables a migration rewrites, taken before the tables are emptied.
+        var oldRows = new List<(ManualMigrationWork Work, List<byte[]> Rows)>();
+        foreach (var manual in Manual)
+        {
+            if (runMigration is null)
+            {
+                throw new MigrationDataException(
+                    $"Table '{manual.Target?.Name ?? manual.Table.ToString()}' needs the module's migration, which only runs on publish.");
+            }
+            var rows = new List<byte[]>();
+            var cursor = tx.Scan(manual.Table);
+            while (cursor.MoveNext())
+                rows.Add(cursor.Current.ToArray());
+            oldRows.Add((manual, rows));
+            if (manual.Target is { } target)
+                tx.AlterTable(manual.Table, target.Schema, _ => null);
+        }
         foreach (var table in schema.Tables)
         {
             if (Existing[table.ModuleIndex] is { } id)
@@ -432,6 +592,14 @@ internal sealed class MigrationWork(int tables)
             {
                 ids[table.ModuleIndex] = tx.CreateTable(table.Schema);
             }
+            afterStep?.Invoke(++step);
+        }
+        foreach (var (manual, rows) in oldRows)
+        {
+            foreach (var row in rows)
+                runMigration!(tx, ids, manual.Migration, row);
+            if (manual.Target is null)
+                tx.DropTable(manual.Table);
             afterStep?.Invoke(++step);
         }
         foreach (var id in Drop)

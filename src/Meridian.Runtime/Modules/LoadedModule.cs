@@ -32,6 +32,23 @@ public sealed class LoadedModule : IDisposable
     /// <summary>The assembly's bytes, as published.</summary>
     public byte[] Image { get; }
 
+    private static ModuleMigration[] Migrations(ModuleDescriptor descriptor, ModuleSchema schema)
+    {
+        var result = new List<ModuleMigration>();
+        foreach (var m in descriptor.Migrations)
+        {
+            var reducer = schema.Reducers.FirstOrDefault(r => r.SourceName == m.ReducerName)
+                ?? throw new ModuleLoadException($"The migration of table '{m.Table}' names reducer {m.ReducerName}, which the module does not have.");
+            if (reducer.Params.Elements.Count != 1)
+                throw new ModuleLoadException(
+                    $"The migration {m.ReducerName} of table '{m.Table}' must take exactly one argument (an old row), not {reducer.Params.Elements.Count}.");
+            if (result.Any(r => string.Equals(r.Table, m.Table, StringComparison.OrdinalIgnoreCase)))
+                throw new ModuleLoadException($"Table '{m.Table}' has more than one migration.");
+            result.Add(new ModuleMigration(m.Table, reducer));
+        }
+        return [.. result];
+    }
+
     /// <summary>Loads a module from its assembly bytes (dependencies, if any, from <paramref name="dependencyDirectory"/>).</summary>
     /// <exception cref="ModuleLoadException">The bytes are not a usable module; the message says why.</exception>
     public static LoadedModule Load(string name, byte[] image, string? dependencyDirectory = null)
@@ -67,6 +84,7 @@ public sealed class LoadedModule : IDisposable
             {
                 throw new ModuleLoadException($"The module definition is invalid: {e.Message}", e);
             }
+            schema.Migrations = Migrations(descriptor, schema);
             return new LoadedModule(context, assembly, descriptor, schema, image);
         }
         catch

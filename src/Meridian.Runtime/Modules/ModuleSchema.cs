@@ -22,6 +22,20 @@ public sealed record ModuleTable(int ModuleIndex, string Name, string AccessorNa
 /// <param name="Lifecycle">The lifecycle event it handles, if any.</param>
 public sealed record ModuleReducer(int Id, string Name, string SourceName, ProductType Params, bool ClientCallable, Lifecycle? Lifecycle);
 
+/// <summary>A manual migration (<c>[Migration]</c>): the private reducer that receives each old row of stored table <see cref="Table"/>.</summary>
+/// <param name="Table">The stored table's name, as the module wrote it.</param>
+/// <param name="Reducer">The reducer; its one parameter is the old row.</param>
+public sealed record ModuleMigration(string Table, ModuleReducer Reducer)
+{
+    /// <summary>The type of the old rows the migration accepts.</summary>
+    public AlgebraicType OldRowType => Reducer.Params.Elements[0].Type;
+
+    /// <summary>Whether this migration is for stored table <paramref name="storedName"/> (canonical or accessor name, any case).</summary>
+    public bool IsFor(string storedName, string? accessorName) =>
+        string.Equals(Table, storedName, StringComparison.OrdinalIgnoreCase)
+        || (accessorName is not null && string.Equals(Table, accessorName, StringComparison.Ordinal));
+}
+
 /// <summary>A scheduled table: inserting a row schedules <see cref="Reducer"/> (or <see cref="Procedure"/>) with that row.</summary>
 /// <param name="Table">The table.</param>
 /// <param name="ScheduleAtColumn">The column holding the <c>ScheduleAt</c>.</param>
@@ -76,6 +90,9 @@ public sealed partial class ModuleSchema
 
     /// <summary>The scheduled tables.</summary>
     public IReadOnlyList<ModuleSchedule> Schedules { get; }
+
+    /// <summary>The manual migrations (a Meridian extension; their reducers are private).</summary>
+    public IReadOnlyList<ModuleMigration> Migrations { get; internal set; } = [];
 
     /// <summary>The reducer with this canonical name (or, failing that, source name).</summary>
     public ModuleReducer? FindReducer(string name) =>

@@ -71,4 +71,20 @@ public static partial class Module
     public static void OldReducer(ReducerContext ctx)
     {
     }
+
+    // Views and procedures, changed by MigrateV2 (tests/Meridian.Runtime.Tests/MigrationTests.cs).
+    [View(Accessor = "notes", Public = true)]
+    public static IQuery<Note> Notes(AnonymousViewContext ctx) => ctx.From.Note();
+
+    [View(Accessor = "top_player", Public = true)]
+    public static Player? TopPlayer(AnonymousViewContext ctx) => ctx.Db.Player.Id.Find(1UL);
+
+    [View(Accessor = "old_view", Public = true)]
+    public static IQuery<Badge> OldView(AnonymousViewContext ctx) => ctx.From.Badge();
+
+    [Procedure]
+    public static ulong OldProc(ProcedureContext ctx) => 1;
+
+    [Procedure]
+    public static uint Echo(ProcedureContext ctx, uint value) => value;
 }

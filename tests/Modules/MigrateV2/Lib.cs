@@ -92,4 +92,21 @@ public static partial class Module
     public static void NewReducer(ReducerContext ctx)
     {
     }
+
+    // Views and procedures: notes returns other rows of the same type, top_player's row type changed with Player,
+    // old_view removed and new_view added; old_proc removed, new_proc added, echo's parameter and result changed.
+    [View(Accessor = "notes", Public = true)]
+    public static IQuery<Note> Notes(AnonymousViewContext ctx) => ctx.From.Note().Where(n => n.Text.Eq("hello"));
+
+    [View(Accessor = "top_player", Public = true)]
+    public static Player? TopPlayer(AnonymousViewContext ctx) => ctx.Db.Player.Id.Find(1UL);
+
+    [View(Accessor = "new_view", Public = true)]
+    public static IQuery<Badge> NewView(AnonymousViewContext ctx) => ctx.From.Badge();
+
+    [Procedure]
+    public static ulong NewProc(ProcedureContext ctx) => 2;
+
+    [Procedure]
+    public static string Echo(ProcedureContext ctx, string value) => value;
 }
