@@ -154,6 +154,9 @@ public sealed partial class Database : IAsyncDisposable
         }
     }
 
+    /// <summary>Offset of the last transaction known to be on disk, or null when none is (the last committed one in memory).</summary>
+    public ulong? DurableOffset => _store.DurableOffset;
+
     /// <summary>Offset of the last committed transaction, or null when none has committed.</summary>
     public ulong? LastCommittedOffset => _store.Committed.LastOffset;
 

@@ -16,6 +16,12 @@ public sealed class MeridianServerOptions
     /// <summary>Group commit (default) or periodic fsync.</summary>
     public Durability Durability { get; init; } = Durability.Sync;
 
+    /// <summary>
+    /// With <see cref="Durability.Async"/>: how long a commit may wait for its fsync when no confirmed-reads
+    /// client waits for it (one that waits makes the fsync happen at once). Default 10 ms.
+    /// </summary>
+    public TimeSpan AsyncFsyncInterval { get; init; } = TimeSpan.FromMilliseconds(10);
+
     /// <summary>Messages that may wait for one client that does not read before it is disconnected (default 16,384).</summary>
     public int MaxQueuedMessagesPerClient { get; init; } = Sessions.ClientSession.DefaultMaxQueuedMessages;
 

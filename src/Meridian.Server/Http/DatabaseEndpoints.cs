@@ -26,7 +26,7 @@ public static partial class DatabaseEndpoints
     /// <summary>Largest SQL or JSON argument body accepted.</summary>
     public const int MaxRequestBytes = 4 << 20;
 
-    /// <summary>Maps publish, info, delete, call, sql and logs.</summary>
+    /// <summary>Maps publish, info, names, reset, delete, schema, call, sql and logs.</summary>
     public static IEndpointRouteBuilder MapDatabaseEndpoints(this IEndpointRouteBuilder app, DatabaseRegistry registry, TokenService tokens)
     {
         app.MapPut("/v1/database/{name}", (HttpContext http, string name) => Authenticated(http, tokens, caller => PublishAsync(http, registry, caller, name)));
@@ -46,8 +46,7 @@ public static partial class DatabaseEndpoints
         app.MapGet("/v1/database/{db}/identity", (HttpContext http, string db) => WithDatabase(http, tokens, registry, db, (_, database) =>
             Task.FromResult(Results.Text(database.Identity.ToHexString()))));
 
-        app.MapGet("/v1/database/{db}/names", (HttpContext http, string db) => WithDatabase(http, tokens, registry, db, (_, database) =>
-            Task.FromResult(Results.Json(new JsonObject { ["names"] = new JsonArray(database.Name) }))));
+        MapNameAndResetEndpoints(app, registry, tokens);
 
         app.MapDelete("/v1/database/{db}", (HttpContext http, string db) => Authenticated(http, tokens, async caller =>
         {
@@ -67,11 +66,16 @@ public static partial class DatabaseEndpoints
             var version = http.Request.Query["version"].ToString();
             if (version.Length == 0)
                 return Task.FromResult(ErrorResults.Text(StatusCodes.Status400BadRequest, "The 'version' query parameter is required (version=10)."));
-            if (version != "10")
-                return Task.FromResult(ErrorResults.Text(StatusCodes.Status400BadRequest, $"Schema version {version} is not supported; use version=10."));
+            if (version is not ("9" or "10"))
+                return Task.FromResult(ErrorResults.Text(StatusCodes.Status400BadRequest, $"Schema version {version} is not supported; use version=10 or version=9."));
             using var stream = new MemoryStream();
             using (var w = new Utf8JsonWriter(stream))
-                database.Schema.Canonical.WriteJson(w);
+            {
+                if (version == "9")
+                    SchemaV9.Write(w, database.Schema);
+                else
+                    database.Schema.Canonical.WriteJson(w);
+            }
             return Task.FromResult(Results.Bytes(stream.ToArray(), "application/json"));
         }));
 

@@ -11,7 +11,8 @@ namespace Meridian.Storage.Log;
 /// bounded queue is full, which pushes back on the writer); one durability thread drains the queue,
 /// encodes and writes each transaction as its own commit, fsyncs (once per drained batch in
 /// <see cref="DurabilityMode.Sync"/>, periodically in <see cref="DurabilityMode.Async"/>) and then
-/// publishes the durable offset. A failed write or fsync is fatal: the log refuses further appends
+/// publishes the durable offset. In async mode a durability waiter (a confirmed read) makes the
+/// next fsync happen at once instead of at the end of the interval. A failed write or fsync is fatal: the log refuses further appends
 /// and every waiter gets the error.
 /// </summary>
 internal sealed class CommitLog : IDurableLog
@@ -35,6 +36,7 @@ internal sealed class CommitLog : IDurableLog
     private long _durable; // -1 until something is durable
     private ulong _appended; // offset + 1 of the last appended commit
     private bool _closing;
+    private volatile bool _syncWanted; // async mode: someone waits for durability, so fsync without waiting for the interval
     private volatile Exception? _failure;
     private readonly Histogram<double> _fsyncDuration;
     private readonly Counter<long> _bytesWritten;
@@ -108,6 +110,7 @@ internal sealed class CommitLog : IDurableLog
     /// <summary>Completes when <paramref name="offset"/> is durable; faults if the log fails first.</summary>
     public Task WaitForDurableAsync(ulong offset, CancellationToken cancellationToken = default)
     {
+        TaskCompletionSource tcs;
         lock (_durableLock)
         {
             if (_durable >= 0 && (ulong)_durable >= offset)
@@ -115,10 +118,18 @@ internal sealed class CommitLog : IDurableLog
             if (_failure is { } failure)
                 return Task.FromException(
                     new DatastoreFailedException($"The commit log failed before offset {offset} became durable: {failure.Message}", failure));
-            var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _waiters.Enqueue(tcs, offset);
-            return cancellationToken.CanBeCanceled ? tcs.Task.WaitAsync(cancellationToken) : tcs.Task;
         }
+        if (_mode == DurabilityMode.Async)
+        {
+            // A confirmed read is waiting: the periodic fsync would only delay it, so async mode is
+            // never slower than sync mode. Without waiters, fsyncs stay periodic.
+            _syncWanted = true;
+            lock (_queueLock)
+                Monitor.PulseAll(_queueLock);
+        }
+        return cancellationToken.CanBeCanceled ? tcs.Task.WaitAsync(cancellationToken) : tcs.Task;
     }
 
     /// <summary>Waits until everything appended so far is durable (or the log failed).</summary>
@@ -147,6 +158,8 @@ internal sealed class CommitLog : IDurableLog
                 {
                     while (_queue.Count == 0 && !_closing)
                     {
+                        if (unsynced && _syncWanted)
+                            break;
                         if (unsynced)
                         {
                             var wait = _syncInterval - Stopwatch.GetElapsedTime(lastSync);
@@ -172,8 +185,10 @@ internal sealed class CommitLog : IDurableLog
                     lastWritten = batch[^1].Offset!.Value;
                     unsynced = true;
                 }
-                if (unsynced && (_mode == DurabilityMode.Sync || _closing || Stopwatch.GetElapsedTime(lastSync) >= _syncInterval))
+                if (unsynced && (_mode == DurabilityMode.Sync || _closing || _syncWanted || Stopwatch.GetElapsedTime(lastSync) >= _syncInterval))
                 {
+                    // Cleared before the fsync: a waiter arriving during it for a later offset sets it again.
+                    _syncWanted = false;
                     var started = Stopwatch.GetTimestamp();
                     _segment!.Sync();
                     lastSync = Stopwatch.GetTimestamp();
