@@ -32,6 +32,7 @@ public sealed class MeridianServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<Task, byte> _inProcessSessions = new();
     private System.Diagnostics.Metrics.Meter? _gauges;
+    private Limits.IdentityLimiter _limiter = Limits.IdentityLimiter.Unlimited;
 
     private MeridianServer(WebApplication app, DatabaseRegistry registry, TokenService tokens, ServerMetrics metrics, int maxQueued)
     {
@@ -88,13 +89,15 @@ public sealed class MeridianServer : IAsyncDisposable
         if (options.Metrics.Prometheus)
             app.MapPrometheusScrapingEndpoint("/v1/metrics");
         app.MapIdentityEndpoints(tokens);
-        app.MapDatabaseEndpoints(registry, tokens);
+        var limiter = new Limits.IdentityLimiter(options.RateLimits, options.Clock);
+        app.MapDatabaseEndpoints(registry, tokens, limiter);
         app.MapDatabaseListEndpoints(registry);
         var metrics = new ServerMetrics(options.MeterFactory);
-        app.MapSubscribeEndpoint(registry, tokens, metrics, options.MaxQueuedMessagesPerClient);
+        app.MapSubscribeEndpoint(registry, tokens, metrics, options.MaxQueuedMessagesPerClient, options.Compression, limiter);
 
         var server = new MeridianServer(app, registry, tokens, metrics, options.MaxQueuedMessagesPerClient);
         self = server;
+        server._limiter = limiter;
         server._gauges = DatabaseGauges.Register(options.MeterFactory, registry);
         server.LoadFailures = await registry.LoadAllAsync().ConfigureAwait(false);
         await app.StartAsync(cancellation).ConfigureAwait(false);
@@ -138,7 +141,7 @@ public sealed class MeridianServer : IAsyncDisposable
         var connectionId = ConnectionId.Random();
         await db.ConnectAsync(claims.Identity, connectionId).ConfigureAwait(false);
         var (serverEnd, clientEnd) = InMemoryTransport.CreatePair();
-        var session = new ClientSession(serverEnd, db, claims.Identity, connectionId, confirmedReads, batched, _metrics, _maxQueued);
+        var session = new ClientSession(serverEnd, db, claims.Identity, connectionId, confirmedReads, batched, _metrics, _maxQueued, limiter: _limiter);
         var run = Task.Run(() => session.RunAsync(validToken, _stopping.Token));
         _inProcessSessions[run] = 0;
         _ = run.ContinueWith(t => _inProcessSessions.TryRemove(t, out _), TaskScheduler.Default);

@@ -25,6 +25,12 @@ public sealed class MeridianServerOptions
     /// <summary>Messages that may wait for one client that does not read before it is disconnected (default 16,384).</summary>
     public int MaxQueuedMessagesPerClient { get; init; } = Sessions.ClientSession.DefaultMaxQueuedMessages;
 
+    /// <summary>Which connections get the frame compression they ask for, and above what size.</summary>
+    public Sessions.CompressionOptions Compression { get; init; } = new();
+
+    /// <summary>Per-identity request rate and in-flight call limits (off by default).</summary>
+    public Limits.RateLimitOptions RateLimits { get; init; } = new();
+
     /// <summary>External OpenID Connect issuers whose tokens are accepted (none by default: only locally signed tokens).</summary>
     public Auth.IdentityProviderOptions IdentityProviders { get; init; } = new();
 

@@ -27,8 +27,10 @@ public static partial class DatabaseEndpoints
     public const int MaxRequestBytes = 4 << 20;
 
     /// <summary>Maps publish, info, names, reset, delete, schema, call, sql and logs.</summary>
-    public static IEndpointRouteBuilder MapDatabaseEndpoints(this IEndpointRouteBuilder app, DatabaseRegistry registry, TokenService tokens)
+    public static IEndpointRouteBuilder MapDatabaseEndpoints(
+        this IEndpointRouteBuilder app, DatabaseRegistry registry, TokenService tokens, Limits.IdentityLimiter? limiter = null)
     {
+        limiter ??= Limits.IdentityLimiter.Unlimited;
         app.MapPut("/v1/database/{name}", (HttpContext http, string name) => Authenticated(http, tokens, caller => PublishAsync(http, registry, caller, name)));
         app.MapPost("/v1/database", (Delegate)((HttpContext http) =>
             Authenticated(http, tokens, caller => PublishAsync(http, registry, caller, "db-" + Guid.NewGuid().ToString("N")[..16]))));
@@ -80,13 +82,31 @@ public static partial class DatabaseEndpoints
         }));
 
         app.MapPost("/v1/database/{db}/call/{reducer}", (HttpContext http, string db, string reducer) =>
-            WithDatabase(http, tokens, registry, db, (caller, database) => CallAsync(http, caller, database, reducer)));
+            WithDatabase(http, tokens, registry, db, (caller, database) => LimitedCallAsync(limiter, caller, () => CallAsync(http, caller, database, reducer))));
         app.MapPost("/v1/database/{db}/sql", (HttpContext http, string db) =>
-            WithDatabase(http, tokens, registry, db, (caller, database) => SqlAsync(http, caller, database)));
+            WithDatabase(http, tokens, registry, db, (caller, database) =>
+                limiter.TryRequest(caller.Identity, out var refusal) ? SqlAsync(http, caller, database) : Task.FromResult(TooManyRequests(refusal!))));
         app.MapGet("/v1/database/{db}/logs", (HttpContext http, string db) =>
             WithDatabase(http, tokens, registry, db, (caller, database) => LogsAsync(http, caller, database)));
         return app;
     }
+
+    // The per-identity limits for an HTTP call: 429 with the reason when over one.
+    private static async Task<IResult> LimitedCallAsync(Limits.IdentityLimiter limiter, Caller caller, Func<Task<IResult>> call)
+    {
+        if (!limiter.TryRequest(caller.Identity, out var refusal) || !limiter.TryBeginCall(caller.Identity, out refusal))
+            return TooManyRequests(refusal!);
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        finally
+        {
+            limiter.EndCall(caller.Identity);
+        }
+    }
+
+    private static IResult TooManyRequests(string reason) => ErrorResults.Text(StatusCodes.Status429TooManyRequests, reason);
 
     internal static async Task<IResult> Authenticated(HttpContext http, TokenService tokens, Func<Caller, Task<IResult>> action)
     {
