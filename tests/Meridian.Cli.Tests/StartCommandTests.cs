@@ -8,7 +8,8 @@ public sealed class StartCommandTests : IDisposable
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     // Runs `meridian start` in-process until it prints its address, asks /v1/ping there, then stops it.
-    private static async Task<(int ExitCode, string Out, string Error, bool Pinged)> RunUntilListeningAsync(params string[] args)
+    // ExitCode is null when the server ran until the test stopped it.
+    private static async Task<(int? ExitCode, string Out, string Error, bool Pinged)> RunUntilListeningAsync(params string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
@@ -38,7 +39,15 @@ public sealed class StartCommandTests : IDisposable
             }
             await Task.Delay(50);
         }
-        var exitCode = await run;
+        int? exitCode;
+        try
+        {
+            exitCode = await run;
+        }
+        catch (OperationCanceledException) when (pinged)
+        {
+            exitCode = null; // stopped the way Ctrl+C stops it
+        }
         return (exitCode, stdout.ToString(), stderr.ToString(), pinged);
     }
 
@@ -54,7 +63,7 @@ public sealed class StartCommandTests : IDisposable
     {
         var config = WriteConfig("{\"listen_addr\": \"127.0.0.1:0\", \"data_dir\": \"from-file\"}");
         var (exitCode, _, error, pinged) = await RunUntilListeningAsync("--config", config);
-        Assert.Equal(0, exitCode);
+        Assert.Null(exitCode);
         Assert.True(pinged, error);
         Assert.Contains($"data directory {Path.Combine(_root, "from-file")}", error, StringComparison.Ordinal);
         Assert.True(Directory.Exists(Path.Combine(_root, "from-file", "keys")));
@@ -66,8 +75,9 @@ public sealed class StartCommandTests : IDisposable
         // Were the file's address used, the server could not start at all.
         var config = WriteConfig("{\"listen_addr\": \"not-an-address\", \"data_dir\": \"from-file\", \"durability\": \"sync\"}");
         var flagDir = Path.Combine(_root, "from-flag");
-        var (exitCode, _, error, pinged) = await RunUntilListeningAsync("--config", config, "--listen-addr", "127.0.0.1:0", "--data-dir", flagDir);
-        Assert.Equal(0, exitCode);
+        var (exitCode, _, error, pinged) = await RunUntilListeningAsync(
+            "--config", config, "--listen-addr", "127.0.0.1:0", "--data-dir", flagDir, "--max-in-flight-calls", "4");
+        Assert.Null(exitCode);
         Assert.True(pinged, error);
         Assert.Contains($"data directory {flagDir}", error, StringComparison.Ordinal);
         Assert.True(Directory.Exists(Path.Combine(flagDir, "keys")));
@@ -76,5 +86,11 @@ public sealed class StartCommandTests : IDisposable
         var (failed, _, failure, _) = await RunUntilListeningAsync("--config", config, "--data-dir", flagDir);
         Assert.Equal(1, failed);
         Assert.Contains("'not-an-address' is not a listen address", failure, StringComparison.Ordinal);
+
+        // A limit flag overrides the file's limit, and a bad one is refused before the server starts.
+        var limited = WriteConfig("{\"listen_addr\": \"127.0.0.1:0\", \"limits\": {\"max_in_flight_calls\": 4}}");
+        var (refused, _, message, _) = await RunUntilListeningAsync("--config", limited, "--data-dir", flagDir, "--max-in-flight-calls", "-1");
+        Assert.Equal(1, refused);
+        Assert.Contains("in-flight calls limit", message, StringComparison.Ordinal);
     }
 }
