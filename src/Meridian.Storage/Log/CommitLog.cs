@@ -20,6 +20,7 @@ internal sealed class CommitLog : IDurableLog
     private readonly IStorageDevice _device;
     private readonly DurabilityMode _mode;
     private readonly TimeSpan _syncInterval;
+    private readonly bool _fsyncWhenWaitedOn;
     private readonly long _maxSegmentSize;
     private readonly int _capacity;
     private readonly object _queueLock = new();
@@ -51,6 +52,7 @@ internal sealed class CommitLog : IDurableLog
         _device = device;
         _mode = options.Durability;
         _syncInterval = options.AsyncSyncInterval;
+        _fsyncWhenWaitedOn = options.AsyncFsyncWhenWaitedOn;
         _maxSegmentSize = options.MaxSegmentSize;
         _capacity = options.MaxQueuedCommits;
         _durable = nextOffset == 0 ? -1 : (long)nextOffset - 1;
@@ -121,7 +123,7 @@ internal sealed class CommitLog : IDurableLog
             tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _waiters.Enqueue(tcs, offset);
         }
-        if (_mode == DurabilityMode.Async)
+        if (_mode == DurabilityMode.Async && _fsyncWhenWaitedOn)
         {
             // A confirmed read is waiting: the periodic fsync would only delay it, so async mode is
             // never slower than sync mode. Without waiters, fsyncs stay periodic.
