@@ -60,7 +60,7 @@ public sealed partial class Database : IAsyncDisposable
         _subscriptions = new SubscriptionManager(name, services.Metrics);
         _pipeline = new CommitPipeline(store.Committed,
             [_scheduler, _subscriptions, new CommitMetricsObserver(name, services.Metrics)],
-            store.WaitForDurableAsync,
+            store.WhenDurableAsync, // observing durability must not hurry an async fsync (only confirmed reads do)
             e => _logger.ObserverFailed(name, e));
         _subscriptions.Attach(_pipeline);
     }

@@ -13,6 +13,8 @@ namespace Meridian.IntegrationTests;
 public sealed class ConfirmedReadsTests : IAsyncLifetime
 {
     private TestServer _server = null!;
+    private string _owner = null!;
+    private string _ownerToken = null!;
 
     public async Task InitializeAsync()
     {
@@ -23,8 +25,8 @@ public sealed class ConfirmedReadsTests : IAsyncLifetime
             Durability = Durability.Async,
             AsyncFsyncInterval = TimeSpan.FromHours(1),
         });
-        var (_, token) = await _server.NewIdentityAsync();
-        await _server.PublishChatAsync("chat", token);
+        (_owner, _ownerToken) = await _server.NewIdentityAsync();
+        await _server.PublishChatAsync("chat", _ownerToken);
     }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
@@ -59,6 +61,26 @@ public sealed class ConfirmedReadsTests : IAsyncLifetime
         // The unconfirmed subscriber saw the confirmed client's message too.
         var update = Assert.IsType<ServerMessage.TransactionUpdate>(await unconfirmed.ReceiveAsync());
         Assert.Equal("message", update.QuerySets.Single().Tables.Single().TableName);
+    }
+
+    [Fact]
+    public async Task Http_sql_answers_before_the_fsync_with_confirmed_false_and_after_it_by_default()
+    {
+        var database = _server.Server.Registry.Find("chat")!;
+        var fast = await _server.SendAsync(HttpMethod.Post, "/v1/database/chat/sql?confirmed=false", _ownerToken,
+            new StringContent($"INSERT INTO message (sender, sent, text) VALUES (0x{_owner}, 0, 'unconfirmed')"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, fast.StatusCode);
+        var committed = database.LastCommittedOffset!.Value;
+        Assert.True(database.DurableOffset is null || database.DurableOffset < committed,
+            $"the answer waited for the fsync (durable {database.DurableOffset}, committed {committed})");
+
+        var confirmed = await _server.SendAsync(HttpMethod.Post, "/v1/database/chat/sql", _ownerToken,
+            new StringContent($"INSERT INTO message (sender, sent, text) VALUES (0x{_owner}, 0, 'confirmed')"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, confirmed.StatusCode);
+        Assert.True(database.DurableOffset >= database.LastCommittedOffset, "answered before durable");
+
+        var bad = await _server.SendAsync(HttpMethod.Post, "/v1/database/chat/sql?confirmed=perhaps", _ownerToken, new StringContent("SELECT * FROM message"));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
     }
 
     [Fact]

@@ -238,6 +238,9 @@ public static partial class DatabaseEndpoints
     private static async Task<IResult> SqlAsync(HttpContext http, Caller caller, Database database)
     {
         var stopwatch = Stopwatch.StartNew();
+        var confirmed = true;
+        if (http.Request.Query.TryGetValue("confirmed", out var confirmedText) && !bool.TryParse(confirmedText, out confirmed))
+            return ErrorResults.Text(StatusCodes.Status400BadRequest, $"'{confirmedText}' is not a boolean for 'confirmed'.");
         var body = await ReadBodyAsync(http, MaxRequestBytes).ConfigureAwait(false);
         if (body is null)
             return ErrorResults.Text(StatusCodes.Status413PayloadTooLarge, "The query is too large.");
@@ -259,8 +262,8 @@ public static partial class DatabaseEndpoints
         {
             return ErrorResults.Text(StatusCodes.Status400BadRequest, e.Message);
         }
-        // Confirmed reads: answer only with what is durable (offsets only grow, so the last one covers the rest).
-        if (results.Select(r => r.Offset).Max() is { } last)
+        // Confirmed reads (the default): answer only with what is durable (offsets only grow, so the last one covers the rest).
+        if (confirmed && results.Select(r => r.Offset).Max() is { } last)
             await database.WaitForDurableAsync(last, http.RequestAborted).ConfigureAwait(false);
         var micros = (ulong)stopwatch.Elapsed.TotalMicroseconds;
         http.Response.Headers["spacetime-execution-duration-micros"] = micros.ToString(CultureInfo.InvariantCulture);

@@ -26,7 +26,8 @@ internal sealed class CommitLog : IDurableLog
     private readonly object _queueLock = new();
     private readonly Queue<Changeset> _queue = new();
     private readonly object _durableLock = new();
-    private readonly PriorityQueue<TaskCompletionSource, ulong> _waiters = new();
+    private readonly PriorityQueue<(TaskCompletionSource Tcs, bool Urgent), ulong> _waiters = new();
+    private int _urgentWaiters; // waiters that hurry the fsync (under _durableLock)
     private readonly Thread _thread;
     private readonly BsatnWriter _encoder = new(64 * 1024);
     private readonly BsatnWriter _output = new(128 * 1024);
@@ -109,8 +110,13 @@ internal sealed class CommitLog : IDurableLog
             throw new DatastoreFailedException($"The commit log failed and accepts no more transactions: {failure.Message}", failure);
     }
 
-    /// <summary>Completes when <paramref name="offset"/> is durable; faults if the log fails first.</summary>
-    public Task WaitForDurableAsync(ulong offset, CancellationToken cancellationToken = default)
+    /// <summary>Completes when <paramref name="offset"/> is durable; faults if the log fails first. In async mode the wait makes the fsync happen at once.</summary>
+    public Task WaitForDurableAsync(ulong offset, CancellationToken cancellationToken = default) => Wait(offset, urgent: true, cancellationToken);
+
+    /// <summary>Like <see cref="WaitForDurableAsync"/> but only observes: the fsync keeps its own pace.</summary>
+    public Task WhenDurableAsync(ulong offset, CancellationToken cancellationToken = default) => Wait(offset, urgent: false, cancellationToken);
+
+    private Task Wait(ulong offset, bool urgent, CancellationToken cancellationToken)
     {
         TaskCompletionSource tcs;
         lock (_durableLock)
@@ -121,13 +127,19 @@ internal sealed class CommitLog : IDurableLog
                 return Task.FromException(
                     new DatastoreFailedException($"The commit log failed before offset {offset} became durable: {failure.Message}", failure));
             tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _waiters.Enqueue(tcs, offset);
-        }
-        if (_mode == DurabilityMode.Async && _fsyncWhenWaitedOn)
-        {
             // A confirmed read is waiting: the periodic fsync would only delay it, so async mode is
-            // never slower than sync mode. Without waiters, fsyncs stay periodic.
-            _syncWanted = true;
+            // never slower than sync mode. Counted and cleared under this lock (see PublishDurable), so
+            // the flag is true exactly while such a waiter waits; otherwise fsyncs stay periodic.
+            urgent &= _mode == DurabilityMode.Async && _fsyncWhenWaitedOn;
+            _waiters.Enqueue((tcs, urgent), offset);
+            if (urgent)
+            {
+                _urgentWaiters++;
+                _syncWanted = true;
+            }
+        }
+        if (urgent)
+        {
             lock (_queueLock)
                 Monitor.PulseAll(_queueLock);
         }
@@ -189,8 +201,6 @@ internal sealed class CommitLog : IDurableLog
                 }
                 if (unsynced && (_mode == DurabilityMode.Sync || _closing || _syncWanted || Stopwatch.GetElapsedTime(lastSync) >= _syncInterval))
                 {
-                    // Cleared before the fsync: a waiter arriving during it for a later offset sets it again.
-                    _syncWanted = false;
                     var started = Stopwatch.GetTimestamp();
                     _segment!.Sync();
                     lastSync = Stopwatch.GetTimestamp();
@@ -271,11 +281,14 @@ internal sealed class CommitLog : IDurableLog
         lock (_durableLock)
         {
             Interlocked.Exchange(ref _durable, (long)offset);
-            while (_waiters.TryPeek(out var tcs, out var wanted) && wanted <= offset)
+            while (_waiters.TryPeek(out var waiter, out var wanted) && wanted <= offset)
             {
                 _waiters.Dequeue();
-                (ready ??= []).Add(tcs);
+                if (waiter.Urgent)
+                    _urgentWaiters--;
+                (ready ??= []).Add(waiter.Tcs);
             }
+            _syncWanted = _urgentWaiters > 0;
         }
         if (ready is not null)
         {
@@ -290,8 +303,10 @@ internal sealed class CommitLog : IDurableLog
         lock (_durableLock)
         {
             _failure = e;
-            while (_waiters.TryDequeue(out var tcs, out _))
-                waiters.Add(tcs);
+            while (_waiters.TryDequeue(out var waiter, out _))
+                waiters.Add(waiter.Tcs);
+            _urgentWaiters = 0;
+            _syncWanted = false;
         }
         lock (_queueLock)
         {
@@ -321,8 +336,8 @@ internal sealed class CommitLog : IDurableLog
         }
         lock (_durableLock)
         {
-            while (_waiters.TryDequeue(out var tcs, out var offset))
-                tcs.TrySetException(new DatastoreFailedException(
+            while (_waiters.TryDequeue(out var waiter, out var offset))
+                waiter.Tcs.TrySetException(new DatastoreFailedException(
                     $"The datastore closed before offset {offset} became durable.", new ObjectDisposedException(nameof(CommitLog))));
         }
     }
