@@ -28,6 +28,8 @@ internal sealed class CommitLog : IDurableLog
     private readonly object _durableLock = new();
     private readonly PriorityQueue<(TaskCompletionSource Tcs, bool Urgent), ulong> _waiters = new();
     private int _urgentWaiters; // waiters that hurry the fsync (under _durableLock)
+    private long _lastUrgentWait; // Stopwatch timestamp of the latest such wait
+    private readonly TimeSpan _urgentWindow;
     private readonly Thread _thread;
     private readonly BsatnWriter _encoder = new(64 * 1024);
     private readonly BsatnWriter _output = new(128 * 1024);
@@ -54,6 +56,7 @@ internal sealed class CommitLog : IDurableLog
         _mode = options.Durability;
         _syncInterval = options.AsyncSyncInterval;
         _fsyncWhenWaitedOn = options.AsyncFsyncWhenWaitedOn;
+        _urgentWindow = options.AsyncSyncInterval < TimeSpan.FromMilliseconds(10) ? options.AsyncSyncInterval : TimeSpan.FromMilliseconds(10);
         _maxSegmentSize = options.MaxSegmentSize;
         _capacity = options.MaxQueuedCommits;
         _durable = nextOffset == 0 ? -1 : (long)nextOffset - 1;
@@ -136,6 +139,7 @@ internal sealed class CommitLog : IDurableLog
             {
                 _urgentWaiters++;
                 _syncWanted = true;
+                Volatile.Write(ref _lastUrgentWait, Stopwatch.GetTimestamp());
             }
         }
         if (urgent)
@@ -199,7 +203,10 @@ internal sealed class CommitLog : IDurableLog
                     lastWritten = batch[^1].Offset!.Value;
                     unsynced = true;
                 }
-                if (unsynced && (_mode == DurabilityMode.Sync || _closing || _syncWanted || Stopwatch.GetElapsedTime(lastSync) >= _syncInterval))
+                // A confirmed read waited moments ago: its next commit's waiter is probably on its way, so
+                // fsync now rather than sleep until it arrives (one wake-up less per transaction).
+                var waitedRecently = _fsyncWhenWaitedOn && Stopwatch.GetElapsedTime(Volatile.Read(ref _lastUrgentWait)) < _urgentWindow;
+                if (unsynced && (_mode == DurabilityMode.Sync || _closing || _syncWanted || waitedRecently || Stopwatch.GetElapsedTime(lastSync) >= _syncInterval))
                 {
                     var started = Stopwatch.GetTimestamp();
                     _segment!.Sync();

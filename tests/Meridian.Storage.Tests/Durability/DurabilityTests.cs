@@ -314,7 +314,9 @@ public class DurabilityTests
         Assert.Equal(last, store.DurableOffset);
         await observed.WaitAsync(TimeSpan.FromSeconds(20));
 
-        // Once no one waits, commits go back to the periodic fsync.
+        // Once no one waits (and the 10 ms after a wait, when the next waiter is expected, are over),
+        // commits go back to the periodic fsync.
+        await Task.Delay(100);
         Seed(store, 1, firstId: 2000);
         await Task.Delay(200);
         Assert.Equal(last, store.DurableOffset);
