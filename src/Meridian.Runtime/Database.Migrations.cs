@@ -127,10 +127,13 @@ public sealed partial class Database
             var changedTables = string.Join(", ", plan.Steps.Where(s => s.Kind is MigrationStepKind.AddColumns or MigrationStepKind.RemoveEmptyTable)
                 .Select(s => $"'{s.Subject}'").Distinct());
             var reason = $"The database's module was updated and table(s) {changedTables} changed shape; subscribe again.";
-            var rebind = plan.Work.Changed.Count == 0 && plan.Work.RowsChanged.Count == 0
+            // View subscriptions move to the new module's views whatever changed (their code may have).
+            var rebind = plan.Work.Changed.Count == 0 && plan.Work.RowsChanged.Count == 0 && old.Schema.Views.Count == 0
                 ? Task.CompletedTask
                 : _pipeline.Post(position => _subscriptions.Rebind(plan.Work.Changed, plan.Work.RowsChanged,
                     (client, sql) => SubscriptionQuery.Compile(sql, next.Catalog, client.Identity, IsOwner(client.Identity), next.Visibility),
+                    (client, sql) => CompileView(sql, client.Identity, next),
+                    (client, sql) => SubscriptionQuery.Compile(sql, next.Catalog, client.Identity, isOwner: true),
                     reason,
                     position));
             // The scheduler learns the new schedules at this point of the commit order.

@@ -256,18 +256,30 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
     }
 
     /// <summary>
-    /// After a schema migration: every query set reading one of <paramref name="changed"/> is compiled
-    /// again with <paramref name="compile"/> against the new tables and stays live without a message
-    /// (its rows did not change). A set reading one of <paramref name="rowsChanged"/>, a set still
-    /// waiting for its initial rows, a set with a view (the view's code may have changed; it is taken to
-    /// read every table), or a set whose query no longer compiles ends with a subscription
-    /// error (<paramref name="reason"/>, plus the compile error); the client stays connected and may
+    /// After a module update (on the pipeline loop, at <paramref name="position"/>): every query set
+    /// holding a view, or reading one of <paramref name="changed"/>, is compiled again against the new
+    /// module and stays live. A plain SQL query is compiled again with <paramref name="compile"/>; its rows
+    /// did not change, so nothing is sent. A view is compiled again with <paramref name="compileView"/> (the
+    /// new module's code may return other rows): the client is sent the rows that differ between what it
+    /// holds and what the new view returns, as one update. A set reading one of
+    /// <paramref name="rowsChanged"/> with plain SQL or a query view (its rows change shape), a set still
+    /// waiting for its initial rows, or a set whose query no longer compiles or whose view is gone ends with
+    /// a subscription error (<paramref name="reason"/>, plus the cause); the client stays connected and may
     /// subscribe again. Returns (kept, ended).
     /// </summary>
+    /// <param name="changed">Tables whose definition changed.</param>
+    /// <param name="rowsChanged">Tables whose rows changed shape or content.</param>
+    /// <param name="compile">Compiles a client's SQL against the new module.</param>
+    /// <param name="compileView">Compiles a client's <c>SELECT * FROM view</c> against the new module (null: no such view).</param>
+    /// <param name="compileAsOwner">Compiles SQL a query view returned, as the owner, against the new module's tables.</param>
+    /// <param name="reason">Why an ended set ended.</param>
+    /// <param name="position">The committed version after the update.</param>
     public (int Kept, int Ended) Rebind(
         IReadOnlySet<TableId> changed,
         IReadOnlySet<TableId> rowsChanged,
         Func<IClientSession, string, SubscriptionQuery> compile,
+        Func<IClientSession, string, ILiveQuery?> compileView,
+        Func<IClientSession, string, SubscriptionQuery> compileAsOwner,
         string reason,
         CommittedState position)
     {
@@ -276,11 +288,11 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
         {
             foreach (var set in sets.Values)
             {
-                if (set.Queries.Any(q => Reads(q.Query, changed) || Reads(q.Query, rowsChanged)))
+                if (set.Queries.Any(q => PlainSql(q.Query) is null || Reads(q.Query, changed) || Reads(q.Query, rowsChanged)))
                     affected.Add(set);
             }
         }
-        // Release first: no set outside this list can share a query that reads a changed table.
+        // Release first: no set outside this list can share a query that reads a changed table or is a view.
         foreach (var set in affected)
         {
             _clients[set.Client].Remove(set.Id);
@@ -291,8 +303,8 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
         foreach (var set in affected)
         {
             string? problem = null;
-            List<SubscriptionQuery>? compiled = null;
-            if (set.Held is not null || set.Queries.Any(q => Reads(q.Query, rowsChanged) || PlainSql(q.Query) is null))
+            List<ILiveQuery>? compiled = null;
+            if (set.Held is not null || set.Queries.Any(q => q.Query is not Views.ProceduralViewQuery && Reads(q.Query, rowsChanged)))
             {
                 problem = reason;
             }
@@ -300,11 +312,36 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
             {
                 try
                 {
-                    compiled = set.Queries.Select(q => compile(set.Client, PlainSql(q.Query)!.Query.Sql)).ToList();
+                    compiled = set.Queries.Select(q => PlainSql(q.Query) is { } sql
+                        ? new SqlLiveQuery(compile(set.Client, sql.Query.Sql))
+                        : compileView(set.Client, q.Query.Sql)
+                            ?? throw new Meridian.Query.Sql.SqlException($"'{q.Query.TableName}' is no longer a view of the module.")).ToList();
                 }
                 catch (Meridian.Query.Sql.SqlException e)
                 {
                     problem = $"{reason} The query no longer applies: {e.Message}";
+                }
+            }
+            // What the client holds of each view, and what the new module's view returns.
+            List<TableDelta>? viewChanges = null;
+            if (problem is null)
+            {
+                try
+                {
+                    for (var i = 0; i < set.Queries.Count; i++)
+                    {
+                        if (PlainSql(set.Queries[i].Query) is not null)
+                            continue;
+                        var held = HeldRows(set.Client, set.Queries[i].Query, position, compileAsOwner);
+                        var now = Acquire(compiled![i], position).Query.Evaluate(position);
+                        var delta = Views.ProceduralViewQuery.Diff(held.Select(r => r.ToArray()).ToList(), now.Select(r => r.ToArray()).ToList());
+                        if (!delta.IsEmpty)
+                            (viewChanges ??= []).Add(new TableDelta(compiled[i].TableName, false, delta.Inserts, delta.Deletes));
+                    }
+                }
+                catch (Exception e)
+                {
+                    problem = $"{reason} A view failed: {SpacetimeDB.Internal.ModuleDescriptor.ErrorMessage(e)}";
                 }
             }
             if (problem is not null)
@@ -312,18 +349,39 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
                 // With the set's own request id: the TypeScript SDK (2.10.1) disconnects on an error
                 // without one, and with it ends only that subscription (its handle's onError).
                 set.Client.OnSubscriptionError(set.RequestId, set.Id, problem);
+                if (compiled is not null)
+                {
+                    foreach (var q in compiled)
+                    {
+                        if (_queries.TryGetValue(q.Key, out var unused))
+                            ReleaseIfUnused(unused);
+                    }
+                }
                 continue;
             }
-            var shared = compiled!.Select(q => Acquire(new SqlLiveQuery(q), position)).ToList();
+            var shared = compiled!.Select(q => Acquire(q, position)).ToList();
             var again = new QuerySet(set.Client, set.Id, set.RequestId, shared, set.Order) { Held = null };
             foreach (var q in shared)
                 q.Sets.Add(again);
             again.Applied.TrySetResult();
             _clients[set.Client][set.Id] = again;
+            if (viewChanges is not null)
+                set.Client.OnTransactionUpdate(position.LastOffset, [new QuerySetDelta(set.Id, viewChanges)]);
             kept++;
         }
         return (kept, affected.Count - kept);
     }
+
+    // The rows a client holds of a view before an update: a view returning rows keeps what it last sent;
+    // the query a view returned is evaluated again, compiled against the new tables (its rows are the same).
+    private static RowList HeldRows(
+        IClientSession client, ILiveQuery view, CommittedState position, Func<IClientSession, string, SubscriptionQuery> compileAsOwner) =>
+        view switch
+        {
+            Views.ProceduralViewQuery procedural => procedural.LastRows,
+            SqlLiveQuery sql => compileAsOwner(client, sql.Query.Sql).Evaluate(position),
+            _ => view.Evaluate(position),
+        };
 
     /// <summary>Forgets a client and all its query sets.</summary>
     public void RemoveClient(IClientSession client)

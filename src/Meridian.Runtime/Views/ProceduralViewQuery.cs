@@ -59,6 +59,9 @@ internal sealed class ProceduralViewQuery : ILiveQuery
     /// <summary>How many times the view has run (tests and benchmarks check that untouched commits run nothing).</summary>
     public int Runs { get; private set; }
 
+    /// <summary>The rows it last returned: what its subscribers hold.</summary>
+    public RowList LastRows => ToRowList(_rows);
+
     public void Prepare(CommittedState position)
     {
         var (rows, host) = Run(position);
