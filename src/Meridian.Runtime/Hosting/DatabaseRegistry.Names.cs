@@ -81,7 +81,7 @@ public sealed partial class DatabaseRegistry
                     throw new PublishException(e.Message, PublishFailure.Rejected, e);
                 }
             }
-            return await RecreateAsync(database, bytes).ConfigureAwait(false);
+            return await RecreateAsync(database, bytes).ConfigureAwait(false) with { Created = false };
         }
         finally
         {
@@ -89,14 +89,15 @@ public sealed partial class DatabaseRegistry
         }
     }
 
-    // Deletes the data and creates the database again in the same folder, keeping identity, owner and names.
+    // Deletes the data and creates the database again in the same folder, keeping identity, owner and names
+    // (Created is true, as a publish with clear has always reported).
     private async Task<PublishResult> RecreateAsync(Database existing, byte[] image)
     {
         var names = NamesOf(existing);
         await DeleteCoreAsync(existing).ConfigureAwait(false);
         var result = await CreateAsync(existing.Name, image, existing.Owner, existing.Identity).ConfigureAwait(false);
         SaveNames(result.Database, names.Count > 0 ? names : [existing.Name]);
-        return result with { Created = false };
+        return result;
     }
 
     private void ThrowIfStorageNameTaken(string name)
