@@ -32,7 +32,6 @@ public sealed class MeridianServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<Task, byte> _inProcessSessions = new();
     private System.Diagnostics.Metrics.Meter? _gauges;
-    private Limits.IdentityLimiter _limiter = Limits.IdentityLimiter.Unlimited;
 
     private MeridianServer(WebApplication app, DatabaseRegistry registry, TokenService tokens, ServerMetrics metrics, int maxQueued)
     {
@@ -64,7 +63,7 @@ public sealed class MeridianServer : IAsyncDisposable
         var tokens = options.DataDirectory is null
             ? new TokenService(CreateKey(), options.Clock, external)
             : TokenService.LoadOrCreate(Path.Combine(options.DataDirectory, "keys"), options.Clock, external);
-        var services = new DatabaseServices(options.Clock, loggerFactory, options.MeterFactory) { SlowLog = options.SlowLog, AsyncFsyncInterval = options.AsyncFsyncInterval };
+        var services = new DatabaseServices(options.Clock, loggerFactory, options.MeterFactory) { SlowLog = options.SlowLog };
         var registry = new DatabaseRegistry(options.DataDirectory, options.Durability, services);
 
         var builder = WebApplication.CreateSlimBuilder();
@@ -89,16 +88,14 @@ public sealed class MeridianServer : IAsyncDisposable
         if (options.Metrics.Prometheus)
             app.MapPrometheusScrapingEndpoint("/v1/metrics");
         app.MapIdentityEndpoints(tokens);
-        var limiter = new Limits.IdentityLimiter(options.RateLimits, options.Clock);
-        app.MapDatabaseEndpoints(registry, tokens, limiter);
+        app.MapDatabaseEndpoints(registry, tokens);
         app.MapDatabaseListEndpoints(registry);
         app.MapRouteEndpoints(registry);
         var metrics = new ServerMetrics(options.MeterFactory);
-        app.MapSubscribeEndpoint(registry, tokens, metrics, options.MaxQueuedMessagesPerClient, options.Compression, limiter);
+        app.MapSubscribeEndpoint(registry, tokens, metrics, options.MaxQueuedMessagesPerClient);
 
         var server = new MeridianServer(app, registry, tokens, metrics, options.MaxQueuedMessagesPerClient);
         self = server;
-        server._limiter = limiter;
         server._gauges = DatabaseGauges.Register(options.MeterFactory, registry);
         server.LoadFailures = await registry.LoadAllAsync().ConfigureAwait(false);
         await app.StartAsync(cancellation).ConfigureAwait(false);
@@ -142,7 +139,7 @@ public sealed class MeridianServer : IAsyncDisposable
         var connectionId = ConnectionId.Random();
         await db.ConnectAsync(claims.Identity, connectionId, DatabaseEndpoints.JwtPayload(validToken)).ConfigureAwait(false);
         var (serverEnd, clientEnd) = InMemoryTransport.CreatePair();
-        var session = new ClientSession(serverEnd, db, claims.Identity, connectionId, confirmedReads, batched, _metrics, _maxQueued, limiter: _limiter)
+        var session = new ClientSession(serverEnd, db, claims.Identity, connectionId, confirmedReads, batched, _metrics, _maxQueued)
         {
             JwtPayload = DatabaseEndpoints.JwtPayload(validToken),
         };

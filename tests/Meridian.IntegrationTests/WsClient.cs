@@ -16,12 +16,7 @@ internal sealed class WsClient : IAsyncDisposable
 
     private readonly Queue<ServerMessage> _pending = new();
 
-    /// <summary>The compression tag of every frame received so far, in order.</summary>
-    public List<byte> Tags { get; } = [];
-
-    /// <summary>Connects and reads InitialConnection; <paramref name="query"/> is appended to the URL (e.g. <c>&amp;confirmed=false</c>).</summary>
-    public static async Task<WsClient> ConnectAsync(
-        Uri server, string database, string? token = null, bool offerV3 = false, string compression = "Gzip", string query = "")
+    public static async Task<WsClient> ConnectAsync(Uri server, string database, string? token = null, bool offerV3 = false)
     {
         var client = new WsClient();
         if (offerV3)
@@ -29,7 +24,7 @@ internal sealed class WsClient : IAsyncDisposable
         client._socket.Options.AddSubProtocol("v2.bsatn.spacetimedb");
         if (token is not null)
             client._socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
-        var uri = new Uri($"ws://{server.Authority}/v1/database/{database}/subscribe?compression={compression}{query}");
+        var uri = new Uri($"ws://{server.Authority}/v1/database/{database}/subscribe?compression=Gzip");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await client._socket.ConnectAsync(uri, timeout.Token);
         client.Initial = Assert.IsType<ServerMessage.InitialConnection>(await client.ReceiveAsync());
@@ -62,7 +57,7 @@ internal sealed class WsClient : IAsyncDisposable
             total += result.Count;
         }
         while (!result.EndOfMessage);
-        Tags.Add(buffer[0]);
+        Assert.Equal(0, buffer[0]); // always uncompressed
         var messages = ServerFrame.Decode(buffer.AsSpan(0, total));
         if (_socket.SubProtocol != "v3.bsatn.spacetimedb")
             Assert.Single(messages);

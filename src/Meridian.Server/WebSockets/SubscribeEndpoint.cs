@@ -29,11 +29,8 @@ public static class SubscribeEndpoint
         DatabaseRegistry registry,
         TokenService tokens,
         ServerMetrics metrics,
-        int maxQueuedMessages = ClientSession.DefaultMaxQueuedMessages,
-        CompressionOptions? compressionOptions = null,
-        Limits.IdentityLimiter? limiter = null)
+        int maxQueuedMessages = ClientSession.DefaultMaxQueuedMessages)
     {
-        compressionOptions ??= new CompressionOptions();
         app.MapGet("/v1/database/{db}/subscribe", async (HttpContext http, string db, IHostApplicationLifetime lifetime) =>
         {
             if (!http.WebSockets.IsWebSocketRequest)
@@ -64,21 +61,8 @@ public static class SubscribeEndpoint
             {
                 connectionId = ConnectionId.Random();
             }
-            // Absent means Brotli, as upstream.
-            var requested = Compression.Brotli;
-            if (query.TryGetValue("compression", out var compression))
-            {
-                // The exact variant names only (case-sensitive, as upstream; no numbers).
-                requested = compression.ToString() switch
-                {
-                    "None" => Compression.None,
-                    "Brotli" => Compression.Brotli,
-                    "Gzip" => Compression.Gzip,
-                    _ => (Compression)255,
-                };
-                if (requested == (Compression)255)
-                    return ErrorResults.Text(StatusCodes.Status400BadRequest, $"Unknown compression '{compression}': use None, Brotli or Gzip.");
-            }
+            if (query.TryGetValue("compression", out var compression) && !Enum.TryParse<Compression>(compression, ignoreCase: false, out _))
+                return ErrorResults.Text(StatusCodes.Status400BadRequest, $"Unknown compression '{compression}': use None, Brotli or Gzip.");
             var confirmed = true;
             if (query.TryGetValue("confirmed", out var confirmedText) && !bool.TryParse(confirmedText, out confirmed))
                 return ErrorResults.Text(StatusCodes.Status400BadRequest, $"'{confirmedText}' is not a boolean for 'confirmed'.");
@@ -125,10 +109,7 @@ public static class SubscribeEndpoint
                     confirmed,
                     batched: protocol == V3Protocol,
                     metrics,
-                    maxQueuedMessages,
-                    compressionOptions.ForConnection(requested, batched: protocol == V3Protocol),
-                    compressionOptions.ThresholdBytes,
-                    limiter)
+                    maxQueuedMessages)
                 {
                     JwtPayload = Http.DatabaseEndpoints.JwtPayload(caller.Token),
                 };
