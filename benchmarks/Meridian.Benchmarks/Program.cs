@@ -1,3 +1,4 @@
+using Meridian.Benchmarks.Durability;
 using Meridian.Benchmarks.Harness;
 using Meridian.Benchmarks.Query;
 using Meridian.Benchmarks.Sats;
@@ -12,6 +13,7 @@ var suites = new Dictionary<string, Func<BenchmarkOptions, IReadOnlyList<Benchma
     ["storage"] = StorageSuite.Run,
     ["query"] = QuerySuite.Run,
     ["views"] = ViewSuite.Run,
+    ["durability"] = ConfirmedReadsSuite.Run,
 };
 
 var positional = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();

@@ -60,7 +60,7 @@ public sealed partial class Database : IAsyncDisposable
         _subscriptions = new SubscriptionManager(name, services.Metrics);
         _pipeline = new CommitPipeline(store.Committed,
             [_scheduler, _subscriptions, new CommitMetricsObserver(name, services.Metrics)],
-            store.WaitForDurableAsync,
+            store.WhenDurableAsync, // observing durability must not hurry an async fsync (only confirmed reads do)
             e => _logger.ObserverFailed(name, e));
         _subscriptions.Attach(_pipeline);
     }
@@ -153,6 +153,9 @@ public sealed partial class Database : IAsyncDisposable
             throw new DatabaseUnavailableException($"The database cannot make its transactions durable: {e.Message}", e);
         }
     }
+
+    /// <summary>Offset of the last transaction known to be on disk, or null when none is (the last committed one in memory).</summary>
+    public ulong? DurableOffset => _store.DurableOffset;
 
     /// <summary>Offset of the last committed transaction, or null when none has committed.</summary>
     public ulong? LastCommittedOffset => _store.Committed.LastOffset;

@@ -32,6 +32,7 @@ public sealed class MeridianServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<Task, byte> _inProcessSessions = new();
     private System.Diagnostics.Metrics.Meter? _gauges;
+    private Limits.IdentityLimiter _limiter = Limits.IdentityLimiter.Unlimited;
 
     private MeridianServer(WebApplication app, DatabaseRegistry registry, TokenService tokens, ServerMetrics metrics, int maxQueued)
     {
@@ -63,7 +64,7 @@ public sealed class MeridianServer : IAsyncDisposable
         var tokens = options.DataDirectory is null
             ? new TokenService(CreateKey(), options.Clock, external)
             : TokenService.LoadOrCreate(Path.Combine(options.DataDirectory, "keys"), options.Clock, external);
-        var services = new DatabaseServices(options.Clock, loggerFactory, options.MeterFactory) { SlowLog = options.SlowLog };
+        var services = new DatabaseServices(options.Clock, loggerFactory, options.MeterFactory) { SlowLog = options.SlowLog, AsyncFsyncInterval = options.AsyncFsyncInterval };
         var registry = new DatabaseRegistry(options.DataDirectory, options.Durability, services);
 
         var builder = WebApplication.CreateSlimBuilder();
@@ -88,14 +89,16 @@ public sealed class MeridianServer : IAsyncDisposable
         if (options.Metrics.Prometheus)
             app.MapPrometheusScrapingEndpoint("/v1/metrics");
         app.MapIdentityEndpoints(tokens);
-        app.MapDatabaseEndpoints(registry, tokens);
+        var limiter = new Limits.IdentityLimiter(options.RateLimits, options.Clock);
+        app.MapDatabaseEndpoints(registry, tokens, limiter);
         app.MapDatabaseListEndpoints(registry);
         app.MapRouteEndpoints(registry);
         var metrics = new ServerMetrics(options.MeterFactory);
-        app.MapSubscribeEndpoint(registry, tokens, metrics, options.MaxQueuedMessagesPerClient);
+        app.MapSubscribeEndpoint(registry, tokens, metrics, options.MaxQueuedMessagesPerClient, options.Compression, limiter);
 
         var server = new MeridianServer(app, registry, tokens, metrics, options.MaxQueuedMessagesPerClient);
         self = server;
+        server._limiter = limiter;
         server._gauges = DatabaseGauges.Register(options.MeterFactory, registry);
         server.LoadFailures = await registry.LoadAllAsync().ConfigureAwait(false);
         await app.StartAsync(cancellation).ConfigureAwait(false);
@@ -139,7 +142,7 @@ public sealed class MeridianServer : IAsyncDisposable
         var connectionId = ConnectionId.Random();
         await db.ConnectAsync(claims.Identity, connectionId, DatabaseEndpoints.JwtPayload(validToken)).ConfigureAwait(false);
         var (serverEnd, clientEnd) = InMemoryTransport.CreatePair();
-        var session = new ClientSession(serverEnd, db, claims.Identity, connectionId, confirmedReads, batched, _metrics, _maxQueued)
+        var session = new ClientSession(serverEnd, db, claims.Identity, connectionId, confirmedReads, batched, _metrics, _maxQueued, limiter: _limiter)
         {
             JwtPayload = DatabaseEndpoints.JwtPayload(validToken),
         };

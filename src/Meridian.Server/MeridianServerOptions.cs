@@ -16,8 +16,20 @@ public sealed class MeridianServerOptions
     /// <summary>Group commit (default) or periodic fsync.</summary>
     public Durability Durability { get; init; } = Durability.Sync;
 
+    /// <summary>
+    /// With <see cref="Durability.Async"/>: how long a commit may wait for its fsync when no confirmed-reads
+    /// client waits for it (one that waits makes the fsync happen at once). Default 10 ms.
+    /// </summary>
+    public TimeSpan AsyncFsyncInterval { get; init; } = TimeSpan.FromMilliseconds(10);
+
     /// <summary>Messages that may wait for one client that does not read before it is disconnected (default 16,384).</summary>
     public int MaxQueuedMessagesPerClient { get; init; } = Sessions.ClientSession.DefaultMaxQueuedMessages;
+
+    /// <summary>Which connections get the frame compression they ask for, and above what size.</summary>
+    public Sessions.CompressionOptions Compression { get; init; } = new();
+
+    /// <summary>Per-identity request rate and in-flight call limits (off by default).</summary>
+    public Limits.RateLimitOptions RateLimits { get; init; } = new();
 
     /// <summary>External OpenID Connect issuers whose tokens are accepted (none by default: only locally signed tokens).</summary>
     public Auth.IdentityProviderOptions IdentityProviders { get; init; } = new();

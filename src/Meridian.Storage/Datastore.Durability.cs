@@ -29,9 +29,16 @@ public sealed partial class Datastore
     /// <summary>The last automatic snapshot's error, if it failed (snapshots failing never stop commits).</summary>
     public Exception? SnapshotFailure { get; private set; }
 
-    /// <summary>Completes once <paramref name="offset"/> is durable; faults with <see cref="DatastoreFailedException"/> if the log fails first.</summary>
+    /// <summary>
+    /// Completes once <paramref name="offset"/> is durable; faults with <see cref="DatastoreFailedException"/> if the log fails first.
+    /// For callers that hold an answer back until then (confirmed reads): with async durability the wait makes the fsync happen at once.
+    /// </summary>
     public Task WaitForDurableAsync(ulong offset, CancellationToken cancellationToken = default) =>
         _log?.WaitForDurableAsync(offset, cancellationToken) ?? Task.CompletedTask;
+
+    /// <summary>Completes once <paramref name="offset"/> is durable, without hurrying an async fsync (for observers).</summary>
+    public Task WhenDurableAsync(ulong offset, CancellationToken cancellationToken = default) =>
+        _log?.WhenDurableAsync(offset, cancellationToken) ?? Task.CompletedTask;
 
     /// <summary>Blocks until every transaction committed so far is durable.</summary>
     public void Flush() => _log?.Flush();

@@ -219,7 +219,7 @@ public sealed class ChatServerTests : IAsyncLifetime
     {
         var missing = await _server.Http.GetAsync("/v1/database/chat/schema");
         Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
-        var old = await _server.Http.GetAsync("/v1/database/chat/schema?version=9");
+        var old = await _server.Http.GetAsync("/v1/database/chat/schema?version=8");
         Assert.Equal(HttpStatusCode.BadRequest, old.StatusCode);
         var schema = (await _server.Http.GetFromJsonAsync<JsonObject>("/v1/database/chat/schema?version=10"))!;
         var sections = schema["sections"]!.AsArray();

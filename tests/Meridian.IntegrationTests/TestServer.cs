@@ -8,8 +8,9 @@ namespace Meridian.IntegrationTests;
 /// <summary>A real server on port 0 with a temp data dir, plus an HTTP client; deletes the dir on dispose.</summary>
 internal sealed class TestServer : IAsyncDisposable
 {
-    private TestServer(MeridianServer server, string dataDir, bool ownsDir)
+    private TestServer(MeridianServer server, string dataDir, bool ownsDir, Func<string, MeridianServerOptions>? options)
     {
+        _options = options;
         Server = server;
         DataDir = dataDir;
         _ownsDir = ownsDir;
@@ -17,6 +18,7 @@ internal sealed class TestServer : IAsyncDisposable
     }
 
     private readonly bool _ownsDir;
+    private readonly Func<string, MeridianServerOptions>? _options;
 
     public MeridianServer Server { get; private set; }
 
@@ -24,13 +26,17 @@ internal sealed class TestServer : IAsyncDisposable
 
     public HttpClient Http { get; private set; }
 
-    public static async Task<TestServer> StartAsync(string? dataDir = null, int maxQueuedMessagesPerClient = 16_384)
+    /// <param name="dataDir">The data directory (a new temp dir, deleted on dispose, when null).</param>
+    /// <param name="maxQueuedMessagesPerClient">The per-client queue bound.</param>
+    /// <param name="options">Builds the options from the data directory instead (listening on port 0 is up to it); used again on restart.</param>
+    public static async Task<TestServer> StartAsync(
+        string? dataDir = null, int maxQueuedMessagesPerClient = 16_384, Func<string, MeridianServerOptions>? options = null)
     {
         var owns = dataDir is null;
         dataDir ??= Directory.CreateTempSubdirectory("meridian-test-").FullName;
-        var server = await MeridianServer.StartAsync(
-            new MeridianServerOptions { ListenAddress = "127.0.0.1:0", DataDirectory = dataDir, MaxQueuedMessagesPerClient = maxQueuedMessagesPerClient });
-        return new TestServer(server, dataDir, owns);
+        var server = await MeridianServer.StartAsync(options?.Invoke(dataDir)
+            ?? new MeridianServerOptions { ListenAddress = "127.0.0.1:0", DataDirectory = dataDir, MaxQueuedMessagesPerClient = maxQueuedMessagesPerClient });
+        return new TestServer(server, dataDir, owns, options);
     }
 
     /// <summary>Stops the server and starts a new one on the same data directory.</summary>
@@ -38,7 +44,7 @@ internal sealed class TestServer : IAsyncDisposable
     {
         Http.Dispose();
         await Server.DisposeAsync();
-        Server = await MeridianServer.StartAsync(new MeridianServerOptions { ListenAddress = "127.0.0.1:0", DataDirectory = DataDir });
+        Server = await MeridianServer.StartAsync(_options?.Invoke(DataDir) ?? new MeridianServerOptions { ListenAddress = "127.0.0.1:0", DataDirectory = DataDir });
         Http = new HttpClient { BaseAddress = Server.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
     }
 

@@ -16,7 +16,12 @@ internal sealed class WsClient : IAsyncDisposable
 
     private readonly Queue<ServerMessage> _pending = new();
 
-    public static async Task<WsClient> ConnectAsync(Uri server, string database, string? token = null, bool offerV3 = false)
+    /// <summary>The compression tag of every frame received so far, in order.</summary>
+    public List<byte> Tags { get; } = [];
+
+    /// <summary>Connects and reads InitialConnection; <paramref name="query"/> is appended to the URL (e.g. <c>&amp;confirmed=false</c>).</summary>
+    public static async Task<WsClient> ConnectAsync(
+        Uri server, string database, string? token = null, bool offerV3 = false, string compression = "Gzip", string query = "")
     {
         var client = new WsClient();
         if (offerV3)
@@ -24,7 +29,7 @@ internal sealed class WsClient : IAsyncDisposable
         client._socket.Options.AddSubProtocol("v2.bsatn.spacetimedb");
         if (token is not null)
             client._socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
-        var uri = new Uri($"ws://{server.Authority}/v1/database/{database}/subscribe?compression=Gzip");
+        var uri = new Uri($"ws://{server.Authority}/v1/database/{database}/subscribe?compression={compression}{query}");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await client._socket.ConnectAsync(uri, timeout.Token);
         client.Initial = Assert.IsType<ServerMessage.InitialConnection>(await client.ReceiveAsync());
@@ -57,7 +62,7 @@ internal sealed class WsClient : IAsyncDisposable
             total += result.Count;
         }
         while (!result.EndOfMessage);
-        Assert.Equal(0, buffer[0]); // always uncompressed
+        Tags.Add(buffer[0]);
         var messages = ServerFrame.Decode(buffer.AsSpan(0, total));
         if (_socket.SubProtocol != "v3.bsatn.spacetimedb")
             Assert.Single(messages);

@@ -6,7 +6,8 @@ using Microsoft.Extensions.Logging;
 namespace Meridian.Cli.Commands;
 
 /// <summary>
-/// <c>meridian start [--config FILE] [--listen-addr HOST:PORT] [--data-dir DIR] [--async-fsync]</c>: runs a server in the foreground until
+/// <c>meridian start [--config FILE] [--listen-addr HOST:PORT] [--data-dir DIR] [--async-fsync] [--requests-per-second N]
+/// [--burst N] [--max-in-flight-calls N]</c>: runs a server in the foreground until
 /// stopped.
 /// </summary>
 internal static class StartCommand
@@ -33,6 +34,18 @@ internal static class StartCommand
         {
             Description = "Acknowledge commits before they are on disk (periodic fsync); faster, but a crash can lose the last few milliseconds",
         };
+        var requestsPerSecond = new Option<double?>("--requests-per-second")
+        {
+            Description = "Per-identity limit on requests per second (0: off); calls over it get an error, the connection stays open",
+        };
+        var burst = new Option<int?>("--burst")
+        {
+            Description = "Requests an idle identity may make at once before --requests-per-second applies (default: one second's worth)",
+        };
+        var maxInFlight = new Option<int?>("--max-in-flight-calls")
+        {
+            Description = "Per-identity limit on reducer and procedure calls running or waiting at once (0: off)",
+        };
         var config = new Option<string?>("--config", "-c")
         {
             Description = "A configuration file (JSON, see docs/configuration.md); flags given on the command line override it",
@@ -43,6 +56,9 @@ internal static class StartCommand
             listen,
             dataDir,
             asyncFsync,
+            requestsPerSecond,
+            burst,
+            maxInFlight,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -63,6 +79,7 @@ internal static class StartCommand
             try
             {
                 options = parse.GetValue(config) is { } path ? FromFile(path, defaults, parse, listen, dataDir, asyncFsync) : defaults;
+                options = WithLimitFlags(options, parse.GetValue(requestsPerSecond), parse.GetValue(burst), parse.GetValue(maxInFlight));
             }
             catch (ArgumentException e)
             {
@@ -103,6 +120,34 @@ internal static class StartCommand
         return command;
     }
 
+    // Limit flags typed on the command line override the file's limits, one by one.
+    private static MeridianServerOptions WithLimitFlags(MeridianServerOptions options, double? requestsPerSecond, int? burst, int? maxInFlight)
+    {
+        if (requestsPerSecond is null && burst is null && maxInFlight is null)
+            return options;
+        var limits = new Meridian.Server.Limits.RateLimitOptions
+        {
+            RequestsPerSecond = requestsPerSecond ?? options.RateLimits.RequestsPerSecond,
+            Burst = burst ?? options.RateLimits.Burst,
+            MaxInFlightCalls = maxInFlight ?? options.RateLimits.MaxInFlightCalls,
+        };
+        limits.Validate();
+        return new MeridianServerOptions
+        {
+            ListenAddress = options.ListenAddress,
+            DataDirectory = options.DataDirectory,
+            Durability = options.Durability,
+            AsyncFsyncInterval = options.AsyncFsyncInterval,
+            MaxQueuedMessagesPerClient = options.MaxQueuedMessagesPerClient,
+            Compression = options.Compression,
+            RateLimits = limits,
+            IdentityProviders = options.IdentityProviders,
+            Metrics = options.Metrics,
+            SlowLog = options.SlowLog,
+            LoggerFactory = options.LoggerFactory,
+        };
+    }
+
     // The file over the built-in defaults, then every flag the user actually typed over the file.
     private static MeridianServerOptions FromFile(
         string path, MeridianServerOptions flags, ParseResult parse, Option<string> listen, Option<string> dataDir, Option<bool> asyncFsync)
@@ -121,6 +166,8 @@ internal static class StartCommand
             DataDirectory = Typed(dataDir) ? flags.DataDirectory : fromFile.DataDirectory,
             Durability = Typed(asyncFsync) ? flags.Durability : fromFile.Durability,
             MaxQueuedMessagesPerClient = fromFile.MaxQueuedMessagesPerClient,
+            Compression = fromFile.Compression,
+            RateLimits = fromFile.RateLimits,
             IdentityProviders = fromFile.IdentityProviders,
             Metrics = fromFile.Metrics,
             SlowLog = fromFile.SlowLog,

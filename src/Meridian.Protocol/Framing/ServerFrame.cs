@@ -24,9 +24,12 @@ public static class ServerFrame
     }
 
     /// <summary>Prefixes an encoded body with its tag, compressing it when worthwhile.</summary>
-    public static byte[] Wrap(ReadOnlySpan<byte> body, Compression compression)
+    public static byte[] Wrap(ReadOnlySpan<byte> body, Compression compression) => Wrap(body, compression, CompressionThreshold);
+
+    /// <summary>Prefixes an encoded body with its tag, compressing it when it is longer than <paramref name="threshold"/> bytes.</summary>
+    public static byte[] Wrap(ReadOnlySpan<byte> body, Compression compression, int threshold)
     {
-        if (compression == Compression.None || body.Length <= CompressionThreshold)
+        if (compression == Compression.None || body.Length <= threshold)
         {
             var frame = new byte[body.Length + 1];
             frame[0] = (byte)Compression.None;

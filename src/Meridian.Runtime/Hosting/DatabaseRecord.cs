@@ -14,5 +14,6 @@ public sealed record DatabaseRecord(
     [property: JsonPropertyName("created_micros")] long CreatedMicros);
 
 [JsonSerializable(typeof(DatabaseRecord))]
+[JsonSerializable(typeof(string[]))]
 [JsonSourceGenerationOptions(WriteIndented = true)]
 internal sealed partial class HostingJsonContext : JsonSerializerContext;

@@ -48,10 +48,10 @@ public sealed partial class DatabaseRegistry : IAsyncDisposable
     /// <summary>Every open database.</summary>
     public IEnumerable<Database> Databases => _byName.Values;
 
-    /// <summary>Finds a database by name, or by identity (hex, optional <c>0x</c>).</summary>
+    /// <summary>Finds a database by one of its names, or by identity (hex, optional <c>0x</c>).</summary>
     public Database? Find(string nameOrIdentity)
     {
-        if (_byName.TryGetValue(nameOrIdentity, out var db))
+        if (_names.TryGetValue(nameOrIdentity, out var db))
             return db;
         if (Identity.TryParse(nameOrIdentity, out var id))
             return _byName.Values.FirstOrDefault(d => d.Identity == id);
@@ -86,6 +86,7 @@ public sealed partial class DatabaseRegistry : IAsyncDisposable
                     store => ModuleForRecoveredStore(name, dir, store),
                     runInit: false).ConfigureAwait(false);
                 _byName[record.Name] = db;
+                RegisterNames(db, LoadNames(dir, record.Name));
             }
             catch (Exception e)
             {
@@ -149,6 +150,7 @@ public sealed partial class DatabaseRegistry : IAsyncDisposable
                 {
                     Device = memoryDevice ?? new FileStorageDevice(Path.Combine(dir!, "log")),
                     Durability = _durability == Durability.Async ? DurabilityMode.Async : DurabilityMode.Sync,
+                    AsyncSyncInterval = _services.AsyncFsyncInterval,
                     Clock = _services.Clock,
                     MeterFactory = _services.MeterFactory,
                     Name = name,
@@ -206,8 +208,9 @@ public sealed partial class DatabaseRegistry : IAsyncDisposable
             if (existing is not null && !clear)
                 return await UpdateAsync(existing, image, migration ?? MigrationOptions.Compatible).ConfigureAwait(false);
             if (existing is not null)
-                await DeleteCoreAsync(existing).ConfigureAwait(false);
-            return await CreateAsync(name, image, caller, existing?.Identity).ConfigureAwait(false);
+                return await RecreateAsync(existing, image).ConfigureAwait(false);
+            ThrowIfStorageNameTaken(name);
+            return await CreateAsync(name, image, caller, null).ConfigureAwait(false);
         }
         finally
         {
@@ -321,6 +324,7 @@ public sealed partial class DatabaseRegistry : IAsyncDisposable
                 WriteAtomically(Path.Combine(dir, "database.json"), JsonSerializer.SerializeToUtf8Bytes(record, HostingJsonContext.Default.DatabaseRecord));
             }
             _byName[name] = db;
+            RegisterNames(db, [name]);
             return new PublishResult(db, Created: true);
         }
         catch
@@ -355,6 +359,7 @@ public sealed partial class DatabaseRegistry : IAsyncDisposable
     private async Task DeleteCoreAsync(Database db)
     {
         _byName.TryRemove(db.Name, out _);
+        UnregisterNames(db);
         await db.DisposeAsync().ConfigureAwait(false);
         var dir = DirectoryOf(db.Name);
         if (dir is not null && Directory.Exists(dir))
@@ -387,5 +392,7 @@ public sealed partial class DatabaseRegistry : IAsyncDisposable
         foreach (var db in _byName.Values)
             await db.DisposeAsync().ConfigureAwait(false);
         _byName.Clear();
+        _names.Clear();
+        _namesOf.Clear();
     }
 }

@@ -17,6 +17,12 @@ public sealed record DatabaseServices(TimeProvider Clock, ILoggerFactory LoggerF
     /// <summary>When reducer calls and queries are slow enough for <c>st_slow_log</c>.</summary>
     public SlowLogOptions SlowLog { get; init; } = new();
 
+    /// <summary>
+    /// With <see cref="Durability.Async"/>: the longest a commit waits for its fsync when no confirmed read
+    /// waits for it (one that does makes the fsync happen at once). Default 10 ms.
+    /// </summary>
+    public TimeSpan AsyncFsyncInterval { get; init; } = TimeSpan.FromMilliseconds(10);
+
     /// <summary>The runtime's instruments.</summary>
     public RuntimeMetrics Metrics { get; } = new(MeterFactory);
 }

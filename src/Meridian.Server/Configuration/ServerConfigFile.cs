@@ -34,6 +34,12 @@ public sealed class ServerConfigFile
     /// <summary>Messages that may wait for one client before it is disconnected.</summary>
     public int? MaxQueuedMessagesPerClient { get; set; }
 
+    /// <summary>Per-identity limits.</summary>
+    public LimitsSection? Limits { get; set; }
+
+    /// <summary>Frame compression.</summary>
+    public CompressionSection? Compression { get; set; }
+
     /// <summary>Trusted external OpenID Connect issuers.</summary>
     public IdentitySection? Identity { get; set; }
 
@@ -91,6 +97,9 @@ public sealed class ServerConfigFile
             DataDirectory = DataDir ?? defaults.DataDirectory,
             Durability = durability,
             MaxQueuedMessagesPerClient = MaxQueuedMessagesPerClient ?? defaults.MaxQueuedMessagesPerClient,
+            AsyncFsyncInterval = defaults.AsyncFsyncInterval,
+            Compression = Compression?.ToOptions(defaults.Compression) ?? defaults.Compression,
+            RateLimits = Limits?.ToOptions(defaults.RateLimits) ?? defaults.RateLimits,
             IdentityProviders = Identity?.ToOptions(defaults.IdentityProviders) ?? defaults.IdentityProviders,
             Metrics = Metrics?.ToOptions(defaults.Metrics) ?? defaults.Metrics,
             SlowLog = SlowLog?.ToOptions(defaults.SlowLog) ?? defaults.SlowLog,
@@ -106,6 +115,63 @@ public sealed class ServerConfigFile
         < 0 => throw new ArgumentException($"{key} must not be negative."),
         _ => TimeSpan.FromSeconds(value.Value),
     };
+
+    /// <summary>The <c>limits</c> section (per identity; 0 turns a limit off).</summary>
+    public sealed class LimitsSection
+    {
+        /// <summary>Sustained requests per second per identity.</summary>
+        public double? RequestsPerSecond { get; set; }
+
+        /// <summary>Requests an idle identity may make at once.</summary>
+        public int? Burst { get; set; }
+
+        /// <summary>Reducer and procedure calls one identity may have in flight.</summary>
+        public int? MaxInFlightCalls { get; set; }
+
+        internal Server.Limits.RateLimitOptions ToOptions(Server.Limits.RateLimitOptions d)
+        {
+            var options = new Server.Limits.RateLimitOptions
+            {
+                RequestsPerSecond = RequestsPerSecond ?? d.RequestsPerSecond,
+                Burst = Burst ?? d.Burst,
+                MaxInFlightCalls = MaxInFlightCalls ?? d.MaxInFlightCalls,
+            };
+            try
+            {
+                options.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentException($"limits: {e.Message}", e);
+            }
+            return options;
+        }
+    }
+
+    /// <summary>The <c>compression</c> section.</summary>
+    public sealed class CompressionSection
+    {
+        /// <summary><c>auto</c> (v2 connections only), <c>always</c> or <c>never</c>.</summary>
+        public string? Policy { get; set; }
+
+        /// <summary>Frame bodies up to this many bytes go uncompressed.</summary>
+        public int? ThresholdBytes { get; set; }
+
+        internal Sessions.CompressionOptions ToOptions(Sessions.CompressionOptions d) => new()
+        {
+            Policy = Policy?.ToLowerInvariant() switch
+            {
+                null => d.Policy,
+                "auto" => Sessions.CompressionPolicy.Auto,
+                "always" => Sessions.CompressionPolicy.Always,
+                "never" => Sessions.CompressionPolicy.Never,
+                _ => throw new ArgumentException($"compression.policy must be \"auto\", \"always\" or \"never\", not \"{Policy}\"."),
+            },
+            ThresholdBytes = ThresholdBytes is < 0
+                ? throw new ArgumentException("compression.threshold_bytes must not be negative.")
+                : ThresholdBytes ?? d.ThresholdBytes,
+        };
+    }
 
     /// <summary>The <c>identity</c> section.</summary>
     public sealed class IdentitySection

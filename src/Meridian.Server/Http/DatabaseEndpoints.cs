@@ -26,9 +26,11 @@ public static partial class DatabaseEndpoints
     /// <summary>Largest SQL or JSON argument body accepted.</summary>
     public const int MaxRequestBytes = 4 << 20;
 
-    /// <summary>Maps publish, info, delete, call, sql and logs.</summary>
-    public static IEndpointRouteBuilder MapDatabaseEndpoints(this IEndpointRouteBuilder app, DatabaseRegistry registry, TokenService tokens)
+    /// <summary>Maps publish, info, names, reset, delete, schema, call, sql and logs.</summary>
+    public static IEndpointRouteBuilder MapDatabaseEndpoints(
+        this IEndpointRouteBuilder app, DatabaseRegistry registry, TokenService tokens, Limits.IdentityLimiter? limiter = null)
     {
+        limiter ??= Limits.IdentityLimiter.Unlimited;
         app.MapPut("/v1/database/{name}", (HttpContext http, string name) => Authenticated(http, tokens, caller => PublishAsync(http, registry, caller, name)));
         app.MapPost("/v1/database", (Delegate)((HttpContext http) =>
             Authenticated(http, tokens, caller => PublishAsync(http, registry, caller, "db-" + Guid.NewGuid().ToString("N")[..16]))));
@@ -47,8 +49,7 @@ public static partial class DatabaseEndpoints
         app.MapGet("/v1/database/{db}/identity", (HttpContext http, string db) => WithDatabase(http, tokens, registry, db, (_, database) =>
             Task.FromResult(Results.Text(database.Identity.ToHexString()))));
 
-        app.MapGet("/v1/database/{db}/names", (HttpContext http, string db) => WithDatabase(http, tokens, registry, db, (_, database) =>
-            Task.FromResult(Results.Json(new JsonObject { ["names"] = new JsonArray(database.Name) }))));
+        MapNameAndResetEndpoints(app, registry, tokens);
 
         app.MapPut("/v1/database/{db}/names", (HttpContext http, string db) => Authenticated(http, tokens, caller => RenameAsync(http, registry, caller, db)));
 
@@ -70,22 +71,45 @@ public static partial class DatabaseEndpoints
             var version = http.Request.Query["version"].ToString();
             if (version.Length == 0)
                 return Task.FromResult(ErrorResults.Text(StatusCodes.Status400BadRequest, "The 'version' query parameter is required (version=10)."));
-            if (version != "10")
-                return Task.FromResult(ErrorResults.Text(StatusCodes.Status400BadRequest, $"Schema version {version} is not supported; use version=10."));
+            if (version is not ("9" or "10"))
+                return Task.FromResult(ErrorResults.Text(StatusCodes.Status400BadRequest, $"Schema version {version} is not supported; use version=10 or version=9."));
             using var stream = new MemoryStream();
             using (var w = new Utf8JsonWriter(stream))
-                database.Schema.Canonical.WriteJson(w);
+            {
+                if (version == "9")
+                    SchemaV9.Write(w, database.Schema);
+                else
+                    database.Schema.Canonical.WriteJson(w);
+            }
             return Task.FromResult(Results.Bytes(stream.ToArray(), "application/json"));
         }));
 
         app.MapPost("/v1/database/{db}/call/{reducer}", (HttpContext http, string db, string reducer) =>
-            WithDatabase(http, tokens, registry, db, (caller, database) => CallAsync(http, caller, database, reducer)));
+            WithDatabase(http, tokens, registry, db, (caller, database) => LimitedCallAsync(limiter, caller, () => CallAsync(http, caller, database, reducer))));
         app.MapPost("/v1/database/{db}/sql", (HttpContext http, string db) =>
-            WithDatabase(http, tokens, registry, db, (caller, database) => SqlAsync(http, caller, database)));
+            WithDatabase(http, tokens, registry, db, (caller, database) =>
+                limiter.TryRequest(caller.Identity, out var refusal) ? SqlAsync(http, caller, database) : Task.FromResult(TooManyRequests(refusal!))));
         app.MapGet("/v1/database/{db}/logs", (HttpContext http, string db) =>
             WithDatabase(http, tokens, registry, db, (caller, database) => LogsAsync(http, caller, database)));
         return app;
     }
+
+    // The per-identity limits for an HTTP call: 429 with the reason when over one.
+    private static async Task<IResult> LimitedCallAsync(Limits.IdentityLimiter limiter, Caller caller, Func<Task<IResult>> call)
+    {
+        if (!limiter.TryRequest(caller.Identity, out var refusal) || !limiter.TryBeginCall(caller.Identity, out refusal))
+            return TooManyRequests(refusal!);
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        finally
+        {
+            limiter.EndCall(caller.Identity);
+        }
+    }
+
+    private static IResult TooManyRequests(string reason) => ErrorResults.Text(StatusCodes.Status429TooManyRequests, reason);
 
     internal static async Task<IResult> Authenticated(HttpContext http, TokenService tokens, Func<Caller, Task<IResult>> action)
     {
@@ -249,6 +273,9 @@ public static partial class DatabaseEndpoints
     private static async Task<IResult> SqlAsync(HttpContext http, Caller caller, Database database)
     {
         var stopwatch = Stopwatch.StartNew();
+        var confirmed = true;
+        if (http.Request.Query.TryGetValue("confirmed", out var confirmedText) && !bool.TryParse(confirmedText, out confirmed))
+            return ErrorResults.Text(StatusCodes.Status400BadRequest, $"'{confirmedText}' is not a boolean for 'confirmed'.");
         var body = await ReadBodyAsync(http, MaxRequestBytes).ConfigureAwait(false);
         if (body is null)
             return ErrorResults.Text(StatusCodes.Status413PayloadTooLarge, "The query is too large.");
@@ -282,8 +309,8 @@ public static partial class DatabaseEndpoints
         {
             return ErrorResults.Text(StatusCodes.Status400BadRequest, e.Message);
         }
-        // Confirmed reads: answer only with what is durable (offsets only grow, so the last one covers the rest).
-        if (results.Select(r => r.Offset).Max() is { } last)
+        // Confirmed reads (the default): answer only with what is durable (offsets only grow, so the last one covers the rest).
+        if (confirmed && results.Select(r => r.Offset).Max() is { } last)
             await database.WaitForDurableAsync(last, http.RequestAborted).ConfigureAwait(false);
         var micros = (ulong)stopwatch.Elapsed.TotalMicroseconds;
         http.Response.Headers["spacetime-execution-duration-micros"] = micros.ToString(CultureInfo.InvariantCulture);

@@ -20,14 +20,17 @@ public static class DatabaseListEndpoints
         {
             if (!Sats.Identity.TryParse(identity, out var owner))
                 return ErrorResults.Text(StatusCodes.Status400BadRequest, $"'{identity}' is not an identity (64 hexadecimal digits).");
-            var owned = registry.Databases.Where(d => d.Owner == owner).OrderBy(d => d.Name, StringComparer.Ordinal).ToList();
+            var owned = registry.Databases.Where(d => d.Owner == owner)
+                .Select(d => (Database: d, Name: registry.NamesOf(d) is [var first, ..] ? first : d.Name))
+                .OrderBy(d => d.Name, StringComparer.Ordinal)
+                .ToList();
             return Results.Json(new JsonObject
             {
-                ["identities"] = new JsonArray(owned.Select(d => (JsonNode)d.Identity.ToHexString()).ToArray()),
+                ["identities"] = new JsonArray(owned.Select(d => (JsonNode)d.Database.Identity.ToHexString()).ToArray()),
                 ["databases"] = new JsonArray(owned.Select(d => (JsonNode)new JsonObject
                 {
                     ["name"] = d.Name,
-                    ["identity"] = d.Identity.ToHexString(),
+                    ["identity"] = d.Database.Identity.ToHexString(),
                 }).ToArray()),
             });
         });

@@ -39,6 +39,9 @@ internal sealed class ClientSession : IClientSession
     private readonly bool _confirmedReads;
     private readonly bool _batched;
     private readonly int _maxQueued;
+    private readonly Compression _compression; // decided once per connection (CompressionOptions.ForConnection)
+    private readonly int _compressionThreshold;
+    private readonly Limits.IdentityLimiter _limiter;
     private int _queued; // messages in the outbox (a single-reader channel cannot count them)
     private readonly Channel<(ServerMessage Message, ulong? Offset)> _outbox =
         Channel.CreateUnbounded<(ServerMessage, ulong?)>(new UnboundedChannelOptions { SingleReader = true });
@@ -51,8 +54,14 @@ internal sealed class ClientSession : IClientSession
         bool confirmedReads,
         bool batched,
         ServerMetrics metrics,
-        int maxQueued = DefaultMaxQueuedMessages)
+        int maxQueued = DefaultMaxQueuedMessages,
+        Compression compression = Compression.None,
+        int compressionThreshold = ServerFrame.CompressionThreshold,
+        Limits.IdentityLimiter? limiter = null)
     {
+        _limiter = limiter ?? Limits.IdentityLimiter.Unlimited;
+        _compression = compression;
+        _compressionThreshold = compressionThreshold;
         _batched = batched;
         _maxQueued = maxQueued;
         _transport = transport;
@@ -175,15 +184,62 @@ internal sealed class ClientSession : IClientSession
     }
 
     // Each message is finished before the next is read, so replies keep request order.
-    private Task HandleAsync(ClientMessage message) => message switch
+    private Task HandleAsync(ClientMessage message)
     {
-        ClientMessage.Subscribe s => _database.SubscribeAsync(this, s.RequestId, s.QuerySetId, s.QueryStrings),
-        ClientMessage.Unsubscribe u => _database.UnsubscribeAsync(this, u.RequestId, u.QuerySetId, u.Flags == UnsubscribeMode.SendDroppedRows),
-        ClientMessage.OneOffQuery q => _database.OneOffQueryAsync(this, q.RequestId, q.QueryString),
-        ClientMessage.CallReducer c => _database.CallReducerAsync(c.Reducer, c.Args, Identity, ConnectionId, this, c.RequestId, JwtPayload),
-        ClientMessage.CallProcedure p => StartProcedure(p),
-        _ => Task.CompletedTask,
-    };
+        // Unsubscribing only frees resources, so it is never refused.
+        if (message is not ClientMessage.Unsubscribe && !_limiter.TryRequest(Identity, out var refusal))
+        {
+            Refuse(message, refusal!);
+            return Task.CompletedTask;
+        }
+        return message switch
+        {
+            ClientMessage.Subscribe s => _database.SubscribeAsync(this, s.RequestId, s.QuerySetId, s.QueryStrings),
+            ClientMessage.Unsubscribe u => _database.UnsubscribeAsync(this, u.RequestId, u.QuerySetId, u.Flags == UnsubscribeMode.SendDroppedRows),
+            ClientMessage.OneOffQuery q => _database.OneOffQueryAsync(this, q.RequestId, q.QueryString),
+            ClientMessage.CallReducer c => CallReducerAsync(c),
+            ClientMessage.CallProcedure p => StartProcedure(p),
+            _ => Task.CompletedTask,
+        };
+    }
+
+    private async Task CallReducerAsync(ClientMessage.CallReducer c)
+    {
+        if (!_limiter.TryBeginCall(Identity, out var refusal))
+        {
+            Refuse(c, refusal!);
+            return;
+        }
+        try
+        {
+            await _database.CallReducerAsync(c.Reducer, c.Args, Identity, ConnectionId, this, c.RequestId, JwtPayload).ConfigureAwait(false);
+        }
+        finally
+        {
+            _limiter.EndCall(Identity);
+        }
+    }
+
+    // A request over a limit gets the error answer its kind allows, queued in order like any answer; the
+    // connection stays open (unlike a disconnect when a queue overflows, upstream #4946).
+    private void Refuse(ClientMessage message, string reason)
+    {
+        switch (message)
+        {
+            case ClientMessage.CallReducer c:
+                Enqueue(new ServerMessage.ReducerResult(c.RequestId, Timestamp.Now(), new ReducerOutcome.InternalError(reason)));
+                break;
+            case ClientMessage.CallProcedure p:
+                Enqueue(new ServerMessage.ProcedureResult(new ProcedureStatus.InternalError(reason), Timestamp.UnixEpoch, TimeDuration.Zero, p.RequestId));
+                break;
+            case ClientMessage.Subscribe s:
+                Enqueue(new ServerMessage.SubscriptionError(s.RequestId, s.QuerySetId, reason));
+                break;
+            case ClientMessage.OneOffQuery q:
+                Enqueue(new ServerMessage.OneOffQueryResult(q.RequestId, null, reason));
+                break;
+        }
+    }
 
     /// <summary>The caller's token payload (JSON), for a procedure's <c>ctx.SenderAuth</c>.</summary>
     public string? JwtPayload { get; init; }
@@ -192,6 +248,11 @@ internal sealed class ClientSession : IClientSession
     // result is queued when it returns, after the updates of the transactions it committed.
     private Task StartProcedure(ClientMessage.CallProcedure p)
     {
+        if (!_limiter.TryBeginCall(Identity, out var refusal))
+        {
+            Refuse(p, refusal!);
+            return Task.CompletedTask;
+        }
         _ = RunProcedureAsync(p);
         return Task.CompletedTask;
     }
@@ -216,6 +277,7 @@ internal sealed class ClientSession : IClientSession
             timestamp = Timestamp.UnixEpoch;
             duration = TimeDuration.Zero;
         }
+        _limiter.EndCall(Identity);
         Enqueue(new ServerMessage.ProcedureResult(status, timestamp, duration, p.RequestId));
     }
 
@@ -240,9 +302,8 @@ internal sealed class ClientSession : IClientSession
             }
             if (_confirmedReads && durableNeeded is { } offset)
                 await _database.WaitForDurableAsync(offset, cancellation).ConfigureAwait(false);
-            // Always uncompressed: the TypeScript SDK decompresses frames asynchronously and can
-            // reorder a compressed frame with a plain one that follows it.
-            var frame = ServerFrame.Wrap(body.WrittenSpan, Compression.None);
+            // Compressed here, in the one send loop, so frames leave in the order their messages were queued.
+            var frame = ServerFrame.Wrap(body.WrittenSpan, _compression, _compressionThreshold);
             try
             {
                 await _transport.SendAsync(frame, cancellation).ConfigureAwait(false);

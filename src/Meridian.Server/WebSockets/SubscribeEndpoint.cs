@@ -29,8 +29,11 @@ public static class SubscribeEndpoint
         DatabaseRegistry registry,
         TokenService tokens,
         ServerMetrics metrics,
-        int maxQueuedMessages = ClientSession.DefaultMaxQueuedMessages)
+        int maxQueuedMessages = ClientSession.DefaultMaxQueuedMessages,
+        CompressionOptions? compressionOptions = null,
+        Limits.IdentityLimiter? limiter = null)
     {
+        compressionOptions ??= new CompressionOptions();
         app.MapGet("/v1/database/{db}/subscribe", async (HttpContext http, string db, IHostApplicationLifetime lifetime) =>
         {
             if (!http.WebSockets.IsWebSocketRequest)
@@ -61,8 +64,21 @@ public static class SubscribeEndpoint
             {
                 connectionId = ConnectionId.Random();
             }
-            if (query.TryGetValue("compression", out var compression) && !Enum.TryParse<Compression>(compression, ignoreCase: false, out _))
-                return ErrorResults.Text(StatusCodes.Status400BadRequest, $"Unknown compression '{compression}': use None, Brotli or Gzip.");
+            // Absent means Brotli, as upstream.
+            var requested = Compression.Brotli;
+            if (query.TryGetValue("compression", out var compression))
+            {
+                // The exact variant names only (case-sensitive, as upstream; no numbers).
+                requested = compression.ToString() switch
+                {
+                    "None" => Compression.None,
+                    "Brotli" => Compression.Brotli,
+                    "Gzip" => Compression.Gzip,
+                    _ => (Compression)255,
+                };
+                if (requested == (Compression)255)
+                    return ErrorResults.Text(StatusCodes.Status400BadRequest, $"Unknown compression '{compression}': use None, Brotli or Gzip.");
+            }
             var confirmed = true;
             if (query.TryGetValue("confirmed", out var confirmedText) && !bool.TryParse(confirmedText, out confirmed))
                 return ErrorResults.Text(StatusCodes.Status400BadRequest, $"'{confirmedText}' is not a boolean for 'confirmed'.");
@@ -109,7 +125,10 @@ public static class SubscribeEndpoint
                     confirmed,
                     batched: protocol == V3Protocol,
                     metrics,
-                    maxQueuedMessages)
+                    maxQueuedMessages,
+                    compressionOptions.ForConnection(requested, batched: protocol == V3Protocol),
+                    compressionOptions.ThresholdBytes,
+                    limiter)
                 {
                     JwtPayload = Http.DatabaseEndpoints.JwtPayload(caller.Token),
                 };

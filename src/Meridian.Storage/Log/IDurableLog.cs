@@ -24,8 +24,17 @@ public interface IDurableLog : IDisposable
     /// <summary>Throws <see cref="DatastoreFailedException"/> when the log has failed.</summary>
     void ThrowIfFailed();
 
-    /// <summary>Completes once <paramref name="offset"/> is durable; faults with <see cref="DatastoreFailedException"/> if the log fails first.</summary>
+    /// <summary>
+    /// Completes once <paramref name="offset"/> is durable; faults with <see cref="DatastoreFailedException"/> if the log fails first.
+    /// Someone is waiting for an answer (a confirmed read), so an async log makes the offset durable without delay.
+    /// </summary>
     Task WaitForDurableAsync(ulong offset, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Like <see cref="WaitForDurableAsync"/>, for observers that only want to know (metrics, scheduling): it
+    /// never hurries an async log's fsync. By default the same as <see cref="WaitForDurableAsync"/>.
+    /// </summary>
+    Task WhenDurableAsync(ulong offset, CancellationToken cancellationToken = default) => WaitForDurableAsync(offset, cancellationToken);
 
     /// <summary>Blocks until everything appended so far is durable (or the log failed).</summary>
     void Flush();

@@ -26,6 +26,8 @@ public sealed class ServerConfigFileTests : IDisposable
               "data_dir": "data",
               "durability": "async",
               "max_queued_messages_per_client": 1000,
+              "limits": { "requests_per_second": 12.5, "burst": 40, "max_in_flight_calls": 8 },
+              "compression": { "policy": "always", "threshold_bytes": 4096 },
               "identity": {
                 "issuers": [ { "issuer": "https://auth.example.com", "audiences": ["app"] } ],
                 "clock_skew_seconds": 30,
@@ -41,6 +43,11 @@ public sealed class ServerConfigFileTests : IDisposable
         Assert.Equal(Path.Combine(_dir, "data"), options.DataDirectory);
         Assert.Equal(Durability.Async, options.Durability);
         Assert.Equal(1000, options.MaxQueuedMessagesPerClient);
+        Assert.Equal(12.5, options.RateLimits.RequestsPerSecond);
+        Assert.Equal(40, options.RateLimits.Burst);
+        Assert.Equal(8, options.RateLimits.MaxInFlightCalls);
+        Assert.Equal(Sessions.CompressionPolicy.Always, options.Compression.Policy);
+        Assert.Equal(4096, options.Compression.ThresholdBytes);
         var issuer = Assert.Single(options.IdentityProviders.Issuers);
         Assert.Equal("https://auth.example.com", issuer.Issuer);
         Assert.Equal(["app"], issuer.Audiences);
@@ -63,6 +70,9 @@ public sealed class ServerConfigFileTests : IDisposable
         Assert.Equal(Durability.Sync, options.Durability);
         Assert.Empty(options.IdentityProviders.Issuers);
         Assert.True(options.Metrics.Prometheus);
+        Assert.False(options.RateLimits.Enabled);
+        Assert.Equal(Sessions.CompressionPolicy.Auto, options.Compression.Policy);
+        Assert.Equal(1024, options.Compression.ThresholdBytes);
     }
 
     [Theory]
@@ -73,6 +83,11 @@ public sealed class ServerConfigFileTests : IDisposable
     [InlineData("""{ "metrics": { "otlp_protocol": "carrier-pigeon" } }""", "otlp_protocol")]
     [InlineData("""{ "identity": { "clock_skew_seconds": -1 } }""", "clock_skew_seconds")]
     [InlineData("""{ not json""", "not a valid configuration file")]
+    [InlineData("""{ "limits": { "requests_per_second": -1 } }""", "limits")]
+    [InlineData("""{ "limits": { "max_in_flight_calls": -2 } }""", "in-flight")]
+    [InlineData("""{ "limits": { "requests": 5 } }""", "requests")]
+    [InlineData("""{ "compression": { "policy": "sometimes" } }""", "compression.policy")]
+    [InlineData("""{ "compression": { "threshold_bytes": -1 } }""", "compression.threshold_bytes")]
     public void Bad_files_are_refused_with_a_message_naming_the_problem(string json, string expected)
     {
         var path = Write(json);

@@ -297,6 +297,32 @@ public class DurabilityTests
     }
 
     [Fact]
+    public async Task In_async_mode_a_waiter_gets_its_fsync_at_once_and_an_observer_does_not_hurry_it()
+    {
+        // An interval of an hour: anything durable within the test was made so by a waiter.
+        var device = new MemoryStorageDevice();
+        using var store = Datastore.Open(
+            new DatastoreOptions { Device = device, Durability = DurabilityMode.Async, AsyncSyncInterval = TimeSpan.FromHours(1) });
+        Seed(store, 3);
+        var last = store.NextOffset - 1;
+        var observed = store.WhenDurableAsync(last);
+        await Task.Delay(200);
+        Assert.False(observed.IsCompleted);
+        Assert.True(store.DurableOffset is null || store.DurableOffset < last);
+
+        await store.WaitForDurableAsync(last).WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(last, store.DurableOffset);
+        await observed.WaitAsync(TimeSpan.FromSeconds(20));
+
+        // Once no one waits (and the 10 ms after a wait, when the next waiter is expected, are over),
+        // commits go back to the periodic fsync.
+        await Task.Delay(100);
+        Seed(store, 1, firstId: 2000);
+        await Task.Delay(200);
+        Assert.Equal(last, store.DurableOffset);
+    }
+
+    [Fact]
     public void History_lists_calls_and_rebuilds_past_states()
     {
         var device = new MemoryStorageDevice();
