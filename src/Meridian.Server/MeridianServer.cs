@@ -64,7 +64,11 @@ public sealed class MeridianServer : IAsyncDisposable
         var tokens = options.DataDirectory is null
             ? new TokenService(CreateKey(), options.Clock, external)
             : TokenService.LoadOrCreate(Path.Combine(options.DataDirectory, "keys"), options.Clock, external);
-        var services = new DatabaseServices(options.Clock, loggerFactory, options.MeterFactory) { SlowLog = options.SlowLog, AsyncFsyncInterval = options.AsyncFsyncInterval };
+        var services = new DatabaseServices(options.Clock, loggerFactory, options.MeterFactory)
+        {
+            SlowLog = options.SlowLog,
+            AsyncFsyncInterval = options.AsyncFsyncInterval,
+        };
         var registry = new DatabaseRegistry(options.DataDirectory, options.Durability, services);
 
         var builder = WebApplication.CreateSlimBuilder();

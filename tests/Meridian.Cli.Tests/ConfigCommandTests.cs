@@ -147,7 +147,7 @@ public sealed class ConfigCommandTests : IAsyncLifetime, IDisposable
 
         var taken = await _cli.RunAsync("rename", "-s", _url, "--to", "taken", "chat-v2");
         Assert.Equal(1, taken.ExitCode);
-        Assert.Contains("error: The name 'taken' is taken by another database.", taken.Error);
+        Assert.Contains("error: The name 'taken' is already used by database", taken.Error);
         var invalid = await _cli.RunAsync("rename", "-s", _url, "--to", "no spaces", "chat-v2");
         Assert.Equal(1, invalid.ExitCode);
         Assert.Contains("is not a valid database name", invalid.Error);

@@ -117,7 +117,8 @@ public sealed class HttpApiTests : IAsyncLifetime
     public async Task Reset_deletes_the_data_keeps_identity_and_names_and_only_the_owner_may()
     {
         var identity = await IdentityOfAsync("chat");
-        Assert.Equal(HttpStatusCode.OK, (await _server.SendAsync(HttpMethod.Post, "/v1/database/chat/names", _ownerToken, new StringContent("lobby"))).StatusCode);
+        var added = await _server.SendAsync(HttpMethod.Post, "/v1/database/chat/names", _ownerToken, new StringContent("lobby"));
+        Assert.Equal(HttpStatusCode.OK, added.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await SendMessageAsync("chat", "before the reset")).StatusCode);
 
         var (_, strangerToken) = await _server.NewIdentityAsync();

@@ -112,7 +112,8 @@ public sealed class RateLimitTests
         await second.SendAsync(new ClientMessage.CallReducer(4, 0, "schedule_proc", ScheduleArgs()));
         var reducer = Assert.IsType<ServerMessage.ReducerResult>(await second.ReceiveAsync());
         Assert.Contains("Too many calls in flight", Assert.IsType<ReducerOutcome.InternalError>(reducer.Outcome).Message, StringComparison.Ordinal);
-        var http = await server.SendAsync(HttpMethod.Post, "/v1/database/procs/call/add", token, new StringContent("[1, 2]", Encoding.UTF8, "application/json"));
+        var http = await server.SendAsync(
+            HttpMethod.Post, "/v1/database/procs/call/add", token, new StringContent("[1, 2]", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.TooManyRequests, http.StatusCode);
 
         // Someone else is not held up.

@@ -44,7 +44,8 @@ internal sealed class TestServer : IAsyncDisposable
     {
         Http.Dispose();
         await Server.DisposeAsync();
-        Server = await MeridianServer.StartAsync(_options?.Invoke(DataDir) ?? new MeridianServerOptions { ListenAddress = "127.0.0.1:0", DataDirectory = DataDir });
+        Server = await MeridianServer.StartAsync(
+            _options?.Invoke(DataDir) ?? new MeridianServerOptions { ListenAddress = "127.0.0.1:0", DataDirectory = DataDir });
         Http = new HttpClient { BaseAddress = Server.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
     }
 

@@ -29,7 +29,8 @@ public static class ConfirmedReadsSuite
             var periodic = Measure(DurabilityMode.Async, fsyncWhenWaitedOn: false, clients, duration);
             var async = Measure(DurabilityMode.Async, fsyncWhenWaitedOn: true, clients, duration);
             Console.Error.WriteLine(
-                $"  {clients} clients: sync {sync.PerSecond:N0} tx/s p50 {sync.P50Ms:F2} ms; async+fsync-on-wait {async.PerSecond:N0} tx/s p50 {async.P50Ms:F2} ms; " +
+                $"  {clients} clients: sync {sync.PerSecond:N0} tx/s p50 {sync.P50Ms:F2} ms; " +
+                $"async+fsync-on-wait {async.PerSecond:N0} tx/s p50 {async.P50Ms:F2} ms; " +
                 $"async periodic {periodic.PerSecond:N0} tx/s p50 {periodic.P50Ms:F2} ms");
             results.Add(BenchmarkResult.HigherIsBetter(
                 Suite, $"confirmed reads, {clients} clients, async fsync (fsync on wait) vs sync", "tx/s", async.PerSecond, sync.PerSecond,

@@ -12,7 +12,7 @@ internal static class RenameCommand
         var server = CommonOptions.Server();
         var to = new Option<string>("--to") { Description = "The new name", HelpName = "NEW_NAME", Required = true };
         var database = CommonOptions.Database();
-        var command = new Command("rename", "Renames a database you own; its identity, module and data stay (connected clients are disconnected)")
+        var command = new Command("rename", "Renames a database you own; its identity, module and data stay")
         {
             server, to, database,
         }.WithExamples("meridian rename --to chat-v2 chat", "meridian rename --to chat c200a1b2...   # by identity");

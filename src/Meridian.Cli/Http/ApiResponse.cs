@@ -45,9 +45,26 @@ internal sealed record ApiResponse(HttpStatusCode Status, string? ReasonPhrase, 
     /// <summary>The body when it says something, else <c>404 Not Found</c>.</summary>
     public static string Describe(HttpStatusCode status, string? reason, string body)
     {
-        var text = Shorten(body.Trim());
+        var text = Shorten(Unwrap(body.Trim()));
         var code = $"{(int)status} {reason ?? status.ToString()}";
         return text.Length == 0 ? $"the server answered {code}" : text;
+    }
+
+    // Upstream's JSON errors name their kind around the message ({"OtherError":"..."}): show the message.
+    private static string Unwrap(string body)
+    {
+        if (!body.StartsWith('{'))
+            return body;
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(body);
+            var properties = json.RootElement.EnumerateObject().ToList();
+            return properties is [{ Value.ValueKind: System.Text.Json.JsonValueKind.String } only] ? only.Value.GetString()! : body;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return body;
+        }
     }
 
     /// <summary>Cuts very long bodies (an HTML error page, say) so they do not flood the terminal.</summary>

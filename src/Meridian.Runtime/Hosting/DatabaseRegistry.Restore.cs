@@ -78,6 +78,7 @@ public sealed partial class DatabaseRegistry
 
             // Everything is checked: from here on only I/O can fail.
             var identity = existing?.Identity ?? Identity.FromClaims("meridian", $"database:{name}:{Guid.NewGuid()}");
+            var keptNames = existing is null ? null : NamesOf(existing);
             if (existing is not null)
                 await DeleteCoreAsync(existing).ConfigureAwait(false);
             if (final is not null)
@@ -93,6 +94,11 @@ public sealed partial class DatabaseRegistry
                 WriteAtomically(Path.Combine(final, "database.json"), JsonSerializer.SerializeToUtf8Bytes(record, HostingJsonContext.Default.DatabaseRecord));
             }
             _byName[name] = db;
+            // A replaced database keeps every name it had; a new one has just its first.
+            if (keptNames is { Count: > 1 })
+                SaveNames(db, keptNames);
+            else
+                RegisterNames(db, [name]);
             return new RestoreResult(db, contents.Info, Replaced: existing is not null);
         }
         finally

@@ -11,7 +11,22 @@ namespace Meridian.Runtime.Modules;
 /// <param name="AccessorName">Source (accessor) name.</param>
 /// <param name="Schema">The storage definition (canonical column names, module indexes first and in order).</param>
 /// <param name="ColumnAccessors">The source names of the columns.</param>
-public sealed record ModuleTable(int ModuleIndex, string Name, string AccessorName, TableSchema Schema, IReadOnlyList<string?> ColumnAccessors);
+public sealed record ModuleTable(int ModuleIndex, string Name, string AccessorName, TableSchema Schema, IReadOnlyList<string?> ColumnAccessors)
+{
+    // Stored names for the layers above (the HTTP schema documents), which may not see the storage types.
+
+    /// <summary>The stored name of the module's <paramref name="index"/>-th index, or null past the module's indexes.</summary>
+    public string? IndexName(int index) => index < Schema.Indexes.Count ? Schema.Indexes[index].Name : null;
+
+    /// <summary>The stored name of the unique constraint on <paramref name="columns"/>, else its canonical name.</summary>
+    public string UniqueConstraintName(IReadOnlyList<int> columns) =>
+        Schema.UniqueConstraints.FirstOrDefault(u => u.Columns.SequenceEqual(columns))?.Name
+            ?? CanonicalNames.UniqueConstraintName(Name, columns.Select(c => Schema.ColumnName(c)));
+
+    /// <summary>The stored name of the sequence on <paramref name="column"/>, else its canonical name.</summary>
+    public string SequenceName(int column) =>
+        Schema.Sequences.FirstOrDefault(q => q.Column == column)?.Name ?? CanonicalNames.SequenceName(Name, Schema.ColumnName(column));
+}
 
 /// <summary>One reducer of a module.</summary>
 /// <param name="Id">Its id in the module's dispatch table.</param>

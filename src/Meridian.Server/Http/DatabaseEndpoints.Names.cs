@@ -34,7 +34,8 @@ public static partial class DatabaseEndpoints
             }
             catch (PublishException e) when (e.Kind == PublishFailure.PermissionDenied)
             {
-                return Results.Json(new JsonObject { ["PermissionDenied"] = new JsonObject { ["domain"] = name } }, statusCode: StatusCodes.Status401Unauthorized);
+                return Results.Json(
+                    new JsonObject { ["PermissionDenied"] = new JsonObject { ["domain"] = name } }, statusCode: StatusCodes.Status401Unauthorized);
             }
             catch (PublishException e) when (e.Kind == PublishFailure.InvalidName)
             {

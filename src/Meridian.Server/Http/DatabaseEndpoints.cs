@@ -51,7 +51,6 @@ public static partial class DatabaseEndpoints
 
         MapNameAndResetEndpoints(app, registry, tokens);
 
-        app.MapPut("/v1/database/{db}/names", (HttpContext http, string db) => Authenticated(http, tokens, caller => RenameAsync(http, registry, caller, db)));
 
         app.MapDelete("/v1/database/{db}", (HttpContext http, string db) => Authenticated(http, tokens, async caller =>
         {
@@ -72,7 +71,8 @@ public static partial class DatabaseEndpoints
             if (version.Length == 0)
                 return Task.FromResult(ErrorResults.Text(StatusCodes.Status400BadRequest, "The 'version' query parameter is required (version=10)."));
             if (version is not ("9" or "10"))
-                return Task.FromResult(ErrorResults.Text(StatusCodes.Status400BadRequest, $"Schema version {version} is not supported; use version=10 or version=9."));
+                return Task.FromResult(ErrorResults.Text(
+                    StatusCodes.Status400BadRequest, $"Schema version {version} is not supported; use version=10 or version=9."));
             using var stream = new MemoryStream();
             using (var w = new Utf8JsonWriter(stream))
             {
@@ -85,7 +85,8 @@ public static partial class DatabaseEndpoints
         }));
 
         app.MapPost("/v1/database/{db}/call/{reducer}", (HttpContext http, string db, string reducer) =>
-            WithDatabase(http, tokens, registry, db, (caller, database) => LimitedCallAsync(limiter, caller, () => CallAsync(http, caller, database, reducer))));
+            WithDatabase(http, tokens, registry, db, (caller, database) =>
+                LimitedCallAsync(limiter, caller, () => CallAsync(http, caller, database, reducer))));
         app.MapPost("/v1/database/{db}/sql", (HttpContext http, string db) =>
             WithDatabase(http, tokens, registry, db, (caller, database) =>
                 limiter.TryRequest(caller.Identity, out var refusal) ? SqlAsync(http, caller, database) : Task.FromResult(TooManyRequests(refusal!))));
@@ -175,37 +176,6 @@ public static partial class DatabaseEndpoints
         catch (PublishException e)
         {
             return ErrorResults.Text(StatusCodes.Status400BadRequest, e.Message);
-        }
-    }
-
-    // Upstream's route: a JSON array of names. A Meridian database has one name, so the array holds one.
-    private static async Task<IResult> RenameAsync(HttpContext http, DatabaseRegistry registry, Caller caller, string db)
-    {
-        var body = await ReadBodyAsync(http, MaxRequestBytes).ConfigureAwait(false);
-        string[]? names = null;
-        try
-        {
-            names = body is null ? null : JsonSerializer.Deserialize<string[]>(body);
-        }
-        catch (JsonException)
-        {
-        }
-        if (names is not [var newName])
-            return ErrorResults.Text(StatusCodes.Status400BadRequest, "Send the new name as a JSON array of one string, e.g. [\"chat-v2\"].");
-        try
-        {
-            var renamed = await registry.RenameAsync(db, newName, caller.Identity).ConfigureAwait(false);
-            var success = new JsonObject { ["domain"] = renamed.Name, ["database_identity"] = renamed.Identity.ToHexString() };
-            return Results.Json(new JsonObject { ["Success"] = success });
-        }
-        catch (PublishException e)
-        {
-            return ErrorResults.Text(e.Kind switch
-            {
-                PublishFailure.NotFound => StatusCodes.Status404NotFound,
-                PublishFailure.PermissionDenied => StatusCodes.Status403Forbidden,
-                _ => StatusCodes.Status400BadRequest,
-            }, e.Message);
         }
     }
 

@@ -112,7 +112,6 @@ internal static class SchemaV9
 
     private static void WriteTable(Utf8JsonWriter w, ModuleSchema schema, ModuleTable table, RawTableDefV10 raw)
     {
-        var storage = table.Schema;
         w.WriteStartObject();
         w.WriteString("name", table.Name);
         w.WriteNumber("product_type_ref", raw.ProductTypeRef);
@@ -123,9 +122,8 @@ internal static class SchemaV9
         {
             var index = raw.Indexes[j];
             w.WriteStartObject();
-            // The storage schema lists the module's indexes first and in order, under their canonical names.
             w.WritePropertyName("name");
-            SatsJson.WriteOptionalString(w, j < storage.Indexes.Count ? storage.Indexes[j].Name : index.SourceName);
+            SatsJson.WriteOptionalString(w, table.IndexName(j) ?? index.SourceName);
             w.WritePropertyName("accessor_name");
             SatsJson.WriteOptionalString(w, index.AccessorName ?? index.SourceName);
             w.WriteStartObject("algorithm");
@@ -141,8 +139,7 @@ internal static class SchemaV9
         w.WriteStartArray("constraints");
         foreach (var c in raw.Constraints)
         {
-            var name = storage.UniqueConstraints.FirstOrDefault(u => u.Columns.SequenceEqual(c.UniqueColumns.Select(x => (int)x)))?.Name
-                ?? CanonicalNames.UniqueConstraintName(table.Name, c.UniqueColumns.Select(x => storage.ColumnName(x)));
+            var name = table.UniqueConstraintName(c.UniqueColumns.Select(x => (int)x).ToArray());
             w.WriteStartObject();
             w.WritePropertyName("name");
             SatsJson.WriteOptionalString(w, name);
@@ -158,8 +155,7 @@ internal static class SchemaV9
         w.WriteStartArray("sequences");
         foreach (var s in raw.Sequences)
         {
-            var name = storage.Sequences.FirstOrDefault(q => q.Column == s.Column)?.Name
-                ?? CanonicalNames.SequenceName(table.Name, storage.ColumnName(s.Column));
+            var name = table.SequenceName(s.Column);
             w.WriteStartObject();
             w.WritePropertyName("name");
             SatsJson.WriteOptionalString(w, name);

@@ -50,11 +50,15 @@ public sealed class IdentityLimiter
             }
         }
         refusal = string.Create(CultureInfo.InvariantCulture,
-            $"Rate limit exceeded: one identity may make {_options.RequestsPerSecond:0.##} requests per second (bursts of {_burst:0}). This request was not run; the connection stays open.");
+            $"Rate limit exceeded: one identity may make {_options.RequestsPerSecond:0.##} requests per second (bursts of {_burst:0}). "
+            + $"This request was not run; the connection stays open.");
         return false;
     }
 
-    /// <summary>Starts a reducer or procedure call; false (with the message) when the identity already has the most allowed in flight. Pair a true with <see cref="EndCall"/>.</summary>
+    /// <summary>
+    /// Starts a reducer or procedure call; false (with the message) when the identity already has the most allowed in flight.
+    /// Pair a true with <see cref="EndCall"/>.
+    /// </summary>
     public bool TryBeginCall(Identity identity, out string? refusal)
     {
         refusal = null;
@@ -70,7 +74,8 @@ public sealed class IdentityLimiter
             }
         }
         refusal = string.Create(CultureInfo.InvariantCulture,
-            $"Too many calls in flight: one identity may have {_options.MaxInFlightCalls} reducer or procedure calls running or waiting at once. This call was not run; the connection stays open.");
+            $"Too many calls in flight: one identity may have {_options.MaxInFlightCalls} reducer or procedure calls running or waiting at once. "
+            + $"This call was not run; the connection stays open.");
         return false;
     }
 

@@ -113,7 +113,10 @@ internal sealed class CommitLog : IDurableLog
             throw new DatastoreFailedException($"The commit log failed and accepts no more transactions: {failure.Message}", failure);
     }
 
-    /// <summary>Completes when <paramref name="offset"/> is durable; faults if the log fails first. In async mode the wait makes the fsync happen at once.</summary>
+    /// <summary>
+    /// Completes when <paramref name="offset"/> is durable; faults if the log fails first. In async mode the wait makes the fsync
+    /// happen at once.
+    /// </summary>
     public Task WaitForDurableAsync(ulong offset, CancellationToken cancellationToken = default) => Wait(offset, urgent: true, cancellationToken);
 
     /// <summary>Like <see cref="WaitForDurableAsync"/> but only observes: the fsync keeps its own pace.</summary>
@@ -206,7 +209,8 @@ internal sealed class CommitLog : IDurableLog
                 // A confirmed read waited moments ago: its next commit's waiter is probably on its way, so
                 // fsync now rather than sleep until it arrives (one wake-up less per transaction).
                 var waitedRecently = _fsyncWhenWaitedOn && Stopwatch.GetElapsedTime(Volatile.Read(ref _lastUrgentWait)) < _urgentWindow;
-                if (unsynced && (_mode == DurabilityMode.Sync || _closing || _syncWanted || waitedRecently || Stopwatch.GetElapsedTime(lastSync) >= _syncInterval))
+                if (unsynced
+                    && (_mode == DurabilityMode.Sync || _closing || _syncWanted || waitedRecently || Stopwatch.GetElapsedTime(lastSync) >= _syncInterval))
                 {
                     var started = Stopwatch.GetTimestamp();
                     _segment!.Sync();

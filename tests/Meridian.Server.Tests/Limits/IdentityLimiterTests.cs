@@ -65,5 +65,6 @@ public sealed class IdentityLimiterTests
     [InlineData(1, -1, 0)]
     [InlineData(1, 0, -1)]
     public void Negative_limits_are_refused(double perSecond, int burst, int inFlight) =>
-        Assert.Throws<ArgumentException>(() => new IdentityLimiter(new RateLimitOptions { RequestsPerSecond = perSecond, Burst = burst, MaxInFlightCalls = inFlight }));
+        Assert.Throws<ArgumentException>(() =>
+            new IdentityLimiter(new RateLimitOptions { RequestsPerSecond = perSecond, Burst = burst, MaxInFlightCalls = inFlight }));
 }
