@@ -171,11 +171,12 @@ public sealed class MeridianServer : IAsyncDisposable
         var db = Registry.Find(database) ?? throw new ArgumentException($"No such database '{database}'.", nameof(database));
         var (claims, validToken) = token is null ? _tokens.MintAnonymous() : ((await _tokens.ValidateAsync(token).ConfigureAwait(false)).Claims, token);
         var connectionId = ConnectionId.Random();
-        await db.ConnectAsync(claims.Identity, connectionId, DatabaseEndpoints.JwtPayload(validToken)).ConfigureAwait(false);
+        var jwtPayload = DatabaseEndpoints.JwtPayload(validToken);
+        await db.ConnectAsync(claims.Identity, connectionId, jwtPayload).ConfigureAwait(false);
         var (serverEnd, clientEnd) = InMemoryTransport.CreatePair();
         var session = new ClientSession(serverEnd, db, claims.Identity, connectionId, confirmedReads, batched, _metrics, _maxQueued, limiter: _limiter)
         {
-            JwtPayload = DatabaseEndpoints.JwtPayload(validToken),
+            JwtPayload = jwtPayload,
         };
         var run = Task.Run(() => session.RunAsync(validToken, _stopping.Token));
         _inProcessSessions[run] = 0;
