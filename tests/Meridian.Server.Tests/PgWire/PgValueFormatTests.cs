@@ -130,7 +130,8 @@ public sealed class PgValueFormatTests
     [Fact]
     public void Numeric_binary_uses_base_10000_digits_with_their_weight()
     {
-        static short[] Words(byte[] bytes) => Enumerable.Range(0, bytes.Length / 2).Select(i => BinaryPrimitives.ReadInt16BigEndian(bytes.AsSpan(i * 2))).ToArray();
+        static short[] Words(byte[] bytes) =>
+            Enumerable.Range(0, bytes.Length / 2).Select(i => BinaryPrimitives.ReadInt16BigEndian(bytes.AsSpan(i * 2))).ToArray();
         Assert.Equal([0, 0, 0, 0], Words(Binary(AlgebraicType.U64, AlgebraicValue.U64(0))));
         Assert.Equal([1, 0, 0, 0, 7], Words(Binary(AlgebraicType.U64, AlgebraicValue.U64(7))));
         // 1_0000_0000: one digit 1 at weight 2 (trailing zero digits are implied).
