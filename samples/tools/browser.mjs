@@ -49,6 +49,7 @@ export function texts(page, selector) {
 
 /** Waits until `selector`'s texts equal `expected` (in order); the error shows the last texts seen. */
 export async function waitForTexts(page, selector, expected, what) {
+  const started = Date.now();
   try {
     await page.waitForFunction(
       ([sel, want]) => JSON.stringify([...document.querySelectorAll(sel)].map(e => e.textContent)) === JSON.stringify(want),
@@ -59,4 +60,10 @@ export async function waitForTexts(page, selector, expected, what) {
     const seen = await texts(page, selector).catch(() => ['(page gone)']);
     throw new Error(`${what}: expected ${JSON.stringify(expected)} in ${selector}, saw ${JSON.stringify(seen)} (${e.message.split('\n')[0]})`);
   }
+  trace(`${what}: ${Date.now() - started} ms`);
+}
+
+/** With MERIDIAN_SAMPLES_TRACE set, prints how long each step waited (to stderr). */
+export function trace(line) {
+  if (process.env.MERIDIAN_SAMPLES_TRACE) process.stderr.write(`[trace ${new Date().toISOString().slice(11, 23)}] ${line}\n`);
 }

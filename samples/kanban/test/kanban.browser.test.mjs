@@ -5,7 +5,7 @@
 // the other in the board's viewers (board_viewer presence).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { launchBrowser, openSession, waitForTexts } from '../../tools/browser.mjs';
+import { launchBrowser, openSession, trace, waitForTexts } from '../../tools/browser.mjs';
 import { Server } from '../../tools/meridian.mjs';
 import { sampleDirs, serveStatic } from '../../tools/web.mjs';
 
@@ -15,9 +15,12 @@ const sessions = [];
 
 before(async () => {
   server = await Server.start();
+  trace('server started');
   await server.publish('samples/kanban/module', DATABASE);
+  trace('module published');
   site = await serveStatic(sampleDirs('kanban').web);
   browser = await launchBrowser();
+  trace('browser launched');
 });
 
 after(async () => {
@@ -30,8 +33,10 @@ async function person(name) {
   const url = `${site.url}?server=${encodeURIComponent(server.wsUrl)}&db=${DATABASE}`;
   const session = await openSession(browser, url, name);
   sessions.push(session);
+  trace(`${name}: page open`);
   const { page } = session;
   await page.locator('body[data-ready="true"]').waitFor();
+  trace(`${name}: connected and subscribed`);
   await page.fill('#name-input', name);
   await page.click('#name-save');
   await page.locator('#status', { hasText: `signed in as ${name}` }).waitFor();

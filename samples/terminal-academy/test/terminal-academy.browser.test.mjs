@@ -3,7 +3,7 @@
 // completer's level, XP and streak follow; both see each other online, and chat goes through.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { launchBrowser, openSession, waitForTexts } from '../../tools/browser.mjs';
+import { launchBrowser, openSession, trace, waitForTexts } from '../../tools/browser.mjs';
 import { Server } from '../../tools/meridian.mjs';
 import { sampleDirs, serveStatic } from '../../tools/web.mjs';
 
@@ -13,9 +13,12 @@ const sessions = [];
 
 before(async () => {
   server = await Server.start();
+  trace('server started');
   await server.publish('samples/terminal-academy/module', DATABASE);
+  trace('module published');
   site = await serveStatic(sampleDirs('terminal-academy').web);
   browser = await launchBrowser();
+  trace('browser launched');
 });
 
 after(async () => {
