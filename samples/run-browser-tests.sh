@@ -17,7 +17,8 @@ fi
 echo "== chromium: $chromium"
 bash "$here/tools/install.sh" || exit 1
 
-if [ -z "${MERIDIAN_CLI:-}" ]; then
+# ./test.sh has built the whole solution already and says so with MERIDIAN_SAMPLES_SKIP_CLI_BUILD=1.
+if [ -z "${MERIDIAN_CLI:-}" ] && [ -z "${MERIDIAN_SAMPLES_SKIP_CLI_BUILD:-}" ]; then
     echo "== dotnet build src/Meridian.Cli -c Debug"
     build_log="$(mktemp)"
     if ! (cd "$root" && DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet build src/Meridian.Cli -c Debug -nologo -v quiet) >"$build_log" 2>&1; then

@@ -67,3 +67,10 @@ export async function waitForTexts(page, selector, expected, what) {
 export function trace(line) {
   if (process.env.MERIDIAN_SAMPLES_TRACE) process.stderr.write(`[trace ${new Date().toISOString().slice(11, 23)}] ${line}\n`);
 }
+
+/** With MERIDIAN_SAMPLES_SCREENSHOTS=DIR, saves a PNG of every session's page into DIR (to look at what a person sees). */
+export async function screenshots(sessions, prefix) {
+  const dir = process.env.MERIDIAN_SAMPLES_SCREENSHOTS;
+  if (!dir) return;
+  for (const s of sessions) await s.page.screenshot({ path: `${dir}/${prefix}-${s.label}.png`, fullPage: true });
+}

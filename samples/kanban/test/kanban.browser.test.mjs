@@ -5,7 +5,7 @@
 // the other in the board's viewers (board_viewer presence).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { launchBrowser, openSession, trace, waitForTexts } from '../../tools/browser.mjs';
+import { launchBrowser, openSession, screenshots, trace, waitForTexts } from '../../tools/browser.mjs';
 import { Server } from '../../tools/meridian.mjs';
 import { sampleDirs, serveStatic } from '../../tools/web.mjs';
 
@@ -24,6 +24,7 @@ before(async () => {
 });
 
 after(async () => {
+  await screenshots(sessions, 'kanban').catch(e => trace(`screenshots: ${e.message}`));
   await browser?.close();
   await site?.close();
   await server?.stop();

@@ -3,7 +3,7 @@
 // completer's level, XP and streak follow; both see each other online, and chat goes through.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { launchBrowser, openSession, trace, waitForTexts } from '../../tools/browser.mjs';
+import { launchBrowser, openSession, screenshots, trace, waitForTexts } from '../../tools/browser.mjs';
 import { Server } from '../../tools/meridian.mjs';
 import { sampleDirs, serveStatic } from '../../tools/web.mjs';
 
@@ -22,6 +22,7 @@ before(async () => {
 });
 
 after(async () => {
+  await screenshots(sessions, 'terminal-academy').catch(e => trace(`screenshots: ${e.message}`));
   await browser?.close();
   await site?.close();
   await server?.stop();
