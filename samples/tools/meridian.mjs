@@ -39,6 +39,12 @@ export function cliCommand() {
 
 // The CLI saves a token per server URL; a directory of our own keeps the user's configuration out.
 let configDir;
+
+/** Keeps the CLI's identities in `dir` (which outlives this process) instead of a temporary directory. */
+export function useCliConfigDir(dir) {
+  configDir = dir;
+}
+
 function cliEnv() {
   if (!configDir) {
     configDir = mkdtempSync(join(tmpdir(), 'meridian-samples-cli-'));

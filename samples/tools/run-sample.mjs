@@ -3,7 +3,7 @@
 // database SAMPLE, builds the web client and serves it; Ctrl+C stops everything.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Server } from './meridian.mjs';
+import { Server, useCliConfigDir } from './meridian.mjs';
 import { buildWeb, sampleDirs, serveStatic } from './web.mjs';
 
 const { positionals, values } = parseArgs({
@@ -16,6 +16,9 @@ if (!name) {
   process.exit(2);
 }
 const dirs = sampleDirs(name);
+// The identity that published the database must publish it again on the next run: keep the CLI's token
+// in samples/SAMPLE/.meridian-cli (it is saved per server URL, so keep the same --server-port too).
+useCliConfigDir(join(dirs.root, '.meridian-cli'));
 console.log(`== starting Meridian on 127.0.0.1:${values['server-port']} (data in samples/${name}/.data)`);
 const server = await Server.start({ listen: `127.0.0.1:${values['server-port']}`, dataDir: join(dirs.root, '.data') });
 try {
@@ -31,6 +34,9 @@ try {
     process.once('SIGTERM', r);
   });
   await site.close();
+} catch (e) {
+  console.error(`\n${name}: ${e.message}`);
+  process.exitCode = 1;
 } finally {
   await server.stop();
 }
