@@ -283,7 +283,10 @@ public sealed partial class Transaction : StateReader, IDisposable
             || !idx.SameKeyColumns(t.Heap.Read(oldPtr), newRow))
         {
             if (!idx.TryFindSameKey(newRow, out id))
-                throw new RowNotFoundException($"Table '{t.Schema.Name}' has no row with key {KeyValue(t, index, newRow)} in index '{idx.Schema.Name}' to update.");
+            {
+                throw new RowNotFoundException(
+                    $"Table '{t.Schema.Name}' has no row with key {KeyValue(t, index, newRow)} in index '{idx.Schema.Name}' to update.");
+            }
             oldPtr = t.Slots.Get(id);
         }
         var oldRow = t.Heap.Read(oldPtr);
