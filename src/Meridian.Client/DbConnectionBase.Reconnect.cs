@@ -163,14 +163,12 @@ public abstract partial class DbConnectionBase
                     SendSubscribe(session, entry);
             }
         }
+        // Queued calls go out after the subscriptions; their answers wait for the reconciliation.
+        DrainQueue();
         if (_stale)
         {
             _resync = new Resync();
             TryResolve();
-        }
-        else
-        {
-            DrainQueue();
         }
     }
 
@@ -271,7 +269,6 @@ public abstract partial class DbConnectionBase
             if (!DeferDuringResync(message))
                 Handle(message);
         }
-        DrainQueue();
     }
 
     /// <summary>Runs OnStateChanged when the status differs from the one last reported (on the tick thread).</summary>
