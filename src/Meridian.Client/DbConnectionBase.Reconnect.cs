@@ -39,7 +39,9 @@ public abstract partial class DbConnectionBase
     /// Tries to connect now: skips the wait before the next reconnect attempt, or starts one when
     /// the connection is <see cref="ConnectionState.Offline"/>. Does nothing while connected or connecting.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The connection was closed for good (<see cref="Disconnect"/>, or lost with nothing to keep it alive).</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The connection was closed for good (<see cref="Disconnect"/>, or lost with nothing to keep it alive).
+    /// </exception>
     public void RetryNow()
     {
         if (_disconnectRequested || _stop.IsCancellationRequested)

@@ -129,8 +129,18 @@ public abstract partial class DbConnectionBase : IDisposable
             if (_stop.IsCancellationRequested || _disconnectRequested || _session is not null)
                 return;
             var token = Token ?? _options.Token;
-            var transport = _options.CreateTransport?.Invoke(token)
-                ?? new WebSocketTransport(_options.Uri, _options.DatabaseName, token, _options.Compression, _options.OfferV3);
+            IClientTransport transport;
+            try
+            {
+                transport = _options.CreateTransport?.Invoke(token)
+                    ?? new WebSocketTransport(_options.Uri, _options.DatabaseName, token, _options.Compression, _options.OfferV3);
+            }
+#pragma warning disable CA1031 // The first attempt throws to Build; a later one (on a timer) fails like a connect that failed.
+            catch (Exception e) when (_nextSessionId > 0)
+#pragma warning restore CA1031
+            {
+                transport = new FailedTransport(e);
+            }
             session = new Session(++_nextSessionId, transport, _stop.Token);
             _session = session;
             if (_state != ConnectionState.Connecting)
@@ -778,6 +788,26 @@ public abstract partial class DbConnectionBase : IDisposable
         }
 
         public sealed class Ended() : Inbound(null);
+    }
+
+    /// <summary>Stands for a transport that could not be made: connecting to it fails with the reason.</summary>
+    private sealed class FailedTransport(Exception error) : IClientTransport
+    {
+        public bool IsV3 => false;
+
+        public string? CloseDescription => null;
+
+        public Task ConnectAsync(CancellationToken cancellationToken) => Task.FromException(error);
+
+        public Task SendAsync(byte[] frame, CancellationToken cancellationToken) => Task.FromException(error);
+
+        public Task<byte[]?> ReceiveAsync(CancellationToken cancellationToken) => Task.FromException<byte[]?>(error);
+
+        public Task CloseAsync() => Task.CompletedTask;
+
+        public void Dispose()
+        {
+        }
     }
 
     private sealed class RowLists

@@ -19,7 +19,10 @@ public sealed class CallQueuePolicy
     /// <summary>The most calls the queue holds; a call beyond it fails at once (1,000 by default).</summary>
     public int MaxLength { get; init; } = 1000;
 
-    /// <summary>Calls older than this when the connection returns are not sent but reported as <see cref="QueuedCallOutcome.Expired"/>; null keeps them however old.</summary>
+    /// <summary>
+    /// Calls older than this when the connection returns are not sent but reported as
+    /// <see cref="QueuedCallOutcome.Expired"/>; null keeps them however old.
+    /// </summary>
     public TimeSpan? MaxAge { get; init; }
 
     /// <summary>What the remaining calls do when one fails (<see cref="QueuedCallFailureMode.Continue"/> by default).</summary>
