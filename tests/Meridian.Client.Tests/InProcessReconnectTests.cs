@@ -63,7 +63,10 @@ public sealed class InProcessReconnectTests(ClientFixture fixture) : IClassFixtu
         Assert.Equal(identity, conn.Identity);
         Assert.Null(tokens[0]);
         Assert.All(tokens.Skip(1), t => Assert.Equal(token, t));
-        Assert.Equal(["reconciled delete 3", "reconciled update 2 2->20", "reducer insert 4"], log);
+        // The queued call goes out right after the subscription: its row arrives with the reconciliation or after it.
+        Assert.Equal(["reconciled delete 3", "reconciled update 2 2->20"], log.Take(2).ToList());
+        Assert.Single(log.Skip(2), l => l is "reducer insert 4" or "reconciled insert 4");
+        Assert.Equal(3, log.Count);
         Assert.Equal([1ul, 2, 4], conn.Db.Player.Iter().Select(p => p.Id).Order().ToList());
     }
 }

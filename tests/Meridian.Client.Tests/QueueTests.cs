@@ -169,7 +169,10 @@ public sealed class QueueTests(ClientFixture fixture) : IClassFixture<ClientFixt
         Assert.True((await remove).IsCommitted);
         Assert.Equal([QueuedCallOutcome.Committed, QueuedCallOutcome.Conflict, QueuedCallOutcome.Committed], results.Select(r => r.Outcome).ToList());
         Assert.Equal([1ul, 3, 4], conn.Db.Player.Iter().Select(p => p.Id).Order().ToList());
-        // The rows survived the restart: the reconciliation changed nothing; only the calls did.
-        Assert.Equal(["reducer insert 4", "reducer delete 2"], log);
+        // The rows survived the restart: the reconciliation changed nothing; only the calls did. (The queued
+        // calls go out right after the subscription: the server may run them before or after taking its rows.)
+        Assert.Equal(2, log.Count);
+        Assert.Single(log, l => l is "reducer insert 4" or "reconciled insert 4");
+        Assert.Single(log, l => l is "reducer delete 2" or "reconciled delete 2");
     }
 }
