@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs Meridian's whole test suite and ends with one line: "N passed, N failed[, N skipped]".
-# Needs only the .NET 10 SDK (and Node.js for the TypeScript end-to-end tests, when present).
+# Needs only the .NET 10 SDK (and Node.js for the TypeScript end-to-end and the samples' browser tests,
+# which install Debian's chromium through scripts/ensure-chromium.sh).
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -33,18 +34,27 @@ if [ "$test_status" -ne 0 ]; then
     if [ "$failed" -eq 0 ]; then failed=1; fi
 fi
 
-if [ -f tests/e2e-typescript/run.sh ]; then
-    echo "== TypeScript end-to-end tests"
-    bash tests/e2e-typescript/run.sh 2>&1 | tee "$log_dir/e2e.log"
-    e2e_status=${PIPESTATUS[0]}
-    e2e_pass=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$log_dir/e2e.log" | tail -n 1)
-    e2e_fail=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$log_dir/e2e.log" | tail -n 1)
-    e2e_skip=$(sed -nE 's/^# skipped ([0-9]+)$/\1/p' "$log_dir/e2e.log" | tail -n 1)
-    passed=$((passed + ${e2e_pass:-0})); failed=$((failed + ${e2e_fail:-0})); skipped=$((skipped + ${e2e_skip:-0}))
-    if [ "$e2e_status" -ne 0 ]; then
+# A suite run by node's test runner (TAP): its "# pass N", "# fail N", "# skipped N" lines are added in.
+run_tap_suite() { # run_tap_suite TITLE SCRIPT LOG
+    echo "== $1"
+    bash "$2" 2>&1 | tee "$log_dir/$3"
+    local suite_status=${PIPESTATUS[0]} p f s
+    p=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$log_dir/$3" | tail -n 1)
+    f=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$log_dir/$3" | tail -n 1)
+    s=$(sed -nE 's/^# skipped ([0-9]+)$/\1/p' "$log_dir/$3" | tail -n 1)
+    passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${s:-0}))
+    if [ "$suite_status" -ne 0 ]; then
         status=1
-        if [ "${e2e_fail:-0}" -eq 0 ]; then failed=$((failed + 1)); fi
+        if [ "${f:-0}" -eq 0 ]; then failed=$((failed + 1)); fi
     fi
+}
+
+if [ -f tests/e2e-typescript/run.sh ]; then
+    run_tap_suite "TypeScript end-to-end tests" tests/e2e-typescript/run.sh e2e.log
+fi
+if [ -f samples/run-browser-tests.sh ]; then
+    # The solution (the CLI and the sample modules included) was built above.
+    MERIDIAN_SAMPLES_SKIP_CLI_BUILD=1 run_tap_suite "samples: browser tests (headless Chromium)" samples/run-browser-tests.sh samples.log
 fi
 
 if [ "$failed" -gt 0 ]; then status=1; fi

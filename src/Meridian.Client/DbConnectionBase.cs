@@ -13,25 +13,36 @@ namespace Meridian.Client;
 /// applies them in order, each transaction whole: every table changes first, then the callbacks
 /// run, so a callback always sees the cache as it is after the whole transaction.
 /// </summary>
-public abstract class DbConnectionBase : IDisposable
+/// <remarks>
+/// Each attempt to connect is a <see cref="Session"/> of its own (transport, send queue, receive loop);
+/// messages of a session that has ended are dropped. With automatic reconnect a lost session is
+/// followed by another after a backoff (DbConnectionBase.Reconnect.cs), the subscriptions are sent
+/// again and the cache is reconciled with their fresh rows; queued calls wait for that
+/// (DbConnectionBase.Queue.cs); the offline store keeps both across runs (DbConnectionBase.Offline.cs).
+/// </remarks>
+public abstract partial class DbConnectionBase : IDisposable
 {
     private readonly ConcurrentQueue<Inbound> _inbound = new();
     private readonly AutoResetEvent _inboundArrived = new(false);
-    private readonly ConcurrentQueue<byte[]> _outbound = new();
-    private readonly SemaphoreSlim _outboundReady = new(0);
     private readonly object _tickLock = new();
-    private readonly object _pendingLock = new();
+
+    // Guards the session, the pending calls, the subscriptions and the call queue: the app's threads,
+    // the retry timer and the tick thread all reach them. Taken inside _tickLock, never around it.
+    private readonly object _lock = new();
     private readonly Dictionary<uint, PendingCall> _pending = [];
-    private readonly Dictionary<uint, ISubscriptionCallbacks> _subscriptions = [];
+    private readonly List<SubscriptionEntry> _entries = [];
+    private readonly Dictionary<uint, SubscriptionEntry> _subscriptions = [];
     private readonly Dictionary<string, RemoteTableHandleBase> _tables = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
-    private IClientTransport? _transport;
     private ConnectionOptions _options = null!;
+    private Session? _session;
+    private int _nextSessionId;
     private int _nextRequestId;
     private int _nextQuerySetId;
-    private int _disconnectReported;
     private volatile ConnectionState _state = ConnectionState.Connecting;
     private volatile bool _disconnectRequested;
+    private bool _everConnected;
+    private bool _connectErrorReported;
     private Thread? _background;
 
     /// <summary>Creates the connection (not yet connected: the builder connects it).</summary>
@@ -48,10 +59,13 @@ public abstract class DbConnectionBase : IDisposable
     /// <summary>The token the server issued or accepted, to reconnect as the same identity.</summary>
     public string? Token { get; private set; }
 
-    /// <summary>Where the connection stands, for a UI.</summary>
+    /// <summary>Where the connection stands, for a UI (<see cref="ConnectionStatus"/> has the details).</summary>
     public ConnectionState State => _state;
 
-    /// <summary>Why the connection ended: null while it has not, or when <see cref="Disconnect"/> ended it.</summary>
+    /// <summary>
+    /// Why the connection ended or the last attempt failed: null while connected, and when
+    /// <see cref="Disconnect"/> ended it.
+    /// </summary>
     public Exception? DisconnectReason { get; private set; }
 
     /// <summary>Whether the connection is open (connected and not yet disconnected).</summary>
@@ -64,7 +78,7 @@ public abstract class DbConnectionBase : IDisposable
     public object SyncRoot => _tickLock;
 
     /// <summary>Whether frames may carry several messages (the server accepted protocol v3).</summary>
-    public bool UsesV3Framing => _transport?.IsV3 == true;
+    public bool UsesV3Framing => _session?.Transport.IsV3 == true;
 
     /// <summary>Creates the generated <c>EventContext</c> for <paramref name="event"/>.</summary>
     protected abstract object CreateEventContext(Event @event);
@@ -95,9 +109,10 @@ public abstract class DbConnectionBase : IDisposable
     internal void Start(ConnectionOptions options)
     {
         _options = options;
-        _transport = options.CreateTransport?.Invoke()
-            ?? new WebSocketTransport(options.Uri, options.DatabaseName, options.Token, options.Compression, options.OfferV3);
-        _ = Task.Run(RunAsync);
+        _random = options.Reconnect?.Seed is { } seed ? new Random(seed) : new Random();
+        LoadOffline();
+        _reportedStatus = ConnectionStatus;
+        StartAttempt();
         if (options.Background)
         {
             _background = new Thread(BackgroundLoop) { IsBackground = true, Name = "Meridian.Client " + options.DatabaseName };
@@ -105,70 +120,121 @@ public abstract class DbConnectionBase : IDisposable
         }
     }
 
-    private async Task RunAsync()
+    /// <summary>Opens a new session unless one is open or opening, or the connection has ended.</summary>
+    private void StartAttempt()
     {
-        var transport = _transport!;
+        Session session;
+        lock (_lock)
+        {
+            if (_stop.IsCancellationRequested || _disconnectRequested || _session is not null)
+                return;
+            var token = Token ?? _options.Token;
+            IClientTransport transport;
+            try
+            {
+                transport = _options.CreateTransport?.Invoke(token)
+                    ?? new WebSocketTransport(_options.Uri, _options.DatabaseName, token, _options.Compression, _options.OfferV3);
+            }
+#pragma warning disable CA1031 // The first attempt throws to Build; a later one (on a timer) fails like a connect that failed.
+            catch (Exception e) when (_nextSessionId > 0)
+#pragma warning restore CA1031
+            {
+                transport = new FailedTransport(e);
+            }
+            session = new Session(++_nextSessionId, transport, _stop.Token);
+            _session = session;
+            if (_state != ConnectionState.Connecting)
+                _state = ConnectionState.Reconnecting;
+        }
+        _inboundArrived.Set();
+        _ = Task.Run(() => RunAsync(session));
+    }
+
+    private async Task RunAsync(Session session)
+    {
+        var transport = session.Transport;
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(session.Cancel.Token);
             timeout.CancelAfter(_options.ConnectTimeout);
             await transport.ConnectAsync(timeout.Token).ConfigureAwait(false);
         }
-#pragma warning disable CA1031 // Any failure to connect is reported to OnConnectError.
+#pragma warning disable CA1031 // Any failure to connect is reported (OnConnectError, then a retry when reconnecting).
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            Enqueue(new Inbound.ConnectFailed(e));
+            if (!session.Cancel.IsCancellationRequested)
+                Enqueue(new Inbound.ConnectFailed(session, e is OperationCanceledException ? new TimeoutException("Connecting timed out.", e) : e));
             return;
         }
-        _ = Task.Run(SendLoopAsync);
+        _ = Task.Run(() => SendLoopAsync(session));
         try
         {
             while (true)
             {
-                var frame = await transport.ReceiveAsync(_stop.Token).ConfigureAwait(false);
+                var frame = await transport.ReceiveAsync(session.Cancel.Token).ConfigureAwait(false);
                 if (frame is null)
                 {
-                    Enqueue(new Inbound.Closed(_disconnectRequested
+                    Enqueue(new Inbound.Closed(session, _disconnectRequested
                         ? null
                         : new MeridianClientException($"The server closed the connection ({transport.CloseDescription}).")));
                     return;
                 }
                 foreach (var message in ServerFrame.Decode(frame))
-                    Enqueue(new Inbound.Message(message));
+                    Enqueue(new Inbound.Message(session, message));
             }
         }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        catch (OperationCanceledException) when (session.Cancel.IsCancellationRequested)
         {
         }
-#pragma warning disable CA1031 // A broken connection is reported to OnDisconnect.
+#pragma warning disable CA1031 // A broken connection is reported to OnDisconnect (and reconnected when configured).
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            Enqueue(new Inbound.Closed(_disconnectRequested ? null : e));
+            if (!session.Cancel.IsCancellationRequested)
+                Enqueue(new Inbound.Closed(session, _disconnectRequested ? null : e));
         }
     }
 
-    private async Task SendLoopAsync()
+    private async Task SendLoopAsync(Session session)
     {
         try
         {
             while (true)
             {
-                await _outboundReady.WaitAsync(_stop.Token).ConfigureAwait(false);
-                if (_outbound.TryDequeue(out var frame))
-                    await _transport!.SendAsync(frame, _stop.Token).ConfigureAwait(false);
+                await session.OutboundReady.WaitAsync(session.Cancel.Token).ConfigureAwait(false);
+                if (session.Outbound.TryDequeue(out var frame))
+                    await session.Transport.SendAsync(frame, session.Cancel.Token).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        catch (OperationCanceledException) when (session.Cancel.IsCancellationRequested)
         {
         }
-#pragma warning disable CA1031 // The receive loop reports the broken connection.
+#pragma warning disable CA1031 // The receive loop reports the broken connection; this makes sure it is reported.
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            Enqueue(new Inbound.Closed(e));
+            if (!session.Cancel.IsCancellationRequested)
+                Enqueue(new Inbound.Closed(session, e));
         }
+    }
+
+    /// <summary>Forgets <paramref name="session"/> and closes its transport; its later messages are dropped.</summary>
+    private void EndSession(Session session)
+    {
+        lock (_lock)
+        {
+            if (_session == session)
+                _session = null;
+        }
+        if (session.Cancel.IsCancellationRequested)
+            return;
+        session.Cancel.Cancel();
+        _ = Task.Run(async () =>
+        {
+            await session.Transport.CloseAsync().ConfigureAwait(false);
+            session.Transport.Dispose();
+        });
     }
 
     private void Enqueue(Inbound item)
@@ -186,13 +252,17 @@ public abstract class DbConnectionBase : IDisposable
         }
     }
 
-    /// <summary>Sends a message once the connection is open (messages go out in the order sent).</summary>
-    private void Send(ClientMessage message)
+    /// <summary>Sends a message on the current session (in order); false when there is none. Call it under <see cref="_lock"/>.</summary>
+    private bool Send(ClientMessage message)
     {
+        var session = _session;
+        if (session is null)
+            return false;
         var writer = new BsatnWriter(64);
         message.Write(writer);
-        _outbound.Enqueue(writer.ToArray());
-        _outboundReady.Release();
+        session.Outbound.Enqueue(writer.ToArray());
+        session.OutboundReady.Release();
+        return true;
     }
 
     private uint NextRequestId() => unchecked((uint)Interlocked.Increment(ref _nextRequestId));
@@ -207,50 +277,66 @@ public abstract class DbConnectionBase : IDisposable
         {
             while (_inbound.TryDequeue(out var item))
             {
+                // A session that has ended (lost, replaced or closed) has nothing more to say.
+                if (item.Session is { } from && from != _session)
+                    continue;
                 switch (item)
                 {
                     case Inbound.Message m:
-                        Handle(m.ServerMessage);
+                        if (!DeferDuringResync(m.ServerMessage))
+                            Handle(m.ServerMessage);
                         break;
                     case Inbound.ConnectFailed f:
-                        _state = ConnectionState.Disconnected;
-                        DisconnectReason = f.Error;
-                        FailPending("The connection could not be opened.");
-                        Guard(() => _options.OnConnectError?.Invoke(f.Error));
-                        _stop.Cancel();
+                        AttemptFailed(f.Session!, f.Error);
                         break;
                     case Inbound.Closed c:
-                        ReportDisconnect(c.Error);
+                        SessionLost(c.Session!, c.Error);
+                        break;
+                    case Inbound.Ended:
+                        Ended();
                         break;
                 }
             }
+            if (_drainRequested)
+                DrainQueue();
+            ReportStatus();
         }
     }
 
-    private void ReportDisconnect(Exception? error)
-    {
-        if (Interlocked.Exchange(ref _disconnectReported, 1) != 0)
-            return;
-        _state = ConnectionState.Disconnected;
-        DisconnectReason = error;
-        FailPending(error is null ? "The connection was closed." : "The connection was lost: " + error.Message);
-        Guard(() => _options.OnDisconnect?.Invoke(error));
-        _stop.Cancel();
-    }
-
-    /// <summary>Closes the connection; OnDisconnect runs (at the next tick, or at once in the background mode) with no error.</summary>
+    /// <summary>
+    /// Closes the connection for good; OnDisconnect runs (at the next tick, or at once in the
+    /// background mode) with no error. Calls still queued are reported as not sent (an offline
+    /// store keeps them for the next connection that opens it).
+    /// </summary>
     public void Disconnect()
     {
         if (_stop.IsCancellationRequested || _disconnectRequested)
             return;
         _disconnectRequested = true;
-        var transport = _transport;
+        Session? session;
+        lock (_lock)
+        {
+            CancelRetryWait();
+            session = _session;
+        }
         _ = Task.Run(async () =>
         {
-            if (transport is not null)
-                await transport.CloseAsync().ConfigureAwait(false);
-            Enqueue(new Inbound.Closed(null));
+            if (session is not null)
+                await session.Transport.CloseAsync().ConfigureAwait(false);
+            Enqueue(new Inbound.Ended());
         });
+    }
+
+    private void Ended()
+    {
+        if (_session is { } session)
+            EndSession(session);
+        _state = ConnectionState.Disconnected;
+        DisconnectReason = null;
+        FailPending("The connection was closed.");
+        AbandonQueue();
+        Guard(() => _options.OnDisconnect?.Invoke(null));
+        _stop.Cancel();
     }
 
     private void Handle(ServerMessage message)
@@ -261,41 +347,37 @@ public abstract class DbConnectionBase : IDisposable
                 Identity = ic.Identity;
                 ConnectionId = ic.ConnectionId;
                 Token = ic.Token;
-                _state = ConnectionState.Connected;
-                Guard(() => _options.OnConnect?.Invoke(ic.Identity, ic.Token));
+                Opened();
                 break;
             case ServerMessage.SubscribeApplied sa:
             {
-                var sub = Subscription(sa.QuerySetId);
+                var entry = Entry(sa.QuerySetId);
+                if (entry is not null)
+                    entry.Applied = true;
                 var ctx = CreateEventContext(new Event.SubscribeApplied());
                 ApplyTransaction(sa.Rows.Select(t => (t.Table, (TableUpdateRows)new TableUpdateRows.Persistent(t.Rows, Sats.Rows.RowList.Empty))), ctx);
-                if (sub is not null)
-                    Guard(() => sub.Applied(CreateSubscriptionEventContext()));
+                if (entry is not null && !entry.EverApplied)
+                {
+                    entry.EverApplied = true;
+                    Guard(() => entry.Callbacks.Applied(CreateSubscriptionEventContext()));
+                }
                 break;
             }
             case ServerMessage.UnsubscribeApplied ua:
             {
-                ISubscriptionCallbacks? sub;
-                lock (_pendingLock)
-                {
-                    _subscriptions.Remove(ua.QuerySetId, out sub);
-                }
+                var entry = RemoveEntry(ua.QuerySetId);
                 var ctx = CreateEventContext(new Event.UnsubscribeApplied());
                 ApplyTransaction((ua.Rows ?? []).Select(t => (t.Table, (TableUpdateRows)new TableUpdateRows.Persistent(Sats.Rows.RowList.Empty, t.Rows))), ctx);
-                if (sub is not null)
-                    Guard(() => sub.Ended(CreateSubscriptionEventContext()));
+                if (entry is not null)
+                    Guard(() => entry.Callbacks.Ended(CreateSubscriptionEventContext()));
                 break;
             }
             case ServerMessage.SubscriptionError se:
             {
-                ISubscriptionCallbacks? sub;
-                lock (_pendingLock)
-                {
-                    _subscriptions.Remove(se.QuerySetId, out sub);
-                }
+                var entry = RemoveEntry(se.QuerySetId);
                 var error = new MeridianClientException(se.Error);
-                if (sub is not null)
-                    Guard(() => sub.Failed(CreateErrorContext(error), error));
+                if (entry is not null)
+                    Guard(() => entry.Callbacks.Failed(CreateErrorContext(error), error));
                 break;
             }
             case ServerMessage.TransactionUpdate tu:
@@ -330,6 +412,8 @@ public abstract class DbConnectionBase : IDisposable
                 var reducerEvent = new ReducerEvent(rr.Timestamp, status, Identity ?? default, ConnectionId, pending.Name, pending.Args);
                 ApplyTransaction(Flatten(updates), CreateEventContext(new Event.Reducer(reducerEvent)));
                 Guard(() => pending.Completed(CreateReducerEventContext(reducerEvent), reducerEvent));
+                if (pending.Queued is { } queued)
+                    QueuedCallAnswered(queued, status);
                 break;
             }
             case ServerMessage.ProcedureResult pr:
@@ -370,40 +454,6 @@ public abstract class DbConnectionBase : IDisposable
         return hex.ToString();
     }
 
-    /// <summary>Applies one transaction to every table it touches, then runs its row callbacks.</summary>
-    private void ApplyTransaction(IEnumerable<(string Table, TableUpdateRows Rows)> changes, object context)
-    {
-        var byTable = new Dictionary<RemoteTableHandleBase, (List<ReadOnlyMemory<byte>> Inserts, List<ReadOnlyMemory<byte>> Deletes,
-            List<ReadOnlyMemory<byte>> Events)>();
-        foreach (var (name, rows) in changes)
-        {
-            // Tables the bindings do not know (private ones, or newer than the bindings) are left out.
-            if (!_tables.TryGetValue(name, out var table))
-                continue;
-            if (!byTable.TryGetValue(table, out var lists))
-                byTable[table] = lists = ([], [], []);
-            switch (rows)
-            {
-                case TableUpdateRows.Persistent p:
-                    lists.Inserts.AddRange(p.Inserts);
-                    lists.Deletes.AddRange(p.Deletes);
-                    break;
-                case TableUpdateRows.Event e:
-                    lists.Events.AddRange(e.Events);
-                    break;
-            }
-        }
-        var deltas = byTable.Select(pair => (Table: pair.Key, Delta: pair.Key.Prepare(pair.Value.Inserts, pair.Value.Deletes, pair.Value.Events)))
-            .Where(d => !d.Delta.IsEmpty)
-            .ToList();
-        foreach (var (table, delta) in deltas)
-            table.FireBeforeDelete(delta, context);
-        foreach (var (table, delta) in deltas)
-            table.Apply(delta);
-        foreach (var (table, delta) in deltas)
-            table.Fire(delta, context);
-    }
-
     private static void Guard(Action callback)
     {
         try
@@ -418,26 +468,65 @@ public abstract class DbConnectionBase : IDisposable
         }
     }
 
-    private ISubscriptionCallbacks? Subscription(uint querySetId)
-    {
-        lock (_pendingLock)
-        {
-            return _subscriptions.TryGetValue(querySetId, out var sub) ? sub : null;
-        }
-    }
-
     private PendingCall? TakePending(uint requestId)
     {
-        lock (_pendingLock)
+        lock (_lock)
         {
             return _pending.Remove(requestId, out var call) ? call : null;
         }
     }
 
+
+    /// <summary>Applies one transaction to every table it touches, then runs its row callbacks.</summary>
+    private void ApplyTransaction(IEnumerable<(string Table, TableUpdateRows Rows)> changes, object context)
+    {
+        var byTable = new Dictionary<RemoteTableHandleBase, RowLists>();
+        foreach (var (name, rows) in changes)
+        {
+            // Tables the bindings do not know (private ones, or newer than the bindings) are left out.
+            if (!_tables.TryGetValue(name, out var table))
+                continue;
+            var lists = ListsOf(byTable, table);
+            switch (rows)
+            {
+                case TableUpdateRows.Persistent p:
+                    lists.Inserts.AddRange(p.Inserts);
+                    lists.Deletes.AddRange(p.Deletes);
+                    break;
+                case TableUpdateRows.Event e:
+                    lists.Events.AddRange(e.Events);
+                    break;
+            }
+        }
+        ApplyTables(byTable, context);
+    }
+
+    private static RowLists ListsOf(Dictionary<RemoteTableHandleBase, RowLists> byTable, RemoteTableHandleBase table)
+    {
+        if (!byTable.TryGetValue(table, out var lists))
+            byTable[table] = lists = new RowLists();
+        return lists;
+    }
+
+    /// <summary>Changes every table first, stores the changes when there is an offline store, then runs the callbacks.</summary>
+    private void ApplyTables(Dictionary<RemoteTableHandleBase, RowLists> byTable, object context)
+    {
+        var deltas = byTable.Select(pair => (Table: pair.Key, Delta: pair.Key.Prepare(pair.Value.Inserts, pair.Value.Deletes, pair.Value.Events)))
+            .Where(d => !d.Delta.IsEmpty)
+            .ToList();
+        foreach (var (table, delta) in deltas)
+            table.FireBeforeDelete(delta, context);
+        foreach (var (table, delta) in deltas)
+            table.Apply(delta);
+        SaveOffline(deltas);
+        foreach (var (table, delta) in deltas)
+            table.Fire(delta, context);
+    }
+
     private void FailPending(string reason)
     {
         List<PendingCall> calls;
-        lock (_pendingLock)
+        lock (_lock)
         {
             calls = [.. _pending.Values];
             _pending.Clear();
@@ -449,6 +538,8 @@ public abstract class DbConnectionBase : IDisposable
                 case PendingReducer r:
                     var reducerEvent = new ReducerEvent(default, new Status.InternalError(reason), Identity ?? default, ConnectionId, r.Name, r.Args);
                     Guard(() => r.Completed(CreateReducerEventContext(reducerEvent), reducerEvent));
+                    if (r.Queued is { } queued)
+                        QueuedCallLost(queued, reason);
                     break;
                 case PendingProcedure p:
                     var procedureEvent = new ProcedureEvent(default, p.Name, default, reason);
@@ -460,7 +551,9 @@ public abstract class DbConnectionBase : IDisposable
 
     /// <summary>
     /// Calls a reducer (the generated <c>Reducers.&lt;Name&gt;</c> methods use it). The task completes
-    /// when the outcome has been applied (at a tick), after <paramref name="onResult"/> ran.
+    /// when the outcome has been applied (at a tick), after <paramref name="onResult"/> ran. With queued
+    /// calls on (<see cref="DbConnectionBuilder{T}.WithQueuedCalls"/>), a call made while not connected
+    /// waits in the queue and is sent when the connection returns.
     /// </summary>
     /// <param name="name">The reducer's name on the wire.</param>
     /// <param name="args">The BSATN of its arguments.</param>
@@ -482,13 +575,24 @@ public abstract class DbConnectionBase : IDisposable
                 completion.TrySetResult(e);
             }
         });
-        if (!Register(pending, out var requestId))
+        string? refused;
+        lock (_lock)
         {
-            var failed = new ReducerEvent(default, new Status.InternalError("The connection is closed."), Identity ?? default, ConnectionId, name, argsObject);
-            completion.TrySetResult(failed);
-            return completion.Task;
+            if (TryQueue(name, args, argsObject, pending, out refused))
+                return completion.Task;
+            if (refused is null)
+            {
+                if (Register(pending, out var requestId))
+                {
+                    Send(new ClientMessage.CallReducer(requestId, 0, name, args));
+                    return completion.Task;
+                }
+                refused = _state == ConnectionState.Disconnected
+                    ? "The connection is closed."
+                    : $"Not connected ({_state}): the call was not sent (queued calls are off).";
+            }
         }
-        Send(new ClientMessage.CallReducer(requestId, 0, name, args));
+        completion.TrySetResult(new ReducerEvent(default, new Status.InternalError(refused), Identity ?? default, ConnectionId, name, argsObject));
         return completion.Task;
     }
 
@@ -536,40 +640,85 @@ public abstract class DbConnectionBase : IDisposable
                 completion.TrySetResult(result);
             }
         });
-        if (!Register(pending, out var requestId))
+        lock (_lock)
         {
-            completion.TrySetResult(ProcedureCallbackResult<T>.Failure(new MeridianClientException("The connection is closed.")));
-            return completion.Task;
+            if (Register(pending, out var requestId))
+            {
+                Send(new ClientMessage.CallProcedure(requestId, 0, name, args));
+                return completion.Task;
+            }
         }
-        Send(new ClientMessage.CallProcedure(requestId, 0, name, args));
+        completion.TrySetResult(ProcedureCallbackResult<T>.Failure(new MeridianClientException(
+            _state == ConnectionState.Disconnected ? "The connection is closed." : $"Not connected ({_state}): the procedure was not called.")));
         return completion.Task;
     }
 
+    /// <summary>Registers a call on the current session; false when there is none. Call it under <see cref="_lock"/>.</summary>
     private bool Register(PendingCall call, out uint requestId)
     {
         requestId = NextRequestId();
-        if (_state == ConnectionState.Disconnected || _stop.IsCancellationRequested)
+        if (_session is null || _disconnectRequested || _stop.IsCancellationRequested)
             return false;
-        lock (_pendingLock)
-        {
-            _pending[requestId] = call;
-        }
+        _pending[requestId] = call;
         return true;
     }
 
-    internal uint Subscribe(ISubscriptionCallbacks subscription, IReadOnlyList<string> queries)
+    internal void Subscribe(ISubscriptionCallbacks subscription, IReadOnlyList<string> queries)
     {
-        var querySetId = unchecked((uint)Interlocked.Increment(ref _nextQuerySetId));
-        lock (_pendingLock)
+        lock (_lock)
         {
-            _subscriptions[querySetId] = subscription;
+            var entry = new SubscriptionEntry(subscription, queries);
+            _entries.Add(entry);
+            // Without a session the subscription is sent when the next one opens.
+            if (_session is { } session)
+                SendSubscribe(session, entry);
         }
-        Send(new ClientMessage.Subscribe(NextRequestId(), querySetId, queries));
-        return querySetId;
     }
 
-    internal void Unsubscribe(uint querySetId) =>
-        Send(new ClientMessage.Unsubscribe(NextRequestId(), querySetId, UnsubscribeMode.SendDroppedRows));
+    /// <summary>Sends <paramref name="entry"/>'s queries on <paramref name="session"/> under a new query set id. Call it under <see cref="_lock"/>.</summary>
+    private void SendSubscribe(Session session, SubscriptionEntry entry)
+    {
+        if (entry.QuerySetId != 0)
+            _subscriptions.Remove(entry.QuerySetId);
+        entry.QuerySetId = unchecked((uint)Interlocked.Increment(ref _nextQuerySetId));
+        entry.SessionId = session.Id;
+        entry.Applied = false;
+        _subscriptions[entry.QuerySetId] = entry;
+        Send(new ClientMessage.Subscribe(NextRequestId(), entry.QuerySetId, entry.Queries));
+    }
+
+    internal void Unsubscribe(ISubscriptionCallbacks subscription)
+    {
+        lock (_lock)
+        {
+            var entry = _entries.Find(e => ReferenceEquals(e.Callbacks, subscription));
+            if (entry is null)
+                return;
+            entry.Unsubscribing = true;
+            // Sent on an earlier session (or never): the reconciliation after the next connect drops its rows.
+            if (_session is { } session && entry.SessionId == session.Id)
+                Send(new ClientMessage.Unsubscribe(NextRequestId(), entry.QuerySetId, UnsubscribeMode.SendDroppedRows));
+        }
+    }
+
+    private SubscriptionEntry? Entry(uint querySetId)
+    {
+        lock (_lock)
+        {
+            return _subscriptions.TryGetValue(querySetId, out var entry) ? entry : null;
+        }
+    }
+
+    private SubscriptionEntry? RemoveEntry(uint querySetId)
+    {
+        lock (_lock)
+        {
+            if (!_subscriptions.Remove(querySetId, out var entry))
+                return null;
+            _entries.Remove(entry);
+            return entry;
+        }
+    }
 
     /// <summary>The cached rows of a table as BSATN with their subscription counts (for tests and tools).</summary>
     internal IEnumerable<(ReadOnlyMemory<byte> Row, int Count)> CachedRows(string table) => _tables[table].CachedRows();
@@ -588,26 +737,108 @@ public abstract class DbConnectionBase : IDisposable
             return;
         Disconnect();
         _stop.Cancel();
+        lock (_lock)
+        {
+            CancelRetryWait();
+        }
         _background?.Join(TimeSpan.FromSeconds(5));
-        _transport?.Dispose();
+        if (_session is { } session)
+        {
+            session.Cancel.Cancel();
+            session.Transport.Dispose();
+        }
+        CloseOffline();
     }
 
-    private abstract class Inbound
+    /// <summary>One attempt to connect and, when it succeeds, the connection it opens.</summary>
+    private sealed class Session(int id, IClientTransport transport, CancellationToken stop)
     {
-        public sealed class Message(ServerMessage serverMessage) : Inbound
+        public int Id { get; } = id;
+
+        public IClientTransport Transport { get; } = transport;
+
+        public CancellationTokenSource Cancel { get; } = CancellationTokenSource.CreateLinkedTokenSource(stop);
+
+        public ConcurrentQueue<byte[]> Outbound { get; } = new();
+
+        public SemaphoreSlim OutboundReady { get; } = new(0);
+
+        /// <summary>Whether the server's InitialConnection arrived (the tick thread sets it).</summary>
+        public bool Opened { get; set; }
+    }
+
+    private abstract class Inbound(Session? session)
+    {
+        /// <summary>The session it came from; null for the app's own Disconnect.</summary>
+        public Session? Session { get; } = session;
+
+        public sealed class Message(Session session, ServerMessage serverMessage) : Inbound(session)
         {
             public ServerMessage ServerMessage { get; } = serverMessage;
         }
 
-        public sealed class ConnectFailed(Exception error) : Inbound
+        public sealed class ConnectFailed(Session session, Exception error) : Inbound(session)
         {
             public Exception Error { get; } = error;
         }
 
-        public sealed class Closed(Exception? error) : Inbound
+        public sealed class Closed(Session session, Exception? error) : Inbound(session)
         {
             public Exception? Error { get; } = error;
         }
+
+        public sealed class Ended() : Inbound(null);
+    }
+
+    /// <summary>Stands for a transport that could not be made: connecting to it fails with the reason.</summary>
+    private sealed class FailedTransport(Exception error) : IClientTransport
+    {
+        public bool IsV3 => false;
+
+        public string? CloseDescription => null;
+
+        public Task ConnectAsync(CancellationToken cancellationToken) => Task.FromException(error);
+
+        public Task SendAsync(byte[] frame, CancellationToken cancellationToken) => Task.FromException(error);
+
+        public Task<byte[]?> ReceiveAsync(CancellationToken cancellationToken) => Task.FromException<byte[]?>(error);
+
+        public Task CloseAsync() => Task.CompletedTask;
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class RowLists
+    {
+        public List<ReadOnlyMemory<byte>> Inserts { get; } = [];
+
+        public List<ReadOnlyMemory<byte>> Deletes { get; } = [];
+
+        public List<ReadOnlyMemory<byte>> Events { get; } = [];
+    }
+
+    /// <summary>A subscription the app holds, across the sessions it is sent on.</summary>
+    private sealed class SubscriptionEntry(ISubscriptionCallbacks callbacks, IReadOnlyList<string> queries)
+    {
+        public ISubscriptionCallbacks Callbacks { get; } = callbacks;
+
+        public IReadOnlyList<string> Queries { get; } = queries;
+
+        /// <summary>The id on the session it was last sent on (0: never sent).</summary>
+        public uint QuerySetId { get; set; }
+
+        /// <summary>The session it was last sent on (0: never sent).</summary>
+        public int SessionId { get; set; }
+
+        /// <summary>Whether its rows arrived on that session.</summary>
+        public bool Applied { get; set; }
+
+        /// <summary>Whether OnApplied ran (it runs once, not again after a reconnect).</summary>
+        public bool EverApplied { get; set; }
+
+        public bool Unsubscribing { get; set; }
     }
 
     private abstract class PendingCall(string name)
@@ -620,6 +851,9 @@ public abstract class DbConnectionBase : IDisposable
         public object? Args { get; } = args;
 
         public Action<object, ReducerEvent> Completed { get; } = completed;
+
+        /// <summary>The queued call it sends, when it came from the queue.</summary>
+        public QueuedCall? Queued { get; set; }
     }
 
     private sealed class PendingProcedure(string name, Action<object, ProcedureStatus> completed) : PendingCall(name)
@@ -655,12 +889,30 @@ internal sealed class ConnectionOptions
 
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Another transport than a WebSocket (the in-process mode).</summary>
-    public Func<IClientTransport>? CreateTransport { get; init; }
+    /// <summary>Another transport than a WebSocket (the in-process mode), given the token to connect with.</summary>
+    public Func<string?, IClientTransport>? CreateTransport { get; init; }
+
+    /// <summary>Reconnects after a loss when set.</summary>
+    public ReconnectPolicy? Reconnect { get; init; }
+
+    /// <summary>Queues calls made while not connected when set.</summary>
+    public CallQueuePolicy? Queue { get; init; }
+
+    /// <summary>Keeps the cache and the queue across runs when set.</summary>
+    public IOfflineStore? Store { get; init; }
+
+    /// <summary>Whether the connection disposes <see cref="Store"/>.</summary>
+    public bool OwnsStore { get; init; }
 
     public Action<Identity, string>? OnConnect { get; init; }
 
     public Action<Exception>? OnConnectError { get; init; }
 
     public Action<Exception?>? OnDisconnect { get; init; }
+
+    public Action<ConnectionStatus>? OnStateChanged { get; init; }
+
+    public Action<QueuedCallResult>? OnQueuedCallResult { get; init; }
+
+    public Action<QueuedCallResult>? OnConflict { get; init; }
 }

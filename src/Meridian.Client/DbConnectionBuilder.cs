@@ -18,7 +18,15 @@ public sealed class DbConnectionBuilder<TDbConnection>
     private bool _offerV3 = true;
     private bool _background;
     private TimeSpan _connectTimeout = TimeSpan.FromSeconds(30);
-    private Func<IClientTransport>? _transport;
+    private Func<string?, IClientTransport>? _transport;
+    private ReconnectPolicy? _reconnect;
+    private CallQueuePolicy? _queue;
+    private IOfflineStore? _store;
+    private bool _ownsStore;
+    private Func<IOfflineStore>? _openStore;
+    private Action<TDbConnection, ConnectionStatus>? _onStateChanged;
+    private Action<TDbConnection, QueuedCallResult>? _onQueuedCallResult;
+    private Action<TDbConnection, QueuedCallResult>? _onConflict;
     private Action<TDbConnection, Identity, string>? _onConnect;
     private Action<Exception>? _onConnectError;
     private Action<TDbConnection, Exception?>? _onDisconnect;
@@ -73,7 +81,99 @@ public sealed class DbConnectionBuilder<TDbConnection>
     /// </summary>
     public DbConnectionBuilder<TDbConnection> WithTransport(Func<IClientTransport> create)
     {
+        ArgumentNullException.ThrowIfNull(create);
+        _transport = _ => create();
+        return this;
+    }
+
+    /// <summary>
+    /// Another transport than a WebSocket, made with the token to connect with: the one given to
+    /// <see cref="WithToken"/> at first, the one the server issued when reconnecting (so a reconnect
+    /// keeps the identity).
+    /// </summary>
+    public DbConnectionBuilder<TDbConnection> WithTransport(Func<string?, IClientTransport> create)
+    {
         _transport = create ?? throw new ArgumentNullException(nameof(create));
+        return this;
+    }
+
+    /// <summary>
+    /// Opens the connection again when it is lost or cannot be opened, after waits that grow with
+    /// each attempt (<see cref="ReconnectPolicy"/>; its defaults when null). The subscriptions are sent
+    /// again and the cache is reconciled with their fresh rows: callbacks run only for rows that
+    /// changed meanwhile, with <see cref="Event.Reconciled"/>. Off by default.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting of the policy is out of range.</exception>
+    public DbConnectionBuilder<TDbConnection> WithAutomaticReconnect(ReconnectPolicy? policy = null)
+    {
+        policy ??= new ReconnectPolicy();
+        policy.Validate();
+        _reconnect = policy;
+        return this;
+    }
+
+    /// <summary>
+    /// Queues reducer calls made while not connected and sends them, in order, when the connection
+    /// returns; each call's task gets its outcome, and <see cref="OnQueuedCallResult"/> and
+    /// <see cref="OnConflict"/> hear about them. In memory, or in the offline store when there is one
+    /// (which turns queued calls on by itself). Off by default: a call made while not connected fails at once.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting of the policy is out of range.</exception>
+    public DbConnectionBuilder<TDbConnection> WithQueuedCalls(CallQueuePolicy? policy = null)
+    {
+        policy ??= new CallQueuePolicy();
+        policy.Validate();
+        _queue = policy;
+        return this;
+    }
+
+    /// <summary>
+    /// Keeps the cache and the queued calls in <paramref name="store"/>: rows are stored as they change
+    /// and loaded by <see cref="Build"/>, so the app reads its data before the server answers and while
+    /// it is unreachable. The app keeps ownership of the store (it disposes it after the connection).
+    /// </summary>
+    public DbConnectionBuilder<TDbConnection> WithOfflineStore(IOfflineStore store)
+    {
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _ownsStore = false;
+        _openStore = null;
+        return this;
+    }
+
+#if NET
+    /// <summary>
+    /// Keeps the cache and the queued calls in a SQLite file at <paramref name="path"/> (created when
+    /// missing; one file per database): see <see cref="WithOfflineStore"/>. The connection closes the file
+    /// when disposed.
+    /// </summary>
+    public DbConnectionBuilder<TDbConnection> WithOfflineCache(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        _store = null;
+        _ownsStore = true;
+        _openStore = () => new SqliteOfflineStore(path);
+        return this;
+    }
+#endif
+
+    /// <summary>Runs (at a tick) each time <see cref="DbConnectionBase.ConnectionStatus"/> changes: state, attempt, next delay or queued calls.</summary>
+    public DbConnectionBuilder<TDbConnection> OnStateChanged(Action<TDbConnection, ConnectionStatus> callback)
+    {
+        _onStateChanged = callback;
+        return this;
+    }
+
+    /// <summary>Runs with the outcome of each queued call (committed, conflict, failed, expired, discarded, unknown).</summary>
+    public DbConnectionBuilder<TDbConnection> OnQueuedCallResult(Action<TDbConnection, QueuedCallResult> callback)
+    {
+        _onQueuedCallResult = callback;
+        return this;
+    }
+
+    /// <summary>Runs when the reducer refused a queued call because the server's state moved on while the client was away.</summary>
+    public DbConnectionBuilder<TDbConnection> OnConflict(Action<TDbConnection, QueuedCallResult> callback)
+    {
+        _onConflict = callback;
         return this;
     }
 
@@ -95,7 +195,7 @@ public sealed class DbConnectionBuilder<TDbConnection>
         return this;
     }
 
-    /// <summary>Runs when the server has accepted the connection, with the identity and its token.</summary>
+    /// <summary>Runs when the server has accepted the connection, with the identity and its token (once: not again after a reconnect).</summary>
     public DbConnectionBuilder<TDbConnection> OnConnect(Action<TDbConnection, Identity, string> callback)
     {
         _onConnect = callback;
@@ -109,7 +209,10 @@ public sealed class DbConnectionBuilder<TDbConnection>
         return this;
     }
 
-    /// <summary>Runs when the connection ends: with null after <see cref="DbConnectionBase.Disconnect"/>, else with the reason.</summary>
+    /// <summary>
+    /// Runs when the connection ends: with null after <see cref="DbConnectionBase.Disconnect"/>, else with
+    /// the reason (with automatic reconnect, each time an open connection is lost).
+    /// </summary>
     public DbConnectionBuilder<TDbConnection> OnDisconnect(Action<TDbConnection, Exception?> callback)
     {
         _onDisconnect = callback;
@@ -127,11 +230,36 @@ public sealed class DbConnectionBuilder<TDbConnection>
         var connection = _create();
         var onConnect = _onConnect;
         var onDisconnect = _onDisconnect;
-        connection.Start(new ConnectionOptions
+        var onStateChanged = _onStateChanged;
+        var onQueuedCallResult = _onQueuedCallResult;
+        var onConflict = _onConflict;
+        var store = _store ?? _openStore?.Invoke();
+        try
+        {
+            connection.Start(Options(connection, store, onConnect, onDisconnect, onStateChanged, onQueuedCallResult, onConflict));
+        }
+        catch
+        {
+            if (_ownsStore)
+                store?.Dispose();
+            throw;
+        }
+        return connection;
+    }
+
+    private ConnectionOptions Options(
+        TDbConnection connection,
+        IOfflineStore? store,
+        Action<TDbConnection, Identity, string>? onConnect,
+        Action<TDbConnection, Exception?>? onDisconnect,
+        Action<TDbConnection, ConnectionStatus>? onStateChanged,
+        Action<TDbConnection, QueuedCallResult>? onQueuedCallResult,
+        Action<TDbConnection, QueuedCallResult>? onConflict) =>
+        new()
         {
             Uri = _uri ?? new Uri("http://in-process"),
             CreateTransport = _transport,
-            DatabaseName = _database,
+            DatabaseName = _database!,
             Token = _token,
             Compression = _compression,
             OfferV3 = _offerV3,
@@ -140,7 +268,12 @@ public sealed class DbConnectionBuilder<TDbConnection>
             OnConnect = onConnect is null ? null : (identity, token) => onConnect(connection, identity, token),
             OnConnectError = _onConnectError,
             OnDisconnect = onDisconnect is null ? null : error => onDisconnect(connection, error),
-        });
-        return connection;
-    }
+            Reconnect = _reconnect,
+            Queue = _queue ?? (store is null ? null : new CallQueuePolicy()),
+            Store = store,
+            OwnsStore = _ownsStore,
+            OnStateChanged = onStateChanged is null ? null : status => onStateChanged(connection, status),
+            OnQueuedCallResult = onQueuedCallResult is null ? null : result => onQueuedCallResult(connection, result),
+            OnConflict = onConflict is null ? null : result => onConflict(connection, result),
+        };
 }

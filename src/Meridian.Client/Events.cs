@@ -27,6 +27,12 @@ public abstract record Event
     public sealed record Disconnected : Event;
 
     /// <summary>
+    /// The cache was reconciled with the server after a reconnect (or after rows were loaded from
+    /// the offline cache): these rows changed while the client was away.
+    /// </summary>
+    public sealed record Reconciled : Event;
+
+    /// <summary>
     /// A transaction of another client (or a scheduled reducer, or a procedure's transaction):
     /// protocol v2 does not say which reducer ran.
     /// </summary>
@@ -109,8 +115,21 @@ public enum ConnectionState
     /// <summary>Connected: the server has said who we are.</summary>
     Connected = 1,
 
-    /// <summary>Closed, by <see cref="DbConnectionBase.Disconnect"/> or by the server or network (<see cref="DbConnectionBase.DisconnectReason"/>).</summary>
+    /// <summary>
+    /// Closed for good: by <see cref="DbConnectionBase.Disconnect"/>, or by the server or network
+    /// (<see cref="DbConnectionBase.DisconnectReason"/>) when neither automatic reconnect, queued calls
+    /// nor an offline cache is configured.
+    /// </summary>
     Disconnected = 2,
+
+    /// <summary>The connection was lost (or could not be opened) and is being opened again after a delay (<see cref="ConnectionStatus"/>).</summary>
+    Reconnecting = 3,
+
+    /// <summary>
+    /// Not connected and not retrying (automatic reconnect is off or gave up): the cache stays readable,
+    /// reducer calls are queued when queued calls are on, and <see cref="DbConnectionBase.RetryNow"/> tries again.
+    /// </summary>
+    Offline = 4,
 }
 
 /// <summary>The server refused or broke a subscription, a call or the connection.</summary>

@@ -31,6 +31,9 @@ public abstract class RemoteTableHandleBase
 
     internal abstract void Fire(TableDelta delta, object context);
 
+    /// <summary>The rows a prepared delta changes, with their counts after it (0: removed), for the offline cache.</summary>
+    internal abstract IEnumerable<(ReadOnlyMemory<byte> Row, int Count)> ChangedRows(TableDelta delta);
+
     /// <summary>The BSATN of every cached row, each as many times as subscriptions hold it (for tests and reconciliation).</summary>
     internal abstract IEnumerable<(ReadOnlyMemory<byte> Row, int Count)> CachedRows();
 }
@@ -92,6 +95,12 @@ public abstract class RemoteTableHandle<TEventContext, TRow> : RemoteTableHandle
     {
         foreach (var pair in _rows)
             yield return (pair.Key.Bytes, pair.Value.Count);
+    }
+
+    internal override IEnumerable<(ReadOnlyMemory<byte> Row, int Count)> ChangedRows(TableDelta delta)
+    {
+        foreach (var change in ((Delta)delta).Changes)
+            yield return (change.Key.Bytes, change.NewCount);
     }
 
     internal override TableDelta Prepare(List<ReadOnlyMemory<byte>> inserts, List<ReadOnlyMemory<byte>> deletes, List<ReadOnlyMemory<byte>> events)

@@ -61,7 +61,6 @@ public sealed class SubscriptionHandle<TSubscriptionEventContext, TErrorContext>
     private readonly Action<TSubscriptionEventContext>? _onApplied;
     private readonly Action<TErrorContext, Exception>? _onError;
     private Action<TSubscriptionEventContext>? _onEnded;
-    private uint _querySetId;
     private bool _unsubscribeRequested;
 
     internal SubscriptionHandle(
@@ -85,9 +84,12 @@ public sealed class SubscriptionHandle<TSubscriptionEventContext, TErrorContext>
     /// <summary>Why it failed, or null.</summary>
     public Exception? Error { get; private set; }
 
-    internal void Start() => _querySetId = _connection.Subscribe(this, Queries);
+    internal void Start() => _connection.Subscribe(this, Queries);
 
-    /// <summary>Ends the subscription; its rows leave the cache (OnDelete runs for them) unless other subscriptions hold them.</summary>
+    /// <summary>
+    /// Ends the subscription; its rows leave the cache (OnDelete runs for them) unless other subscriptions
+    /// hold them. While the connection is away, it ends when the connection returns and the cache is reconciled.
+    /// </summary>
     public void Unsubscribe() => UnsubscribeThen(null);
 
     /// <summary>Ends the subscription and runs <paramref name="onEnded"/> once its rows have left the cache.</summary>
@@ -98,7 +100,7 @@ public sealed class SubscriptionHandle<TSubscriptionEventContext, TErrorContext>
             throw new InvalidOperationException("The subscription has already ended or is ending.");
         _unsubscribeRequested = true;
         _onEnded = onEnded;
-        _connection.Unsubscribe(_querySetId);
+        _connection.Unsubscribe(this);
     }
 
     void ISubscriptionCallbacks.Applied(object subscriptionEventContext)

@@ -5,7 +5,7 @@ namespace Meridian.Client;
 
 /// <summary>
 /// Carries the protocol's frames between the client and a server: a WebSocket by default, or what
-/// <see cref="DbConnectionBuilder{T}.WithTransport"/> gives, such as a session of a
+/// <c>DbConnectionBuilder.WithTransport</c> gives, such as a session of a
 /// <c>MeridianServer</c> in the same process (docs/client-csharp.md).
 /// </summary>
 public interface IClientTransport : IDisposable

@@ -183,6 +183,9 @@ internal static partial class Emitter
                 /// <summary>The caller's connection, or null for internal calls.</summary>
                 public readonly global::SpacetimeDB.ConnectionId? ConnectionId;
 
+                /// <summary>The caller's connection as <c>ctx.Address.ConnectionId</c>, the shape seed-era modules use.</summary>
+                public global::SpacetimeDB.CallerAddress Address => new(ConnectionId);
+
                 /// <summary>A random source seeded from the timestamp.</summary>
                 public readonly global::System.Random Rng;
 

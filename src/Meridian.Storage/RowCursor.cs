@@ -19,22 +19,24 @@ public sealed class RowCursor
     private readonly SlotMap _slots;
     private readonly byte[][] _pages;
     private readonly int _fixedRowSize;
+    private readonly RowHint? _hint;
     private ulong[]? _leaf;
     private uint _next;
     private uint _rowId;
     private ulong _ptr;
     private bool _valid;
 
-    internal RowCursor(TableData table)
+    internal RowCursor(TableData table, RowHint? hint = null)
     {
         _table = table;
+        _hint = hint;
         _slots = table.Slots;
         _pages = table.Heap.Pages;
         _fixedRowSize = table.Heap.FixedRowSize;
     }
 
-    internal RowCursor(TableData table, RowIdCursor index)
-        : this(table) => _index = index;
+    internal RowCursor(TableData table, RowIdCursor index, RowHint? hint = null)
+        : this(table, hint) => _index = index;
 
     /// <summary>Advances to the next row; false at the end.</summary>
     public bool MoveNext()
@@ -45,6 +47,7 @@ public sealed class RowCursor
                 return _valid = false;
             _rowId = _index.Current;
             _ptr = _slots.Get(_rowId);
+            _hint?.Set(_table.Schema.Id.Value, _rowId);
             return _valid = true;
         }
         // A table scan walks the slot map leaf by leaf, skipping free slots.
@@ -72,6 +75,7 @@ public sealed class RowCursor
                 _leaf = leaf;
                 _rowId = next - 1;
                 _ptr = value;
+                _hint?.Set(_table.Schema.Id.Value, _rowId);
                 return _valid = true;
             }
         }

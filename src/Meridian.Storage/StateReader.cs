@@ -22,6 +22,9 @@ public abstract class StateReader
     /// <summary>The table version reads go to.</summary>
     private protected abstract TableData? ReadTable(uint id);
 
+    /// <summary>Where a writer notes the row its code last read (see <see cref="RowHint"/>); null for readers.</summary>
+    private protected virtual RowHint? Hint => null;
+
     /// <summary>Called before a cursor captures a version, so later writes cannot change what it sees.</summary>
     private protected virtual void OnCursorOpened(uint table)
     {
@@ -85,7 +88,7 @@ public abstract class StateReader
     {
         OnCursorOpened(table.Value);
         var t = TableOrThrow(table);
-        return new RowCursor(t);
+        return new RowCursor(t, Hint);
     }
 
     /// <summary>True when a row with exactly these bytes is present.</summary>
@@ -100,6 +103,7 @@ public abstract class StateReader
         var t = TableOrThrow(table);
         if (IndexOrThrow(t, index).TryFind(keyBsatn, out var id))
         {
+            Hint?.Set(table.Value, id);
             row = t.ReadRow(id);
             return true;
         }
@@ -118,7 +122,7 @@ public abstract class StateReader
         var idx = IndexOrThrow(t, index);
         var range = IndexScanRange.WithPrefix(keyBsatn.ToArray(), idx.Schema.Columns.Count);
         OnCursorOpened(table.Value);
-        return new RowCursor(t, idx.Scan(range));
+        return new RowCursor(t, idx.Scan(range), Hint);
     }
 
     /// <summary>Rows whose key equals <paramref name="key"/>.</summary>
@@ -132,7 +136,7 @@ public abstract class StateReader
         if (idx.Schema.Algorithm == IndexAlgorithm.Hash && range.PrefixColumns != idx.Schema.Columns.Count)
             throw new NotSupportedException($"Index '{idx.Schema.Name}' is a hash index: it supports only lookups of a full key, not range or prefix scans.");
         OnCursorOpened(table.Value);
-        return new RowCursor(t, idx.Scan(range));
+        return new RowCursor(t, idx.Scan(range), Hint);
     }
 
     /// <summary>Decodes a row of a table.</summary>

@@ -70,6 +70,12 @@ public sealed partial class Transaction
     private void Finish()
     {
         _finished = true;
+        if (_changes is not null)
+        {
+            foreach (var tt in _changes)
+                tt?.Recycle();
+            _changes = null;
+        }
         _store.ReleaseWriter(this);
     }
 

@@ -27,6 +27,7 @@ public sealed partial class Transaction : StateReader, IDisposable
     private long _edit;
     private bool _finished;
     private byte[]? _scratch;
+    private readonly RowHint _hint = new();
 
     internal Transaction(Datastore store, DbState committed, bool replay = false)
     {
@@ -41,6 +42,8 @@ public sealed partial class Transaction : StateReader, IDisposable
     private static long NewEdit() => EditToken.Next();
 
     private protected override DbState State => _committed;
+
+    private protected override RowHint? Hint => _hint;
 
     /// <summary>True until the transaction commits or rolls back.</summary>
     public bool IsOpen => !_finished;
@@ -204,7 +207,10 @@ public sealed partial class Transaction : StateReader, IDisposable
     public bool Delete(TableId table, ReadOnlySpan<byte> row)
     {
         EnsureOpen();
-        if (!TableOrThrow(table).TryFindIdentical(row, out var id))
+        var t = TableOrThrow(table);
+        // The row the code just read, when these are its bytes (tables are sets: then it is the row).
+        var id = _hint.Row;
+        if (!(_hint.Table == table.Value && t.IsLive(id) && t.ReadRow(id).SequenceEqual(row)) && !t.TryFindIdentical(row, out id))
             return false;
         DeleteRow(Writable(table), id);
         return true;
@@ -269,9 +275,20 @@ public sealed partial class Transaction : StateReader, IDisposable
         if (!idx.Schema.IsUnique)
             throw new StorageException($"Index '{idx.Schema.Name}' of table '{t.Schema.Name}' is not unique, so rows cannot be updated through it.");
         t.Layout.Validate(newRow);
-        if (!idx.TryFindSameKey(newRow, out var id))
-            throw new RowNotFoundException($"Table '{t.Schema.Name}' has no row with key {KeyValue(t, index, newRow)} in index '{idx.Schema.Name}' to update.");
-        var oldPtr = t.Slots.Get(id);
+        // Usually the row the code just read (iterate and update, find and update): if that row is live
+        // and has the new row's key bytes, it is the row with that key, and the index need not be searched.
+        var id = _hint.Row;
+        ulong oldPtr;
+        if (_hint.Table != table.Value || id >= t.Slots.Count || SlotMap.IsFree(oldPtr = t.Slots.Get(id))
+            || !idx.SameKeyColumns(t.Heap.Read(oldPtr), newRow))
+        {
+            if (!idx.TryFindSameKey(newRow, out id))
+            {
+                throw new RowNotFoundException(
+                    $"Table '{t.Schema.Name}' has no row with key {KeyValue(t, index, newRow)} in index '{idx.Schema.Name}' to update.");
+            }
+            oldPtr = t.Slots.Get(id);
+        }
         var oldRow = t.Heap.Read(oldPtr);
         if (oldRow.SequenceEqual(newRow))
             return oldRow;
@@ -296,6 +313,7 @@ public sealed partial class Transaction : StateReader, IDisposable
         var ptr = t.Update(id, oldRow, newRow, index, _edit);
         if (!own)
             tt.Touched?.Add(new(id, oldPtr));
+        _hint.Set(table.Value, id);
         return t.Heap.Read(ptr);
     }
 

@@ -68,6 +68,28 @@ public class VisibilityAndLegacyTests
     }
 
     [Fact]
+    public void Seed_era_ctx_Address_ConnectionId_compiles_and_is_the_callers_connection()
+    {
+        var (output, _, diagnostics) = GeneratorHarness.Run(Usings + """
+            [Table(Name = "seen")] public partial struct Seen { public string ConnectionId; }
+            public static partial class M
+            {
+                [Reducer]
+                public static void R(ReducerContext ctx)
+                {
+                    ctx.Db.seen.Insert(new Seen { ConnectionId = ctx.Address.ConnectionId.ToString() });
+                    string text = ctx.Address.ConnectionId.ToString();
+                    if (ctx.Address.HasConnection && ctx.Address.ConnectionId != ctx.ConnectionId) throw new System.Exception(text);
+                }
+            }
+            """);
+        Assert.Empty(diagnostics);
+        Assert.Empty(Errors(output));
+        // Modules build with warnings as errors: the seed's line must not warn about nulls either.
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Id.StartsWith("CS86", StringComparison.Ordinal)).Select(d => d.ToString()));
+    }
+
+    [Fact]
     public void A_name_that_collides_gets_no_extra_accessor()
     {
         var (output, sources, diagnostics) = GeneratorHarness.Run(Usings + """

@@ -33,6 +33,12 @@ internal static class TestModules
     /// <summary>tests/Modules/Leaderboard: a table with a primary key and a btree index; insert, update and delete reducers.</summary>
     public static byte[] Leaderboard() => Find(Path.Combine("tests", "Modules", "Leaderboard"), "Leaderboard.dll");
 
+    /// <summary>samples/terminal-academy/module: seed 003's Terminal Academy.</summary>
+    public static byte[] TerminalAcademy() => Find(Path.Combine("samples", "terminal-academy", "module"), "TerminalAcademy.dll");
+
+    /// <summary>samples/kanban/module: seed 004's Kanban, as the seed writes it.</summary>
+    public static byte[] KanbanSample() => Find(Path.Combine("samples", "kanban", "module"), "KanbanModule.dll");
+
     private static byte[] Find(string projectDirectory, string assembly)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -28,6 +28,7 @@ public static class StorageSuite
         Step("lookups on a 1.2M-row table", () => Lookups(options, results));
         Step("memory per row", () => MemoryPerRow(options, results));
         Step("recovery", () => Recovery(options, results));
+        Step("fsync floor", () => FsyncFloor.Run(options, results));
         return results;
     }
 

@@ -54,6 +54,9 @@ internal abstract class TableIndex
     /// </summary>
     public abstract void Update(ReadOnlySpan<byte> oldRow, ReadOnlySpan<byte> newRow, uint rowId, long edit);
 
+    /// <summary>True when two rows hold the same bytes in every key column (so the same key); allocation-free.</summary>
+    public abstract bool SameKeyColumns(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b);
+
     /// <summary>Some row with the same key as <paramref name="row"/> (for unique checks).</summary>
     public abstract bool TryFindSameKey(ReadOnlySpan<byte> row, out uint rowId);
 
@@ -189,6 +192,8 @@ internal sealed class TableIndex<TKey> : TableIndex
             throw new InvalidOperationException($"Index '{Schema.Name}' has no entry for row {rowId}.");
         BTree<IndexEntry<TKey>, EntryOrder<TKey>>.Insert(ref _root, new(newKey, rowId), edit);
     }
+
+    public override bool SameKeyColumns(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b) => _codec.SameKeyColumns(a, b);
 
     public override bool TryFindSameKey(ReadOnlySpan<byte> row, out uint rowId) => TryFindKey(_codec.FromRow(row), out rowId);
 

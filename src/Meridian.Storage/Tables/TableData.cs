@@ -302,12 +302,21 @@ internal sealed class TableData
                 LiveBytes[RowHeap.PageOf(live.Pointer)] += Heap.StoredSize(Heap.Read(live.Pointer).Length);
         }
         var last = Heap.PageCount - 1;
+        List<int>? dropped = null;
         foreach (var page in lostRows)
         {
             if (page >= last || Heap.Pages[page] is not { } bytes || LiveBytes![page] * 4L >= bytes.Length)
                 continue;
             Relocate(page, edit);
+            (dropped ??= []).Add(page);
         }
+        if (dropped is null)
+            return;
+        // Published versions share the directory array: drop the pages from one copy.
+        var pages = (byte[][])Heap.Pages.Clone();
+        foreach (var page in dropped)
+            pages[page] = null!;
+        Heap.Pages = pages;
     }
 
     private void Relocate(int page, long edit)
@@ -332,10 +341,6 @@ internal sealed class TableData
             while (Heap.NextInPage(ref ptr));
         }
         LiveBytes![page] = 0;
-        // Published versions share the directory array: drop the page from a copy.
-        var pages = (byte[][])Heap.Pages.Clone();
-        pages[page] = null!;
-        Heap.Pages = pages;
     }
 
     /// <summary>A fast 64-bit hash of a row's bytes (in memory only; never persisted).</summary>

@@ -17,7 +17,24 @@ internal sealed class TableTx
         Work = work;
         CommittedEnd = committed?.Heap.End ?? 0;
         if (track)
-            Touched = [];
+        {
+            Touched = _spare ?? [];
+            _spare = null;
+        }
+    }
+
+    // The writer's last finished list, reused (cleared) by the next transaction on this thread.
+    [ThreadStatic]
+    private static List<TouchedRow>? _spare;
+
+    /// <summary>When the transaction has finished: hands the touched list to the next one (bounded, so a bulk load's is not kept).</summary>
+    public void Recycle()
+    {
+        if (Touched is { } list && list.Capacity <= 16384)
+        {
+            list.Clear();
+            _spare = list;
+        }
     }
 
     /// <summary>The version the transaction started from (null for a table it created).</summary>

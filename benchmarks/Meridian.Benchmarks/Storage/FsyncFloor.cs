@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Meridian.Benchmarks.Harness;
+using Microsoft.Win32.SafeHandles;
+
+namespace Meridian.Benchmarks.Storage;
+
+/// <summary>
+/// The floor under every disk-sync case: what one durable write costs on this machine, measured in
+/// the same run. Meridian's log appends to a growing segment and fsyncs it; SQLite in WAL mode
+/// overwrites a WAL it reuses after each checkpoint and fdatasyncs it (no size or block allocation to
+/// journal). Both take turns in one loop so load hits them alike; medians of many writes.
+/// </summary>
+internal static class FsyncFloor
+{
+    private const int WriteSize = 12 * 1024; // one sync commit of 256 updates of the generic suite
+
+    public static void Run(BenchmarkOptions options, List<BenchmarkResult> results)
+    {
+        if (!OperatingSystem.IsLinux())
+            return; // fdatasync is what is compared; other systems lack it
+        var writes = options.Quick ? 60 : 400;
+        var dir = Path.Combine(Path.GetTempPath(), "meridian-bench-fsync-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            using var append = File.OpenHandle(Path.Combine(dir, "append"), FileMode.CreateNew, FileAccess.ReadWrite);
+            using var appendData = File.OpenHandle(Path.Combine(dir, "append-data"), FileMode.CreateNew, FileAccess.ReadWrite);
+            using var overwrite = File.OpenHandle(Path.Combine(dir, "overwrite"), FileMode.CreateNew, FileAccess.ReadWrite);
+            var block = new byte[WriteSize];
+            new Random(7).NextBytes(block);
+            // The reused file is written and synced once first, as a WAL is after its first checkpoint.
+            const int ring = 64;
+            for (var i = 0; i < ring; i++)
+                RandomAccess.Write(overwrite, block, (long)i * WriteSize);
+            RandomAccess.FlushToDisk(overwrite);
+
+            var appendSync = new List<double>();
+            var appendDataSync = new List<double>();
+            var overwriteDataSync = new List<double>();
+            for (var i = 0; i < writes; i++)
+            {
+                appendSync.Add(Time(() =>
+                {
+                    RandomAccess.Write(append, block, RandomAccess.GetLength(append));
+                    RandomAccess.FlushToDisk(append);
+                }));
+                appendDataSync.Add(Time(() =>
+                {
+                    RandomAccess.Write(appendData, block, RandomAccess.GetLength(appendData));
+                    DataSync(appendData);
+                }));
+                overwriteDataSync.Add(Time(() =>
+                {
+                    RandomAccess.Write(overwrite, block, (long)(i % ring) * WriteSize);
+                    DataSync(overwrite);
+                }));
+            }
+            const string baseline = "12 KB overwrite of written blocks + fdatasync (SQLite WAL's pattern)";
+            results.Add(BenchmarkResult.LowerIsBetter("storage", "fsync floor: 12 KB append to a growing file + fsync (Meridian's log)", "µs",
+                GenericSuite.Median(appendSync) / 1000, GenericSuite.Median(overwriteDataSync) / 1000, baseline, null));
+            results.Add(BenchmarkResult.LowerIsBetter("storage", "fsync floor: 12 KB append to a growing file + fdatasync", "µs",
+                GenericSuite.Median(appendDataSync) / 1000, GenericSuite.Median(overwriteDataSync) / 1000, baseline, null));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static double Time(Action action)
+    {
+        var start = Stopwatch.GetTimestamp();
+        action();
+        return Stopwatch.GetElapsedTime(start).TotalNanoseconds;
+    }
+
+    private static void DataSync(SafeFileHandle handle)
+    {
+        if (Native.FDataSync(handle) != 0)
+            throw new IOException($"fdatasync failed (errno {Marshal.GetLastPInvokeError()}).");
+    }
+
+    private static class Native
+    {
+        [DllImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
+        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+        public static extern int FDataSync(SafeFileHandle fd);
+    }
+}
