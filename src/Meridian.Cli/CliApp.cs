@@ -50,7 +50,8 @@ public static class CliApp
             StartCommand.Create(context).WithExamples(
                 "meridian start",
                 "meridian start --listen-addr 0.0.0.0:3000 --data-dir /var/lib/meridian",
-                "meridian start --config meridian.json"),
+                "meridian start --config meridian.json",
+                "meridian start --pg-port 5432        # also serve the PostgreSQL wire protocol (psql, Npgsql)"),
             PublishCommand.Create(context).WithExamples(
                 "meridian publish chat                     # compile the module in . and publish it as chat",
                 "meridian publish -p ../server --dry-run chat   # print the migration plan only",

@@ -114,7 +114,7 @@ public sealed partial class Database
         }
         catch (SqlException e)
         {
-            throw new SqlStatementException(e.Message, e);
+            throw new SqlStatementException(e.Message, e, SqlErrorKind.Syntax);
         }
         var isOwner = IsOwner(caller);
         var results = new List<SqlStatementResult>(statements.Count);
@@ -166,7 +166,7 @@ public sealed partial class Database
                     }
                     var lines = text.Split('\n').Select(l => Sats.Values.AlgebraicValue.Product(Sats.Values.AlgebraicValue.String(l))).ToList();
                     var planType = Sats.Types.AlgebraicType.Product(("plan", Sats.Types.AlgebraicType.String));
-                    results.Add(new SqlStatementResult(planType, Sats.Types.Typespace.Empty, lines, 0, 0, 0, null));
+                    results.Add(new SqlStatementResult(planType, Sats.Types.Typespace.Empty, lines, 0, 0, 0, null, SqlStatementKind.Explain));
                     break;
                 }
                 case SetStatement set:
@@ -177,6 +177,8 @@ public sealed partial class Database
                     break;
                 default:
                 {
+                    if (!isOwner)
+                        throw new SqlStatementException($"Caller {caller} is not authorized to run SQL DML statements.", kind: SqlErrorKind.NotAuthorized);
                     var (result, delivered) = await _writer.RunAsync(() => ExecuteDml(statement, sql, caller, connectionId, isOwner)).ConfigureAwait(false);
                     await delivered.ConfigureAwait(false);
                     results.Add(result);
@@ -200,14 +202,14 @@ public sealed partial class Database
     private SqlStatementResult Set(SetStatement set, Identity caller, bool isOwner)
     {
         if (!isOwner)
-            throw new SqlStatementException($"Caller {caller} is not authorized to SET variables of this database.");
+            throw new SqlStatementException($"Caller {caller} is not authorized to SET variables of this database.", kind: SqlErrorKind.NotAuthorized);
         if (!set.Name.Equals("row_limit", StringComparison.OrdinalIgnoreCase))
             throw new SqlStatementException($"Unknown variable '{set.Name}': the only one is row_limit.");
         if (set.Value is not SqlExpr.Number n
             || !ulong.TryParse(n.Text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var limit))
             throw new SqlStatementException("row_limit takes a non-negative integer (0 removes the limit).");
         Settings.SetRowLimit(limit);
-        return new SqlStatementResult(Sats.Types.AlgebraicType.Unit, Sats.Types.Typespace.Empty, [], 0, 0, 0, null);
+        return new SqlStatementResult(Sats.Types.AlgebraicType.Unit, Sats.Types.Typespace.Empty, [], 0, 0, 0, null, SqlStatementKind.Set);
     }
 
     private SqlStatementResult Show(ShowStatement show)
@@ -220,7 +222,8 @@ public sealed partial class Database
         return new SqlStatementResult(
             Sats.Types.AlgebraicType.Product(
                 ("name", Sats.Types.AlgebraicType.String), ("value", Sats.Types.AlgebraicType.Option(Sats.Types.AlgebraicType.U64))),
-            Sats.Types.Typespace.Empty, [Sats.Values.AlgebraicValue.Product(Sats.Values.AlgebraicValue.String("row_limit"), value)], 0, 0, 0, null);
+            Sats.Types.Typespace.Empty, [Sats.Values.AlgebraicValue.Product(Sats.Values.AlgebraicValue.String("row_limit"), value)], 0, 0, 0, null,
+            SqlStatementKind.Show);
     }
 
     // On the writer: one DML statement as one transaction.
@@ -234,7 +237,7 @@ public sealed partial class Database
         }
         catch (Exception e) when (e is SqlException or StorageException or BsatnDecodeException)
         {
-            throw new SqlStatementException(e.Message, e);
+            throw new SqlStatementException(e.Message, e, e is UniqueConstraintViolationException ? SqlErrorKind.UniqueViolation : SqlErrorKind.Invalid);
         }
         Changeset changeset;
         try
@@ -246,9 +249,15 @@ public sealed partial class Database
             throw new DatabaseUnavailableException($"The database cannot accept writes: {e.Message}", e);
         }
         var delivered = _pipeline.Publish(new CommitRecord(changeset, _store.Committed, null));
-        return (ToResult(result, changeset.Offset), delivered);
+        var kind = statement switch
+        {
+            InsertStatement => SqlStatementKind.Insert,
+            UpdateStatement => SqlStatementKind.Update,
+            _ => SqlStatementKind.Delete,
+        };
+        return (ToResult(result, changeset.Offset, kind), delivered);
     }
 
-    private static SqlStatementResult ToResult(SqlResult r, ulong? offset) =>
-        new(r.Schema, r.Typespace, r.Rows, r.RowsInserted, r.RowsDeleted, r.RowsUpdated, offset);
+    private static SqlStatementResult ToResult(SqlResult r, ulong? offset, SqlStatementKind kind = SqlStatementKind.Select) =>
+        new(r.Schema, r.Typespace, r.Rows, r.RowsInserted, r.RowsDeleted, r.RowsUpdated, offset, kind);
 }

@@ -41,10 +41,27 @@ public sealed class ConnectionRejectedException : DatabaseException
 public sealed class SqlStatementException : DatabaseException
 {
     /// <summary>Creates the error.</summary>
-    public SqlStatementException(string message, Exception? inner = null)
+    public SqlStatementException(string message, Exception? inner = null, SqlErrorKind kind = SqlErrorKind.Invalid)
         : base(message, inner)
     {
+        Kind = kind;
     }
+
+    /// <summary>Why the statement failed, as far as the runtime tells (wire protocols map it to their error codes).</summary>
+    public SqlErrorKind Kind { get; }
+}
+
+/// <summary>Why an SQL statement failed.</summary>
+public enum SqlErrorKind
+{
+    /// <summary>The statement does not fit the database (unknown table or column, wrong type, ...) or failed otherwise.</summary>
+    Invalid = 0,
+    /// <summary>The text does not parse.</summary>
+    Syntax = 1,
+    /// <summary>The caller may not run it (DML or SET by anyone but the owner, a private table).</summary>
+    NotAuthorized = 2,
+    /// <summary>It would break a unique constraint.</summary>
+    UniqueViolation = 3,
 }
 
 /// <summary>The database cannot do what was asked because its storage failed (for example its commit log).</summary>

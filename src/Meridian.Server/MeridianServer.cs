@@ -33,6 +33,7 @@ public sealed class MeridianServer : IAsyncDisposable
     private readonly ConcurrentDictionary<Task, byte> _inProcessSessions = new();
     private System.Diagnostics.Metrics.Meter? _gauges;
     private Limits.IdentityLimiter _limiter = Limits.IdentityLimiter.Unlimited;
+    private PgWire.PgWireListener? _pg;
 
     private MeridianServer(WebApplication app, DatabaseRegistry registry, TokenService tokens, ServerMetrics metrics, int maxQueued)
     {
@@ -51,6 +52,9 @@ public sealed class MeridianServer : IAsyncDisposable
 
     /// <summary>The address the server listens on, e.g. <c>http://127.0.0.1:41234</c>.</summary>
     public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>Where the PostgreSQL wire protocol is served, or null when it is not (<see cref="MeridianServerOptions.PgPort"/>).</summary>
+    public IPEndPoint? PgEndPoint => _pg?.EndPoint;
 
     /// <summary>Databases that could not be reopened at start-up, with why (they are not served).</summary>
     public IReadOnlyList<(string Name, Exception Error)> LoadFailures { get; private set; } = [];
@@ -105,10 +109,33 @@ public sealed class MeridianServer : IAsyncDisposable
         server._limiter = limiter;
         server._gauges = DatabaseGauges.Register(options.MeterFactory, registry);
         server.LoadFailures = await registry.LoadAllAsync().ConfigureAwait(false);
+        if (options.PgPort is { } pgPort)
+            server._pg = await StartPgWireAsync(new IPEndPoint(endpoint.Address, pgPort), registry, tokens, limiter, loggerFactory).ConfigureAwait(false);
         await app.StartAsync(cancellation).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
         return server;
+    }
+
+    private static async Task<PgWire.PgWireListener> StartPgWireAsync(
+        IPEndPoint endpoint, DatabaseRegistry registry, TokenService tokens, Limits.IdentityLimiter limiter, ILoggerFactory loggerFactory)
+    {
+        if (endpoint.Port is < 0 or > 65535)
+            throw new ArgumentException($"{endpoint.Port} is not a port for the PostgreSQL wire protocol (0 to 65535; 0 picks a free one).");
+        var logger = loggerFactory.CreateLogger("Meridian.Server.PgWire");
+        // Clients parse server_version as PostgreSQL's: a number first, then what this server really is.
+        var version = $"14.0 (Meridian {HealthEndpoints.Version})";
+        try
+        {
+            var listener = PgWire.PgWireListener.Start(endpoint, new PgWire.PgWireContext(registry, tokens, limiter, logger, version));
+            logger.PgListening(listener.EndPoint);
+            return listener;
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            await registry.DisposeAsync().ConfigureAwait(false);
+            throw new IOException($"Cannot serve the PostgreSQL wire protocol on {endpoint}: {e.Message}", e);
+        }
     }
 
     private static System.Security.Cryptography.ECDsa CreateKey()
@@ -144,11 +171,12 @@ public sealed class MeridianServer : IAsyncDisposable
         var db = Registry.Find(database) ?? throw new ArgumentException($"No such database '{database}'.", nameof(database));
         var (claims, validToken) = token is null ? _tokens.MintAnonymous() : ((await _tokens.ValidateAsync(token).ConfigureAwait(false)).Claims, token);
         var connectionId = ConnectionId.Random();
-        await db.ConnectAsync(claims.Identity, connectionId, DatabaseEndpoints.JwtPayload(validToken)).ConfigureAwait(false);
+        var jwtPayload = DatabaseEndpoints.JwtPayload(validToken);
+        await db.ConnectAsync(claims.Identity, connectionId, jwtPayload).ConfigureAwait(false);
         var (serverEnd, clientEnd) = InMemoryTransport.CreatePair();
         var session = new ClientSession(serverEnd, db, claims.Identity, connectionId, confirmedReads, batched, _metrics, _maxQueued, limiter: _limiter)
         {
-            JwtPayload = DatabaseEndpoints.JwtPayload(validToken),
+            JwtPayload = jwtPayload,
         };
         var run = Task.Run(() => session.RunAsync(validToken, _stopping.Token));
         _inProcessSessions[run] = 0;
@@ -161,6 +189,8 @@ public sealed class MeridianServer : IAsyncDisposable
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_pg is not null)
+            await _pg.DisposeAsync().ConfigureAwait(false);
         await _app.StopAsync(timeout.Token).ConfigureAwait(false);
         await Task.WhenAll(_inProcessSessions.Keys).WaitAsync(timeout.Token).ConfigureAwait(false);
         await Registry.DisposeAsync().ConfigureAwait(false);

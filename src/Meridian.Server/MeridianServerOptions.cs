@@ -4,11 +4,17 @@ using Microsoft.Extensions.Logging;
 
 namespace Meridian.Server;
 
-/// <summary>How to run a <see cref="MeridianServer"/>.</summary>
-public sealed class MeridianServerOptions
+/// <summary>How to run a <see cref="MeridianServer"/> (a record: derive variations with <c>with</c>).</summary>
+public sealed record MeridianServerOptions
 {
     /// <summary>Where to listen, <c>host:port</c>; port 0 picks a free port. Default <c>127.0.0.1:3000</c>.</summary>
     public string ListenAddress { get; init; } = "127.0.0.1:3000";
+
+    /// <summary>
+    /// The port of the PostgreSQL wire protocol listener, on the host of <see cref="ListenAddress"/> (as upstream's
+    /// <c>--pg-port</c>); null (the default) serves no PostgreSQL protocol, 0 picks a free port.
+    /// </summary>
+    public int? PgPort { get; init; }
 
     /// <summary>The data directory (databases, logs, keys); null keeps everything in memory.</summary>
     public string? DataDirectory { get; init; }

@@ -171,6 +171,7 @@ public sealed class DatabaseCommandTests : IAsyncLifetime, IDisposable
         var refused = await other.RunAsync("delete", "-s", _url, "chat");
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("\nerror: ", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("does not own database 'chat'", refused.Error, StringComparison.Ordinal);
         Assert.Equal(0, (await _cli.RunAsync("describe", "-s", _url, "chat")).ExitCode);
     }
 }

@@ -93,4 +93,26 @@ public sealed class StartCommandTests : IDisposable
         Assert.Equal(1, refused);
         Assert.Contains("in-flight calls limit", message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Pg_port_from_the_flag_or_the_file_serves_the_postgres_protocol()
+    {
+        var dataDir = Path.Combine(_root, "pg");
+        var (_, _, error, pinged) = await RunUntilListeningAsync("--listen-addr", "127.0.0.1:0", "--data-dir", dataDir, "--pg-port", "0");
+        Assert.True(pinged, error);
+        Assert.Matches(@"PostgreSQL wire protocol on 127\.0\.0\.1:[1-9][0-9]*", error);
+
+        var config = WriteConfig("{\"listen_addr\": \"127.0.0.1:0\", \"pg_port\": 0}");
+        (_, _, error, pinged) = await RunUntilListeningAsync("--config", config, "--data-dir", dataDir);
+        Assert.True(pinged, error);
+        Assert.Contains("PostgreSQL wire protocol on 127.0.0.1:", error, StringComparison.Ordinal);
+
+        (_, _, error, pinged) = await RunUntilListeningAsync("--listen-addr", "127.0.0.1:0", "--data-dir", dataDir);
+        Assert.True(pinged, error);
+        Assert.DoesNotContain("PostgreSQL", error, StringComparison.Ordinal);
+
+        var (refused, _, message, _) = await RunUntilListeningAsync("--listen-addr", "127.0.0.1:0", "--data-dir", dataDir, "--pg-port", "70000");
+        Assert.Equal(1, refused);
+        Assert.Contains("--pg-port 70000 is not a port", message, StringComparison.Ordinal);
+    }
 }

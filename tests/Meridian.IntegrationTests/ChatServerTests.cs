@@ -312,7 +312,8 @@ public sealed class ChatServerTests : IAsyncLifetime
         await using var connected = await WsClient.ConnectAsync(_server.Server.BaseAddress, "chat");
         var (_, stranger) = await _server.NewIdentityAsync();
         var denied = await _server.SendAsync(HttpMethod.Delete, "/v1/database/chat", stranger);
-        Assert.Equal(HttpStatusCode.Unauthorized, denied.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
+        Assert.Contains("does not own database 'chat'", await denied.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await _server.Http.GetAsync("/v1/database/chat/identity")).StatusCode);
 
         var deleted = await _server.SendAsync(HttpMethod.Delete, "/v1/database/chat", _ownerToken);

@@ -6,9 +6,8 @@ using Microsoft.Extensions.Logging;
 namespace Meridian.Cli.Commands;
 
 /// <summary>
-/// <c>meridian start [--config FILE] [--listen-addr HOST:PORT] [--data-dir DIR] [--async-fsync] [--requests-per-second N]
-/// [--burst N] [--max-in-flight-calls N]</c>: runs a server in the foreground until
-/// stopped.
+/// <c>meridian start [--config FILE] [--listen-addr HOST:PORT] [--data-dir DIR] [--async-fsync] [--pg-port PORT]
+/// [--requests-per-second N] [--burst N] [--max-in-flight-calls N]</c>: runs a server in the foreground until stopped.
 /// </summary>
 internal static class StartCommand
 {
@@ -34,6 +33,10 @@ internal static class StartCommand
         {
             Description = "Acknowledge commits before they are on disk (periodic fsync); faster, but a crash can lose the last few milliseconds",
         };
+        var pgPort = new Option<int?>("--pg-port")
+        {
+            Description = "Also serve the PostgreSQL wire protocol (psql, Npgsql; docs/postgres.md) on this port of the listen address's host",
+        };
         var requestsPerSecond = new Option<double?>("--requests-per-second")
         {
             Description = "Per-identity limit on requests per second (0: off); calls over it get an error, the connection stays open",
@@ -56,6 +59,7 @@ internal static class StartCommand
             listen,
             dataDir,
             asyncFsync,
+            pgPort,
             requestsPerSecond,
             burst,
             maxInFlight,
@@ -68,17 +72,20 @@ internal static class StartCommand
                 .AddFilter("Microsoft.AspNetCore", LogLevel.Error)
                 .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
                 .AddSimpleConsole(o => o.SingleLine = true));
-            var defaults = new MeridianServerOptions
+            var flags = new MeridianServerOptions
             {
                 ListenAddress = parse.GetValue(listen)!,
                 DataDirectory = Path.GetFullPath(parse.GetValue(dataDir)!),
                 Durability = parse.GetValue(asyncFsync) ? Durability.Async : Durability.Sync,
+                PgPort = parse.GetValue(pgPort),
                 LoggerFactory = loggerFactory,
             };
             MeridianServerOptions options;
             try
             {
-                options = parse.GetValue(config) is { } path ? FromFile(path, defaults, parse, listen, dataDir, asyncFsync) : defaults;
+                if (flags.PgPort is < 0 or > 65535)
+                    throw new ArgumentException($"--pg-port {flags.PgPort} is not a port (0 to 65535).");
+                options = parse.GetValue(config) is { } path ? FromFile(path, flags, parse, listen, dataDir, asyncFsync, pgPort) : flags;
                 options = WithLimitFlags(options, parse.GetValue(requestsPerSecond), parse.GetValue(burst), parse.GetValue(maxInFlight));
             }
             catch (ArgumentException e)
@@ -103,6 +110,8 @@ internal static class StartCommand
                     await context.Error.WriteLineAsync($"Serving database '{db.Name}' (identity {db.Identity}).");
                 foreach (var (name, error) in server.LoadFailures)
                     await context.Error.WriteLineAsync($"error: database '{name}' could not be opened and is not served: {error.Message}");
+                if (server.PgEndPoint is { } pg)
+                    await context.Error.WriteLineAsync($"PostgreSQL wire protocol on {pg} (database name = Meridian database, password = token).");
                 await context.Out.WriteLineAsync($"Meridian listening on {server.BaseAddress.ToString().TrimEnd('/')}");
                 await context.Out.FlushAsync(CancellationToken.None);
                 try
@@ -132,25 +141,13 @@ internal static class StartCommand
             MaxInFlightCalls = maxInFlight ?? options.RateLimits.MaxInFlightCalls,
         };
         limits.Validate();
-        return new MeridianServerOptions
-        {
-            ListenAddress = options.ListenAddress,
-            DataDirectory = options.DataDirectory,
-            Durability = options.Durability,
-            AsyncFsyncInterval = options.AsyncFsyncInterval,
-            MaxQueuedMessagesPerClient = options.MaxQueuedMessagesPerClient,
-            Compression = options.Compression,
-            RateLimits = limits,
-            IdentityProviders = options.IdentityProviders,
-            Metrics = options.Metrics,
-            SlowLog = options.SlowLog,
-            LoggerFactory = options.LoggerFactory,
-        };
+        return options with { RateLimits = limits };
     }
 
     // The file over the built-in defaults, then every flag the user actually typed over the file.
     private static MeridianServerOptions FromFile(
-        string path, MeridianServerOptions flags, ParseResult parse, Option<string> listen, Option<string> dataDir, Option<bool> asyncFsync)
+        string path, MeridianServerOptions flags, ParseResult parse, Option<string> listen, Option<string> dataDir, Option<bool> asyncFsync,
+        Option<int?> pgPort)
     {
         var file = Meridian.Server.Configuration.ServerConfigFile.Load(path);
         var fromFile = file.ToOptions(new MeridianServerOptions
@@ -160,18 +157,12 @@ internal static class StartCommand
             LoggerFactory = flags.LoggerFactory,
         });
         bool Typed(Option option) => parse.GetResult(option) is { Implicit: false };
-        return new MeridianServerOptions
+        return fromFile with
         {
             ListenAddress = Typed(listen) ? flags.ListenAddress : fromFile.ListenAddress,
             DataDirectory = Typed(dataDir) ? flags.DataDirectory : fromFile.DataDirectory,
             Durability = Typed(asyncFsync) ? flags.Durability : fromFile.Durability,
-            MaxQueuedMessagesPerClient = fromFile.MaxQueuedMessagesPerClient,
-            Compression = fromFile.Compression,
-            RateLimits = fromFile.RateLimits,
-            IdentityProviders = fromFile.IdentityProviders,
-            Metrics = fromFile.Metrics,
-            SlowLog = fromFile.SlowLog,
-            LoggerFactory = flags.LoggerFactory,
+            PgPort = Typed(pgPort) ? flags.PgPort : fromFile.PgPort,
         };
     }
 }

@@ -11,5 +11,13 @@ namespace Meridian.Runtime.Sql;
 /// <param name="RowsDeleted">Rows a DML statement deleted.</param>
 /// <param name="RowsUpdated">Rows a DML statement updated.</param>
 /// <param name="Offset">The transaction the statement read or wrote (confirmed reads wait until it is durable).</param>
+/// <param name="Kind">The statement that produced this result.</param>
 public sealed record SqlStatementResult(
-    ProductType Schema, Typespace Typespace, IReadOnlyList<ProductValue> Rows, ulong RowsInserted, ulong RowsDeleted, ulong RowsUpdated, ulong? Offset);
+    ProductType Schema,
+    Typespace Typespace,
+    IReadOnlyList<ProductValue> Rows,
+    ulong RowsInserted,
+    ulong RowsDeleted,
+    ulong RowsUpdated,
+    ulong? Offset,
+    SqlStatementKind Kind = SqlStatementKind.Select);

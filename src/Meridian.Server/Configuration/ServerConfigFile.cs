@@ -9,7 +9,7 @@ namespace Meridian.Server.Configuration;
 
 /// <summary>
 /// The server's configuration file (<c>meridian.json</c>, documented in docs/configuration.md): listen address, data
-/// directory, durability, trusted identity providers, limits, metrics and the slow log. Every key is optional;
+/// directory, durability, the PostgreSQL wire protocol port, trusted identity providers, limits, metrics and the slow log. Every key is optional;
 /// unknown keys are errors, so a typo never silently does nothing. Command-line flags override the file.
 /// </summary>
 public sealed class ServerConfigFile
@@ -24,6 +24,9 @@ public sealed class ServerConfigFile
 
     /// <summary><c>host:port</c> to listen on.</summary>
     public string? ListenAddr { get; set; }
+
+    /// <summary>The port of the PostgreSQL wire protocol on the listen address's host (absent: not served).</summary>
+    public int? PgPort { get; set; }
 
     /// <summary>The data directory (relative paths are relative to the file).</summary>
     public string? DataDir { get; set; }
@@ -91,21 +94,20 @@ public sealed class ServerConfigFile
         };
         if (MaxQueuedMessagesPerClient is <= 0)
             throw new ArgumentException("max_queued_messages_per_client must be positive.");
-        return new MeridianServerOptions
+        if (PgPort is < 0 or > 65535)
+            throw new ArgumentException($"pg_port must be a port (0 to 65535), not {PgPort}.");
+        return defaults with
         {
             ListenAddress = ListenAddr ?? defaults.ListenAddress,
             DataDirectory = DataDir ?? defaults.DataDirectory,
             Durability = durability,
+            PgPort = PgPort ?? defaults.PgPort,
             MaxQueuedMessagesPerClient = MaxQueuedMessagesPerClient ?? defaults.MaxQueuedMessagesPerClient,
-            AsyncFsyncInterval = defaults.AsyncFsyncInterval,
             Compression = Compression?.ToOptions(defaults.Compression) ?? defaults.Compression,
             RateLimits = Limits?.ToOptions(defaults.RateLimits) ?? defaults.RateLimits,
             IdentityProviders = Identity?.ToOptions(defaults.IdentityProviders) ?? defaults.IdentityProviders,
             Metrics = Metrics?.ToOptions(defaults.Metrics) ?? defaults.Metrics,
             SlowLog = SlowLog?.ToOptions(defaults.SlowLog) ?? defaults.SlowLog,
-            Clock = defaults.Clock,
-            LoggerFactory = defaults.LoggerFactory,
-            MeterFactory = defaults.MeterFactory,
         };
     }
 

@@ -15,6 +15,9 @@ public sealed record Caller(TokenClaims Claims, string Token, JsonObject Extra, 
     /// <summary>The caller's identity.</summary>
     public Identity Identity => Claims.Identity;
 
+    /// <summary>The token's payload as JSON text (what modules read as the sender's JWT), decoded once per caller.</summary>
+    public string? JwtPayload { get; } = DatabaseEndpoints.JwtPayload(Token);
+
     /// <summary>
     /// Reads the caller from <c>Authorization: Bearer</c> or <c>?token=</c>; with neither, mints an
     /// anonymous identity when <paramref name="mintWhenMissing"/>. Every response then carries the

@@ -54,7 +54,7 @@ public static partial class DatabaseEndpoints
         var connection = ConnectionId.Random();
         try
         {
-            await database.ConnectAsync(caller.Identity, connection, JwtPayload(caller.Token)).ConfigureAwait(false);
+            await database.ConnectAsync(caller.Identity, connection, caller.JwtPayload).ConfigureAwait(false);
         }
         catch (ConnectionRejectedException e)
         {
@@ -63,7 +63,7 @@ public static partial class DatabaseEndpoints
         ProcedureCallResult result;
         try
         {
-            result = await database.CallProcedureAsync(procedure.Name, args, caller.Identity, connection, JwtPayload(caller.Token)).ConfigureAwait(false);
+            result = await database.CallProcedureAsync(procedure.Name, args, caller.Identity, connection, caller.JwtPayload).ConfigureAwait(false);
         }
         finally
         {

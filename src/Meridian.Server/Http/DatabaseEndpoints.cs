@@ -61,7 +61,9 @@ public static partial class DatabaseEndpoints
             }
             catch (PublishException e)
             {
-                return ErrorResults.Text(StatusCodes.Status401Unauthorized, e.Message);
+                // Upstream answers an identity that may not delete the database with 403 (401 is for a token that is not valid).
+                return ErrorResults.Text(
+                    e.Kind == PublishFailure.PermissionDenied ? StatusCodes.Status403Forbidden : StatusCodes.Status400BadRequest, e.Message);
             }
         }));
 
@@ -207,7 +209,7 @@ public static partial class DatabaseEndpoints
         var connection = ConnectionId.Random();
         try
         {
-            await database.ConnectAsync(caller.Identity, connection, JwtPayload(caller.Token)).ConfigureAwait(false);
+            await database.ConnectAsync(caller.Identity, connection, caller.JwtPayload).ConfigureAwait(false);
         }
         catch (ConnectionRejectedException e)
         {
@@ -216,7 +218,7 @@ public static partial class DatabaseEndpoints
         ReducerCallResult result;
         try
         {
-            result = await database.CallReducerAsync(reducer.Name, args, caller.Identity, connection, jwtPayload: JwtPayload(caller.Token))
+            result = await database.CallReducerAsync(reducer.Name, args, caller.Identity, connection, jwtPayload: caller.JwtPayload)
                 .ConfigureAwait(false);
         }
         finally

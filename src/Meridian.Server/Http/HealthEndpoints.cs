@@ -13,7 +13,8 @@ namespace Meridian.Server.Http;
 /// </summary>
 public static class HealthEndpoints
 {
-    private static readonly string Version =
+    /// <summary>This server's version (the assembly's informational version).</summary>
+    internal static readonly string Version =
         typeof(HealthEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
 
     /// <summary>Maps the health routes; <paramref name="failures"/> gives the databases that could not be opened.</summary>

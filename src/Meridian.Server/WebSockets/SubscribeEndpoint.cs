@@ -89,7 +89,7 @@ public static class SubscribeEndpoint
 
             try
             {
-                await database.ConnectAsync(caller.Identity, connectionId, DatabaseEndpoints.JwtPayload(caller.Token)).ConfigureAwait(false);
+                await database.ConnectAsync(caller.Identity, connectionId, caller.JwtPayload).ConfigureAwait(false);
             }
             catch (ConnectionRejectedException e)
             {
@@ -130,7 +130,7 @@ public static class SubscribeEndpoint
                     compressionOptions.ThresholdBytes,
                     limiter)
                 {
-                    JwtPayload = Http.DatabaseEndpoints.JwtPayload(caller.Token),
+                    JwtPayload = caller.JwtPayload,
                 };
                 await session.RunAsync(caller.Token, lifetime.ApplicationStopping).ConfigureAwait(false);
             }

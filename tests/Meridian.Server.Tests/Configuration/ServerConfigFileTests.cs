@@ -25,6 +25,7 @@ public sealed class ServerConfigFileTests : IDisposable
               "listen_addr": "0.0.0.0:4000",
               "data_dir": "data",
               "durability": "async",
+              "pg_port": 5433,
               "max_queued_messages_per_client": 1000,
               "limits": { "requests_per_second": 12.5, "burst": 40, "max_in_flight_calls": 8 },
               "compression": { "policy": "always", "threshold_bytes": 4096 },
@@ -42,6 +43,7 @@ public sealed class ServerConfigFileTests : IDisposable
         Assert.Equal("0.0.0.0:4000", options.ListenAddress);
         Assert.Equal(Path.Combine(_dir, "data"), options.DataDirectory);
         Assert.Equal(Durability.Async, options.Durability);
+        Assert.Equal(5433, options.PgPort);
         Assert.Equal(1000, options.MaxQueuedMessagesPerClient);
         Assert.Equal(12.5, options.RateLimits.RequestsPerSecond);
         Assert.Equal(40, options.RateLimits.Burst);
@@ -68,6 +70,7 @@ public sealed class ServerConfigFileTests : IDisposable
         var options = ServerConfigFile.Load(Write("{}")).ToOptions(defaults);
         Assert.Equal("127.0.0.1:1234", options.ListenAddress);
         Assert.Equal(Durability.Sync, options.Durability);
+        Assert.Null(options.PgPort);
         Assert.Empty(options.IdentityProviders.Issuers);
         Assert.True(options.Metrics.Prometheus);
         Assert.False(options.RateLimits.Enabled);
@@ -83,6 +86,7 @@ public sealed class ServerConfigFileTests : IDisposable
     [InlineData("""{ "metrics": { "otlp_protocol": "carrier-pigeon" } }""", "otlp_protocol")]
     [InlineData("""{ "identity": { "clock_skew_seconds": -1 } }""", "clock_skew_seconds")]
     [InlineData("""{ not json""", "not a valid configuration file")]
+    [InlineData("""{ "pg_port": 70000 }""", "pg_port")]
     [InlineData("""{ "limits": { "requests_per_second": -1 } }""", "limits")]
     [InlineData("""{ "limits": { "max_in_flight_calls": -2 } }""", "in-flight")]
     [InlineData("""{ "limits": { "requests": 5 } }""", "requests")]
