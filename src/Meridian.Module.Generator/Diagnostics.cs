@@ -193,3 +193,19 @@ internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, Equatab
 
     public Diagnostic ToDiagnostic() => Diagnostic.Create(Diagnostics.ById(Id), Location?.ToLocation(), Args.Cast<object>().ToArray());
 }
+
+internal static partial class Diagnostics
+{
+    public static readonly DiagnosticDescriptor IndexAccessorTaken = Error(
+        "MRDN0004",
+        "Two members of a table handle share an accessor",
+        "Table {0}: the index accessor {1} is already used by a unique column, another index or a handle member "
+            + "(Count, Iter, Insert, Delete, Clear); give the index another Accessor",
+        "Meridian");
+
+    public static readonly DiagnosticDescriptor IndexNamesDiffer = Error(
+        "MRDN0005",
+        "One index with two names",
+        "Table {0}: indexes on the same columns are one index, but they are named '{1}'; give them one Name",
+        "Meridian");
+}

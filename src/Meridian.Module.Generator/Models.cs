@@ -41,7 +41,11 @@ internal sealed record TypeModel(
 
 internal sealed record ColumnModel(string Name, int Index, TypeUse Type, bool PrimaryKey, bool Unique, bool AutoInc, string? Default = null);
 
-internal sealed record BTreeModel(string Accessor, string? ExplicitName, EquatableArray<int> Columns);
+/// <summary>
+/// A btree index. <paramref name="Merged"/>: its accessor is a unique column's own accessor on the same one column
+/// (<c>[Unique, Index.BTree]</c> on one field), so it adds its range methods to that accessor instead of a member of its own.
+/// </summary>
+internal sealed record BTreeModel(string Accessor, string? ExplicitName, EquatableArray<int> Columns, bool Merged = false);
 
 internal sealed record TableDeclModel(
     string Accessor,

@@ -108,6 +108,7 @@ internal static partial class Parser
                 btrees.Add(new BTreeModel(indexAccessor, Named<string>(a, "Name"), ids.ToEquatableArray()));
         }
         btrees.AddRange(fieldBTrees);
+        btrees = IndexAccessors(accessor, columns, btrees, location, diagnostics);
 
         var scheduledAtColumn = -1;
         if (scheduled is not null)
