@@ -46,18 +46,19 @@ internal static partial class Emitter
             : type.HasParameterlessConstructor ? $"new {t}()"
             : $"({t})global::System.Runtime.CompilerServices.RuntimeHelpers.GetUninitializedObject(typeof({t}))";
         sb.Append($"            var value = {create};\n");
-        foreach (var m in type.Members)
+        foreach (var m in type.Members.Where(m => !m.Unsupported))
             sb.Append($"            value.{Id(m.Name)} = default({m.Type.Serializer}).Read(ref reader);\n");
         sb.Append("            return value;\n        }\n\n");
         sb.Append($"        public void Write({Writer} writer, {t} value)\n        {{\n");
         if (type.IsClass)
             sb.Append($"            global::System.ArgumentNullException.ThrowIfNull(value);\n");
-        foreach (var m in type.Members)
+        foreach (var m in type.Members.Where(m => !m.Unsupported))
             sb.Append($"            default({m.Type.Serializer}).Write(writer, value.{Id(m.Name)});\n");
         sb.Append("        }\n\n");
         sb.Append($"        public {AlgebraicType} GetAlgebraicType(global::SpacetimeDB.BSATN.ITypeRegistrar registrar) =>\n");
         sb.Append($"            registrar.RegisterType<{t}>(_ => {AlgebraicType}.Product(");
-        sb.Append(string.Join(", ", type.Members.Select(m => $"(\"{m.Name}\", default({m.Type.Serializer}).GetAlgebraicType(registrar))")));
+        sb.Append(string.Join(", ", type.Members.Where(m => !m.Unsupported)
+            .Select(m => $"(\"{m.Name}\", default({m.Type.Serializer}).GetAlgebraicType(registrar))")));
         sb.Append("));\n");
 
         // One reader per table of host-generated auto-increment values: only fields that were zero were generated.
@@ -89,7 +90,9 @@ internal static partial class Emitter
         for (var i = 0; i < type.Members.Count; i++)
         {
             var v = type.Members[i];
-            sb.Append($"            {i} => new {t}.{Id(v.Name)}(default({v.Type.Serializer}).Read(ref reader)),\n");
+            sb.Append(v.Unsupported
+                ? $"            {i} => throw new global::System.NotSupportedException(\"{type.Name}.{v.Name} has a type with no serializer.\"),\n"
+                : $"            {i} => new {t}.{Id(v.Name)}(default({v.Type.Serializer}).Read(ref reader)),\n");
         }
         sb.Append($"            _ => throw new global::System.InvalidOperationException(\"unreachable\"),\n        }};\n\n");
         sb.Append($"        public void Write({Writer} writer, {t} value)\n        {{\n            switch (value)\n            {{\n");
@@ -98,7 +101,8 @@ internal static partial class Emitter
             var v = type.Members[i];
             sb.Append($"                case {t}.{Id(v.Name)} v{i}:\n");
             sb.Append($"                    writer.WriteSumTag({i});\n");
-            sb.Append($"                    default({v.Type.Serializer}).Write(writer, v{i}.{Id(v.Name + "_")});\n");
+            if (!v.Unsupported)
+                sb.Append($"                    default({v.Type.Serializer}).Write(writer, v{i}.{Id(v.Name + "_")});\n");
             sb.Append("                    break;\n");
         }
         sb.Append("                default:\n");
@@ -252,6 +256,7 @@ internal static partial class Emitter
         sb.Append($"        public bool Delete({r} row) => {ops}.Delete(Table, row);\n\n");
         sb.Append("        /// <summary>Deletes every row; returns how many.</summary>\n");
         sb.Append($"        public ulong Clear() => {ops}.Clear(Table);\n");
+        MisuseGuides(sb, r, decl);
 
         var plan = IndexPlan.Of(decl);
         foreach (var c in decl.Columns.Where(c => c.Unique))
@@ -266,11 +271,9 @@ internal static partial class Emitter
                 + $" {ops}.TryFind<{c.Type.CSharp}, {c.Type.Serializer}>(Table, Index, key, out var row) ? row : null;\n\n");
             sb.Append("            /// <summary>Deletes the row with this key; false when there was none.</summary>\n");
             sb.Append($"            public bool Delete({c.Type.CSharp} key) => {ops}.DeleteByKey<{c.Type.CSharp}, {c.Type.Serializer}>(Table, Index, key);\n");
-            if (c.PrimaryKey)
-            {
-                sb.Append("\n            /// <summary>Replaces the row with the same primary key; returns the stored row.</summary>\n");
-                sb.Append($"            public {r} Update({r} row) => {ops}.Update(Table, Index, row, {gen});\n");
-            }
+            // Every unique column can update in place, as upstream (the row with the same key is replaced).
+            sb.Append($"\n            /// <summary>Replaces the row with the same <c>{c.Name}</c>; returns the stored row.</summary>\n");
+            sb.Append($"            public {r} Update({r} row) => {ops}.Update(Table, Index, row, {gen});\n");
             // [Unique, Index.BTree] on one field: one index, one accessor with the btree's methods too (Delete by key stays bool).
             if (plan.HasMergedBTree(c.Index))
                 BTreeMethods(sb, r, ops, [c], pointDelete: false);

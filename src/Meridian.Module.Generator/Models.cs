@@ -21,10 +21,15 @@ internal enum TypeShape
 }
 
 /// <summary>A C# type as used in a field or parameter: its spelling and its serializer struct.</summary>
-internal sealed record TypeUse(string CSharp, string Serializer, KeyCategory Key);
+internal sealed record TypeUse(string CSharp, string Serializer, KeyCategory Key)
+{
+    /// <summary>A type with no serializer (BSATN0001 was reported): generated code leaves it out.</summary>
+    public bool Unsupported => Serializer == "global::SpacetimeDB.BSATN.UnitRW" && CSharp != "global::SpacetimeDB.Unit";
+}
 
 /// <summary>A field of a product, or a variant of a tagged enum.</summary>
-internal sealed record MemberModel(string Name, TypeUse Type);
+/// <summary>A field of a product, or a variant of a tagged enum; <paramref name="Unsupported"/>: its type has no serializer (BSATN0001 was reported), so it is not serialized.</summary>
+internal sealed record MemberModel(string Name, TypeUse Type, bool Unsupported = false);
 
 internal sealed record TypeModel(
     string? Namespace,

@@ -87,10 +87,11 @@ internal static class ViewEmitter
         sb.Append($"    /// <summary>The columns of <c>{decl.Accessor}</c> for the query builder (generated).</summary>\n");
         sb.Append($"    {Access(row)} sealed class {decl.Accessor}Cols\n    {{\n");
         sb.Append($"        internal {decl.Accessor}Cols(string table)\n        {{\n");
-        foreach (var c in decl.Columns)
+        var columns = decl.Columns.Where(c => !c.Type.Unsupported).ToList();
+        foreach (var c in columns)
             sb.Append($"            {Id(c.Name)} = new(table, {Lit(c.Name)});\n");
         sb.Append("        }\n");
-        foreach (var c in decl.Columns)
+        foreach (var c in columns)
         {
             sb.Append($"\n        /// <summary>The column <c>{c.Name}</c>.</summary>\n");
             sb.Append($"        public global::SpacetimeDB.Col<{r}, {Underlying(c.Type.CSharp)}> {Id(c.Name)} {{ get; }}\n");
