@@ -34,6 +34,9 @@ public sealed class ServerConfigFile
     /// <summary>Messages that may wait for one client before it is disconnected.</summary>
     public int? MaxQueuedMessagesPerClient { get; set; }
 
+    /// <summary>Milliseconds one reducer call may run before its next call into the database stops it; 0: no limit.</summary>
+    public long? ReducerTimeLimitMs { get; set; }
+
     /// <summary>Per-identity limits.</summary>
     public LimitsSection? Limits { get; set; }
 
@@ -91,6 +94,8 @@ public sealed class ServerConfigFile
         };
         if (MaxQueuedMessagesPerClient is <= 0)
             throw new ArgumentException("max_queued_messages_per_client must be positive.");
+        if (ReducerTimeLimitMs is < 0)
+            throw new ArgumentException("reducer_time_limit_ms must be 0 (no limit) or a positive number of milliseconds.");
         return new MeridianServerOptions
         {
             ListenAddress = ListenAddr ?? defaults.ListenAddress,
@@ -98,6 +103,12 @@ public sealed class ServerConfigFile
             Durability = durability,
             MaxQueuedMessagesPerClient = MaxQueuedMessagesPerClient ?? defaults.MaxQueuedMessagesPerClient,
             AsyncFsyncInterval = defaults.AsyncFsyncInterval,
+            ReducerTimeLimit = ReducerTimeLimitMs switch
+            {
+                null => defaults.ReducerTimeLimit,
+                0 => null,
+                var ms => TimeSpan.FromMilliseconds(ms.Value),
+            },
             Compression = Compression?.ToOptions(defaults.Compression) ?? defaults.Compression,
             RateLimits = Limits?.ToOptions(defaults.RateLimits) ?? defaults.RateLimits,
             IdentityProviders = Identity?.ToOptions(defaults.IdentityProviders) ?? defaults.IdentityProviders,
