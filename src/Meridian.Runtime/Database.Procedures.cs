@@ -103,7 +103,7 @@ public sealed partial class Database
             var host = new TransactionHost(tx, active.Schema, active.TableIds, DatabaseIdentity, db.Log, db._clock)
             {
                 ScheduleImmediateHandler = db.ScheduleImmediate,
-                Deadline = ReducerExecutor.DeadlineFrom(db._clock, limit),
+                Deadline = ReducerExecutor.DeadlineFrom(limit),
             };
             (TResult Result, bool Commit) outcome;
             using (ModuleHost.Enter(host))

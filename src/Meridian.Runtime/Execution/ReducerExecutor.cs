@@ -23,8 +23,8 @@ internal sealed class ReducerExecutor(Datastore store, Identity databaseIdentity
     public TimeSpan? TimeLimit { get; init; }
 
     /// <summary>The clock deadline of a transaction starting now, for <see cref="TransactionHost.Deadline"/>.</summary>
-    internal static long DeadlineFrom(TimeProvider clock, TimeSpan? limit) =>
-        limit is { } l ? clock.GetTimestamp() + (long)(l.TotalSeconds * clock.TimestampFrequency) : long.MaxValue;
+    internal static long DeadlineFrom(TimeSpan? limit) =>
+        limit is { } l ? Stopwatch.GetTimestamp() + (long)(l.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
 
     /// <summary>What the caller of a reducer stopped by <see cref="TimeLimit"/> is told.</summary>
     internal static string TimeLimitMessage(string kind, string name, TimeSpan limit) =>
@@ -62,7 +62,7 @@ internal sealed class ReducerExecutor(Datastore store, Identity databaseIdentity
             var host = new TransactionHost(tx, active.Schema, active.TableIds, _moduleIdentity, log, clock)
             {
                 ScheduleImmediateHandler = ScheduleImmediate,
-                Deadline = DeadlineFrom(clock, TimeLimit),
+                Deadline = DeadlineFrom(TimeLimit),
             };
             Exception? thrown = null;
             try

@@ -29,8 +29,9 @@ internal sealed class TransactionHost(
     public SpacetimeDB.Identity DatabaseIdentity => databaseIdentity;
 
     /// <summary>
-    /// When the transaction must end, in <see cref="TimeProvider.GetTimestamp"/> units of the clock
-    /// (<see cref="long.MaxValue"/>: never). Every call the module makes into the database checks it.
+    /// When the transaction must end, in <see cref="System.Diagnostics.Stopwatch.GetTimestamp"/> units
+    /// (<see cref="long.MaxValue"/>: never). Every call the module makes into the database checks it. Real
+    /// monotonic time, not the injected clock: a test clock that jumps must not stop a running reducer.
     /// </summary>
     public long Deadline { get; init; } = long.MaxValue;
 
@@ -42,7 +43,7 @@ internal sealed class TransactionHost(
     // exception does not let a reducer go on writing.
     private void CheckDeadline()
     {
-        if (Deadline != long.MaxValue && (TimedOut || clock.GetTimestamp() > Deadline))
+        if (Deadline != long.MaxValue && (TimedOut || System.Diagnostics.Stopwatch.GetTimestamp() > Deadline))
         {
             TimedOut = true;
             throw new ReducerTimeLimitException();
