@@ -9,7 +9,8 @@ internal static partial class Emitter
 {
     private static void MisuseGuides(StringBuilder sb, string rowType, TableDeclModel decl)
     {
-        var members = new HashSet<string>(decl.Columns.Where(c => c.Unique).Select(c => c.Name).Concat(decl.BTrees.Select(b => b.Accessor)), StringComparer.Ordinal);
+        var members = new HashSet<string>(
+            decl.Columns.Where(c => c.Unique).Select(c => c.Name).Concat(decl.BTrees.Select(b => b.Accessor)), StringComparer.Ordinal);
         var key = decl.Columns.FirstOrDefault(c => c.PrimaryKey) ?? decl.Columns.FirstOrDefault(c => c.Unique);
         var table = decl.Accessor;
         string Message(string what, string call) => key is null

@@ -28,7 +28,10 @@ internal sealed record TypeUse(string CSharp, string Serializer, KeyCategory Key
 }
 
 /// <summary>A field of a product, or a variant of a tagged enum.</summary>
-/// <summary>A field of a product, or a variant of a tagged enum; <paramref name="Unsupported"/>: its type has no serializer (BSATN0001 was reported), so it is not serialized.</summary>
+/// <summary>
+/// A field of a product, or a variant of a tagged enum; <paramref name="Unsupported"/>: its type has no serializer
+/// (BSATN0001 was reported), so it is not serialized.
+/// </summary>
 internal sealed record MemberModel(string Name, TypeUse Type, bool Unsupported = false);
 
 internal sealed record TypeModel(

@@ -176,7 +176,10 @@ internal static partial class Parser
         if (!method.ReturnsVoid)
             diagnostics.Add(DiagnosticInfo.Create(Diagnostics.ReducerReturnType, location, method.Name, method.ReturnType.ToDisplayString()));
         if (method.Parameters.Length == 0 || method.Parameters[0].Type.Name != "ReducerContext")
-            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.ReducerContextParam, method.Parameters.FirstOrDefault()?.Locations.FirstOrDefault() ?? location, method.Name));
+        {
+            var at = method.Parameters.FirstOrDefault()?.Locations.FirstOrDefault() ?? location;
+            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.ReducerContextParam, at, method.Name));
+        }
         CheckCallable(method, "Reducer", location, diagnostics);
         foreach (var prefix in new[] { "__", "on", "On" })
         {
