@@ -1,5 +1,6 @@
 using Meridian.Benchmarks.Durability;
 using Meridian.Benchmarks.Harness;
+using Meridian.Benchmarks.Modules;
 using Meridian.Benchmarks.Query;
 using Meridian.Benchmarks.Sats;
 using Meridian.Benchmarks.Storage;
@@ -14,6 +15,7 @@ var suites = new Dictionary<string, Func<BenchmarkOptions, IReadOnlyList<Benchma
     ["query"] = QuerySuite.Run,
     ["views"] = ViewSuite.Run,
     ["durability"] = ConfirmedReadsSuite.Run,
+    ["modules"] = ModulesSuite.Run,
 };
 
 var positional = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();

@@ -193,3 +193,34 @@ internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, Equatab
 
     public Diagnostic ToDiagnostic() => Diagnostic.Create(Diagnostics.ById(Id), Location?.ToLocation(), Args.Cast<object>().ToArray());
 }
+
+internal static partial class Diagnostics
+{
+    public static readonly DiagnosticDescriptor IndexAccessorTaken = Error(
+        "MRDN0004",
+        "Two members of a table handle share an accessor",
+        "Table {0}: the index accessor {1} is already used by a unique column, another index or a handle member "
+            + "(Count, Iter, Insert, Delete, Clear); give the index another Accessor",
+        "Meridian");
+
+    public static readonly DiagnosticDescriptor IndexNamesDiffer = Error(
+        "MRDN0005",
+        "One index with two names",
+        "Table {0}: indexes on the same columns are one index, but they are named '{1}'; give them one Name",
+        "Meridian");
+}
+
+internal static partial class Diagnostics
+{
+    public static readonly DiagnosticDescriptor MethodShape = Error(
+        "MRDN0006",
+        "Reducers and procedures are static, non-generic methods taking their arguments by value",
+        "{0} {1} {2}: the module calls it as a static method with each argument by value",
+        "Meridian");
+
+    public static readonly DiagnosticDescriptor MethodNotAccessible = Error(
+        "MRDN0007",
+        "Reducers and procedures must be reachable from the generated module code",
+        "{0} {1} cannot be called by the module: {2} {3}; make it public or internal",
+        "Meridian");
+}

@@ -46,18 +46,19 @@ internal static partial class Emitter
             : type.HasParameterlessConstructor ? $"new {t}()"
             : $"({t})global::System.Runtime.CompilerServices.RuntimeHelpers.GetUninitializedObject(typeof({t}))";
         sb.Append($"            var value = {create};\n");
-        foreach (var m in type.Members)
+        foreach (var m in type.Members.Where(m => !m.Unsupported))
             sb.Append($"            value.{Id(m.Name)} = default({m.Type.Serializer}).Read(ref reader);\n");
         sb.Append("            return value;\n        }\n\n");
         sb.Append($"        public void Write({Writer} writer, {t} value)\n        {{\n");
         if (type.IsClass)
             sb.Append($"            global::System.ArgumentNullException.ThrowIfNull(value);\n");
-        foreach (var m in type.Members)
+        foreach (var m in type.Members.Where(m => !m.Unsupported))
             sb.Append($"            default({m.Type.Serializer}).Write(writer, value.{Id(m.Name)});\n");
         sb.Append("        }\n\n");
         sb.Append($"        public {AlgebraicType} GetAlgebraicType(global::SpacetimeDB.BSATN.ITypeRegistrar registrar) =>\n");
         sb.Append($"            registrar.RegisterType<{t}>(_ => {AlgebraicType}.Product(");
-        sb.Append(string.Join(", ", type.Members.Select(m => $"(\"{m.Name}\", default({m.Type.Serializer}).GetAlgebraicType(registrar))")));
+        sb.Append(string.Join(", ", type.Members.Where(m => !m.Unsupported)
+            .Select(m => $"(\"{m.Name}\", default({m.Type.Serializer}).GetAlgebraicType(registrar))")));
         sb.Append("));\n");
 
         // One reader per table of host-generated auto-increment values: only fields that were zero were generated.
@@ -89,7 +90,9 @@ internal static partial class Emitter
         for (var i = 0; i < type.Members.Count; i++)
         {
             var v = type.Members[i];
-            sb.Append($"            {i} => new {t}.{Id(v.Name)}(default({v.Type.Serializer}).Read(ref reader)),\n");
+            sb.Append(v.Unsupported
+                ? $"            {i} => throw new global::System.NotSupportedException(\"{type.Name}.{v.Name} has a type with no serializer.\"),\n"
+                : $"            {i} => new {t}.{Id(v.Name)}(default({v.Type.Serializer}).Read(ref reader)),\n");
         }
         sb.Append($"            _ => throw new global::System.InvalidOperationException(\"unreachable\"),\n        }};\n\n");
         sb.Append($"        public void Write({Writer} writer, {t} value)\n        {{\n            switch (value)\n            {{\n");
@@ -98,7 +101,8 @@ internal static partial class Emitter
             var v = type.Members[i];
             sb.Append($"                case {t}.{Id(v.Name)} v{i}:\n");
             sb.Append($"                    writer.WriteSumTag({i});\n");
-            sb.Append($"                    default({v.Type.Serializer}).Write(writer, v{i}.{Id(v.Name + "_")});\n");
+            if (!v.Unsupported)
+                sb.Append($"                    default({v.Type.Serializer}).Write(writer, v{i}.{Id(v.Name + "_")});\n");
             sb.Append("                    break;\n");
         }
         sb.Append("                default:\n");
@@ -255,80 +259,87 @@ internal static partial class Emitter
         sb.Append($"        public bool Delete({r} row) => {ops}.Delete(Table, row);\n\n");
         sb.Append("        /// <summary>Deletes every row; returns how many.</summary>\n");
         sb.Append($"        public ulong Clear() => {ops}.Clear(Table);\n");
+        MisuseGuides(sb, r, decl);
 
-        var index = 0;
+        var plan = IndexPlan.Of(decl);
         foreach (var c in decl.Columns.Where(c => c.Unique))
         {
             var cls = Id(c.Name + "UniqueIndex");
             sb.Append($"\n        /// <summary>Lookups by the unique column <c>{c.Name}</c>.</summary>\n");
             sb.Append($"        public sealed class {cls}\n        {{\n");
-            sb.Append($"            private const int Index = {index};\n\n");
+            sb.Append($"            private const int Index = {plan.Ordinal([c.Index])};\n\n");
             sb.Append($"            internal {cls}()\n            {{\n            }}\n\n");
             sb.Append("            /// <summary>The row with this key, or null.</summary>\n");
             sb.Append($"            public {r}? Find({c.Type.CSharp} key) =>"
                 + $" {ops}.TryFind<{c.Type.CSharp}, {c.Type.Serializer}>(Table, Index, key, out var row) ? row : null;\n\n");
             sb.Append("            /// <summary>Deletes the row with this key; false when there was none.</summary>\n");
             sb.Append($"            public bool Delete({c.Type.CSharp} key) => {ops}.DeleteByKey<{c.Type.CSharp}, {c.Type.Serializer}>(Table, Index, key);\n");
-            if (c.PrimaryKey)
-            {
-                sb.Append("\n            /// <summary>Replaces the row with the same primary key; returns the stored row.</summary>\n");
-                sb.Append($"            public {r} Update({r} row) => {ops}.Update(Table, Index, row, {gen});\n");
-            }
+            // Every unique column can update in place, as upstream (the row with the same key is replaced).
+            sb.Append($"\n            /// <summary>Replaces the row with the same <c>{c.Name}</c>; returns the stored row.</summary>\n");
+            sb.Append($"            public {r} Update({r} row) => {ops}.Update(Table, Index, row, {gen});\n");
+            // [Unique, Index.BTree] on one field: one index, one accessor with the btree's methods too (Delete by key stays bool).
+            if (plan.HasMergedBTree(c.Index))
+                BTreeMethods(sb, r, ops, [c], pointDelete: false);
             sb.Append("        }\n\n");
             sb.Append($"        /// <summary>Lookups by <c>{c.Name}</c>.</summary>\n");
             sb.Append($"        public {cls} {Id(c.Name)} => new();\n");
-            index++;
         }
 
-        foreach (var b in decl.BTrees)
+        foreach (var b in decl.BTrees.Where(b => !b.Merged))
         {
             var cls = Id(b.Accessor + "Index");
             var cols = b.Columns.Select(i => decl.Columns[i]).ToList();
             sb.Append($"\n        /// <summary>The btree index <c>{b.Accessor}</c>.</summary>\n");
             sb.Append($"        public sealed class {cls}\n        {{\n");
-            sb.Append($"            private const int Index = {index};\n\n");
+            sb.Append($"            private const int Index = {plan.Ordinal(b.Columns)};\n\n");
             sb.Append($"            internal {cls}()\n            {{\n            }}\n");
-            for (var k = 1; k <= cols.Count; k++)
-            {
-                foreach (var range in new[] { false, true })
-                {
-                    string parameter;
-                    var key = new StringBuilder("new global::SpacetimeDB.Internal.IndexKey()");
-                    if (k == 1)
-                    {
-                        var c = cols[0];
-                        var serializer = $"<{c.Type.CSharp}, {c.Type.Serializer}>";
-                        parameter = range ? $"global::SpacetimeDB.Bound<{c.Type.CSharp}> {Id(c.Name)}" : $"{c.Type.CSharp} {Id(c.Name)}";
-                        key.Append(range ? $".Range{serializer}({Id(c.Name)})" : $".Eq{serializer}({Id(c.Name)})");
-                    }
-                    else
-                    {
-                        var elements = new List<string>();
-                        for (var j = 0; j < k; j++)
-                        {
-                            var c = cols[j];
-                            var last = j == k - 1 && range;
-                            var serializer = $"<{c.Type.CSharp}, {c.Type.Serializer}>";
-                            elements.Add(last ? $"global::SpacetimeDB.Bound<{c.Type.CSharp}> {Id(c.Name)}" : $"{c.Type.CSharp} {Id(c.Name)}");
-                            key.Append(last ? $".Range{serializer}(f.{Id(c.Name)})" : $".Eq{serializer}(f.{Id(c.Name)})");
-                        }
-                        parameter = "(" + string.Join(", ", elements) + ") f";
-                    }
-                    var what = range ? "in the range" : "equal to the key";
-                    sb.Append($"\n            /// <summary>Rows whose first {k} column(s) are {what}; "
-                        + "the snapshot is taken when enumeration starts.</summary>\n");
-                    sb.Append($"            public global::System.Collections.Generic.IEnumerable<{r}> Filter({parameter}) =>"
-                        + $" {ops}.Filter(Table, Index, {key});\n\n");
-                    sb.Append($"            /// <summary>Deletes the rows whose first {k} column(s) are {what}; returns how many.</summary>\n");
-                    sb.Append($"            public ulong Delete({parameter}) => {ops}.DeleteMatching(Table, Index, {key});\n");
-                }
-            }
+            BTreeMethods(sb, r, ops, cols, pointDelete: true);
             sb.Append("        }\n\n");
             sb.Append($"        /// <summary>The btree index <c>{b.Accessor}</c>.</summary>\n");
             sb.Append($"        public {cls} {Id(b.Accessor)} => new();\n");
-            index++;
         }
         sb.Append("    }\n\n");
+    }
+
+    private static void BTreeMethods(StringBuilder sb, string r, string ops, List<ColumnModel> cols, bool pointDelete)
+    {
+        for (var k = 1; k <= cols.Count; k++)
+        {
+            foreach (var range in new[] { false, true })
+            {
+                string parameter;
+                var key = new StringBuilder("new global::SpacetimeDB.Internal.IndexKey()");
+                if (k == 1)
+                {
+                    var c = cols[0];
+                    var serializer = $"<{c.Type.CSharp}, {c.Type.Serializer}>";
+                    parameter = range ? $"global::SpacetimeDB.Bound<{c.Type.CSharp}> {Id(c.Name)}" : $"{c.Type.CSharp} {Id(c.Name)}";
+                    key.Append(range ? $".Range{serializer}({Id(c.Name)})" : $".Eq{serializer}({Id(c.Name)})");
+                }
+                else
+                {
+                    var elements = new List<string>();
+                    for (var j = 0; j < k; j++)
+                    {
+                        var c = cols[j];
+                        var last = j == k - 1 && range;
+                        var serializer = $"<{c.Type.CSharp}, {c.Type.Serializer}>";
+                        elements.Add(last ? $"global::SpacetimeDB.Bound<{c.Type.CSharp}> {Id(c.Name)}" : $"{c.Type.CSharp} {Id(c.Name)}");
+                        key.Append(last ? $".Range{serializer}(f.{Id(c.Name)})" : $".Eq{serializer}(f.{Id(c.Name)})");
+                    }
+                    parameter = "(" + string.Join(", ", elements) + ") f";
+                }
+                var what = range ? "in the range" : "equal to the key";
+                sb.Append($"\n            /// <summary>Rows whose first {k} column(s) are {what}; "
+                    + "the snapshot is taken when enumeration starts.</summary>\n");
+                sb.Append($"            public global::System.Collections.Generic.IEnumerable<{r}> Filter({parameter}) =>"
+                    + $" {ops}.Filter(Table, Index, {key});\n");
+                if (!range && !pointDelete)
+                    continue;
+                sb.Append($"\n            /// <summary>Deletes the rows whose first {k} column(s) are {what}; returns how many.</summary>\n");
+                sb.Append($"            public ulong Delete({parameter}) => {ops}.DeleteMatching(Table, Index, {key});\n");
+            }
+        }
     }
 
     private static void Registration(StringBuilder sb, ModuleModel module, List<(TypeModel Row, TableDeclModel Decl)> tables, List<ReducerModel> reducers)
@@ -345,7 +356,8 @@ internal static partial class Emitter
             sb.Append($"            builder.RegisterExplicitFunctionName({Lit(r.MethodName)}, {Lit(r.ExplicitName!)});\n");
         foreach (var (_, decl) in tables)
         {
-            foreach (var b in decl.BTrees.Where(b => b.ExplicitName is not null))
+            // Indexes on the same columns are one index (one source name): register its explicit name once.
+            foreach (var b in decl.BTrees.Where(b => b.ExplicitName is not null).GroupBy(b => IndexName(decl, b.Columns)).Select(g => g.First()))
                 sb.Append($"            builder.RegisterExplicitIndexName({Lit(IndexName(decl, b.Columns))}, {Lit(b.ExplicitName!)});\n");
         }
 
@@ -363,11 +375,9 @@ internal static partial class Emitter
         foreach (var (row, decl) in tables)
         {
             var uniques = decl.Columns.Where(c => c.Unique).ToList();
-            var indexes = uniques
-                .Select(c => $"new {Def}RawIndexDefV10({Lit(IndexName(decl, [c.Index]))}, {Lit(c.Name)}, {Def}RawIndexAlgorithm.BTree({c.Index}))")
-                .Concat(decl.BTrees.Select(b =>
-                    $"new {Def}RawIndexDefV10({Lit(IndexName(decl, b.Columns))}, {Lit(b.Accessor)}, "
-                        + $"{Def}RawIndexAlgorithm.BTree({string.Join(", ", b.Columns)}))"));
+            var indexes = IndexPlan.Of(decl).Definitions.Select(d =>
+                $"new {Def}RawIndexDefV10({Lit(IndexName(decl, d.Columns))}, {Lit(d.Accessor)}, "
+                    + $"{Def}RawIndexAlgorithm.BTree({string.Join(", ", d.Columns)}))");
             var constraints = uniques.Select(c => $"new {Def}RawConstraintDefV10(null, new ushort[] {{ {c.Index} }})");
             var sequences = decl.Columns.Where(c => c.AutoInc).Select(c => $"new {Def}RawSequenceDefV10(null, {c.Index}, null, null, null, 1)");
             var pk = decl.Columns.FirstOrDefault(c => c.PrimaryKey);

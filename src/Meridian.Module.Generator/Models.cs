@@ -21,10 +21,18 @@ internal enum TypeShape
 }
 
 /// <summary>A C# type as used in a field or parameter: its spelling and its serializer struct.</summary>
-internal sealed record TypeUse(string CSharp, string Serializer, KeyCategory Key);
+internal sealed record TypeUse(string CSharp, string Serializer, KeyCategory Key)
+{
+    /// <summary>A type with no serializer (BSATN0001 was reported): generated code leaves it out.</summary>
+    public bool Unsupported => Serializer == "global::SpacetimeDB.BSATN.UnitRW" && CSharp != "global::SpacetimeDB.Unit";
+}
 
 /// <summary>A field of a product, or a variant of a tagged enum.</summary>
-internal sealed record MemberModel(string Name, TypeUse Type);
+/// <summary>
+/// A field of a product, or a variant of a tagged enum; <paramref name="Unsupported"/>: its type has no serializer
+/// (BSATN0001 was reported), so it is not serialized.
+/// </summary>
+internal sealed record MemberModel(string Name, TypeUse Type, bool Unsupported = false);
 
 internal sealed record TypeModel(
     string? Namespace,
@@ -41,7 +49,11 @@ internal sealed record TypeModel(
 
 internal sealed record ColumnModel(string Name, int Index, TypeUse Type, bool PrimaryKey, bool Unique, bool AutoInc, string? Default = null);
 
-internal sealed record BTreeModel(string Accessor, string? ExplicitName, EquatableArray<int> Columns);
+/// <summary>
+/// A btree index. <paramref name="Merged"/>: its accessor is a unique column's own accessor on the same one column
+/// (<c>[Unique, Index.BTree]</c> on one field), so it adds its range methods to that accessor instead of a member of its own.
+/// </summary>
+internal sealed record BTreeModel(string Accessor, string? ExplicitName, EquatableArray<int> Columns, bool Merged = false);
 
 internal sealed record TableDeclModel(
     string Accessor,

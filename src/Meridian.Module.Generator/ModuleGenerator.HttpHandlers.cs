@@ -122,33 +122,42 @@ public sealed partial class ModuleGenerator
     private static bool IsSpacetimeType(ITypeSymbol type, string name) =>
         type.Name == name && (type.TypeKind == TypeKind.Error || type.ContainingNamespace?.ToDisplayString() == "SpacetimeDB");
 
-    /// <summary>Reports the handlers' and routers' diagnostics; false when any is invalid.</summary>
-    private static bool ReportHttpHandlers(SourceProductionContext spc, ModuleModel module)
+    /// <summary>Reports the handlers' and routers' diagnostics; rejects the invalid ones (and every router after the first).</summary>
+    private static void ReportHttpHandlers(SourceProductionContext spc, ModuleModel module, Rejected rejected)
     {
-        var ok = true;
-        foreach (var d in module.HttpHandlers.SelectMany(h => h.Diagnostics).Concat(module.HttpRouters.SelectMany(r => r.Diagnostics)))
+        foreach (var h in module.HttpHandlers)
         {
-            spc.ReportDiagnostic(d.ToDiagnostic());
-            ok = false;
+            foreach (var d in h.Diagnostics)
+                spc.ReportDiagnostic(d.ToDiagnostic());
+            if (h.Diagnostics.Count > 0)
+                rejected.Add(h);
+        }
+        foreach (var r in module.HttpRouters)
+        {
+            foreach (var d in r.Diagnostics)
+                spc.ReportDiagnostic(d.ToDiagnostic());
+            if (r.Diagnostics.Count > 0)
+                rejected.Add(r);
         }
         if (module.HttpRouters.Count > 1)
         {
             var names = string.Join(", ", module.HttpRouters.Select(r => r.ContainingType.Replace("global::", "") + "." + r.MethodName));
             foreach (var r in module.HttpRouters.Skip(1))
+            {
                 spc.ReportDiagnostic(Diagnostic.Create(Diagnostics.DuplicateHttpRouters, r.Location?.ToLocation(), names));
-            ok = false;
+                rejected.Add(r);
+            }
         }
         var functions = new HashSet<string>(
             module.Reducers.Select(r => r.MethodName).Concat(module.Procedures.Select(p => p.MethodName)), StringComparer.Ordinal);
-        foreach (var group in module.HttpHandlers.GroupBy(h => h.MethodName))
+        foreach (var group in module.HttpHandlers.Where(h => !rejected.Contains(h)).GroupBy(h => h.MethodName))
         {
             foreach (var h in group.Skip(functions.Contains(group.Key) ? 0 : 1))
             {
                 spc.ReportDiagnostic(Diagnostic.Create(Diagnostics.DuplicateExport, h.Location?.ToLocation(), "HttpHandler", group.Key));
-                ok = false;
+                rejected.Add(h);
             }
         }
-        return ok;
     }
 }
 

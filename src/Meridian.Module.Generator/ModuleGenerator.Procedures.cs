@@ -48,6 +48,7 @@ public sealed partial class ModuleGenerator
         var diagnostics = new List<DiagnosticInfo>();
         if (method.Parameters.Length == 0 || method.Parameters[0].Type.Name != "ProcedureContext")
             diagnostics.Add(DiagnosticInfo.Create(Diagnostics.ProcedureContextParam, location, method.Name));
+        Parser.CheckCallable(method, "Procedure", location, diagnostics);
         foreach (var prefix in new[] { "__", "on", "On" })
         {
             if (method.Name.StartsWith(prefix, StringComparison.Ordinal))
@@ -83,26 +84,26 @@ public sealed partial class ModuleGenerator
             diagnostics.ToEquatableArray());
     }
 
-    /// <summary>Reports the procedures' diagnostics and duplicate names; false when any is invalid.</summary>
-    private static bool ReportProcedures(SourceProductionContext spc, ModuleModel module)
+    /// <summary>Reports the procedures' diagnostics and duplicate names; rejects the invalid ones.</summary>
+    private static void ReportProcedures(
+        SourceProductionContext spc, ModuleModel module, EquatableArray<ReducerModel> validReducers, Rejected rejected)
     {
-        var ok = true;
         foreach (var p in module.Procedures)
         {
             foreach (var d in p.Diagnostics)
                 spc.ReportDiagnostic(d.ToDiagnostic());
-            ok &= p.Diagnostics.Count == 0;
+            if (p.Diagnostics.Count > 0)
+                rejected.Add(p);
         }
-        var reducers = new HashSet<string>(module.Reducers.Select(r => r.MethodName), StringComparer.Ordinal);
-        foreach (var group in module.Procedures.GroupBy(p => p.MethodName))
+        var reducers = new HashSet<string>(validReducers.Select(r => r.MethodName), StringComparer.Ordinal);
+        foreach (var group in module.Procedures.Where(p => !rejected.Contains(p)).GroupBy(p => p.MethodName))
         {
             foreach (var p in group.Skip(reducers.Contains(group.Key) ? 0 : 1))
             {
                 spc.ReportDiagnostic(Diagnostic.Create(Diagnostics.DuplicateExport, p.Location?.ToLocation(), "Procedure", group.Key));
-                ok = false;
+                rejected.Add(p);
             }
         }
-        return ok;
     }
 }
 

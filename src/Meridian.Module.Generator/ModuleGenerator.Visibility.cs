@@ -36,17 +36,16 @@ public sealed partial class ModuleGenerator
             diagnostics.ToEquatableArray());
     }
 
-    /// <summary>Reports the filters' diagnostics; false when any filter is invalid.</summary>
-    private static bool ReportVisibilityFilters(SourceProductionContext spc, ModuleModel module)
+    /// <summary>Reports the filters' diagnostics; rejects the invalid ones.</summary>
+    private static void ReportVisibilityFilters(SourceProductionContext spc, ModuleModel module, Rejected rejected)
     {
-        var ok = true;
         foreach (var f in module.Filters)
         {
             foreach (var d in f.Diagnostics)
                 spc.ReportDiagnostic(d.ToDiagnostic());
-            ok &= f.Diagnostics.Count == 0;
+            if (f.Diagnostics.Count > 0)
+                rejected.Add(f);
         }
-        return ok;
     }
 }
 

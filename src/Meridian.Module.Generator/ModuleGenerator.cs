@@ -54,7 +54,7 @@ public sealed partial class ModuleGenerator : IIncrementalGenerator
         {
             foreach (var d in type.Diagnostics)
                 spc.ReportDiagnostic(d.ToDiagnostic());
-            if (type.Diagnostics.Count == 0 && Emitter.TypeSource(type, default) is { } source)
+            if (!type.Diagnostics.Any(d => TableBreaking.Contains(d.Id)) && Emitter.TypeSource(type, default) is { } source)
                 spc.AddSource($"Type.{HintName(type.FullName)}.g.cs", source);
         });
 
@@ -62,7 +62,7 @@ public sealed partial class ModuleGenerator : IIncrementalGenerator
         {
             foreach (var d in table.Diagnostics)
                 spc.ReportDiagnostic(d.ToDiagnostic());
-            if (table.Diagnostics.Count == 0 && Emitter.TypeSource(table.Row, table.Tables) is { } source)
+            if (!table.Diagnostics.Any(d => TableBreaking.Contains(d.Id)) && Emitter.TypeSource(table.Row, table.Tables) is { } source)
                 spc.AddSource($"Table.{HintName(table.Row.FullName)}.g.cs", source);
         });
 
@@ -105,81 +105,141 @@ public sealed partial class ModuleGenerator : IIncrementalGenerator
 
         context.RegisterSourceOutput(module, static (spc, m) =>
         {
-            var ok = true;
-            foreach (var r in m.Reducers)
+            // Every declaration is checked on its own: an invalid one gets its diagnostic and is left out,
+            // and the rest of the module is still generated (so one error does not cascade into many).
+            var valid = Validate(spc, m);
+            if (m.Tables.Count > 0 || m.Reducers.Count > 0 || m.Procedures.Count > 0 || m.Views.Count > 0 || m.HttpHandlers.Count > 0)
             {
-                foreach (var d in r.Diagnostics)
-                    spc.ReportDiagnostic(d.ToDiagnostic());
-                ok &= r.Diagnostics.Count == 0;
+                spc.AddSource("Module.g.cs", Emitter.ModuleSource(valid));
             }
-            foreach (var s in m.Settings)
-            {
-                foreach (var d in s.Diagnostics)
-                    spc.ReportDiagnostic(d.ToDiagnostic());
-                ok &= s.Diagnostics.Count == 0;
-            }
-            foreach (var s in m.Settings.Skip(1))
-            {
-                spc.ReportDiagnostic(Diagnostic.Create(Diagnostics.DuplicateSettings, s.Location?.ToLocation(), s.FieldName));
-                ok = false;
-            }
-            foreach (var group in m.Tables.SelectMany(t => t.Tables).GroupBy(t => t.Accessor).Where(g => g.Count() > 1))
-            {
-                foreach (var t in group.Skip(1))
-                    spc.ReportDiagnostic(Diagnostic.Create(Diagnostics.DuplicateExport, t.Location?.ToLocation(), "Table", group.Key));
-                ok = false;
-            }
-            foreach (var group in m.Reducers.GroupBy(r => r.MethodName).Where(g => g.Count() > 1))
-            {
-                foreach (var r in group.Skip(1))
-                    spc.ReportDiagnostic(Diagnostic.Create(Diagnostics.DuplicateExport, r.Location?.ToLocation(), "Reducer", group.Key));
-                ok = false;
-            }
-            foreach (var group in m.Reducers.Where(r => r.MigrationTable is not null).GroupBy(r => r.MigrationTable!).Where(g => g.Count() > 1))
-            {
-                foreach (var r in group.Skip(1))
-                {
-                    spc.ReportDiagnostic(Diagnostic.Create(Diagnostics.DuplicateMigration, r.Location?.ToLocation(), group.Key,
-                        string.Join(", ", group.Select(x => x.MethodName))));
-                }
-                ok = false;
-            }
-            foreach (var group in m.Reducers.Where(r => r.Kind != 0).GroupBy(r => r.Kind).Where(g => g.Count() > 1))
-            {
-                foreach (var r in group.Skip(1))
-                    spc.ReportDiagnostic(Diagnostic.Create(Diagnostics.DuplicateLifecycle, r.Location?.ToLocation(), r.MethodName, KindName(r.Kind)));
-                ok = false;
-            }
-            ok &= ReportVisibilityFilters(spc, m);
-            ok &= ReportProcedures(spc, m);
-            ok &= m.Tables.All(t => t.Diagnostics.Count == 0);
-            ok &= ReportViews(spc, m);
-            ok &= ReportHttpHandlers(spc, m);
-            if (ok && (m.Tables.Count > 0 || m.Reducers.Count > 0 || m.Procedures.Count > 0 || m.Views.Count > 0 || m.HttpHandlers.Count > 0))
-                spc.AddSource("Module.g.cs", Emitter.ModuleSource(m));
         });
     }
 
-    // A view's own diagnostics, and two views (or a view and a table) sharing a name.
-    private static bool ReportViews(SourceProductionContext spc, ModuleModel m)
+    /// <summary>Reports the module's diagnostics and returns the module without the declarations that cannot be generated.</summary>
+    private static ModuleModel Validate(SourceProductionContext spc, ModuleModel m)
     {
-        var ok = true;
+        var rejected = new Rejected();
+        foreach (var r in m.Reducers)
+        {
+            foreach (var d in r.Diagnostics)
+                spc.ReportDiagnostic(d.ToDiagnostic());
+            if (r.Diagnostics.Count > 0)
+                rejected.Add(r);
+        }
+        foreach (var s in m.Settings)
+        {
+            foreach (var d in s.Diagnostics)
+                spc.ReportDiagnostic(d.ToDiagnostic());
+            if (s.Diagnostics.Count > 0)
+                rejected.Add(s);
+        }
+        foreach (var s in m.Settings.Where(s => !rejected.Contains(s)).Skip(1))
+        {
+            spc.ReportDiagnostic(Diagnostic.Create(Diagnostics.DuplicateSettings, s.Location?.ToLocation(), s.FieldName));
+            rejected.Add(s);
+        }
+        // A table's own diagnostics were reported with its type; only those that leave no usable row type reject it.
+        foreach (var t in m.Tables.Where(t => t.Diagnostics.Any(d => TableBreaking.Contains(d.Id))))
+            rejected.Add(t);
+        var tables = m.Tables.Where(t => !rejected.Contains(t)).ToList();
+        foreach (var group in tables.SelectMany(t => t.Tables).GroupBy(t => t.Accessor).Where(g => g.Count() > 1))
+        {
+            foreach (var t in group.Skip(1))
+            {
+                spc.ReportDiagnostic(Diagnostic.Create(Diagnostics.DuplicateExport, t.Location?.ToLocation(), "Table", group.Key));
+                rejected.Add(t);
+            }
+        }
+        foreach (var group in m.Reducers.Where(r => !rejected.Contains(r)).GroupBy(r => r.MethodName).Where(g => g.Count() > 1))
+        {
+            foreach (var r in group.Skip(1))
+            {
+                spc.ReportDiagnostic(Diagnostic.Create(Diagnostics.DuplicateExport, r.Location?.ToLocation(), "Reducer", group.Key));
+                rejected.Add(r);
+            }
+        }
+        foreach (var group in m.Reducers.Where(r => r.MigrationTable is not null && !rejected.Contains(r))
+            .GroupBy(r => r.MigrationTable!).Where(g => g.Count() > 1))
+        {
+            foreach (var r in group.Skip(1))
+            {
+                spc.ReportDiagnostic(Diagnostic.Create(Diagnostics.DuplicateMigration, r.Location?.ToLocation(), group.Key,
+                    string.Join(", ", group.Select(x => x.MethodName))));
+                rejected.Add(r);
+            }
+        }
+        foreach (var group in m.Reducers.Where(r => r.Kind != 0 && !rejected.Contains(r)).GroupBy(r => r.Kind).Where(g => g.Count() > 1))
+        {
+            foreach (var r in group.Skip(1))
+            {
+                spc.ReportDiagnostic(Diagnostic.Create(Diagnostics.DuplicateLifecycle, r.Location?.ToLocation(), r.MethodName, KindName(r.Kind)));
+                rejected.Add(r);
+            }
+        }
+        var reducers = m.Reducers.Where(r => !rejected.Contains(r)).ToEquatableArray();
+        ReportVisibilityFilters(spc, m, rejected);
+        ReportProcedures(spc, m, reducers, rejected);
+        var valid = m with { Reducers = reducers, Settings = m.Settings.Where(s => !rejected.Contains(s)).ToEquatableArray() };
+        valid = valid with
+        {
+            Tables = tables.Select(t => t with { Tables = t.Tables.Where(d => !rejected.Contains(d)).ToEquatableArray() }).ToEquatableArray(),
+            Filters = m.Filters.Where(f => !rejected.Contains(f)).ToEquatableArray(),
+            Procedures = m.Procedures.Where(p => !rejected.Contains(p)).ToEquatableArray(),
+        };
+        ReportViews(spc, valid, rejected);
+        ReportHttpHandlers(spc, valid, rejected);
+        return valid with
+        {
+            Views = m.Views.Where(v => !rejected.Contains(v)).ToEquatableArray(),
+            HttpHandlers = m.HttpHandlers.Where(h => !rejected.Contains(h)).ToEquatableArray(),
+            HttpRouters = m.HttpRouters.Where(r => !rejected.Contains(r)).ToEquatableArray(),
+        };
+    }
+
+    /// <summary>Diagnostics after which a table's row type has no serializer or handle that compiles: the table is left out.</summary>
+    private static readonly HashSet<string> TableBreaking = new(StringComparer.Ordinal)
+    {
+        "STDB0005", "STDB0006", "MRDN0003", "BSATN0004", "BSATN0006",
+    };
+
+    /// <summary>Declarations left out of the generated module, by reference (two equal models are still two declarations).</summary>
+    private sealed class Rejected
+    {
+        private readonly HashSet<object> _items = new(ReferenceComparer.Instance);
+
+        public void Add(object item) => _items.Add(item);
+
+        public bool Contains(object item) => _items.Contains(item);
+
+        private sealed class ReferenceComparer : IEqualityComparer<object>
+        {
+            public static readonly ReferenceComparer Instance = new();
+
+            public new bool Equals(object? x, object? y) => ReferenceEquals(x, y);
+
+            public int GetHashCode(object obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
+        }
+    }
+
+    // A view's own diagnostics, and two views (or a view and a table) sharing a name.
+    private static void ReportViews(SourceProductionContext spc, ModuleModel m, Rejected rejected)
+    {
         foreach (var v in m.Views)
         {
             foreach (var d in v.Diagnostics)
                 spc.ReportDiagnostic(d.ToDiagnostic());
-            ok &= v.Diagnostics.Count == 0;
+            if (v.Diagnostics.Count > 0)
+                rejected.Add(v);
         }
         var tableNames = new HashSet<string>(m.Tables.SelectMany(t => t.Tables).Select(t => t.Accessor), StringComparer.Ordinal);
-        foreach (var group in m.Views.GroupBy(v => v.Accessor))
+        foreach (var group in m.Views.Where(v => !rejected.Contains(v)).GroupBy(v => v.Accessor))
         {
             foreach (var v in group.Skip(tableNames.Contains(group.Key) ? 0 : 1))
             {
                 spc.ReportDiagnostic(Diagnostic.Create(Diagnostics.DuplicateExport, v.Location?.ToLocation(), "View", group.Key));
-                ok = false;
+                rejected.Add(v);
             }
         }
-        return ok;
     }
 
     private static string KindName(int kind) => kind switch

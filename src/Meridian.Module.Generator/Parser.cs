@@ -35,7 +35,8 @@ internal static partial class Parser
             var attrLocation = attribute.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation() ?? location;
             tables.Add(ParseTableDecl(symbol, fields, row, attribute, accessor, scheduled, scheduledAt, attrLocation, diagnostics));
         }
-        return new TableModel(row with { Diagnostics = default }, tables.ToEquatableArray(), row.Diagnostics.Concat(diagnostics).ToEquatableArray());
+        // The row's own diagnostics were collected into the same list.
+        return new TableModel(row with { Diagnostics = default }, tables.ToEquatableArray(), diagnostics.ToEquatableArray());
     }
 
     private static TableDeclModel ParseTableDecl(
@@ -59,26 +60,43 @@ internal static partial class Parser
         {
             var f = fields[i];
             var type = row.Members[i].Type;
-            var pk = Has(f, "SpacetimeDB.PrimaryKeyAttribute");
-            var unique = Has(f, "SpacetimeDB.UniqueAttribute");
-            var autoInc = Has(f, "SpacetimeDB.AutoIncAttribute");
+            var unsupported = row.Members[i].Unsupported;
+            var pk = Has(f, "SpacetimeDB.PrimaryKeyAttribute") && !unsupported;
+            var unique = Has(f, "SpacetimeDB.UniqueAttribute") && !unsupported;
+            var autoInc = Has(f, "SpacetimeDB.AutoIncAttribute") && !unsupported;
             var fieldLocation = f.Locations.FirstOrDefault();
+            // An invalid attribute is reported and left out, so the rest of the table is still generated.
             if (autoInc && type.Key != KeyCategory.Integer)
+            {
                 diagnostics.Add(DiagnosticInfo.Create(Diagnostics.AutoIncNotInteger, fieldLocation, f.Name, type.CSharp));
+                autoInc = false;
+            }
             if ((pk || unique) && type.Key == KeyCategory.None)
+            {
                 diagnostics.Add(DiagnosticInfo.Create(Diagnostics.UniqueNotEquatable, fieldLocation, f.Name, type.CSharp));
+                pk = unique = false;
+            }
+            var defaultLiteral = DefaultLiteral(f, accessor);
             if ((pk || unique || autoInc) && Has(f, "SpacetimeDB.DefaultAttribute"))
+            {
                 diagnostics.Add(DiagnosticInfo.Create(Diagnostics.DefaultWithKey, fieldLocation, f.Name));
-            columns.Add(new ColumnModel(f.Name, i, type, pk, unique || pk, autoInc, DefaultLiteral(f, accessor)));
+                defaultLiteral = null;
+            }
+            if (pk && columns.Any(c => c.PrimaryKey))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(Diagnostics.MultiplePrimaryKeys, location, accessor));
+                pk = false;
+            }
+            columns.Add(new ColumnModel(f.Name, i, type, pk, unique || pk, autoInc, defaultLiteral));
             foreach (var a in f.GetAttributes().Where(a => a.AttributeClass?.ToDisplayString() == "SpacetimeDB.Index.BTreeAttribute" && Applies(a)))
             {
+                if (unsupported)
+                    break;
                 if (NamedArray(a, "Columns").Length > 0)
                     diagnostics.Add(DiagnosticInfo.Create(Diagnostics.FieldIndexColumns, fieldLocation, f.Name));
                 fieldBTrees.Add(new BTreeModel(Named<string>(a, "Accessor") ?? f.Name, Named<string>(a, "Name"), new[] { i }.ToEquatableArray()));
             }
         }
-        if (columns.Count(c => c.PrimaryKey) > 1)
-            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.MultiplePrimaryKeys, location, accessor));
 
         foreach (var a in symbol.GetAttributes().Where(a => a.AttributeClass?.ToDisplayString() == "SpacetimeDB.Index.BTreeAttribute" && Applies(a)))
         {
@@ -108,17 +126,31 @@ internal static partial class Parser
                 btrees.Add(new BTreeModel(indexAccessor, Named<string>(a, "Name"), ids.ToEquatableArray()));
         }
         btrees.AddRange(fieldBTrees);
+        btrees = IndexAccessors(accessor, columns, btrees, location, diagnostics);
 
         var scheduledAtColumn = -1;
         if (scheduled is not null)
         {
             scheduledAtColumn = columns.FindIndex(c => c.Name == scheduledAt);
             var pk = columns.FirstOrDefault(c => c.PrimaryKey);
+            var valid = true;
             if (scheduledAtColumn < 0 || columns[scheduledAtColumn].Type.CSharp != "global::SpacetimeDB.ScheduleAt")
+            {
                 diagnostics.Add(DiagnosticInfo.Create(
                     Diagnostics.InvalidSchedule, location, accessor, $"column {scheduledAt} must exist and be of type SpacetimeDB.ScheduleAt"));
+                valid = false;
+            }
             if (pk is null || pk.Type.CSharp != "ulong")
+            {
                 diagnostics.Add(DiagnosticInfo.Create(Diagnostics.InvalidSchedule, location, accessor, "the table needs a ulong [PrimaryKey] column"));
+                valid = false;
+            }
+            if (!valid)
+            {
+                // Generated as a plain table; the schedule is left out.
+                scheduled = null;
+                scheduledAtColumn = -1;
+            }
         }
 
         return new TableDeclModel(
@@ -144,7 +176,11 @@ internal static partial class Parser
         if (!method.ReturnsVoid)
             diagnostics.Add(DiagnosticInfo.Create(Diagnostics.ReducerReturnType, location, method.Name, method.ReturnType.ToDisplayString()));
         if (method.Parameters.Length == 0 || method.Parameters[0].Type.Name != "ReducerContext")
-            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.ReducerContextParam, location, method.Name));
+        {
+            var at = method.Parameters.FirstOrDefault()?.Locations.FirstOrDefault() ?? location;
+            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.ReducerContextParam, at, method.Name));
+        }
+        CheckCallable(method, "Reducer", location, diagnostics);
         foreach (var prefix in new[] { "__", "on", "On" })
         {
             if (method.Name.StartsWith(prefix, StringComparison.Ordinal))
@@ -303,7 +339,7 @@ internal static partial class Parser
             diagnostics.Add(DiagnosticInfo.Create(Diagnostics.UnsupportedType, location, type.ToDisplayString(), error!));
             use = new TypeUse(type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), "global::SpacetimeDB.BSATN.UnitRW", KeyCategory.None);
         }
-        members.Add(new MemberModel(name, use));
+        members.Add(new MemberModel(name, use, Unsupported: use.Unsupported));
     }
 
     /// <summary>Instance fields declared in this partial declaration, in source order.</summary>
@@ -404,8 +440,59 @@ internal static partial class Parser
             return new(name, name + ".BSATN", KeyCategory.None);
         error = type.TypeKind == TypeKind.Error
             ? "the type could not be resolved"
-            : "only primitives, special SpacetimeDB types, arrays, lists, nullables and [SpacetimeDB.Type] types can be serialized";
+            : Alternative(type) is { } use
+                ? $"use {use} instead"
+                : "only primitives, special SpacetimeDB types, arrays, lists, nullables and [SpacetimeDB.Type] types can be serialized; "
+                    + "mark your own struct, class or enum [SpacetimeDB.Type]";
         return null;
+    }
+
+    /// <summary>What to use instead of a .NET type modules often reach for.</summary>
+    private static string? Alternative(ITypeSymbol type) => type.SpecialType switch
+    {
+        SpecialType.System_Char => "string or ushort",
+        SpecialType.System_Decimal => "a scaled integer (long cents) or double",
+        SpecialType.System_DateTime => "SpacetimeDB.Timestamp",
+        SpecialType.System_Object => "a [SpacetimeDB.Type] struct or a TaggedEnum",
+        _ => type.ToDisplayString() switch
+        {
+            "System.DateTimeOffset" => "SpacetimeDB.Timestamp",
+            "System.TimeSpan" => "SpacetimeDB.TimeDuration",
+            "System.Guid" => "SpacetimeDB.Uuid",
+            "System.Numerics.BigInteger" => "SpacetimeDB.I256 or System.Int128",
+            _ when type is INamedTypeSymbol { IsGenericType: true } g && g.Name is "Dictionary" or "IDictionary" or "HashSet" or "IReadOnlyDictionary"
+                => "a List<T> of a [SpacetimeDB.Type] struct (or a table)",
+            _ when type is INamedTypeSymbol { IsGenericType: true } g && g.Name is "IEnumerable" or "IList" or "IReadOnlyList" or "ICollection"
+                => "List<T> or T[]",
+            _ => null,
+        },
+    };
+
+    /// <summary>
+    /// The generated dispatch calls the method as <c>Type.Method(ctx, args...)</c>: it must be static, non-generic,
+    /// take its arguments by value, and be reachable from the module's own assembly (MRDN0006, MRDN0007).
+    /// </summary>
+    internal static void CheckCallable(IMethodSymbol method, string kind, Location? location, List<DiagnosticInfo> diagnostics)
+    {
+        var problem = !method.IsStatic ? "is not static"
+            : method.IsGenericMethod ? "is generic"
+            : method.Parameters.FirstOrDefault(p => p.RefKind != RefKind.None) is { } byRef ? $"takes {byRef.Name} by reference"
+            : method.Parameters.FirstOrDefault(p => p.IsParams) is { } rest ? $"takes params {rest.Name}"
+            : null;
+        if (problem is not null)
+            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.MethodShape, location, kind, method.Name, problem));
+        for (ISymbol s = method; s is not null && s is not INamespaceSymbol; s = s.ContainingType!)
+        {
+            if (s.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal)
+            {
+                var what = SymbolEqualityComparer.Default.Equals(s, method) ? "it is" : $"its containing type {s.Name} is";
+                diagnostics.Add(DiagnosticInfo.Create(
+                    Diagnostics.MethodNotAccessible, location, kind, method.Name, what, s.DeclaredAccessibility.ToString().ToLowerInvariant()));
+                break;
+            }
+            if (s.ContainingType is null)
+                break;
+        }
     }
 
     private static bool IsPartial(BaseTypeDeclarationSyntax node) => node.Modifiers.Any(SyntaxKind.PartialKeyword);

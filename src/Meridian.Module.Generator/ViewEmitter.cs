@@ -87,10 +87,11 @@ internal static class ViewEmitter
         sb.Append($"    /// <summary>The columns of <c>{decl.Accessor}</c> for the query builder (generated).</summary>\n");
         sb.Append($"    {Access(row)} sealed class {decl.Accessor}Cols\n    {{\n");
         sb.Append($"        internal {decl.Accessor}Cols(string table)\n        {{\n");
-        foreach (var c in decl.Columns)
+        var columns = decl.Columns.Where(c => !c.Type.Unsupported).ToList();
+        foreach (var c in columns)
             sb.Append($"            {Id(c.Name)} = new(table, {Lit(c.Name)});\n");
         sb.Append("        }\n");
-        foreach (var c in decl.Columns)
+        foreach (var c in columns)
         {
             sb.Append($"\n        /// <summary>The column <c>{c.Name}</c>.</summary>\n");
             sb.Append($"        public global::SpacetimeDB.Col<{r}, {Underlying(c.Type.CSharp)}> {Id(c.Name)} {{ get; }}\n");
@@ -122,46 +123,51 @@ internal static class ViewEmitter
         sb.Append($"        private const int Table = {ordinal};\n\n");
         sb.Append("        /// <summary>Rows in the table.</summary>\n");
         sb.Append($"        public ulong Count => {ops}.Count(Table);\n");
-        var index = 0;
+        var plan = IndexPlan.Of(decl);
         foreach (var c in decl.Columns.Where(c => c.Unique))
         {
             var cls = Id(c.Name + "Index");
             sb.Append($"\n        /// <summary>Lookups by the unique column <c>{c.Name}</c>.</summary>\n");
             sb.Append($"        public sealed class {cls}\n        {{\n");
-            sb.Append($"            private const int Index = {index};\n\n");
+            sb.Append($"            private const int Index = {plan.Ordinal([c.Index])};\n\n");
             sb.Append($"            internal {cls}()\n            {{\n            }}\n\n");
             sb.Append("            /// <summary>The row with this key, or null.</summary>\n");
             sb.Append($"            public {r}? Find({c.Type.CSharp} key) =>"
                 + $" {ops}.TryFind<{c.Type.CSharp}, {c.Type.Serializer}>(Table, Index, key, out var row) ? row : null;\n");
+            if (plan.HasMergedBTree(c.Index))
+                FilterMethods(sb, r, ops, [c]);
             sb.Append("        }\n\n");
             sb.Append($"        /// <summary>Lookups by <c>{c.Name}</c>.</summary>\n");
             sb.Append($"        public {cls} {Id(c.Name)} => new();\n");
-            index++;
         }
-        foreach (var b in decl.BTrees)
+        foreach (var b in decl.BTrees.Where(b => !b.Merged))
         {
             var cls = Id(b.Accessor + "Index");
             var cols = b.Columns.Select(i => decl.Columns[i]).ToList();
             sb.Append($"\n        /// <summary>The btree index <c>{b.Accessor}</c>.</summary>\n");
             sb.Append($"        public sealed class {cls}\n        {{\n");
-            sb.Append($"            private const int Index = {index};\n\n");
+            sb.Append($"            private const int Index = {plan.Ordinal(b.Columns)};\n\n");
             sb.Append($"            internal {cls}()\n            {{\n            }}\n");
-            for (var k = 1; k <= cols.Count; k++)
-            {
-                foreach (var range in new[] { false, true })
-                {
-                    var (parameter, key) = KeyArgument(cols, k, range);
-                    sb.Append($"\n            /// <summary>Rows whose first {k} column(s) are {(range ? "in the range" : "equal to the key")}.</summary>\n");
-                    sb.Append($"            public global::System.Collections.Generic.IEnumerable<{r}> Filter({parameter}) =>"
-                        + $" {ops}.Filter(Table, Index, {key});\n");
-                }
-            }
+            FilterMethods(sb, r, ops, cols);
             sb.Append("        }\n\n");
             sb.Append($"        /// <summary>The btree index <c>{b.Accessor}</c>.</summary>\n");
             sb.Append($"        public {cls} {Id(b.Accessor)} => new();\n");
-            index++;
         }
         sb.Append("    }\n\n");
+    }
+
+    private static void FilterMethods(StringBuilder sb, string r, string ops, List<ColumnModel> cols)
+    {
+        for (var k = 1; k <= cols.Count; k++)
+        {
+            foreach (var range in new[] { false, true })
+            {
+                var (parameter, key) = KeyArgument(cols, k, range);
+                sb.Append($"\n            /// <summary>Rows whose first {k} column(s) are {(range ? "in the range" : "equal to the key")}.</summary>\n");
+                sb.Append($"            public global::System.Collections.Generic.IEnumerable<{r}> Filter({parameter}) =>"
+                    + $" {ops}.Filter(Table, Index, {key});\n");
+            }
+        }
     }
 
     private static (string Parameter, string Key) KeyArgument(List<ColumnModel> cols, int k, bool range)

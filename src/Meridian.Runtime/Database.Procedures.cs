@@ -99,14 +99,21 @@ public sealed partial class Database
             var active = db._active;
             var timestamp = Timestamp.Now(db._clock);
             using var tx = db._store.BeginTransaction();
+            var limit = db._services.ReducerTimeLimit;
             var host = new TransactionHost(tx, active.Schema, active.TableIds, DatabaseIdentity, db.Log, db._clock)
             {
                 ScheduleImmediateHandler = db.ScheduleImmediate,
+                Deadline = ReducerExecutor.DeadlineFrom(limit),
             };
             (TResult Result, bool Commit) outcome;
             using (ModuleHost.Enter(host))
             using (ModuleHost.EnterProcedure(this))
                 outcome = body(new SpacetimeDB.Timestamp(timestamp.MicrosecondsSinceUnixEpoch));
+            if (host.TimedOut)
+            {
+                tx.Rollback();
+                throw new ReducerTimeLimitException(ReducerExecutor.TimeLimitMessage("The transaction of procedure", procedure, limit!.Value));
+            }
             if (!outcome.Commit)
             {
                 tx.Rollback();

@@ -56,7 +56,7 @@ public sealed partial class Database : IAsyncDisposable
         _services = services;
         _clock = services.Clock;
         _logger = services.LoggerFactory.CreateLogger("Meridian.Runtime.Database");
-        _executor = new ReducerExecutor(store, identity, log, _clock) { ScheduleImmediate = ScheduleImmediate };
+        _executor = new ReducerExecutor(store, identity, log, _clock) { ScheduleImmediate = ScheduleImmediate, TimeLimit = services.ReducerTimeLimit };
         _subscriptions = new SubscriptionManager(name, services.Metrics);
         _pipeline = new CommitPipeline(store.Committed,
             [_scheduler, _subscriptions, new CommitMetricsObserver(name, services.Metrics)],

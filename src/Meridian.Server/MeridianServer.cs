@@ -72,6 +72,7 @@ public sealed class MeridianServer : IAsyncDisposable
         {
             SlowLog = options.SlowLog,
             AsyncFsyncInterval = options.AsyncFsyncInterval,
+            ReducerTimeLimit = options.ReducerTimeLimit,
         };
         var registry = new DatabaseRegistry(options.DataDirectory, options.Durability, services);
 

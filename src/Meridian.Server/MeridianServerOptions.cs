@@ -28,6 +28,12 @@ public sealed record MeridianServerOptions
     /// </summary>
     public TimeSpan AsyncFsyncInterval { get; init; } = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>
+    /// How long one reducer call (or procedure transaction) may run before its next call into the database stops it
+    /// and rolls it back (null: no limit). Default 10 s.
+    /// </summary>
+    public TimeSpan? ReducerTimeLimit { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Messages that may wait for one client that does not read before it is disconnected (default 16,384).</summary>
     public int MaxQueuedMessagesPerClient { get; init; } = Sessions.ClientSession.DefaultMaxQueuedMessages;
 

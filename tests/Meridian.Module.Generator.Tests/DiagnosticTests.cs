@@ -56,12 +56,89 @@ public class DiagnosticTests
         "STDB0001",
         "[SpacetimeDB.Type] public partial struct Old { public int A; } "
             + "public static partial class M { [Migration(\"t\")] public static int Mig(ReducerContext ctx, Old old) => 0; }")]
+    [InlineData("MRDN0006", "public partial class M { [Reducer] public void R(ReducerContext ctx) { } }")]
+    [InlineData("MRDN0006", "public static partial class M { [Reducer] public static void R<T>(ReducerContext ctx) { } }")]
+    [InlineData("MRDN0006", "public static partial class M { [Reducer] public static void R(ReducerContext ctx, ref int x) { } }")]
+    [InlineData("MRDN0006", "public partial class M { [Procedure] public int P(ProcedureContext ctx) => 1; }")]
+    [InlineData("MRDN0007", "public static partial class M { [Reducer] private static void R(ReducerContext ctx) { } }")]
+    [InlineData("MRDN0007", "public static partial class M { private static partial class Inner { [Reducer] public static void R(ReducerContext ctx) { } } }")]
     public void Reports_the_diagnostic(string id, string source)
     {
-        var (_, sources, diagnostics) = GeneratorHarness.Run(Usings + source);
+        var (output, _, diagnostics) = GeneratorHarness.Run(Usings + source);
         Assert.Contains(diagnostics, d => d.Id == id);
         Assert.All(diagnostics, d => Assert.Equal(Microsoft.CodeAnalysis.DiagnosticSeverity.Error, d.Severity));
-        Assert.DoesNotContain("Module.g.cs", sources.Keys);
+        // The bad declaration is left out and nothing else breaks: no follow-on compiler errors in generated code.
+        var followOn = output.GetDiagnostics().Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error).Select(d => d.ToString()).ToList();
+        Assert.True(followOn.Count == 0, string.Join("\n", followOn));
+    }
+
+    [Fact]
+    public void One_bad_declaration_leaves_the_rest_of_the_module_generated()
+    {
+        var (output, sources, diagnostics) = GeneratorHarness.Run(Usings + """
+            [Table(Accessor = "Good")] public partial struct Good { [PrimaryKey, AutoInc] public ulong Id; public string Name; }
+            [Table(Accessor = "Odd")] public partial struct Odd { [PrimaryKey] public ulong Id; public NoSuchType Missing; [AutoInc] public string S; }
+            [SpacetimeDB.Type] public partial struct Payload { public int A; public System.DateTime When; }
+            public static partial class M
+            {
+                [Reducer] public static void Add(ReducerContext ctx, string name) => ctx.Db.Good.Insert(new Good { Name = name });
+                [Reducer] public static void Touch(ReducerContext ctx, ulong id) => ctx.Db.Odd.Id.Delete(id);
+                [Reducer] public static void Carry(ReducerContext ctx, Payload p) { }
+                [Reducer] public static int Bad(ReducerContext ctx) => 0;
+                [Reducer] public static void AlsoBad(int x) { }
+                [Procedure] public static ulong Count(ProcedureContext ctx) => ctx.WithTx(tx => tx.Db.Good.Count);
+            }
+            """);
+        Assert.Equal(["BSATN0001", "BSATN0001", "STDB0001", "STDB0002", "STDB0008"], diagnostics.Select(d => d.Id).Order(StringComparer.Ordinal));
+        Assert.Contains("Module.g.cs", sources.Keys);
+        var registration = sources["Module.g.cs"];
+        Assert.Contains("builder.RegisterReducer(\"Add\"", registration, StringComparison.Ordinal);
+        Assert.Contains("builder.RegisterReducer(\"Touch\"", registration, StringComparison.Ordinal);
+        Assert.DoesNotContain("builder.RegisterReducer(\"Bad\"", registration, StringComparison.Ordinal);
+        // The only compiler error is the user's own unresolved type, at the user's source.
+        var errors = output.GetDiagnostics().Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error).ToList();
+        var error = Assert.Single(errors);
+        Assert.Equal("CS0246", error.Id);
+        Assert.Equal("Source0.cs", error.Location.SourceTree?.FilePath);
+    }
+
+    [Theory]
+    [InlineData("System.DateTime", "SpacetimeDB.Timestamp")]
+    [InlineData("System.Guid", "SpacetimeDB.Uuid")]
+    [InlineData("System.Collections.Generic.Dictionary<string, int>", "List<T> of a [SpacetimeDB.Type] struct")]
+    [InlineData("System.Uri", "mark your own struct, class or enum [SpacetimeDB.Type]")]
+    public void An_unsupported_column_type_says_what_to_use(string type, string hint)
+    {
+        var (_, _, diagnostics) = GeneratorHarness.Run(Usings + $"[Table] public partial struct T {{\n    public {type} Value;\n}}");
+        var d = Assert.Single(diagnostics);
+        Assert.Equal("BSATN0001", d.Id);
+        Assert.Equal(2, d.Location.GetLineSpan().StartLinePosition.Line);
+        Assert.Contains(hint, d.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("public partial struct T { public int A; }", "ctx.Db.T.Update(row)", "MRDN0301", "has no [PrimaryKey] or [Unique] column")]
+    [InlineData("public partial struct T { [PrimaryKey] public int A; }", "ctx.Db.T.Update(row)", "MRDN0301", "ctx.Db.T.A.Update(row)")]
+    [InlineData("public partial struct T { [Unique] public int A; }", "ctx.Db.T.Find(1)", "MRDN0302", "ctx.Db.T.A.Find(key)")]
+    public void Calling_Update_or_Find_on_the_table_says_where_they_are(string table, string call, string id, string message)
+    {
+        var (output, _, diagnostics) = GeneratorHarness.Run(Usings + "[Table] " + table
+            + $" public static partial class M {{ [Reducer] public static void R(ReducerContext ctx, T row) {{ {call}; }} }}");
+        Assert.Empty(diagnostics);
+        var error = Assert.Single(output.GetDiagnostics(), d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error);
+        Assert.Equal(id, error.Id);
+        Assert.Equal("Source0.cs", error.Location.SourceTree?.FilePath);
+        Assert.Contains(message, error.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_unique_column_updates_in_place_as_upstream()
+    {
+        var (output, _, diagnostics) = GeneratorHarness.Run(Usings
+            + "[Table] public partial struct T { [PrimaryKey] public int Id; [Unique] public string Name; public int V; } "
+            + "public static partial class M { [Reducer] public static void R(ReducerContext ctx, T row) => ctx.Db.T.Name.Update(row); }");
+        Assert.Empty(diagnostics);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error));
     }
 
     [Fact]

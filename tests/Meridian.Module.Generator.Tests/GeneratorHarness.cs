@@ -43,5 +43,11 @@ internal static class GeneratorHarness
         return (output, generated, diagnostics);
     }
 
+    /// <summary>Compiler errors inside generated files: follow-on errors an invalid declaration must not cause.</summary>
+    public static List<string> GeneratedErrors(Compilation output) => output.GetDiagnostics()
+        .Where(d => d.Severity == DiagnosticSeverity.Error && d.Location.SourceTree?.FilePath is { } path && path.EndsWith(".g.cs", StringComparison.Ordinal))
+        .Select(d => d.ToString())
+        .ToList();
+
     public static string Fixture(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", name));
 }

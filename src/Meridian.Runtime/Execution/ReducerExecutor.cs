@@ -19,6 +19,18 @@ internal sealed class ReducerExecutor(Datastore store, Identity databaseIdentity
 {
     private readonly SpacetimeDB.Identity _moduleIdentity = SpacetimeDB.Identity.FromBigEndian(databaseIdentity.ToBigEndianBytes());
 
+    /// <summary>How long a call may run before its next call into the database fails it (null: no limit).</summary>
+    public TimeSpan? TimeLimit { get; init; }
+
+    /// <summary>The clock deadline of a transaction starting now, for <see cref="TransactionHost.Deadline"/>.</summary>
+    internal static long DeadlineFrom(TimeSpan? limit) =>
+        limit is { } l ? Stopwatch.GetTimestamp() + (long)(l.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
+
+    /// <summary>What the caller of a reducer stopped by <see cref="TimeLimit"/> is told.</summary>
+    internal static string TimeLimitMessage(string kind, string name, TimeSpan limit) =>
+        $"{kind} '{name}' ran past the time limit of {limit.TotalMilliseconds:0.###} ms and was stopped at its next call into the database; "
+            + "its transaction was rolled back.";
+
     /// <summary>Queues a reducer call by source name for after the current transaction (<c>VolatileNonatomicScheduleImmediate</c>).</summary>
     public Action<string, byte[]>? ScheduleImmediate { get; set; }
 
@@ -50,14 +62,21 @@ internal sealed class ReducerExecutor(Datastore store, Identity databaseIdentity
             var host = new TransactionHost(tx, active.Schema, active.TableIds, _moduleIdentity, log, clock)
             {
                 ScheduleImmediateHandler = ScheduleImmediate,
+                Deadline = DeadlineFrom(TimeLimit),
             };
+            Exception? thrown = null;
             try
             {
                 active.Module.Descriptor.CallReducer(host, reducer.Id, info, args);
             }
             catch (Exception e)
             {
-                var error = ModuleDescriptor.ErrorMessage(e);
+                thrown = e;
+            }
+            // Past the deadline the call fails even if the module caught the exception and returned normally.
+            if (thrown is not null || host.TimedOut)
+            {
+                var error = host.TimedOut ? TimeLimitMessage("Reducer", reducer.Name, TimeLimit!.Value) : ModuleDescriptor.ErrorMessage(thrown!);
                 var failed = tx.CommitFailure(call with { Error = error });
                 return (new ReducerCallResult(ReducerStatus.Failed, error, timestamp, stopwatch.Elapsed, failed.Offset, []), failed);
             }

@@ -28,6 +28,28 @@ internal sealed class TransactionHost(
 {
     public SpacetimeDB.Identity DatabaseIdentity => databaseIdentity;
 
+    /// <summary>
+    /// When the transaction must end, in <see cref="System.Diagnostics.Stopwatch.GetTimestamp"/> units
+    /// (<see cref="long.MaxValue"/>: never). Every call the module makes into the database checks it. Real
+    /// monotonic time, not the injected clock: a test clock that jumps must not stop a running reducer.
+    /// </summary>
+    public long Deadline { get; init; } = long.MaxValue;
+
+    /// <summary>Whether a call found the deadline passed (the transaction must then be rolled back, whatever the module did).</summary>
+    public bool TimedOut { get; private set; }
+
+    // In-process module code cannot be preempted; this check at every call into the database is where a
+    // runaway reducer is stopped. Once past the deadline every later call throws too, so catching the
+    // exception does not let a reducer go on writing.
+    private void CheckDeadline()
+    {
+        if (Deadline != long.MaxValue && (TimedOut || System.Diagnostics.Stopwatch.GetTimestamp() > Deadline))
+        {
+            TimedOut = true;
+            throw new ReducerTimeLimitException();
+        }
+    }
+
     /// <summary>Runs <c>VolatileNonatomicScheduleImmediate</c> calls; null where reducers cannot be scheduled.</summary>
     public Action<string, byte[]>? ScheduleImmediateHandler { get; init; }
 
@@ -38,37 +60,67 @@ internal sealed class TransactionHost(
         ? tableIds[table]
         : throw new SpacetimeDB.NoSuchTableException($"The module has no table {table}.");
 
-    public ulong TableCount(int table) => (ulong)tx.Count(Table(table));
+    public ulong TableCount(int table)
+    {
+        CheckDeadline();
+        return (ulong)tx.Count(Table(table));
+    }
 
-    public IReadOnlyList<ReadOnlyMemory<byte>> TableScan(int table) => Collect(tx.Scan(Table(table)));
+    public IReadOnlyList<ReadOnlyMemory<byte>> TableScan(int table)
+    {
+        CheckDeadline();
+        return Collect(tx.Scan(Table(table)));
+    }
 
     public void Insert(int table, ReadOnlySpan<byte> row, IBufferWriter<byte> generatedColumns)
     {
+        CheckDeadline();
         var id = Table(table);
         var copy = row.ToArray();
         var stored = Guard(() => tx.Insert(id, copy).ToArray(), id);
         WriteGenerated(table, copy, stored, generatedColumns);
     }
 
-    public bool Delete(int table, ReadOnlySpan<byte> row) => tx.Delete(Table(table), row);
+    public bool Delete(int table, ReadOnlySpan<byte> row)
+    {
+        CheckDeadline();
+        return tx.Delete(Table(table), row);
+    }
 
-    public ulong Clear(int table) => (ulong)tx.Clear(Table(table));
+    public ulong Clear(int table)
+    {
+        CheckDeadline();
+        return (ulong)tx.Clear(Table(table));
+    }
 
-    public IReadOnlyList<ReadOnlyMemory<byte>> IndexScanPoint(int table, int index, ReadOnlySpan<byte> key, int keyColumns) =>
-        Collect(tx.ScanIndex(Table(table), index, Storage.Indexes.IndexScanRange.WithPrefix(key.ToArray(), keyColumns)));
+    public IReadOnlyList<ReadOnlyMemory<byte>> IndexScanPoint(int table, int index, ReadOnlySpan<byte> key, int keyColumns)
+    {
+        CheckDeadline();
+        return Collect(tx.ScanIndex(Table(table), index, Storage.Indexes.IndexScanRange.WithPrefix(key.ToArray(), keyColumns)));
+    }
 
     public IReadOnlyList<ReadOnlyMemory<byte>> IndexScanRange(
-        int table, int index, ReadOnlySpan<byte> prefix, int prefixColumns, ReadOnlySpan<byte> min, ReadOnlySpan<byte> max) =>
-        Collect(tx.ScanIndex(Table(table), index, Range(prefix, prefixColumns, min, max)));
+        int table, int index, ReadOnlySpan<byte> prefix, int prefixColumns, ReadOnlySpan<byte> min, ReadOnlySpan<byte> max)
+    {
+        CheckDeadline();
+        return Collect(tx.ScanIndex(Table(table), index, Range(prefix, prefixColumns, min, max)));
+    }
 
-    public ulong IndexDeletePoint(int table, int index, ReadOnlySpan<byte> key, int keyColumns) =>
-        (ulong)tx.DeleteRange(Table(table), index, Storage.Indexes.IndexScanRange.WithPrefix(key.ToArray(), keyColumns));
+    public ulong IndexDeletePoint(int table, int index, ReadOnlySpan<byte> key, int keyColumns)
+    {
+        CheckDeadline();
+        return (ulong)tx.DeleteRange(Table(table), index, Storage.Indexes.IndexScanRange.WithPrefix(key.ToArray(), keyColumns));
+    }
 
-    public ulong IndexDeleteRange(int table, int index, ReadOnlySpan<byte> prefix, int prefixColumns, ReadOnlySpan<byte> min, ReadOnlySpan<byte> max) =>
-        (ulong)tx.DeleteRange(Table(table), index, Range(prefix, prefixColumns, min, max));
+    public ulong IndexDeleteRange(int table, int index, ReadOnlySpan<byte> prefix, int prefixColumns, ReadOnlySpan<byte> min, ReadOnlySpan<byte> max)
+    {
+        CheckDeadline();
+        return (ulong)tx.DeleteRange(Table(table), index, Range(prefix, prefixColumns, min, max));
+    }
 
     public bool UniqueFind(int table, int index, ReadOnlySpan<byte> key, out ReadOnlyMemory<byte> row)
     {
+        CheckDeadline();
         if (tx.TryFind(Table(table), index, key, out var found))
         {
             row = found.ToArray();
@@ -78,18 +130,26 @@ internal sealed class TransactionHost(
         return false;
     }
 
-    public bool UniqueDelete(int table, int index, ReadOnlySpan<byte> key) => tx.DeleteByKey(Table(table), index, key) > 0;
+    public bool UniqueDelete(int table, int index, ReadOnlySpan<byte> key)
+    {
+        CheckDeadline();
+        return tx.DeleteByKey(Table(table), index, key) > 0;
+    }
 
     public void UniqueUpdate(int table, int index, ReadOnlySpan<byte> row, IBufferWriter<byte> generatedColumns)
     {
+        CheckDeadline();
         var id = Table(table);
         var copy = row.ToArray();
         var stored = Guard(() => tx.Update(id, index, copy).ToArray(), id);
         WriteGenerated(table, row, stored, generatedColumns);
     }
 
-    public void Log(LogLevel level, string message, string target, string file, int line) =>
+    public void Log(LogLevel level, string message, string target, string file, int line)
+    {
+        CheckDeadline();
         log.Write(new ModuleLogRecord(Level(level), Meridian.Sats.Timestamp.Now(clock).MicrosecondsSinceUnixEpoch, target, file, line, message));
+    }
 
     internal static ModuleLogLevel Level(LogLevel level) => level switch
     {

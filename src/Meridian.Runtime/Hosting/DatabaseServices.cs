@@ -23,6 +23,14 @@ public sealed record DatabaseServices(TimeProvider Clock, ILoggerFactory LoggerF
     /// </summary>
     public TimeSpan AsyncFsyncInterval { get; init; } = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>
+    /// How long one reducer call (or one procedure transaction) may hold the database's writer; null: no limit.
+    /// A reducer past it is stopped at its next call into the database (table operation or log line), its
+    /// transaction rolled back and the caller told why; a loop that never calls the database is not stopped
+    /// (see docs/modules.md, "Trust"). Default 10 s.
+    /// </summary>
+    public TimeSpan? ReducerTimeLimit { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The runtime's instruments.</summary>
     public RuntimeMetrics Metrics { get; } = new(MeterFactory);
 }

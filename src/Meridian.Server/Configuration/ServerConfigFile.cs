@@ -37,6 +37,9 @@ public sealed class ServerConfigFile
     /// <summary>Messages that may wait for one client before it is disconnected.</summary>
     public int? MaxQueuedMessagesPerClient { get; set; }
 
+    /// <summary>Milliseconds one reducer call may run before its next call into the database stops it; 0: no limit.</summary>
+    public long? ReducerTimeLimitMs { get; set; }
+
     /// <summary>Per-identity limits.</summary>
     public LimitsSection? Limits { get; set; }
 
@@ -96,6 +99,8 @@ public sealed class ServerConfigFile
             throw new ArgumentException("max_queued_messages_per_client must be positive.");
         if (PgPort is < 0 or > 65535)
             throw new ArgumentException($"pg_port must be a port (0 to 65535), not {PgPort}.");
+        if (ReducerTimeLimitMs is < 0)
+            throw new ArgumentException("reducer_time_limit_ms must be 0 (no limit) or a positive number of milliseconds.");
         return defaults with
         {
             ListenAddress = ListenAddr ?? defaults.ListenAddress,
@@ -103,6 +108,12 @@ public sealed class ServerConfigFile
             Durability = durability,
             PgPort = PgPort ?? defaults.PgPort,
             MaxQueuedMessagesPerClient = MaxQueuedMessagesPerClient ?? defaults.MaxQueuedMessagesPerClient,
+            ReducerTimeLimit = ReducerTimeLimitMs switch
+            {
+                null => defaults.ReducerTimeLimit,
+                0 => null,
+                var ms => TimeSpan.FromMilliseconds(ms.Value),
+            },
             Compression = Compression?.ToOptions(defaults.Compression) ?? defaults.Compression,
             RateLimits = Limits?.ToOptions(defaults.RateLimits) ?? defaults.RateLimits,
             IdentityProviders = Identity?.ToOptions(defaults.IdentityProviders) ?? defaults.IdentityProviders,

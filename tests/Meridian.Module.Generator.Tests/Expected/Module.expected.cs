@@ -201,6 +201,14 @@ namespace SpacetimeDB.Internal.TableHandles
         /// <summary>Deletes every row; returns how many.</summary>
         public ulong Clear() => global::SpacetimeDB.Internal.TableOps<global::Fixture.Score, global::Fixture.Score.BSATN>.Clear(Table);
 
+        /// <summary>Not available here: updates go through a unique column's accessor.</summary>
+        [global::System.Obsolete("Update is on a unique column's accessor: ctx.Db.Score.Id.Update(row)", true, DiagnosticId = "MRDN0301")]
+        public global::Fixture.Score Update(global::Fixture.Score row) => throw new global::System.NotSupportedException();
+
+        /// <summary>Not available here: lookups by key go through a unique column's accessor.</summary>
+        [global::System.Obsolete("Find is on a unique column's accessor: ctx.Db.Score.Id.Find(key)", true, DiagnosticId = "MRDN0302")]
+        public global::Fixture.Score? Find(object? key) => throw new global::System.NotSupportedException();
+
         /// <summary>Lookups by the unique column <c>Id</c>.</summary>
         public sealed class IdUniqueIndex
         {
@@ -216,7 +224,7 @@ namespace SpacetimeDB.Internal.TableHandles
             /// <summary>Deletes the row with this key; false when there was none.</summary>
             public bool Delete(ulong key) => global::SpacetimeDB.Internal.TableOps<global::Fixture.Score, global::Fixture.Score.BSATN>.DeleteByKey<ulong, global::SpacetimeDB.BSATN.U64>(Table, Index, key);
 
-            /// <summary>Replaces the row with the same primary key; returns the stored row.</summary>
+            /// <summary>Replaces the row with the same <c>Id</c>; returns the stored row.</summary>
             public global::Fixture.Score Update(global::Fixture.Score row) => global::SpacetimeDB.Internal.TableOps<global::Fixture.Score, global::Fixture.Score.BSATN>.Update(Table, Index, row, global::Fixture.Score.BSATN.ReadGenerated_Score);
         }
 
@@ -237,6 +245,9 @@ namespace SpacetimeDB.Internal.TableHandles
 
             /// <summary>Deletes the row with this key; false when there was none.</summary>
             public bool Delete(string key) => global::SpacetimeDB.Internal.TableOps<global::Fixture.Score, global::Fixture.Score.BSATN>.DeleteByKey<string, global::SpacetimeDB.BSATN.String>(Table, Index, key);
+
+            /// <summary>Replaces the row with the same <c>Tag</c>; returns the stored row.</summary>
+            public global::Fixture.Score Update(global::Fixture.Score row) => global::SpacetimeDB.Internal.TableOps<global::Fixture.Score, global::Fixture.Score.BSATN>.Update(Table, Index, row, global::Fixture.Score.BSATN.ReadGenerated_Score);
         }
 
         /// <summary>Lookups by <c>Tag</c>.</summary>
@@ -325,6 +336,14 @@ namespace SpacetimeDB.Internal.TableHandles
         /// <summary>Deletes every row; returns how many.</summary>
         public ulong Clear() => global::SpacetimeDB.Internal.TableOps<global::Fixture.Tick, global::Fixture.Tick.BSATN>.Clear(Table);
 
+        /// <summary>Not available here: updates go through a unique column's accessor.</summary>
+        [global::System.Obsolete("Update is on a unique column's accessor: ctx.Db.Tick.ScheduledId.Update(row)", true, DiagnosticId = "MRDN0301")]
+        public global::Fixture.Tick Update(global::Fixture.Tick row) => throw new global::System.NotSupportedException();
+
+        /// <summary>Not available here: lookups by key go through a unique column's accessor.</summary>
+        [global::System.Obsolete("Find is on a unique column's accessor: ctx.Db.Tick.ScheduledId.Find(key)", true, DiagnosticId = "MRDN0302")]
+        public global::Fixture.Tick? Find(object? key) => throw new global::System.NotSupportedException();
+
         /// <summary>Lookups by the unique column <c>ScheduledId</c>.</summary>
         public sealed class ScheduledIdUniqueIndex
         {
@@ -340,7 +359,7 @@ namespace SpacetimeDB.Internal.TableHandles
             /// <summary>Deletes the row with this key; false when there was none.</summary>
             public bool Delete(ulong key) => global::SpacetimeDB.Internal.TableOps<global::Fixture.Tick, global::Fixture.Tick.BSATN>.DeleteByKey<ulong, global::SpacetimeDB.BSATN.U64>(Table, Index, key);
 
-            /// <summary>Replaces the row with the same primary key; returns the stored row.</summary>
+            /// <summary>Replaces the row with the same <c>ScheduledId</c>; returns the stored row.</summary>
             public global::Fixture.Tick Update(global::Fixture.Tick row) => global::SpacetimeDB.Internal.TableOps<global::Fixture.Tick, global::Fixture.Tick.BSATN>.Update(Table, Index, row, global::Fixture.Tick.BSATN.ReadGenerated_Tick);
         }
 

@@ -1,0 +1,115 @@
+using Meridian.Runtime.Execution;
+using Meridian.Runtime.Logging;
+using Meridian.Runtime.Modules;
+using Meridian.Runtime.Tests.LiveGrammar;
+using Meridian.Sats;
+using Meridian.Sats.Bsatn;
+using Meridian.Storage;
+
+namespace Meridian.Runtime.Tests;
+
+/// <summary>
+/// A module in the shape of upstream's codegen fixture <c>explicitnames</c>: explicit canonical names for the table,
+/// reducer, procedure, view and index, and a primary key column that also carries a named btree index
+/// (<c>[PrimaryKey, Index.BTree(Accessor = ..., Name = ...)]</c>): it publishes, and both accessors reach one index.
+/// </summary>
+public sealed class ExplicitNamesModuleTests : IAsyncLifetime
+{
+    private const string Source = """
+        using SpacetimeDB;
+        public static partial class Module
+        {
+            [SpacetimeDB.Settings]
+            public const CaseConversionPolicy Policy = CaseConversionPolicy.SnakeCase;
+        }
+        [SpacetimeDB.Table(Accessor = "Things", Name = "my_things", Public = true)]
+        public partial struct Thing
+        {
+            [SpacetimeDB.PrimaryKey]
+            [SpacetimeDB.Index.BTree(Accessor = "ByKey", Name = "my_key_index")]
+            public int Key;
+            [SpacetimeDB.Unique, SpacetimeDB.Index.BTree] public int Other;
+            public int Value;
+        }
+        public static partial class Reducers
+        {
+            [SpacetimeDB.Reducer(Name = "my_reducer")]
+            public static void Put(ReducerContext ctx, int value) => ctx.Db.Things.Insert(new Thing { Key = value, Other = -value, Value = value });
+
+            // Throws unless the primary key, its btree and the unique/btree column agree on what is stored.
+            [SpacetimeDB.Reducer]
+            public static void Check(ReducerContext ctx, int key, int expectedBelow)
+            {
+                var found = ctx.Db.Things.Key.Find(key) ?? throw new Exception($"Find({key}) found nothing");
+                var filtered = ctx.Db.Things.ByKey.Filter(key).Single();
+                if (!found.Equals(filtered)) throw new Exception("Find and Filter disagree");
+                var below = ctx.Db.Things.ByKey.Filter(new Bound<int>(int.MinValue, key)).Count();
+                if (below != expectedBelow) throw new Exception($"{below} rows up to {key}, expected {expectedBelow}");
+                if (ctx.Db.Things.Other.Filter(new Bound<int>(-key, -key)).Single().Key != key) throw new Exception("Other range");
+                found.Value = 1000;
+                ctx.Db.Things.Key.Update(found);
+                if (ctx.Db.Things.ByKey.Filter(key).Single().Value != 1000) throw new Exception("Update not seen through ByKey");
+            }
+
+            [SpacetimeDB.Reducer]
+            public static void DropAtMost(ReducerContext ctx, int key) => ctx.Db.Things.ByKey.Delete(new Bound<int>(int.MinValue, key));
+
+            [SpacetimeDB.Procedure(Name = "my_procedure")]
+            public static void Proc(ProcedureContext ctx) { }
+
+            [SpacetimeDB.View(Accessor = "my_view", Name = "my_view_name", Public = true)]
+            public static List<Thing> View(ViewContext ctx) => ctx.Db.Things.ByKey.Filter(new Bound<int>(0, 100)).ToList();
+        }
+        """;
+
+    private static readonly Identity Owner = Identity.FromClaims("localhost", "owner");
+    private Database _db = null!;
+
+    public async Task InitializeAsync()
+    {
+        var module = LoadedModule.Load("explicitnames", RandomModule.Compile("ExplicitNames", Source));
+        _db = await Database.OpenAsync(
+            "explicitnames", Identity.FromClaims("localhost", "db"), Owner, Datastore.CreateInMemory(), module, new ModuleLog(null), runInit: true);
+    }
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    private async Task<ReducerCallResult> Call(string reducer, params int[] args)
+    {
+        var w = new BsatnWriter();
+        foreach (var a in args)
+            w.WriteI32(a);
+        return await _db.CallReducerAsync(reducer, w.ToArray(), Owner, ConnectionId.Random());
+    }
+
+    [Fact]
+    public void The_explicit_names_are_the_canonical_names_and_the_key_has_one_index()
+    {
+        var table = Assert.Single(_db.Schema.Tables);
+        Assert.Equal("my_things", table.Name);
+        var keyIndexes = table.Schema.Indexes.Where(i => i.Columns.SequenceEqual([0])).ToList();
+        var index = Assert.Single(keyIndexes);
+        Assert.Equal("my_key_index", index.Name);
+        Assert.True(index.IsUnique);
+        Assert.Single(table.Schema.Indexes, i => i.Columns.SequenceEqual([1]));
+        Assert.NotNull(_db.Schema.FindReducer("my_reducer"));
+        Assert.Contains(_db.Schema.Procedures, p => p.Name == "my_procedure");
+        Assert.NotNull(_db.Schema.FindView("my_view_name"));
+    }
+
+    [Fact]
+    public async Task Both_accessors_of_the_key_read_and_write_the_same_index()
+    {
+        foreach (var k in new[] { 5, 1, 9 })
+            Assert.Equal(ReducerStatus.Committed, (await Call("my_reducer", k)).Status);
+        var check = await Call("check", 5, 2);
+        Assert.True(check.Status == ReducerStatus.Committed, check.Error);
+        // The stored row 5 now differs from what my_reducer inserts: the primary key refuses it.
+        var duplicate = await Call("my_reducer", 5);
+        Assert.Equal(ReducerStatus.Failed, duplicate.Status);
+        Assert.Contains("unique", duplicate.Error, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(ReducerStatus.Committed, (await Call("drop_at_most", 5)).Status);
+        var state = _db.Store.Committed;
+        Assert.Equal(1, state.Count(state.GetTable("my_things").Id));
+    }
+}
