@@ -74,12 +74,18 @@ public sealed class MirrorCommandTests : IAsyncLifetime, IDisposable
         await Until(() => Messages(path).Contains("after"), "the second write");
         Assert.Equal(["before", "after"], Messages(path));
         await stop.CancelAsync();
-        var exitCode = await run;
+        try
+        {
+            Assert.Equal(0, await run);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped the way Ctrl+C stops it: the command returned, then CliApp's final flush saw the cancellation.
+        }
 
         var text = stdout.ToString();
-        Assert.True(exitCode == 0, text + stderr);
         Assert.Contains($"Connecting to {_url} for database chat ...", text);
-        Assert.Contains($"Subscribed to user, message; mirroring into {path} (Ctrl+C to stop).", text);
+        Assert.Matches($@"Subscribed to (user, message|message, user); mirroring into {System.Text.RegularExpressions.Regex.Escape(path)} \(Ctrl\+C to stop\)\.", text);
         // Row counts include the user table, which the connections themselves change.
         var writes = text.Split('\n').Where(l => l.Contains("chat.sqlite: ", StringComparison.Ordinal)).ToArray();
         Assert.Matches(@"^\d\d:\d\d:\d\d rebuilt .*chat\.sqlite: \d+ row\(s\), \d+ change\(s\), \d+ ms$", writes[0]);
@@ -96,7 +102,7 @@ public sealed class MirrorCommandTests : IAsyncLifetime, IDisposable
         var path = Path.Combine(_dir, "chat.sqlite");
         var unknown = await _cli.RunAsync("mirror", "-s", _url, "chat", "--sqlite", path, "--tables", "message,nope");
         Assert.Equal(1, unknown.ExitCode);
-        Assert.Contains("error: The database has no table 'nope'. Its tables: user, message.", unknown.Error);
+        Assert.Matches(@"error: The database has no table 'nope'\. Its tables: (user, message|message, user)\.\n", unknown.Error);
 
         var missingDatabase = await _cli.RunAsync("mirror", "-s", _url, "nothing", "--sqlite", path);
         Assert.Equal(1, missingDatabase.ExitCode);
