@@ -33,7 +33,10 @@ public sealed class MirrorCommandTests : IAsyncLifetime, IDisposable
     {
         if (!File.Exists(path))
             return [];
-        using var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        using var db = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false,
+        }.ToString());
         db.Open();
         using var command = db.CreateCommand();
         command.CommandText = "SELECT text FROM message ORDER BY sent";
@@ -85,7 +88,8 @@ public sealed class MirrorCommandTests : IAsyncLifetime, IDisposable
 
         var text = stdout.ToString();
         Assert.Contains($"Connecting to {_url} for database chat ...", text);
-        Assert.Matches($@"Subscribed to (user, message|message, user); mirroring into {System.Text.RegularExpressions.Regex.Escape(path)} \(Ctrl\+C to stop\)\.", text);
+        Assert.Matches($@"Subscribed to (user, message|message, user); mirroring into {
+            System.Text.RegularExpressions.Regex.Escape(path)} \(Ctrl\+C to stop\)\.", text);
         // Row counts include the user table, which the connections themselves change.
         var writes = text.Split('\n').Where(l => l.Contains("chat.sqlite: ", StringComparison.Ordinal)).ToArray();
         Assert.Matches(@"^\d\d:\d\d:\d\d rebuilt .*chat\.sqlite: \d+ row\(s\), \d+ change\(s\), \d+ ms$", writes[0]);

@@ -1,6 +1,5 @@
 using Meridian.Client.Dynamic;
 using Meridian.Runtime.Execution;
-using Meridian.Runtime.Migrations;
 using Meridian.Sats;
 using Meridian.Sats.Bsatn;
 
@@ -63,7 +62,8 @@ public sealed class ManualMigrationClientTests(ClientFixture fixture) : IClassFi
         Assert.Equal(["id", "name", "level", "email"], before.Table("player").Schema.ColumnNames);
         Assert.Equal(["1 ann 1 ann@ann.example", "2 bob 2 bob@bob.example"], Players(before));
 
-        await registry.PublishAsync(name, TestModules.Migration("MigrateManual"), Owner, clear: false, new MigrationOptions { BreakClients = true });
+        var breakClients = new Meridian.Runtime.MigrationOptions { BreakClients = true };
+        await registry.PublishAsync(name, TestModules.Migration("MigrateManual"), Owner, clear: false, breakClients);
 
         Ticks.Background(before, () => !before.IsActive, "the client-breaking migration to disconnect the client");
         var reason = Assert.Single(disconnects);

@@ -109,7 +109,8 @@ public sealed class ManualMigrationTests : IDisposable
         await registry.PublishAsync("game", TestModules.Migration("MigrateManual"), Owner, clear: false, BreakClients);
 
         static List<string> Text(SqlStatementResult result) =>
-            [.. result.Rows.Select(r => string.Join(" ", r.Elements.Select(v => v.Kind == Meridian.Sats.Types.AlgebraicTypeTag.String ? v.AsString() : v.ToString())))
+            [.. result.Rows.Select(r => string.Join(" ", r.Elements.Select(v =>
+                v.Kind == Meridian.Sats.Types.AlgebraicTypeTag.String ? v.AsString() : v.ToString())))
                 .Order(StringComparer.Ordinal)];
 
         // Then: player had an email and a u32 level, and log existed (the migration moved its rows to journal).

@@ -83,7 +83,8 @@ internal static class MirrorCommand
                 throw new CliException(e.Message[..(e.Message.IndexOf(" (Parameter", StringComparison.Ordinal) is var at and >= 0 ? at : e.Message.Length)]);
             }
             if (picked.Length == 0)
-                throw new CliException($"database {db} has no public table to mirror.", "Name the tables with --tables (private ones need the owner's identity).");
+                throw new CliException(
+                    $"database {db} has no public table to mirror.", "Name the tables with --tables (private ones need the owner's identity).");
             var credentials = await client.GetCredentialsAsync(token);
 
             var ended = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);

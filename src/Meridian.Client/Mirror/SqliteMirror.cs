@@ -127,7 +127,8 @@ public sealed class SqliteMirror : IAsyncDisposable, IDisposable
             var table = schema.Find(name) ?? throw new ArgumentException(
                 $"The database has no table '{name}'. Its tables: {string.Join(", ", schema.Tables.Select(t => t.Name))}.", nameof(names));
             if (table.IsEvent)
-                throw new ArgumentException($"'{name}' is an event table: its rows live only inside a transaction, so there is nothing to mirror.", nameof(names));
+                throw new ArgumentException(
+                    $"'{name}' is an event table: its rows live only inside a transaction, so there is nothing to mirror.", nameof(names));
             if (picked.Contains(table))
                 throw new ArgumentException($"The table '{name}' is named twice.", nameof(names));
             picked.Add(table);

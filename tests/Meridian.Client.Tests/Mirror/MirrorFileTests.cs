@@ -66,7 +66,10 @@ public sealed class MirrorFileTests : IDisposable
 
     private static SqliteConnection Read(string path)
     {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false,
+        }.ToString());
         connection.Open();
         return connection;
     }
@@ -147,7 +150,8 @@ public sealed class MirrorFileTests : IDisposable
         var b = new TableSchema("b", AlgebraicType.Product(("n", AlgebraicType.U32)), Typespace.Empty, null, true, false, false);
         IReadOnlyList<DynamicRow> RowsA(int n) => Enumerable.Range(0, n)
             .Select(i => new DynamicRow(a, AlgebraicValue.Product(AlgebraicValue.U32((uint)i), AlgebraicValue.String(new string('x', 50))))).ToArray();
-        IReadOnlyList<DynamicRow> RowsB(int n) => Enumerable.Range(0, n).Select(i => new DynamicRow(b, AlgebraicValue.Product(AlgebraicValue.U32((uint)n)))).ToArray();
+        IReadOnlyList<DynamicRow> RowsB(int n) => Enumerable.Range(0, n)
+            .Select(i => new DynamicRow(b, AlgebraicValue.Product(AlgebraicValue.U32((uint)n)))).ToArray();
         int[] sizes = [40, 700];
         var path = Path.Combine(_dir, "m.sqlite");
         using var file = new SqliteMirrorFile(path, [new MirrorTable(a), new MirrorTable(b)]);
@@ -209,7 +213,9 @@ public sealed class MirrorFileTests : IDisposable
             AlgebraicType.Product(("text", AlgebraicType.String), ("weight", AlgebraicType.F64), ("tag", AlgebraicType.Option(AlgebraicType.String))),
             Typespace.Empty, null, true, false, false);
         DynamicRow Note(string text, double weight, string? tag) => new(keyless, AlgebraicValue.Product(
-            AlgebraicValue.String(text), AlgebraicValue.F64(weight), tag is null ? AlgebraicValue.OptionNone : AlgebraicValue.OptionSome(AlgebraicValue.String(tag))));
+            AlgebraicValue.String(text),
+            AlgebraicValue.F64(weight),
+            tag is null ? AlgebraicValue.OptionNone : AlgebraicValue.OptionSome(AlgebraicValue.String(tag))));
         var notes = new MirrorTable(keyless);
         var every = new MirrorTable(Every);
         var path = Path.Combine(_dir, "m.sqlite");

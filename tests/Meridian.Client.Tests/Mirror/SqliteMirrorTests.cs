@@ -38,7 +38,10 @@ public sealed class SqliteMirrorTests(ClientFixture fixture) : IClassFixture<Cli
 
     private static List<string> Players(string path)
     {
-        using var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        using var db = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false,
+        }.ToString());
         db.Open();
         using var command = db.CreateCommand();
         command.CommandText = "SELECT id, name, score FROM player ORDER BY id";
@@ -52,7 +55,8 @@ public sealed class SqliteMirrorTests(ClientFixture fixture) : IClassFixture<Cli
     private static List<string> Cached(DynamicDbConnection conn)
     {
         lock (conn.SyncRoot)
-            return conn.Table("player").Iter().OrderBy(r => r["id"].AsU64()).Select(r => $"{r["id"].AsU64()} {r["name"].AsString()} {r["score"].AsU64()}").ToList();
+            return conn.Table("player").Iter().OrderBy(r => r["id"].AsU64())
+                .Select(r => $"{r["id"].AsU64()} {r["name"].AsString()} {r["score"].AsU64()}").ToList();
     }
 
     private static void Until(Func<bool> done, string what)
@@ -104,7 +108,8 @@ public sealed class SqliteMirrorTests(ClientFixture fixture) : IClassFixture<Cli
         var path = Path.Combine(_dir, "board.sqlite");
         var writes = new ConcurrentQueue<SqliteMirrorWrite>();
         var failures = new ConcurrentQueue<Exception>();
-        await using (var mirror = SqliteMirror.Attach(conn, new SqliteMirrorOptions { Path = path, Incremental = true, Debounce = TimeSpan.FromMilliseconds(50) }))
+        await using (var mirror = SqliteMirror.Attach(
+            conn, new SqliteMirrorOptions { Path = path, Incremental = true, Debounce = TimeSpan.FromMilliseconds(50) }))
         {
             mirror.Written += writes.Enqueue;
             mirror.WriteFailed += failures.Enqueue;
@@ -125,7 +130,10 @@ public sealed class SqliteMirrorTests(ClientFixture fixture) : IClassFixture<Cli
             Assert.DoesNotContain(Players(path), p => p.StartsWith("101 ", StringComparison.Ordinal));
 
             // A reader that holds the file open keeps reading while batches are applied.
-            using var reader = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+            using var reader = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false,
+        }.ToString());
             reader.Open();
             for (var i = 0; i < 5; i++)
             {
