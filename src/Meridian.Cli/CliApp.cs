@@ -74,6 +74,9 @@ public static class CliApp
                 "meridian call chat set_name Alice",
                 "meridian call chat move '{\"x\": 1, \"y\": 2}' 42"),
             SqlCommand.Create(context),
+            MirrorCommand.Create(context).WithExamples(
+                "meridian mirror chat --sqlite chat.sqlite",
+                "meridian mirror chat --sqlite chat.sqlite --tables message user --incremental"),
             HistoryCommand.Create(context),
             BackupCommands.Dump(context),
             BackupCommands.Restore(context),

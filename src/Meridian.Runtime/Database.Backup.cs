@@ -1,7 +1,9 @@
 using System.Reflection;
+using Meridian.Query.Catalog;
 using Meridian.Query.Execution;
 using Meridian.Query.Sql;
 using Meridian.Runtime.Backup;
+using Meridian.Runtime.Modules;
 using Meridian.Runtime.Sql;
 using Meridian.Sats;
 using Meridian.Sats.Bsatn;
@@ -54,7 +56,8 @@ public sealed partial class Database
     /// <summary>
     /// Runs SELECT statements as <paramref name="caller"/> (who must own the database) against the
     /// database as it was right after transaction <paramref name="offset"/>, rebuilt from the newest
-    /// snapshot before it and the commit log. Tables are read as the current module defines them.
+    /// snapshot before it and the commit log. Tables are read as they were then: a migration since
+    /// may have changed a table's columns or dropped it (see <see cref="CatalogAt"/>).
     /// </summary>
     /// <exception cref="SqlStatementException">A statement is not a SELECT, is invalid, or reads a table that did not exist then.</exception>
     /// <exception cref="HistoryUnavailableException">The offset is out of range, the caller is not the owner, or no history is kept.</exception>
@@ -97,12 +100,14 @@ public sealed partial class Database
             {
                 throw new HistoryUnavailableException($"Offset {offset} is out of range: {e.Message.Split(" (Parameter", 2)[0]}");
             }
+            var catalog = CatalogAt(active, state);
             var results = new List<SqlStatementResult>(statements.Count);
             foreach (var select in statements.Cast<SelectStatement>())
             {
                 try
                 {
-                    var r = SqlExecutor.Query(select, active.Catalog, state, caller, isOwner: true, rowLimit: null, active.Visibility);
+                    // The owner reads every row, so no visibility filter applies (they are written against today's tables).
+                    var r = SqlExecutor.Query(select, catalog, state, caller, isOwner: true, rowLimit: null);
                     results.Add(new SqlStatementResult(r.Schema, r.Typespace, r.Rows, 0, 0, 0, offset));
                 }
                 catch (SqlException e)
@@ -111,12 +116,34 @@ public sealed partial class Database
                 }
                 catch (Exception e) when (e is StorageException or BsatnDecodeException)
                 {
-                    throw new SqlStatementException(
-                        $"The query reads a table as the current module defines it, which it was not at offset {offset}: {e.Message}", e);
+                    throw new SqlStatementException($"The query could not read the tables as they were at offset {offset}: {e.Message}", e);
                 }
             }
             return (IReadOnlyList<SqlStatementResult>)results;
         }).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The tables of <paramref name="state"/> (a past state) as SQL sees them: each with its schema of
+    /// then (the columns, types and indexes its rows were stored with, which a migration may have
+    /// changed since), under the current module's names while the module still has it, under its
+    /// stored name when a migration has dropped it since.
+    /// </summary>
+    private static SqlCatalog CatalogAt(ActiveModule active, StateReader state)
+    {
+        var current = active.Catalog.Tables.ToDictionary(t => t.Schema.Id);
+        var tables = new List<SqlTable>();
+        foreach (var then in state.Tables)
+        {
+            if (!current.TryGetValue(then.Id, out var now))
+                tables.Add(SqlTable.FromSchema(then));
+            else if (now.Schema.RowType.Equals(then.RowType))
+                tables.Add(new SqlTable(then, now.Name, now.AccessorName, now.ColumnNames, now.ColumnAccessors));
+            else
+                tables.Add(new SqlTable(then, now.Name, now.AccessorName,
+                    then.RowType.Elements.Select((e, i) => e.Name ?? $"col_{i}").ToList(), then.RowType.Elements.Select(_ => (string?)null).ToList()));
+        }
+        return new SqlCatalog(tables);
     }
 
     private HistoryUnavailableException NoHistory() =>

@@ -1,6 +1,7 @@
 using Meridian.Runtime.Execution;
 using Meridian.Runtime.Hosting;
 using Meridian.Runtime.Migrations;
+using Meridian.Runtime.Sql;
 using Meridian.Sats;
 using Meridian.Sats.Bsatn;
 
@@ -97,6 +98,35 @@ public sealed class ManualMigrationTests : IDisposable
             Assert.Equal(["1 FIRST", "2 SECOND"], Journal(db));
             Assert.False(db.Store.Committed.TryGetTable("log", out _));
         }
+    }
+
+    [Fact]
+    public async Task Sql_as_of_an_offset_before_a_migration_reads_the_tables_as_they_were_then()
+    {
+        await using var registry = new DatabaseRegistry(_dir);
+        var db = await PublishV1(registry, "ann", "bob");
+        var before = db.LastCommittedOffset!.Value;
+        await registry.PublishAsync("game", TestModules.Migration("MigrateManual"), Owner, clear: false, BreakClients);
+
+        static List<string> Text(SqlStatementResult result) =>
+            [.. result.Rows.Select(r => string.Join(" ", r.Elements.Select(v =>
+                v.Kind == Meridian.Sats.Types.AlgebraicTypeTag.String ? v.AsString() : v.ToString())))
+                .Order(StringComparer.Ordinal)];
+
+        // Then: player had an email and a u32 level, and log existed (the migration moved its rows to journal).
+        var then = await db.QueryAsOfAsync("SELECT * FROM player; SELECT * FROM log; SELECT * FROM player WHERE level = 2", before, Owner);
+        Assert.Equal(["id", "name", "level", "email"], then[0].Schema.Elements.Select(e => e.Name));
+        Assert.Equal(Meridian.Sats.Types.AlgebraicTypeTag.U32, then[0].Schema.Elements[2].Type.Tag);
+        Assert.Equal(["1 ann 1 ann@ann.example", "2 bob 2 bob@bob.example"], Text(then[0]));
+        Assert.Equal(["first", "second"], Text(then[1]));
+        Assert.Equal(["2 bob 2 bob@bob.example"], Text(then[2]));
+        var journal = await Assert.ThrowsAsync<SqlStatementException>(() => db.QueryAsOfAsync("SELECT * FROM journal", before, Owner));
+        Assert.Contains("journal", journal.Message, StringComparison.Ordinal);
+
+        // Now: the migrated shape.
+        var now = await db.QueryAsOfAsync("SELECT * FROM player", db.LastCommittedOffset!.Value, Owner);
+        Assert.Equal(["id", "name", "level", "domain"], now[0].Schema.Elements.Select(e => e.Name));
+        Assert.Equal(["1 ann 10 ann.example", "2 bob 20 bob.example"], Text(now[0]));
     }
 
     [Fact]
