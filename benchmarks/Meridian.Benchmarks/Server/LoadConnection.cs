@@ -110,7 +110,7 @@ internal sealed class LoadConnection : IAsyncDisposable
     {
         var sentAt = new long[128];
         var latencies = new List<int>(1 << 16);
-        long completed = 0, failed = 0;
+        long completed = 0, failed = 0, answered = 0;
         uint nextId = 0;
         var outstanding = 0;
         var index = start;
@@ -160,6 +160,7 @@ internal sealed class LoadConnection : IAsyncDisposable
                 if (tag != WireSkip.ReducerResult)
                     continue;
                 outstanding--;
+                answered++;
                 if (!inWindow)
                     continue;
                 if (ok)
@@ -178,7 +179,7 @@ internal sealed class LoadConnection : IAsyncDisposable
                 await _socket.SendAsync(_send.AsMemory(0, bytes), WebSocketMessageType.Binary, true, cancellation).ConfigureAwait(false);
             }
         }
-        return new WorkerResult(completed, failed, latencies);
+        return new WorkerResult(completed, failed, latencies, answered);
     }
 
     public async ValueTask DisposeAsync()
@@ -196,4 +197,8 @@ internal sealed class LoadConnection : IAsyncDisposable
 }
 
 /// <summary>What one worker measured inside the window.</summary>
-internal sealed record WorkerResult(long Completed, long Failed, List<int> LatenciesMicros);
+/// <param name="Completed">Successful calls answered inside the window.</param>
+/// <param name="Failed">Failed calls answered inside the window.</param>
+/// <param name="LatenciesMicros">Latencies of the successful calls inside the window.</param>
+/// <param name="Answered">Every call answered, warm-up and drain included.</param>
+internal sealed record WorkerResult(long Completed, long Failed, List<int> LatenciesMicros, long Answered);

@@ -123,7 +123,7 @@ internal sealed class PostgresBaseline : IAsyncDisposable
     private async Task<WorkerResult> SlotAsync(TransferPairs pairs, int index, int stride, long start, long end)
     {
         var latencies = new List<int>(1 << 12);
-        long completed = 0, failed = 0;
+        long completed = 0, failed = 0, answered = 0;
         await using var cmd = _source.CreateCommand("SELECT transfer($1, $2, $3)");
         var from = new NpgsqlParameter<int> { NpgsqlDbType = NpgsqlDbType.Integer };
         var to = new NpgsqlParameter<int> { NpgsqlDbType = NpgsqlDbType.Integer };
@@ -151,6 +151,7 @@ internal sealed class PostgresBaseline : IAsyncDisposable
                 ok = false;
             }
             var now = Stopwatch.GetTimestamp();
+            answered++;
             if (now < start || now >= end)
                 continue;
             if (ok)
@@ -163,7 +164,7 @@ internal sealed class PostgresBaseline : IAsyncDisposable
                 failed++;
             }
         }
-        return new WorkerResult(completed, failed, latencies);
+        return new WorkerResult(completed, failed, latencies, answered);
     }
 
     public async ValueTask DisposeAsync()

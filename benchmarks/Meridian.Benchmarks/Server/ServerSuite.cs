@@ -112,6 +112,7 @@ public static class ServerSuite
                 results.Add(BenchmarkResult.HigherIsBetter(Suite, name, "tx/s", m.PerSecond, b?.PerSecond, b is null ? null : pgName, target));
             }
             results.Add(BenchmarkResult.LowerIsBetter(Suite, name + ", p50", "ms", m.P50Ms, b?.P50Ms, b is null ? null : pgName, null));
+            results.Add(BenchmarkResult.LowerIsBetter(Suite, name + ", CPU per call (server + load generator)", "µs", m.CpuMicrosPerCall, null, null, null));
             results.Add(BenchmarkResult.LowerIsBetter(Suite, name + ", p99", "ms", m.P99Ms, b?.P99Ms, b is null ? null : pgName, null));
         }
         return results;

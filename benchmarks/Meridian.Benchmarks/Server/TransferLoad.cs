@@ -3,10 +3,15 @@ using System.Diagnostics;
 namespace Meridian.Benchmarks.Server;
 
 /// <summary>What one run of the transfer workload measured.</summary>
-internal sealed record TransferOutcome(double PerSecond, double P50Ms, double P99Ms, long Completed, long Failed, double ClientCpuShare)
+/// <param name="CpuMicrosPerCall">
+/// This process's CPU time per answered call (warm-up and drain included): for Meridian, server and load
+/// generator together; a figure the other load on a shared machine changes far less than throughput.
+/// </param>
+internal sealed record TransferOutcome(double PerSecond, double P50Ms, double P99Ms, long Completed, long Failed, double CpuShare, double CpuMicrosPerCall)
 {
     public override string ToString() =>
-        $"{PerSecond:N0} tx/s, p50 {P50Ms:F2} ms, p99 {P99Ms:F2} ms ({Completed:N0} ok, {Failed:N0} failed; process CPU {ClientCpuShare:P0} of the machine)";
+        $"{PerSecond:N0} tx/s, p50 {P50Ms:F2} ms, p99 {P99Ms:F2} ms ({Completed:N0} ok, {Failed:N0} failed; "
+        + $"process CPU {CpuShare:P0} of the machine, {CpuMicrosPerCall:F1} µs per call)";
 
     /// <summary>Aggregates the workers of one run.</summary>
     public static TransferOutcome From(IReadOnlyList<WorkerResult> workers, TimeSpan window, TimeSpan cpu, TimeSpan wall)
@@ -19,7 +24,7 @@ internal sealed record TransferOutcome(double PerSecond, double P50Ms, double P9
         var completed = workers.Sum(w => w.Completed);
         return new TransferOutcome(
             completed / window.TotalSeconds, Pct(0.50), Pct(0.99), completed, workers.Sum(w => w.Failed),
-            cpu.TotalSeconds / wall.TotalSeconds / Environment.ProcessorCount);
+            cpu.TotalSeconds / wall.TotalSeconds / Environment.ProcessorCount, cpu.TotalMicroseconds / Math.Max(1, workers.Sum(w => w.Answered)));
     }
 }
 
