@@ -24,7 +24,8 @@ internal sealed class LoadConnection : IAsyncDisposable
     }
 
     /// <summary>Connects to <paramref name="database"/> and reads the InitialConnection message.</summary>
-    public static async Task<LoadConnection> ConnectAsync(Uri server, string database, bool confirmedReads, int receiveBuffer = 64 << 10, CancellationToken cancellation = default)
+    public static async Task<LoadConnection> ConnectAsync(
+        Uri server, string database, bool confirmedReads, int receiveBuffer = 64 << 10, CancellationToken cancellation = default)
     {
         var socket = new ClientWebSocket();
         socket.Options.AddSubProtocol("v3.bsatn.spacetimedb");

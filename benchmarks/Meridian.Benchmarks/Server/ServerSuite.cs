@@ -35,7 +35,8 @@ public static class ServerSuite
         var warmup = TimeSpan.FromSeconds(Math.Min(3, Math.Max(1, measure.TotalSeconds / 3)));
         var pairCount = options.Quick ? 1_000_000 : 10_000_000;
         var results = new List<BenchmarkResult>();
-        Console.Error.WriteLine($"  server: {measure.TotalSeconds:0.#} s measured after {warmup.TotalSeconds:0.#} s warm-up per run; load average {LoadAverage()}");
+        Console.Error.WriteLine(
+            $"  server: {measure.TotalSeconds:0.#} s measured after {warmup.TotalSeconds:0.#} s warm-up per run; load average {LoadAverage()}");
 
         var pairs = new Dictionary<double, TransferPairs>();
         foreach (var alpha in new[] { 0.0, 1.5 })
@@ -62,18 +63,23 @@ public static class ServerSuite
         {
             Console.Error.WriteLine($"  server: no PostgreSQL baseline: {e.Message}");
         }
-        var pgName = pgVersion is null ? null : $"PostgreSQL {pgVersion.Split(' ')[0]}, stored function via Npgsql (multiplexing), synchronous_commit=on, same run";
+        var pgName = pgVersion is null ? null
+            : $"PostgreSQL {pgVersion.Split(' ')[0]}, stored function via Npgsql (multiplexing), synchronous_commit=on, same run";
 
         var meridian = new Dictionary<(DurabilityMode, double, bool, int), TransferOutcome>();
         foreach (var durability in new[] { DurabilityMode.Sync, DurabilityMode.Async })
         {
             await using var server = await KeynoteServer.StartAsync(durability, Accounts, InitialBalance).ConfigureAwait(false);
-            var runs = new List<(double Alpha, bool Confirmed, int InFlight)> { (0, true, InFlight), (0, false, InFlight), (1.5, true, InFlight), (1.5, false, InFlight) };
+            var runs = new List<(double Alpha, bool Confirmed, int InFlight)>
+            {
+                (0, true, InFlight), (0, false, InFlight), (1.5, true, InFlight), (1.5, false, InFlight),
+            };
             if (durability == DurabilityMode.Sync)
                 runs.Add((0, true, 1));
             foreach (var (alpha, confirmed, inflight) in runs)
             {
-                var outcome = await TransferLoad.RunAsync(server.Address, pairs[alpha], Connections, inflight, confirmed, warmup, measure).ConfigureAwait(false);
+                var outcome = await TransferLoad.RunAsync(server.Address, pairs[alpha], Connections, inflight, confirmed, warmup, measure)
+                    .ConfigureAwait(false);
                 meridian[(durability, alpha, confirmed, inflight)] = outcome;
                 Console.Error.WriteLine($"  server: Meridian {Describe(durability, confirmed)}, alpha {alpha}, {Connections} x {inflight}: {outcome}");
             }
@@ -83,7 +89,8 @@ public static class ServerSuite
                 foreach (var confirmed in new[] { true, false })
                 {
                     var (p50, p99, max) = await FanOut.RunAsync(server.Address, FanOutClients, 5, rounds, confirmed).ConfigureAwait(false);
-                    Console.Error.WriteLine($"  server: fan-out to {FanOutClients} subscribers ({Describe(durability, confirmed)}): p50 {p50:F2} ms, p99 {p99:F2} ms, max {max:F2} ms over {rounds} calls");
+                    Console.Error.WriteLine($"  server: fan-out to {FanOutClients} subscribers ({Describe(durability, confirmed)}): "
+                        + $"p50 {p50:F2} ms, p99 {p99:F2} ms, max {max:F2} ms over {rounds} calls");
                     results.Add(BenchmarkResult.LowerIsBetter(Suite,
                         $"fan-out: 1 call, {FanOutClients} subscribers of one query, last update received, p99 ({Describe(durability, confirmed)})",
                         "ms", p99, null, null, "< 20 ms"));
@@ -105,7 +112,8 @@ public static class ServerSuite
             if (durability == DurabilityMode.Async)
             {
                 var sync = meridian[(DurabilityMode.Sync, alpha, confirmed, inflight)];
-                results.Add(BenchmarkResult.HigherIsBetter(Suite, name, "tx/s", m.PerSecond, sync.PerSecond, "Meridian with sync fsync, same run", ">= 1x sync"));
+                results.Add(BenchmarkResult.HigherIsBetter(
+                    Suite, name, "tx/s", m.PerSecond, sync.PerSecond, "Meridian with sync fsync, same run", ">= 1x sync"));
             }
             else
             {
