@@ -2,6 +2,7 @@ using Meridian.Benchmarks.Durability;
 using Meridian.Benchmarks.Harness;
 using Meridian.Benchmarks.Modules;
 using Meridian.Benchmarks.Query;
+using Meridian.Benchmarks.Server;
 using Meridian.Benchmarks.Sats;
 using Meridian.Benchmarks.Storage;
 using Meridian.Benchmarks.Views;
@@ -16,7 +17,17 @@ var suites = new Dictionary<string, Func<BenchmarkOptions, IReadOnlyList<Benchma
     ["views"] = ViewSuite.Run,
     ["durability"] = ConfirmedReadsSuite.Run,
     ["modules"] = ModulesSuite.Run,
+    ["server"] = ServerSuite.Run,
 };
+var usage = $"usage: Meridian.Benchmarks <{string.Join("|", suites.Keys)}|all> [--quick] [--json FILE] [--seconds N]\n"
+    + "  --quick      short runs (a suite ends within about a minute)\n"
+    + "  --json FILE  also write the results as a JSON array\n"
+    + "  --seconds N  measured seconds per load run (suite server; default 10, 2 with --quick)";
+if (args.Contains("--help") || args.Contains("-h"))
+{
+    Console.WriteLine(usage);
+    return 0;
+}
 
 var positional = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
 var quick = args.Contains("--quick");
@@ -32,10 +43,24 @@ if (jsonIndex >= 0)
     jsonPath = args[jsonIndex + 1];
     positional.Remove(jsonPath);
 }
+double? seconds = null;
+var secondsIndex = Array.IndexOf(args, "--seconds");
+if (secondsIndex >= 0)
+{
+    if (secondsIndex + 1 >= args.Length
+        || !double.TryParse(args[secondsIndex + 1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var s)
+        || s <= 0)
+    {
+        Console.Error.WriteLine("--seconds needs a positive number of seconds.");
+        return 2;
+    }
+    seconds = s;
+    positional.Remove(args[secondsIndex + 1]);
+}
 
 if (positional.Count != 1 || (positional[0] != "all" && !suites.ContainsKey(positional[0])))
 {
-    Console.Error.WriteLine($"usage: Meridian.Benchmarks <{string.Join("|", suites.Keys)}|all> [--quick] [--json FILE]");
+    Console.Error.WriteLine(usage);
     return 2;
 }
 
@@ -43,7 +68,7 @@ if (positional.Count != 1 || (positional[0] != "all" && !suites.ContainsKey(posi
 Console.Error.WriteLine("warning: this is a Debug build; figures are meaningless. Use -c Release.");
 #endif
 
-var options = new BenchmarkOptions(quick, jsonPath);
+var options = new BenchmarkOptions(quick, jsonPath, seconds);
 var selected = positional[0] == "all" ? suites.Keys.ToList() : [positional[0]];
 var results = new List<BenchmarkResult>();
 foreach (var name in selected)

@@ -33,13 +33,17 @@ public sealed partial class Database
         return RunReducerAsync(r, args, caller, connectionId, session, requestId, jwtPayload);
     }
 
-    // A call that never reaches the writer: the session's earlier messages were all handed over
-    // before this request was read, so answering at once keeps its order.
-    private Task<ReducerCallResult> Reject(IClientSession? session, uint requestId, ReducerNotRunReason reason, string message)
+    // A call that is not run. A session may have earlier calls still on their way (it pipelines them), so
+    // the answer goes behind them: through the writer's queue, then the pipeline, as theirs do.
+    private async Task<ReducerCallResult> Reject(IClientSession? session, uint requestId, ReducerNotRunReason reason, string message)
     {
         var result = ReducerExecutor.NotRun(message, reason, Timestamp.Now(_clock));
-        session?.OnReducerResult(requestId, result);
-        return Task.FromResult(result);
+        if (session is not null)
+        {
+            var delivered = await _writer.RunAsync(() => _pipeline.Post(_ => session.OnReducerResult(requestId, result))).ConfigureAwait(false);
+            await delivered.ConfigureAwait(false);
+        }
+        return result;
     }
 
     /// <summary>Runs the module's ClientConnected reducer for a new connection.</summary>
@@ -118,8 +122,8 @@ public sealed partial class Database
         SlowLog.RecordReducer(reducer.Name, timestamp, result.Duration, caller, result.Status.ToString().ToLowerInvariant());
         if (changeset is null)
         {
-            session?.OnReducerResult(requestId, result);
-            return (result, null, Task.CompletedTask);
+            // Through the pipeline, so this answer cannot overtake the answers to the session's earlier calls.
+            return (result, null, session is null ? Task.CompletedTask : _pipeline.Post(_ => session.OnReducerResult(requestId, result)));
         }
         var origin = session is null ? null : new CallOrigin(session, requestId, result);
         return (result, origin, _pipeline.Publish(new CommitRecord(changeset, _store.Committed, origin)));

@@ -76,6 +76,61 @@ public sealed class InProcessSessionTests(ITestOutputHelper output) : IAsyncLife
     }
 
     [Fact]
+    public async Task Pipelined_calls_are_answered_in_request_order_whatever_their_outcome()
+    {
+        // Calls are handed to the writer without waiting for earlier answers; answers that never reach the
+        // log (unknown reducer, bad arguments) and a query's answer must still not overtake them.
+        var client = await _server.Server.ConnectInProcessAsync("chat", batched: false);
+        Assert.IsType<ServerMessage.InitialConnection>(await ReceiveAsync(client));
+        var expected = new List<(uint Id, string Kind)>();
+        for (uint i = 0; i < 40; i++)
+        {
+            var id = i + 1;
+            switch (i % 5)
+            {
+                case 1:
+                    await client.SendAsync(Encode(new ClientMessage.CallReducer(id, 0, "no_such_reducer", [])), default);
+                    expected.Add((id, "error"));
+                    break;
+                case 2:
+                    await client.SendAsync(Encode(new ClientMessage.CallReducer(id, 0, "send_message", [1, 2])), default);
+                    expected.Add((id, "error"));
+                    break;
+                case 4 when i % 10 == 4:
+                    await client.SendAsync(Encode(new ClientMessage.OneOffQuery(id, "SELECT * FROM message")), default);
+                    expected.Add((id, "query"));
+                    break;
+                default:
+                    await client.SendAsync(Encode(new ClientMessage.CallReducer(id, 0, "send_message", StringArg($"m{id}"))), default);
+                    expected.Add((id, "ok"));
+                    break;
+            }
+        }
+        foreach (var (id, kind) in expected)
+        {
+            var message = await ReceiveAsync(client);
+            switch (kind)
+            {
+                case "query":
+                    Assert.Equal(id, Assert.IsType<ServerMessage.OneOffQueryResult>(message).RequestId);
+                    break;
+                case "ok":
+                    var ok = Assert.IsType<ServerMessage.ReducerResult>(message);
+                    Assert.Equal(id, ok.RequestId);
+                    Assert.True(ok.Outcome is ReducerOutcome.Ok or ReducerOutcome.OkEmpty, $"call {id}: {ok.Outcome}");
+                    break;
+                default:
+                    var failed = Assert.IsType<ServerMessage.ReducerResult>(message);
+                    Assert.Equal(id, failed.RequestId);
+                    Assert.IsType<ReducerOutcome.InternalError>(failed.Outcome);
+                    break;
+            }
+        }
+        await client.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye");
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, await ReceiveUntilClosedAsync(client));
+    }
+
+    [Fact]
     public async Task Text_and_oversized_messages_close_only_their_session()
     {
         var text = await _server.Server.ConnectInProcessAsync("chat", batched: false);

@@ -1,7 +1,10 @@
 namespace Meridian.Benchmarks.Harness;
 
 /// <summary>Command-line options shared by every suite.</summary>
-public sealed record BenchmarkOptions(bool Quick, string? JsonPath)
+/// <param name="Quick">Short runs (<c>--quick</c>).</param>
+/// <param name="JsonPath">Where to write the results as JSON (<c>--json FILE</c>).</param>
+/// <param name="Seconds">Measured seconds per run for suites that run a load (<c>--seconds N</c>); null: the suite's default.</param>
+public sealed record BenchmarkOptions(bool Quick, string? JsonPath, double? Seconds = null)
 {
     /// <summary>Samples taken per case: fewer in quick mode so a suite ends within a minute.</summary>
     public int Samples => Quick ? 5 : 15;

@@ -42,7 +42,17 @@ internal sealed class ClientSession : IClientSession
     private readonly Compression _compression; // decided once per connection (CompressionOptions.ForConnection)
     private readonly int _compressionThreshold;
     private readonly Limits.IdentityLimiter _limiter;
+    /// <summary>Reducer calls one session may have handed to the database before it waits for the oldest to be answered.</summary>
+    public const int MaxPipelinedCalls = 64;
+
     private int _queued; // messages in the outbox (a single-reader channel cannot count them)
+
+    // Reducer calls handed to the database and not yet answered, oldest first; only the receive loop touches it.
+    // The writer runs calls in the order they reach it and their answers are queued in commit order, so a call
+    // need not wait for the one before it: the session reads on (a client's 40 calls in flight reach the writer
+    // together instead of one per round trip through it). Every other message, and a refusal, waits for them
+    // first, so answers keep request order.
+    private readonly Queue<Task> _calls = new();
     private readonly Channel<(ServerMessage Message, ulong? Offset)> _outbox =
         Channel.CreateUnbounded<(ServerMessage, ulong?)>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -119,6 +129,13 @@ internal sealed class ClientSession : IClientSession
         }
         finally
         {
+            try
+            {
+                await DrainCallsAsync().ConfigureAwait(false);
+            }
+            catch (DatabaseClosedException)
+            {
+            }
             _outbox.Writer.TryComplete();
             await closing.CancelAsync().ConfigureAwait(false);
             try
@@ -173,7 +190,15 @@ internal sealed class ClientSession : IClientSession
             try
             {
                 foreach (var message in messages)
+                {
+                    if (message is ClientMessage.CallReducer call)
+                    {
+                        await StartCallAsync(call).ConfigureAwait(false);
+                        continue;
+                    }
+                    await DrainCallsAsync().ConfigureAwait(false);
                     await HandleAsync(message).ConfigureAwait(false);
+                }
             }
             catch (DatabaseClosedException)
             {
@@ -183,7 +208,31 @@ internal sealed class ClientSession : IClientSession
         }
     }
 
-    // Each message is finished before the next is read, so replies keep request order.
+    private async Task DrainCallsAsync()
+    {
+        while (_calls.TryDequeue(out var call))
+            await call.ConfigureAwait(false);
+    }
+
+    // Hands a reducer call to the database without waiting for its answer (see _calls).
+    private async Task StartCallAsync(ClientMessage.CallReducer call)
+    {
+        while (_calls.TryPeek(out var oldest) && (oldest.IsCompleted || _calls.Count >= MaxPipelinedCalls))
+            await _calls.Dequeue().ConfigureAwait(false);
+        if (!_limiter.TryRequest(Identity, out var refusal) || !_limiter.TryBeginCall(Identity, out refusal))
+        {
+            await DrainCallsAsync().ConfigureAwait(false);
+            Refuse(call, refusal!);
+            return;
+        }
+        var running = CallReducerAsync(call);
+        if (running.IsCompleted)
+            await running.ConfigureAwait(false);
+        else
+            _calls.Enqueue(running);
+    }
+
+    // Each message other than a reducer call is finished before the next is read, so replies keep request order.
     private Task HandleAsync(ClientMessage message)
     {
         // Unsubscribing only frees resources, so it is never refused.
@@ -197,19 +246,14 @@ internal sealed class ClientSession : IClientSession
             ClientMessage.Subscribe s => _database.SubscribeAsync(this, s.RequestId, s.QuerySetId, s.QueryStrings),
             ClientMessage.Unsubscribe u => _database.UnsubscribeAsync(this, u.RequestId, u.QuerySetId, u.Flags == UnsubscribeMode.SendDroppedRows),
             ClientMessage.OneOffQuery q => _database.OneOffQueryAsync(this, q.RequestId, q.QueryString),
-            ClientMessage.CallReducer c => CallReducerAsync(c),
             ClientMessage.CallProcedure p => StartProcedure(p),
             _ => Task.CompletedTask,
         };
     }
 
+    // The caller has begun the call with the limiter.
     private async Task CallReducerAsync(ClientMessage.CallReducer c)
     {
-        if (!_limiter.TryBeginCall(Identity, out var refusal))
-        {
-            Refuse(c, refusal!);
-            return;
-        }
         try
         {
             await _database.CallReducerAsync(c.Reducer, c.Args, Identity, ConnectionId, this, c.RequestId, JwtPayload).ConfigureAwait(false);
@@ -287,7 +331,9 @@ internal sealed class ClientSession : IClientSession
         var reader = _outbox.Reader;
         while (await reader.WaitToReadAsync(cancellation).ConfigureAwait(false))
         {
+            // The frame's compression tag first: an uncompressed frame is then sent from this buffer as it is.
             body.Reset();
+            body.WriteU8((byte)Compression.None);
             ulong? durableNeeded = null;
             while (reader.TryRead(out var item))
             {
@@ -303,7 +349,9 @@ internal sealed class ClientSession : IClientSession
             if (_confirmedReads && durableNeeded is { } offset)
                 await _database.WaitForDurableAsync(offset, cancellation).ConfigureAwait(false);
             // Compressed here, in the one send loop, so frames leave in the order their messages were queued.
-            var frame = ServerFrame.Wrap(body.WrittenSpan, _compression, _compressionThreshold);
+            var frame = _compression == Compression.None || body.Length - 1 <= _compressionThreshold
+                ? body.WrittenMemory
+                : ServerFrame.Wrap(body.WrittenSpan[1..], _compression, _compressionThreshold);
             try
             {
                 await _transport.SendAsync(frame, cancellation).ConfigureAwait(false);

@@ -1,0 +1,155 @@
+using Meridian.Benchmarks.Harness;
+using Meridian.Runtime.Hosting;
+using DurabilityMode = Meridian.Runtime.Hosting.Durability;
+
+namespace Meridian.Benchmarks.Server;
+
+/// <summary>
+/// Suite <c>server</c> (issue 12): the keynote transfer workload (benchmarks.md §3) driven over loopback
+/// WebSockets against a real Meridian server in this process (temporary data directory, fsync on), and the
+/// same transfers against PostgreSQL in the same run; then fan-out of one commit to many subscribers.
+/// </summary>
+public static class ServerSuite
+{
+    private const string Suite = "server";
+    private const int Accounts = 100_000;
+    private const long InitialBalance = 1_000_000_000;
+    private const int Connections = 64;
+    private const int InFlight = 40;
+    private const int FanOutClients = 1000;
+
+    // Upstream's pairs (spec table, §3.2): index -> (from, to), for alpha 0 and 1.5.
+    private static readonly (int Index, uint From, uint To)[] UniformCheck =
+        [(0, 10615, 94127), (1, 93987, 23388), (2, 90458, 77833), (3, 27943, 34101), (156_250, 35907, 48131),
+         (2_500_000, 96692, 35940), (5_000_000, 51429, 25072), (9_999_999, 47253, 15353)];
+
+    private static readonly (int Index, uint From, uint To)[] ZipfCheck =
+        [(0, 0, 157), (1, 150, 0), (2, 61, 11), (3, 0, 4), (156_250, 1, 33), (2_500_000, 0, 1), (5_000_000, 1, 6), (9_999_999, 4, 0)];
+
+    /// <summary>Runs the suite.</summary>
+    public static IReadOnlyList<BenchmarkResult> Run(BenchmarkOptions options) => RunAsync(options).GetAwaiter().GetResult();
+
+    private static async Task<IReadOnlyList<BenchmarkResult>> RunAsync(BenchmarkOptions options)
+    {
+        var measure = TimeSpan.FromSeconds(options.Seconds ?? (options.Quick ? 2 : 10));
+        var warmup = TimeSpan.FromSeconds(Math.Min(3, Math.Max(1, measure.TotalSeconds / 3)));
+        var pairCount = options.Quick ? 1_000_000 : 10_000_000;
+        var results = new List<BenchmarkResult>();
+        Console.Error.WriteLine(
+            $"  server: {measure.TotalSeconds:0.#} s measured after {warmup.TotalSeconds:0.#} s warm-up per run; load average {LoadAverage()}");
+
+        var pairs = new Dictionary<double, TransferPairs>();
+        foreach (var alpha in new[] { 0.0, 1.5 })
+        {
+            pairs[alpha] = TransferPairs.Generate(pairCount, Accounts, alpha);
+            Check(pairs[alpha], alpha == 0 ? UniformCheck : ZipfCheck, alpha);
+        }
+
+        // The baseline first: PostgreSQL, durable commits.
+        var pg = new Dictionary<(double, int), TransferOutcome>();
+        string? pgVersion = null;
+        try
+        {
+            await using var postgres = await PostgresBaseline.StartAsync(Connections, Accounts, InitialBalance).ConfigureAwait(false);
+            pgVersion = await postgres.VersionAsync().ConfigureAwait(false);
+            foreach (var (alpha, inflight) in new[] { (0.0, InFlight), (1.5, InFlight), (0.0, 1) })
+            {
+                var outcome = await postgres.RunAsync(pairs[alpha], Connections, inflight, warmup, measure).ConfigureAwait(false);
+                pg[(alpha, inflight)] = outcome;
+                Console.Error.WriteLine($"  server: PostgreSQL {pgVersion}, alpha {alpha}, {Connections} x {inflight}: {outcome}");
+            }
+        }
+        catch (Exception e) when (e is InvalidOperationException or FileNotFoundException or Npgsql.NpgsqlException)
+        {
+            Console.Error.WriteLine($"  server: no PostgreSQL baseline: {e.Message}");
+        }
+        var pgName = pgVersion is null ? null
+            : $"PostgreSQL {pgVersion.Split(' ')[0]}, stored function via Npgsql (multiplexing), synchronous_commit=on, same run";
+
+        var meridian = new Dictionary<(DurabilityMode, double, bool, int), TransferOutcome>();
+        foreach (var durability in new[] { DurabilityMode.Sync, DurabilityMode.Async })
+        {
+            await using var server = await KeynoteServer.StartAsync(durability, Accounts, InitialBalance).ConfigureAwait(false);
+            var runs = new List<(double Alpha, bool Confirmed, int InFlight)>
+            {
+                (0, true, InFlight), (0, false, InFlight), (1.5, true, InFlight), (1.5, false, InFlight),
+            };
+            if (durability == DurabilityMode.Sync)
+                runs.Add((0, true, 1));
+            foreach (var (alpha, confirmed, inflight) in runs)
+            {
+                var outcome = await TransferLoad.RunAsync(server.Address, pairs[alpha], Connections, inflight, confirmed, warmup, measure)
+                    .ConfigureAwait(false);
+                meridian[(durability, alpha, confirmed, inflight)] = outcome;
+                Console.Error.WriteLine($"  server: Meridian {Describe(durability, confirmed)}, alpha {alpha}, {Connections} x {inflight}: {outcome}");
+            }
+            if (durability == DurabilityMode.Sync)
+            {
+                var rounds = options.Quick ? 20 : 100;
+                foreach (var confirmed in new[] { true, false })
+                {
+                    var (p50, p99, max) = await FanOut.RunAsync(server.Address, FanOutClients, 5, rounds, confirmed).ConfigureAwait(false);
+                    Console.Error.WriteLine($"  server: fan-out to {FanOutClients} subscribers ({Describe(durability, confirmed)}): "
+                        + $"p50 {p50:F2} ms, p99 {p99:F2} ms, max {max:F2} ms over {rounds} calls");
+                    results.Add(BenchmarkResult.LowerIsBetter(Suite,
+                        $"fan-out: 1 call, {FanOutClients} subscribers of one query, last update received, p99 ({Describe(durability, confirmed)})",
+                        "ms", p99, null, null, "< 20 ms"));
+                    results.Add(BenchmarkResult.LowerIsBetter(Suite,
+                        $"fan-out: 1 call, {FanOutClients} subscribers of one query, last update received, p50 ({Describe(durability, confirmed)})",
+                        "ms", p50, null, null, null));
+                }
+            }
+        }
+        Console.Error.WriteLine($"  server: load average at the end {LoadAverage()}");
+
+        foreach (var ((durability, alpha, confirmed, inflight), m) in meridian)
+        {
+            var name = $"transfer, alpha {alpha}, {Connections} conn x {inflight} in flight, {Describe(durability, confirmed)}";
+            // PostgreSQL with durable commits is the baseline at equal durability: fsync on commit and confirmed reads.
+            var equal = durability == DurabilityMode.Sync && confirmed;
+            var b = equal && pg.TryGetValue((alpha, inflight), out var o) ? o : null;
+            string? target = equal && inflight == InFlight ? ">= 50,000 tx/s and >= 5x PostgreSQL" : null;
+            if (durability == DurabilityMode.Async)
+            {
+                var sync = meridian[(DurabilityMode.Sync, alpha, confirmed, inflight)];
+                results.Add(BenchmarkResult.HigherIsBetter(
+                    Suite, name, "tx/s", m.PerSecond, sync.PerSecond, "Meridian with sync fsync, same run", ">= 1x sync"));
+            }
+            else
+            {
+                results.Add(BenchmarkResult.HigherIsBetter(Suite, name, "tx/s", m.PerSecond, b?.PerSecond, b is null ? null : pgName, target));
+            }
+            results.Add(BenchmarkResult.LowerIsBetter(Suite, name + ", p50", "ms", m.P50Ms, b?.P50Ms, b is null ? null : pgName, null));
+            results.Add(BenchmarkResult.LowerIsBetter(Suite, name + ", CPU per call (server + load generator)", "µs", m.CpuMicrosPerCall, null, null, null));
+            results.Add(BenchmarkResult.LowerIsBetter(Suite, name + ", p99", "ms", m.P99Ms, b?.P99Ms, b is null ? null : pgName, null));
+        }
+        return results;
+    }
+
+    private static string Describe(DurabilityMode durability, bool confirmed) =>
+        (durability == DurabilityMode.Sync ? "sync fsync" : "--async-fsync") + (confirmed ? ", confirmed reads" : ", confirmed reads off");
+
+    private static void Check(TransferPairs pairs, (int Index, uint From, uint To)[] expected, double alpha)
+    {
+        foreach (var (index, from, to) in expected)
+        {
+            if (index >= pairs.Count)
+                continue;
+            if (pairs.From[index] != from || pairs.To[index] != to)
+                throw new InvalidOperationException(
+                    $"alpha {alpha}: pair {index} is ({pairs.From[index]}, {pairs.To[index]}), upstream's is ({from}, {to}): the sampler is wrong");
+        }
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
+}
