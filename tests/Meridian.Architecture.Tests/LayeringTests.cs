@@ -24,6 +24,8 @@ public class LayeringTests
         ["Meridian.Server"] = ["Meridian.Sats", "Meridian.Protocol", "Meridian.Runtime"],
         ["Meridian.Client"] = ["Meridian.Sats", "Meridian.Protocol"],
         ["Meridian.Codegen"] = ["Meridian.Sats"],
+        // Hosting: the server and the client in one process. Nothing below may reference it.
+        ["Meridian.Embedded"] = ["Meridian.Sats", "Meridian.Protocol", "Meridian.Runtime", "Meridian.Server", "Meridian.Client"],
         ["Meridian.Cli"] =
         [
             "Meridian.Server", "Meridian.Client", "Meridian.Codegen", "Meridian.Module", "Meridian.Module.Generator",

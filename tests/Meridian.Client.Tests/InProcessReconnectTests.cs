@@ -1,3 +1,4 @@
+using Meridian.Embedded;
 using Meridian.Golden.Leaderboard;
 
 namespace Meridian.Client.Tests;

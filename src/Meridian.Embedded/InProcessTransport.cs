@@ -1,28 +1,34 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using Meridian.Server;
+using Meridian.Client;
 using Meridian.Server.Sessions;
 
-namespace Meridian.Client.Tests;
+namespace Meridian.Embedded;
 
 /// <summary>
 /// The in-process mode: Meridian.Client over a session of a MeridianServer in the same process
-/// (MeridianServer.ConnectInProcessAsync), without a socket. An app that hosts the server keeps
-/// this adapter itself (docs/client-csharp.md): Meridian.Client may not reference the server.
+/// (MeridianServer.ConnectInProcessAsync), without a socket. It lives in its own project because
+/// Meridian.Client may not reference the server (it also builds for netstandard2.1).
 /// </summary>
-internal sealed class InProcessTransport(MeridianServer server, string database, string? token) : IClientTransport
+public sealed class InProcessTransport(MeridianServer server, string database, string? token) : IClientTransport
 {
     private InMemoryTransport? _session;
 
+    /// <inheritdoc />
     public bool IsV3 => true;
 
+    /// <inheritdoc />
     public string? CloseDescription => _session?.CloseStatus is { } status ? $"{status}: {_session.CloseReason}" : null;
 
+    /// <inheritdoc />
     public async Task ConnectAsync(CancellationToken cancellationToken) =>
         _session = await server.ConnectInProcessAsync(database, token).WaitAsync(cancellationToken);
 
+    /// <inheritdoc />
     public Task SendAsync(byte[] frame, CancellationToken cancellationToken) => _session!.SendAsync(frame, cancellationToken).AsTask();
 
+    /// <inheritdoc />
     public async Task<byte[]?> ReceiveAsync(CancellationToken cancellationToken)
     {
         var buffer = new ArrayBufferWriter<byte>();
@@ -30,7 +36,9 @@ internal sealed class InProcessTransport(MeridianServer server, string database,
         return kind == FrameKind.Binary ? buffer.WrittenSpan.ToArray() : null;
     }
 
+    /// <inheritdoc />
     public Task CloseAsync() => _session?.CloseAsync(WebSocketCloseStatus.NormalClosure, "client disconnected") ?? Task.CompletedTask;
 
+    /// <inheritdoc />
     public void Dispose() => _session?.Abort();
 }
