@@ -339,7 +339,8 @@ internal sealed class TableIndex<TKey> : TableIndex
         if (_deltaCount > 0)
         {
             var delta = Delta;
-            for (var at = BTree<IndexEntry<TKey>, EntryOrder<TKey>>.LowerBoundIn(delta, new(key, 0)); at < delta.Length && delta[at].Key.CompareTo(key) == 0; at++)
+            var at = BTree<IndexEntry<TKey>, EntryOrder<TKey>>.LowerBoundIn(delta, new(key, 0));
+            for (; at < delta.Length && delta[at].Key.CompareTo(key) == 0; at++)
             {
                 if (++examined > limit)
                     return null;
