@@ -101,9 +101,8 @@ public sealed partial class Transaction
             var touched = tt.Touched;
             var count = touched?.Count ?? 0;
             // Sized for the usual case (every touched row in a list) so the buffers do not regrow.
-            var rowBytes = count * (work.Layout.RowFixedSize >= 0 ? work.Layout.RowFixedSize : 32);
-            var inserts = new RowList.Builder(count, rowBytes);
-            var deletes = new RowList.Builder(count, rowBytes);
+            var inserts = new ChangeRows(count, work.Layout.RowFixedSize);
+            var deletes = new ChangeRows(count, work.Layout.RowFixedSize);
             // Live bytes per page are accounted as the rows go by; pages that lost rows are compaction candidates.
             var account = !work.Schema.IsEvent && work.EnsureLiveBytesCapacity();
             List<int>? lostRows = null;
@@ -230,6 +229,53 @@ public sealed partial class Transaction
         finally
         {
             Finish();
+        }
+    }
+
+    /// <summary>
+    /// Collects one list of a changeset. Rows of a fixed size go into one array of exactly the
+    /// expected size, which becomes the list without per-row offsets or a copy (the usual case: every
+    /// touched row lands in the list); other rows use <see cref="RowList.Builder"/>.
+    /// </summary>
+    private struct ChangeRows
+    {
+        private readonly int _fixedSize;
+        private readonly RowList.Builder? _builder;
+        private byte[]? _data;
+        private int _length;
+
+        public ChangeRows(int capacity, int fixedSize)
+        {
+            _fixedSize = fixedSize;
+            if (fixedSize <= 0)
+                _builder = new RowList.Builder(capacity, capacity * 32);
+            else if (capacity > 0)
+                _data = GC.AllocateUninitializedArray<byte>(capacity * fixedSize);
+        }
+
+        public int Count { get; private set; }
+
+        public void Add(ReadOnlySpan<byte> row)
+        {
+            Count++;
+            if (_builder is not null)
+            {
+                _builder.Add(row);
+                return;
+            }
+            if (_data is null || _length + row.Length > _data.Length)
+                Array.Resize(ref _data, Math.Max(_length + row.Length, (_data?.Length ?? 0) * 2));
+            row.CopyTo(_data.AsSpan(_length));
+            _length += row.Length;
+        }
+
+        public readonly RowList Build()
+        {
+            if (_builder is not null)
+                return _builder.Build();
+            if (_length == 0)
+                return RowList.Empty;
+            return RowList.FromFixedSize(_length == _data!.Length ? _data : _data.AsSpan(0, _length).ToArray(), _fixedSize);
         }
     }
 }

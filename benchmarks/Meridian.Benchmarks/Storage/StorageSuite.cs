@@ -218,7 +218,7 @@ public static class StorageSuite
             perRow,
             100,
             "upstream SpacetimeDB (~100 B/row, issue #3499)",
-            "<= 60 B/row"));
+            "<= 40 B/row"));
         GC.KeepAlive(store);
     }
 

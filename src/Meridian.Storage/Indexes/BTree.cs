@@ -355,7 +355,7 @@ internal static class BTree<T, TOrder>
         }
     }
 
-    private static int LowerBoundIn(ReadOnlySpan<T> items, in T item)
+    internal static int LowerBoundIn(ReadOnlySpan<T> items, in T item)
     {
         int lo = 0, hi = items.Length;
         while (lo < hi)
@@ -382,14 +382,14 @@ internal static class BTree<T, TOrder>
         }
     }
 
-    private static void Merge(ReadOnlySpan<T> a, ReadOnlySpan<T> b, T[] into)
+    internal static void Merge(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> into)
     {
         int i = 0, j = 0, w = 0;
         while (i < a.Length && j < b.Length)
             into[w++] = TOrder.Compare(a[i], b[j]) <= 0 ? a[i++] : b[j++];
-        a[i..].CopyTo(into.AsSpan(w));
+        a[i..].CopyTo(into[w..]);
         w += a.Length - i;
-        b[j..].CopyTo(into.AsSpan(w));
+        b[j..].CopyTo(into[w..]);
     }
 
     [ThreadStatic]

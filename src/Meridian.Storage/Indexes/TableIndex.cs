@@ -95,11 +95,28 @@ internal abstract class TableIndex
 }
 
 /// <summary>An index whose keys are <typeparamref name="TKey"/>.</summary>
+/// <remarks>
+/// Entries are in the tree or in the <em>delta</em>: a sorted array of entries that recent
+/// transactions added in batches (<see cref="InsertDeferred"/>). A batch that would reach most
+/// leaves of a small tree goes to the delta instead, since copying the delta costs less than copying
+/// those leaves (copy-on-write copies each leaf a batch reaches, however few entries it gets); once
+/// the delta outgrows <see cref="DeltaLimit"/> (or stops being cheaper) it is merged into the tree in
+/// one pass, so each leaf is copied once for many transactions' entries. Reads look at both. A
+/// published version shares its delta array; the writer copies it before removing from it.
+/// </remarks>
 internal sealed class TableIndex<TKey> : TableIndex
     where TKey : struct, IComparable<TKey>
 {
+    /// <summary>Most entries the delta holds before it is merged into the tree.</summary>
+    internal const int DeltaLimit = 1024;
+
     private readonly KeyCodec<TKey> _codec;
     private BTreeNode<IndexEntry<TKey>>? _root;
+    private int _treeCount;
+    private IndexEntry<TKey>[]? _delta;
+    private int _deltaCount;
+    // The edit token that may change _delta in place (the transaction that created the array).
+    private long _deltaEdit;
     // Entries of rows inserted by the open transaction, not yet in the tree, and the edit token they were added under.
     private IndexEntry<TKey>[]? _deferred;
     private int _deferredCount;
@@ -115,9 +132,26 @@ internal sealed class TableIndex<TKey> : TableIndex
     {
         _codec = from._codec;
         _root = from._root;
+        _treeCount = from._treeCount;
+        _delta = from._delta;
+        _deltaCount = from._deltaCount;
+        _deltaEdit = from._deltaEdit;
     }
 
     public KeyCodec<TKey> Codec => _codec;
+
+    /// <summary>Entries in the tree (tests).</summary>
+    internal int TreeCount => _treeCount;
+
+    /// <summary>Entries in the delta (tests).</summary>
+    internal int DeltaCount
+    {
+        get
+        {
+            Flush();
+            return _deltaCount;
+        }
+    }
 
     public override object? Root
     {
@@ -134,10 +168,18 @@ internal sealed class TableIndex<TKey> : TableIndex
         return new TableIndex<TKey>(this);
     }
 
+    private ReadOnlySpan<IndexEntry<TKey>> Delta => _delta.AsSpan(0, _deltaCount);
+
     public override bool Insert(ReadOnlySpan<byte> row, uint rowId, long edit)
     {
         Flush();
-        return BTree<IndexEntry<TKey>, EntryOrder<TKey>>.Insert(ref _root, new(_codec.FromRow(row), rowId), edit);
+        var entry = new IndexEntry<TKey>(_codec.FromRow(row), rowId);
+        if (_deltaCount > 0 && DeltaIndexOf(entry) >= 0)
+            return false;
+        if (!BTree<IndexEntry<TKey>, EntryOrder<TKey>>.Insert(ref _root, entry, edit))
+            return false;
+        _treeCount++;
+        return true;
     }
 
     public override void InsertDeferred(ReadOnlySpan<byte> row, uint rowId, long edit)
@@ -163,7 +205,40 @@ internal sealed class TableIndex<TKey> : TableIndex
             return;
         var batch = _deferred.AsSpan(0, _deferredCount);
         BTree<IndexEntry<TKey>, EntryOrder<TKey>>.Sort(batch);
-        BTree<IndexEntry<TKey>, EntryOrder<TKey>>.InsertSorted(ref _root, batch, _deferredEdit);
+        var total = _deltaCount + batch.Length;
+        // The leaves this batch would reach in the tree (one per entry at most), each copied whole.
+        var leavesReached = Math.Min(batch.Length, Math.Max(1, _treeCount / (BTreeNode<IndexEntry<TKey>>.Capacity * 3 / 4)));
+        if (total > DeltaLimit)
+        {
+            // The delta is full: merge it with the batch into the tree, one pass over the leaves.
+            if (_deltaCount == 0)
+            {
+                BTree<IndexEntry<TKey>, EntryOrder<TKey>>.InsertSorted(ref _root, batch, _deferredEdit);
+            }
+            else
+            {
+                var merged = new IndexEntry<TKey>[total];
+                BTree<IndexEntry<TKey>, EntryOrder<TKey>>.Merge(Delta, batch, merged);
+                BTree<IndexEntry<TKey>, EntryOrder<TKey>>.InsertSorted(ref _root, merged, _deferredEdit);
+            }
+            _treeCount += total;
+            _delta = null;
+            _deltaCount = 0;
+        }
+        else if (total * 2 < leavesReached * BTreeNode<IndexEntry<TKey>>.Capacity)
+        {
+            // Copying the delta with the batch merged in costs less than copying the leaves it reaches.
+            var merged = new IndexEntry<TKey>[total];
+            BTree<IndexEntry<TKey>, EntryOrder<TKey>>.Merge(Delta, batch, merged);
+            _delta = merged;
+            _deltaCount = total;
+            _deltaEdit = _deferredEdit;
+        }
+        else
+        {
+            BTree<IndexEntry<TKey>, EntryOrder<TKey>>.InsertSorted(ref _root, batch, _deferredEdit);
+            _treeCount += batch.Length;
+        }
         // Keep the buffer for the next transaction's batch on this thread (the writer's), without the keys it held.
         if (System.Runtime.CompilerServices.RuntimeHelpers.IsReferenceOrContainsReferences<IndexEntry<TKey>>())
             batch.Clear();
@@ -173,10 +248,43 @@ internal sealed class TableIndex<TKey> : TableIndex
         _deferredCount = 0;
     }
 
+    /// <summary>Position of <paramref name="entry"/> in the delta, or -1.</summary>
+    private int DeltaIndexOf(in IndexEntry<TKey> entry)
+    {
+        var delta = Delta;
+        var at = BTree<IndexEntry<TKey>, EntryOrder<TKey>>.LowerBoundIn(delta, entry);
+        return at < delta.Length && EntryOrder<TKey>.Compare(delta[at], entry) == 0 ? at : -1;
+    }
+
+    private bool RemoveEntry(in IndexEntry<TKey> entry, long edit)
+    {
+        if (_deltaCount > 0)
+        {
+            var at = DeltaIndexOf(entry);
+            if (at >= 0)
+            {
+                if (_deltaEdit != edit)
+                {
+                    // Shared with published versions or open cursors: copy before changing.
+                    _delta = Delta.ToArray();
+                    _deltaEdit = edit;
+                }
+                Array.Copy(_delta!, at + 1, _delta!, at, _deltaCount - at - 1);
+                _deltaCount--;
+                _delta![_deltaCount] = default;
+                return true;
+            }
+        }
+        if (!BTree<IndexEntry<TKey>, EntryOrder<TKey>>.Remove(ref _root, entry, edit))
+            return false;
+        _treeCount--;
+        return true;
+    }
+
     public override bool Remove(ReadOnlySpan<byte> row, uint rowId, long edit)
     {
         Flush();
-        return BTree<IndexEntry<TKey>, EntryOrder<TKey>>.Remove(ref _root, new(_codec.FromRow(row), rowId), edit);
+        return RemoveEntry(new(_codec.FromRow(row), rowId), edit);
     }
 
     public override void Update(ReadOnlySpan<byte> oldRow, ReadOnlySpan<byte> newRow, uint rowId, long edit)
@@ -188,9 +296,10 @@ internal sealed class TableIndex<TKey> : TableIndex
         var newKey = _codec.FromRow(newRow);
         if (oldKey.CompareTo(newKey) == 0)
             return; // different bytes, same key (e.g. -0.0 and 0.0)
-        if (!BTree<IndexEntry<TKey>, EntryOrder<TKey>>.Remove(ref _root, new(oldKey, rowId), edit))
+        if (!RemoveEntry(new(oldKey, rowId), edit))
             throw new InvalidOperationException($"Index '{Schema.Name}' has no entry for row {rowId}.");
         BTree<IndexEntry<TKey>, EntryOrder<TKey>>.Insert(ref _root, new(newKey, rowId), edit);
+        _treeCount++;
     }
 
     public override bool SameKeyColumns(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b) => _codec.SameKeyColumns(a, b);
@@ -207,6 +316,16 @@ internal sealed class TableIndex<TKey> : TableIndex
             rowId = found.Row;
             return true;
         }
+        if (_deltaCount > 0)
+        {
+            var delta = Delta;
+            var at = BTree<IndexEntry<TKey>, EntryOrder<TKey>>.LowerBoundIn(delta, new(key, 0));
+            if (at < delta.Length && delta[at].Key.CompareTo(key) == 0)
+            {
+                rowId = delta[at].Row;
+                return true;
+            }
+        }
         rowId = 0;
         return false;
     }
@@ -216,16 +335,33 @@ internal sealed class TableIndex<TKey> : TableIndex
         Flush();
         var key = _codec.FromRow(row);
         rowId = 0;
+        var examined = 0;
+        if (_deltaCount > 0)
+        {
+            var delta = Delta;
+            var at = BTree<IndexEntry<TKey>, EntryOrder<TKey>>.LowerBoundIn(delta, new(key, 0));
+            for (; at < delta.Length && delta[at].Key.CompareTo(key) == 0; at++)
+            {
+                if (++examined > limit)
+                    return null;
+                if (table.ReadRow(delta[at].Row).SequenceEqual(row))
+                {
+                    rowId = delta[at].Row;
+                    return true;
+                }
+            }
+        }
         // Common case without a cursor: no row has this key, or the first one is the row.
         if (!BTree<IndexEntry<TKey>, EntryOrder<TKey>>.TryFindCeiling(_root, new(key, 0), out var first) || first.Key.CompareTo(key) != 0)
             return false;
+        if (++examined > limit)
+            return null;
         if (table.ReadRow(first.Row).SequenceEqual(row))
         {
             rowId = first.Row;
             return true;
         }
         var cursor = new BTreeCursor<IndexEntry<TKey>, EntryOrder<TKey>>();
-        var examined = 1;
         for (cursor.Seek(_root, new(key, first.Row + 1)); cursor.Valid && cursor.Current.Key.CompareTo(key) == 0; cursor.MoveNext())
         {
             if (++examined > limit)
@@ -243,24 +379,29 @@ internal sealed class TableIndex<TKey> : TableIndex
     public override RowIdCursor Scan(in IndexScanRange range)
     {
         Flush();
-        return new RangeCursor(_root, _codec.Range(range));
+        return new RangeCursor(_root, _delta, _deltaCount, _codec.Range(range));
     }
 
     public override RowIdCursor ScanAll()
     {
         Flush();
-        return new RangeCursor(_root, default);
+        return new RangeCursor(_root, _delta, _deltaCount, default);
     }
 
-    private sealed class RangeCursor(BTreeNode<IndexEntry<TKey>>? root, RangeSpec<TKey> spec) : RowIdCursor
+    /// <summary>Entries within a range, in order: the tree's and the delta's merged (both sorted, disjoint).</summary>
+    private sealed class RangeCursor(BTreeNode<IndexEntry<TKey>>? root, IndexEntry<TKey>[]? delta, int deltaCount, RangeSpec<TKey> spec) : RowIdCursor
     {
         private readonly BTreeCursor<IndexEntry<TKey>, EntryOrder<TKey>> _cursor = new();
         private readonly RangeSpec<TKey> _spec = spec;
+        private readonly IndexEntry<TKey>[]? _delta = delta;
+        private readonly int _deltaCount = deltaCount;
         private BTreeNode<IndexEntry<TKey>>? _root = root;
+        private int _deltaAt;
+        private bool _fromDelta;
         private bool _started;
         private bool _done;
 
-        public override uint Current => _cursor.Current.Row;
+        public override uint Current => _fromDelta ? _delta![_deltaAt].Row : _cursor.Current.Row;
 
         public override bool MoveNext()
         {
@@ -276,9 +417,17 @@ internal sealed class TableIndex<TKey> : TableIndex
                 }
                 if (_spec.HasLower)
                 {
-                    _cursor.Seek(_root, new(_spec.Lower, _spec.LowerInclusive ? 0 : uint.MaxValue));
+                    var probe = new IndexEntry<TKey>(_spec.Lower, _spec.LowerInclusive ? 0 : uint.MaxValue);
+                    _cursor.Seek(_root, probe);
                     if (!_spec.LowerInclusive && _cursor.Valid && _cursor.Current.Key.CompareTo(_spec.Lower) == 0)
                         _cursor.MoveNext();
+                    if (_deltaCount > 0)
+                    {
+                        var delta = _delta.AsSpan(0, _deltaCount);
+                        _deltaAt = BTree<IndexEntry<TKey>, EntryOrder<TKey>>.LowerBoundIn(delta, probe);
+                        if (!_spec.LowerInclusive && _deltaAt < delta.Length && delta[_deltaAt].Key.CompareTo(_spec.Lower) == 0)
+                            _deltaAt++;
+                    }
                 }
                 else
                 {
@@ -286,18 +435,27 @@ internal sealed class TableIndex<TKey> : TableIndex
                 }
                 _root = null;
             }
+            else if (_fromDelta)
+            {
+                _deltaAt++;
+            }
             else
             {
                 _cursor.MoveNext();
             }
-            if (!_cursor.Valid)
+            var inDelta = _deltaAt < _deltaCount;
+            if (_cursor.Valid)
+                _fromDelta = inDelta && EntryOrder<TKey>.Compare(_delta![_deltaAt], _cursor.Current) < 0;
+            else if (inDelta)
+                _fromDelta = true;
+            else
             {
                 _done = true;
                 return false;
             }
             if (_spec.HasUpper)
             {
-                var c = _cursor.Current.Key.CompareTo(_spec.Upper);
+                var c = (_fromDelta ? _delta![_deltaAt].Key : _cursor.Current.Key).CompareTo(_spec.Upper);
                 if (c > 0 || (c == 0 && !_spec.UpperInclusive))
                 {
                     _done = true;
