@@ -34,7 +34,10 @@ public sealed record AppOptions
     public string DatabaseName { get; init; } = "heycat-data";
 
     /// <summary>How the client reconnects; after the last attempt it is offline until the user retries.</summary>
-    public ReconnectPolicy Reconnect { get; init; } = new() { InitialDelay = TimeSpan.FromMilliseconds(500), MaxDelay = TimeSpan.FromSeconds(10), MaxAttempts = 10 };
+    public ReconnectPolicy Reconnect { get; init; } = new()
+    {
+        InitialDelay = TimeSpan.FromMilliseconds(500), MaxDelay = TimeSpan.FromSeconds(10), MaxAttempts = 10,
+    };
 
     /// <summary>How long start-up waits for the data before the app goes on with what the offline cache holds.</summary>
     public TimeSpan SyncTimeout { get; init; } = TimeSpan.FromSeconds(15);

@@ -68,7 +68,8 @@ while (!stop.IsCancellationRequested)
             case "status":
                 Console.WriteLine(data.StatusLine);
                 var storage = data.GetStorageStatus();
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"storage: {storage.UsedBytes:N0} of {storage.QuotaBytes:N0} bytes ({storage.Fraction:P1})"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"storage: {storage.UsedBytes:N0} of {storage.QuotaBytes:N0} bytes ({storage.Fraction * 100:0.0}%)"));
                 break;
             case "retry":
                 await data.RetryAsync(stop.Token);

@@ -21,7 +21,10 @@ public interface IDatabaseHost : IAsyncDisposable
     /// <summary>The SHA-256 (lower-case hex) of the module <paramref name="database"/> runs, or null when there is no such database.</summary>
     Task<string?> DeployedModuleHashAsync(string database, string token, CancellationToken cancellationToken);
 
-    /// <summary>Publishes <paramref name="image"/> as <paramref name="database"/>, migrating its data; throws <see cref="PublishRefusedException"/> with the server's reason.</summary>
+    /// <summary>
+    /// Publishes <paramref name="image"/> as <paramref name="database"/>, migrating its data; throws
+    /// <see cref="PublishRefusedException"/> with the server's reason.
+    /// </summary>
     Task PublishAsync(string database, byte[] image, string token, CancellationToken cancellationToken);
 
     /// <summary>Points the client at this server.</summary>

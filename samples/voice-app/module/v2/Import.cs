@@ -97,6 +97,7 @@ public static partial class Module
             DictionaryEntries = entries,
             VoiceCommands = (uint)voiceCommands.Count,
         });
-        Log.Info($"Imported {source}: {settings.Count} settings, {entries} dictionary entries, {voiceCommands.Count} voice commands, {recordings.Count} recordings.");
+        Log.Info($"Imported {source}: {settings.Count} settings, {entries} dictionary entries, {voiceCommands.Count} voice commands, " +
+            $"{recordings.Count} recordings.");
     }
 }

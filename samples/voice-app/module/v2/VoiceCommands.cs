@@ -19,7 +19,10 @@ public static partial class Module
         if (ctx.Db.voice_commands.Id.Find(id) is null)
             throw new Exception($"The voice command '{phrase}' no longer exists (it was deleted, perhaps on another device).");
         CheckVoiceCommand(phrase, actionType, actionPayload);
-        ctx.Db.voice_commands.Id.Update(new VoiceCommand { Id = id, Phrase = phrase.Trim(), ActionType = actionType, ActionPayload = actionPayload, Enabled = enabled });
+        ctx.Db.voice_commands.Id.Update(new VoiceCommand
+        {
+            Id = id, Phrase = phrase.Trim(), ActionType = actionType, ActionPayload = actionPayload, Enabled = enabled,
+        });
     }
 
     [Reducer]
