@@ -325,7 +325,7 @@ public sealed partial class HeycatDataLayer : IAsyncDisposable
             var summary = row is null
                 ? files.Summary()
                 : $"{row.Settings} settings, {row.DictionaryEntries} dictionary entries, {row.VoiceCommands} voice commands, {row.Recordings} recordings";
-            var skipped = files.Skipped.Count == 0 ? "" : $" Skipped: {string.Join("; ", files.Skipped)}.";
+            var skipped = files.Skipped.Count == 0 ? "" : $" Skipped: {string.Join("; ", files.Skipped.Select(m => m.TrimEnd('.')))}.";
             Notify(NoticeKind.Imported, $"Imported your data from {legacy}: {summary}.{skipped}", []);
         }
         else if (result.Outcome == CommandOutcome.Refused && result.Message?.Contains("imported already", StringComparison.Ordinal) != true)
