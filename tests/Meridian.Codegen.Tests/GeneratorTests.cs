@@ -92,7 +92,8 @@ public class GeneratorTests
         var definition = new RawModuleDefV10(
         [
             new TypespaceSection(new Typespace([])),
-            new ReducersSection([new RawReducerDefV10(reducer, AlgebraicType.Product(), FunctionVisibility.ClientCallable, AlgebraicType.Unit, AlgebraicType.String)]),
+            new ReducersSection(
+                [new RawReducerDefV10(reducer, AlgebraicType.Product(), FunctionVisibility.ClientCallable, AlgebraicType.Unit, AlgebraicType.String)]),
         ]);
         var e = Assert.Throws<CodegenException>(() => BindingsGenerator.Generate(definition, BindingsLanguage.CSharp));
         Assert.Contains(message, e.Message, StringComparison.Ordinal);
