@@ -84,6 +84,22 @@ public class GeneratorTests
         Assert.Contains("[SpacetimeDB.Type]", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("internal_call", "reducer internal_call would be RemoteReducers.InternalCall")]
+    [InlineData("conn", "reducer conn would be RemoteReducers.Conn")]
+    public void A_CSharp_member_that_would_hide_a_client_base_member_is_an_error(string reducer, string message)
+    {
+        var definition = new RawModuleDefV10(
+        [
+            new TypespaceSection(new Typespace([])),
+            new ReducersSection(
+                [new RawReducerDefV10(reducer, AlgebraicType.Product(), FunctionVisibility.ClientCallable, AlgebraicType.Unit, AlgebraicType.String)]),
+        ]);
+        var e = Assert.Throws<CodegenException>(() => BindingsGenerator.Generate(definition, BindingsLanguage.CSharp));
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+        Assert.Contains(BindingsGenerator.Generate(definition, BindingsLanguage.TypeScript), f => f.Path == $"{reducer}_reducer.ts");
+    }
+
     [Fact]
     public void A_reference_outside_the_typespace_is_an_error()
     {

@@ -28,7 +28,7 @@ public class GoldenTests
     internal static readonly BindingsLanguage[] Languages = [BindingsLanguage.TypeScript, BindingsLanguage.CSharp];
 
     /// <summary>The modules with golden bindings; tests/Meridian.Client.Tests compiles their C# bindings and runs against the real ones.</summary>
-    internal static readonly string[] Modules = ["chat", "everything", "features", "leaderboard", "procedures"];
+    internal static readonly string[] Modules = ["chat", "everything", "features", "leaderboard", "procedures", "views"];
 
     /// <summary>The namespace of a module's golden C# bindings: one each, so one project can compile them all.</summary>
     internal static string CSharpNamespace(string module) => "Meridian.Golden." + CanonicalNames.ToPascalCase(module);
@@ -40,6 +40,7 @@ public class GoldenTests
         "features" => FeatureModule.Definition(),
         "leaderboard" => Load(TestModules.Leaderboard()),
         "procedures" => Load(TestModules.Procedures()),
+        "views" => Load(TestModules.Views()),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 

@@ -59,10 +59,24 @@ internal sealed class CSharpGenerator(ModuleModel module, BindingsOptions option
         foreach (var procedure in Procedures)
             files.Add(ProcedureFile(procedure));
         files.Add(ClientFile());
+        CheckReserved(TablesAndViews.Select(t => t.AccessorName), "table or view", "RemoteTables", ["All", "AddTable"]);
+        CheckReserved(Reducers.Select(r => r.AccessorName), "reducer", "RemoteReducers", ["Conn", "InternalCall"]);
+        CheckReserved(Procedures.Select(p => p.AccessorName), "procedure", "RemoteProcedures", ["Conn", "InternalCall"]);
         var duplicate = files.GroupBy(f => f.Path, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
             throw new CodegenException($"Two generated files would both be {duplicate.Key}: rename one of the module's tables, types, reducers or procedures.");
         return files.OrderBy(f => f.Path, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Refuses a module name whose C# member would hide one that Meridian.Client's base class gives <paramref name="owner"/>.</summary>
+    private static void CheckReserved(IEnumerable<string> names, string kind, string owner, string[] reserved)
+    {
+        foreach (var name in names)
+        {
+            var member = Identifier(CanonicalNames.ToPascalCase(name));
+            if (reserved.Contains(member, StringComparer.Ordinal) || member is "Equals" or "GetHashCode" or "GetType" or "ToString")
+                throw new CodegenException($"The {kind} {name} would be {owner}.{member}, which Meridian.Client's bindings already use: rename it.");
+        }
     }
 
     // ---- types ----
@@ -317,13 +331,10 @@ internal sealed class CSharpGenerator(ModuleModel module, BindingsOptions option
             w.Line($"public event {name}Handler? On{name};");
             w.Line();
             w.Line($"/// <summary>Calls the reducer <c>{Xml(reducer.Name)}</c>; the task completes with the outcome once it is applied.</summary>");
-            Braces(w, $"public global::System.Threading.Tasks.Task<{Client}.ReducerEvent> {name}({paramList})", () =>
-            {
-                w.Line($"var __args = new Reducer.{name}({argList});");
-                w.Line($"return Conn.InternalCallReducer(\"{reducer.Name}\", {Codec}.Encode(__args, Reducer.{name}.WriteBsatn), __args,");
-                var handlerArgs = parameters.Select(p => p.Name).Prepend("(ReducerEventContext)__ctx");
-                w.Indent().Line($"(__ctx, __event) => On{name}?.Invoke({string.Join(", ", handlerArgs)}));").Dedent();
-            });
+            w.Line($"public global::System.Threading.Tasks.Task<{Client}.ReducerEvent> {name}({paramList}) =>");
+            var handlerArgs = parameters.Select(p => p.Name).Prepend("ctx");
+            w.Indent().Line($"InternalCall(\"{reducer.Name}\", new Reducer.{name}({argList}), Reducer.{name}.WriteBsatn, " +
+                $"ctx => On{name}?.Invoke({string.Join(", ", handlerArgs)}));").Dedent();
         });
         w.Line();
         Braces(w, "public abstract partial class Reducer", () => Product(w, name, "Reducer", fields));
@@ -342,15 +353,13 @@ internal sealed class CSharpGenerator(ModuleModel module, BindingsOptions option
         Braces(w, "public sealed partial class RemoteProcedures", () =>
         {
             w.Line($"/// <summary>Calls the procedure <c>{Xml(procedure.Name)}</c>; the task (and <paramref name=\"callback\"/>) get its result.</summary>");
-            Braces(w, $"public global::System.Threading.Tasks.Task<{Client}.ProcedureCallbackResult<{returnType}>> {name}({paramList})", () =>
-            {
-                w.Line($"var __args = new Procedure.{name}Args({argList});");
-                w.Line($"return Conn.InternalCallProcedure<{returnType}>(\"{procedure.Name}\", {Codec}.Encode(__args, Procedure.{name}Args.WriteBsatn),");
-                w.Indent();
-                w.Line($"static (ref {Reader} reader) => {ReadExpr(procedure.ReturnType!, "reader", 0)},");
-                w.Line("callback is null ? null : (__ctx, __result) => callback((ProcedureEventContext)__ctx, __result));");
-                w.Dedent();
-            });
+            w.Line($"public global::System.Threading.Tasks.Task<{Client}.ProcedureCallbackResult<{returnType}>> {name}({paramList}) =>");
+            w.Indent();
+            w.Line($"InternalCall(\"{procedure.Name}\", new Procedure.{name}Args({argList}), Procedure.{name}Args.WriteBsatn,");
+            w.Indent();
+            w.Line($"static (ref {Reader} reader) => {ReadExpr(procedure.ReturnType!, "reader", 0)},");
+            w.Line("callback is null ? null : callback.Invoke);");
+            w.Dedent().Dedent();
         });
         w.Line();
         Braces(w, "public abstract partial class Procedure", () => Product(w, name + "Args", "Procedure", fields));
@@ -359,7 +368,8 @@ internal sealed class CSharpGenerator(ModuleModel module, BindingsOptions option
 
     private static List<(string Name, AlgebraicType Type)> Parameters(ProductType p)
     {
-        var taken = new HashSet<string>(StringComparer.Ordinal) { "callback" };
+        // "ctx" and "callback" are taken by the handler delegates, the outcome lambdas and the procedure methods.
+        var taken = new HashSet<string>(StringComparer.Ordinal) { "callback", "ctx" };
         return p.Elements.Select((e, i) =>
         {
             var name = Identifier(CanonicalNames.ToCamelCase(e.Name ?? $"arg{i}"));
@@ -373,6 +383,9 @@ internal sealed class CSharpGenerator(ModuleModel module, BindingsOptions option
 
     private GeneratedFile ClientFile()
     {
+        // Everything that is the same for every module lives in Meridian.Client (Bindings/): the connection's
+        // typed members, the contexts' members and the call helpers. This file only names the module's classes.
+        const string Types = "DbConnection, RemoteTables, RemoteReducers, RemoteProcedures, SubscriptionBuilder";
         var w = new CodeWriter(Indent);
         w.Line("/// <summary>The client cache: one handle per table and view.</summary>");
         Braces(w, $"public sealed partial class RemoteTables : {Client}.RemoteTablesBase", () =>
@@ -384,20 +397,17 @@ internal sealed class CSharpGenerator(ModuleModel module, BindingsOptions option
             });
         });
         w.Line();
-        (string Class, string What)[] remotes =
+        (string Class, string Base, string What)[] remotes =
         [
-            ("RemoteReducers", "The module's reducers: a method to call each, an event for the outcome of this connection's calls."),
-            ("RemoteProcedures", "The module's procedures: a method to call each."),
+            ("RemoteReducers", "RemoteReducersBase<DbConnection, ReducerEventContext>",
+                "The module's reducers: a method to call each, an event for the outcome of this connection's calls."),
+            ("RemoteProcedures", "RemoteProceduresBase<DbConnection, ProcedureEventContext>", "The module's procedures: a method to call each."),
         ];
-        foreach (var (cls, what) in remotes)
+        foreach (var (cls, baseClass, what) in remotes)
         {
             w.Line($"/// <summary>{what}</summary>");
-            Braces(w, $"public sealed partial class {cls}", () =>
-            {
-                w.Line($"internal {cls}(DbConnection conn) => Conn = conn;");
-                w.Line();
-                w.Line("internal DbConnection Conn { get; }");
-            });
+            Braces(w, $"public sealed partial class {cls} : {Client}.{baseClass}", () =>
+                w.Line($"internal {cls}(DbConnection conn) : base(conn) {{ }}"));
             w.Line();
         }
         w.Line("/// <summary>The arguments of every reducer, one nested class each.</summary>");
@@ -425,31 +435,10 @@ internal sealed class CSharpGenerator(ModuleModel module, BindingsOptions option
         foreach (var (name, eventType, what) in contexts)
         {
             w.Line($"/// <summary>What {what} see: the cache, the reducers and procedures{(eventType is null ? "" : ", and the event")}.</summary>");
-            Braces(w, $"public sealed class {name}", () =>
-            {
-                w.Line("private readonly DbConnection conn;");
-                w.Line();
-                if (eventType is not null)
-                {
-                    w.Line($"public readonly {eventType} Event;");
-                    w.Line();
-                }
-                w.Line($"internal {name}(DbConnection conn{(eventType is null ? "" : $", {eventType} @event")})");
-                w.Line("{");
-                w.Indent().Line("this.conn = conn;");
-                if (eventType is not null)
-                    w.Line("Event = @event;");
-                w.Dedent().Line("}");
-                w.Line();
-                w.Line("public RemoteTables Db => conn.Db;");
-                w.Line("public RemoteReducers Reducers => conn.Reducers;");
-                w.Line("public RemoteProcedures Procedures => conn.Procedures;");
-                w.Line("public bool IsActive => conn.IsActive;");
-                w.Line("public global::Meridian.Sats.Identity? Identity => conn.Identity;");
-                w.Line("public global::Meridian.Sats.ConnectionId ConnectionId => conn.ConnectionId;");
-                w.Line("public void Disconnect() => conn.Disconnect();");
-                w.Line("public SubscriptionBuilder SubscriptionBuilder() => conn.SubscriptionBuilder();");
-            });
+            Braces(w, $"public sealed class {name} : {Client}.DbContext<{Types}{(eventType is null ? "" : ", " + eventType)}>", () =>
+                w.Line(eventType is null
+                    ? $"internal {name}(DbConnection conn) : base(conn) {{ }}"
+                    : $"internal {name}(DbConnection conn, {eventType} @event) : base(conn, @event) {{ }}"));
             w.Line();
         }
 
@@ -458,25 +447,17 @@ internal sealed class CSharpGenerator(ModuleModel module, BindingsOptions option
             w.Line("internal SubscriptionBuilder(DbConnection conn) : base(conn) { }"));
         w.Line();
         w.Line("/// <summary>A connection to a database running this module, with its client cache.</summary>");
-        Braces(w, $"public sealed class DbConnection : {Client}.DbConnectionBase", () =>
+        Braces(w, $"public sealed class DbConnection : {Client}.DbConnectionBase<{Types}>", () =>
         {
-            w.Line("public readonly RemoteTables Db;");
-            w.Line("public readonly RemoteReducers Reducers;");
-            w.Line("public readonly RemoteProcedures Procedures;");
-            w.Line();
-            Braces(w, "private DbConnection()", () =>
-            {
-                w.Line("Db = new RemoteTables();");
-                w.Line("Reducers = new RemoteReducers(this);");
-                w.Line("Procedures = new RemoteProcedures(this);");
-                w.Line("RegisterTables(Db);");
-            });
+            w.Line("private DbConnection()");
+            w.Indent().Line(": base(new RemoteTables(), static conn => new RemoteReducers(conn), static conn => new RemoteProcedures(conn))").Dedent();
+            w.Line("{");
+            w.Line("}");
             w.Line();
             w.Line("/// <summary>Starts configuring a connection: <c>DbConnection.Builder().WithUri(..).WithDatabaseName(..).Build()</c>.</summary>");
             w.Line($"public static {Client}.DbConnectionBuilder<DbConnection> Builder() => new(() => new DbConnection());");
             w.Line();
-            w.Line("/// <summary>Starts configuring a subscription.</summary>");
-            w.Line("public SubscriptionBuilder SubscriptionBuilder() => new(this);");
+            w.Line("public override SubscriptionBuilder SubscriptionBuilder() => new(this);");
             w.Line();
             w.Line($"protected override object CreateEventContext({Client}.Event @event) => new EventContext(this, @event);");
             w.Line();

@@ -11,6 +11,8 @@ namespace Meridian.Codegen.Model;
 /// </summary>
 public sealed class ModuleModel
 {
+    private const string QueryField = "__query__";
+
     private readonly Dictionary<uint, NamedType> _typesByRef;
 
     private ModuleModel(
@@ -165,8 +167,10 @@ public sealed class ModuleModel
             RefType r => r.Index,
             ArrayType { ElementType: RefType r } => r.Index,
             SumType s when s.SpecialKind == SpecialTypeKind.Option && s.Variants[0].Type is RefType r => r.Index,
+            // A view that returns a query (IQuery<T>, ctx.From...) declares the product { __query__: T }.
+            ProductType { Elements: [{ Name: QueryField, Type: RefType r }] } => r.Index,
             _ => throw new CodegenException(
-                $"View '{v.SourceName}' returns {v.ReturnType}; a view returns a named product type, an option of one or an array of one."),
+                $"View '{v.SourceName}' returns {v.ReturnType}; a view returns a named product type, an option of one, an array of one or a query of one."),
         };
         if (Resolve(typespace, rowRef, $"view {v.SourceName}") is not ProductType row)
             throw new CodegenException($"View '{v.SourceName}': its row type &{rowRef} is not a product type.");
@@ -179,6 +183,15 @@ public sealed class ModuleModel
             if (index < 0)
                 throw new CodegenException($"View '{v.SourceName}': its primary key '{key.Columns[0]}' is not one of its columns.");
             primaryKey = index;
+        }
+        else if (v.ReturnType is ProductType)
+        {
+            // A query's rows are rows of a table: the view takes the primary key of the tables with its row type,
+            // when they agree on one (as upstream's codegen does), so clients get updates for it too.
+            var tableKeys = (def.Tables ?? []).Where(t => t.ProductTypeRef == rowRef && t.PrimaryKey.Count == 1)
+                .Select(t => (int)t.PrimaryKey[0]).Distinct().ToList();
+            if (tableKeys.Count == 1)
+                primaryKey = tableKeys[0];
         }
         return new TableModel(
             v.SourceName, def.CanonicalFunctionName(v.SourceName), rowRef, row, columns, primaryKey, [], [], [], v.IsPublic, false, IsView: true, null, null);

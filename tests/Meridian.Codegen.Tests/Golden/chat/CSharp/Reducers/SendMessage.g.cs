@@ -18,12 +18,8 @@ namespace Meridian.Golden.Chat
         public event SendMessageHandler? OnSendMessage;
 
         /// <summary>Calls the reducer <c>send_message</c>; the task completes with the outcome once it is applied.</summary>
-        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> SendMessage(string text)
-        {
-            var __args = new Reducer.SendMessage(text);
-            return Conn.InternalCallReducer("send_message", global::Meridian.Client.BsatnCodec.Encode(__args, Reducer.SendMessage.WriteBsatn), __args,
-                (__ctx, __event) => OnSendMessage?.Invoke((ReducerEventContext)__ctx, text));
-        }
+        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> SendMessage(string text) =>
+            InternalCall("send_message", new Reducer.SendMessage(text), Reducer.SendMessage.WriteBsatn, ctx => OnSendMessage?.Invoke(ctx, text));
     }
 
     public abstract partial class Reducer

@@ -18,12 +18,8 @@ namespace Meridian.Golden.Chat
         public event SetNameHandler? OnSetName;
 
         /// <summary>Calls the reducer <c>set_name</c>; the task completes with the outcome once it is applied.</summary>
-        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> SetName(string name)
-        {
-            var __args = new Reducer.SetName(name);
-            return Conn.InternalCallReducer("set_name", global::Meridian.Client.BsatnCodec.Encode(__args, Reducer.SetName.WriteBsatn), __args,
-                (__ctx, __event) => OnSetName?.Invoke((ReducerEventContext)__ctx, name));
-        }
+        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> SetName(string name) =>
+            InternalCall("set_name", new Reducer.SetName(name), Reducer.SetName.WriteBsatn, ctx => OnSetName?.Invoke(ctx, name));
     }
 
     public abstract partial class Reducer

@@ -18,12 +18,8 @@ namespace Meridian.Golden.Everything
         public event InsertCompositeHandler? OnInsertComposite;
 
         /// <summary>Calls the reducer <c>insert_composite</c>; the task completes with the outcome once it is applied.</summary>
-        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> InsertComposite(global::Meridian.Golden.Everything.EveryComposite row)
-        {
-            var __args = new Reducer.InsertComposite(row);
-            return Conn.InternalCallReducer("insert_composite", global::Meridian.Client.BsatnCodec.Encode(__args, Reducer.InsertComposite.WriteBsatn), __args,
-                (__ctx, __event) => OnInsertComposite?.Invoke((ReducerEventContext)__ctx, row));
-        }
+        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> InsertComposite(global::Meridian.Golden.Everything.EveryComposite row) =>
+            InternalCall("insert_composite", new Reducer.InsertComposite(row), Reducer.InsertComposite.WriteBsatn, ctx => OnInsertComposite?.Invoke(ctx, row));
     }
 
     public abstract partial class Reducer

@@ -18,12 +18,8 @@ namespace Meridian.Golden.Everything
         public event InsertPrimitivesHandler? OnInsertPrimitives;
 
         /// <summary>Calls the reducer <c>insert_primitives</c>; the task completes with the outcome once it is applied.</summary>
-        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> InsertPrimitives(global::Meridian.Golden.Everything.EveryPrimitive row)
-        {
-            var __args = new Reducer.InsertPrimitives(row);
-            return Conn.InternalCallReducer("insert_primitives", global::Meridian.Client.BsatnCodec.Encode(__args, Reducer.InsertPrimitives.WriteBsatn), __args,
-                (__ctx, __event) => OnInsertPrimitives?.Invoke((ReducerEventContext)__ctx, row));
-        }
+        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> InsertPrimitives(global::Meridian.Golden.Everything.EveryPrimitive row) =>
+            InternalCall("insert_primitives", new Reducer.InsertPrimitives(row), Reducer.InsertPrimitives.WriteBsatn, ctx => OnInsertPrimitives?.Invoke(ctx, row));
     }
 
     public abstract partial class Reducer

@@ -18,12 +18,8 @@ namespace Meridian.Golden.Everything
         public event InsertSpecialHandler? OnInsertSpecial;
 
         /// <summary>Calls the reducer <c>insert_special</c>; the task completes with the outcome once it is applied.</summary>
-        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> InsertSpecial(global::Meridian.Sats.Timestamp at, global::Meridian.Sats.TimeDuration took, global::Meridian.Sats.Uuid key, byte[] blob)
-        {
-            var __args = new Reducer.InsertSpecial(at, took, key, blob);
-            return Conn.InternalCallReducer("insert_special", global::Meridian.Client.BsatnCodec.Encode(__args, Reducer.InsertSpecial.WriteBsatn), __args,
-                (__ctx, __event) => OnInsertSpecial?.Invoke((ReducerEventContext)__ctx, at, took, key, blob));
-        }
+        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> InsertSpecial(global::Meridian.Sats.Timestamp at, global::Meridian.Sats.TimeDuration took, global::Meridian.Sats.Uuid key, byte[] blob) =>
+            InternalCall("insert_special", new Reducer.InsertSpecial(at, took, key, blob), Reducer.InsertSpecial.WriteBsatn, ctx => OnInsertSpecial?.Invoke(ctx, at, took, key, blob));
     }
 
     public abstract partial class Reducer

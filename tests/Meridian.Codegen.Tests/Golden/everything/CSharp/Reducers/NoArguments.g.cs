@@ -18,12 +18,8 @@ namespace Meridian.Golden.Everything
         public event NoArgumentsHandler? OnNoArguments;
 
         /// <summary>Calls the reducer <c>no_arguments</c>; the task completes with the outcome once it is applied.</summary>
-        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> NoArguments()
-        {
-            var __args = new Reducer.NoArguments();
-            return Conn.InternalCallReducer("no_arguments", global::Meridian.Client.BsatnCodec.Encode(__args, Reducer.NoArguments.WriteBsatn), __args,
-                (__ctx, __event) => OnNoArguments?.Invoke((ReducerEventContext)__ctx));
-        }
+        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> NoArguments() =>
+            InternalCall("no_arguments", new Reducer.NoArguments(), Reducer.NoArguments.WriteBsatn, ctx => OnNoArguments?.Invoke(ctx));
     }
 
     public abstract partial class Reducer

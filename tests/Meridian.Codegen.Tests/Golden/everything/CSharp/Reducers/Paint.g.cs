@@ -18,12 +18,8 @@ namespace Meridian.Golden.Everything
         public event PaintHandler? OnPaint;
 
         /// <summary>Calls the reducer <c>paint</c>; the task completes with the outcome once it is applied.</summary>
-        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> Paint(uint rank, global::Meridian.Golden.Everything.Color color, global::Meridian.Golden.Everything.Shape? shape)
-        {
-            var __args = new Reducer.Paint(rank, color, shape);
-            return Conn.InternalCallReducer("paint", global::Meridian.Client.BsatnCodec.Encode(__args, Reducer.Paint.WriteBsatn), __args,
-                (__ctx, __event) => OnPaint?.Invoke((ReducerEventContext)__ctx, rank, color, shape));
-        }
+        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> Paint(uint rank, global::Meridian.Golden.Everything.Color color, global::Meridian.Golden.Everything.Shape? shape) =>
+            InternalCall("paint", new Reducer.Paint(rank, color, shape), Reducer.Paint.WriteBsatn, ctx => OnPaint?.Invoke(ctx, rank, color, shape));
     }
 
     public abstract partial class Reducer

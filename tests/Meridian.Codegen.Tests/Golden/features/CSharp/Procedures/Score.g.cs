@@ -13,13 +13,10 @@ namespace Meridian.Golden.Features
     public sealed partial class RemoteProcedures
     {
         /// <summary>Calls the procedure <c>score</c>; the task (and <paramref name="callback"/>) get its result.</summary>
-        public global::System.Threading.Tasks.Task<global::Meridian.Client.ProcedureCallbackResult<global::Meridian.Client.Result<uint, string>>> Score(ulong playerId, ProcedureCallback<global::Meridian.Client.Result<uint, string>>? callback = null)
-        {
-            var __args = new Procedure.ScoreArgs(playerId);
-            return Conn.InternalCallProcedure<global::Meridian.Client.Result<uint, string>>("score", global::Meridian.Client.BsatnCodec.Encode(__args, Procedure.ScoreArgs.WriteBsatn),
+        public global::System.Threading.Tasks.Task<global::Meridian.Client.ProcedureCallbackResult<global::Meridian.Client.Result<uint, string>>> Score(ulong playerId, ProcedureCallback<global::Meridian.Client.Result<uint, string>>? callback = null) =>
+            InternalCall("score", new Procedure.ScoreArgs(playerId), Procedure.ScoreArgs.WriteBsatn,
                 static (ref global::Meridian.Sats.Bsatn.BsatnReader reader) => global::Meridian.Client.BsatnCodec.ReadResult(ref reader, static (ref global::Meridian.Sats.Bsatn.BsatnReader r1) => r1.ReadU32(), static (ref global::Meridian.Sats.Bsatn.BsatnReader r1) => r1.ReadString()),
-                callback is null ? null : (__ctx, __result) => callback((ProcedureEventContext)__ctx, __result));
-        }
+                callback is null ? null : callback.Invoke);
     }
 
     public abstract partial class Procedure

@@ -13,13 +13,10 @@ namespace Meridian.Golden.Features
     public sealed partial class RemoteProcedures
     {
         /// <summary>Calls the procedure <c>who_am_i</c>; the task (and <paramref name="callback"/>) get its result.</summary>
-        public global::System.Threading.Tasks.Task<global::Meridian.Client.ProcedureCallbackResult<global::Meridian.Sats.Identity>> WhoAmI(ProcedureCallback<global::Meridian.Sats.Identity>? callback = null)
-        {
-            var __args = new Procedure.WhoAmIArgs();
-            return Conn.InternalCallProcedure<global::Meridian.Sats.Identity>("who_am_i", global::Meridian.Client.BsatnCodec.Encode(__args, Procedure.WhoAmIArgs.WriteBsatn),
+        public global::System.Threading.Tasks.Task<global::Meridian.Client.ProcedureCallbackResult<global::Meridian.Sats.Identity>> WhoAmI(ProcedureCallback<global::Meridian.Sats.Identity>? callback = null) =>
+            InternalCall("who_am_i", new Procedure.WhoAmIArgs(), Procedure.WhoAmIArgs.WriteBsatn,
                 static (ref global::Meridian.Sats.Bsatn.BsatnReader reader) => global::Meridian.Sats.Identity.ReadBsatn(ref reader),
-                callback is null ? null : (__ctx, __result) => callback((ProcedureEventContext)__ctx, __result));
-        }
+                callback is null ? null : callback.Invoke);
     }
 
     public abstract partial class Procedure

@@ -18,12 +18,8 @@ namespace Meridian.Golden.Features
         public event CreatePlayerHandler? OnCreatePlayer;
 
         /// <summary>Calls the reducer <c>create_player</c>; the task completes with the outcome once it is applied.</summary>
-        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> CreatePlayer(string name, global::Meridian.Golden.Features.GeometryPoint? pos)
-        {
-            var __args = new Reducer.CreatePlayer(name, pos);
-            return Conn.InternalCallReducer("create_player", global::Meridian.Client.BsatnCodec.Encode(__args, Reducer.CreatePlayer.WriteBsatn), __args,
-                (__ctx, __event) => OnCreatePlayer?.Invoke((ReducerEventContext)__ctx, name, pos));
-        }
+        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> CreatePlayer(string name, global::Meridian.Golden.Features.GeometryPoint? pos) =>
+            InternalCall("create_player", new Reducer.CreatePlayer(name, pos), Reducer.CreatePlayer.WriteBsatn, ctx => OnCreatePlayer?.Invoke(ctx, name, pos));
     }
 
     public abstract partial class Reducer

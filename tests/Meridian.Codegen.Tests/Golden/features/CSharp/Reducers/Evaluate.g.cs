@@ -18,12 +18,8 @@ namespace Meridian.Golden.Features
         public event EvaluateHandler? OnEvaluate;
 
         /// <summary>Calls the reducer <c>evaluate</c>; the task completes with the outcome once it is applied.</summary>
-        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> Evaluate(global::Meridian.Golden.Features.Expr expression)
-        {
-            var __args = new Reducer.Evaluate(expression);
-            return Conn.InternalCallReducer("evaluate", global::Meridian.Client.BsatnCodec.Encode(__args, Reducer.Evaluate.WriteBsatn), __args,
-                (__ctx, __event) => OnEvaluate?.Invoke((ReducerEventContext)__ctx, expression));
-        }
+        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> Evaluate(global::Meridian.Golden.Features.Expr expression) =>
+            InternalCall("evaluate", new Reducer.Evaluate(expression), Reducer.Evaluate.WriteBsatn, ctx => OnEvaluate?.Invoke(ctx, expression));
     }
 
     public abstract partial class Reducer

@@ -18,12 +18,8 @@ namespace Meridian.Golden.Features
         public event ExplodeHandler? OnExplode;
 
         /// <summary>Calls the reducer <c>explode</c>; the task completes with the outcome once it is applied.</summary>
-        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> Explode(global::Meridian.Golden.Features.GeometryPoint at)
-        {
-            var __args = new Reducer.Explode(at);
-            return Conn.InternalCallReducer("explode", global::Meridian.Client.BsatnCodec.Encode(__args, Reducer.Explode.WriteBsatn), __args,
-                (__ctx, __event) => OnExplode?.Invoke((ReducerEventContext)__ctx, at));
-        }
+        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> Explode(global::Meridian.Golden.Features.GeometryPoint at) =>
+            InternalCall("explode", new Reducer.Explode(at), Reducer.Explode.WriteBsatn, ctx => OnExplode?.Invoke(ctx, at));
     }
 
     public abstract partial class Reducer

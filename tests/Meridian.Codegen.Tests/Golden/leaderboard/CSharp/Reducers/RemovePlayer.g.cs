@@ -18,12 +18,8 @@ namespace Meridian.Golden.Leaderboard
         public event RemovePlayerHandler? OnRemovePlayer;
 
         /// <summary>Calls the reducer <c>remove_player</c>; the task completes with the outcome once it is applied.</summary>
-        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> RemovePlayer(ulong id)
-        {
-            var __args = new Reducer.RemovePlayer(id);
-            return Conn.InternalCallReducer("remove_player", global::Meridian.Client.BsatnCodec.Encode(__args, Reducer.RemovePlayer.WriteBsatn), __args,
-                (__ctx, __event) => OnRemovePlayer?.Invoke((ReducerEventContext)__ctx, id));
-        }
+        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> RemovePlayer(ulong id) =>
+            InternalCall("remove_player", new Reducer.RemovePlayer(id), Reducer.RemovePlayer.WriteBsatn, ctx => OnRemovePlayer?.Invoke(ctx, id));
     }
 
     public abstract partial class Reducer

@@ -18,12 +18,8 @@ namespace Meridian.Golden.Leaderboard
         public event SeedHandler? OnSeed;
 
         /// <summary>Calls the reducer <c>seed</c>; the task completes with the outcome once it is applied.</summary>
-        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> Seed(ulong firstId, uint count)
-        {
-            var __args = new Reducer.Seed(firstId, count);
-            return Conn.InternalCallReducer("seed", global::Meridian.Client.BsatnCodec.Encode(__args, Reducer.Seed.WriteBsatn), __args,
-                (__ctx, __event) => OnSeed?.Invoke((ReducerEventContext)__ctx, firstId, count));
-        }
+        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> Seed(ulong firstId, uint count) =>
+            InternalCall("seed", new Reducer.Seed(firstId, count), Reducer.Seed.WriteBsatn, ctx => OnSeed?.Invoke(ctx, firstId, count));
     }
 
     public abstract partial class Reducer

@@ -18,12 +18,8 @@ namespace Meridian.Golden.Leaderboard
         public event SetScoreHandler? OnSetScore;
 
         /// <summary>Calls the reducer <c>set_score</c>; the task completes with the outcome once it is applied.</summary>
-        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> SetScore(ulong id, string name, ulong score)
-        {
-            var __args = new Reducer.SetScore(id, name, score);
-            return Conn.InternalCallReducer("set_score", global::Meridian.Client.BsatnCodec.Encode(__args, Reducer.SetScore.WriteBsatn), __args,
-                (__ctx, __event) => OnSetScore?.Invoke((ReducerEventContext)__ctx, id, name, score));
-        }
+        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> SetScore(ulong id, string name, ulong score) =>
+            InternalCall("set_score", new Reducer.SetScore(id, name, score), Reducer.SetScore.WriteBsatn, ctx => OnSetScore?.Invoke(ctx, id, name, score));
     }
 
     public abstract partial class Reducer

@@ -13,13 +13,10 @@ namespace Meridian.Golden.Procedures
     public sealed partial class RemoteProcedures
     {
         /// <summary>Calls the procedure <c>add</c>; the task (and <paramref name="callback"/>) get its result.</summary>
-        public global::System.Threading.Tasks.Task<global::Meridian.Client.ProcedureCallbackResult<ulong>> Add(uint a, uint b, ProcedureCallback<ulong>? callback = null)
-        {
-            var __args = new Procedure.AddArgs(a, b);
-            return Conn.InternalCallProcedure<ulong>("add", global::Meridian.Client.BsatnCodec.Encode(__args, Procedure.AddArgs.WriteBsatn),
+        public global::System.Threading.Tasks.Task<global::Meridian.Client.ProcedureCallbackResult<ulong>> Add(uint a, uint b, ProcedureCallback<ulong>? callback = null) =>
+            InternalCall("add", new Procedure.AddArgs(a, b), Procedure.AddArgs.WriteBsatn,
                 static (ref global::Meridian.Sats.Bsatn.BsatnReader reader) => reader.ReadU64(),
-                callback is null ? null : (__ctx, __result) => callback((ProcedureEventContext)__ctx, __result));
-        }
+                callback is null ? null : callback.Invoke);
     }
 
     public abstract partial class Procedure

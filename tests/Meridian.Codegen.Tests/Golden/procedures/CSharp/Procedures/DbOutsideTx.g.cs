@@ -13,13 +13,10 @@ namespace Meridian.Golden.Procedures
     public sealed partial class RemoteProcedures
     {
         /// <summary>Calls the procedure <c>db_outside_tx</c>; the task (and <paramref name="callback"/>) get its result.</summary>
-        public global::System.Threading.Tasks.Task<global::Meridian.Client.ProcedureCallbackResult<string>> DbOutsideTx(ProcedureCallback<string>? callback = null)
-        {
-            var __args = new Procedure.DbOutsideTxArgs();
-            return Conn.InternalCallProcedure<string>("db_outside_tx", global::Meridian.Client.BsatnCodec.Encode(__args, Procedure.DbOutsideTxArgs.WriteBsatn),
+        public global::System.Threading.Tasks.Task<global::Meridian.Client.ProcedureCallbackResult<string>> DbOutsideTx(ProcedureCallback<string>? callback = null) =>
+            InternalCall("db_outside_tx", new Procedure.DbOutsideTxArgs(), Procedure.DbOutsideTxArgs.WriteBsatn,
                 static (ref global::Meridian.Sats.Bsatn.BsatnReader reader) => reader.ReadString(),
-                callback is null ? null : (__ctx, __result) => callback((ProcedureEventContext)__ctx, __result));
-        }
+                callback is null ? null : callback.Invoke);
     }
 
     public abstract partial class Procedure

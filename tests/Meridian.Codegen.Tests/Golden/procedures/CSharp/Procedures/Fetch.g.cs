@@ -13,13 +13,10 @@ namespace Meridian.Golden.Procedures
     public sealed partial class RemoteProcedures
     {
         /// <summary>Calls the procedure <c>fetch</c>; the task (and <paramref name="callback"/>) get its result.</summary>
-        public global::System.Threading.Tasks.Task<global::Meridian.Client.ProcedureCallbackResult<string>> Fetch(string url, ulong timeoutMillis, ProcedureCallback<string>? callback = null)
-        {
-            var __args = new Procedure.FetchArgs(url, timeoutMillis);
-            return Conn.InternalCallProcedure<string>("fetch", global::Meridian.Client.BsatnCodec.Encode(__args, Procedure.FetchArgs.WriteBsatn),
+        public global::System.Threading.Tasks.Task<global::Meridian.Client.ProcedureCallbackResult<string>> Fetch(string url, ulong timeoutMillis, ProcedureCallback<string>? callback = null) =>
+            InternalCall("fetch", new Procedure.FetchArgs(url, timeoutMillis), Procedure.FetchArgs.WriteBsatn,
                 static (ref global::Meridian.Sats.Bsatn.BsatnReader reader) => reader.ReadString(),
-                callback is null ? null : (__ctx, __result) => callback((ProcedureEventContext)__ctx, __result));
-        }
+                callback is null ? null : callback.Invoke);
     }
 
     public abstract partial class Procedure

@@ -13,13 +13,10 @@ namespace Meridian.Golden.Procedures
     public sealed partial class RemoteProcedures
     {
         /// <summary>Calls the procedure <c>fetch_in_tx</c>; the task (and <paramref name="callback"/>) get its result.</summary>
-        public global::System.Threading.Tasks.Task<global::Meridian.Client.ProcedureCallbackResult<string>> FetchInTx(string url, ProcedureCallback<string>? callback = null)
-        {
-            var __args = new Procedure.FetchInTxArgs(url);
-            return Conn.InternalCallProcedure<string>("fetch_in_tx", global::Meridian.Client.BsatnCodec.Encode(__args, Procedure.FetchInTxArgs.WriteBsatn),
+        public global::System.Threading.Tasks.Task<global::Meridian.Client.ProcedureCallbackResult<string>> FetchInTx(string url, ProcedureCallback<string>? callback = null) =>
+            InternalCall("fetch_in_tx", new Procedure.FetchInTxArgs(url), Procedure.FetchInTxArgs.WriteBsatn,
                 static (ref global::Meridian.Sats.Bsatn.BsatnReader reader) => reader.ReadString(),
-                callback is null ? null : (__ctx, __result) => callback((ProcedureEventContext)__ctx, __result));
-        }
+                callback is null ? null : callback.Invoke);
     }
 
     public abstract partial class Procedure

@@ -13,13 +13,10 @@ namespace Meridian.Golden.Procedures
     public sealed partial class RemoteProcedures
     {
         /// <summary>Calls the procedure <c>insert_then_throw</c>; the task (and <paramref name="callback"/>) get its result.</summary>
-        public global::System.Threading.Tasks.Task<global::Meridian.Client.ProcedureCallbackResult<ulong>> InsertThenThrow(string name, ProcedureCallback<ulong>? callback = null)
-        {
-            var __args = new Procedure.InsertThenThrowArgs(name);
-            return Conn.InternalCallProcedure<ulong>("insert_then_throw", global::Meridian.Client.BsatnCodec.Encode(__args, Procedure.InsertThenThrowArgs.WriteBsatn),
+        public global::System.Threading.Tasks.Task<global::Meridian.Client.ProcedureCallbackResult<ulong>> InsertThenThrow(string name, ProcedureCallback<ulong>? callback = null) =>
+            InternalCall("insert_then_throw", new Procedure.InsertThenThrowArgs(name), Procedure.InsertThenThrowArgs.WriteBsatn,
                 static (ref global::Meridian.Sats.Bsatn.BsatnReader reader) => reader.ReadU64(),
-                callback is null ? null : (__ctx, __result) => callback((ProcedureEventContext)__ctx, __result));
-        }
+                callback is null ? null : callback.Invoke);
     }
 
     public abstract partial class Procedure

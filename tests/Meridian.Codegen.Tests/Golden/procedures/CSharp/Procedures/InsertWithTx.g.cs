@@ -13,13 +13,10 @@ namespace Meridian.Golden.Procedures
     public sealed partial class RemoteProcedures
     {
         /// <summary>Calls the procedure <c>insert_with_tx</c>; the task (and <paramref name="callback"/>) get its result.</summary>
-        public global::System.Threading.Tasks.Task<global::Meridian.Client.ProcedureCallbackResult<ulong>> InsertWithTx(string name, ProcedureCallback<ulong>? callback = null)
-        {
-            var __args = new Procedure.InsertWithTxArgs(name);
-            return Conn.InternalCallProcedure<ulong>("insert_with_tx", global::Meridian.Client.BsatnCodec.Encode(__args, Procedure.InsertWithTxArgs.WriteBsatn),
+        public global::System.Threading.Tasks.Task<global::Meridian.Client.ProcedureCallbackResult<ulong>> InsertWithTx(string name, ProcedureCallback<ulong>? callback = null) =>
+            InternalCall("insert_with_tx", new Procedure.InsertWithTxArgs(name), Procedure.InsertWithTxArgs.WriteBsatn,
                 static (ref global::Meridian.Sats.Bsatn.BsatnReader reader) => reader.ReadU64(),
-                callback is null ? null : (__ctx, __result) => callback((ProcedureEventContext)__ctx, __result));
-        }
+                callback is null ? null : callback.Invoke);
     }
 
     public abstract partial class Procedure

@@ -13,13 +13,10 @@ namespace Meridian.Golden.Procedures
     public sealed partial class RemoteProcedures
     {
         /// <summary>Calls the procedure <c>return_enum_b</c>; the task (and <paramref name="callback"/>) get its result.</summary>
-        public global::System.Threading.Tasks.Task<global::Meridian.Client.ProcedureCallbackResult<global::Meridian.Golden.Procedures.ReturnEnum>> ReturnEnumB(string b, ProcedureCallback<global::Meridian.Golden.Procedures.ReturnEnum>? callback = null)
-        {
-            var __args = new Procedure.ReturnEnumBArgs(b);
-            return Conn.InternalCallProcedure<global::Meridian.Golden.Procedures.ReturnEnum>("return_enum_b", global::Meridian.Client.BsatnCodec.Encode(__args, Procedure.ReturnEnumBArgs.WriteBsatn),
+        public global::System.Threading.Tasks.Task<global::Meridian.Client.ProcedureCallbackResult<global::Meridian.Golden.Procedures.ReturnEnum>> ReturnEnumB(string b, ProcedureCallback<global::Meridian.Golden.Procedures.ReturnEnum>? callback = null) =>
+            InternalCall("return_enum_b", new Procedure.ReturnEnumBArgs(b), Procedure.ReturnEnumBArgs.WriteBsatn,
                 static (ref global::Meridian.Sats.Bsatn.BsatnReader reader) => global::Meridian.Golden.Procedures.ReturnEnum.ReadBsatn(ref reader),
-                callback is null ? null : (__ctx, __result) => callback((ProcedureEventContext)__ctx, __result));
-        }
+                callback is null ? null : callback.Invoke);
     }
 
     public abstract partial class Procedure

@@ -13,13 +13,10 @@ namespace Meridian.Golden.Procedures
     public sealed partial class RemoteProcedures
     {
         /// <summary>Calls the procedure <c>return_struct</c>; the task (and <paramref name="callback"/>) get its result.</summary>
-        public global::System.Threading.Tasks.Task<global::Meridian.Client.ProcedureCallbackResult<global::Meridian.Golden.Procedures.Pair>> ReturnStruct(uint a, string b, ProcedureCallback<global::Meridian.Golden.Procedures.Pair>? callback = null)
-        {
-            var __args = new Procedure.ReturnStructArgs(a, b);
-            return Conn.InternalCallProcedure<global::Meridian.Golden.Procedures.Pair>("return_struct", global::Meridian.Client.BsatnCodec.Encode(__args, Procedure.ReturnStructArgs.WriteBsatn),
+        public global::System.Threading.Tasks.Task<global::Meridian.Client.ProcedureCallbackResult<global::Meridian.Golden.Procedures.Pair>> ReturnStruct(uint a, string b, ProcedureCallback<global::Meridian.Golden.Procedures.Pair>? callback = null) =>
+            InternalCall("return_struct", new Procedure.ReturnStructArgs(a, b), Procedure.ReturnStructArgs.WriteBsatn,
                 static (ref global::Meridian.Sats.Bsatn.BsatnReader reader) => global::Meridian.Golden.Procedures.Pair.ReadBsatn(ref reader),
-                callback is null ? null : (__ctx, __result) => callback((ProcedureEventContext)__ctx, __result));
-        }
+                callback is null ? null : callback.Invoke);
     }
 
     public abstract partial class Procedure

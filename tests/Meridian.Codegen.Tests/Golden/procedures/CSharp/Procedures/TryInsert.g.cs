@@ -13,13 +13,10 @@ namespace Meridian.Golden.Procedures
     public sealed partial class RemoteProcedures
     {
         /// <summary>Calls the procedure <c>try_insert</c>; the task (and <paramref name="callback"/>) get its result.</summary>
-        public global::System.Threading.Tasks.Task<global::Meridian.Client.ProcedureCallbackResult<string>> TryInsert(string name, bool fail, ProcedureCallback<string>? callback = null)
-        {
-            var __args = new Procedure.TryInsertArgs(name, fail);
-            return Conn.InternalCallProcedure<string>("try_insert", global::Meridian.Client.BsatnCodec.Encode(__args, Procedure.TryInsertArgs.WriteBsatn),
+        public global::System.Threading.Tasks.Task<global::Meridian.Client.ProcedureCallbackResult<string>> TryInsert(string name, bool fail, ProcedureCallback<string>? callback = null) =>
+            InternalCall("try_insert", new Procedure.TryInsertArgs(name, fail), Procedure.TryInsertArgs.WriteBsatn,
                 static (ref global::Meridian.Sats.Bsatn.BsatnReader reader) => reader.ReadString(),
-                callback is null ? null : (__ctx, __result) => callback((ProcedureEventContext)__ctx, __result));
-        }
+                callback is null ? null : callback.Invoke);
     }
 
     public abstract partial class Procedure

@@ -13,13 +13,10 @@ namespace Meridian.Golden.Procedures
     public sealed partial class RemoteProcedures
     {
         /// <summary>Calls the procedure <c>will_panic</c>; the task (and <paramref name="callback"/>) get its result.</summary>
-        public global::System.Threading.Tasks.Task<global::Meridian.Client.ProcedureCallbackResult<global::Meridian.Client.Unit>> WillPanic(ProcedureCallback<global::Meridian.Client.Unit>? callback = null)
-        {
-            var __args = new Procedure.WillPanicArgs();
-            return Conn.InternalCallProcedure<global::Meridian.Client.Unit>("will_panic", global::Meridian.Client.BsatnCodec.Encode(__args, Procedure.WillPanicArgs.WriteBsatn),
+        public global::System.Threading.Tasks.Task<global::Meridian.Client.ProcedureCallbackResult<global::Meridian.Client.Unit>> WillPanic(ProcedureCallback<global::Meridian.Client.Unit>? callback = null) =>
+            InternalCall("will_panic", new Procedure.WillPanicArgs(), Procedure.WillPanicArgs.WriteBsatn,
                 static (ref global::Meridian.Sats.Bsatn.BsatnReader reader) => global::Meridian.Client.Unit.ReadBsatn(ref reader),
-                callback is null ? null : (__ctx, __result) => callback((ProcedureEventContext)__ctx, __result));
-        }
+                callback is null ? null : callback.Invoke);
     }
 
     public abstract partial class Procedure

@@ -18,12 +18,8 @@ namespace Meridian.Golden.Procedures
         public event ScheduleProcHandler? OnScheduleProc;
 
         /// <summary>Calls the reducer <c>schedule_proc</c>; the task completes with the outcome once it is applied.</summary>
-        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> ScheduleProc(string label, ulong delayMillis)
-        {
-            var __args = new Reducer.ScheduleProc(label, delayMillis);
-            return Conn.InternalCallReducer("schedule_proc", global::Meridian.Client.BsatnCodec.Encode(__args, Reducer.ScheduleProc.WriteBsatn), __args,
-                (__ctx, __event) => OnScheduleProc?.Invoke((ReducerEventContext)__ctx, label, delayMillis));
-        }
+        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> ScheduleProc(string label, ulong delayMillis) =>
+            InternalCall("schedule_proc", new Reducer.ScheduleProc(label, delayMillis), Reducer.ScheduleProc.WriteBsatn, ctx => OnScheduleProc?.Invoke(ctx, label, delayMillis));
     }
 
     public abstract partial class Reducer
