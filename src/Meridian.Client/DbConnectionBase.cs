@@ -410,7 +410,9 @@ public abstract partial class DbConnectionBase : IDisposable
                         break;
                 }
                 var reducerEvent = new ReducerEvent(rr.Timestamp, status, Identity ?? default, ConnectionId, pending.Name, pending.Args);
-                ApplyTransaction(Flatten(updates), CreateEventContext(new Event.Reducer(reducerEvent)));
+                // The prediction goes and the real changes come in one step: callbacks report only the difference.
+                var predicted = pending.Prediction is { } prediction && _predictions.Remove(prediction);
+                ApplyTransaction(Flatten(updates), CreateEventContext(new Event.Reducer(reducerEvent)), predicted);
                 Guard(() => pending.Completed(CreateReducerEventContext(reducerEvent), reducerEvent));
                 if (pending.Queued is { } queued)
                     QueuedCallAnswered(queued, status);
@@ -478,7 +480,7 @@ public abstract partial class DbConnectionBase : IDisposable
 
 
     /// <summary>Applies one transaction to every table it touches, then runs its row callbacks.</summary>
-    private void ApplyTransaction(IEnumerable<(string Table, TableUpdateRows Rows)> changes, object context)
+    private void ApplyTransaction(IEnumerable<(string Table, TableUpdateRows Rows)> changes, object context, bool predictionsChanged = false)
     {
         var byTable = new Dictionary<RemoteTableHandleBase, RowLists>();
         foreach (var (name, rows) in changes)
@@ -498,7 +500,7 @@ public abstract partial class DbConnectionBase : IDisposable
                     break;
             }
         }
-        ApplyTables(byTable, context);
+        ApplyTables(byTable, context, predictionsChanged);
     }
 
     private static RowLists ListsOf(Dictionary<RemoteTableHandleBase, RowLists> byTable, RemoteTableHandleBase table)
@@ -508,10 +510,20 @@ public abstract partial class DbConnectionBase : IDisposable
         return lists;
     }
 
-    /// <summary>Changes every table first, stores the changes when there is an offline store, then runs the callbacks.</summary>
-    private void ApplyTables(Dictionary<RemoteTableHandleBase, RowLists> byTable, object context)
+    /// <summary>
+    /// Changes every table first, stores the changes when there is an offline store, then runs the callbacks. When
+    /// <paramref name="predictionsChanged"/>, the tables' predictions are replaced by those of <see cref="_predictions"/> in the same step.
+    /// </summary>
+    private void ApplyTables(Dictionary<RemoteTableHandleBase, RowLists> byTable, object context, bool predictionsChanged = false)
     {
-        var deltas = byTable.Select(pair => (Table: pair.Key, Delta: pair.Key.Prepare(pair.Value.Inserts, pair.Value.Deletes, pair.Value.Events)))
+        var overlays = predictionsChanged ? Overlays() : null;
+        if (overlays is not null)
+        {
+            foreach (var table in overlays.Keys)
+                ListsOf(byTable, table);
+        }
+        var deltas = byTable.Select(pair => (Table: pair.Key, Delta: pair.Key.Prepare(
+                pair.Value.Inserts, pair.Value.Deletes, pair.Value.Events, overlays is not null && overlays.TryGetValue(pair.Key, out var ops) ? ops : null)))
             .Where(d => !d.Delta.IsEmpty)
             .ToList();
         foreach (var (table, delta) in deltas)
@@ -537,6 +549,7 @@ public abstract partial class DbConnectionBase : IDisposable
             {
                 case PendingReducer r:
                     var reducerEvent = new ReducerEvent(default, new Status.InternalError(reason), Identity ?? default, ConnectionId, r.Name, r.Args);
+                    DropPrediction(r, reducerEvent);
                     Guard(() => r.Completed(CreateReducerEventContext(reducerEvent), reducerEvent));
                     if (r.Queued is { } queued)
                         QueuedCallLost(queued, reason);
@@ -575,15 +588,22 @@ public abstract partial class DbConnectionBase : IDisposable
                 completion.TrySetResult(e);
             }
         });
+        pending.Prediction = TakePrediction(name, argsObject);
         string? refused;
         lock (_lock)
         {
             if (TryQueue(name, args, argsObject, pending, out refused))
+            {
+                if (pending.Prediction is { } accepted)
+                    accepted.Accepted = true;
                 return completion.Task;
+            }
             if (refused is null)
             {
                 if (Register(pending, out var requestId))
                 {
+                    if (pending.Prediction is { } accepted)
+                        accepted.Accepted = true;
                     Send(new ClientMessage.CallReducer(requestId, 0, name, args));
                     return completion.Task;
                 }
@@ -854,6 +874,9 @@ public abstract partial class DbConnectionBase : IDisposable
 
         /// <summary>The queued call it sends, when it came from the queue.</summary>
         public QueuedCall? Queued { get; set; }
+
+        /// <summary>What the call is predicted to do (CallWithPrediction), applied to the cache until the answer.</summary>
+        public Prediction? Prediction { get; set; }
     }
 
     private sealed class PendingProcedure(string name, Action<object, ProcedureStatus> completed) : PendingCall(name)

@@ -2,12 +2,16 @@ using Meridian.Golden.Leaderboard;
 
 namespace Meridian.Client.Tests;
 
-public sealed class CacheTests(ClientFixture fixture) : IClassFixture<ClientFixture>
+public abstract class CacheTests(ClientFixture fixture, TransportKind transport) : TransportTests(fixture, transport)
 {
+    public sealed class OverWebSocket(ClientFixture fixture) : CacheTests(fixture, TransportKind.WebSocket);
+
+    public sealed class InProcess(ClientFixture fixture) : CacheTests(fixture, TransportKind.InProcess);
+
     private async Task<DbConnection> ConnectAsync()
     {
-        var db = await fixture.PublishAsync(TestModules.Leaderboard(), "leaderboard");
-        var conn = DbConnection.Builder().WithUri(fixture.Uri).WithDatabaseName(db).Build();
+        var db = await Fixture.PublishAsync(TestModules.Leaderboard(), "leaderboard");
+        var conn = Via(DbConnection.Builder(), db).Build();
         Ticks.Until(conn, () => conn.IsActive, "the connection");
         return conn;
     }
