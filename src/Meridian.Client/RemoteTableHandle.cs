@@ -286,7 +286,9 @@ public abstract class RemoteTableHandle<TEventContext, TRow> : RemoteTableHandle
         return keys;
     }
 
-    /// <summary>The row the app sees for <paramref name="key"/>: the server's (<paramref name="serverRow"/>, null when absent) under <paramref name="overlay"/>.</summary>
+    /// <summary>
+    /// The row the app sees for <paramref name="key"/>: the server's (<paramref name="serverRow"/>, null when absent) under <paramref name="overlay"/>.
+    /// </summary>
     private TRow? Visible(ByteKey key, TRow? serverRow, Overlay? overlay)
     {
         if (overlay is not null && overlay.Ops.TryGetValue(key, out var op))
@@ -296,7 +298,10 @@ public abstract class RemoteTableHandle<TEventContext, TRow> : RemoteTableHandle
         return overlay is null || ServerRowVisible(key, serverRow, overlay) ? serverRow : null;
     }
 
-    /// <summary>Whether a row of the server's layer shows under <paramref name="overlay"/>: not deleted by it, not replaced by a predicted row with its primary key.</summary>
+    /// <summary>
+    /// Whether a row of the server's layer shows under <paramref name="overlay"/>: not deleted by it, not replaced by a predicted row with
+    /// its primary key.
+    /// </summary>
     private bool ServerRowVisible(ByteKey key, TRow row, Overlay overlay)
     {
         if (overlay.Ops.TryGetValue(key, out var op))
