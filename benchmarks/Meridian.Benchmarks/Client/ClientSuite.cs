@@ -95,7 +95,8 @@ public static class ClientSuite
                 {
                     var i = (int)((round * perTransaction + (ulong)k) % InitialRows);
                     deletes.Add(current[i]);
-                    current[i] = Encode(new Player((ulong)i + 1, $"player {i + 1}", 1_000_000 + round * perTransaction + (ulong)k)); // never a score seen before
+                    // A score never seen before, so every row really changes.
+                    current[i] = Encode(new Player((ulong)i + 1, $"player {i + 1}", 1_000_000 + round * perTransaction + (ulong)k));
                     inserts.Add(current[i]);
                 }
                 var update = new TableUpdate("player", [new TableUpdateRows.Persistent(ScriptedTransport.Rows(inserts), ScriptedTransport.Rows(deletes))]);
