@@ -100,7 +100,10 @@ public abstract partial class DbConnectionBase : IDisposable
     {
         ArgumentNullException.ThrowIfNull(tables);
         foreach (var table in tables.All)
+        {
             _tables[table.RemoteTableName] = table;
+            table.Connection = this;
+        }
     }
 
     /// <summary>The names of the tables and views the bindings know, for <c>SubscribeToAllTables</c>.</summary>
@@ -428,8 +431,9 @@ public abstract partial class DbConnectionBase : IDisposable
                 }
                 break;
             }
-            case ServerMessage.OneOffQueryResult:
-                // One-off queries are not offered by this client yet.
+            case ServerMessage.OneOffQueryResult oq:
+                if (TakePending(oq.RequestId) is PendingQuery query)
+                    query.Completed(oq.Rows, oq.Error);
                 break;
         }
     }
@@ -554,6 +558,9 @@ public abstract partial class DbConnectionBase : IDisposable
                     if (r.Queued is { } queued)
                         QueuedCallLost(queued, reason);
                     break;
+                case PendingQuery q:
+                    q.Completed(null, reason);
+                    break;
                 case PendingProcedure p:
                     var procedureEvent = new ProcedureEvent(default, p.Name, default, reason);
                     Guard(() => p.Completed(CreateProcedureEventContext(procedureEvent), new ProcedureStatus.InternalError(reason)));
@@ -670,6 +677,54 @@ public abstract partial class DbConnectionBase : IDisposable
         }
         completion.TrySetResult(ProcedureCallbackResult<T>.Failure(new MeridianClientException(
             _state == ConnectionState.Disconnected ? "The connection is closed." : $"Not connected ({_state}): the procedure was not called.")));
+        return completion.Task;
+    }
+
+    /// <summary>
+    /// Runs a SQL query once on the server, without subscribing: the rows come back in the task and do not enter
+    /// the cache (no callbacks). The task fails with a <see cref="MeridianClientException"/> when the server refuses
+    /// the query, or when the connection is not open or is lost before the answer.
+    /// </summary>
+    /// <typeparam name="T">The row type.</typeparam>
+    /// <param name="query">A SQL <c>SELECT</c>.</param>
+    /// <param name="read">Decodes a row (a generated row type's <c>ReadBsatn</c>).</param>
+    public Task<IReadOnlyList<T>> OneOffQuery<T>(string query, BsatnRead<T> read)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(query);
+        ArgumentNullException.ThrowIfNull(read);
+        var completion = new TaskCompletionSource<IReadOnlyList<T>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var pending = new PendingQuery(query, (tables, error) =>
+        {
+            if (error is not null)
+            {
+                completion.TrySetException(new MeridianClientException(error));
+                return;
+            }
+            try
+            {
+                var rows = new List<T>();
+                foreach (var table in tables ?? [])
+                {
+                    foreach (var row in table.Rows)
+                        rows.Add(BsatnCodec.Decode(row.Span, read));
+                }
+                completion.TrySetResult(rows);
+            }
+            catch (BsatnDecodeException e)
+            {
+                completion.TrySetException(new MeridianClientException($"The rows of '{query}' could not be decoded: {e.Message}", e));
+            }
+        });
+        lock (_lock)
+        {
+            if (Register(pending, out var requestId))
+            {
+                Send(new ClientMessage.OneOffQuery(requestId, query));
+                return completion.Task;
+            }
+        }
+        completion.TrySetException(new MeridianClientException(
+            _state == ConnectionState.Disconnected ? "The connection is closed." : $"Not connected ({_state}): the query was not sent."));
         return completion.Task;
     }
 
@@ -877,6 +932,11 @@ public abstract partial class DbConnectionBase : IDisposable
 
         /// <summary>What the call is predicted to do (CallWithPrediction), applied to the cache until the answer.</summary>
         public Prediction? Prediction { get; set; }
+    }
+
+    private sealed class PendingQuery(string query, Action<IReadOnlyList<TableRows>?, string?> completed) : PendingCall(query)
+    {
+        public Action<IReadOnlyList<TableRows>?, string?> Completed { get; } = completed;
     }
 
     private sealed class PendingProcedure(string name, Action<object, ProcedureStatus> completed) : PendingCall(name)

@@ -29,6 +29,9 @@ public abstract class RemoteTableHandleBase
     /// <summary>The number of rows in the cache (as callbacks saw them: with the predictions not yet answered).</summary>
     public abstract int Count { get; }
 
+    /// <summary>The connection whose cache holds the table (set when the connection registers its tables).</summary>
+    internal DbConnectionBase? Connection { get; set; }
+
     /// <summary>Whether predictions not yet answered change this table.</summary>
     internal abstract bool HasOverlay { get; }
 
@@ -130,6 +133,15 @@ public abstract class RemoteTableHandle<TEventContext, TRow> : RemoteTableHandle
                 yield return pair.Value.Row!;
         }
     }
+
+    /// <summary>
+    /// Runs <c>SELECT * FROM</c> this table with <paramref name="filter"/> (e.g. <c>WHERE score &gt; 10</c>) once on the
+    /// server, without subscribing: see <see cref="DbConnectionBase.OneOffQuery{T}"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The handle belongs to no connection.</exception>
+    public Task<IReadOnlyList<TRow>> RemoteQuery(string filter = "") =>
+        (Connection ?? throw new InvalidOperationException("The table belongs to no connection."))
+            .OneOffQuery($"SELECT * FROM {RemoteTableName} {filter}".TrimEnd(), _read);
 
     /// <summary>The primary key of a row, or null when the table has none (the generated handle overrides it).</summary>
     protected virtual object? GetPrimaryKey(TRow row) => null;
