@@ -1,3 +1,4 @@
+using Meridian.Benchmarks.Client;
 using Meridian.Benchmarks.Durability;
 using Meridian.Benchmarks.Harness;
 using Meridian.Benchmarks.Modules;
@@ -18,6 +19,7 @@ var suites = new Dictionary<string, Func<BenchmarkOptions, IReadOnlyList<Benchma
     ["durability"] = ConfirmedReadsSuite.Run,
     ["modules"] = ModulesSuite.Run,
     ["server"] = ServerSuite.Run,
+    ["client"] = ClientSuite.Run,
 };
 var usage = $"usage: Meridian.Benchmarks <{string.Join("|", suites.Keys)}|all> [--quick] [--json FILE] [--seconds N]\n"
     + "  --quick      short runs (a suite ends within about a minute)\n"

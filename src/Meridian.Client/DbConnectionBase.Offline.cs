@@ -30,7 +30,7 @@ public abstract partial class DbConnectionBase
             }
             try
             {
-                table.Apply(table.Prepare(rows, [], []));
+                table.Apply(table.Prepare(rows, [], [], null));
                 loaded |= rows.Count > 0;
             }
             catch (BsatnDecodeException e)

@@ -173,6 +173,7 @@ public abstract partial class DbConnectionBase
         if (entry.Pending is not { } pending)
             return;
         var reducerEvent = new ReducerEvent(default, new Status.InternalError(reason), Identity ?? default, ConnectionId, pending.Name, pending.Args);
+        DropPrediction(pending, reducerEvent);
         Guard(() => pending.Completed(CreateReducerEventContext(reducerEvent), reducerEvent));
     }
 

@@ -100,7 +100,10 @@ public abstract partial class DbConnectionBase : IDisposable
     {
         ArgumentNullException.ThrowIfNull(tables);
         foreach (var table in tables.All)
+        {
             _tables[table.RemoteTableName] = table;
+            table.Connection = this;
+        }
     }
 
     /// <summary>The names of the tables and views the bindings know, for <c>SubscribeToAllTables</c>.</summary>
@@ -410,7 +413,9 @@ public abstract partial class DbConnectionBase : IDisposable
                         break;
                 }
                 var reducerEvent = new ReducerEvent(rr.Timestamp, status, Identity ?? default, ConnectionId, pending.Name, pending.Args);
-                ApplyTransaction(Flatten(updates), CreateEventContext(new Event.Reducer(reducerEvent)));
+                // The prediction goes and the real changes come in one step: callbacks report only the difference.
+                var predicted = pending.Prediction is { } prediction && _predictions.Remove(prediction);
+                ApplyTransaction(Flatten(updates), CreateEventContext(new Event.Reducer(reducerEvent)), predicted);
                 Guard(() => pending.Completed(CreateReducerEventContext(reducerEvent), reducerEvent));
                 if (pending.Queued is { } queued)
                     QueuedCallAnswered(queued, status);
@@ -426,8 +431,9 @@ public abstract partial class DbConnectionBase : IDisposable
                 }
                 break;
             }
-            case ServerMessage.OneOffQueryResult:
-                // One-off queries are not offered by this client yet.
+            case ServerMessage.OneOffQueryResult oq:
+                if (TakePending(oq.RequestId) is PendingQuery query)
+                    query.Completed(oq.Rows, oq.Error);
                 break;
         }
     }
@@ -478,7 +484,7 @@ public abstract partial class DbConnectionBase : IDisposable
 
 
     /// <summary>Applies one transaction to every table it touches, then runs its row callbacks.</summary>
-    private void ApplyTransaction(IEnumerable<(string Table, TableUpdateRows Rows)> changes, object context)
+    private void ApplyTransaction(IEnumerable<(string Table, TableUpdateRows Rows)> changes, object context, bool predictionsChanged = false)
     {
         var byTable = new Dictionary<RemoteTableHandleBase, RowLists>();
         foreach (var (name, rows) in changes)
@@ -498,7 +504,7 @@ public abstract partial class DbConnectionBase : IDisposable
                     break;
             }
         }
-        ApplyTables(byTable, context);
+        ApplyTables(byTable, context, predictionsChanged);
     }
 
     private static RowLists ListsOf(Dictionary<RemoteTableHandleBase, RowLists> byTable, RemoteTableHandleBase table)
@@ -508,10 +514,20 @@ public abstract partial class DbConnectionBase : IDisposable
         return lists;
     }
 
-    /// <summary>Changes every table first, stores the changes when there is an offline store, then runs the callbacks.</summary>
-    private void ApplyTables(Dictionary<RemoteTableHandleBase, RowLists> byTable, object context)
+    /// <summary>
+    /// Changes every table first, stores the changes when there is an offline store, then runs the callbacks. When
+    /// <paramref name="predictionsChanged"/>, the tables' predictions are replaced by those of <see cref="_predictions"/> in the same step.
+    /// </summary>
+    private void ApplyTables(Dictionary<RemoteTableHandleBase, RowLists> byTable, object context, bool predictionsChanged = false)
     {
-        var deltas = byTable.Select(pair => (Table: pair.Key, Delta: pair.Key.Prepare(pair.Value.Inserts, pair.Value.Deletes, pair.Value.Events)))
+        var overlays = predictionsChanged ? Overlays() : null;
+        if (overlays is not null)
+        {
+            foreach (var table in overlays.Keys)
+                ListsOf(byTable, table);
+        }
+        var deltas = byTable.Select(pair => (Table: pair.Key, Delta: pair.Key.Prepare(
+                pair.Value.Inserts, pair.Value.Deletes, pair.Value.Events, overlays is not null && overlays.TryGetValue(pair.Key, out var ops) ? ops : null)))
             .Where(d => !d.Delta.IsEmpty)
             .ToList();
         foreach (var (table, delta) in deltas)
@@ -537,9 +553,13 @@ public abstract partial class DbConnectionBase : IDisposable
             {
                 case PendingReducer r:
                     var reducerEvent = new ReducerEvent(default, new Status.InternalError(reason), Identity ?? default, ConnectionId, r.Name, r.Args);
+                    DropPrediction(r, reducerEvent);
                     Guard(() => r.Completed(CreateReducerEventContext(reducerEvent), reducerEvent));
                     if (r.Queued is { } queued)
                         QueuedCallLost(queued, reason);
+                    break;
+                case PendingQuery q:
+                    q.Completed(null, reason);
                     break;
                 case PendingProcedure p:
                     var procedureEvent = new ProcedureEvent(default, p.Name, default, reason);
@@ -575,15 +595,22 @@ public abstract partial class DbConnectionBase : IDisposable
                 completion.TrySetResult(e);
             }
         });
+        pending.Prediction = TakePrediction(name, argsObject);
         string? refused;
         lock (_lock)
         {
             if (TryQueue(name, args, argsObject, pending, out refused))
+            {
+                if (pending.Prediction is { } accepted)
+                    accepted.Accepted = true;
                 return completion.Task;
+            }
             if (refused is null)
             {
                 if (Register(pending, out var requestId))
                 {
+                    if (pending.Prediction is { } accepted)
+                        accepted.Accepted = true;
                     Send(new ClientMessage.CallReducer(requestId, 0, name, args));
                     return completion.Task;
                 }
@@ -650,6 +677,54 @@ public abstract partial class DbConnectionBase : IDisposable
         }
         completion.TrySetResult(ProcedureCallbackResult<T>.Failure(new MeridianClientException(
             _state == ConnectionState.Disconnected ? "The connection is closed." : $"Not connected ({_state}): the procedure was not called.")));
+        return completion.Task;
+    }
+
+    /// <summary>
+    /// Runs a SQL query once on the server, without subscribing: the rows come back in the task and do not enter
+    /// the cache (no callbacks). The task fails with a <see cref="MeridianClientException"/> when the server refuses
+    /// the query, or when the connection is not open or is lost before the answer.
+    /// </summary>
+    /// <typeparam name="T">The row type.</typeparam>
+    /// <param name="query">A SQL <c>SELECT</c>.</param>
+    /// <param name="read">Decodes a row (a generated row type's <c>ReadBsatn</c>).</param>
+    public Task<IReadOnlyList<T>> OneOffQuery<T>(string query, BsatnRead<T> read)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(query);
+        ArgumentNullException.ThrowIfNull(read);
+        var completion = new TaskCompletionSource<IReadOnlyList<T>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var pending = new PendingQuery(query, (tables, error) =>
+        {
+            if (error is not null)
+            {
+                completion.TrySetException(new MeridianClientException(error));
+                return;
+            }
+            try
+            {
+                var rows = new List<T>();
+                foreach (var table in tables ?? [])
+                {
+                    foreach (var row in table.Rows)
+                        rows.Add(BsatnCodec.Decode(row.Span, read));
+                }
+                completion.TrySetResult(rows);
+            }
+            catch (BsatnDecodeException e)
+            {
+                completion.TrySetException(new MeridianClientException($"The rows of '{query}' could not be decoded: {e.Message}", e));
+            }
+        });
+        lock (_lock)
+        {
+            if (Register(pending, out var requestId))
+            {
+                Send(new ClientMessage.OneOffQuery(requestId, query));
+                return completion.Task;
+            }
+        }
+        completion.TrySetException(new MeridianClientException(
+            _state == ConnectionState.Disconnected ? "The connection is closed." : $"Not connected ({_state}): the query was not sent."));
         return completion.Task;
     }
 
@@ -854,6 +929,14 @@ public abstract partial class DbConnectionBase : IDisposable
 
         /// <summary>The queued call it sends, when it came from the queue.</summary>
         public QueuedCall? Queued { get; set; }
+
+        /// <summary>What the call is predicted to do (CallWithPrediction), applied to the cache until the answer.</summary>
+        public Prediction? Prediction { get; set; }
+    }
+
+    private sealed class PendingQuery(string query, Action<IReadOnlyList<TableRows>?, string?> completed) : PendingCall(query)
+    {
+        public Action<IReadOnlyList<TableRows>?, string?> Completed { get; } = completed;
     }
 
     private sealed class PendingProcedure(string name, Action<object, ProcedureStatus> completed) : PendingCall(name)

@@ -33,6 +33,15 @@ public abstract record Event
     public sealed record Reconciled : Event;
 
     /// <summary>
+    /// This connection's own call, made with <see cref="DbConnectionBase.CallWithPrediction"/>: its predicted
+    /// changes were applied before the server answered. The answer arrives as <see cref="Reducer"/>, whose
+    /// callbacks report only how the real changes differ from the prediction (or undo it when the call failed).
+    /// </summary>
+    /// <param name="ReducerName">The reducer's name on the wire.</param>
+    /// <param name="Args">The generated arguments object.</param>
+    public sealed record Predicted(string ReducerName, object? Args) : Event;
+
+    /// <summary>
     /// A transaction of another client (or a scheduled reducer, or a procedure's transaction):
     /// protocol v2 does not say which reducer ran.
     /// </summary>

@@ -9,6 +9,13 @@ internal abstract class TableDelta
     public abstract bool IsEmpty { get; }
 }
 
+/// <summary>One change a prediction makes to a table: a row present (inserted) or absent (deleted).</summary>
+/// <param name="Table">The table.</param>
+/// <param name="Present">Whether the row is in the table after the change.</param>
+/// <param name="Bytes">The row's BSATN.</param>
+/// <param name="Row">The row, decoded from <paramref name="Bytes"/> (the client's own copy).</param>
+internal sealed record PredictedOp(RemoteTableHandleBase Table, bool Present, ReadOnlyMemory<byte> Bytes, object Row);
+
 /// <summary>A table (or view) of the client cache, without its row type; the connection drives it.</summary>
 public abstract class RemoteTableHandleBase
 {
@@ -19,11 +26,21 @@ public abstract class RemoteTableHandleBase
     /// <summary>The table's name on the wire and in SQL.</summary>
     public abstract string RemoteTableName { get; }
 
-    /// <summary>The number of rows in the cache.</summary>
+    /// <summary>The number of rows in the cache (as callbacks saw them: with the predictions not yet answered).</summary>
     public abstract int Count { get; }
 
-    /// <summary>Works out what <paramref name="inserts"/> and <paramref name="deletes"/> do to the cache, changing nothing.</summary>
-    internal abstract TableDelta Prepare(List<ReadOnlyMemory<byte>> inserts, List<ReadOnlyMemory<byte>> deletes, List<ReadOnlyMemory<byte>> events);
+    /// <summary>The connection whose cache holds the table (set when the connection registers its tables).</summary>
+    internal DbConnectionBase? Connection { get; set; }
+
+    /// <summary>Whether predictions not yet answered change this table.</summary>
+    internal abstract bool HasOverlay { get; }
+
+    /// <summary>
+    /// Works out what <paramref name="inserts"/> and <paramref name="deletes"/> from the server do to the cache, and
+    /// what replacing the table's predictions with <paramref name="overlay"/> (null: unchanged) does, changing nothing.
+    /// </summary>
+    internal abstract TableDelta Prepare(
+        List<ReadOnlyMemory<byte>> inserts, List<ReadOnlyMemory<byte>> deletes, List<ReadOnlyMemory<byte>> events, List<PredictedOp>? overlay);
 
     internal abstract void FireBeforeDelete(TableDelta delta, object context);
 
@@ -31,10 +48,13 @@ public abstract class RemoteTableHandleBase
 
     internal abstract void Fire(TableDelta delta, object context);
 
-    /// <summary>The rows a prepared delta changes, with their counts after it (0: removed), for the offline cache.</summary>
+    /// <summary>The server's rows a prepared delta changes, with their counts after it (0: removed), for the offline cache.</summary>
     internal abstract IEnumerable<(ReadOnlyMemory<byte> Row, int Count)> ChangedRows(TableDelta delta);
 
-    /// <summary>The BSATN of every cached row, each as many times as subscriptions hold it (for tests and reconciliation).</summary>
+    /// <summary>
+    /// The BSATN of every row the server sent (predictions left out), each with the number of subscriptions that
+    /// hold it (for tests, the offline cache and reconciliation).
+    /// </summary>
     internal abstract IEnumerable<(ReadOnlyMemory<byte> Row, int Count)> CachedRows();
 }
 
@@ -44,15 +64,24 @@ public abstract class RemoteTableHandleBase
 /// with a count of the subscriptions that hold them, so overlapping subscriptions do not repeat
 /// rows and a row leaves only when the last subscription holding it drops it.
 /// </summary>
+/// <remarks>
+/// The server's rows are one layer; predictions not yet answered (<see cref="DbConnectionBase.CallWithPrediction"/>)
+/// are an overlay on it, kept only while there are some. What the app reads (<see cref="Iter"/>,
+/// <see cref="Count"/>, the indexes) and what callbacks report is the server's rows with the overlay
+/// applied; each change to either layer reports the difference it makes to that view.
+/// </remarks>
 /// <typeparam name="TEventContext">The generated <c>EventContext</c>.</typeparam>
 /// <typeparam name="TRow">The generated row type.</typeparam>
 public abstract class RemoteTableHandle<TEventContext, TRow> : RemoteTableHandleBase
     where TEventContext : class
     where TRow : class
 {
+    private static BsatnWrite<TRow>? s_write;
     private readonly Dictionary<ByteKey, Entry> _rows = [];
     private readonly List<IRowIndex> _indexes = [];
     private readonly BsatnRead<TRow> _read;
+    private Overlay? _overlay;
+    private int _count;
 
     /// <summary>Creates the handle; <paramref name="read"/> decodes a row.</summary>
     protected RemoteTableHandle(BsatnRead<TRow> read)
@@ -79,17 +108,86 @@ public abstract class RemoteTableHandle<TEventContext, TRow> : RemoteTableHandle
     public event UpdateEventHandler? OnUpdate;
 
     /// <inheritdoc />
-    public override int Count => _rows.Count;
+    public override int Count => _count;
+
+    internal override bool HasOverlay => _overlay is not null;
 
     /// <summary>The cached rows, in no particular order.</summary>
     public IEnumerable<TRow> Iter()
     {
-        foreach (var entry in _rows.Values)
-            yield return entry.Row;
+        var overlay = _overlay;
+        if (overlay is null)
+        {
+            foreach (var entry in _rows.Values)
+                yield return entry.Row;
+            yield break;
+        }
+        foreach (var pair in _rows)
+        {
+            if (ServerRowVisible(pair.Key, pair.Value.Row, overlay))
+                yield return pair.Value.Row;
+        }
+        foreach (var pair in overlay.Ops)
+        {
+            if (pair.Value.Present && !_rows.ContainsKey(pair.Key))
+                yield return pair.Value.Row!;
+        }
     }
+
+    /// <summary>
+    /// Runs <c>SELECT * FROM</c> this table with <paramref name="filter"/> (e.g. <c>WHERE score &gt; 10</c>) once on the
+    /// server, without subscribing: see <see cref="DbConnectionBase.OneOffQuery{T}"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The handle belongs to no connection.</exception>
+    public Task<IReadOnlyList<TRow>> RemoteQuery(string filter = "") =>
+        (Connection ?? throw new InvalidOperationException("The table belongs to no connection."))
+            .OneOffQuery($"SELECT * FROM {RemoteTableName} {filter}".TrimEnd(), _read);
 
     /// <summary>The primary key of a row, or null when the table has none (the generated handle overrides it).</summary>
     protected virtual object? GetPrimaryKey(TRow row) => null;
+
+    /// <summary>
+    /// Encodes a row, for predictions. By default it calls the row type's public static
+    /// <c>WriteBsatn(BsatnWriter, TRow)</c>, which generated rows have.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The row type has no such method.</exception>
+    protected virtual void WriteRow(BsatnWriter writer, TRow row) => (s_write ??= FindWriter())(writer, row);
+
+    private static BsatnWrite<TRow> FindWriter()
+    {
+        var method = typeof(TRow).GetMethod(
+            "WriteBsatn", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static, null, [typeof(BsatnWriter), typeof(TRow)], null);
+        return method is null
+            ? throw new NotSupportedException(
+                $"{typeof(TRow).Name} has no public static WriteBsatn(BsatnWriter, {typeof(TRow).Name}): predictions need to encode its rows.")
+#pragma warning disable CA2263 // The generic overload does not exist in netstandard2.1.
+            : (BsatnWrite<TRow>)method.CreateDelegate(typeof(BsatnWrite<TRow>));
+#pragma warning restore CA2263
+    }
+
+    /// <summary>A prediction's change to this table: <paramref name="row"/> encoded, and decoded again as the cache's own copy.</summary>
+    internal PredictedOp Predicted(bool present, TRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        var writer = new BsatnWriter(64);
+        WriteRow(writer, row);
+        var bytes = writer.ToArray();
+        return new PredictedOp(this, present, bytes, Decode(bytes));
+    }
+
+    /// <summary>The row the cache shows with the same primary key as <paramref name="row"/>, or null.</summary>
+    /// <exception cref="InvalidOperationException">The table has no primary key.</exception>
+    internal TRow? WithSamePrimaryKey(TRow row)
+    {
+        var pk = GetPrimaryKey(row) ?? throw new InvalidOperationException(
+            $"{RemoteTableName} has no primary key: predict the update with the old row and the new one.");
+        foreach (var cached in Iter())
+        {
+            if (pk.Equals(GetPrimaryKey(cached)))
+                return cached;
+        }
+        return null;
+    }
 
     internal override IEnumerable<(ReadOnlyMemory<byte> Row, int Count)> CachedRows()
     {
@@ -103,7 +201,8 @@ public abstract class RemoteTableHandle<TEventContext, TRow> : RemoteTableHandle
             yield return (change.Key.Bytes, change.NewCount);
     }
 
-    internal override TableDelta Prepare(List<ReadOnlyMemory<byte>> inserts, List<ReadOnlyMemory<byte>> deletes, List<ReadOnlyMemory<byte>> events)
+    internal override TableDelta Prepare(
+        List<ReadOnlyMemory<byte>> inserts, List<ReadOnlyMemory<byte>> deletes, List<ReadOnlyMemory<byte>> events, List<PredictedOp>? overlay)
     {
         var delta = new Delta();
         var counts = new Dictionary<ByteKey, int>();
@@ -117,36 +216,119 @@ public abstract class RemoteTableHandle<TEventContext, TRow> : RemoteTableHandle
             var key = new ByteKey(row);
             counts[key] = (counts.TryGetValue(key, out var c) ? c : 0) + 1;
         }
-        var inserted = new List<(ByteKey Key, TRow Row)>();
-        var deleted = new List<(ByteKey Key, TRow Row)>();
+
+        // The server's layer: new counts, and rows that enter or leave it.
+        var changed = new Dictionary<ByteKey, Change>();
         foreach (var pair in counts)
         {
             if (pair.Value == 0)
                 continue;
             var before = _rows.TryGetValue(pair.Key, out var entry) ? entry.Count : 0;
             var after = Math.Max(0, before + pair.Value);
-            if (before == 0 && after > 0)
-            {
-                var row = Decode(pair.Key.Bytes.Span);
-                inserted.Add((pair.Key, row));
-                delta.Changes.Add(new Change(pair.Key, after, row));
-            }
-            else if (before > 0 && after == 0)
-            {
-                deleted.Add((pair.Key, entry!.Row));
-                delta.Changes.Add(new Change(pair.Key, 0, null));
-            }
-            else if (before != after)
-            {
-                delta.Changes.Add(new Change(pair.Key, after, null));
-            }
+            if (before == after)
+                continue;
+            var change = new Change(pair.Key, before, after, entry?.Row ?? (after > 0 ? Decode(pair.Key.Bytes.Span) : null));
+            delta.Changes.Add(change);
+            changed[pair.Key] = change;
         }
 
-        // A delete and an insert with the same primary key in one transaction are an update.
+        var inserted = new List<TRow>();
+        var deleted = new List<TRow>();
+        var oldOverlay = _overlay;
+        var newOverlay = overlay is null ? oldOverlay : Overlay.Build(overlay, GetPrimaryKey);
+        delta.OverlayChanged = overlay is not null;
+        delta.NewOverlay = newOverlay;
+        if (oldOverlay is null && newOverlay is null)
+        {
+            foreach (var change in delta.Changes)
+            {
+                if (change.Before == 0)
+                    inserted.Add(change.Row!);
+                else if (change.NewCount == 0)
+                    deleted.Add(change.Row!);
+            }
+        }
+        else
+        {
+            foreach (var key in Affected(changed, oldOverlay, newOverlay))
+            {
+                var before = Visible(key, _rows.TryGetValue(key, out var entry) && entry.Count > 0 ? entry.Row : null, oldOverlay);
+                TRow? serverAfter;
+                if (changed.TryGetValue(key, out var change))
+                    serverAfter = change.NewCount > 0 ? change.Row : null;
+                else
+                    serverAfter = entry is { Count: > 0 } ? entry.Row : null;
+                var after = Visible(key, serverAfter, newOverlay);
+                if (before is null && after is not null)
+                    inserted.Add(after);
+                else if (before is not null && after is null)
+                    deleted.Add(before);
+                else if (before is not null && !ReferenceEquals(before, after))
+                    delta.Swapped.Add((before, after!));
+            }
+        }
+        delta.VisibleInserted.AddRange(inserted);
+        delta.VisibleDeleted.AddRange(deleted);
+        PairUpdates(delta, inserted, deleted);
+        foreach (var row in events)
+            delta.Events.Add(Decode(row.Span));
+        return delta;
+    }
+
+    /// <summary>
+    /// The rows whose visibility a change may alter: those the server changes, those either overlay names, and the server's
+    /// rows that share a primary key with a row either overlay makes present (a predicted row replaces the server's row with
+    /// its key). That last set needs a scan, done only when the overlay changes.
+    /// </summary>
+    private HashSet<ByteKey> Affected(Dictionary<ByteKey, Change> changed, Overlay? oldOverlay, Overlay? newOverlay)
+    {
+        var keys = new HashSet<ByteKey>(changed.Keys);
+        if (oldOverlay is not null)
+            keys.UnionWith(oldOverlay.Ops.Keys);
+        if (newOverlay is not null)
+            keys.UnionWith(newOverlay.Ops.Keys);
+        if (ReferenceEquals(oldOverlay, newOverlay) || (oldOverlay?.PresentByKey.Count ?? 0) + (newOverlay?.PresentByKey.Count ?? 0) == 0)
+            return keys;
+        foreach (var pair in _rows)
+        {
+            if (GetPrimaryKey(pair.Value.Row) is { } pk
+                && ((oldOverlay?.PresentByKey.ContainsKey(pk) ?? false) || (newOverlay?.PresentByKey.ContainsKey(pk) ?? false)))
+                keys.Add(pair.Key);
+        }
+        return keys;
+    }
+
+    /// <summary>
+    /// The row the app sees for <paramref name="key"/>: the server's (<paramref name="serverRow"/>, null when absent) under <paramref name="overlay"/>.
+    /// </summary>
+    private TRow? Visible(ByteKey key, TRow? serverRow, Overlay? overlay)
+    {
+        if (overlay is not null && overlay.Ops.TryGetValue(key, out var op))
+            return op.Present ? serverRow ?? op.Row : null;
+        if (serverRow is null)
+            return null;
+        return overlay is null || ServerRowVisible(key, serverRow, overlay) ? serverRow : null;
+    }
+
+    /// <summary>
+    /// Whether a row of the server's layer shows under <paramref name="overlay"/>: not deleted by it, not replaced by a predicted row with
+    /// its primary key.
+    /// </summary>
+    private bool ServerRowVisible(ByteKey key, TRow row, Overlay overlay)
+    {
+        if (overlay.Ops.TryGetValue(key, out var op))
+            return op.Present;
+        return overlay.PresentByKey.Count == 0 || GetPrimaryKey(row) is not { } pk
+            || !overlay.PresentByKey.TryGetValue(pk, out var predicted) || predicted == key;
+    }
+
+    /// <summary>A delete and an insert with the same primary key in one transaction are an update.</summary>
+    private void PairUpdates(Delta delta, List<TRow> inserted, List<TRow> deleted)
+    {
         Dictionary<object, TRow>? deletedByKey = null;
         if (deleted.Count > 0 && inserted.Count > 0)
         {
-            foreach (var (_, row) in deleted)
+            foreach (var row in deleted)
             {
                 if (GetPrimaryKey(row) is { } pk)
                 {
@@ -155,7 +337,7 @@ public abstract class RemoteTableHandle<TEventContext, TRow> : RemoteTableHandle
                 }
             }
         }
-        foreach (var (_, row) in inserted)
+        foreach (var row in inserted)
         {
             if (deletedByKey is not null && GetPrimaryKey(row) is { } pk && deletedByKey.TryGetValue(pk, out var old))
             {
@@ -167,15 +349,17 @@ public abstract class RemoteTableHandle<TEventContext, TRow> : RemoteTableHandle
                 delta.Inserted.Add(row);
             }
         }
+        if (delta.Updated.Count == 0)
+        {
+            delta.Deleted.AddRange(deleted);
+            return;
+        }
         var updatedOld = new HashSet<TRow>(delta.Updated.Select(u => u.Old), SameObject.Instance);
-        foreach (var (_, row) in deleted)
+        foreach (var row in deleted)
         {
             if (!updatedOld.Contains(row))
                 delta.Deleted.Add(row);
         }
-        foreach (var row in events)
-            delta.Events.Add(Decode(row.Span));
-        return delta;
     }
 
     internal override void FireBeforeDelete(TableDelta delta, object context)
@@ -189,27 +373,37 @@ public abstract class RemoteTableHandle<TEventContext, TRow> : RemoteTableHandle
 
     internal override void Apply(TableDelta delta)
     {
-        foreach (var change in ((Delta)delta).Changes)
+        var d = (Delta)delta;
+        foreach (var change in d.Changes)
         {
             if (change.NewCount == 0)
+                _rows.Remove(change.Key);
+            else if (change.Before == 0)
+                _rows[change.Key] = new Entry(change.Row!, change.NewCount);
+            else
+                _rows[change.Key].Count = change.NewCount;
+        }
+        if (d.OverlayChanged)
+            _overlay = d.NewOverlay;
+        foreach (var row in d.VisibleDeleted)
+        {
+            foreach (var index in _indexes)
+                index.Remove(row);
+        }
+        foreach (var (old, row) in d.Swapped)
+        {
+            foreach (var index in _indexes)
             {
-                if (_rows.Remove(change.Key, out var gone))
-                {
-                    foreach (var index in _indexes)
-                        index.Remove(gone.Row);
-                }
-            }
-            else if (change.Row is { } row)
-            {
-                _rows[change.Key] = new Entry(row, change.NewCount);
-                foreach (var index in _indexes)
-                    index.Add(row);
-            }
-            else if (_rows.TryGetValue(change.Key, out var entry))
-            {
-                entry.Count = change.NewCount;
+                index.Remove(old);
+                index.Add(row);
             }
         }
+        foreach (var row in d.VisibleInserted)
+        {
+            foreach (var index in _indexes)
+                index.Add(row);
+        }
+        _count += d.VisibleInserted.Count - d.VisibleDeleted.Count;
     }
 
     internal override void Fire(TableDelta delta, object context)
@@ -251,8 +445,8 @@ public abstract class RemoteTableHandle<TEventContext, TRow> : RemoteTableHandle
     private void AddIndex(IRowIndex index)
     {
         _indexes.Add(index);
-        foreach (var entry in _rows.Values)
-            index.Add(entry.Row);
+        foreach (var row in Iter())
+            index.Add(row);
     }
 
     private sealed class Entry(TRow row, int count)
@@ -272,12 +466,27 @@ public abstract class RemoteTableHandle<TEventContext, TRow> : RemoteTableHandle
         public int GetHashCode(TRow obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
     }
 
-    private sealed record Change(ByteKey Key, int NewCount, TRow? Row);
+    /// <summary>A row of the server's layer whose count changes (0 before: it enters; 0 after: it leaves).</summary>
+    private sealed record Change(ByteKey Key, int Before, int NewCount, TRow? Row);
 
     private sealed class Delta : TableDelta
     {
+        /// <summary>The server's layer.</summary>
         public List<Change> Changes { get; } = [];
 
+        public bool OverlayChanged { get; set; }
+
+        public Overlay? NewOverlay { get; set; }
+
+        /// <summary>Rows that appear to or vanish from the app (for the indexes and the count).</summary>
+        public List<TRow> VisibleInserted { get; } = [];
+
+        public List<TRow> VisibleDeleted { get; } = [];
+
+        /// <summary>A predicted row the server now has too: the same value, the server's instance from now on (no callback).</summary>
+        public List<(TRow Old, TRow New)> Swapped { get; } = [];
+
+        /// <summary>What callbacks report.</summary>
         public List<TRow> Inserted { get; } = [];
 
         public List<TRow> Deleted { get; } = [];
@@ -286,7 +495,34 @@ public abstract class RemoteTableHandle<TEventContext, TRow> : RemoteTableHandle
 
         public List<TRow> Events { get; } = [];
 
-        public override bool IsEmpty => Changes.Count == 0 && Events.Count == 0;
+        public override bool IsEmpty =>
+            Changes.Count == 0 && Events.Count == 0 && !OverlayChanged && VisibleInserted.Count == 0 && VisibleDeleted.Count == 0;
+    }
+
+    /// <summary>The predictions not yet answered, as they change this table: the last change to each row, in call order.</summary>
+    private sealed class Overlay
+    {
+        /// <summary>Per row (BSATN): present or absent, and the row when present.</summary>
+        public Dictionary<ByteKey, (bool Present, TRow? Row)> Ops { get; } = [];
+
+        /// <summary>The primary keys of the rows the overlay makes present, to their rows: they replace the server's rows with those keys.</summary>
+        public Dictionary<object, ByteKey> PresentByKey { get; } = [];
+
+        /// <summary>The overlay of <paramref name="ops"/>, or null when they are none.</summary>
+        public static Overlay? Build(List<PredictedOp> ops, Func<TRow, object?> primaryKey)
+        {
+            if (ops.Count == 0)
+                return null;
+            var overlay = new Overlay();
+            foreach (var op in ops)
+                overlay.Ops[new ByteKey(op.Bytes)] = (op.Present, op.Present ? (TRow)op.Row : null);
+            foreach (var pair in overlay.Ops)
+            {
+                if (pair.Value.Present && primaryKey(pair.Value.Row!) is { } pk)
+                    overlay.PresentByKey[pk] = pair.Key;
+            }
+            return overlay;
+        }
     }
 
     private interface IRowIndex

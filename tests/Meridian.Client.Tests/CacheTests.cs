@@ -2,12 +2,16 @@ using Meridian.Golden.Leaderboard;
 
 namespace Meridian.Client.Tests;
 
-public sealed class CacheTests(ClientFixture fixture) : IClassFixture<ClientFixture>
+public abstract class CacheTests(ClientFixture fixture, TransportKind transport) : TransportTests(fixture, transport)
 {
+    public sealed class OverWebSocket(ClientFixture fixture) : CacheTests(fixture, TransportKind.WebSocket);
+
+    public sealed class InProcess(ClientFixture fixture) : CacheTests(fixture, TransportKind.InProcess);
+
     private async Task<DbConnection> ConnectAsync()
     {
-        var db = await fixture.PublishAsync(TestModules.Leaderboard(), "leaderboard");
-        var conn = DbConnection.Builder().WithUri(fixture.Uri).WithDatabaseName(db).Build();
+        var db = await Fixture.PublishAsync(TestModules.Leaderboard(), "leaderboard");
+        var conn = Via(DbConnection.Builder(), db).Build();
         Ticks.Until(conn, () => conn.IsActive, "the connection");
         return conn;
     }
@@ -114,5 +118,26 @@ public sealed class CacheTests(ClientFixture fixture) : IClassFixture<ClientFixt
         Ticks.Until(conn, () => high.IsEnded, "the second unsubscribe");
         Assert.Equal(10, deletes);
         Assert.Equal(0, conn.Db.Player.Count);
+    }
+
+    [Fact]
+    public async Task A_one_off_query_returns_the_servers_rows_without_touching_the_cache()
+    {
+        using var conn = await ConnectAsync();
+        Ticks.Await(conn, conn.Reducers.Seed(1, 5), "seed");
+        var inserted = 0;
+        conn.Db.Player.OnInsert += (_, _) => inserted++;
+        var high = Ticks.Await(conn, conn.Db.Player.RemoteQuery("WHERE score > 3"), "the query");
+        Assert.Equal([4ul, 5], high.Select(p => p.Id).Order().ToList());
+        Assert.Equal("p4", high.Single(p => p.Id == 4).Name);
+        var all = Ticks.Await(conn, conn.OneOffQuery("SELECT * FROM player", Player.ReadBsatn), "the second query");
+        Assert.Equal(5, all.Count);
+        Assert.Equal(0, conn.Db.Player.Count);
+        Assert.Equal(0, inserted);
+
+        var bad = conn.OneOffQuery("SELECT * FROM no_such_table", Player.ReadBsatn);
+        Ticks.Until(conn, () => bad.IsCompleted, "the refused query");
+        var error = await Assert.ThrowsAsync<MeridianClientException>(() => bad);
+        Assert.Contains("no_such_table", error.Message, StringComparison.Ordinal);
     }
 }

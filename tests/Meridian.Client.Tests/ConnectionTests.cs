@@ -3,12 +3,16 @@ using Meridian.Sats;
 
 namespace Meridian.Client.Tests;
 
-public sealed class ConnectionTests(ClientFixture fixture) : IClassFixture<ClientFixture>
+public abstract class ConnectionTests(ClientFixture fixture, TransportKind transport) : TransportTests(fixture, transport)
 {
+    public sealed class OverWebSocket(ClientFixture fixture) : ConnectionTests(fixture, TransportKind.WebSocket);
+
+    public sealed class InProcess(ClientFixture fixture) : ConnectionTests(fixture, TransportKind.InProcess);
+
     private DbConnection Connect(string database, string? token = null, Action<DbConnection, Identity, string>? onConnect = null,
         Action<DbConnection, Exception?>? onDisconnect = null, Action<Exception>? onConnectError = null)
     {
-        var builder = DbConnection.Builder().WithUri(fixture.Uri).WithDatabaseName(database).WithToken(token);
+        var builder = Via(DbConnection.Builder(), database).WithToken(token);
         if (onConnect is not null)
             builder.OnConnect(onConnect);
         if (onDisconnect is not null)
@@ -21,7 +25,7 @@ public sealed class ConnectionTests(ClientFixture fixture) : IClassFixture<Clien
     [Fact]
     public async Task OnConnect_gives_the_identity_and_a_token_that_reconnects_as_the_same_identity()
     {
-        var db = await fixture.PublishAsync(TestModules.Chat(), "chat");
+        var db = await Fixture.PublishAsync(TestModules.Chat(), "chat");
         (Identity Identity, string Token)? first = null;
         using var a = Connect(db, onConnect: (conn, identity, token) => first = (identity, token));
         Ticks.Until(a, () => first is not null, "OnConnect");
@@ -48,7 +52,7 @@ public sealed class ConnectionTests(ClientFixture fixture) : IClassFixture<Clien
     [Fact]
     public async Task Disconnect_runs_OnDisconnect_without_an_error_and_later_calls_fail_at_once()
     {
-        var db = await fixture.PublishAsync(TestModules.Chat(), "chat");
+        var db = await Fixture.PublishAsync(TestModules.Chat(), "chat");
         var disconnected = false;
         Exception? reason = new InvalidOperationException("not called");
         using var conn = Connect(db, onDisconnect: (_, e) =>
@@ -70,7 +74,7 @@ public sealed class ConnectionTests(ClientFixture fixture) : IClassFixture<Clien
     [Fact]
     public async Task A_reducer_error_is_the_calls_outcome_and_a_commit_reaches_the_cache_and_the_reducer_event()
     {
-        var db = await fixture.PublishAsync(TestModules.Chat(), "chat");
+        var db = await Fixture.PublishAsync(TestModules.Chat(), "chat");
         using var conn = Connect(db);
         var applied = false;
         conn.SubscriptionBuilder().OnApplied(_ => applied = true).SubscribeToAllTables();
@@ -101,7 +105,7 @@ public sealed class ConnectionTests(ClientFixture fixture) : IClassFixture<Clien
     [Fact]
     public async Task Another_clients_change_arrives_as_an_update_of_the_row_with_the_same_primary_key()
     {
-        var db = await fixture.PublishAsync(TestModules.Chat(), "chat");
+        var db = await Fixture.PublishAsync(TestModules.Chat(), "chat");
         using var watcher = Connect(db);
         var applied = false;
         watcher.SubscriptionBuilder().OnApplied(_ => applied = true).Subscribe("SELECT * FROM user");
@@ -137,7 +141,7 @@ public sealed class ConnectionTests(ClientFixture fixture) : IClassFixture<Clien
     [Fact]
     public async Task A_bad_query_is_reported_to_OnError_and_the_handle_ends()
     {
-        var db = await fixture.PublishAsync(TestModules.Chat(), "chat");
+        var db = await Fixture.PublishAsync(TestModules.Chat(), "chat");
         using var conn = Connect(db);
         Exception? error = null;
         var handle = conn.SubscriptionBuilder().OnError((_, e) => error = e).Subscribe("SELECT * FROM no_such_table");
@@ -150,9 +154,9 @@ public sealed class ConnectionTests(ClientFixture fixture) : IClassFixture<Clien
     [Fact]
     public async Task The_background_mode_applies_messages_without_FrameTick()
     {
-        var db = await fixture.PublishAsync(TestModules.Chat(), "chat");
+        var db = await Fixture.PublishAsync(TestModules.Chat(), "chat");
         var connected = new TaskCompletionSource<Identity>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var conn = DbConnection.Builder().WithUri(fixture.Uri).WithDatabaseName(db).WithBackgroundProcessing()
+        using var conn = Via(DbConnection.Builder(), db).WithBackgroundProcessing()
             .OnConnect((_, identity, _) => connected.TrySetResult(identity))
             .Build();
         var identity = await connected.Task.WaitAsync(TimeSpan.FromSeconds(20));

@@ -8,8 +8,12 @@ namespace Meridian.Client.Tests;
 /// subscriptions follows; after quiescence the observer's cache (and the rows its callbacks
 /// reported) equal what a fresh subscription receives. Prints its seed (docs/dev/testing.md).
 /// </summary>
-public sealed class ConsistencyTests(ClientFixture fixture, ITestOutputHelper output) : IClassFixture<ClientFixture>
+public abstract class ConsistencyTests(ClientFixture fixture, TransportKind transport, ITestOutputHelper output) : TransportTests(fixture, transport)
 {
+    public sealed class OverWebSocket(ClientFixture fixture, ITestOutputHelper output) : ConsistencyTests(fixture, TransportKind.WebSocket, output);
+
+    public sealed class InProcess(ClientFixture fixture, ITestOutputHelper output) : ConsistencyTests(fixture, TransportKind.InProcess, output);
+
     private const ulong Marker = 1_000_000;
 
     [Fact]
@@ -19,7 +23,7 @@ public sealed class ConsistencyTests(ClientFixture fixture, ITestOutputHelper ou
             ? int.Parse(s, System.Globalization.CultureInfo.InvariantCulture)
             : Random.Shared.Next();
         output.WriteLine($"seed {seed} (replay with MERIDIAN_TEST_SEED={seed})");
-        var db = await fixture.PublishAsync(TestModules.Leaderboard(), "leaderboard");
+        var db = await Fixture.PublishAsync(TestModules.Leaderboard(), "leaderboard");
 
         using var observer = Build(db, background: true);
         var model = new Dictionary<ulong, Player>();
@@ -98,7 +102,7 @@ public sealed class ConsistencyTests(ClientFixture fixture, ITestOutputHelper ou
 
     private DbConnection Build(string db, bool background)
     {
-        var builder = DbConnection.Builder().WithUri(fixture.Uri).WithDatabaseName(db);
+        var builder = Via(DbConnection.Builder(), db);
         if (background)
             builder.WithBackgroundProcessing();
         return builder.Build();

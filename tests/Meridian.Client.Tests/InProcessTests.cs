@@ -1,19 +1,17 @@
 using Meridian.Embedded;
 using Meridian.Golden.Leaderboard;
-using Meridian.Sats;
 
 namespace Meridian.Client.Tests;
 
-/// <summary>The in-process mode: the same API and behaviour as over a WebSocket.</summary>
+/// <summary>
+/// The in-process mode through <c>WithInProcessServer</c>, next to a WebSocket client of the same database. (Every
+/// other test class runs over both transports: see <see cref="TransportTests"/>.)
+/// </summary>
 public sealed class InProcessTests(ClientFixture fixture) : IClassFixture<ClientFixture>
 {
-    private DbConnection Connect(string db, string? token = null, Action<DbConnection, Identity, string>? onConnect = null)
+    private DbConnection Connect(string db)
     {
-        var builder = DbConnection.Builder().WithDatabaseName(db)
-            .WithTransport(() => new InProcessTransport(fixture.Server.Server, db, token));
-        if (onConnect is not null)
-            builder.OnConnect(onConnect);
-        var conn = builder.Build();
+        var conn = DbConnection.Builder().WithDatabaseName(db).WithInProcessServer(fixture.Server.Server, db).Build();
         Ticks.Until(conn, () => conn.IsActive, "the in-process connection");
         return conn;
     }
@@ -48,30 +46,5 @@ public sealed class InProcessTests(ClientFixture fixture) : IClassFixture<Client
         handle.Unsubscribe();
         Ticks.Until(conn, () => handle.IsEnded, "the unsubscribe");
         Assert.Equal(0, conn.Db.Player.Count);
-    }
-
-    [Fact]
-    public async Task A_token_reconnects_in_process_as_the_same_identity_and_disconnect_is_reported()
-    {
-        var db = await fixture.PublishAsync(TestModules.Leaderboard(), "leaderboard");
-        string? token = null;
-        Identity? identity = null;
-        using (var first = Connect(db, onConnect: (_, id, t) => (identity, token) = (id, t)))
-        {
-            Assert.NotNull(token);
-        }
-        using var second = Connect(db, token);
-        Assert.Equal(identity, second.Identity);
-
-        Exception? reason = new InvalidOperationException("not called");
-        var disconnected = false;
-        using var third = DbConnection.Builder().WithDatabaseName(db)
-            .WithTransport(() => new InProcessTransport(fixture.Server.Server, db, null))
-            .OnDisconnect((_, e) => (disconnected, reason) = (true, e))
-            .Build();
-        Ticks.Until(third, () => third.IsActive, "the connection");
-        third.Disconnect();
-        Ticks.Until(third, () => disconnected, "OnDisconnect");
-        Assert.Null(reason);
     }
 }

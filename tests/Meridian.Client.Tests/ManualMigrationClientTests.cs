@@ -10,15 +10,19 @@ namespace Meridian.Client.Tests;
 /// the migration drops the log table, so it breaks clients; the client is told why, and a new
 /// connection with the new schema sees the rows the migration wrote.
 /// </summary>
-public sealed class ManualMigrationClientTests(ClientFixture fixture) : IClassFixture<ClientFixture>
+public abstract class ManualMigrationClientTests(ClientFixture fixture, TransportKind transport) : TransportTests(fixture, transport)
 {
+    public sealed class OverWebSocket(ClientFixture fixture) : ManualMigrationClientTests(fixture, TransportKind.WebSocket);
+
+    public sealed class InProcess(ClientFixture fixture) : ManualMigrationClientTests(fixture, TransportKind.InProcess);
+
     private static readonly Identity Owner = Identity.FromClaims("localhost", "migration-owner");
 
     private async Task<DynamicDbConnection> ConnectAsync(string db, List<string> disconnects)
     {
         using var http = new HttpClient();
-        var schema = await DatabaseSchema.FetchAsync(http, fixture.Uri, db);
-        var conn = DynamicDbConnection.Builder(schema).WithUri(fixture.Uri).WithDatabaseName(db).WithBackgroundProcessing()
+        var schema = await DatabaseSchema.FetchAsync(http, Fixture.Uri, db);
+        var conn = Via(DynamicDbConnection.Builder(schema), db).WithBackgroundProcessing()
             .OnDisconnect((_, e) =>
             {
                 lock (disconnects)
@@ -44,7 +48,7 @@ public sealed class ManualMigrationClientTests(ClientFixture fixture) : IClassFi
     [Fact]
     public async Task A_client_connected_across_a_manual_migration_is_told_why_and_reconnects_to_the_migrated_rows()
     {
-        var registry = fixture.Server.Server.Registry;
+        var registry = Fixture.Server.Server.Registry;
         var name = "manual-migration-" + Guid.NewGuid().ToString("N")[..8];
         var db = (await registry.PublishAsync(name, TestModules.Migration("MigrateV1"), Owner, clear: false)).Database;
         foreach (var (player, level) in new[] { ("ann", 1u), ("bob", 2u) })

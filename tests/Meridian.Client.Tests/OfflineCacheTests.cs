@@ -3,8 +3,12 @@ using Meridian.Golden.Leaderboard;
 namespace Meridian.Client.Tests;
 
 /// <summary>The persisted offline cache (a SQLite file): rows and queued calls kept across runs of the app.</summary>
-public sealed class OfflineCacheTests(ClientFixture fixture) : IClassFixture<ClientFixture>, IDisposable
+public abstract class OfflineCacheTests(ClientFixture fixture, TransportKind transport) : TransportTests(fixture, transport), IDisposable
 {
+    public sealed class OverWebSocket(ClientFixture fixture) : OfflineCacheTests(fixture, TransportKind.WebSocket);
+
+    public sealed class InProcess(ClientFixture fixture) : OfflineCacheTests(fixture, TransportKind.InProcess);
+
     private readonly string _dir = Directory.CreateTempSubdirectory("meridian-offline-").FullName;
 
     private string CachePath => Path.Combine(_dir, "cache.db");
@@ -13,19 +17,20 @@ public sealed class OfflineCacheTests(ClientFixture fixture) : IClassFixture<Cli
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_dir, recursive: true);
+        GC.SuppressFinalize(this);
     }
 
     [Fact]
     public async Task Rows_load_before_the_server_answers_calls_queue_across_runs_and_the_next_run_reconciles()
     {
-        var db = await fixture.PublishAsync(TestModules.Leaderboard(), "leaderboard");
-        await using var proxy = OutageProxy.Start(() => fixture.Uri);
-        using var writer = DbConnection.Builder().WithUri(fixture.Uri).WithDatabaseName(db).Build();
+        var db = await Fixture.PublishAsync(TestModules.Leaderboard(), "leaderboard");
+        await using var proxy = StartOutage();
+        using var writer = Via(DbConnection.Builder(), db).Build();
         Ticks.Until(writer, () => writer.IsActive, "the writer");
         Ticks.Await(writer, writer.Reducers.Seed(1, 4), "seed");
 
         // First run: online; the subscribed rows are stored as they arrive and change.
-        using (var first = DbConnection.Builder().WithUri(proxy.Uri).WithDatabaseName(db).WithOfflineCache(CachePath).Build())
+        using (var first = proxy.Connect(DbConnection.Builder(), db).WithOfflineCache(CachePath).Build())
         {
             var handle = first.SubscriptionBuilder().Subscribe("SELECT * FROM player");
             Ticks.Until(first, () => handle.IsActive, "the first run's subscription");
@@ -34,7 +39,7 @@ public sealed class OfflineCacheTests(ClientFixture fixture) : IClassFixture<Cli
 
         // Second run: the server is unreachable; the rows are there at once, and a call queues in the file.
         proxy.Down = true;
-        using (var second = DbConnection.Builder().WithUri(proxy.Uri).WithDatabaseName(db).WithOfflineCache(CachePath)
+        using (var second = proxy.Connect(DbConnection.Builder(), db).WithOfflineCache(CachePath)
             .WithAutomaticReconnect(ReconnectTests.Fast).Build())
         {
             Assert.Equal(4, second.Db.Player.Count);
@@ -57,7 +62,7 @@ public sealed class OfflineCacheTests(ClientFixture fixture) : IClassFixture<Cli
         // Third run: online again; the stored call is sent, and the callbacks report only what changed.
         proxy.Down = false;
         var results = new List<QueuedCallResult>();
-        using (var third = DbConnection.Builder().WithUri(proxy.Uri).WithDatabaseName(db).WithOfflineCache(CachePath)
+        using (var third = proxy.Connect(DbConnection.Builder(), db).WithOfflineCache(CachePath)
             .OnQueuedCallResult((_, r) => results.Add(r)).Build())
         {
             Assert.Equal(4, third.Db.Player.Count);
@@ -89,15 +94,15 @@ public sealed class OfflineCacheTests(ClientFixture fixture) : IClassFixture<Cli
     [Fact]
     public async Task A_file_of_another_database_is_refused_and_left_unchanged()
     {
-        var db = await fixture.PublishAsync(TestModules.Leaderboard(), "leaderboard");
-        using (var first = DbConnection.Builder().WithUri(fixture.Uri).WithDatabaseName(db).WithOfflineCache(CachePath).Build())
+        var db = await Fixture.PublishAsync(TestModules.Leaderboard(), "leaderboard");
+        using (var first = Via(DbConnection.Builder(), db).WithOfflineCache(CachePath).Build())
         {
             var handle = first.SubscriptionBuilder().Subscribe("SELECT * FROM player");
             Ticks.Await(first, first.Reducers.Seed(1, 2), "seed");
             Ticks.Until(first, () => handle.IsActive && first.Db.Player.Count == 2, "the rows");
         }
         var error = Assert.Throws<InvalidOperationException>(() =>
-            DbConnection.Builder().WithUri(fixture.Uri).WithDatabaseName("another").WithOfflineCache(CachePath).Build());
+            Via(DbConnection.Builder(), "another").WithOfflineCache(CachePath).Build());
         Assert.Contains(db, error.Message, StringComparison.Ordinal);
         Assert.Contains("another", error.Message, StringComparison.Ordinal);
         using var store = new SqliteOfflineStore(CachePath);

@@ -8,7 +8,7 @@ namespace Meridian.Client.Tests;
 /// every open connection, and while <see cref="Down"/> new connections are reset at once. The
 /// target is looked up per connection, so a server restarted on another port stays reachable.
 /// </summary>
-internal sealed class OutageProxy : IAsyncDisposable
+internal sealed class OutageProxy : IOutage
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly Func<Uri> _target;
@@ -29,6 +29,9 @@ internal sealed class OutageProxy : IAsyncDisposable
     public bool Down { get; set; }
 
     public static OutageProxy Start(Func<Uri> target) => new(target);
+
+    public DbConnectionBuilder<T> Connect<T>(DbConnectionBuilder<T> builder, string db)
+        where T : DbConnectionBase => builder.WithUri(Uri).WithDatabaseName(db);
 
     /// <summary>Resets every open connection, both sides.</summary>
     public void DropAll()

@@ -2,13 +2,17 @@ using Meridian.Golden.Procedures;
 
 namespace Meridian.Client.Tests;
 
-public sealed class ProcedureTests(ClientFixture fixture) : IClassFixture<ClientFixture>
+public abstract class ProcedureTests(ClientFixture fixture, TransportKind transport) : TransportTests(fixture, transport)
 {
+    public sealed class OverWebSocket(ClientFixture fixture) : ProcedureTests(fixture, TransportKind.WebSocket);
+
+    public sealed class InProcess(ClientFixture fixture) : ProcedureTests(fixture, TransportKind.InProcess);
+
     [Fact]
     public async Task Procedures_return_their_values_and_a_panic_is_a_failure()
     {
-        var db = await fixture.PublishAsync(TestModules.Procedures(), "procedures");
-        using var conn = DbConnection.Builder().WithUri(fixture.Uri).WithDatabaseName(db).Build();
+        var db = await Fixture.PublishAsync(TestModules.Procedures(), "procedures");
+        using var conn = Via(DbConnection.Builder(), db).Build();
         Ticks.Until(conn, () => conn.IsActive, "the connection");
 
         ProcedureCallbackResult<ulong>? viaCallback = null;
@@ -34,8 +38,8 @@ public sealed class ProcedureTests(ClientFixture fixture) : IClassFixture<Client
     [Fact]
     public async Task A_procedures_transaction_reaches_the_cache()
     {
-        var db = await fixture.PublishAsync(TestModules.Procedures(), "procedures");
-        using var conn = DbConnection.Builder().WithUri(fixture.Uri).WithDatabaseName(db).Build();
+        var db = await Fixture.PublishAsync(TestModules.Procedures(), "procedures");
+        using var conn = Via(DbConnection.Builder(), db).Build();
         var handle = conn.SubscriptionBuilder().Subscribe("SELECT * FROM item");
         Ticks.Until(conn, () => handle.IsActive, "the subscription");
         var id = Ticks.Await(conn, conn.Procedures.InsertWithTx("made in a procedure"), "insert_with_tx");

@@ -3,19 +3,23 @@ using Meridian.Golden.Leaderboard;
 namespace Meridian.Client.Tests;
 
 /// <summary>Reducer calls made while disconnected: queued in order, sent on reconnect, outcomes and conflicts reported.</summary>
-public sealed class QueueTests(ClientFixture fixture) : IClassFixture<ClientFixture>
+public abstract class QueueTests(ClientFixture fixture, TransportKind transport) : TransportTests(fixture, transport)
 {
+    public sealed class OverWebSocket(ClientFixture fixture) : QueueTests(fixture, TransportKind.WebSocket);
+
+    public sealed class InProcess(ClientFixture fixture) : QueueTests(fixture, TransportKind.InProcess);
+
     [Fact]
     public async Task Calls_made_while_away_are_sent_in_order_on_reconnect_and_a_refused_one_is_a_conflict()
     {
-        var db = await fixture.PublishAsync(TestModules.Leaderboard(), "leaderboard");
-        await using var proxy = OutageProxy.Start(() => fixture.Uri);
-        using var writer = DbConnection.Builder().WithUri(fixture.Uri).WithDatabaseName(db).Build();
+        var db = await Fixture.PublishAsync(TestModules.Leaderboard(), "leaderboard");
+        await using var proxy = StartOutage();
+        using var writer = Via(DbConnection.Builder(), db).Build();
         Ticks.Until(writer, () => writer.IsActive, "the writer");
         Ticks.Await(writer, writer.Reducers.Seed(1, 3), "seed");
         var results = new List<QueuedCallResult>();
         var conflicts = new List<QueuedCallResult>();
-        using var conn = DbConnection.Builder().WithUri(proxy.Uri).WithDatabaseName(db)
+        using var conn = proxy.Connect(DbConnection.Builder(), db)
             .WithAutomaticReconnect(ReconnectTests.Fast)
             .WithQueuedCalls()
             .OnQueuedCallResult((_, r) => results.Add(r))
@@ -66,10 +70,10 @@ public sealed class QueueTests(ClientFixture fixture) : IClassFixture<ClientFixt
     [Fact]
     public async Task Under_the_stop_policy_a_failure_discards_the_calls_after_it()
     {
-        var db = await fixture.PublishAsync(TestModules.Leaderboard(), "leaderboard");
-        await using var proxy = OutageProxy.Start(() => fixture.Uri);
+        var db = await Fixture.PublishAsync(TestModules.Leaderboard(), "leaderboard");
+        await using var proxy = StartOutage();
         var results = new List<QueuedCallResult>();
-        using var conn = DbConnection.Builder().WithUri(proxy.Uri).WithDatabaseName(db)
+        using var conn = proxy.Connect(DbConnection.Builder(), db)
             .WithAutomaticReconnect(ReconnectTests.Fast)
             .WithQueuedCalls(new CallQueuePolicy { OnFailure = QueuedCallFailureMode.Stop })
             .OnQueuedCallResult((_, r) => results.Add(r))
@@ -104,10 +108,10 @@ public sealed class QueueTests(ClientFixture fixture) : IClassFixture<ClientFixt
     [Fact]
     public async Task The_queue_refuses_calls_beyond_its_length_and_expires_old_ones()
     {
-        var db = await fixture.PublishAsync(TestModules.Leaderboard(), "leaderboard");
-        await using var proxy = OutageProxy.Start(() => fixture.Uri);
+        var db = await Fixture.PublishAsync(TestModules.Leaderboard(), "leaderboard");
+        await using var proxy = StartOutage();
         var results = new List<QueuedCallResult>();
-        using var conn = DbConnection.Builder().WithUri(proxy.Uri).WithDatabaseName(db)
+        using var conn = proxy.Connect(DbConnection.Builder(), db)
             .WithAutomaticReconnect(ReconnectTests.Fast)
             .WithQueuedCalls(new CallQueuePolicy { MaxLength = 2, MaxAge = TimeSpan.FromMilliseconds(150) })
             .OnQueuedCallResult((_, r) => results.Add(r))
@@ -142,9 +146,9 @@ public sealed class QueueTests(ClientFixture fixture) : IClassFixture<ClientFixt
         var (_, owner) = await server.NewIdentityAsync();
         var publish = await server.SendAsync(HttpMethod.Put, "/v1/database/restarted", owner, new ByteArrayContent(TestModules.Leaderboard()));
         Assert.True(publish.IsSuccessStatusCode, await publish.Content.ReadAsStringAsync());
-        await using var proxy = OutageProxy.Start(() => server.Server.BaseAddress);
+        await using var proxy = StartOutage(() => server.Server);
         var results = new List<QueuedCallResult>();
-        using var conn = DbConnection.Builder().WithUri(proxy.Uri).WithDatabaseName("restarted")
+        using var conn = proxy.Connect(DbConnection.Builder(), "restarted")
             .WithAutomaticReconnect(ReconnectTests.Fast)
             .WithQueuedCalls()
             .OnQueuedCallResult((_, r) => results.Add(r))

@@ -3,8 +3,12 @@ using Meridian.Golden.Leaderboard;
 namespace Meridian.Client.Tests;
 
 /// <summary>Automatic reconnect, reconciliation and the connection status, with outages made by a proxy.</summary>
-public sealed class ReconnectTests(ClientFixture fixture) : IClassFixture<ClientFixture>
+public abstract class ReconnectTests(ClientFixture fixture, TransportKind transport) : TransportTests(fixture, transport)
 {
+    public sealed class OverWebSocket(ClientFixture fixture) : ReconnectTests(fixture, TransportKind.WebSocket);
+
+    public sealed class InProcess(ClientFixture fixture) : ReconnectTests(fixture, TransportKind.InProcess);
+
     internal static readonly ReconnectPolicy Fast = new()
     {
         InitialDelay = TimeSpan.FromMilliseconds(30),
@@ -32,7 +36,7 @@ public sealed class ReconnectTests(ClientFixture fixture) : IClassFixture<Client
 
     private DbConnection Direct(string db)
     {
-        var conn = DbConnection.Builder().WithUri(fixture.Uri).WithDatabaseName(db).Build();
+        var conn = Via(DbConnection.Builder(), db).Build();
         Ticks.Until(conn, () => conn.IsActive, "the writer's connection");
         return conn;
     }
@@ -40,15 +44,15 @@ public sealed class ReconnectTests(ClientFixture fixture) : IClassFixture<Client
     [Fact]
     public async Task After_a_drop_the_cache_is_reconciled_and_only_rows_changed_meanwhile_reach_the_callbacks()
     {
-        var db = await fixture.PublishAsync(TestModules.Leaderboard(), "leaderboard");
-        await using var proxy = OutageProxy.Start(() => fixture.Uri);
+        var db = await Fixture.PublishAsync(TestModules.Leaderboard(), "leaderboard");
+        await using var proxy = StartOutage();
         using var writer = Direct(db);
         Ticks.Await(writer, writer.Reducers.Seed(1, 5), "seed");
 
         var statuses = new List<ConnectionStatus>();
         var connects = 0;
         var disconnects = new List<Exception?>();
-        using var conn = DbConnection.Builder().WithUri(proxy.Uri).WithDatabaseName(db)
+        using var conn = proxy.Connect(DbConnection.Builder(), db)
             .WithAutomaticReconnect(Fast)
             .OnConnect((_, _, _) => connects++)
             .OnDisconnect((_, e) => disconnects.Add(e))
@@ -102,11 +106,11 @@ public sealed class ReconnectTests(ClientFixture fixture) : IClassFixture<Client
     [Fact]
     public async Task Unchanged_rows_make_no_callbacks_and_an_unsubscribe_while_away_ends_at_the_reconnect()
     {
-        var db = await fixture.PublishAsync(TestModules.Leaderboard(), "leaderboard");
-        await using var proxy = OutageProxy.Start(() => fixture.Uri);
+        var db = await Fixture.PublishAsync(TestModules.Leaderboard(), "leaderboard");
+        await using var proxy = StartOutage();
         using var writer = Direct(db);
         Ticks.Await(writer, writer.Reducers.Seed(1, 10), "seed");
-        using var conn = DbConnection.Builder().WithUri(proxy.Uri).WithDatabaseName(db).WithAutomaticReconnect(Fast).Build();
+        using var conn = proxy.Connect(DbConnection.Builder(), db).WithAutomaticReconnect(Fast).Build();
         var all = conn.SubscriptionBuilder().Subscribe("SELECT * FROM player WHERE score < 8");
         var high = conn.SubscriptionBuilder().Subscribe("SELECT * FROM player WHERE score > 5");
         Ticks.Until(conn, () => all.IsActive && high.IsActive, "the subscriptions");
@@ -141,12 +145,12 @@ public sealed class ReconnectTests(ClientFixture fixture) : IClassFixture<Client
     [Fact]
     public async Task Offline_after_the_last_attempt_counts_queued_calls_and_RetryNow_sends_them()
     {
-        var db = await fixture.PublishAsync(TestModules.Leaderboard(), "leaderboard");
-        await using var proxy = OutageProxy.Start(() => fixture.Uri);
+        var db = await Fixture.PublishAsync(TestModules.Leaderboard(), "leaderboard");
+        await using var proxy = StartOutage();
         proxy.Down = true;
         Exception? connectError = null;
         var statuses = new List<ConnectionStatus>();
-        using var conn = DbConnection.Builder().WithUri(proxy.Uri).WithDatabaseName(db)
+        using var conn = proxy.Connect(DbConnection.Builder(), db)
             .WithAutomaticReconnect(new ReconnectPolicy { InitialDelay = TimeSpan.FromMilliseconds(50), MaxAttempts = 2, Jitter = 0 })
             .WithQueuedCalls()
             .OnConnectError(e => connectError = e)
@@ -183,10 +187,10 @@ public sealed class ReconnectTests(ClientFixture fixture) : IClassFixture<Client
     [Fact]
     public async Task Without_reconnect_a_lost_connection_is_disconnected_and_calls_fail_at_once()
     {
-        var db = await fixture.PublishAsync(TestModules.Leaderboard(), "leaderboard");
-        await using var proxy = OutageProxy.Start(() => fixture.Uri);
+        var db = await Fixture.PublishAsync(TestModules.Leaderboard(), "leaderboard");
+        await using var proxy = StartOutage();
         Exception? reason = null;
-        using var conn = DbConnection.Builder().WithUri(proxy.Uri).WithDatabaseName(db).OnDisconnect((_, e) => reason = e).Build();
+        using var conn = proxy.Connect(DbConnection.Builder(), db).OnDisconnect((_, e) => reason = e).Build();
         Ticks.Until(conn, () => conn.IsActive, "the connection");
         proxy.DropAll();
         Ticks.Until(conn, () => reason is not null, "OnDisconnect");
