@@ -56,17 +56,7 @@ internal static class LogRecordFormatter
     }
 
     /// <summary>Microseconds since the epoch as <c>yyyy-MM-ddTHH:mm:ss.ffffffZ</c>.</summary>
-    public static string Timestamp(long micros)
-    {
-        try
-        {
-            return DateTimeOffset.UnixEpoch.AddTicks(checked(micros * 10)).ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
-        }
-        catch (Exception e) when (e is ArgumentOutOfRangeException or OverflowException)
-        {
-            return micros.ToString(CultureInfo.InvariantCulture) + "µs";
-        }
-    }
+    public static string Timestamp(long micros) => Times.FromUnixMicros(micros);
 
     private static string Level(string? level) => (level switch
     {
