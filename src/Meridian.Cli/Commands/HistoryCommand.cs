@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Meridian.Cli.Output;
+using Meridian.Client.Http;
 
 namespace Meridian.Cli.Commands;
 
@@ -55,13 +56,13 @@ internal static class HistoryCommand
                 rows.Add([
                     t.Offset.ToString(CultureInfo.InvariantCulture),
                     Times.Format(t.Time),
-                    t.Reducer ?? "",
+                    What(t),
                     t.Caller ?? "",
                     string.Create(CultureInfo.InvariantCulture, $"+{t.RowsInserted} -{t.RowsDeleted}"),
                     error,
                 ]);
             }
-            string[] headers = ["offset", "time", "reducer", "caller", "rows changed", "error"];
+            string[] headers = ["offset", "time", "reducer (or change)", "caller", "rows changed", "error"];
             bool[] right = [true, false, false, false, true, false];
             if (!anyError)
             {
@@ -75,4 +76,15 @@ internal static class HistoryCommand
         }, ct));
         return command;
     }
+
+    /// <summary>
+    /// The reducer column: the reducer, or for a transaction that ran none, what it was: a publish or
+    /// migration (<c>schema: created table user, created table message</c>).
+    /// </summary>
+    internal static string What(HistoryTransaction t) => t switch
+    {
+        { Reducer: { } reducer } => reducer,
+        { SchemaChanges.Count: > 0 } => "schema: " + string.Join(", ", t.SchemaChanges),
+        _ => "(no reducer)",
+    };
 }

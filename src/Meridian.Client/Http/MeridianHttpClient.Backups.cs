@@ -110,6 +110,12 @@ public sealed partial class MeridianHttpClient
                     foreach (var c in changes.EnumerateArray())
                         tables.Add((c.GetProperty("name").GetString() ?? "", c.GetProperty("inserted").GetInt64(), c.GetProperty("deleted").GetInt64()));
                 }
+                var schemaChanges = new List<string>();
+                if (t.TryGetProperty("schema_changes", out var schema) && schema.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (var c in schema.EnumerateArray())
+                        schemaChanges.Add(c.GetString() ?? "");
+                }
                 list.Add(new HistoryTransaction(
                     t.GetProperty("offset").GetUInt64(),
                     DateTimeOffset.FromUnixTimeMilliseconds(0).AddTicks(t.GetProperty("time_micros").GetInt64() * 10),
@@ -118,7 +124,8 @@ public sealed partial class MeridianHttpClient
                     OptionalString(t, "error"),
                     t.GetProperty("rows_inserted").GetInt64(),
                     t.GetProperty("rows_deleted").GetInt64(),
-                    tables));
+                    tables,
+                    schemaChanges));
             }
             ulong? last = root.TryGetProperty("last_offset", out var l) && l.ValueKind == JsonValueKind.Number ? l.GetUInt64() : null;
             return new HistoryPage(OptionalString(root, "database") ?? database, last, list, response.Body);

@@ -70,6 +70,10 @@ public sealed class MeridianHttpClientTests : IAsyncLifetime, IDisposable
         Assert.Equal(me.Identity, sent.Caller);
         Assert.Contains(sent.Tables, t => t.Table == "message" && t.Inserted == 1);
         Assert.Equal(history.LastOffset, history.Transactions[^1].Offset);
+        var publish = history.Transactions[0];
+        Assert.Equal(0UL, publish.Offset);
+        Assert.Null(publish.Reducer);
+        Assert.Contains("created table message", publish.SchemaChanges);
     }
 
     [Fact]
