@@ -36,7 +36,8 @@ internal static class LogRecordFormatter
             text.Append(target).Append(": ");
         if (String(record, "filename") is { Length: > 0 } file)
         {
-            text.Append(file);
+            // Modules that `meridian publish` compiled name files relative to their directory, as ./Lib.cs.
+            text.Append(file.StartsWith("./", StringComparison.Ordinal) ? file[2..] : file);
             if (record.TryGetProperty("line_number", out var number) && number.TryGetUInt32(out var lineNumber))
                 text.Append(CultureInfo.InvariantCulture, $":{lineNumber}");
             text.Append(": ");
