@@ -190,7 +190,8 @@ internal static class IdentityCommands
         catch (MeridianHttpException e) when (e.Error is not (MeridianHttpError.Unreachable or MeridianHttpError.Timeout))
         {
             throw new CliException(
-                $"{client.Server} does not accept this token: {e.ServerMessage ?? e.Message}", "Was it issued by this server, or by an identity provider it trusts?");
+                $"{client.Server} does not accept this token: {e.ServerMessage ?? e.Message}",
+                "Was it issued by this server, or by an identity provider it trusts?");
         }
         if (!proves)
             throw new CliException($"{client.Server} does not accept this token: it does not prove identity {identity.ToHexString()}.");

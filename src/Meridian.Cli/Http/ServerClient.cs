@@ -37,7 +37,9 @@ internal sealed class ServerClient : IDisposable
         return _api;
     }
 
-    /// <summary>A client of the same server with <paramref name="token"/> (none when null) and a 30 s timeout, for <c>server ping</c> and checking tokens.</summary>
+    /// <summary>
+    /// A client of the same server with <paramref name="token"/> (none when null) and a 30 s timeout, for <c>server ping</c> and checking tokens.
+    /// </summary>
     public MeridianHttpClient WithToken(string? token) => Create(Server, token, TimeSpan.FromSeconds(30));
 
     /// <summary>The identity and token this CLI uses on the server, created there on first use.</summary>

@@ -97,7 +97,8 @@ public sealed class HttpApiResponse
                 MeridianHttpError.PermissionDenied, $"permission denied: the database name '{name}' belongs to another identity.", server, Status, Message);
         }
         if (DatabaseOfAnother is { } database)
-            return new MeridianHttpException(MeridianHttpError.PermissionDenied, $"permission denied: database {database} is not yours.", server, Status, Message);
+            return new MeridianHttpException(
+                MeridianHttpError.PermissionDenied, $"permission denied: database {database} is not yours.", server, Status, Message);
         var error = (int)Status switch
         {
             401 => MeridianHttpError.TokenRejected,

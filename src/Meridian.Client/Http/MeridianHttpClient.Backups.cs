@@ -21,7 +21,9 @@ public sealed partial class MeridianHttpClient
     /// <param name="destination">Where the dump goes; flushed, not closed.</param>
     /// <param name="progress">Told about once per <see cref="ProgressInterval"/>; null for silence.</param>
     /// <param name="cancellationToken">Cancels the dump.</param>
-    /// <exception cref="MeridianHttpException">The database is not the identity's, has nothing to dump, the connection ended early, or the request failed.</exception>
+    /// <exception cref="MeridianHttpException">
+    /// The database is not the identity's, has nothing to dump, the connection ended early, or the request failed.
+    /// </exception>
     public async Task<DumpInfo> DumpAsync(
         string database, Stream destination, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -47,7 +49,10 @@ public sealed partial class MeridianHttpClient
                 MeridianHttpError.InvalidAnswer, $"the connection to {Server} ended after {written} of {expected} bytes of the dump.", Server);
         }
         return new DumpInfo(
-            ULong(Header(response, "meridian-dump-offset")), Long(Header(response, "meridian-dump-tables")), Long(Header(response, "meridian-dump-rows")), written);
+            ULong(Header(response, "meridian-dump-offset")),
+            Long(Header(response, "meridian-dump-tables")),
+            Long(Header(response, "meridian-dump-rows")),
+            written);
     }
 
     /// <summary>
@@ -60,7 +65,9 @@ public sealed partial class MeridianHttpClient
     /// <param name="replace">Replace the database when it exists (else that is a <see cref="MeridianHttpError.Conflict"/>).</param>
     /// <param name="progress">Told about the upload and the server's work about once per <see cref="ProgressInterval"/>; null for silence.</param>
     /// <param name="cancellationToken">Cancels the restore.</param>
-    /// <exception cref="MeridianHttpException">The database exists (without <paramref name="replace"/>), is not the identity's, the dump is bad, or the request failed.</exception>
+    /// <exception cref="MeridianHttpException">
+    /// The database exists (without <paramref name="replace"/>), is not the identity's, the dump is bad, or the request failed.
+    /// </exception>
     public async Task<RestoreResult> RestoreAsync(
         string name, Stream dump, bool replace = false, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
     {

@@ -49,7 +49,9 @@ public sealed partial class MeridianHttpClient
     /// <param name="sql">The SQL text.</param>
     /// <param name="options">A past offset to read, or unconfirmed reads; null for neither.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
-    /// <exception cref="MeridianHttpException"><see cref="MeridianHttpError.BadRequest"/> for SQL the server refuses (its message names the position), or the request failed.</exception>
+    /// <exception cref="MeridianHttpException">
+    /// <see cref="MeridianHttpError.BadRequest"/> for SQL the server refuses (its message names the position), or the request failed.
+    /// </exception>
     public async Task<SqlResult> SqlAsync(string database, string sql, SqlOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sql);

@@ -32,7 +32,9 @@ public sealed partial class MeridianHttpClient
     /// (<c>GET /v1/ping</c>).
     /// </summary>
     /// <param name="cancellationToken">Cancels the request.</param>
-    /// <exception cref="MeridianHttpException">The server is unreachable, or refuses the token (<see cref="MeridianHttpError.TokenRejected"/>, <see cref="MeridianHttpError.BadRequest"/>).</exception>
+    /// <exception cref="MeridianHttpException">
+    /// The server is unreachable, or refuses the token (<see cref="MeridianHttpError.TokenRejected"/>, <see cref="MeridianHttpError.BadRequest"/>).
+    /// </exception>
     public async Task PingAsync(CancellationToken cancellationToken = default) =>
         await RequestAsync(HttpMethod.Get, "v1/ping", null, cancellationToken).ConfigureAwait(false);
 
