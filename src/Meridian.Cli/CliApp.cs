@@ -36,8 +36,9 @@ public static class CliApp
         // Arguments such as `@alice` are reducer arguments, not response files.
         var parser = new ParserConfiguration { ResponseFileTokenReplacer = null };
         var exitCode = await root.Parse(args, parser).InvokeAsync(invocation, cancellationToken);
-        await environment.Out.FlushAsync(cancellationToken);
-        await environment.Error.FlushAsync(cancellationToken);
+        // Not with the command's token: after Ctrl+C it is cancelled, and what the command wrote must still reach the terminal.
+        await environment.Out.FlushAsync(CancellationToken.None);
+        await environment.Error.FlushAsync(CancellationToken.None);
         return exitCode;
     }
 

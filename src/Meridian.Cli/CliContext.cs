@@ -1,11 +1,15 @@
 using Meridian.Cli.Config;
 using Meridian.Cli.Http;
+using Meridian.Client.Http;
 
 namespace Meridian.Cli;
 
 /// <summary>What every command gets: the environment, the configuration and a way to reach a server.</summary>
 internal sealed class CliContext(CliEnvironment environment)
 {
+    // The client of the running command, which explains its failed requests (with the saved token's story).
+    private Func<MeridianHttpException, CliException>? _explain;
+
     public CliEnvironment Environment { get; } = environment;
 
     public TextWriter Out => Environment.Out;
@@ -19,18 +23,27 @@ internal sealed class CliContext(CliEnvironment environment)
     public ServerClient Connect(string? server)
     {
         var config = LoadConfig();
-        return new ServerClient(config.ResolveServer(server), config, Error);
+        var client = new ServerClient(config.ResolveServer(server), config, Error);
+        _explain = client.Explain;
+        return client;
     }
 
     /// <summary>
-    /// Runs a command body, turning <see cref="CliException"/> into <c>error: …</c> on stderr and
-    /// its exit code; Ctrl+C exits with 130.
+    /// Runs a command body, turning <see cref="CliException"/> (and a failed request) into <c>error: …</c>
+    /// on stderr and its exit code; Ctrl+C exits with 130.
     /// </summary>
     public async Task<int> RunAsync(Func<CancellationToken, Task<int>> body, CancellationToken cancellationToken)
     {
         try
         {
-            return await body(cancellationToken);
+            try
+            {
+                return await body(cancellationToken);
+            }
+            catch (MeridianHttpException e)
+            {
+                throw _explain?.Invoke(e) ?? new CliException(e.Message);
+            }
         }
         catch (CliException e)
         {

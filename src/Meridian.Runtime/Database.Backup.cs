@@ -8,6 +8,7 @@ using Meridian.Runtime.Sql;
 using Meridian.Sats;
 using Meridian.Sats.Bsatn;
 using Meridian.Storage;
+using Meridian.Storage.Changesets;
 
 namespace Meridian.Runtime;
 
@@ -49,7 +50,8 @@ public sealed partial class Database
                 t.ReducerName,
                 t.Caller,
                 t.Error,
-                t.Tables.Select(c => new HistoryTableChange(c.Table, c.Inserted, c.Deleted)).ToList()))
+                t.Tables.Select(c => new HistoryTableChange(c.Table, c.Inserted, c.Deleted)).ToList(),
+                t.SchemaChanges.Select(Describe).ToList()))
             .ToList()).ConfigureAwait(false);
     }
 
@@ -146,6 +148,15 @@ public sealed partial class Database
         return new SqlCatalog(tables);
     }
 
+    // A schema change as history shows it: what happened to which table.
+    private static string Describe(SchemaChange change) => change switch
+    {
+        TableCreated c => $"created table {c.Table.Name}",
+        TableDropped d => $"dropped table {d.TableName}",
+        TableAltered a => $"altered table {a.Table.Name} ({a.Rows.Count} rows rewritten)",
+        _ => change.GetType().Name,
+    };
+
     private HistoryUnavailableException NoHistory() =>
         new($"'{Name}' keeps no history: it is an in-memory database (start the server with a data directory).");
 }
@@ -157,8 +168,10 @@ public sealed partial class Database
 /// <param name="Caller">Who called it, or null.</param>
 /// <param name="Error">The error of a failed call, or null.</param>
 /// <param name="Tables">Rows inserted and deleted per table.</param>
+/// <param name="SchemaChanges">Tables it created, dropped or altered (<c>created table user</c>), for a publish or migration.</param>
 public sealed record HistoryEntry(
-    ulong Offset, Timestamp CommitTime, string? Reducer, Identity? Caller, string? Error, IReadOnlyList<HistoryTableChange> Tables);
+    ulong Offset, Timestamp CommitTime, string? Reducer, Identity? Caller, string? Error, IReadOnlyList<HistoryTableChange> Tables,
+    IReadOnlyList<string> SchemaChanges);
 
 /// <summary>What one transaction changed in one table.</summary>
 /// <param name="Table">The table's name.</param>

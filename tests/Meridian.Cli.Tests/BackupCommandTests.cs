@@ -200,6 +200,9 @@ public sealed class BackupCommandTests : IAsyncLifetime, IDisposable
             System.Text.RegularExpressions.Regex.IsMatch(history.Out, $@"\n +\d+ \| \d{{4}}-\d\d-\d\dT[^|]+ \| send_message +\| {identity} \| +\+1 -0\n"),
             history.Out);
         Assert.Matches(@"\(\d+ transactions\)\n$", history.Out);
+        // The publish's own transaction runs no reducer: the table shows what it did to the schema.
+        var fromStart = await Ok("history", "-s", _url, "chat", "--from", "0", "-n", "1");
+        Assert.Matches(@"\n +0 \| [^|]+ \| schema: created table (user, created table message|message, created table user) +\| +\| +\+0 -0\n", fromStart.Out);
 
         var json = await Ok("history", "-s", _url, "chat", "--json", "--from", "0", "-n", "1000");
         using var document = JsonDocument.Parse(json.Out);

@@ -47,6 +47,10 @@ public sealed class ModuleCompilationTests : IAsyncLifetime, IDisposable
         var upload = Assert.Single(_server.ApiRequests, r => r.Method == "PUT");
         Assert.Equal("application/octet-stream", upload.ContentType);
         Assert.Equal(["Message", "User"], TableSourceNames(upload.Body));
+        // Log calls name their file relative to the module directory (what `meridian logs` shows), not the absolute build path.
+        var strings = System.Text.Encoding.Unicode.GetString(upload.Body);
+        Assert.Contains($".{Path.DirectorySeparatorChar}Lib.cs", strings, StringComparison.Ordinal);
+        Assert.DoesNotContain(Path.Combine(chat, "Lib.cs"), strings, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
-using Meridian.Cli.Http;
+using Meridian.Cli.Config;
+using Meridian.Client.Http;
 
 namespace Meridian.Cli.Tests;
 
@@ -22,7 +23,9 @@ public class ServerAddressTests
     [InlineData("")]
     public void Refuses_what_is_not_a_server_url(string typed)
     {
-        var error = Assert.Throws<CliException>(() => ServerAddress.Normalize(typed));
+        Assert.Contains("is not a server URL", Assert.Throws<FormatException>(() => ServerAddress.Normalize(typed)).Message);
+        var error = Assert.Throws<CliException>(() => CliConfig.NormalizeServer(typed));
         Assert.Contains("is not a server URL", error.Message);
+        Assert.Equal("Give one like http://127.0.0.1:3000.", error.Hint);
     }
 }

@@ -137,10 +137,10 @@ public sealed class SqlCommandTests : IAsyncLifetime, IDisposable
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(
             """
-             sent                             | tags         | blob   | color    | pos               | text
-            ----------------------------------+--------------+--------+----------+-------------------+------------
-             2023-11-14T22:13:20.000000+00:00 | ["a", "b c"] | 0x00ff | Red      | (x = 1.5, y = -2) | two\nlines
-             1970-01-01T00:00:00.000000+00:00 | []           | 0x     | Rgb(255) | (x = 0, y = 0)    |
+             sent                        | tags         | blob   | color    | pos               | text
+            -----------------------------+--------------+--------+----------+-------------------+------------
+             2023-11-14T22:13:20.000000Z | ["a", "b c"] | 0x00ff | Red      | (x = 1.5, y = -2) | two\nlines
+             1970-01-01T00:00:00.000000Z | []           | 0x     | Rgb(255) | (x = 0, y = 0)    |
             (2 rows)
 
             """,
@@ -167,6 +167,7 @@ public sealed class SqlCommandTests : IAsyncLifetime, IDisposable
         var result = await _cli.RunAsync("sql", "-s", _server.Url, "chat", "SELECT 1");
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("error: the server's SQL answer is not JSON", result.Error);
+        Assert.Contains(
+            $"error: {_server.Url.TrimEnd('/')} answered the SQL request with something the API does not define: <html>proxy error</html>", result.Error);
     }
 }

@@ -8,7 +8,6 @@ public sealed class StartCommandTests : IDisposable
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     // Runs `meridian start` in-process until it prints its address, asks /v1/ping there, then stops it.
-    // ExitCode is null when the server ran until the test stopped it.
     private static async Task<(int? ExitCode, string Out, string Error, bool Pinged)> RunUntilListeningAsync(params string[] args)
     {
         var stdout = new StringWriter();
@@ -39,15 +38,8 @@ public sealed class StartCommandTests : IDisposable
             }
             await Task.Delay(50);
         }
-        int? exitCode;
-        try
-        {
-            exitCode = await run;
-        }
-        catch (OperationCanceledException) when (pinged)
-        {
-            exitCode = null; // stopped the way Ctrl+C stops it
-        }
+        // Stopped the way Ctrl+C stops it: the command ends and CliApp's final flush still runs.
+        int? exitCode = await run;
         return (exitCode, stdout.ToString(), stderr.ToString(), pinged);
     }
 
@@ -63,8 +55,9 @@ public sealed class StartCommandTests : IDisposable
     {
         var config = WriteConfig("{\"listen_addr\": \"127.0.0.1:0\", \"data_dir\": \"from-file\"}");
         var (exitCode, _, error, pinged) = await RunUntilListeningAsync("--config", config);
-        Assert.Null(exitCode);
+        Assert.Equal(0, exitCode);
         Assert.True(pinged, error);
+        Assert.EndsWith("Meridian stopped.\n", error.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.Contains($"data directory {Path.Combine(_root, "from-file")}", error, StringComparison.Ordinal);
         Assert.True(Directory.Exists(Path.Combine(_root, "from-file", "keys")));
     }
@@ -77,8 +70,9 @@ public sealed class StartCommandTests : IDisposable
         var flagDir = Path.Combine(_root, "from-flag");
         var (exitCode, _, error, pinged) = await RunUntilListeningAsync(
             "--config", config, "--listen-addr", "127.0.0.1:0", "--data-dir", flagDir, "--max-in-flight-calls", "4");
-        Assert.Null(exitCode);
+        Assert.Equal(0, exitCode);
         Assert.True(pinged, error);
+        Assert.EndsWith("Meridian stopped.\n", error.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.Contains($"data directory {flagDir}", error, StringComparison.Ordinal);
         Assert.True(Directory.Exists(Path.Combine(flagDir, "keys")));
         Assert.False(Directory.Exists(Path.Combine(_root, "from-file")));

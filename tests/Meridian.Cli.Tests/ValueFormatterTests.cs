@@ -16,7 +16,7 @@ public class ValueFormatterTests
         Assert.Equal("c200b3ce65d91b79ecfb7d881cd65bf8da2f647d590af1474ad19faa7aa87e38", Format($"[\"0x{identity.ToHexString()}\"]", AlgebraicType.Identity));
         Assert.Equal("000000000000000000000000000000ff", Format("[255]", AlgebraicType.ConnectionId));
         Assert.Equal("+1.500000", Format("[1500000]", AlgebraicType.TimeDuration));
-        Assert.Equal("2023-11-14T22:13:20.000000+00:00", Format("[1700000000000000]", AlgebraicType.Timestamp));
+        Assert.Equal("2023-11-14T22:13:20.000000Z", Format("[1700000000000000]", AlgebraicType.Timestamp));
         Assert.Equal("Interval(+0.000001)", Format("[0, [1]]", AlgebraicType.ScheduleAt));
     }
 

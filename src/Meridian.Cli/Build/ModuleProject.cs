@@ -56,7 +56,7 @@ internal static class ModuleProject
                 <GenerateDocumentationFile>false</GenerateDocumentationFile>
                 <ProduceReferenceAssembly>false</ProduceReferenceAssembly>
                 <GenerateDependencyFile>false</GenerateDependencyFile>
-                <Deterministic>true</Deterministic>
+                <Deterministic>true</Deterministic>{PathMap(module)}
                 <NuGetAudit>false</NuGetAudit>
                 <SatelliteResourceLanguages>en</SatelliteResourceLanguages>
               </PropertyGroup>
@@ -106,4 +106,10 @@ internal static class ModuleProject
     }
 
     private static string Xml(string text) => SecurityElement.Escape(text);
+
+    // Source paths compiled into the module (Log's [CallerFilePath], stack traces) relative to the module directory,
+    // so logs read ./Lib.cs:12 rather than the builder's absolute path. PathMap cannot express a path holding ',' or '='.
+    private static string PathMap(string module) => module.IndexOfAny([',', '=', ';']) >= 0
+        ? ""
+        : $"\n        <PathMap>{Xml(module + Path.DirectorySeparatorChar)}=.{Path.DirectorySeparatorChar}</PathMap>";
 }

@@ -1,8 +1,6 @@
 using System.CommandLine;
-using System.Net;
-using System.Text.Json;
-using Meridian.Cli.Http;
 using Meridian.Cli.Output;
+using Meridian.Client.Http;
 
 namespace Meridian.Cli.Commands;
 
@@ -36,32 +34,31 @@ internal static class BackupCommands
             if (Directory.Exists(path))
                 throw new CliException($"{path} is a directory.", "Give the path of the file to write.");
             using var client = context.Connect(parse.GetValue(server)!);
+            var api = await client.ApiAsync(token);
             await context.Error.WriteLineAsync($"Dumping database {name} from {client.Server}...");
-            using var response = await client.SendStreamingAsync(HttpMethod.Get, CommonOptions.DatabasePath(name) + "/dump", token);
-            var progress = new ProgressReporter(context.Error, "Downloading", response.Content.Headers.ContentLength);
+            var progress = new ProgressReporter(context.Error, "The server is staging the dump");
             var temp = path + ".partial";
-            long written;
+            DumpInfo dumped;
             try
             {
                 await using (var output = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
-                await using (var body = await response.Content.ReadAsStreamAsync(token))
                 {
-                    written = await progress.CopyAsync(body, output, token);
+                    dumped = await api.DumpAsync(name, output, progress, token);
                     output.Flush(flushToDisk: true);
                 }
-                if (response.Content.Headers.ContentLength is { } expected && expected != written)
-                    throw new CliException($"the connection ended after {written} of {expected} bytes; {path} was not written.");
                 File.Move(temp, path, overwrite: true);
+            }
+            catch (MeridianHttpException e) when (e.Error == MeridianHttpError.InvalidAnswer)
+            {
+                throw new CliException($"{e.Message} {path} was not written.");
             }
             finally
             {
                 File.Delete(temp);
             }
-            var offset = Header(response, "meridian-dump-offset");
-            var tables = Header(response, "meridian-dump-tables");
-            var rows = Header(response, "meridian-dump-rows");
             await context.Out.WriteLineAsync(
-                $"Dumped database {name} at transaction offset {offset} ({tables} tables, {rows} rows, {ProgressReporter.Bytes(written)}) to {path}.");
+                $"Dumped database {name} at transaction offset {Show(dumped.Offset)} ({Show(dumped.Tables)} tables, {Show(dumped.Rows)} rows, "
+                + $"{ProgressReporter.Bytes(dumped.Bytes)}) to {path}.");
             return 0;
         }, ct));
         return command;
@@ -87,11 +84,11 @@ internal static class BackupCommands
             if (!File.Exists(path))
                 throw new CliException($"{path} does not exist.", "Give a file written by `meridian dump`.");
             using var client = context.Connect(parse.GetValue(server)!);
+            var api = await client.ApiAsync(token);
             var replace = parse.GetValue(yes);
             if (!replace)
             {
-                var exists = await client.SendAsync(HttpMethod.Get, CommonOptions.DatabasePath(name), null, token);
-                if (exists.IsSuccess)
+                if (await api.GetDatabaseAsync(name, token) is not null)
                 {
                     if (!context.Environment.IsInteractive)
                     {
@@ -110,27 +107,23 @@ internal static class BackupCommands
             }
             await using var input = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
             await context.Error.WriteLineAsync($"Restoring {path} ({ProgressReporter.Bytes(input.Length)}) as database {name} on {client.Server}...");
-            var progress = new ProgressReporter(context.Error, "Uploading", input.Length);
-            using var content = new ProgressContent(input, progress);
-            content.Headers.ContentType = new("application/octet-stream");
-            var url = CommonOptions.DatabasePath(name) + "/restore" + (replace ? "?replace=true" : "");
-            var response = await client.SendAsync(HttpMethod.Post, url, content, token);
-            if (response.Status == HttpStatusCode.Conflict)
-                throw new CliException(response.Message, "Pass --yes to replace it.");
-            if (!response.IsSuccess)
-                throw response.ToError();
-            using var json = JsonDocument.Parse(response.Body);
-            var r = json.RootElement;
-            var op = r.GetProperty("op").GetString() == "replaced" ? "replaced" : "created";
+            var progress = new ProgressReporter(context.Error, "The server is restoring the dump");
+            RestoreResult r;
+            try
+            {
+                r = await api.RestoreAsync(name, input, replace, progress, token);
+            }
+            catch (MeridianHttpException e) when (e.Error == MeridianHttpError.Conflict)
+            {
+                throw new CliException(e.Message, "Pass --yes to replace it.");
+            }
             await context.Out.WriteLineAsync(
-                $"Restored database {name} (identity {r.GetProperty("database_identity").GetString()}), {op}, "
-                + $"from a dump of {r.GetProperty("source_database").GetString()} at transaction offset {r.GetProperty("offset")} "
-                + $"({r.GetProperty("tables")} tables, {r.GetProperty("rows")} rows).");
+                $"Restored database {name} (identity {r.DatabaseIdentity}), {(r.Replaced ? "replaced" : "created")}, "
+                + $"from a dump of {r.SourceDatabase} at transaction offset {r.Offset} ({r.Tables} tables, {r.Rows} rows).");
             return 0;
         }, ct));
         return command;
     }
 
-    private static string Header(HttpResponseMessage response, string name) =>
-        response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : "?";
+    private static string Show<T>(T? value) where T : struct => value?.ToString() ?? "?";
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Net;
 using System.Text;
 using System.Text.Json;
 
@@ -29,20 +28,11 @@ internal static class CallCommand
         {
             var body = ArgumentsJson(parse.GetValue(arguments) ?? []);
             using var client = context.Connect(parse.GetValue(server)!);
-            var url = $"{CommonOptions.DatabasePath(parse.GetValue(database)!)}/call/{Uri.EscapeDataString(parse.GetValue(reducer)!)}";
-            using var content = new StringContent(body, Encoding.UTF8, "application/json");
-            var response = await client.SendAsync(HttpMethod.Post, url, content, token);
-            if (!response.IsSuccess)
-            {
-                if ((int)response.Status == 530)
-                    throw new CliException($"the reducer failed: {response.Message}");
-                if (response.Status == HttpStatusCode.NotFound && response.Body.Trim().Length == 0)
-                    throw new CliException($"no such database or reducer ({response.Message})");
-                throw response.ToError();
-            }
+            var api = await client.ApiAsync(token);
+            var answer = await api.CallAsync(parse.GetValue(database)!, parse.GetValue(reducer)!, body, token);
             // A procedure answers with its return value; a reducer with nothing.
-            if (response.Body.Length > 0)
-                await context.Out.WriteLineAsync(response.Body);
+            if (answer.Length > 0)
+                await context.Out.WriteLineAsync(answer);
             return 0;
         }, ct));
         return command;

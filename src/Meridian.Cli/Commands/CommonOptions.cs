@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Meridian.Cli.Http;
+using Meridian.Client.Http;
 
 namespace Meridian.Cli.Commands;
 
@@ -18,7 +18,4 @@ internal static class CommonOptions
     {
         Description = "The database's name or identity",
     };
-
-    /// <summary>A database name or identity as one URL path segment.</summary>
-    public static string DatabasePath(string database) => "v1/database/" + Uri.EscapeDataString(database);
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using Meridian.Cli.Output;
 
 namespace Meridian.Cli.Commands;
@@ -20,24 +19,8 @@ internal static class DatabaseCommands
             using var client = context.Connect(parse.GetValue(server)!);
             var identity = (await client.GetCredentialsAsync(token)).Identity
                 ?? throw new CliException($"the identity saved for {client.Server} is unknown.", $"meridian logout -s {client.Server}");
-            var response = await client.SendAsync(HttpMethod.Get, $"v1/identity/{identity}/databases", null, token);
-            if (!response.IsSuccess)
-                throw response.ToError();
-            var rows = new List<IReadOnlyList<string>>();
-            using (var json = JsonDocument.Parse(response.Body))
-            {
-                if (json.RootElement.TryGetProperty("databases", out var databases) && databases.ValueKind == JsonValueKind.Array)
-                {
-                    foreach (var d in databases.EnumerateArray())
-                        rows.Add([d.GetProperty("name").GetString() ?? "", d.GetProperty("identity").GetString() ?? ""]);
-                }
-                else if (json.RootElement.TryGetProperty("identities", out var identities) && identities.ValueKind == JsonValueKind.Array)
-                {
-                    // A server that does not name them (upstream's answer).
-                    foreach (var d in identities.EnumerateArray())
-                        rows.Add(["", d.GetString() ?? ""]);
-                }
-            }
+            var databases = await (await client.ApiAsync(token)).ListDatabasesAsync(identity, token);
+            var rows = databases.Select(d => (IReadOnlyList<string>)[d.Name ?? "", d.Identity]).ToList();
             await context.Out.WriteLineAsync($"Databases owned by {identity} on {client.Server}:");
             TextTable.Write(context.Out, ["name", "identity"], rows, [false, false]);
             await context.Out.WriteLineAsync(rows.Count == 1 ? "(1 database)" : $"({rows.Count} databases)");
@@ -70,9 +53,7 @@ internal static class DatabaseCommands
                 }
             }
             using var client = context.Connect(parse.GetValue(server)!);
-            var response = await client.SendAsync(HttpMethod.Delete, CommonOptions.DatabasePath(name), null, token);
-            if (!response.IsSuccess)
-                throw response.ToError();
+            await (await client.ApiAsync(token)).DeleteDatabaseAsync(name, token);
             await context.Out.WriteLineAsync($"Deleted database {name}.");
             return 0;
         }, ct));

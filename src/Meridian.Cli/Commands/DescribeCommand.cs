@@ -34,13 +34,11 @@ internal static class DescribeCommand
             if (what is not null && which is null)
                 throw new CliException($"name the {what} to describe.", $"meridian describe {db} {what} NAME");
             using var client = context.Connect(parse.GetValue(server)!);
-            var response = await client.SendAsync(HttpMethod.Get, CommonOptions.DatabasePath(db) + "/schema?version=10", null, token);
-            if (!response.IsSuccess)
-                throw response.ToError();
+            var schemaJson = await (await client.ApiAsync(token)).GetSchemaJsonAsync(db, 10, token);
             RawModuleDefV10 definition;
             try
             {
-                definition = ModuleDefJson.Parse(response.Body);
+                definition = ModuleDefJson.Parse(schemaJson);
             }
             catch (CodegenException e)
             {
@@ -56,7 +54,7 @@ internal static class DescribeCommand
                             $"database {db} has no table or view '{which}'.",
                             $"Its tables: {string.Join(", ", model.Tables.Concat(model.Views).Select(t => t.Name))}.");
                     if (parse.GetValue(json))
-                        WriteJsonPart(output, response.Body, table.IsView ? "Views" : "Tables", table.AccessorName);
+                        WriteJsonPart(output, schemaJson, table.IsView ? "Views" : "Tables", table.AccessorName);
                     else
                         WriteTable(output, model, table);
                     return 0;
@@ -66,13 +64,13 @@ internal static class DescribeCommand
                             $"database {db} has no reducer or procedure '{which}'.",
                             $"Its reducers: {string.Join(", ", model.Reducers.Select(r => r.Name))}.");
                     if (parse.GetValue(json))
-                        WriteJsonPart(output, response.Body, reducer.ReturnType is null ? "Reducers" : "Procedures", reducer.AccessorName);
+                        WriteJsonPart(output, schemaJson, reducer.ReturnType is null ? "Reducers" : "Procedures", reducer.AccessorName);
                     else
                         await output.WriteLineAsync(Signature(model, reducer));
                     return 0;
                 default:
                     if (parse.GetValue(json))
-                        await output.WriteLineAsync(response.Body);
+                        await output.WriteLineAsync(schemaJson);
                     else
                         WriteModule(output, db, model);
                     return 0;

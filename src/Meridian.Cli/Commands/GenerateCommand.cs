@@ -123,12 +123,10 @@ internal static class GenerateCommand
         if (database is not null)
         {
             using var client = context.Connect(server);
-            var response = await client.SendAsync(HttpMethod.Get, CommonOptions.DatabasePath(database) + "/schema?version=10", null, cancellationToken);
-            if (!response.IsSuccess)
-                throw response.ToError();
+            var schemaJson = await (await client.ApiAsync(cancellationToken)).GetSchemaJsonAsync(database, 10, cancellationToken);
             try
             {
-                return ModuleDefJson.Parse(response.Body);
+                return ModuleDefJson.Parse(schemaJson);
             }
             catch (CodegenException e)
             {

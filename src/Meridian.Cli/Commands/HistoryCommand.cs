@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Meridian.Cli.Output;
-using Meridian.Sats;
+using Meridian.Client.Http;
 
 namespace Meridian.Cli.Commands;
 
@@ -41,35 +40,29 @@ internal static class HistoryCommand
             if (limit is < 1 or > 10_000)
                 throw new CliException($"-n takes a number from 1 to 10000, not {limit}.");
             var name = parse.GetValue(database)!;
-            var url = CommonOptions.DatabasePath(name) + "/history?limit=" + limit.ToString(CultureInfo.InvariantCulture);
-            if (parse.GetValue(from) is { } first)
-                url += "&from=" + first.ToString(CultureInfo.InvariantCulture);
             using var client = context.Connect(parse.GetValue(server)!);
-            var response = await client.SendAsync(HttpMethod.Get, url, null, token);
-            if (!response.IsSuccess)
-                throw response.ToError();
+            var page = await (await client.ApiAsync(token)).GetHistoryAsync(name, parse.GetValue(from), limit, token);
             if (parse.GetValue(json))
             {
-                await context.Out.WriteLineAsync(response.Body);
+                await context.Out.WriteLineAsync(page.Json);
                 return 0;
             }
-            using var document = JsonDocument.Parse(response.Body);
             var rows = new List<IReadOnlyList<string>>();
             var anyError = false;
-            foreach (var t in document.RootElement.GetProperty("transactions").EnumerateArray())
+            foreach (var t in page.Transactions)
             {
-                var error = t.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString()! : "";
+                var error = t.Error ?? "";
                 anyError |= error.Length > 0;
                 rows.Add([
-                    t.GetProperty("offset").GetRawText(),
-                    new Timestamp(t.GetProperty("time_micros").GetInt64()).ToString(),
-                    t.TryGetProperty("reducer", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString()! : "",
-                    t.TryGetProperty("caller", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString()! : "",
-                    $"+{t.GetProperty("rows_inserted").GetInt64()} -{t.GetProperty("rows_deleted").GetInt64()}",
+                    t.Offset.ToString(CultureInfo.InvariantCulture),
+                    Times.Format(t.Time),
+                    What(t),
+                    t.Caller ?? "",
+                    string.Create(CultureInfo.InvariantCulture, $"+{t.RowsInserted} -{t.RowsDeleted}"),
                     error,
                 ]);
             }
-            string[] headers = ["offset", "time", "reducer", "caller", "rows changed", "error"];
+            string[] headers = ["offset", "time", "reducer (or change)", "caller", "rows changed", "error"];
             bool[] right = [true, false, false, false, true, false];
             if (!anyError)
             {
@@ -83,4 +76,15 @@ internal static class HistoryCommand
         }, ct));
         return command;
     }
+
+    /// <summary>
+    /// The reducer column: the reducer, or for a transaction that ran none, what it was: a publish or
+    /// migration (<c>schema: created table user, created table message</c>).
+    /// </summary>
+    internal static string What(HistoryTransaction t) => t switch
+    {
+        { Reducer: { } reducer } => reducer,
+        { SchemaChanges.Count: > 0 } => "schema: " + string.Join(", ", t.SchemaChanges),
+        _ => "(no reducer)",
+    };
 }

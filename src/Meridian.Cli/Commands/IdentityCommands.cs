@@ -1,9 +1,9 @@
 using System.CommandLine;
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using Meridian.Cli.Config;
 using Meridian.Cli.Output;
+using Meridian.Client.Http;
 using Meridian.Sats;
 
 namespace Meridian.Cli.Commands;
@@ -181,12 +181,20 @@ internal static class IdentityCommands
         var identity = IdentityOf(token);
         var config = context.LoadConfig();
         using var client = context.Connect(server);
-        var check = await client.GetWithTokenAsync($"v1/identity/{identity.ToHexString()}/verify", token, cancellationToken);
-        if (check.Status != HttpStatusCode.NoContent && !check.IsSuccess)
+        using var withToken = client.WithToken(token);
+        bool proves;
+        try
+        {
+            proves = await withToken.VerifyIdentityAsync(identity.ToHexString(), cancellationToken);
+        }
+        catch (MeridianHttpException e) when (e.Error is not (MeridianHttpError.Unreachable or MeridianHttpError.Timeout))
         {
             throw new CliException(
-                $"{client.Server} does not accept this token: {check.Message}", "Was it issued by this server, or by an identity provider it trusts?");
+                $"{client.Server} does not accept this token: {e.ServerMessage ?? e.Message}",
+                "Was it issued by this server, or by an identity provider it trusts?");
         }
+        if (!proves)
+            throw new CliException($"{client.Server} does not accept this token: it does not prove identity {identity.ToHexString()}.");
         use |= config.Find(client.Server) is null;
         var saved = new SavedIdentity(name, identity.ToHexString(), token);
         config.AddIdentity(client.Server, saved, use);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Meridian.Cli.Output;
+using Meridian.Client.Http;
 
 namespace Meridian.Cli.Commands;
 
@@ -19,22 +20,21 @@ internal static class LogsCommand
     private static readonly string[] Levels = ["trace", "debug", "info", "warn", "error", "panic"];
 
     /// <summary>The record's level as an index into <see cref="Levels"/>; a record without a readable level always prints.</summary>
-    private static int LevelOf(string line)
+    private static int LevelOf(LogRecord record)
     {
-        try
-        {
-            using var json = System.Text.Json.JsonDocument.Parse(line);
-            if (json.RootElement.TryGetProperty("level", out var level) && level.GetString() is { } name)
-            {
-                var lower = name.ToLowerInvariant();
-                var index = Array.IndexOf(Levels, lower == "warning" ? "warn" : lower);
-                return index < 0 ? int.MaxValue : index;
-            }
-        }
-        catch (System.Text.Json.JsonException)
-        {
-        }
-        return int.MaxValue;
+        if (record.Level is not { } name)
+            return int.MaxValue;
+        var lower = name.ToLowerInvariant();
+        var index = Array.IndexOf(Levels, lower == "warning" ? "warn" : lower);
+        return index < 0 ? int.MaxValue : index;
+    }
+
+#pragma warning disable CS1998 // An iterator over a list already read.
+    private static async IAsyncEnumerable<LogRecord> ToAsync(IReadOnlyList<LogRecord> records)
+#pragma warning restore CS1998
+    {
+        foreach (var record in records)
+            yield return record;
     }
 
     public static Command Create(CliContext context)
@@ -69,20 +69,17 @@ internal static class LogsCommand
         {
             var following = parse.GetValue(follow);
             var count = parse.GetValue(lines) ?? (following ? FollowDefaultLines : null);
-            var url = CommonOptions.DatabasePath(parse.GetValue(database)!) + "/logs?"
-                + (count is { } n ? string.Create(CultureInfo.InvariantCulture, $"num_lines={n}&") : "")
-                + (following ? "follow=true" : "follow=false");
-
             var minimum = parse.GetValue(level) is { } l ? Array.IndexOf(Levels, l) : 0;
             var json = parse.GetValue(format) == "json";
             using var client = context.Connect(parse.GetValue(server)!);
-            using var response = await client.SendStreamingAsync(HttpMethod.Get, url, token);
-            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(token));
-            while (await reader.ReadLineAsync(token) is { } line)
+            var api = await client.ApiAsync(token);
+            var name = parse.GetValue(database)!;
+            var records = following ? api.FollowLogsAsync(name, count, token) : ToAsync(await api.GetLogsAsync(name, count, token));
+            await foreach (var record in records)
             {
-                if (line.Length == 0 || (minimum > 0 && LevelOf(line) < minimum))
+                if (minimum > 0 && LevelOf(record) < minimum)
                     continue;
-                await context.Out.WriteLineAsync(json ? line : LogRecordFormatter.Format(line));
+                await context.Out.WriteLineAsync(json ? record.Json : LogRecordFormatter.Format(record.Json));
                 if (following)
                     await context.Out.FlushAsync(token);
             }

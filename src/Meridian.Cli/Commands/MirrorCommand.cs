@@ -61,18 +61,7 @@ internal static class MirrorCommand
                 : null;
 
             using var client = context.Connect(parse.GetValue(server)!);
-            var response = await client.SendAsync(HttpMethod.Get, CommonOptions.DatabasePath(db) + "/schema?version=10", null, token);
-            if (!response.IsSuccess)
-                throw response.ToError();
-            DatabaseSchema schema;
-            try
-            {
-                schema = DatabaseSchema.Parse(response.Body);
-            }
-            catch (FormatException e)
-            {
-                throw new CliException($"the server's schema of {db} could not be read: {e.Message}");
-            }
+            var schema = await (await client.ApiAsync(token)).GetSchemaAsync(db, token);
             TableSchema[] picked;
             try
             {
@@ -110,7 +99,7 @@ internal static class MirrorCommand
             {
                 mirror.Written += write => output.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"{DateTime.Now:HH:mm:ss} {(write.Rebuilt ? "rebuilt" : "updated")} {path}: {write.Rows} row(s), "
+                    $"{Output.Times.Format(DateTimeOffset.UtcNow)} {(write.Rebuilt ? "rebuilt" : "updated")} {path}: {write.Rows} row(s), "
                     + $"{write.Changes} change(s), {write.Elapsed.TotalMilliseconds:0} ms"));
                 mirror.WriteFailed += e => errors.WriteLine($"error: writing {path} failed (trying again): {e.Message}");
                 connection.SubscriptionBuilder()

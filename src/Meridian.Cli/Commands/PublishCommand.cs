@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Net.Http.Headers;
-using System.Text.Json;
 using Meridian.Cli.Build;
+using Meridian.Client.Http;
 
 namespace Meridian.Cli.Commands;
 
@@ -74,10 +73,11 @@ internal static class PublishCommand
         var bytes = binPath is null ? await CompileAsync(context, directory, cancellationToken) : await ReadAssemblyAsync(binPath, cancellationToken);
 
         using var client = context.Connect(server);
-        var query = deleteData ? "clear=true" : "";
+        var api = await client.ApiAsync(cancellationToken);
+        var options = new PublishOptions { ClearData = deleteData };
         if (!deleteData || flags.DryRun)
         {
-            var plan = await PublishPlan.FetchAsync(client, name, bytes, cancellationToken);
+            var plan = await api.PlanPublishAsync(name, bytes, cancellationToken);
             if (plan is null)
             {
                 if (flags.DryRun)
@@ -107,19 +107,13 @@ internal static class PublishCommand
                         return 1;
                     }
                 }
-                query = plan.Query;
+                if (plan.BreakClients)
+                    options.BreakClientsToken = plan.Token;
             }
         }
         await context.Error.WriteLineAsync($"Uploading to {client.Server}…");
-        using var content = new ByteArrayContent(bytes);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        var url = CommonOptions.DatabasePath(name) + (query.Length > 0 ? "?" + query : "");
-        var response = await client.SendAsync(HttpMethod.Put, url, content, cancellationToken);
-        if (!response.IsSuccess)
-            throw response.ToError();
-
-        var (identity, op) = ParseSuccess(response.Body, response.Message);
-        await context.Out.WriteLineAsync($"Published database {name} (identity {identity}), {op}");
+        var published = await api.PublishAsync(name, bytes, options, cancellationToken);
+        await context.Out.WriteLineAsync($"Published database {name} (identity {published.DatabaseIdentity}), {(published.Created ? "created" : "updated")}");
         return 0;
     }
 
@@ -145,31 +139,6 @@ internal static class PublishCommand
         if (!File.Exists(path))
             throw new CliException($"there is no file {path}.");
         return await File.ReadAllBytesAsync(path, cancellationToken);
-    }
-
-    /// <summary>Reads <c>{"Success": {"domain", "database_identity", "op"}}</c>; any other answer is the error.</summary>
-    internal static (string Identity, string Op) ParseSuccess(string body, string message)
-    {
-        try
-        {
-            using var json = JsonDocument.Parse(body);
-            var root = json.RootElement;
-            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("Success", out var success) && success.ValueKind == JsonValueKind.Object)
-            {
-                var identity = success.TryGetProperty("database_identity", out var id) ? id.ToString() : "unknown";
-                var op = success.TryGetProperty("op", out var o) ? o.ToString() : "published";
-                return (identity, op);
-            }
-            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("PermissionDenied", out var denied))
-            {
-                var denyName = denied.ValueKind == JsonValueKind.Object && denied.TryGetProperty("name", out var n) ? n.ToString() : "";
-                throw new CliException($"permission denied: the database name '{denyName}' belongs to another identity.");
-            }
-        }
-        catch (JsonException)
-        {
-        }
-        throw new CliException($"the server did not confirm the publish: {message}");
     }
 
     private static bool Confirm(CliContext context, string question)

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Text;
-using System.Text.Json;
 
 namespace Meridian.Cli.Commands;
 
@@ -21,10 +19,7 @@ internal static class RenameCommand
             var name = parse.GetValue(database)!;
             var newName = parse.GetValue(to)!;
             using var client = context.Connect(parse.GetValue(server));
-            using var content = new StringContent(JsonSerializer.Serialize(new[] { newName }), Encoding.UTF8, "application/json");
-            var response = await client.SendAsync(HttpMethod.Put, CommonOptions.DatabasePath(name) + "/names", content, token);
-            if (!response.IsSuccess)
-                throw response.ToError();
+            await (await client.ApiAsync(token)).RenameDatabaseAsync(name, newName, token);
             await context.Out.WriteLineAsync($"Renamed database {name} to {newName}.");
             return 0;
         }, ct));

@@ -1,5 +1,6 @@
 using System.CommandLine;
-using Meridian.Cli.Http;
+using Meridian.Cli.Config;
+using Meridian.Client.Http;
 using Meridian.Cli.Output;
 
 namespace Meridian.Cli.Commands;
@@ -31,7 +32,7 @@ internal static class ServerCommands
             var nickname = parse.GetValue(name)!;
             if (nickname.Length == 0 || nickname.Length > 64 || !nickname.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
                 throw new CliException($"'{nickname}' is not a server nickname.", "Use letters, digits, '-' and '_' (at most 64).");
-            var address = ServerAddress.Normalize(parse.GetValue(url)!);
+            var address = CliConfig.NormalizeServer(parse.GetValue(url)!);
             var config = context.LoadConfig();
             config.AddServer(nickname, address, parse.GetValue(makeDefault));
             var isDefault = config.DefaultServer == nickname;
@@ -90,19 +91,23 @@ internal static class ServerCommands
             var config = context.LoadConfig();
             using var client = context.Connect(parse.GetValue(server));
             var saved = config.Find(client.Server);
-            var answer = await client.GetWithTokenAsync("v1/ping", saved?.Token, token);
-            if (answer.IsSuccess)
+            using var ping = client.WithToken(saved?.Token);
+            try
             {
-                await context.Out.WriteLineAsync($"Server is online: {client.Server}{(saved is null ? "" : $" (it accepts the token of {saved.Identity})")}.");
-                return 0;
+                await ping.PingAsync(token);
             }
-            if (saved is not null && answer.Status is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.BadRequest)
+            catch (MeridianHttpException e) when (saved is not null && e.Error is MeridianHttpError.TokenRejected or MeridianHttpError.BadRequest)
             {
                 throw new CliException(
-                    $"{client.Server} is online but rejects the token saved for it: {answer.Message}",
+                    $"{client.Server} is online but rejects the token saved for it: {e.ServerMessage}",
                     $"meridian logout -s {client.Server}, or meridian login -s {client.Server} --token TOKEN");
             }
-            throw new CliException($"{client.Server} answered the ping with: {answer.Message}", "Is it a Meridian (or SpacetimeDB) server?");
+            catch (MeridianHttpException e) when (e.Status is not null)
+            {
+                throw new CliException($"{client.Server} answered the ping with: {e.ServerMessage}", "Is it a Meridian (or SpacetimeDB) server?");
+            }
+            await context.Out.WriteLineAsync($"Server is online: {client.Server}{(saved is null ? "" : $" (it accepts the token of {saved.Identity})")}.");
+            return 0;
         }, ct));
         return command;
     }

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Text;
 using Meridian.Cli.Output;
+using Meridian.Client.Http;
 
 namespace Meridian.Cli.Commands;
 
@@ -38,24 +38,17 @@ internal static class SqlCommand
         command.SetAction((parse, ct) => context.RunAsync(async token =>
         {
             using var client = context.Connect(parse.GetValue(server)!);
-            var path = SqlPath(parse.GetValue(database)!, parse.GetValue(asOf));
+            var api = await client.ApiAsync(token);
+            var options = new SqlOptions { AsOf = parse.GetValue(asOf) };
             if (parse.GetValue(query) is null)
-                return await new SqlShell(context, client, parse.GetValue(database)!, parse.GetValue(json), path).RunAsync(token);
-            using var content = new StringContent(parse.GetValue(query)!, Encoding.UTF8, "text/plain");
-            var response = await client.SendAsync(HttpMethod.Post, path, content, token);
-            if (!response.IsSuccess)
-                throw response.ToError();
+                return await new SqlShell(context, api, parse.GetValue(database)!, parse.GetValue(json), options).RunAsync(token);
+            var result = await api.SqlAsync(parse.GetValue(database)!, parse.GetValue(query)!, options, token);
             if (parse.GetValue(json))
-                await context.Out.WriteLineAsync(response.Body);
+                await context.Out.WriteLineAsync(result.Json);
             else
-                SqlResultWriter.Write(context.Out, response.Body);
+                SqlResultWriter.Write(context.Out, result.Json);
             return 0;
         }, ct));
         return command;
     }
-
-    /// <summary>The SQL route of <paramref name="database"/>, reading the past when <paramref name="asOf"/> is given.</summary>
-    public static string SqlPath(string database, ulong? asOf) =>
-        CommonOptions.DatabasePath(database) + "/sql"
-        + (asOf is { } offset ? "?as_of=" + offset.ToString(System.Globalization.CultureInfo.InvariantCulture) : "");
 }

@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Meridian.Cli.Http;
 using Meridian.Cli.Output;
+using Meridian.Client.Http;
 
 namespace Meridian.Cli.Commands;
 
@@ -15,7 +15,7 @@ namespace Meridian.Cli.Commands;
 /// statements, <c>\q</c> quits; statements are also appended to <c>sql_history</c> in the config
 /// directory. Prompts appear only at a terminal, so piped input gives clean output.
 /// </summary>
-internal sealed partial class SqlShell(CliContext context, ServerClient client, string database, bool json, string sqlPath)
+internal sealed partial class SqlShell(CliContext context, MeridianHttpClient client, string database, bool json, SqlOptions options)
 {
     private readonly List<string> _history = [];
     private int _failures;
@@ -94,9 +94,10 @@ internal sealed partial class SqlShell(CliContext context, ServerClient client, 
         _history.Add(text);
         AppendToHistoryFile(text);
         var stopwatch = Stopwatch.StartNew();
-        using var content = new StringContent(text, Encoding.UTF8, "text/plain");
-        var response = await client.SendAsync(HttpMethod.Post, sqlPath, content, cancellationToken);
+        var response = await client.SendSqlAsync(database, text, options, cancellationToken);
         stopwatch.Stop();
+        if (response.Status == System.Net.HttpStatusCode.Unauthorized)
+            throw response.ToException(client.Server);
         if (!response.IsSuccess)
         {
             _failures++;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Meridian.Cli.Http;
+using Meridian.Client.Http;
 
 namespace Meridian.Cli.Config;
 
@@ -78,7 +78,20 @@ internal sealed class CliConfig
     public string ResolveServer(string? typed)
     {
         var server = typed ?? _file.DefaultServer ?? ServerAddress.Default;
-        return _file.ServerNames.TryGetValue(server, out var url) ? url : ServerAddress.Normalize(server);
+        return _file.ServerNames.TryGetValue(server, out var url) ? url : NormalizeServer(server);
+    }
+
+    /// <summary><see cref="ServerAddress.Normalize"/>, failing as a <see cref="CliException"/> with a hint.</summary>
+    public static string NormalizeServer(string server)
+    {
+        try
+        {
+            return ServerAddress.Normalize(server);
+        }
+        catch (FormatException e)
+        {
+            throw new CliException(e.Message, "Give one like http://127.0.0.1:3000.");
+        }
     }
 
     /// <summary>The saved servers: nickname, URL and whether it is the default.</summary>
@@ -114,7 +127,7 @@ internal sealed class CliConfig
     /// <summary>Makes <paramref name="server"/> (a nickname or URL) the server used without <c>-s</c>.</summary>
     public void SetDefaultServer(string server)
     {
-        _file.DefaultServer = _file.ServerNames.ContainsKey(server) ? server : ServerAddress.Normalize(server);
+        _file.DefaultServer = _file.ServerNames.ContainsKey(server) ? server : NormalizeServer(server);
         Save();
     }
 

@@ -36,7 +36,8 @@ internal static class LogRecordFormatter
             text.Append(target).Append(": ");
         if (String(record, "filename") is { Length: > 0 } file)
         {
-            text.Append(file);
+            // Modules that `meridian publish` compiled name files relative to their directory, as ./Lib.cs.
+            text.Append(file.StartsWith("./", StringComparison.Ordinal) ? file[2..] : file);
             if (record.TryGetProperty("line_number", out var number) && number.TryGetUInt32(out var lineNumber))
                 text.Append(CultureInfo.InvariantCulture, $":{lineNumber}");
             text.Append(": ");
@@ -56,17 +57,7 @@ internal static class LogRecordFormatter
     }
 
     /// <summary>Microseconds since the epoch as <c>yyyy-MM-ddTHH:mm:ss.ffffffZ</c>.</summary>
-    public static string Timestamp(long micros)
-    {
-        try
-        {
-            return DateTimeOffset.UnixEpoch.AddTicks(checked(micros * 10)).ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
-        }
-        catch (Exception e) when (e is ArgumentOutOfRangeException or OverflowException)
-        {
-            return micros.ToString(CultureInfo.InvariantCulture) + "µs";
-        }
-    }
+    public static string Timestamp(long micros) => Times.FromUnixMicros(micros);
 
     private static string Level(string? level) => (level switch
     {

@@ -38,7 +38,7 @@ internal static class ValueFormatter
                 text.Append(new ConnectionId(value.AsProduct()[0].AsU128()).ToHexString());
                 return;
             case SpecialTypeKind.Timestamp:
-                text.Append(new Timestamp(value.AsProduct()[0].AsI64()).ToString());
+                text.Append(Times.FromUnixMicros(value.AsProduct()[0].AsI64()));
                 return;
             case SpecialTypeKind.TimeDuration:
                 text.Append(new TimeDuration(value.AsProduct()[0].AsI64()).ToString());

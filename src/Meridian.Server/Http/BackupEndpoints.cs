@@ -148,6 +148,7 @@ public static class BackupEndpoints
                 ["rows_inserted"] = t.Tables.Sum(x => x.Inserted),
                 ["rows_deleted"] = t.Tables.Sum(x => x.Deleted),
                 ["tables"] = tables,
+                ["schema_changes"] = new JsonArray(t.SchemaChanges.Select(c => (JsonNode)c).ToArray()),
             });
         }
         return Results.Json(new JsonObject { ["database"] = database.Name, ["last_offset"] = database.LastCommittedOffset, ["transactions"] = list });

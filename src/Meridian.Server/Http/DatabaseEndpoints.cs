@@ -56,8 +56,7 @@ public static partial class DatabaseEndpoints
         {
             try
             {
-                await registry.DeleteAsync(db, caller.Identity).ConfigureAwait(false);
-                return Results.Ok();
+                return await registry.DeleteAsync(db, caller.Identity).ConfigureAwait(false) ? Results.Ok() : ErrorResults.NoSuchDatabase(db);
             }
             catch (PublishException e)
             {

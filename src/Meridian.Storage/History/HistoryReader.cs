@@ -14,13 +14,15 @@ namespace Meridian.Storage.History;
 /// <param name="Caller">The caller's identity, if any.</param>
 /// <param name="Error">The reducer's error, for failed calls.</param>
 /// <param name="Tables">Per changed table: name, rows inserted, rows deleted.</param>
+/// <param name="SchemaChanges">Tables it created, dropped or altered (a publish or a migration); empty for most transactions.</param>
 public sealed record TransactionSummary(
     ulong Offset,
     Timestamp CommitTime,
     string? ReducerName,
     Identity? Caller,
     string? Error,
-    IReadOnlyList<(string Table, int Inserted, int Deleted)> Tables);
+    IReadOnlyList<(string Table, int Inserted, int Deleted)> Tables,
+    IReadOnlyList<SchemaChange> SchemaChanges);
 
 /// <summary>
 /// Reads a commit log (and snapshots) without changing them: lists transactions and rebuilds the
@@ -47,7 +49,8 @@ public sealed class HistoryReader(IStorageDevice device, long maxSegmentSize = 1
                 cs.Call?.ReducerName,
                 cs.Call?.Caller,
                 cs.Call?.Error,
-                cs.Tables.Select(t => (t.TableName, t.Inserts.Count, t.Deletes.Count)).ToArray());
+                cs.Tables.Select(t => (t.TableName, t.Inserts.Count, t.Deletes.Count)).ToArray(),
+                cs.SchemaChanges);
         }
     }
 

@@ -1,0 +1,14 @@
+namespace Meridian.Client.Http;
+
+/// <summary>How <see cref="MeridianHttpClient.PublishAsync"/> publishes.</summary>
+public sealed class PublishOptions
+{
+    /// <summary>Delete the database's data and start afresh with the module (<c>?clear=true</c>).</summary>
+    public bool ClearData { get; set; }
+
+    /// <summary>
+    /// Accept a migration that disconnects every client: the <see cref="MigrationPlan.Token"/> that
+    /// <see cref="MeridianHttpClient.PlanPublishAsync"/> returned for this very module (<c>?policy=BreakClients&amp;token=…</c>).
+    /// </summary>
+    public string? BreakClientsToken { get; set; }
+}
