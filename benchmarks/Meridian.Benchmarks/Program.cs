@@ -24,7 +24,13 @@ var suites = new Dictionary<string, Func<BenchmarkOptions, IReadOnlyList<Benchma
 var usage = $"usage: Meridian.Benchmarks <{string.Join("|", suites.Keys)}|all> [--quick] [--json FILE] [--seconds N]\n"
     + "  --quick      short runs (a suite ends within about a minute)\n"
     + "  --json FILE  also write the results as a JSON array\n"
-    + "  --seconds N  measured seconds per load run (suite server; default 10, 2 with --quick)";
+    + "  --seconds N  measured seconds per load run (suite server; default 10, 2 with --quick)\n"
+    + "  --server-process  suite server: run the server in a child process, apart from the load generator\n"
+    + "  --only WORD  suite server: only the runs named so (postgres, transfer, fanout)";
+// The server suite's child process (--server-process): serve-keynote sync|async ACCOUNTS BALANCE.
+if (args.Length == 4 && args[0] == "serve-keynote")
+    return Meridian.Benchmarks.Server.KeynoteHost.Serve(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture),
+        long.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
 if (args.Contains("--help") || args.Contains("-h"))
 {
     Console.WriteLine(usage);
@@ -32,6 +38,19 @@ if (args.Contains("--help") || args.Contains("-h"))
 }
 
 var positional = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
+var serverProcess = args.Contains("--server-process");
+string? only = null;
+var onlyIndex = Array.IndexOf(args, "--only");
+if (onlyIndex >= 0)
+{
+    if (onlyIndex + 1 >= args.Length || args[onlyIndex + 1] is not ("postgres" or "transfer" or "fanout"))
+    {
+        Console.Error.WriteLine("--only needs one of postgres, transfer, fanout.");
+        return 2;
+    }
+    only = args[onlyIndex + 1];
+    positional.Remove(only);
+}
 var quick = args.Contains("--quick");
 var jsonIndex = Array.IndexOf(args, "--json");
 string? jsonPath = null;
@@ -70,7 +89,7 @@ if (positional.Count != 1 || (positional[0] != "all" && !suites.ContainsKey(posi
 Console.Error.WriteLine("warning: this is a Debug build; figures are meaningless. Use -c Release.");
 #endif
 
-var options = new BenchmarkOptions(quick, jsonPath, seconds);
+var options = new BenchmarkOptions(quick, jsonPath, seconds, serverProcess, only);
 var selected = positional[0] == "all" ? suites.Keys.ToList() : [positional[0]];
 var results = new List<BenchmarkResult>();
 foreach (var name in selected)

@@ -4,7 +4,9 @@ namespace Meridian.Benchmarks.Harness;
 /// <param name="Quick">Short runs (<c>--quick</c>).</param>
 /// <param name="JsonPath">Where to write the results as JSON (<c>--json FILE</c>).</param>
 /// <param name="Seconds">Measured seconds per run for suites that run a load (<c>--seconds N</c>); null: the suite's default.</param>
-public sealed record BenchmarkOptions(bool Quick, string? JsonPath, double? Seconds = null)
+/// <param name="ServerProcess">Suite server: the server runs in a child process (<c>--server-process</c>).</param>
+/// <param name="Only">Suite server: only these runs (<c>--only postgres|transfer|fanout</c>); null: all.</param>
+public sealed record BenchmarkOptions(bool Quick, string? JsonPath, double? Seconds = null, bool ServerProcess = false, string? Only = null)
 {
     /// <summary>Samples taken per case: fewer in quick mode so a suite ends within a minute.</summary>
     public int Samples => Quick ? 5 : 15;

@@ -10,10 +10,17 @@ internal static class FanOut
 {
     public const string Query = "SELECT * FROM accounts WHERE id = 7";
 
-    public static async Task<(double P50Ms, double P99Ms, double MaxMs)> RunAsync(
-        Uri server, int clients, int warmupRounds, int rounds, bool confirmedReads)
+    /// <summary>What one fan-out measurement saw.</summary>
+    /// <param name="FirstP50Ms">Median time until the first subscriber had its update.</param>
+    /// <param name="LoadGeneratorCpuMicrosPerUpdate">
+    /// This process's CPU time per update received during the rounds; with the server in another process this is the load
+    /// generator's own cost (receiving and walking one update), otherwise server and load generator together.
+    /// </param>
+    public sealed record Outcome(double P50Ms, double P99Ms, double MaxMs, double FirstP50Ms, double LoadGeneratorCpuMicrosPerUpdate);
+
+    public static async Task<Outcome> RunAsync(Uri server, int clients, int warmupRounds, int rounds, bool confirmedReads)
     {
-        var subscribers = new LoadConnection[clients];
+        var subscribers = new RawSubscriber[clients];
         var arrivals = new long[clients];
         var arrived = 0;
         var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -29,12 +36,12 @@ internal static class FanOut
                 await gate.WaitAsync().ConfigureAwait(false);
                 try
                 {
-                    var c = await LoadConnection.ConnectAsync(server, KeynoteServer.DatabaseName, confirmedReads, receiveBuffer: 4096).ConfigureAwait(false);
+                    var c = await RawSubscriber.ConnectAsync(server, KeynoteServer.DatabaseName, confirmedReads, stop.Token).ConfigureAwait(false);
                     subscribers[i] = c;
-                    await c.SubscribeAsync(1, 1, Query, stop.Token).ConfigureAwait(false);
-                    var length = await c.ReceiveFrameAsync(stop.Token).ConfigureAwait(false);
+                    c.Subscribe(1, 1, Query);
+                    var message = await c.ReceiveMessageAsync(stop.Token).ConfigureAwait(false);
                     var pos = 1;
-                    if (WireSkip.Next(c.Received(length), ref pos, out _, out _) != WireSkip.SubscribeApplied)
+                    if (message.Length < 2 || WireSkip.Next(message.Span, ref pos, out _, out _) != WireSkip.SubscribeApplied)
                         throw new InvalidDataException("the subscription was not applied");
                 }
                 finally
@@ -43,6 +50,8 @@ internal static class FanOut
                 }
             })).ConfigureAwait(false);
 
+            // One receive loop per subscriber on the thread pool: a plain socket receive, the WebSocket frame header, the
+            // message tags walked; the update's arrival is the moment its bytes were read.
             for (var i = 0; i < clients; i++)
             {
                 var c = subscribers[i];
@@ -51,15 +60,14 @@ internal static class FanOut
                 {
                     while (!stop.IsCancellationRequested)
                     {
-                        var length = await c.ReceiveFrameAsync(stop.Token).ConfigureAwait(false);
-                        if (length == 0)
+                        var message = await c.ReceiveMessageAsync(stop.Token).ConfigureAwait(false);
+                        if (message.Length == 0)
                             return;
                         var now = Stopwatch.GetTimestamp();
-                        var body = c.Received(length);
                         var pos = 1;
-                        while (pos < length)
+                        while (pos < message.Length)
                         {
-                            if (WireSkip.Next(body, ref pos, out _, out _) != WireSkip.TransactionUpdate)
+                            if (WireSkip.Next(c.Message, ref pos, out _, out _) != WireSkip.TransactionUpdate)
                                 continue;
                             arrivals[index] = now;
                             if (Interlocked.Increment(ref arrived) == clients)
@@ -70,39 +78,42 @@ internal static class FanOut
             }
 
             var samples = new List<double>();
+            var firsts = new List<double>();
+            var cpu = TimeSpan.Zero;
             for (var round = 0; round < warmupRounds + rounds; round++)
             {
                 Volatile.Write(ref all, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
                 Volatile.Write(ref arrived, 0);
+                var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
                 var sent = Stopwatch.GetTimestamp();
                 await caller.SendTransferAsync((uint)round, 7, 8, stop.Token).ConfigureAwait(false);
                 await all.Task.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
-                var last = arrivals.Max();
                 if (round >= warmupRounds)
-                    samples.Add((last - sent) * 1000.0 / Stopwatch.Frequency);
+                {
+                    cpu += Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+                    samples.Add((arrivals.Max() - sent) * 1000.0 / Stopwatch.Frequency);
+                    firsts.Add((arrivals.Min() - sent) * 1000.0 / Stopwatch.Frequency);
+                }
                 // The caller's own answer.
                 await caller.ReceiveFrameAsync(stop.Token).ConfigureAwait(false);
             }
             samples.Sort();
-            return (samples[samples.Count / 2], samples[Math.Min(samples.Count - 1, (int)(0.99 * samples.Count))], samples[^1]);
+            firsts.Sort();
+            return new Outcome(
+                samples[samples.Count / 2], samples[Math.Min(samples.Count - 1, (int)(0.99 * samples.Count))], samples[^1],
+                firsts[firsts.Count / 2], cpu.TotalMicroseconds / ((double)rounds * clients));
         }
         finally
         {
             await stop.CancelAsync().ConfigureAwait(false);
+            foreach (var c in subscribers)
+                c?.Dispose();
             try
             {
                 await Task.WhenAll(loops).ConfigureAwait(false);
             }
-            catch (OperationCanceledException)
+            catch (Exception e) when (e is OperationCanceledException or System.Net.Sockets.SocketException or ObjectDisposedException)
             {
-            }
-            catch (System.Net.WebSockets.WebSocketException)
-            {
-            }
-            foreach (var c in subscribers)
-            {
-                if (c is not null)
-                    await c.DisposeAsync().ConfigureAwait(false);
             }
         }
     }

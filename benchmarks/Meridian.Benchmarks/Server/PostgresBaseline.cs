@@ -117,7 +117,7 @@ internal sealed class PostgresBaseline : IAsyncDisposable
         }
         var results = await Task.WhenAll(tasks).ConfigureAwait(false);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
-        return TransferOutcome.From(results, measure, cpu, wall.Elapsed);
+        return TransferOutcome.From(results, measure, cpu, null, wall.Elapsed);
     }
 
     private async Task<WorkerResult> SlotAsync(TransferPairs pairs, int index, int stride, long start, long end)

@@ -35,8 +35,10 @@ public static class ServerSuite
         var warmup = TimeSpan.FromSeconds(Math.Min(3, Math.Max(1, measure.TotalSeconds / 3)));
         var pairCount = options.Quick ? 1_000_000 : 10_000_000;
         var results = new List<BenchmarkResult>();
+        var setup = options.ServerProcess ? "server in its own process" : "server in the load generator's process";
         Console.Error.WriteLine(
-            $"  server: {measure.TotalSeconds:0.#} s measured after {warmup.TotalSeconds:0.#} s warm-up per run; load average {LoadAverage()}");
+            $"  server: {measure.TotalSeconds:0.#} s measured after {warmup.TotalSeconds:0.#} s warm-up per run; {setup}; load average {LoadAverage()}");
+        bool Runs(string what) => options.Only is null || options.Only == what;
 
         var pairs = new Dictionary<double, TransferPairs>();
         foreach (var alpha in new[] { 0.0, 1.5 })
@@ -50,6 +52,8 @@ public static class ServerSuite
         string? pgVersion = null;
         try
         {
+            if (!Runs("postgres"))
+                throw new InvalidOperationException("not asked for (--only)");
             await using var postgres = await PostgresBaseline.StartAsync(Connections, Accounts, InitialBalance).ConfigureAwait(false);
             pgVersion = await postgres.VersionAsync().ConfigureAwait(false);
             foreach (var (alpha, inflight) in new[] { (0.0, InFlight), (1.5, InFlight), (0.0, 1) })
@@ -69,34 +73,42 @@ public static class ServerSuite
         var meridian = new Dictionary<(DurabilityMode, double, bool, int), TransferOutcome>();
         foreach (var durability in new[] { DurabilityMode.Sync, DurabilityMode.Async })
         {
-            await using var server = await KeynoteServer.StartAsync(durability, Accounts, InitialBalance).ConfigureAwait(false);
-            var runs = new List<(double Alpha, bool Confirmed, int InFlight)>
+            if (!Runs("transfer") && (!Runs("fanout") || durability != DurabilityMode.Sync))
+                continue;
+            await using var server = await KeynoteHost.StartAsync(options.ServerProcess, durability, Accounts, InitialBalance).ConfigureAwait(false);
+            var runs = new List<(double Alpha, bool Confirmed, int InFlight)>();
+            if (Runs("transfer"))
             {
-                (0, true, InFlight), (0, false, InFlight), (1.5, true, InFlight), (1.5, false, InFlight),
-            };
-            if (durability == DurabilityMode.Sync)
-                runs.Add((0, true, 1));
+                runs.AddRange([(0, true, InFlight), (0, false, InFlight), (1.5, true, InFlight), (1.5, false, InFlight)]);
+                if (durability == DurabilityMode.Sync)
+                    runs.Add((0, true, 1));
+            }
             foreach (var (alpha, confirmed, inflight) in runs)
             {
-                var outcome = await TransferLoad.RunAsync(server.Address, pairs[alpha], Connections, inflight, confirmed, warmup, measure)
+                var outcome = await TransferLoad.RunAsync(server, pairs[alpha], Connections, inflight, confirmed, warmup, measure)
                     .ConfigureAwait(false);
                 meridian[(durability, alpha, confirmed, inflight)] = outcome;
                 Console.Error.WriteLine($"  server: Meridian {Describe(durability, confirmed)}, alpha {alpha}, {Connections} x {inflight}: {outcome}");
             }
-            if (durability == DurabilityMode.Sync)
+            if (durability == DurabilityMode.Sync && Runs("fanout"))
             {
                 var rounds = options.Quick ? 20 : 100;
                 foreach (var confirmed in new[] { true, false })
                 {
-                    var (p50, p99, max) = await FanOut.RunAsync(server.Address, FanOutClients, 5, rounds, confirmed).ConfigureAwait(false);
+                    var f = await FanOut.RunAsync(server.Address, FanOutClients, 5, rounds, confirmed).ConfigureAwait(false);
                     Console.Error.WriteLine($"  server: fan-out to {FanOutClients} subscribers ({Describe(durability, confirmed)}): "
-                        + $"p50 {p50:F2} ms, p99 {p99:F2} ms, max {max:F2} ms over {rounds} calls");
-                    results.Add(BenchmarkResult.LowerIsBetter(Suite,
-                        $"fan-out: 1 call, {FanOutClients} subscribers of one query, last update received, p99 ({Describe(durability, confirmed)})",
-                        "ms", p99, null, null, "< 20 ms"));
-                    results.Add(BenchmarkResult.LowerIsBetter(Suite,
-                        $"fan-out: 1 call, {FanOutClients} subscribers of one query, last update received, p50 ({Describe(durability, confirmed)})",
-                        "ms", p50, null, null, null));
+                        + $"p50 {f.P50Ms:F2} ms, p99 {f.P99Ms:F2} ms, max {f.MaxMs:F2} ms over {rounds} calls; first update p50 {f.FirstP50Ms:F2} ms; "
+                        + $"{(options.ServerProcess ? "load generator" : "process")} CPU {f.LoadGeneratorCpuMicrosPerUpdate:F1} µs per update received");
+                    var fan = $"fan-out: 1 call, {FanOutClients} subscribers of one query";
+                    var how = $"{Describe(durability, confirmed)}; {setup}";
+                    results.Add(BenchmarkResult.LowerIsBetter(Suite, $"{fan}, last update received, p99 ({how})", "ms", f.P99Ms, null, null, "< 20 ms"));
+                    results.Add(BenchmarkResult.LowerIsBetter(Suite, $"{fan}, last update received, p50 ({how})", "ms", f.P50Ms, null, null, null));
+                    results.Add(BenchmarkResult.LowerIsBetter(Suite, $"{fan}, first update received, p50 ({how})", "ms", f.FirstP50Ms, null, null, null));
+                    if (options.ServerProcess)
+                    {
+                        results.Add(BenchmarkResult.LowerIsBetter(Suite, $"{fan}, load generator CPU per update received ({how})", "µs",
+                            f.LoadGeneratorCpuMicrosPerUpdate, null, null, null));
+                    }
                 }
             }
         }
@@ -104,7 +116,7 @@ public static class ServerSuite
 
         foreach (var ((durability, alpha, confirmed, inflight), m) in meridian)
         {
-            var name = $"transfer, alpha {alpha}, {Connections} conn x {inflight} in flight, {Describe(durability, confirmed)}";
+            var name = $"transfer, alpha {alpha}, {Connections} conn x {inflight} in flight, {Describe(durability, confirmed)}; {setup}";
             // PostgreSQL with durable commits is the baseline at equal durability: fsync on commit and confirmed reads.
             var equal = durability == DurabilityMode.Sync && confirmed;
             var b = equal && pg.TryGetValue((alpha, inflight), out var o) ? o : null;
@@ -122,6 +134,8 @@ public static class ServerSuite
             results.Add(BenchmarkResult.LowerIsBetter(Suite, name + ", p50", "ms", m.P50Ms, b?.P50Ms, b is null ? null : pgName, null));
             results.Add(BenchmarkResult.LowerIsBetter(Suite, name + ", CPU per call (server + load generator)", "µs", m.CpuMicrosPerCall, null, null, null));
             results.Add(BenchmarkResult.LowerIsBetter(Suite, name + ", p99", "ms", m.P99Ms, b?.P99Ms, b is null ? null : pgName, null));
+            if (m.ServerCpuMicrosPerCall is { } serverCpu)
+                results.Add(BenchmarkResult.LowerIsBetter(Suite, name + ", server process CPU per call", "µs", serverCpu, null, null, null));
         }
         return results;
     }
