@@ -17,6 +17,7 @@ var suites = new Dictionary<string, Func<BenchmarkOptions, IReadOnlyList<Benchma
     ["views"] = ViewSuite.Run,
     ["durability"] = ConfirmedReadsSuite.Run,
     ["modules"] = ModulesSuite.Run,
+    ["modules-loop"] = ModulesLoop.Run,
     ["server"] = ServerSuite.Run,
 };
 var usage = $"usage: Meridian.Benchmarks <{string.Join("|", suites.Keys)}|all> [--quick] [--json FILE] [--seconds N]\n"
