@@ -18,6 +18,7 @@ var suites = new Dictionary<string, Func<BenchmarkOptions, IReadOnlyList<Benchma
     ["views"] = ViewSuite.Run,
     ["durability"] = ConfirmedReadsSuite.Run,
     ["modules"] = ModulesSuite.Run,
+    ["modules-loop"] = ModulesLoop.Run,
     ["server"] = ServerSuite.Run,
     ["client"] = ClientSuite.Run,
 };

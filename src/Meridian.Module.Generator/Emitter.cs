@@ -190,8 +190,8 @@ internal static partial class Emitter
                 /// <summary>The caller's connection as <c>ctx.Address.ConnectionId</c>, the shape seed-era modules use.</summary>
                 public global::SpacetimeDB.CallerAddress Address => new(ConnectionId);
 
-                /// <summary>A random source seeded from the timestamp.</summary>
-                public readonly global::System.Random Rng;
+                /// <summary>A random source seeded from the timestamp (created when first read: seeding costs about a microsecond).</summary>
+                public global::System.Random Rng => _rng ??= new global::System.Random(unchecked((int)Timestamp.MicrosecondsSinceUnixEpoch));
 
                 /// <summary>The transaction's logical start time.</summary>
                 public readonly global::SpacetimeDB.Timestamp Timestamp;
@@ -200,6 +200,7 @@ internal static partial class Emitter
 
                 private readonly string? _jwt;
                 private global::SpacetimeDB.AuthCtx? _auth;
+                private global::System.Random? _rng;
 
                 internal ReducerContext(global::SpacetimeDB.Internal.ReducerCallInfo call)
                 {
@@ -207,7 +208,6 @@ internal static partial class Emitter
                     Sender = call.Sender;
                     ConnectionId = call.ConnectionId;
                     Timestamp = call.Timestamp;
-                    Rng = new global::System.Random(unchecked((int)call.Timestamp.MicrosecondsSinceUnixEpoch));
                 }
 
                 /// <summary>The caller's credentials: its JWT claims, or an internal call (scheduled, init) without one.</summary>

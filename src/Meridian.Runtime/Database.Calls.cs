@@ -3,6 +3,7 @@ using Meridian.Runtime.Execution;
 using Meridian.Runtime.Modules;
 using Meridian.Runtime.Pipeline;
 using Meridian.Runtime.Subscriptions;
+using Meridian.Runtime.Writing;
 using Meridian.Sats;
 using Meridian.Sats.ModuleDef;
 
@@ -101,31 +102,122 @@ public sealed partial class Database
         return result.Status == ReducerStatus.Committed ? null : result.Error;
     }
 
-    private async Task<ReducerCallResult> RunReducerAsync(
+    // A call runs on the caller's thread when the writer is idle (no thread hop, and its commit is delivered by
+    // this thread too once the writer is released); otherwise it is queued behind the running work. Threads
+    // with a synchronization context (a UI thread in embedded mode) always queue, so they never run module code.
+    private Task<ReducerCallResult> RunReducerAsync(
         ModuleReducer reducer, byte[] args, Identity caller, ConnectionId connectionId, IClientSession? session, uint requestId, string? jwt = null)
     {
-        var (result, origin, delivered) = await _writer.RunAsync(
-            () => RunReducer(reducer, args, caller, connectionId, session, requestId, Timestamp.Now(_clock), jwt)).ConfigureAwait(false);
-        await delivered.ConfigureAwait(false);
-        return origin?.Answer ?? result;
+        var call = new ReducerCall(this, reducer, args, caller, connectionId, session, requestId, jwt);
+        if (SynchronizationContext.Current is null)
+        {
+            call.Inline = true;
+            var ran = InlineResult.Closed;
+            try
+            {
+                ran = _writer.TryRunInline(call);
+            }
+            finally
+            {
+                // Not under the writer any more: deliver the commit this call reserved the idle pipeline for.
+                if (ran == InlineResult.Ran && call.ReservedPipeline)
+                    _pipeline.DrainReserved();
+            }
+            if (ran != InlineResult.Closed)
+                return call.Task;
+        }
+        else if (_writer.Enqueue(call))
+        {
+            return call.Task;
+        }
+        return Task.FromException<ReducerCallResult>(new DatabaseClosedException());
     }
 
-    // On the writer: runs the reducer and hands its commit to the pipeline, which answers the caller
-    // (with its own updates) in order with everyone's updates. Returns when the pipeline has it.
+    /// <summary>
+    /// One reducer call as writer work: runs the reducer, hands its commit to the pipeline, which answers the
+    /// caller (with its own updates) in order with everyone's updates; the task completes once that is done.
+    /// </summary>
+    private sealed class ReducerCall(
+        Database db, ModuleReducer reducer, byte[] args, Identity caller, ConnectionId connectionId, IClientSession? session, uint requestId, string? jwt)
+        : TaskCompletionSource<ReducerCallResult>(TaskCreationOptions.RunContinuationsAsynchronously), IWriterWork, IPipelineCompletion
+    {
+        private ReducerCallResult? _result;
+        private CallOrigin? _origin;
+
+        /// <summary>Offered to <see cref="DatabaseWriter.TryRunInline"/> (so it may reserve an idle pipeline if it runs there).</summary>
+        public bool Inline { get; set; }
+
+        /// <summary>It ran inline and reserved the idle pipeline: the caller must drain it.</summary>
+        public bool ReservedPipeline { get; private set; }
+
+        public void Execute()
+        {
+            // Whether this run is the inline one: an item the writer queued runs later on its drain loop.
+            var inline = Inline;
+            Inline = false;
+            try
+            {
+                var timestamp = Timestamp.Now(db._clock);
+                var (result, changeset) = db._executor.Execute(db._active, reducer, args, caller, connectionId, timestamp, jwt);
+                db._services.Metrics.ReducerCalled(db.Name, reducer.Name, result.Status, result.Duration);
+                db.SlowLog.RecordReducer(reducer.Name, timestamp, result.Duration, caller, Outcome(result.Status));
+                _result = result;
+                if (changeset is null && session is null)
+                {
+                    TrySetResult(result);
+                    return;
+                }
+                EnqueueResult queued;
+                if (changeset is null)
+                {
+                    // Through the pipeline, so this answer cannot overtake the answers to the session's earlier calls.
+                    var s = session!;
+                    var id = requestId;
+                    queued = db._pipeline.Enqueue(null, _ => s.OnReducerResult(id, result), this, reserve: inline);
+                }
+                else
+                {
+                    _origin = session is null ? null : new CallOrigin(session, requestId, result);
+                    queued = db._pipeline.Enqueue(new CommitRecord(changeset, db._store.Committed, _origin), null, this, reserve: inline);
+                }
+                if (queued == EnqueueResult.Closed)
+                    TrySetException(new DatabaseClosedException());
+                ReservedPipeline = queued == EnqueueResult.Reserved;
+            }
+            catch (Exception e)
+            {
+                TrySetException(e);
+            }
+        }
+
+        public void Completed(Exception? error)
+        {
+            if (error is null)
+                TrySetResult(_origin?.Answer ?? _result!);
+            else
+                TrySetException(error);
+        }
+    }
+
+    // On the writer (scheduled reducers): runs the reducer and hands its commit to the pipeline; the task
+    // completes once the pipeline has delivered it.
     private (ReducerCallResult Result, CallOrigin? Origin, Task Delivered) RunReducer(
         ModuleReducer reducer, byte[] args, Identity caller, ConnectionId connectionId, IClientSession? session, uint requestId, Timestamp timestamp,
         string? jwt = null)
     {
-        var active = _active;
-        var (result, changeset) = _executor.Execute(active, reducer, args, caller, connectionId, timestamp, jwt);
+        var (result, changeset) = _executor.Execute(_active, reducer, args, caller, connectionId, timestamp, jwt);
         _services.Metrics.ReducerCalled(Name, reducer.Name, result.Status, result.Duration);
-        SlowLog.RecordReducer(reducer.Name, timestamp, result.Duration, caller, result.Status.ToString().ToLowerInvariant());
+        SlowLog.RecordReducer(reducer.Name, timestamp, result.Duration, caller, Outcome(result.Status));
         if (changeset is null)
-        {
-            // Through the pipeline, so this answer cannot overtake the answers to the session's earlier calls.
             return (result, null, session is null ? Task.CompletedTask : _pipeline.Post(_ => session.OnReducerResult(requestId, result)));
-        }
         var origin = session is null ? null : new CallOrigin(session, requestId, result);
         return (result, origin, _pipeline.Publish(new CommitRecord(changeset, _store.Committed, origin)));
     }
+
+    private static string Outcome(ReducerStatus status) => status switch
+    {
+        ReducerStatus.Committed => "committed",
+        ReducerStatus.Failed => "failed",
+        _ => "notrun",
+    };
 }

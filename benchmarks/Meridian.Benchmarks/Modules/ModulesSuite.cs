@@ -26,8 +26,8 @@ namespace Meridian.Benchmarks.Modules;
 public static class ModulesSuite
 {
     private const string Suite = "modules";
-    private const ulong Accounts = 1_000;
-    private const int InFlight = 1_000;
+    internal const ulong Accounts = 1_000;
+    internal const int InFlight = 1_000;
     private static readonly Identity Owner = Identity.FromClaims("localhost", "owner");
 
     /// <summary>Runs the suite.</summary>
@@ -88,7 +88,7 @@ public static class ModulesSuite
     {
     }
 
-    private static Handle Open(byte[] image, TimeSpan? limit)
+    internal static Handle Open(byte[] image, TimeSpan? limit)
     {
         var module = LoadedModule.Load("bank", image);
         var db = Database.OpenAsync(
@@ -103,7 +103,7 @@ public static class ModulesSuite
         return h;
     }
 
-    private static byte[] ModuleImage()
+    internal static byte[] ModuleImage()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
@@ -117,7 +117,7 @@ public static class ModulesSuite
         throw new FileNotFoundException("tests/Modules/Bank has not been built (the benchmark project builds it).");
     }
 
-    private sealed class Handle(Database db, LoadedModule module) : IDisposable
+    internal sealed class Handle(Database db, LoadedModule module) : IDisposable
     {
         private readonly Task<ReducerCallResult>[] _inFlight = new Task<ReducerCallResult>[InFlight];
 

@@ -36,9 +36,19 @@ public sealed class RuntimeMetrics
 
     internal void ReducerCalled(string database, string reducer, ReducerStatus status, TimeSpan duration)
     {
-        var tags = new TagList { { "database", database }, { "reducer", reducer }, { "outcome", status.ToString().ToLowerInvariant() } };
-        _reducerCalls.Add(1, tags);
-        _reducerDuration.Record(
+        // Tags are built only when something listens: a call must not allocate for metrics nobody reads.
+        if (_reducerCalls.Enabled)
+        {
+            var outcome = status switch
+            {
+                ReducerStatus.Committed => "committed",
+                ReducerStatus.Failed => "failed",
+                _ => "notrun",
+            };
+            _reducerCalls.Add(1, new TagList { { "database", database }, { "reducer", reducer }, { "outcome", outcome } });
+        }
+        if (_reducerDuration.Enabled)
+            _reducerDuration.Record(
             duration.TotalSeconds, new KeyValuePair<string, object?>("database", database), new KeyValuePair<string, object?>("reducer", reducer));
     }
 

@@ -4,21 +4,31 @@ using Meridian.Storage;
 namespace Meridian.Runtime.Pipeline;
 
 /// <summary>
-/// Carries commits from the writer to ordered observers (<see cref="ICommitObserver"/>) on one loop
-/// of its own, so nothing after a commit runs under the writer. Work that must happen at a point in
-/// the commit order without being a commit (adding a subscription, dropping a client) is posted into
-/// the same queue. A second loop turns durability of the commit log into <see cref="ICommitObserver.OnDurable"/>.
+/// Carries commits from the writer to ordered observers (<see cref="ICommitObserver"/>), so nothing after
+/// a commit runs under the writer. Work that must happen at a point in the commit order without being a
+/// commit (adding a subscription, dropping a client) is posted into the same queue. A second loop turns
+/// durability of the commit log into <see cref="ICommitObserver.OnDurable"/>.
 /// </summary>
+/// <remarks>
+/// Like the writer, the pipeline has no thread of its own: a drain loop on the thread pool runs the queue
+/// back to back once it goes from idle to busy, or a reducer call that ran inline on its caller's thread
+/// (<see cref="Writing.DatabaseWriter.TryRunInline"/>) reserves the idle pipeline when it hands over its
+/// commit and, once it has released the writer, delivers that commit itself (<see cref="DrainReserved"/>):
+/// an uncontended call then reaches its observers and its caller without a thread hop.
+/// </remarks>
 internal sealed class CommitPipeline : IAsyncDisposable
 {
-    private readonly Channel<Item> _queue = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly object _gate = new();
+    private readonly Queue<Entry> _queue = new();
     private readonly Channel<ulong> _durable = Channel.CreateUnbounded<ulong>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly IReadOnlyList<ICommitObserver> _observers;
     private readonly Func<ulong, CancellationToken, Task> _waitForDurable;
     private readonly Action<Exception> _onObserverError;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Task _loop;
     private readonly Task _durableLoop;
+    private bool _running;   // a drain loop or a reserving caller owns the queue (under _gate)
+    private bool _closed;    // refuses new work (under _gate)
+    private TaskCompletionSource? _stopped;
     private CommittedState _position;
 
     /// <param name="start">The committed version before the first commit the pipeline will see.</param>
@@ -32,7 +42,6 @@ internal sealed class CommitPipeline : IAsyncDisposable
         _observers = observers;
         _waitForDurable = waitForDurable;
         _onObserverError = onObserverError;
-        _loop = Task.Run(RunAsync);
         _durableLoop = Task.Run(RunDurableAsync);
     }
 
@@ -40,42 +49,102 @@ internal sealed class CommitPipeline : IAsyncDisposable
     /// Hands a commit to the observers. Called by the writer in commit order; returns at once. The task
     /// completes once every observer has seen the commit.
     /// </summary>
-    public Task Publish(CommitRecord commit) => Enqueue(new Item(commit, null));
-
-    /// <summary>
-    /// Runs <paramref name="action"/> on the pipeline's loop between two commits, with the committed
-    /// version the observers have reached; the task completes when it has run.
-    /// </summary>
-    public Task Post(Action<CommittedState> action) => Enqueue(new Item(null, action));
-
-    private Task Enqueue(Item item)
+    public Task Publish(CommitRecord commit)
     {
-        if (!_queue.Writer.TryWrite(item))
-            return Task.FromException(new DatabaseClosedException());
-        return item.Done.Task;
+        var done = new TaskDone();
+        return EnqueueEntry(new Entry(commit, null, done), reserve: false) != EnqueueResult.Closed
+            ? done.Task
+            : Task.FromException(new DatabaseClosedException());
     }
 
-    private async Task RunAsync()
+    /// <summary>
+    /// Runs <paramref name="action"/> on the pipeline between two commits, with the committed version the
+    /// observers have reached; the task completes when it has run.
+    /// </summary>
+    public Task Post(Action<CommittedState> action)
     {
-        var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        var done = new TaskDone();
+        return EnqueueEntry(new Entry(null, action, done), reserve: false) != EnqueueResult.Closed
+            ? done.Task
+            : Task.FromException(new DatabaseClosedException());
+    }
+
+    /// <summary>
+    /// Hands a commit (or, with a null <paramref name="commit"/>, an action) to the pipeline in commit order and
+    /// tells <paramref name="done"/> once it has been delivered. With <paramref name="reserve"/>, an idle pipeline
+    /// is left for the caller, who must then call <see cref="DrainReserved"/> (result <see cref="EnqueueResult.Reserved"/>).
+    /// </summary>
+    public EnqueueResult Enqueue(CommitRecord? commit, Action<CommittedState>? action, IPipelineCompletion done, bool reserve) =>
+        EnqueueEntry(new Entry(commit, action, done), reserve);
+
+    private EnqueueResult EnqueueEntry(Entry entry, bool reserve)
+    {
+        lock (_gate)
         {
-            while (reader.TryRead(out var item))
-            {
-                try
-                {
-                    if (item.Commit is { } commit)
-                        Deliver(commit);
-                    else
-                        item.Action!(_position);
-                    item.Done.TrySetResult();
-                }
-                catch (Exception e)
-                {
-                    item.Done.TrySetException(e);
-                }
-            }
+            if (_closed)
+                return EnqueueResult.Closed;
+            _queue.Enqueue(entry);
+            if (_running)
+                return EnqueueResult.Queued;
+            _running = true;
+            if (reserve)
+                return EnqueueResult.Reserved;
         }
+        ThreadPool.UnsafeQueueUserWorkItem(static p => p.Drain(int.MaxValue), this, preferLocal: false);
+        return EnqueueResult.Queued;
+    }
+
+    /// <summary>
+    /// Delivers, on the calling thread, what was queued up to now (the reserving caller's own entry
+    /// included), then hands anything newer to a drain loop. Call exactly once after
+    /// <see cref="EnqueueResult.Reserved"/>, and not under the writer.
+    /// </summary>
+    public void DrainReserved()
+    {
+        int count;
+        lock (_gate)
+            count = _queue.Count;
+        Drain(count);
+    }
+
+    // Runs up to `limit` entries, then goes idle or (entries left) passes the queue to a fresh drain loop.
+    private void Drain(int limit)
+    {
+        for (var n = 0; ; n++)
+        {
+            Entry entry;
+            lock (_gate)
+            {
+                if (_queue.Count == 0)
+                {
+                    _running = false;
+                    _stopped?.TrySetResult();
+                    return;
+                }
+                if (n >= limit)
+                    break;
+                entry = _queue.Dequeue();
+            }
+            Run(entry);
+        }
+        ThreadPool.UnsafeQueueUserWorkItem(static p => p.Drain(int.MaxValue), this, preferLocal: false);
+    }
+
+    private void Run(Entry entry)
+    {
+        try
+        {
+            if (entry.Commit is { } commit)
+                Deliver(commit);
+            else
+                entry.Action!(_position);
+        }
+        catch (Exception e)
+        {
+            entry.Done.Completed(e);
+            return;
+        }
+        entry.Done.Completed(null);
     }
 
     private void Deliver(CommitRecord commit)
@@ -134,20 +203,50 @@ internal sealed class CommitPipeline : IAsyncDisposable
     /// <summary>Delivers what was queued, then stops both loops.</summary>
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
-        await _loop.ConfigureAwait(false);
+        Task? stopped = null;
+        lock (_gate)
+        {
+            _closed = true;
+            if (_running)
+                stopped = (_stopped ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        }
+        if (stopped is not null)
+            await stopped.ConfigureAwait(false);
         _durable.Writer.TryComplete();
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _durableLoop.ConfigureAwait(false);
         _stopping.Dispose();
     }
 
-    private sealed class Item(CommitRecord? commit, Action<CommittedState>? action)
+    private readonly record struct Entry(CommitRecord? Commit, Action<CommittedState>? Action, IPipelineCompletion Done);
+
+    // The completion behind Publish and Post: a task whose continuations run elsewhere, never on the pipeline.
+    private sealed class TaskDone() : TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), IPipelineCompletion
     {
-        public CommitRecord? Commit { get; } = commit;
-
-        public Action<CommittedState>? Action { get; } = action;
-
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public void Completed(Exception? error)
+        {
+            if (error is null)
+                TrySetResult();
+            else
+                TrySetException(error);
+        }
     }
+}
+
+/// <summary>What <see cref="CommitPipeline.Enqueue"/> did.</summary>
+internal enum EnqueueResult
+{
+    /// <summary>Queued; a drain loop delivers it.</summary>
+    Queued,
+    /// <summary>Queued on an idle pipeline that is now the caller's to drain (<see cref="CommitPipeline.DrainReserved"/>).</summary>
+    Reserved,
+    /// <summary>The pipeline is closed; nothing was queued.</summary>
+    Closed,
+}
+
+/// <summary>Told once a pipeline entry has been delivered (with the action's exception, if it threw). Must not throw.</summary>
+internal interface IPipelineCompletion
+{
+    /// <summary>The entry has been delivered.</summary>
+    void Completed(Exception? error);
 }

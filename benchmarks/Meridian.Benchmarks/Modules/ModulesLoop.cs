@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using Meridian.Benchmarks.Harness;
+using Meridian.Sats.Bsatn;
+
+namespace Meridian.Benchmarks.Modules;
+
+/// <summary>
+/// The <c>modules-loop</c> suite: each call path of the <c>modules</c> suite run alone for <c>--seconds</c> (default 5),
+/// for a profiler to attach to and for before/after comparisons on a loaded machine. Besides wall time it prints what
+/// load does not inflate as much: process CPU time, bytes allocated by every thread, and context switches of every
+/// thread, per call. Returns no table rows.
+/// </summary>
+public static class ModulesLoop
+{
+    /// <summary>Runs the loops and prints one line each.</summary>
+    public static IReadOnlyList<BenchmarkResult> Run(BenchmarkOptions options)
+    {
+        var seconds = TimeSpan.FromSeconds(options.Seconds ?? 5);
+        var only = Environment.GetEnvironmentVariable("MERIDIAN_LOOP_CASE");
+        var image = ModulesSuite.ModuleImage();
+        using var db = ModulesSuite.Open(image, TimeSpan.FromSeconds(10));
+        var next = 0UL;
+        byte[] TransferArgs()
+        {
+            next++;
+            var w = new BsatnWriter(24);
+            w.WriteU64((next % ModulesSuite.Accounts) + 1);
+            w.WriteU64(((next + 1) % ModulesSuite.Accounts) + 1);
+            w.WriteU64(1);
+            return w.ToArray();
+        }
+        var cases = new (string Name, Action Op, int OpsPerCall)[]
+        {
+            ("noop-awaited", () => db.Call("noop", []), 1),
+            ("transfer-awaited", () => db.Call("transfer", TransferArgs()), 1),
+            ("transfer-inflight", () => db.CallMany("transfer", ModulesSuite.InFlight, TransferArgs), ModulesSuite.InFlight),
+        };
+        Console.Error.WriteLine($"{"case",-18} {"calls",10} {"wall ns",9} {"cpu ns",9} {"B/call",8} {"ctxsw",7} {"gen0",6}");
+        foreach (var (name, op, opsPerCall) in cases)
+        {
+            if (only is not null && only != name)
+                continue;
+            Loop(op, TimeSpan.FromSeconds(1));
+            var process = Process.GetCurrentProcess();
+            var cpu = process.TotalProcessorTime;
+            var bytes = GC.GetTotalAllocatedBytes(precise: true);
+            var switches = ContextSwitches();
+            var gen0 = GC.CollectionCount(0);
+            var start = Stopwatch.GetTimestamp();
+            var calls = Loop(op, seconds) * opsPerCall;
+            var wall = Stopwatch.GetElapsedTime(start);
+            process.Refresh();
+            var cpuUsed = process.TotalProcessorTime - cpu;
+            Console.Error.WriteLine(
+                $"{name,-18} {calls,10} {wall.TotalNanoseconds / calls,9:F0} {cpuUsed.TotalNanoseconds / calls,9:F0} "
+                + $"{(double)(GC.GetTotalAllocatedBytes(precise: true) - bytes) / calls,8:F0} {(double)(ContextSwitches() - switches) / calls,7:F2} "
+                + $"{GC.CollectionCount(0) - gen0,6}");
+        }
+        return [];
+    }
+
+    private static long Loop(Action op, TimeSpan duration)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        long calls = 0;
+        while (stopwatch.Elapsed < duration)
+        {
+            for (var i = 0; i < 64; i++)
+                op();
+            calls += 64;
+        }
+        return calls;
+    }
+
+    // Voluntary and involuntary switches of every thread of this process (Linux; 0 elsewhere).
+    private static long ContextSwitches()
+    {
+        long total = 0;
+        if (!Directory.Exists("/proc/self/task"))
+            return 0;
+        foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
+        {
+            try
+            {
+                foreach (var line in File.ReadLines(Path.Combine(task, "status")))
+                {
+                    if (line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal)
+                        || line.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
+                        total += long.Parse(line.AsSpan(line.IndexOf(':') + 1).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+                }
+            }
+            catch (IOException)
+            {
+                // The thread ended meanwhile.
+            }
+        }
+        return total;
+    }
+}
