@@ -111,7 +111,6 @@ public sealed partial class Database
         var call = new ReducerCall(this, reducer, args, caller, connectionId, session, requestId, jwt);
         if (SynchronizationContext.Current is null)
         {
-            call.Inline = true;
             var ran = InlineResult.Closed;
             try
             {
@@ -144,17 +143,13 @@ public sealed partial class Database
         private ReducerCallResult? _result;
         private CallOrigin? _origin;
 
-        /// <summary>Offered to <see cref="DatabaseWriter.TryRunInline"/> (so it may reserve an idle pipeline if it runs there).</summary>
-        public bool Inline { get; set; }
-
         /// <summary>It ran inline and reserved the idle pipeline: the caller must drain it.</summary>
         public bool ReservedPipeline { get; private set; }
 
-        public void Execute()
+        // Only an inline run may reserve the idle pipeline: its caller drains it once the writer is released.
+        // A queued call runs on the writer's drain loop, and nobody would drain a pipeline it reserved.
+        public void Execute(bool inline)
         {
-            // Whether this run is the inline one: an item the writer queued runs later on its drain loop.
-            var inline = Inline;
-            Inline = false;
             try
             {
                 var timestamp = Timestamp.Now(db._clock);

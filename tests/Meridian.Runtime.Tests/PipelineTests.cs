@@ -94,6 +94,32 @@ public sealed class PipelineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_call_queued_behind_a_busy_writer_is_delivered_and_later_calls_still_run()
+    {
+        var alice = new FakeSession(Alice);
+        await _db.SubscribeAsync(alice, 1, 1, ["SELECT * FROM message"]).WaitAsync(Timeout);
+        using var busy = new ManualResetEventSlim();
+        var occupied = _db.Writer.RunAsync(() => busy.Wait(Timeout));
+        // Submitted while the writer runs something else: queued, then run by the writer's drain loop,
+        // which must hand the commit to the pipeline rather than keep the idle pipeline for itself.
+        var queued = _db.CallReducerAsync("send_message", StringArg("queued"), Bob, ConnectionId.Random());
+        Assert.False(queued.IsCompleted);
+        busy.Set();
+        Assert.True(await occupied.WaitAsync(Timeout));
+        Assert.Equal(ReducerStatus.Committed, (await queued.WaitAsync(Timeout)).Status);
+
+        // The writer and the pipeline are idle again: the next calls run inline and are delivered too.
+        for (var i = 0; i < 3; i++)
+        {
+            var after = await _db.CallReducerAsync("send_message", StringArg($"after {i}"), Bob, ConnectionId.Random()).WaitAsync(Timeout);
+            Assert.Equal(ReducerStatus.Committed, after.Status);
+        }
+        var inserts = alice.Messages.Skip(1).OfType<IReadOnlyList<QuerySetDelta>>()
+            .Sum(update => update.Sum(set => set.Tables.Sum(t => t.Inserts.Count)));
+        Assert.Equal(4, inserts);
+    }
+
+    [Fact]
     public async Task Reads_do_not_wait_for_a_busy_writer()
     {
         await _db.CallReducerAsync("send_message", StringArg("hello"), Bob, ConnectionId.Random());

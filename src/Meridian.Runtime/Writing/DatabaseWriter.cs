@@ -51,7 +51,7 @@ internal sealed class DatabaseWriter : IAsyncDisposable
         }
         try
         {
-            work.Execute();
+            work.Execute(inline: true);
         }
         finally
         {
@@ -105,7 +105,7 @@ internal sealed class DatabaseWriter : IAsyncDisposable
                     return;
                 }
             }
-            work.Execute();
+            work.Execute(inline: false);
         }
     }
 
@@ -129,7 +129,7 @@ internal sealed class DatabaseWriter : IAsyncDisposable
     {
         public Task<T> Completion => Task;
 
-        public void Execute()
+        public void Execute(bool inline)
         {
             try
             {
@@ -146,8 +146,11 @@ internal sealed class DatabaseWriter : IAsyncDisposable
 /// <summary>One item of the writer's queue. <see cref="Execute"/> must not throw: it reports its own outcome.</summary>
 internal interface IWriterWork
 {
-    /// <summary>Runs the item on the writer.</summary>
-    void Execute();
+    /// <summary>
+    /// Runs the item on the writer; <paramref name="inline"/> when it runs on the submitting caller's thread
+    /// (<see cref="DatabaseWriter.TryRunInline"/>), false when a drain loop runs it.
+    /// </summary>
+    void Execute(bool inline);
 }
 
 /// <summary>What <see cref="DatabaseWriter.TryRunInline"/> did.</summary>
