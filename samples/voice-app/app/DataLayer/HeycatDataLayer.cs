@@ -38,7 +38,23 @@ public sealed partial class HeycatDataLayer : IAsyncDisposable
         _module = options.ModuleImage ?? ModuleImage.Bundled();
         Host = host;
         if (host is SidecarHost sidecar)
+        {
             sidecar.StateChanged += message => Notify(NoticeKind.ConnectionProblem, message, []);
+            // The app knows when its own server is back: reconnect now rather than at the next backoff attempt.
+            sidecar.Restarted += ReconnectNow;
+        }
+    }
+
+    private void ReconnectNow()
+    {
+        try
+        {
+            _conn?.RetryNow();
+        }
+        catch (InvalidOperationException)
+        {
+            // The app is closing its connection: nothing to reconnect.
+        }
     }
 
     /// <summary>The database's host.</summary>

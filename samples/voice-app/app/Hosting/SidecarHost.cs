@@ -84,6 +84,9 @@ public sealed class SidecarHost : IDatabaseHost
     /// <summary>Runs when the sidecar died and when it was started again; the string says what happened.</summary>
     public event Action<string>? StateChanged;
 
+    /// <summary>Runs when the sidecar was started again after it died (the client may reconnect at once).</summary>
+    public event Action? Restarted;
+
     /// <inheritdoc />
     public bool IsRunning => ProcessId is not null;
 
@@ -209,6 +212,7 @@ public sealed class SidecarHost : IDatabaseHost
                 await LaunchAsync(CancellationToken.None).ConfigureAwait(false);
                 Interlocked.Increment(ref _restarts);
                 StateChanged?.Invoke("The database was started again.");
+                Restarted?.Invoke();
                 return;
             }
             catch (DatabaseUnavailableException e)
