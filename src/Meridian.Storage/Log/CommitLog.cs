@@ -385,10 +385,17 @@ internal sealed class CommitLog : IDurableLog
         {
             if (_failure is null && _segment is not null && _zeroedEnd > _segmentLength)
             {
-                // A clean close leaves the segment ending at its last commit.
+                // A clean close leaves the segment ending at its last commit (else recovery cuts the zeros).
                 TrimPreallocation();
                 _segment.Sync();
             }
+        }
+        catch (IOException)
+        {
+            // The device failed while closing; everything before was synced, and recovery reads the zeros as free space.
+        }
+        try
+        {
             _segment?.Dispose();
         }
         catch (IOException)
