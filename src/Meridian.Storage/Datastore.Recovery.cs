@@ -131,7 +131,15 @@ public sealed partial class Datastore
                     expected += (ulong)commit.Count;
                 }
                 if (problem is not { } p)
+                {
+                    if (reader.PreallocatedTail > 0)
+                    {
+                        // The log preallocates zeros ahead of its writes; the reopened log appends at the file's end.
+                        file.SetLength(reader.Position);
+                        file.Sync();
+                    }
                     return (expected, segment.Name);
+                }
                 var later = reader.FindLaterValidCommit(p.Position, expected);
                 if (later >= 0)
                 {

@@ -25,6 +25,14 @@ public sealed class DatastoreOptions
     /// <summary>A new segment starts when the next commit would make the current one larger than this (default 1 GiB).</summary>
     public long MaxSegmentSize { get; init; } = 1L << 30;
 
+    /// <summary>
+    /// The log writes zeros this far ahead of its commits (and fsyncs them once), so a commit overwrites
+    /// space that already exists and is synced with fdatasync: no block allocation or file size to
+    /// journal per commit. Default 4 MiB; 0 appends to a growing file and fsyncs it. Recovery reads an
+    /// all-zero tail as unwritten space, and a clean close cuts it off.
+    /// </summary>
+    public long LogPreallocation { get; init; } = 4L << 20;
+
     /// <summary>Commits that may wait for the log before <see cref="Transaction.Commit"/> blocks (default 16,384).</summary>
     public int MaxQueuedCommits { get; init; } = 16_384;
 

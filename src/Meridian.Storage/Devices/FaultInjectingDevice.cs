@@ -170,6 +170,12 @@ public sealed class FaultInjectingDevice(IStorageDevice inner) : IStorageDevice
             inner.Sync();
         }
 
+        public void SyncData()
+        {
+            device.BeforeSync();
+            inner.SyncData();
+        }
+
         public void SetLength(long length)
         {
             device.CheckAlive();

@@ -81,6 +81,17 @@ public sealed class FileStorageDevice : IStorageDevice
 
         public void Sync() => RandomAccess.FlushToDisk(handle);
 
+        public void SyncData()
+        {
+            if (!OperatingSystem.IsLinux())
+            {
+                RandomAccess.FlushToDisk(handle);
+                return;
+            }
+            if (Native.FDataSync(handle) != 0)
+                throw new IOException($"fdatasync failed (errno {Marshal.GetLastPInvokeError()}).");
+        }
+
         public void SetLength(long length) => RandomAccess.SetLength(handle, length);
 
         public void Dispose() => handle.Dispose();
@@ -95,6 +106,10 @@ public sealed class FileStorageDevice : IStorageDevice
         [DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
         [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
         public static extern int FSync(int fd);
+
+        [DllImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
+        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+        public static extern int FDataSync(SafeFileHandle fd);
 
         [DllImport("libc", EntryPoint = "close", SetLastError = true)]
         [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]

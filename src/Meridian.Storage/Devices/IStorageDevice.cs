@@ -41,6 +41,13 @@ public interface IStorageFile : IDisposable
     /// <summary>Makes everything written so far durable (fsync).</summary>
     void Sync();
 
+    /// <summary>
+    /// Makes the data written so far durable together with only the metadata needed to read it back
+    /// (fdatasync): cheaper than <see cref="Sync"/> when the writes overwrote space that was already
+    /// written and synced. Defaults to <see cref="Sync"/>.
+    /// </summary>
+    void SyncData() => Sync();
+
     /// <summary>Truncates or extends the file.</summary>
     void SetLength(long length);
 }

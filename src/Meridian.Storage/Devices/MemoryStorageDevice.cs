@@ -151,15 +151,20 @@ public sealed class MemoryStorageDevice : IStorageDevice
 
         public void Crash(Random? random)
         {
-            var keep = _durable.Length;
-            if (random is not null && _length > _durable.Length && _data.AsSpan(0, _durable.Length).SequenceEqual(_durable))
-                keep += random.Next((int)(_length - _durable.Length) + 1);
-            var survivor = new byte[keep];
-            _durable.CopyTo(survivor, 0);
-            if (keep > _durable.Length)
-                _data.AsSpan(_durable.Length, keep - _durable.Length).CopyTo(survivor.AsSpan(_durable.Length));
+            // Unsynced writes reach the disk front to back: with a random source, a random prefix of the
+            // changed bytes (from the first byte that differs from the synced content, over synced bytes
+            // or past them) survives, the synced content beyond it stays.
+            var survivor = (byte[])_durable.Clone();
+            if (random is not null && _length >= _durable.Length)
+            {
+                var first = (int)_data.AsSpan(0, _durable.Length).CommonPrefixLength(_durable);
+                var keep = first + random.Next((int)(_length - first) + 1);
+                if (keep > survivor.Length)
+                    Array.Resize(ref survivor, keep);
+                _data.AsSpan(first, keep - first).CopyTo(survivor.AsSpan(first));
+            }
             _data = survivor;
-            _length = keep;
+            _length = survivor.Length;
             _durable = (byte[])survivor.Clone();
         }
     }

@@ -35,7 +35,10 @@ internal sealed class CommitLog : IDurableLog
     private readonly BsatnWriter _output = new(128 * 1024);
     private readonly byte[] _header = new byte[LogFormat.CommitHeaderSize];
     private IStorageFile? _segment;
-    private long _segmentLength;
+    private long _segmentLength; // where the next commit goes
+    private long _zeroedEnd; // the segment's bytes up to here exist and are synced (zeros past _segmentLength)
+    private readonly long _preallocation;
+    private static readonly byte[] Zeros = new byte[64 * 1024];
     private ulong _segmentCommits;
     private long _durable; // -1 until something is durable
     private ulong _appended; // offset + 1 of the last appended commit
@@ -58,6 +61,7 @@ internal sealed class CommitLog : IDurableLog
         _fsyncWhenWaitedOn = options.AsyncFsyncWhenWaitedOn;
         _urgentWindow = options.AsyncSyncInterval < TimeSpan.FromMilliseconds(10) ? options.AsyncSyncInterval : TimeSpan.FromMilliseconds(10);
         _maxSegmentSize = options.MaxSegmentSize;
+        _preallocation = Math.Max(0, options.LogPreallocation);
         _capacity = options.MaxQueuedCommits;
         _durable = nextOffset == 0 ? -1 : (long)nextOffset - 1;
         var meter = options.MeterFactory?.Create(MeterName) ?? new Meter(MeterName);
@@ -69,6 +73,7 @@ internal sealed class CommitLog : IDurableLog
         {
             _segment = device.Open(openSegment, create: false);
             _segmentLength = _segment.Length;
+            _zeroedEnd = _segmentLength; // recovery cut any preallocated tail
             _segmentCommits = 1; // a kept segment is never rolled before it has a commit
         }
         _thread = new Thread(Run) { IsBackground = true, Name = "Meridian commit log" };
@@ -213,11 +218,16 @@ internal sealed class CommitLog : IDurableLog
                     && (_mode == DurabilityMode.Sync || _closing || _syncWanted || waitedRecently || Stopwatch.GetElapsedTime(lastSync) >= _syncInterval))
                 {
                     var started = Stopwatch.GetTimestamp();
-                    _segment!.Sync();
+                    // Commits overwrite preallocated, synced zeros, so only data needs flushing; writes past
+                    // the preallocation (or without one) grow the file, which fdatasync also makes durable.
+                    _segment!.SyncData();
                     lastSync = Stopwatch.GetTimestamp();
                     _fsyncDuration.Record(Stopwatch.GetElapsedTime(started, lastSync).TotalSeconds, _tag);
                     unsynced = false;
                     PublishDurable(lastWritten);
+                    // Zero the next stretch now, between commits, rather than in the middle of one.
+                    if (_preallocation > 0 && _zeroedEnd - _segmentLength < _preallocation / 2)
+                        Preallocate(_segmentLength);
                 }
             }
         }
@@ -263,15 +273,48 @@ internal sealed class CommitLog : IDurableLog
     {
         if (buffer.Length == 0)
             return;
+        if (_preallocation > 0 && _segmentLength + buffer.Length > _zeroedEnd)
+            Preallocate(_segmentLength + buffer.Length);
         _segment!.Write(_segmentLength, buffer.WrittenSpan);
         _segmentLength += buffer.Length;
         _bytesWritten.Add(buffer.Length, _tag);
+    }
+
+    /// <summary>
+    /// Writes zeros from the synced end to <paramref name="needed"/> plus the preallocation (no further than
+    /// the segment may grow, unless one commit needs more) and fsyncs them with the file's new size.
+    /// </summary>
+    private void Preallocate(long needed)
+    {
+        var end = Math.Max(needed, Math.Min(needed + _preallocation, _maxSegmentSize));
+        if (end <= _zeroedEnd)
+            return;
+        var position = Math.Max(_zeroedEnd, _segmentLength);
+        while (position < end)
+        {
+            var n = (int)Math.Min(Zeros.Length, end - position);
+            _segment!.Write(position, Zeros.AsSpan(0, n));
+            position += n;
+        }
+        _segment!.Sync();
+        _zeroedEnd = end;
+    }
+
+    /// <summary>Cuts the unwritten preallocated zeros off the segment, so a sealed segment ends at its last commit.</summary>
+    private void TrimPreallocation()
+    {
+        if (_segment is not null && _zeroedEnd > _segmentLength)
+        {
+            _segment.SetLength(_segmentLength);
+            _zeroedEnd = _segmentLength;
+        }
     }
 
     private void RollSegment(ulong firstOffset)
     {
         if (_segment is not null)
         {
+            TrimPreallocation();
             _segment.Sync();
             _segment.Dispose();
         }
@@ -282,6 +325,7 @@ internal sealed class CommitLog : IDurableLog
         LogFormat.WriteHeader(header);
         _segment.Write(0, header);
         _segmentLength = LogFormat.HeaderSize;
+        _zeroedEnd = 0; // the header is not synced yet: the first preallocation syncs it
         _segmentCommits = 0;
         _device.SyncDirectory();
     }
@@ -337,6 +381,19 @@ internal sealed class CommitLog : IDurableLog
             Monitor.PulseAll(_queueLock);
         }
         _thread.Join();
+        try
+        {
+            if (_failure is null && _segment is not null && _zeroedEnd > _segmentLength)
+            {
+                // A clean close leaves the segment ending at its last commit (else recovery cuts the zeros).
+                TrimPreallocation();
+                _segment.Sync();
+            }
+        }
+        catch (IOException)
+        {
+            // The device failed while closing; everything before was synced, and recovery reads the zeros as free space.
+        }
         try
         {
             _segment?.Dispose();

@@ -11,7 +11,10 @@ internal readonly record struct SegmentProblem(long Position, string Problem);
 
 /// <summary>
 /// Reads commits from one segment file sequentially with a refillable buffer, verifying each
-/// frame's CRC. Stops at the first frame that is incomplete or invalid and reports where.
+/// frame's CRC. Stops at the first frame that is incomplete or invalid and reports where. Bytes that
+/// are all zero from a frame boundary to the end of the file are space the log preallocated and has
+/// not written yet: a clean end (<see cref="PreallocatedTail"/> says how much), never a commit, since
+/// a valid frame has n = 1.
 /// </summary>
 internal sealed class SegmentReader : IDisposable
 {
@@ -34,6 +37,9 @@ internal sealed class SegmentReader : IDisposable
 
     public long Position { get; private set; }
 
+    /// <summary>Bytes of zeros after the last commit (preallocated, unwritten), once <see cref="TryRead"/> has reached them.</summary>
+    public long PreallocatedTail { get; private set; }
+
     public string? ReadHeaderProblem()
     {
         var header = new byte[LogFormat.HeaderSize];
@@ -50,7 +56,10 @@ internal sealed class SegmentReader : IDisposable
             return false;
         if (!TryValidateAt(Position, out commit, out var why))
         {
-            problem = new SegmentProblem(Position, why);
+            if (IsZeroFrom(Position))
+                PreallocatedTail = _length - Position;
+            else
+                problem = new SegmentProblem(Position, why);
             return false;
         }
         Position += commit.Length;
@@ -109,6 +118,19 @@ internal sealed class SegmentReader : IDisposable
                 return p;
         }
         return -1;
+    }
+
+    private bool IsZeroFrom(long position)
+    {
+        var chunk = new byte[64 * 1024];
+        while (position < _length)
+        {
+            var n = _file.Read(position, chunk.AsSpan(0, (int)Math.Min(chunk.Length, _length - position)));
+            if (n == 0 || chunk.AsSpan(0, n).ContainsAnyExcept((byte)0))
+                return n == 0;
+            position += n;
+        }
+        return true;
     }
 
     private ReadOnlySpan<byte> Window(long position, int count)

@@ -70,6 +70,8 @@ public class CrashRecoveryTests(ITestOutputHelper output)
             Device = fault,
             MaxSegmentSize = rng.Next(2) == 0 ? 1 << 30 : 600 + rng.Next(2000),
             SnapshotInterval = rng.Next(3) == 0 ? (ulong)(5 + rng.Next(20)) : 0,
+            // Half the rounds append to a growing file, half overwrite zeros written ahead (crashes land in both).
+            LogPreallocation = rng.Next(2) == 0 ? 0 : 64 + rng.Next(4096),
         };
 
         var model = new Dictionary<uint, byte[]>();
