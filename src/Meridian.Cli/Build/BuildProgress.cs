@@ -71,7 +71,8 @@ internal sealed class BuildProgress(TextWriter progress, TimeProvider time, Time
             if (_disposed)
                 return;
             var elapsed = time.GetElapsedTime(_started);
-            Write(string.Create(CultureInfo.InvariantCulture, $"Still {(_stage == BuildStage.Restoring ? "restoring" : "compiling")}… {elapsed.TotalSeconds:0} s"));
+            var doing = _stage == BuildStage.Restoring ? "restoring" : "compiling";
+            Write(string.Create(CultureInfo.InvariantCulture, $"Still {doing}… {elapsed.TotalSeconds:0} s"));
         }
     }
 

@@ -55,7 +55,10 @@ internal static class GenerateCommand
             DefaultValueFactory = _ => "SpacetimeDB.Types",
         };
         var includePrivate = new Option<bool>("--include-private") { Description = "Also generate private tables, reducers and procedures" };
-        var yes = new Option<bool>("--yes", "-y") { Description = "Remove files generated earlier that are no longer generated, without asking" };
+        var yes = new Option<bool>("--yes", "-y")
+        {
+            Description = "Remove files generated earlier that are no longer generated without asking (needed when there is no terminal to ask)",
+        };
         var command = new Command(
             "generate", "Generates typed client bindings from a module: TypeScript for the official SpacetimeDB SDK, C# for Meridian.Client")
         {
