@@ -15,6 +15,9 @@ public sealed class CliRun : IDisposable
     /// <summary>What the command reads from standard input (the SQL shell); empty when null.</summary>
     public string? Input { get; set; }
 
+    /// <summary>Whether the command sees a terminal (and may prompt, reading <see cref="Input"/>).</summary>
+    public bool Interactive { get; set; }
+
     /// <summary>Where publish keeps generated projects; null for the default.</summary>
     public string? BuildRoot { get; set; }
 
@@ -24,8 +27,11 @@ public sealed class CliRun : IDisposable
         var stderr = new StringWriter { NewLine = "\n" };
         var input = new StringReader(Input ?? "");
         var environment = BuildRoot is null
-            ? new CliEnvironment { Out = stdout, Error = stderr, ConfigDirectory = ConfigDirectory, In = input }
-            : new CliEnvironment { Out = stdout, Error = stderr, ConfigDirectory = ConfigDirectory, BuildRoot = BuildRoot, In = input };
+            ? new CliEnvironment { Out = stdout, Error = stderr, ConfigDirectory = ConfigDirectory, In = input, IsInteractive = Interactive }
+            : new CliEnvironment
+            {
+                Out = stdout, Error = stderr, ConfigDirectory = ConfigDirectory, BuildRoot = BuildRoot, In = input, IsInteractive = Interactive,
+            };
         var exitCode = await CliApp.RunAsync(args, environment);
         return new CliResult(exitCode, stdout.ToString(), stderr.ToString());
     }

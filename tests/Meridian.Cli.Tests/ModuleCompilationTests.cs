@@ -1,4 +1,5 @@
 using System.Runtime.Loader;
+using Meridian.Cli.Build;
 using SpacetimeDB.Internal;
 
 namespace Meridian.Cli.Tests;
@@ -42,8 +43,13 @@ public sealed class ModuleCompilationTests : IAsyncLifetime, IDisposable
         var result = await _cli.RunAsync("publish", "-p", chat, "-s", _server.Url, "--yes", "chat");
 
         Assert.True(result.ExitCode == 0, result.Error);
-        Assert.Contains($"Compiling module in {chat}…", result.Error);
-        Assert.Contains("Compiled Chat.dll", result.Error);
+        // Progress while dotnet build runs, in order (with "Still compiling… N s" lines between when it is slow).
+        var lines = result.Error.Split('\n');
+        var stages = new[] { $"Compiling module in {chat}…", BuildProgress.RestoringLine, BuildProgress.CompilingLine, "Compiled Chat.dll" }
+            .Select(s => Array.FindIndex(lines, l => l.StartsWith(s, StringComparison.Ordinal)))
+            .ToArray();
+        Assert.True(stages.All(i => i >= 0) && stages.SequenceEqual(stages.Order()), result.Error);
+        Assert.All(lines[(stages[0] + 1)..stages[3]], l => Assert.Matches(@"^(Restoring|Compiling C#|Still (restoring|compiling)… \d+ s)", l));
         var upload = Assert.Single(_server.ApiRequests, r => r.Method == "PUT");
         Assert.Equal("application/octet-stream", upload.ContentType);
         Assert.Equal(["Message", "User"], TableSourceNames(upload.Body));

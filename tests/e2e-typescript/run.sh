@@ -66,13 +66,13 @@ else
     echo "== using MERIDIAN_CLI=$MERIDIAN_CLI"
 fi
 
-# The bindings are generated from the modules at every run (the one exception is
-# src/views_bindings, hand-written until `meridian generate` handles views that return a query):
+# The bindings are generated from the modules at every run:
 # src/module_bindings from the chat module (or MERIDIAN_E2E_MODULE_DIR),
 # src/everything_bindings from tests/Modules/Everything (every kind of type),
 # src/kanban_bindings from tests/Modules/Kanban (visibility filters),
 # src/procedures_bindings from tests/Modules/Procedures (procedures),
-# src/leaderboard_bindings from tests/Modules/Leaderboard (a live ordered window) and
+# src/leaderboard_bindings from tests/Modules/Leaderboard (a live ordered window),
+# src/views_bindings from tests/Modules/Views (views with and without a primary key) and
 # src/migrate_v1_bindings, src/migrate_v2_bindings from tests/Modules/MigrateE2eV1, V2 (a migration).
 if [ -n "${MERIDIAN_E2E_GENERATE:-}" ]; then
     read -r -a generate_cli <<< "$MERIDIAN_E2E_GENERATE"
@@ -94,6 +94,7 @@ generate tests/Modules/Everything src/everything_bindings
 generate tests/Modules/Kanban src/kanban_bindings
 generate tests/Modules/Procedures src/procedures_bindings
 generate tests/Modules/Leaderboard src/leaderboard_bindings
+generate tests/Modules/Views src/views_bindings
 generate tests/Modules/MigrateE2eV1 src/migrate_v1_bindings
 generate tests/Modules/MigrateE2eV2 src/migrate_v2_bindings
 

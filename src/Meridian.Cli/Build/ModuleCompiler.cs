@@ -11,13 +11,20 @@ namespace Meridian.Cli.Build;
 /// <paramref name="buildRoot"/> (the temp directory, outside any repository), so later publishes
 /// of the same directory build incrementally. The module directory itself is never written to.
 /// </summary>
-internal sealed partial class ModuleCompiler(string toolsDirectory, string buildRoot, string dotnetPath)
+/// <param name="toolsDirectory">Where the assemblies modules compile against are.</param>
+/// <param name="buildRoot">Where the generated projects are kept.</param>
+/// <param name="dotnetPath">The <c>dotnet</c> executable that builds.</param>
+/// <param name="time">The clock of the progress lines; null for the system's.</param>
+internal sealed partial class ModuleCompiler(string toolsDirectory, string buildRoot, string dotnetPath, TimeProvider? time = null)
 {
     private static readonly TimeSpan LockPollInterval = TimeSpan.FromMilliseconds(250);
 
     private const int MaxUnparsedOutputLines = 40;
 
-    /// <summary>Builds <paramref name="moduleDirectory"/>; compile errors come back in the result, other problems throw <see cref="CliException"/>.</summary>
+    /// <summary>
+    /// Builds <paramref name="moduleDirectory"/>, with <see cref="BuildProgress"/> lines on <paramref name="progress"/>;
+    /// compile errors come back in the result, other problems throw <see cref="CliException"/>.
+    /// </summary>
     public async Task<ModuleBuild> CompileAsync(string moduleDirectory, TextWriter progress, CancellationToken cancellationToken)
     {
         var module = Path.GetFullPath(moduleDirectory);
@@ -49,12 +56,20 @@ internal sealed partial class ModuleCompiler(string toolsDirectory, string build
         var output = Path.Combine(buildDirectory, "out");
         var assembly = Path.Combine(output, assemblyName + ".dll");
         var stopwatch = Stopwatch.StartNew();
-        var (exitCode, lines) = await RunDotnetAsync(buildDirectory,
-            [
-                "build", project, "-c", "Release", "-o", output,
-                "-nologo", "-v:q", "-tl:off", "-clp:NoSummary", "-nodeReuse:false", "-p:UseSharedCompilation=false",
-            ],
-            cancellationToken);
+        int exitCode;
+        List<string> lines;
+        using (var buildProgress = new BuildProgress(progress, time ?? TimeProvider.System, BuildProgress.DefaultInterval))
+        {
+            buildProgress.Start();
+            // Minimal verbosity: quiet hides the restore lines the progress is read from.
+            (exitCode, lines) = await RunDotnetAsync(buildDirectory,
+                [
+                    "build", project, "-c", "Release", "-o", output,
+                    "-nologo", "-v:m", "-tl:off", "-clp:NoSummary", "-nodeReuse:false", "-p:UseSharedCompilation=false",
+                ],
+                buildProgress.OnOutput,
+                cancellationToken);
+        }
         stopwatch.Stop();
 
         if (exitCode == 0 && File.Exists(assembly))
@@ -149,7 +164,8 @@ internal sealed partial class ModuleCompiler(string toolsDirectory, string build
         }
     }
 
-    private async Task<(int ExitCode, List<string> Lines)> RunDotnetAsync(string workingDirectory, string[] arguments, CancellationToken cancellationToken)
+    private async Task<(int ExitCode, List<string> Lines)> RunDotnetAsync(
+        string workingDirectory, string[] arguments, Action<string> onLine, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(dotnetPath)
         {
@@ -175,8 +191,8 @@ internal sealed partial class ModuleCompiler(string toolsDirectory, string build
 
         var lines = new List<string>();
         using var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => Collect(lines, e.Data);
-        process.ErrorDataReceived += (_, e) => Collect(lines, e.Data);
+        process.OutputDataReceived += (_, e) => Collect(lines, e.Data, onLine);
+        process.ErrorDataReceived += (_, e) => Collect(lines, e.Data, onLine);
         try
         {
             process.Start();
@@ -204,12 +220,13 @@ internal sealed partial class ModuleCompiler(string toolsDirectory, string build
             return (process.ExitCode, lines.ToList());
     }
 
-    private static void Collect(List<string> lines, string? line)
+    private static void Collect(List<string> lines, string? line, Action<string> onLine)
     {
         if (line is null)
             return;
         lock (lines)
             lines.Add(line);
+        onLine(line);
     }
 
     [GeneratedRegex(

@@ -55,7 +55,10 @@ internal static class GenerateCommand
             DefaultValueFactory = _ => "SpacetimeDB.Types",
         };
         var includePrivate = new Option<bool>("--include-private") { Description = "Also generate private tables, reducers and procedures" };
-        var yes = new Option<bool>("--yes", "-y") { Description = "Remove files generated earlier that are no longer generated, without asking" };
+        var yes = new Option<bool>("--yes", "-y")
+        {
+            Description = "Remove files generated earlier that are no longer generated without asking (needed when there is no terminal to ask)",
+        };
         var command = new Command(
             "generate", "Generates typed client bindings from a module: TypeScript for the official SpacetimeDB SDK, C# for Meridian.Client")
         {
@@ -149,20 +152,33 @@ internal static class GenerateCommand
 
     /// <summary>
     /// Writes the files that changed (unchanged files keep their time stamps, so watchers and
-    /// bundlers see no change) and removes earlier generated files the module no longer produces.
+    /// bundlers see no change) and removes earlier generated files the module no longer produces:
+    /// with <c>--yes</c>, or when the person at the terminal agrees. Without a terminal and without
+    /// <c>--yes</c> nobody can agree, so it refuses before writing anything.
     /// </summary>
     private static async Task<int> WriteAsync(
         CliContext context, string outDir, IReadOnlyList<GeneratedFile> files, BindingsLanguage language, bool yes, CancellationToken cancellationToken)
     {
         var root = Path.GetFullPath(outDir);
+        var wanted = new HashSet<string>(
+            files.Select(f => Path.Combine(root, f.Path.Replace('/', Path.DirectorySeparatorChar))), StringComparer.Ordinal);
+        var stale = StaleFiles(root, wanted, language);
+        if (stale.Count > 0 && !yes && !context.Environment.IsInteractive)
+        {
+            foreach (var p in stale)
+                await context.Error.WriteLineAsync($"No longer generated: {Path.GetRelativePath(root, p)}");
+            throw new CliException(
+                $"{Files(stale.Count)} in {outDir} {(stale.Count == 1 ? "is" : "are")} no longer generated and there is no terminal to ask"
+                    + " whether to remove them; nothing was written.",
+                "Pass --yes to remove them, or run generate at a terminal to be asked.");
+        }
+
         Directory.CreateDirectory(root);
         var written = 0;
-        var wanted = new HashSet<string>(StringComparer.Ordinal);
         var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
         foreach (var file in files)
         {
             var path = Path.Combine(root, file.Path.Replace('/', Path.DirectorySeparatorChar));
-            wanted.Add(path);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             if (File.Exists(path) && await File.ReadAllTextAsync(path, cancellationToken) == file.Contents)
                 continue;
@@ -170,11 +186,6 @@ internal static class GenerateCommand
             written++;
         }
 
-        var extension = language == BindingsLanguage.TypeScript ? "*.ts" : "*.cs";
-        var stale = Directory.EnumerateFiles(root, extension, SearchOption.AllDirectories)
-            .Where(p => !wanted.Contains(p) && IsGenerated(p))
-            .Order(StringComparer.Ordinal)
-            .ToList();
         var removed = 0;
         if (stale.Count > 0)
         {
@@ -197,6 +208,20 @@ internal static class GenerateCommand
         return 0;
     }
 
+    /// <summary>Files under <paramref name="root"/> that carry the generated header but are not in <paramref name="wanted"/>.</summary>
+    private static List<string> StaleFiles(string root, HashSet<string> wanted, BindingsLanguage language)
+    {
+        if (!Directory.Exists(root))
+            return [];
+        var extension = language == BindingsLanguage.TypeScript ? "*.ts" : "*.cs";
+        return Directory.EnumerateFiles(root, extension, SearchOption.AllDirectories)
+            .Where(p => !wanted.Contains(p) && IsGenerated(p))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+    }
+
+    private static string Files(int count) => count == 1 ? "1 file" : $"{count} files";
+
     private static bool IsNamespace(string name) =>
         name.Split('.').All(part => part.Length > 0 && (char.IsLetter(part[0]) || part[0] == '_') && part.All(c => char.IsLetterOrDigit(c) || c == '_'));
 
@@ -206,11 +231,9 @@ internal static class GenerateCommand
         return reader.ReadLine()?.StartsWith(GeneratedPrefix, StringComparison.Ordinal) == true;
     }
 
+    // Only called at a terminal (WriteAsync refuses earlier without one); end of input is a no.
     private static bool Confirm(CliContext context, string question)
     {
-        // Without a terminal there is nobody to ask: the files are ours (they carry the generated header).
-        if (!context.Environment.IsInteractive)
-            return true;
         context.Error.Write(question);
         context.Error.Flush();
         return context.Environment.In.ReadLine()?.Trim().ToLowerInvariant() is "y" or "yes";

@@ -172,7 +172,10 @@ internal sealed class CSharpGenerator(ModuleModel module, BindingsOptions option
         });
     }
 
-    /// <summary>An abstract record with a nested record per variant (upstream's <c>TaggedEnum</c> in plain C#).</summary>
+    /// <summary>
+    /// An abstract record with a nested record per variant (upstream's <c>TaggedEnum</c> in plain C#); a
+    /// variant with a payload has a constructor, a get-only <c>Value</c> and <c>Deconstruct</c>.
+    /// </summary>
     private void Sum(CodeWriter w, NamedType type, SumType s)
     {
         var q = Qualified(type.Name);
@@ -187,9 +190,21 @@ internal sealed class CSharpGenerator(ModuleModel module, BindingsOptions option
             foreach (var (name, vt) in variants)
             {
                 var variantName = name == type.Name ? name + "_" : name;
-                w.Line(IsUnit(vt)
-                    ? $"public sealed partial record {variantName} : {type.Name};"
-                    : $"public sealed partial record {variantName}({TypeName(vt)} Value) : {type.Name};");
+                if (IsUnit(vt))
+                {
+                    w.Line($"public sealed partial record {variantName} : {type.Name};");
+                    continue;
+                }
+                // Not a positional record: its init accessor needs IsExternalInit, which netstandard2.1 (Unity) lacks.
+                var valueType = TypeName(vt);
+                Braces(w, $"public sealed partial record {variantName} : {type.Name}", () =>
+                {
+                    w.Line($"public {variantName}({valueType} value) => Value = value;");
+                    w.Line();
+                    w.Line($"public {valueType} Value {{ get; }}");
+                    w.Line();
+                    w.Line($"public void Deconstruct(out {valueType} value) => value = Value;");
+                });
             }
             w.Line();
             Braces(w, $"public static {q} ReadBsatn(ref {Reader} reader)", () =>

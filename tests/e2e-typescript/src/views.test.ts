@@ -1,9 +1,11 @@
 // End-to-end: views through the official SpacetimeDB TypeScript SDK (npm
 // `spacetimedb`, unmodified) against a Meridian server running
-// tests/Modules/Views with hand-written bindings (src/views_bindings). A view is
-// subscribed to like a table (`subscribeToAllTables`), its rows are computed
-// for the calling client when the view reads the sender, and the client
-// receives the view's changes when the tables it reads change.
+// tests/Modules/Views, with the bindings `meridian generate` writes into
+// src/views_bindings at every run (run.sh). A view is subscribed to like a table
+// (`subscribeToAllTables`), its rows are computed for the calling client when the
+// view reads the sender, and the client receives the view's changes when the
+// tables it reads change. A view with a primary key gets onUpdate; one without
+// (my_player) gets a delete and an insert, and its onUpdate never fires.
 
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
@@ -101,22 +103,44 @@ describe('views through the TypeScript SDK', () => {
     await until('b sees its own row in my_player', () => [...b.conn.db.myPlayer.iter()].some(p => p.name === 'bob'));
     assert.deepEqual([...a.conn.db.myPlayer.iter()].map(p => p.name), ['alice']);
 
-    // A change to the table the view reads reaches the view as an update (the row keeps its id).
-    const updated = new Promise<bigint>(resolve => a.conn.db.myPlayer.onUpdate((_ctx, _old, row) => resolve(row.score)));
+    // my_player has no primary key: a change to the row it shows is a delete and an insert, never an update.
+    // (SDK 2.10.1's types offer onUpdate on every table: its primary-key test is true for a row without one.)
+    let myPlayerUpdates = 0;
+    a.conn.db.myPlayer.onUpdate(() => myPlayerUpdates++);
+    const deletedScore = new Promise<bigint>(resolve => a.conn.db.myPlayer.onDelete((_ctx, row) => resolve(row.score)));
+    const insertedScore = new Promise<bigint>(resolve => a.conn.db.myPlayer.onInsert((_ctx, row) => resolve(row.score)));
     await within(TIMEOUTS.event, 'set_score', a.conn.reducers.setScore({ id: mine[0].id, score: 1500n }));
-    assert.equal(await within(TIMEOUTS.event, 'a: onUpdate of my_player', updated), 1500n);
+    assert.equal(await within(TIMEOUTS.event, 'a: onDelete of my_player', deletedScore), 0n);
+    assert.equal(await within(TIMEOUTS.event, 'a: onInsert of my_player', insertedScore), 1500n);
+    assert.equal(myPlayerUpdates, 0);
+    assert.deepEqual([...a.conn.db.myPlayer.iter()].map(p => [p.id, p.score]), [[mine[0].id, 1500n]]);
 
     // The anonymous view over an index range and the query-builder views see it too, for everyone.
     await until('b sees alice enter high_scorers', () => [...b.conn.db.highScorers.iter()].some(p => p.name === 'alice'));
     await until('b sees team_one', () => [...b.conn.db.teamOne.iter()].map(p => p.name).join() === 'alice');
     await until('a sees all_players', () => a.conn.db.allPlayers.count() === 2n);
 
+    // high_scorers has a primary key (id): a change to a row it holds is onUpdate.
+    const highUpdate = new Promise<[bigint, bigint]>(resolve =>
+      b.conn.db.highScorers.onUpdate((_ctx, old, row) => row.name === 'alice' && resolve([old.score, row.score]))
+    );
+    await within(TIMEOUTS.event, 'set_score(alice, 2000)', a.conn.reducers.setScore({ id: mine[0].id, score: 2000n }));
+    assert.deepEqual(await within(TIMEOUTS.event, 'b: onUpdate of high_scorers', highUpdate), [1500n, 2000n]);
+
+    // my_notes has a primary key and reads the sender: each caller sees only its own notes.
+    const noted = new Promise<string>(resolve => a.conn.db.myNotes.onInsert((_ctx, row) => resolve(row.text)));
+    await within(TIMEOUTS.event, 'add_note', a.conn.reducers.addNote({ text: 'hello' }));
+    assert.equal(await within(TIMEOUTS.event, 'a: onInsert of my_notes', noted), 'hello');
+    await until('b sees the note in note', () => b.conn.db.note.count() === 1n);
+    assert.equal(b.conn.db.myNotes.count(), 0n);
+
     // The live aggregate: one row per team, updated in place as scores change.
     await until('team_stats has both teams', () => b.conn.db.teamStats.count() === 2n);
+    await until('team_stats follows alice', () => [...b.conn.db.teamStats.iter()].find(s => s.team === 1)?.totalScore === 2000n);
     const team1 = [...b.conn.db.teamStats.iter()].find(s => s.team === 1)!;
-    assert.deepEqual([team1.players, team1.total_score, team1.min_score, team1.max_score], [1n, 1500n, 1500n, 1500n]);
+    assert.deepEqual([team1.players, team1.totalScore, team1.minScore, team1.maxScore], [1n, 2000n, 2000n, 2000n]);
     const statUpdate = new Promise<bigint>(resolve =>
-      b.conn.db.teamStats.onUpdate((_ctx, _old, row) => row.team === 2 && resolve(row.max_score))
+      b.conn.db.teamStats.onUpdate((_ctx, _old, row) => row.team === 2 && resolve(row.maxScore))
     );
     const bob = [...b.conn.db.myPlayer.iter()][0];
     await within(TIMEOUTS.event, 'set_score(bob)', b.conn.reducers.setScore({ id: bob.id, score: 42n }));

@@ -17,10 +17,38 @@ namespace Meridian.Golden.Everything
         {
         }
 
-        public sealed partial record Dot(global::Meridian.Golden.Everything.Point Value) : Shape;
-        public sealed partial record Circle(double Value) : Shape;
-        public sealed partial record Label(string Value) : Shape;
-        public sealed partial record Painted(global::Meridian.Golden.Everything.Color Value) : Shape;
+        public sealed partial record Dot : Shape
+        {
+            public Dot(global::Meridian.Golden.Everything.Point value) => Value = value;
+
+            public global::Meridian.Golden.Everything.Point Value { get; }
+
+            public void Deconstruct(out global::Meridian.Golden.Everything.Point value) => value = Value;
+        }
+        public sealed partial record Circle : Shape
+        {
+            public Circle(double value) => Value = value;
+
+            public double Value { get; }
+
+            public void Deconstruct(out double value) => value = Value;
+        }
+        public sealed partial record Label : Shape
+        {
+            public Label(string value) => Value = value;
+
+            public string Value { get; }
+
+            public void Deconstruct(out string value) => value = Value;
+        }
+        public sealed partial record Painted : Shape
+        {
+            public Painted(global::Meridian.Golden.Everything.Color value) => Value = value;
+
+            public global::Meridian.Golden.Everything.Color Value { get; }
+
+            public void Deconstruct(out global::Meridian.Golden.Everything.Color value) => value = Value;
+        }
 
         public static global::Meridian.Golden.Everything.Shape ReadBsatn(ref global::Meridian.Sats.Bsatn.BsatnReader reader)
         {

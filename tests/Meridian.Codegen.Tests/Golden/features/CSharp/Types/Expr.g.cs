@@ -17,9 +17,30 @@ namespace Meridian.Golden.Features
         {
         }
 
-        public sealed partial record Lit(int Value) : Expr;
-        public sealed partial record Add(global::Meridian.Golden.Features.Pair Value) : Expr;
-        public sealed partial record Neg(global::Meridian.Golden.Features.Expr Value) : Expr;
+        public sealed partial record Lit : Expr
+        {
+            public Lit(int value) => Value = value;
+
+            public int Value { get; }
+
+            public void Deconstruct(out int value) => value = Value;
+        }
+        public sealed partial record Add : Expr
+        {
+            public Add(global::Meridian.Golden.Features.Pair value) => Value = value;
+
+            public global::Meridian.Golden.Features.Pair Value { get; }
+
+            public void Deconstruct(out global::Meridian.Golden.Features.Pair value) => value = Value;
+        }
+        public sealed partial record Neg : Expr
+        {
+            public Neg(global::Meridian.Golden.Features.Expr value) => Value = value;
+
+            public global::Meridian.Golden.Features.Expr Value { get; }
+
+            public void Deconstruct(out global::Meridian.Golden.Features.Expr value) => value = Value;
+        }
         public sealed partial record Zero : Expr;
 
         public static global::Meridian.Golden.Features.Expr ReadBsatn(ref global::Meridian.Sats.Bsatn.BsatnReader reader)

@@ -17,8 +17,22 @@ namespace Meridian.Golden.Procedures
         {
         }
 
-        public sealed partial record A(uint Value) : ReturnEnum;
-        public sealed partial record B(string Value) : ReturnEnum;
+        public sealed partial record A : ReturnEnum
+        {
+            public A(uint value) => Value = value;
+
+            public uint Value { get; }
+
+            public void Deconstruct(out uint value) => value = Value;
+        }
+        public sealed partial record B : ReturnEnum
+        {
+            public B(string value) => Value = value;
+
+            public string Value { get; }
+
+            public void Deconstruct(out string value) => value = Value;
+        }
 
         public static global::Meridian.Golden.Procedures.ReturnEnum ReadBsatn(ref global::Meridian.Sats.Bsatn.BsatnReader reader)
         {
