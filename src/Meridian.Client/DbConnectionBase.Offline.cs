@@ -44,6 +44,7 @@ public abstract partial class DbConnectionBase
         {
             _stale = true;
             _staleFromLoad = true;
+            _holdStoredRows = true;
         }
         lock (_lock)
         {

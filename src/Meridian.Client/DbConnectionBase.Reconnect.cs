@@ -17,6 +17,12 @@ public abstract partial class DbConnectionBase
     private bool _staleFromLoad;
     private Resync? _resync;
 
+    // Rows loaded from the offline store that the subscriptions so far did not claim stay (held) until a later
+    // subscription claims them or the grace after the last subscription passes: a subscription made later then
+    // reconciles its rows as exactly as the first ones. Both on the tick thread.
+    private bool _holdStoredRows;
+    private int _settleGeneration;
+
     /// <summary>Where the connection stands, with the details a UI shows (attempt, next delay, queued calls).</summary>
     public ConnectionStatus ConnectionStatus
     {
@@ -229,20 +235,23 @@ public abstract partial class DbConnectionBase
         _resync = null;
         _stale = false;
         _staleFromLoad = false;
+        // Every cached row is held; the fresh rows claim theirs (no callback when unchanged, an update when the key
+        // stayed). The rest go now, or, for rows loaded from the offline store, when later subscriptions have had
+        // their chance to claim them (Settle).
         var byTable = new Dictionary<RemoteTableHandleBase, RowLists>();
         foreach (var table in _tables.Values)
-        {
-            foreach (var (row, count) in table.CachedRows().ToList())
-            {
-                var lists = ListsOf(byTable, table);
-                for (var i = 0; i < count; i++)
-                    lists.Deletes.Add(row);
-            }
-        }
+            table.HoldAll();
         foreach (var (name, rows) in resync.Fresh)
         {
             if (_tables.TryGetValue(name, out var table))
                 ListsOf(byTable, table).Inserts.AddRange(rows);
+        }
+        foreach (var (table, lists) in byTable)
+            table.Claim(lists.Inserts, lists.Deletes);
+        if (!_holdStoredRows)
+        {
+            foreach (var table in _tables.Values.Where(t => t.HasHeld))
+                ListsOf(byTable, table).Deletes.AddRange(table.ReleaseHeld());
         }
         ApplyTables(byTable, CreateEventContext(new Event.Reconciled()));
 
@@ -271,6 +280,48 @@ public abstract partial class DbConnectionBase
             if (!DeferDuringResync(message))
                 Handle(message);
         }
+        ScheduleSettle();
+    }
+
+    /// <summary>
+    /// While rows loaded from the offline store are held: once every subscription sent on this session has its rows (or
+    /// failed), waits <see cref="ConnectionOptions.StoredRowsGrace"/> for more subscriptions, then lets the rows nobody
+    /// claimed go (<see cref="Settle"/>). A subscription applied meanwhile starts the wait again.
+    /// </summary>
+    private void ScheduleSettle()
+    {
+        if (!_holdStoredRows || _resync is not null || _session is not { Opened: true } session || SubscriptionsPending(session))
+            return;
+        var generation = ++_settleGeneration;
+        _ = Task.Delay(_options.StoredRowsGrace, _stop.Token).ContinueWith(
+            t =>
+            {
+                if (!t.IsCanceled)
+                    Enqueue(new Inbound.Settle(session, generation));
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.None,
+            TaskScheduler.Default);
+    }
+
+    private bool SubscriptionsPending(Session session)
+    {
+        lock (_lock)
+        {
+            return _entries.Exists(e => e.SessionId == session.Id && !e.Applied && !e.Unsubscribing);
+        }
+    }
+
+    /// <summary>Deletes the stored rows no subscription claimed (one transaction, <see cref="Event.Reconciled"/>); from now on nothing is held.</summary>
+    private void Settle(Inbound.Settle settle)
+    {
+        if (settle.Generation != _settleGeneration || !_holdStoredRows || _resync is not null || SubscriptionsPending(settle.Session!))
+            return;
+        _holdStoredRows = false;
+        var byTable = new Dictionary<RemoteTableHandleBase, RowLists>();
+        foreach (var table in _tables.Values.Where(t => t.HasHeld))
+            ListsOf(byTable, table).Deletes.AddRange(table.ReleaseHeld());
+        ApplyTables(byTable, CreateEventContext(new Event.Reconciled()));
     }
 
     /// <summary>Runs OnStateChanged when the status differs from the one last reported (on the tick thread).</summary>

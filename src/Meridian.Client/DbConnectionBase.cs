@@ -298,6 +298,9 @@ public abstract partial class DbConnectionBase : IDisposable
                     case Inbound.Ended:
                         Ended();
                         break;
+                    case Inbound.Settle settle:
+                        Settle(settle);
+                        break;
                 }
             }
             if (_drainRequested)
@@ -357,13 +360,16 @@ public abstract partial class DbConnectionBase : IDisposable
                 var entry = Entry(sa.QuerySetId);
                 if (entry is not null)
                     entry.Applied = true;
-                var ctx = CreateEventContext(new Event.SubscribeApplied());
+                // Rows still held from the offline store are reconciled with this subscription's rows (ApplyTransaction claims them).
+                var reconciling = sa.Rows.Any(t => _tables.TryGetValue(t.Table, out var table) && table.HasHeld);
+                var ctx = CreateEventContext(reconciling ? new Event.Reconciled() : new Event.SubscribeApplied());
                 ApplyTransaction(sa.Rows.Select(t => (t.Table, (TableUpdateRows)new TableUpdateRows.Persistent(t.Rows, Sats.Rows.RowList.Empty))), ctx);
                 if (entry is not null && !entry.EverApplied)
                 {
                     entry.EverApplied = true;
                     Guard(() => entry.Callbacks.Applied(CreateSubscriptionEventContext()));
                 }
+                ScheduleSettle();
                 break;
             }
             case ServerMessage.UnsubscribeApplied ua:
@@ -381,6 +387,7 @@ public abstract partial class DbConnectionBase : IDisposable
                 var error = new MeridianClientException(se.Error);
                 if (entry is not null)
                     Guard(() => entry.Callbacks.Failed(CreateErrorContext(error), error));
+                ScheduleSettle();
                 break;
             }
             case ServerMessage.TransactionUpdate tu:
@@ -503,6 +510,12 @@ public abstract partial class DbConnectionBase : IDisposable
                     lists.Events.AddRange(e.Events);
                     break;
             }
+        }
+        // A row arriving with a held row's value or key replaces it (the held copy was stale or is confirmed now).
+        foreach (var (table, lists) in byTable)
+        {
+            if (table.HasHeld)
+                table.Claim(lists.Inserts, lists.Deletes);
         }
         ApplyTables(byTable, context, predictionsChanged);
     }
@@ -863,6 +876,12 @@ public abstract partial class DbConnectionBase : IDisposable
         }
 
         public sealed class Ended() : Inbound(null);
+
+        /// <summary>The grace for claiming stored rows has passed (<see cref="Generation"/> says which wait it was).</summary>
+        public sealed class Settle(Session session, int generation) : Inbound(session)
+        {
+            public int Generation { get; } = generation;
+        }
     }
 
     /// <summary>Stands for a transport that could not be made: connecting to it fails with the reason.</summary>
@@ -971,6 +990,9 @@ internal sealed class ConnectionOptions
     public bool Background { get; init; }
 
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long rows loaded from the offline store wait for a subscription to claim them once every subscription has its rows.</summary>
+    public TimeSpan StoredRowsGrace { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Another transport than a WebSocket (the in-process mode), given the token to connect with.</summary>
     public Func<string?, IClientTransport>? CreateTransport { get; init; }

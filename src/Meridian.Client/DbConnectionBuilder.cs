@@ -18,6 +18,7 @@ public sealed class DbConnectionBuilder<TDbConnection>
     private bool _offerV3 = true;
     private bool _background;
     private TimeSpan _connectTimeout = TimeSpan.FromSeconds(30);
+    private TimeSpan _storedRowsGrace = TimeSpan.FromSeconds(2);
     private Func<string?, IClientTransport>? _transport;
     private ReconnectPolicy? _reconnect;
     private CallQueuePolicy? _queue;
@@ -156,6 +157,21 @@ public sealed class DbConnectionBuilder<TDbConnection>
     }
 #endif
 
+    /// <summary>
+    /// How long rows loaded from the offline store stay when no subscription has claimed them, counted from the moment every
+    /// subscription sent so far has its rows (2 s by default; a subscription applied meanwhile starts it again). A subscription
+    /// made within it reconciles its rows with the stored ones: no callback for an unchanged row, an update for a changed one.
+    /// Afterwards the rows nobody claimed are deleted (callbacks with <see cref="Event.Reconciled"/>).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="grace"/> is negative.</exception>
+    public DbConnectionBuilder<TDbConnection> WithStoredRowsGrace(TimeSpan grace)
+    {
+        if (grace < TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(grace), grace, "The grace cannot be negative.");
+        _storedRowsGrace = grace;
+        return this;
+    }
+
     /// <summary>Runs (at a tick) each time <see cref="DbConnectionBase.ConnectionStatus"/> changes: state, attempt, next delay or queued calls.</summary>
     public DbConnectionBuilder<TDbConnection> OnStateChanged(Action<TDbConnection, ConnectionStatus> callback)
     {
@@ -265,6 +281,7 @@ public sealed class DbConnectionBuilder<TDbConnection>
             OfferV3 = _offerV3,
             Background = _background,
             ConnectTimeout = _connectTimeout,
+            StoredRowsGrace = _storedRowsGrace,
             OnConnect = onConnect is null ? null : (identity, token) => onConnect(connection, identity, token),
             OnConnectError = _onConnectError,
             OnDisconnect = onDisconnect is null ? null : error => onDisconnect(connection, error),

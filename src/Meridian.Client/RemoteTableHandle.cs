@@ -56,6 +56,22 @@ public abstract class RemoteTableHandleBase
     /// hold it (for tests, the offline cache and reconciliation).
     /// </summary>
     internal abstract IEnumerable<(ReadOnlyMemory<byte> Row, int Count)> CachedRows();
+
+    /// <summary>Whether some cached rows are held: stale (loaded from the offline store, or from a lost session) and not yet claimed.</summary>
+    internal abstract bool HasHeld { get; }
+
+    /// <summary>Holds every cached row: none is confirmed by a subscription of the current session until claimed.</summary>
+    internal abstract void HoldAll();
+
+    /// <summary>
+    /// Lets rows arriving from the server claim held rows: a held row with the same BSATN, or else with the same primary key
+    /// (it changed), is added to <paramref name="deletes"/> and no longer held, so inserting <paramref name="rows"/> with
+    /// those deletes in one transaction makes no callback for an unchanged row and an update for a changed one.
+    /// </summary>
+    internal abstract void Claim(List<ReadOnlyMemory<byte>> rows, List<ReadOnlyMemory<byte>> deletes);
+
+    /// <summary>Every held copy of a row (a row held twice is listed twice), no longer held: the caller deletes them.</summary>
+    internal abstract List<ReadOnlyMemory<byte>> ReleaseHeld();
 }
 
 /// <summary>
@@ -82,6 +98,9 @@ public abstract class RemoteTableHandle<TEventContext, TRow> : RemoteTableHandle
     private readonly BsatnRead<TRow> _read;
     private Overlay? _overlay;
     private int _count;
+
+    // Held copies per row (at most its count): rows of a stale cache that no subscription of this session has claimed.
+    private Dictionary<ByteKey, int>? _held;
 
     /// <summary>Creates the handle; <paramref name="read"/> decodes a row.</summary>
     protected RemoteTableHandle(BsatnRead<TRow> read)
@@ -193,6 +212,62 @@ public abstract class RemoteTableHandle<TEventContext, TRow> : RemoteTableHandle
     {
         foreach (var pair in _rows)
             yield return (pair.Key.Bytes, pair.Value.Count);
+    }
+
+    internal override bool HasHeld => _held is { Count: > 0 };
+
+    internal override void HoldAll()
+    {
+        _held = _rows.Count == 0 ? null : _rows.ToDictionary(pair => pair.Key, pair => pair.Value.Count);
+    }
+
+    internal override void Claim(List<ReadOnlyMemory<byte>> rows, List<ReadOnlyMemory<byte>> deletes)
+    {
+        if (_held is not { Count: > 0 } held)
+            return;
+        Dictionary<object, ByteKey>? heldByKey = null;
+        foreach (var row in rows)
+        {
+            var key = new ByteKey(row);
+            if (!held.ContainsKey(key))
+            {
+                heldByKey ??= HeldByPrimaryKey(held);
+                if (heldByKey.Count == 0 || GetPrimaryKey(Decode(row.Span)) is not { } pk || !heldByKey.TryGetValue(pk, out key))
+                    continue;
+            }
+            deletes.Add(key.Bytes);
+            if (--held[key] == 0)
+            {
+                held.Remove(key);
+                if (heldByKey is not null && GetPrimaryKey(_rows[key].Row) is { } heldPk)
+                    heldByKey.Remove(heldPk);
+            }
+        }
+        if (held.Count == 0)
+            _held = null;
+    }
+
+    private Dictionary<object, ByteKey> HeldByPrimaryKey(Dictionary<ByteKey, int> held)
+    {
+        var byKey = new Dictionary<object, ByteKey>();
+        foreach (var key in held.Keys)
+        {
+            if (GetPrimaryKey(_rows[key].Row) is { } pk)
+                byKey[pk] = key;
+        }
+        return byKey;
+    }
+
+    internal override List<ReadOnlyMemory<byte>> ReleaseHeld()
+    {
+        var rows = new List<ReadOnlyMemory<byte>>();
+        foreach (var pair in _held ?? [])
+        {
+            for (var i = 0; i < pair.Value; i++)
+                rows.Add(pair.Key.Bytes);
+        }
+        _held = null;
+        return rows;
     }
 
     internal override IEnumerable<(ReadOnlyMemory<byte> Row, int Count)> ChangedRows(TableDelta delta)
@@ -382,6 +457,14 @@ public abstract class RemoteTableHandle<TEventContext, TRow> : RemoteTableHandle
                 _rows[change.Key] = new Entry(change.Row!, change.NewCount);
             else
                 _rows[change.Key].Count = change.NewCount;
+            // A row leaving (or losing copies) takes its held copies with it: a row holds no more than its count.
+            if (_held is not null && _held.TryGetValue(change.Key, out var held) && held > change.NewCount)
+            {
+                if (change.NewCount == 0)
+                    _held.Remove(change.Key);
+                else
+                    _held[change.Key] = change.NewCount;
+            }
         }
         if (d.OverlayChanged)
             _overlay = d.NewOverlay;

@@ -68,7 +68,11 @@ public abstract class OfflineCacheTests(ClientFixture fixture, TransportKind tra
             Assert.Equal(4, third.Db.Player.Count);
             var log = ReconnectTests.Log(third);
             var handle = third.SubscriptionBuilder().Subscribe("SELECT * FROM player");
-            Ticks.Until(third, () => handle.IsActive && results.Count == 1 && third.Db.Player.Id.Find(9) is not null, "the reconciliation and the call");
+            // Player 4, gone from the server, stays until the grace for later subscriptions to claim stored rows has passed.
+            Ticks.Until(
+                third,
+                () => handle.IsActive && results.Count == 1 && third.Db.Player.Id.Find(9) is not null && third.Db.Player.Id.Find(4) is null,
+                "the reconciliation and the call");
             var result = Assert.Single(results);
             Assert.Equal(QueuedCallOutcome.Committed, result.Outcome);
             Assert.Equal("set_score", result.Call.ReducerName);
@@ -89,6 +93,82 @@ public abstract class OfflineCacheTests(ClientFixture fixture, TransportKind tra
         Assert.Equal(
             [1ul, 2, 3, 9],
             stored.Select(r => BsatnCodec.Decode(r.Row.Span, Meridian.Golden.Leaderboard.Player.ReadBsatn).Id).Order().ToList());
+    }
+
+    [Fact]
+    public async Task A_subscription_made_later_reconciles_its_stored_rows_exactly()
+    {
+        var db = await Fixture.PublishAsync(TestModules.Leaderboard(), "leaderboard");
+        using var writer = Via(DbConnection.Builder(), db).Build();
+        Ticks.Until(writer, () => writer.IsActive, "the writer");
+        Ticks.Await(writer, writer.Reducers.Seed(1, 4), "seed");
+
+        // First run: two overlapping subscriptions (player 2 is in both), stored as they arrive.
+        using (var first = Via(DbConnection.Builder(), db).WithOfflineCache(CachePath).Build())
+        {
+            var low = first.SubscriptionBuilder().Subscribe("SELECT * FROM player WHERE id <= 2");
+            var high = first.SubscriptionBuilder().Subscribe("SELECT * FROM player WHERE id >= 2");
+            Ticks.Until(first, () => low.IsActive && high.IsActive, "the first run's subscriptions");
+            Assert.Equal(4, first.Db.Player.Count);
+        }
+
+        // Meanwhile: a row of each subscription changes, and one of the second goes.
+        Ticks.Await(writer, writer.Reducers.SetScore(1, "one", 11), "a change under the first subscription");
+        Ticks.Await(writer, writer.Reducers.SetScore(3, "three", 33), "a change under the second subscription");
+        Ticks.Await(writer, writer.Reducers.RemovePlayer(4), "a delete under the second subscription");
+
+        // Second run: the second subscription is made only when the first has its rows; the rows it holds
+        // were not the first's, yet only what changed reaches the callbacks.
+        using var second = Via(DbConnection.Builder(), db).WithOfflineCache(CachePath)
+            .WithStoredRowsGrace(TimeSpan.FromMilliseconds(200)).Build();
+        Assert.Equal(4, second.Db.Player.Count);
+        var log = ReconnectTests.Log(second);
+        SubscriptionHandle<SubscriptionEventContext, ErrorContext>? later = null;
+        var low2 = second.SubscriptionBuilder()
+            .OnApplied(_ => later = second.SubscriptionBuilder().Subscribe("SELECT * FROM player WHERE id >= 2"))
+            .Subscribe("SELECT * FROM player WHERE id <= 2");
+        Ticks.Until(second, () => later is { IsActive: true } && second.Db.Player.Id.Find(4) is null, "both subscriptions and the grace");
+        Assert.Equal(["reconciled delete 4", "reconciled update 1 1->11", "reconciled update 3 3->33"], log.Order().ToList());
+        Assert.Equal([1ul, 2, 3], second.Db.Player.Iter().Select(p => p.Id).Order().ToList());
+        var counts = second.CachedRows("player")
+            .ToDictionary(r => BsatnCodec.Decode(r.Row.Span, Player.ReadBsatn).Id, r => r.Count);
+        Assert.Equal(new Dictionary<ulong, int> { [1] = 1, [2] = 2, [3] = 1 }, counts);
+
+        // Live again: both subscriptions hold player 2, so it goes only when both drop it.
+        later!.Unsubscribe();
+        Ticks.Until(second, () => later.IsEnded, "the unsubscribe");
+        Assert.Equal(4, log.Count);
+        Assert.Equal("UnsubscribeApplied delete 3", log[^1]);
+        Assert.Equal(1, second.CachedRows("player").Count(r => BsatnCodec.Decode(r.Row.Span, Player.ReadBsatn).Id == 2));
+        Assert.True(low2.IsActive);
+        Assert.Equal([1ul, 2], second.Db.Player.Iter().Select(p => p.Id).Order().ToList());
+    }
+
+    [Fact]
+    public async Task A_subscription_made_after_a_reconnect_adds_only_the_rows_it_brings()
+    {
+        var db = await Fixture.PublishAsync(TestModules.Leaderboard(), "leaderboard");
+        await using var proxy = StartOutage();
+        using var writer = Via(DbConnection.Builder(), db).Build();
+        Ticks.Until(writer, () => writer.IsActive, "the writer");
+        Ticks.Await(writer, writer.Reducers.Seed(1, 4), "seed");
+        using var conn = proxy.Connect(DbConnection.Builder(), db).WithAutomaticReconnect(ReconnectTests.Fast).Build();
+        var low = conn.SubscriptionBuilder().Subscribe("SELECT * FROM player WHERE id <= 2");
+        Ticks.Until(conn, () => low.IsActive, "the first subscription");
+        var log = ReconnectTests.Log(conn);
+
+        proxy.DropAll();
+        Ticks.Until(conn, () => conn.State == ConnectionState.Reconnecting, "Reconnecting");
+        Ticks.Await(writer, writer.Reducers.SetScore(2, "two", 22), "a change while away");
+        Ticks.Until(conn, () => conn.IsActive && conn.Db.Player.Id.Find(2)!.Score == 22, "the reconnect");
+        Assert.Equal(["reconciled update 2 2->22"], log);
+
+        var high = conn.SubscriptionBuilder().Subscribe("SELECT * FROM player WHERE id >= 2");
+        Ticks.Until(conn, () => high.IsActive, "the later subscription");
+        Assert.Equal(["reconciled update 2 2->22", "applied insert 3", "applied insert 4"], log);
+        // Player 2 is held by both subscriptions; the others by one.
+        var counts = conn.CachedRows("player").ToDictionary(r => BsatnCodec.Decode(r.Row.Span, Player.ReadBsatn).Id, r => r.Count);
+        Assert.Equal(new Dictionary<ulong, int> { [1] = 1, [2] = 2, [3] = 1, [4] = 1 }, counts);
     }
 
     [Fact]

@@ -1,4 +1,6 @@
+using Meridian.Client.Dynamic;
 using Meridian.Golden.Leaderboard;
+using Meridian.Sats.Values;
 
 namespace Meridian.Client.Tests;
 
@@ -192,5 +194,40 @@ public abstract class PredictionTests(ClientFixture fixture, TransportKind trans
         Assert.Empty(log);
         Assert.Equal(0, conn.PendingPredictions);
         Assert.Equal(["1 one 10"], Rows(conn));
+    }
+
+    [Fact]
+    public async Task A_DynamicDbConnection_predicts_with_rows_made_from_values()
+    {
+        var db = await Fixture.PublishAsync(TestModules.Leaderboard(), "leaderboard");
+        using var http = new HttpClient();
+        var schema = await DatabaseSchema.FetchAsync(http, Fixture.Uri, db);
+        using var conn = Via(DynamicDbConnection.Builder(schema), db).Build();
+        var handle = conn.SubscriptionBuilder().Subscribe("SELECT * FROM player");
+        Ticks.Until(conn, () => handle.IsActive, "the subscription");
+        var player = conn.Table("player");
+        var log = new List<string>();
+        player.OnInsert += (ctx, r) => log.Add($"{ctx.Event.GetType().Name} insert {r["id"].AsU64()} {r["score"].AsU64()}");
+        player.OnUpdate += (ctx, old, r) => log.Add($"{ctx.Event.GetType().Name} update {r["id"].AsU64()} {old["score"].AsU64()}->{r["score"].AsU64()}");
+        Assert.Throws<ArgumentException>(() => player.CreateRow(AlgebraicValue.Product(AlgebraicValue.U64(1))));
+
+        var row = player.CreateRow(AlgebraicValue.Product(AlgebraicValue.U64(1), AlgebraicValue.String("Ada"), AlgebraicValue.U64(42)));
+        var call = conn.CallWithPrediction(() => conn.CallReducerAsync("set_score", row.Value), p => p.Insert(player, row));
+        Assert.Equal(42ul, player.FindByPrimaryKey(AlgebraicValue.U64(1))!["score"].AsU64());
+        Assert.Equal(["Predicted insert 1 42"], log);
+        Assert.Empty(conn.CachedRows("player"));
+        Assert.True(Ticks.Await(conn, call, "the answer").IsCommitted);
+        Assert.Equal(["Predicted insert 1 42"], log);
+        Assert.Single(conn.CachedRows("player"));
+
+        // The server does something else than predicted: the callbacks report the difference.
+        var wrong = player.CreateRow(AlgebraicValue.Product(AlgebraicValue.U64(1), AlgebraicValue.String("Ada"), AlgebraicValue.U64(99)));
+        var next = conn.CallWithPrediction(
+            () => conn.CallReducerAsync("set_score", AlgebraicValue.Product(AlgebraicValue.U64(1), AlgebraicValue.String("Ada"), AlgebraicValue.U64(50))),
+            p => p.Update(player, wrong));
+        Assert.Equal(1, conn.PendingPredictions);
+        Ticks.Await(conn, next, "the second answer");
+        Assert.Equal(["Predicted insert 1 42", "Predicted update 1 42->99", "Reducer update 1 99->50"], log);
+        Assert.Equal(0, conn.PendingPredictions);
     }
 }
