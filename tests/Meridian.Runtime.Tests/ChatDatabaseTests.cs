@@ -227,4 +227,25 @@ public sealed class ChatDatabaseTests : IAsyncLifetime
         await _db.DisconnectAsync(Bob, b.ConnectionId, b);
         Assert.Equal(0, await _db.LiveQueryCountAsync());
     }
+
+    [Fact]
+    public async Task Subscribers_of_one_query_share_its_table_list_under_their_own_set_ids()
+    {
+        var a = new FakeSession(Alice);
+        var b = new FakeSession(Bob);
+        var c = new FakeSession(Identity.FromClaims("localhost", "carol"));
+        await _db.SubscribeAsync(a, 1, 1, ["SELECT * FROM message"]);
+        await _db.SubscribeAsync(b, 1, 9, ["SELECT * FROM message"]);
+        await _db.SubscribeAsync(c, 1, 4, ["SELECT * FROM message", "SELECT * FROM user"]);
+        await _db.CallReducerAsync("send_message", StringArg("shared"), Owner, ConnectionId.Random());
+
+        static QuerySetDelta Update(FakeSession s) => Assert.Single(Assert.IsAssignableFrom<IReadOnlyList<QuerySetDelta>>(s.Messages[1]));
+        var (ua, ub, uc) = (Update(a), Update(b), Update(c));
+        Assert.Equal([1u, 9u, 4u], new[] { ua.QuerySetId, ub.QuerySetId, uc.QuerySetId });
+        Assert.Same(ua.Tables, ub.Tables);
+        Assert.NotSame(ua.Tables, uc.Tables);
+        var row = Assert.Single(Assert.Single(uc.Tables).Inserts);
+        Assert.Equal(AlgebraicValue.String("shared"), Decode("message", row)[2]);
+        Assert.Same(Assert.Single(ua.Tables).Inserts, Assert.Single(uc.Tables).Inserts);
+    }
 }

@@ -27,7 +27,11 @@ public interface IClientSession
     /// <summary>A subscription failed (request id null when it broke during an update).</summary>
     void OnSubscriptionError(uint? requestId, uint querySetId, string message);
 
-    /// <summary>Committed changes to the client's query sets (never empty) from a transaction the client did not call.</summary>
+    /// <summary>
+    /// Committed changes to the client's query sets (never empty) from a transaction the client did not call. Within one
+    /// commit, every client whose set holds one changed query gets the same (immutable) table list for it, so an
+    /// implementation may encode the message once and share it.
+    /// </summary>
     void OnTransactionUpdate(ulong? offset, IReadOnlyList<QuerySetDelta> querySets);
 
     /// <summary>The result of the client's own reducer call.</summary>

@@ -573,12 +573,27 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
                     sets.Add(set);
             }
         }
+        // A live set of one query gets that query's list, the same for every such set, so a session can encode
+        // the update once for all its subscribers (see IClientSession.OnTransactionUpdate).
+        Dictionary<SharedQuery, IReadOnlyList<TableDelta>>? alone = null;
         foreach (var (client, sets) in touched)
         {
-            sets.Sort((a, b) => a.Order.CompareTo(b.Order));
+            if (sets.Count > 1)
+                sets.Sort((a, b) => a.Order.CompareTo(b.Order));
             List<QuerySetDelta>? updates = null;
             foreach (var set in sets)
             {
+                if (set.Held is null && set.Queries.Count == 1)
+                {
+                    var query = set.Queries[0];
+                    if (!deltas.TryGetValue(query, out var only))
+                        continue;
+                    alone ??= new(ReferenceEqualityComparer.Instance);
+                    if (!alone.TryGetValue(query, out var shared))
+                        alone[query] = shared = [only];
+                    (updates ??= []).Add(new QuerySetDelta(set.Id, shared));
+                    continue;
+                }
                 List<TableDelta>? tables = null;
                 for (var i = 0; i < set.Queries.Count; i++)
                 {

@@ -53,8 +53,9 @@ internal sealed class ClientSession : IClientSession
     // together instead of one per round trip through it). Every other message, and a refusal, waits for them
     // first, so answers keep request order.
     private readonly Queue<Task> _calls = new();
-    private readonly Channel<(ServerMessage Message, ulong? Offset)> _outbox =
-        Channel.CreateUnbounded<(ServerMessage, ulong?)>(new UnboundedChannelOptions { SingleReader = true });
+    // A message, or its encoding when that is shared with other sessions (a fan-out's update, see SharedUpdate).
+    private readonly Channel<(ServerMessage? Message, byte[]? Encoded, ulong? Offset)> _outbox =
+        Channel.CreateUnbounded<(ServerMessage?, byte[]?, ulong?)>(new UnboundedChannelOptions { SingleReader = true });
 
     public ClientSession(
         IFrameTransport transport,
@@ -342,11 +343,15 @@ internal sealed class ClientSession : IClientSession
                 // Offsets only grow, so waiting for the last one in a frame covers the others.
                 if (item.Offset is { } o)
                     durableNeeded = o;
-                item.Message.Write(body);
+                if (item.Encoded is { } encoded)
+                    body.WriteRaw(encoded);
+                else
+                    item.Message!.Write(body);
                 if (!_batched || body.Length >= MaxBatchBytes)
                     break;
             }
-            if (_confirmedReads && durableNeeded is { } offset)
+            // Mostly durable already (a fan-out reaches the last sessions after the fsync): no wait to set up then.
+            if (_confirmedReads && durableNeeded is { } offset && !(_database.DurableOffset >= offset))
                 await _database.WaitForDurableAsync(offset, cancellation).ConfigureAwait(false);
             // Compressed here, in the one send loop, so frames leave in the order their messages were queued.
             var frame = _compression == Compression.None || body.Length - 1 <= _compressionThreshold
@@ -354,7 +359,19 @@ internal sealed class ClientSession : IClientSession
                 : ServerFrame.Wrap(body.WrittenSpan[1..], _compression, _compressionThreshold);
             try
             {
-                await _transport.SendAsync(frame, cancellation).ConfigureAwait(false);
+                // Without a token a WebSocket send that completes at once (the usual case: it only fills Kestrel's
+                // pipe) takes its fast path; one still pending is cancelled as before, by aborting the transport.
+                var sending = _transport.SendAsync(frame, CancellationToken.None);
+                if (sending.IsCompletedSuccessfully)
+                {
+                    sending.GetAwaiter().GetResult();
+                }
+                else
+                {
+                    using (cancellation.Register(static t => ((IFrameTransport)t!).Abort(), _transport))
+                        await sending.ConfigureAwait(false);
+                    cancellation.ThrowIfCancellationRequested();
+                }
             }
             catch (WebSocketException)
             {
@@ -365,7 +382,9 @@ internal sealed class ClientSession : IClientSession
 
     private Task CloseAsync(WebSocketCloseStatus status, string reason) => _transport.CloseAsync(status, reason);
 
-    private void Enqueue(ServerMessage message, ulong? offset = null)
+    private void Enqueue(ServerMessage message, ulong? offset = null) => Enqueue(message, null, offset);
+
+    private void Enqueue(ServerMessage? message, byte[]? encoded, ulong? offset)
     {
         if (Volatile.Read(ref _queued) >= _maxQueued)
         {
@@ -375,7 +394,7 @@ internal sealed class ClientSession : IClientSession
                 _transport.Abort();
             return;
         }
-        if (_outbox.Writer.TryWrite((message, offset)))
+        if (_outbox.Writer.TryWrite((message, encoded, offset)))
         {
             Interlocked.Increment(ref _queued);
             _metrics.Queued(_database.Name, 1);
@@ -393,8 +412,13 @@ internal sealed class ClientSession : IClientSession
     public void OnSubscriptionError(uint? requestId, uint querySetId, string message) =>
         Enqueue(new ServerMessage.SubscriptionError(requestId, querySetId, message));
 
-    public void OnTransactionUpdate(ulong? offset, IReadOnlyList<QuerySetDelta> querySets) =>
-        Enqueue(new ServerMessage.TransactionUpdate(Wire.Updates(querySets)), offset);
+    public void OnTransactionUpdate(ulong? offset, IReadOnlyList<QuerySetDelta> querySets)
+    {
+        if (SharedUpdate.Encode(querySets) is { } encoded)
+            Enqueue(null, encoded, offset);
+        else
+            Enqueue(new ServerMessage.TransactionUpdate(Wire.Updates(querySets)), offset);
+    }
 
     public void OnReducerResult(uint requestId, ReducerCallResult result)
     {
