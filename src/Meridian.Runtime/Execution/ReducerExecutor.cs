@@ -91,7 +91,8 @@ internal sealed class ReducerExecutor(Datastore store, Identity databaseIdentity
         catch (DatastoreFailedException e)
         {
             tx.Rollback();
-            return (NotRun($"The database cannot accept writes: {e.Message}", ReducerNotRunReason.Unavailable, timestamp, Stopwatch.GetElapsedTime(started)), null);
+            var message = $"The database cannot accept writes: {e.Message}";
+            return (NotRun(message, ReducerNotRunReason.Unavailable, timestamp, Stopwatch.GetElapsedTime(started)), null);
         }
     }
 
