@@ -188,17 +188,7 @@ public sealed partial class Database
                 if (queued == EnqueueResult.Closed)
                     TrySetException(new DatabaseClosedException());
             }
-            try
-            {
-                db._services.Metrics.ReducerCalled(db.Name, reducer.Name, result.Status, result.Duration);
-                db.SlowLog.RecordReducer(reducer.Name, timestamp, result.Duration, caller, Outcome(result.Status));
-            }
-#pragma warning disable CA1031 // A metrics listener's failure must not fail a call that committed.
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                db._logger.ObserverFailed(db.Name, e);
-            }
+            db.RecordCall(reducer, result, timestamp, caller);
         }
 
         public void Completed(Exception? error)
@@ -217,12 +207,36 @@ public sealed partial class Database
         string? jwt = null)
     {
         var (result, changeset) = _executor.Execute(_active, reducer, args, caller, connectionId, timestamp, jwt);
-        _services.Metrics.ReducerCalled(Name, reducer.Name, result.Status, result.Duration);
-        SlowLog.RecordReducer(reducer.Name, timestamp, result.Duration, caller, Outcome(result.Status));
+        // Handed on before the metrics, as a client's call is: a commit the observers never see would leave them behind.
+        CallOrigin? origin = null;
+        Task delivered;
         if (changeset is null)
-            return (result, null, session is null ? Task.CompletedTask : _pipeline.Post(_ => session.OnReducerResult(requestId, result)));
-        var origin = session is null ? null : new CallOrigin(session, requestId, result);
-        return (result, origin, _pipeline.Publish(new CommitRecord(changeset, _store.Committed, origin)));
+        {
+            delivered = session is null ? Task.CompletedTask : _pipeline.Post(_ => session.OnReducerResult(requestId, result));
+        }
+        else
+        {
+            origin = session is null ? null : new CallOrigin(session, requestId, result);
+            delivered = _pipeline.Publish(new CommitRecord(changeset, _store.Committed, origin));
+        }
+        RecordCall(reducer, result, timestamp, caller);
+        return (result, origin, delivered);
+    }
+
+    // Metrics and the slow log; a failing listener is logged, never the call's failure.
+    private void RecordCall(ModuleReducer reducer, ReducerCallResult result, Timestamp timestamp, Identity caller)
+    {
+        try
+        {
+            _services.Metrics.ReducerCalled(Name, reducer.Name, result.Status, result.Duration);
+            SlowLog.RecordReducer(reducer.Name, timestamp, result.Duration, caller, Outcome(result.Status));
+        }
+#pragma warning disable CA1031 // A metrics listener's failure must not fail a call that committed.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            _logger.ObserverFailed(Name, e);
+        }
     }
 
     private static string Outcome(ReducerStatus status) => status switch
