@@ -6,6 +6,7 @@ using Meridian.Runtime.Subscriptions;
 using Meridian.Runtime.Writing;
 using Meridian.Sats;
 using Meridian.Sats.ModuleDef;
+using Meridian.Storage.Changesets;
 
 namespace Meridian.Runtime;
 
@@ -150,18 +151,26 @@ public sealed partial class Database
         // A queued call runs on the writer's drain loop, and nobody would drain a pipeline it reserved.
         public void Execute(bool inline)
         {
+            ReducerCallResult result;
+            Changeset? changeset;
+            var timestamp = Timestamp.Now(db._clock);
             try
             {
-                var timestamp = Timestamp.Now(db._clock);
-                var (result, changeset) = db._executor.Execute(db._active, reducer, args, caller, connectionId, timestamp, jwt);
-                db._services.Metrics.ReducerCalled(db.Name, reducer.Name, result.Status, result.Duration);
-                db.SlowLog.RecordReducer(reducer.Name, timestamp, result.Duration, caller, Outcome(result.Status));
-                _result = result;
-                if (changeset is null && session is null)
-                {
-                    TrySetResult(result);
-                    return;
-                }
+                (result, changeset) = db._executor.Execute(db._active, reducer, args, caller, connectionId, timestamp, jwt);
+            }
+            catch (Exception e)
+            {
+                TrySetException(e);
+                return;
+            }
+            _result = result;
+            if (changeset is null && session is null)
+            {
+                TrySetResult(result);
+            }
+            else
+            {
+                // Handed on before anything else can throw: a commit the observers never see would leave them behind for good.
                 EnqueueResult queued;
                 if (changeset is null)
                 {
@@ -175,14 +184,11 @@ public sealed partial class Database
                     _origin = session is null ? null : new CallOrigin(session, requestId, result);
                     queued = db._pipeline.Enqueue(new CommitRecord(changeset, db._store.Committed, _origin), null, this, reserve: inline);
                 }
+                ReservedPipeline = queued == EnqueueResult.Reserved;
                 if (queued == EnqueueResult.Closed)
                     TrySetException(new DatabaseClosedException());
-                ReservedPipeline = queued == EnqueueResult.Reserved;
             }
-            catch (Exception e)
-            {
-                TrySetException(e);
-            }
+            db.RecordCall(reducer, result, timestamp, caller);
         }
 
         public void Completed(Exception? error)
@@ -201,12 +207,36 @@ public sealed partial class Database
         string? jwt = null)
     {
         var (result, changeset) = _executor.Execute(_active, reducer, args, caller, connectionId, timestamp, jwt);
-        _services.Metrics.ReducerCalled(Name, reducer.Name, result.Status, result.Duration);
-        SlowLog.RecordReducer(reducer.Name, timestamp, result.Duration, caller, Outcome(result.Status));
+        // Handed on before the metrics, as a client's call is: a commit the observers never see would leave them behind.
+        CallOrigin? origin = null;
+        Task delivered;
         if (changeset is null)
-            return (result, null, session is null ? Task.CompletedTask : _pipeline.Post(_ => session.OnReducerResult(requestId, result)));
-        var origin = session is null ? null : new CallOrigin(session, requestId, result);
-        return (result, origin, _pipeline.Publish(new CommitRecord(changeset, _store.Committed, origin)));
+        {
+            delivered = session is null ? Task.CompletedTask : _pipeline.Post(_ => session.OnReducerResult(requestId, result));
+        }
+        else
+        {
+            origin = session is null ? null : new CallOrigin(session, requestId, result);
+            delivered = _pipeline.Publish(new CommitRecord(changeset, _store.Committed, origin));
+        }
+        RecordCall(reducer, result, timestamp, caller);
+        return (result, origin, delivered);
+    }
+
+    // Metrics and the slow log; a failing listener is logged, never the call's failure.
+    private void RecordCall(ModuleReducer reducer, ReducerCallResult result, Timestamp timestamp, Identity caller)
+    {
+        try
+        {
+            _services.Metrics.ReducerCalled(Name, reducer.Name, result.Status, result.Duration);
+            SlowLog.RecordReducer(reducer.Name, timestamp, result.Duration, caller, Outcome(result.Status));
+        }
+#pragma warning disable CA1031 // A metrics listener's failure must not fail a call that committed.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            _logger.ObserverFailed(Name, e);
+        }
     }
 
     private static string Outcome(ReducerStatus status) => status switch

@@ -5,7 +5,7 @@ using Meridian.Sats.Bsatn;
 namespace Meridian.Benchmarks.Modules;
 
 /// <summary>
-/// The <c>modules-loop</c> suite: each call path of the <c>modules</c> suite run alone for <c>--seconds</c> (default 5),
+/// The <c>modules-loop</c> suite: each call path of the <c>modules</c> suite (async-fsync log on disk) run alone for <c>--seconds</c> (default 5),
 /// for a profiler to attach to and for before/after comparisons on a loaded machine. Besides wall time it prints what
 /// load does not inflate as much: process CPU time, bytes allocated by every thread, and context switches of every
 /// thread, per call. Returns no table rows.
@@ -18,7 +18,9 @@ public static class ModulesLoop
         var seconds = TimeSpan.FromSeconds(options.Seconds ?? 5);
         var only = Environment.GetEnvironmentVariable("MERIDIAN_LOOP_CASE");
         var image = ModulesSuite.ModuleImage();
-        using var db = ModulesSuite.Open(image, TimeSpan.FromSeconds(10));
+        using var dir = new ModulesSuite.TempDir();
+        using var db = ModulesSuite.Open(image, TimeSpan.FromSeconds(10), System.IO.Path.Combine(dir.Path, "bank"));
+        using var storageOnly = ModulesSuite.Open(image, null, System.IO.Path.Combine(dir.Path, "storage"));
         var next = 0UL;
         byte[] TransferArgs()
         {
@@ -34,6 +36,8 @@ public static class ModulesLoop
             ("noop-awaited", () => db.Call("noop", []), 1),
             ("transfer-awaited", () => db.Call("transfer", TransferArgs()), 1),
             ("transfer-inflight", () => db.CallMany("transfer", ModulesSuite.InFlight, TransferArgs), ModulesSuite.InFlight),
+            // The same transfer on the storage alone (no module, no runtime): how much of a call is storage's.
+            ("transfer-storage", () => storageOnly.StorageTransfer(next, TransferArgs()), 1),
         };
         Console.Error.WriteLine($"{"case",-18} {"calls",10} {"wall ns",9} {"cpu ns",9} {"B/call",8} {"ctxsw",7} {"gen0",6}");
         foreach (var (name, op, opsPerCall) in cases)

@@ -60,7 +60,10 @@ public interface IDatabaseHost
     /// <summary>Deletes what <see cref="IndexScanRange"/> would return; returns the count.</summary>
     ulong IndexDeleteRange(int table, int index, ReadOnlySpan<byte> prefix, int prefixColumns, ReadOnlySpan<byte> min, ReadOnlySpan<byte> max);
 
-    /// <summary>Finds the row with this key in a unique index.</summary>
+    /// <summary>
+    /// Finds the row with this key in a unique index. <paramref name="row"/> may be the host's scratch buffer: it is
+    /// valid only until the next call into the host, so read it at once.
+    /// </summary>
     bool UniqueFind(int table, int index, ReadOnlySpan<byte> key, out ReadOnlyMemory<byte> row);
 
     /// <summary>Deletes the row with this key in a unique index; false when there was none.</summary>

@@ -8,13 +8,14 @@ internal sealed class CommitMetricsObserver(string database, RuntimeMetrics metr
 {
     public void OnCommit(CommitRecord commit, CommittedState before)
     {
-        if (commit.Changeset.Offset is null)
+        if (commit.Changeset.Offset is null || !metrics.CommitsObserved)
             return;
         int inserted = 0, deleted = 0;
-        foreach (var change in commit.Changeset.Tables)
+        var tables = commit.Changeset.Tables;
+        for (var i = 0; i < tables.Count; i++)
         {
-            inserted += change.Inserts.Count;
-            deleted += change.Deletes.Count;
+            inserted += tables[i].Inserts.Count;
+            deleted += tables[i].Deletes.Count;
         }
         metrics.Committed(database, inserted, deleted);
     }

@@ -52,6 +52,9 @@ public sealed class RuntimeMetrics
             duration.TotalSeconds, new KeyValuePair<string, object?>("database", database), new KeyValuePair<string, object?>("reducer", reducer));
     }
 
+    /// <summary>Whether anything listens to the commit counters (when nothing does, a commit need not be counted at all).</summary>
+    internal bool CommitsObserved => _commits.Enabled || _rowsChanged.Enabled;
+
     internal void Committed(string database, int inserted, int deleted)
     {
         _commits.Add(1, new KeyValuePair<string, object?>("database", database));

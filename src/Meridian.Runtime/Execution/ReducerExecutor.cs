@@ -41,14 +41,19 @@ internal sealed class ReducerExecutor(Datastore store, Identity databaseIdentity
     public (ReducerCallResult Result, Changeset? Changeset) Execute(
         ActiveModule active, ModuleReducer reducer, byte[] args, Identity caller, ConnectionId connectionId, Timestamp timestamp, string? jwt = null)
     {
-        var stopwatch = Stopwatch.StartNew();
-        try
+        var started = Stopwatch.GetTimestamp();
+        // Numbers only: the length says whether the arguments are valid, without decoding them into values.
+        if (reducer.FixedArgumentsLength < 0 || args.Length != reducer.FixedArgumentsLength)
         {
-            AlgebraicValue.FromBsatn(args, reducer.Params, active.Schema.Typespace);
-        }
-        catch (BsatnDecodeException e)
-        {
-            return (NotRun($"Invalid arguments for reducer '{reducer.Name}': {e.Message}", ReducerNotRunReason.BadRequest, timestamp, stopwatch.Elapsed), null);
+            try
+            {
+                AlgebraicValue.FromBsatn(args, reducer.Params, active.Schema.Typespace);
+            }
+            catch (BsatnDecodeException e)
+            {
+                return (NotRun($"Invalid arguments for reducer '{reducer.Name}': {e.Message}", ReducerNotRunReason.BadRequest, timestamp,
+                    Stopwatch.GetElapsedTime(started)), null);
+            }
         }
         var info = new ReducerCallInfo(
             SpacetimeDB.Identity.FromBigEndian(caller.ToBigEndianBytes()),
@@ -78,15 +83,16 @@ internal sealed class ReducerExecutor(Datastore store, Identity databaseIdentity
             {
                 var error = host.TimedOut ? TimeLimitMessage("Reducer", reducer.Name, TimeLimit!.Value) : ModuleDescriptor.ErrorMessage(thrown!);
                 var failed = tx.CommitFailure(call with { Error = error });
-                return (new ReducerCallResult(ReducerStatus.Failed, error, timestamp, stopwatch.Elapsed, failed.Offset, []), failed);
+                return (new ReducerCallResult(ReducerStatus.Failed, error, timestamp, Stopwatch.GetElapsedTime(started), failed.Offset, []), failed);
             }
             var changeset = tx.Commit(call);
-            return (new ReducerCallResult(ReducerStatus.Committed, null, timestamp, stopwatch.Elapsed, changeset.Offset, []), changeset);
+            return (new ReducerCallResult(ReducerStatus.Committed, null, timestamp, Stopwatch.GetElapsedTime(started), changeset.Offset, []), changeset);
         }
         catch (DatastoreFailedException e)
         {
             tx.Rollback();
-            return (NotRun($"The database cannot accept writes: {e.Message}", ReducerNotRunReason.Unavailable, timestamp, stopwatch.Elapsed), null);
+            var message = $"The database cannot accept writes: {e.Message}";
+            return (NotRun(message, ReducerNotRunReason.Unavailable, timestamp, Stopwatch.GetElapsedTime(started)), null);
         }
     }
 

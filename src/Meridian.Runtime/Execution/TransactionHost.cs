@@ -26,6 +26,9 @@ internal sealed class TransactionHost(
     ModuleLog log,
     TimeProvider clock) : IDatabaseHost
 {
+    [ThreadStatic]
+    private static byte[]? t_found;
+
     public SpacetimeDB.Identity DatabaseIdentity => databaseIdentity;
 
     /// <summary>
@@ -76,9 +79,16 @@ internal sealed class TransactionHost(
     {
         CheckDeadline();
         var id = Table(table);
-        var copy = row.ToArray();
-        var stored = Guard(() => tx.Insert(id, copy).ToArray(), id);
-        WriteGenerated(table, copy, stored, generatedColumns);
+        ReadOnlySpan<byte> stored;
+        try
+        {
+            stored = tx.Insert(id, row);
+        }
+        catch (Exception e) when (ModuleError(e, id) is { } error)
+        {
+            throw error;
+        }
+        WriteGenerated(table, row, stored, generatedColumns);
     }
 
     public bool Delete(int table, ReadOnlySpan<byte> row)
@@ -123,7 +133,11 @@ internal sealed class TransactionHost(
         CheckDeadline();
         if (tx.TryFind(Table(table), index, key, out var found))
         {
-            row = found.ToArray();
+            // The module decodes the row before its next call into the host (IDatabaseHost.UniqueFind), so one
+            // buffer per thread serves every lookup: no array per found row.
+            var buffer = t_found is { } b && b.Length >= found.Length ? b : t_found = new byte[Math.Max(found.Length, 256)];
+            found.CopyTo(buffer);
+            row = buffer.AsMemory(0, found.Length);
             return true;
         }
         row = default;
@@ -140,8 +154,15 @@ internal sealed class TransactionHost(
     {
         CheckDeadline();
         var id = Table(table);
-        var copy = row.ToArray();
-        var stored = Guard(() => tx.Update(id, index, copy).ToArray(), id);
+        ReadOnlySpan<byte> stored;
+        try
+        {
+            stored = tx.Update(id, index, row);
+        }
+        catch (Exception e) when (ModuleError(e, id) is { } error)
+        {
+            throw error;
+        }
         WriteGenerated(table, row, stored, generatedColumns);
     }
 
@@ -173,7 +194,7 @@ internal sealed class TransactionHost(
     }
 
     // Reports the values sequences generated: auto-increment columns that were zero in the input.
-    private void WriteGenerated(int table, ReadOnlySpan<byte> input, byte[] stored, IBufferWriter<byte> output)
+    private void WriteGenerated(int table, ReadOnlySpan<byte> input, ReadOnlySpan<byte> stored, IBufferWriter<byte> output)
     {
         var t = schema.Tables[table].Schema;
         if (t.Sequences.Count == 0)
@@ -192,28 +213,13 @@ internal sealed class TransactionHost(
 
     private static bool IsZero(AlgebraicValue v) => v.ToBsatn().AsSpan().IndexOfAnyExcept((byte)0) < 0;
 
-    private static T Guard<T>(Func<T> action, TableId table)
+    // The module's exception for a storage error (the storage message kept), or null when it is not one.
+    private static Exception? ModuleError(Exception e, TableId table) => e switch
     {
-        try
-        {
-            return action();
-        }
-        catch (StorageErrors.UniqueConstraintViolationException e)
-        {
-            throw new SpacetimeDB.UniqueConstraintViolationException(e.Message);
-        }
-        catch (RowNotFoundException e)
-        {
-            throw new SpacetimeDB.NoSuchRowException(e.Message);
-        }
-        catch (SequenceExhaustedException e)
-        {
-            _ = e;
-            throw new SpacetimeDB.AutoIncOverflowException();
-        }
-        catch (BsatnDecodeException e)
-        {
-            throw new SpacetimeDB.BsatnDecodeException($"A row for table {table.Value} is not valid: {e.Message}");
-        }
-    }
+        StorageErrors.UniqueConstraintViolationException u => new SpacetimeDB.UniqueConstraintViolationException(u.Message),
+        RowNotFoundException r => new SpacetimeDB.NoSuchRowException(r.Message),
+        SequenceExhaustedException => new SpacetimeDB.AutoIncOverflowException(),
+        BsatnDecodeException d => new SpacetimeDB.BsatnDecodeException($"A row for table {table.Value} is not valid: {d.Message}"),
+        _ => null,
+    };
 }

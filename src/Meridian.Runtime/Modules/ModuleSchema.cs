@@ -35,7 +35,36 @@ public sealed record ModuleTable(int ModuleIndex, string Name, string AccessorNa
 /// <param name="Params">Parameter types with canonical names.</param>
 /// <param name="ClientCallable">False for lifecycle and scheduled reducers.</param>
 /// <param name="Lifecycle">The lifecycle event it handles, if any.</param>
-public sealed record ModuleReducer(int Id, string Name, string SourceName, ProductType Params, bool ClientCallable, Lifecycle? Lifecycle);
+public sealed record ModuleReducer(int Id, string Name, string SourceName, ProductType Params, bool ClientCallable, Lifecycle? Lifecycle)
+{
+    /// <summary>
+    /// The length every valid argument encoding has when each parameter is a number (any bytes of that length are then
+    /// valid, so checking the arguments is checking their length); -1 when a parameter has another type.
+    /// </summary>
+    internal int FixedArgumentsLength { get; } = FixedLength(Params);
+
+    private static int FixedLength(ProductType parameters)
+    {
+        var total = 0;
+        foreach (var element in parameters.Elements)
+        {
+            var size = element.Type.Tag switch
+            {
+                AlgebraicTypeTag.I8 or AlgebraicTypeTag.U8 => 1,
+                AlgebraicTypeTag.I16 or AlgebraicTypeTag.U16 => 2,
+                AlgebraicTypeTag.I32 or AlgebraicTypeTag.U32 or AlgebraicTypeTag.F32 => 4,
+                AlgebraicTypeTag.I64 or AlgebraicTypeTag.U64 or AlgebraicTypeTag.F64 => 8,
+                AlgebraicTypeTag.I128 or AlgebraicTypeTag.U128 => 16,
+                AlgebraicTypeTag.I256 or AlgebraicTypeTag.U256 => 32,
+                _ => -1,
+            };
+            if (size < 0)
+                return -1;
+            total += size;
+        }
+        return total;
+    }
+}
 
 /// <summary>A manual migration (<c>[Migration]</c>): the private reducer that receives each old row of stored table <see cref="Table"/>.</summary>
 /// <param name="Table">The stored table's name, as the module wrote it.</param>
