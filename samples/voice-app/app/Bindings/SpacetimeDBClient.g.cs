@@ -27,19 +27,15 @@ namespace VoiceApp.Data
     }
 
     /// <summary>The module's reducers: a method to call each, an event for the outcome of this connection's calls.</summary>
-    public sealed partial class RemoteReducers
+    public sealed partial class RemoteReducers : global::Meridian.Client.RemoteReducersBase<DbConnection, ReducerEventContext>
     {
-        internal RemoteReducers(DbConnection conn) => Conn = conn;
-
-        internal DbConnection Conn { get; }
+        internal RemoteReducers(DbConnection conn) : base(conn) { }
     }
 
     /// <summary>The module's procedures: a method to call each.</summary>
-    public sealed partial class RemoteProcedures
+    public sealed partial class RemoteProcedures : global::Meridian.Client.RemoteProceduresBase<DbConnection, ProcedureEventContext>
     {
-        internal RemoteProcedures(DbConnection conn) => Conn = conn;
-
-        internal DbConnection Conn { get; }
+        internal RemoteProcedures(DbConnection conn) : base(conn) { }
     }
 
     /// <summary>The arguments of every reducer, one nested class each.</summary>
@@ -56,115 +52,33 @@ namespace VoiceApp.Data
     public delegate void ProcedureCallback<T>(ProcedureEventContext ctx, global::Meridian.Client.ProcedureCallbackResult<T> result);
 
     /// <summary>What row callbacks see: the cache, the reducers and procedures, and the event.</summary>
-    public sealed class EventContext
+    public sealed class EventContext : global::Meridian.Client.DbContext<DbConnection, RemoteTables, RemoteReducers, RemoteProcedures, SubscriptionBuilder, global::Meridian.Client.Event>
     {
-        private readonly DbConnection conn;
-
-        public readonly global::Meridian.Client.Event Event;
-
-        internal EventContext(DbConnection conn, global::Meridian.Client.Event @event)
-        {
-            this.conn = conn;
-            Event = @event;
-        }
-
-        public RemoteTables Db => conn.Db;
-        public RemoteReducers Reducers => conn.Reducers;
-        public RemoteProcedures Procedures => conn.Procedures;
-        public bool IsActive => conn.IsActive;
-        public global::Meridian.Sats.Identity? Identity => conn.Identity;
-        public global::Meridian.Sats.ConnectionId ConnectionId => conn.ConnectionId;
-        public void Disconnect() => conn.Disconnect();
-        public SubscriptionBuilder SubscriptionBuilder() => conn.SubscriptionBuilder();
+        internal EventContext(DbConnection conn, global::Meridian.Client.Event @event) : base(conn, @event) { }
     }
 
     /// <summary>What reducer callbacks see: the cache, the reducers and procedures, and the event.</summary>
-    public sealed class ReducerEventContext
+    public sealed class ReducerEventContext : global::Meridian.Client.DbContext<DbConnection, RemoteTables, RemoteReducers, RemoteProcedures, SubscriptionBuilder, global::Meridian.Client.ReducerEvent>
     {
-        private readonly DbConnection conn;
-
-        public readonly global::Meridian.Client.ReducerEvent Event;
-
-        internal ReducerEventContext(DbConnection conn, global::Meridian.Client.ReducerEvent @event)
-        {
-            this.conn = conn;
-            Event = @event;
-        }
-
-        public RemoteTables Db => conn.Db;
-        public RemoteReducers Reducers => conn.Reducers;
-        public RemoteProcedures Procedures => conn.Procedures;
-        public bool IsActive => conn.IsActive;
-        public global::Meridian.Sats.Identity? Identity => conn.Identity;
-        public global::Meridian.Sats.ConnectionId ConnectionId => conn.ConnectionId;
-        public void Disconnect() => conn.Disconnect();
-        public SubscriptionBuilder SubscriptionBuilder() => conn.SubscriptionBuilder();
+        internal ReducerEventContext(DbConnection conn, global::Meridian.Client.ReducerEvent @event) : base(conn, @event) { }
     }
 
     /// <summary>What subscription callbacks see: the cache, the reducers and procedures.</summary>
-    public sealed class SubscriptionEventContext
+    public sealed class SubscriptionEventContext : global::Meridian.Client.DbContext<DbConnection, RemoteTables, RemoteReducers, RemoteProcedures, SubscriptionBuilder>
     {
-        private readonly DbConnection conn;
-
-        internal SubscriptionEventContext(DbConnection conn)
-        {
-            this.conn = conn;
-        }
-
-        public RemoteTables Db => conn.Db;
-        public RemoteReducers Reducers => conn.Reducers;
-        public RemoteProcedures Procedures => conn.Procedures;
-        public bool IsActive => conn.IsActive;
-        public global::Meridian.Sats.Identity? Identity => conn.Identity;
-        public global::Meridian.Sats.ConnectionId ConnectionId => conn.ConnectionId;
-        public void Disconnect() => conn.Disconnect();
-        public SubscriptionBuilder SubscriptionBuilder() => conn.SubscriptionBuilder();
+        internal SubscriptionEventContext(DbConnection conn) : base(conn) { }
     }
 
     /// <summary>What error callbacks see: the cache, the reducers and procedures, and the event.</summary>
-    public sealed class ErrorContext
+    public sealed class ErrorContext : global::Meridian.Client.DbContext<DbConnection, RemoteTables, RemoteReducers, RemoteProcedures, SubscriptionBuilder, global::System.Exception>
     {
-        private readonly DbConnection conn;
-
-        public readonly global::System.Exception Event;
-
-        internal ErrorContext(DbConnection conn, global::System.Exception @event)
-        {
-            this.conn = conn;
-            Event = @event;
-        }
-
-        public RemoteTables Db => conn.Db;
-        public RemoteReducers Reducers => conn.Reducers;
-        public RemoteProcedures Procedures => conn.Procedures;
-        public bool IsActive => conn.IsActive;
-        public global::Meridian.Sats.Identity? Identity => conn.Identity;
-        public global::Meridian.Sats.ConnectionId ConnectionId => conn.ConnectionId;
-        public void Disconnect() => conn.Disconnect();
-        public SubscriptionBuilder SubscriptionBuilder() => conn.SubscriptionBuilder();
+        internal ErrorContext(DbConnection conn, global::System.Exception @event) : base(conn, @event) { }
     }
 
     /// <summary>What procedure callbacks see: the cache, the reducers and procedures, and the event.</summary>
-    public sealed class ProcedureEventContext
+    public sealed class ProcedureEventContext : global::Meridian.Client.DbContext<DbConnection, RemoteTables, RemoteReducers, RemoteProcedures, SubscriptionBuilder, global::Meridian.Client.ProcedureEvent>
     {
-        private readonly DbConnection conn;
-
-        public readonly global::Meridian.Client.ProcedureEvent Event;
-
-        internal ProcedureEventContext(DbConnection conn, global::Meridian.Client.ProcedureEvent @event)
-        {
-            this.conn = conn;
-            Event = @event;
-        }
-
-        public RemoteTables Db => conn.Db;
-        public RemoteReducers Reducers => conn.Reducers;
-        public RemoteProcedures Procedures => conn.Procedures;
-        public bool IsActive => conn.IsActive;
-        public global::Meridian.Sats.Identity? Identity => conn.Identity;
-        public global::Meridian.Sats.ConnectionId ConnectionId => conn.ConnectionId;
-        public void Disconnect() => conn.Disconnect();
-        public SubscriptionBuilder SubscriptionBuilder() => conn.SubscriptionBuilder();
+        internal ProcedureEventContext(DbConnection conn, global::Meridian.Client.ProcedureEvent @event) : base(conn, @event) { }
     }
 
     /// <summary>Configures a subscription of this connection.</summary>
@@ -174,25 +88,17 @@ namespace VoiceApp.Data
     }
 
     /// <summary>A connection to a database running this module, with its client cache.</summary>
-    public sealed class DbConnection : global::Meridian.Client.DbConnectionBase
+    public sealed class DbConnection : global::Meridian.Client.DbConnectionBase<DbConnection, RemoteTables, RemoteReducers, RemoteProcedures, SubscriptionBuilder>
     {
-        public readonly RemoteTables Db;
-        public readonly RemoteReducers Reducers;
-        public readonly RemoteProcedures Procedures;
-
         private DbConnection()
+            : base(new RemoteTables(), static conn => new RemoteReducers(conn), static conn => new RemoteProcedures(conn))
         {
-            Db = new RemoteTables();
-            Reducers = new RemoteReducers(this);
-            Procedures = new RemoteProcedures(this);
-            RegisterTables(Db);
         }
 
         /// <summary>Starts configuring a connection: <c>DbConnection.Builder().WithUri(..).WithDatabaseName(..).Build()</c>.</summary>
         public static global::Meridian.Client.DbConnectionBuilder<DbConnection> Builder() => new(() => new DbConnection());
 
-        /// <summary>Starts configuring a subscription.</summary>
-        public SubscriptionBuilder SubscriptionBuilder() => new(this);
+        public override SubscriptionBuilder SubscriptionBuilder() => new(this);
 
         protected override object CreateEventContext(global::Meridian.Client.Event @event) => new EventContext(this, @event);
 

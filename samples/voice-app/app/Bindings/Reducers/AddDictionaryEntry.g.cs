@@ -18,12 +18,8 @@ namespace VoiceApp.Data
         public event AddDictionaryEntryHandler? OnAddDictionaryEntry;
 
         /// <summary>Calls the reducer <c>add_dictionary_entry</c>; the task completes with the outcome once it is applied.</summary>
-        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> AddDictionaryEntry(string trigger, string replacement, string suffix, bool autoEnter)
-        {
-            var __args = new Reducer.AddDictionaryEntry(trigger, replacement, suffix, autoEnter);
-            return Conn.InternalCallReducer("add_dictionary_entry", global::Meridian.Client.BsatnCodec.Encode(__args, Reducer.AddDictionaryEntry.WriteBsatn), __args,
-                (__ctx, __event) => OnAddDictionaryEntry?.Invoke((ReducerEventContext)__ctx, trigger, replacement, suffix, autoEnter));
-        }
+        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> AddDictionaryEntry(string trigger, string replacement, string suffix, bool autoEnter) =>
+            InternalCall("add_dictionary_entry", new Reducer.AddDictionaryEntry(trigger, replacement, suffix, autoEnter), Reducer.AddDictionaryEntry.WriteBsatn, ctx => OnAddDictionaryEntry?.Invoke(ctx, trigger, replacement, suffix, autoEnter));
     }
 
     public abstract partial class Reducer

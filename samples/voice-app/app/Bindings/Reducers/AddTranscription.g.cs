@@ -18,12 +18,8 @@ namespace VoiceApp.Data
         public event AddTranscriptionHandler? OnAddTranscription;
 
         /// <summary>Calls the reducer <c>add_transcription</c>; the task completes with the outcome once it is applied.</summary>
-        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> AddTranscription(ulong recordingId, string text, string model)
-        {
-            var __args = new Reducer.AddTranscription(recordingId, text, model);
-            return Conn.InternalCallReducer("add_transcription", global::Meridian.Client.BsatnCodec.Encode(__args, Reducer.AddTranscription.WriteBsatn), __args,
-                (__ctx, __event) => OnAddTranscription?.Invoke((ReducerEventContext)__ctx, recordingId, text, model));
-        }
+        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> AddTranscription(ulong recordingId, string text, string model) =>
+            InternalCall("add_transcription", new Reducer.AddTranscription(recordingId, text, model), Reducer.AddTranscription.WriteBsatn, ctx => OnAddTranscription?.Invoke(ctx, recordingId, text, model));
     }
 
     public abstract partial class Reducer

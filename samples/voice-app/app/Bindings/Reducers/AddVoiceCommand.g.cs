@@ -18,12 +18,8 @@ namespace VoiceApp.Data
         public event AddVoiceCommandHandler? OnAddVoiceCommand;
 
         /// <summary>Calls the reducer <c>add_voice_command</c>; the task completes with the outcome once it is applied.</summary>
-        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> AddVoiceCommand(string phrase, string actionType, string actionPayload)
-        {
-            var __args = new Reducer.AddVoiceCommand(phrase, actionType, actionPayload);
-            return Conn.InternalCallReducer("add_voice_command", global::Meridian.Client.BsatnCodec.Encode(__args, Reducer.AddVoiceCommand.WriteBsatn), __args,
-                (__ctx, __event) => OnAddVoiceCommand?.Invoke((ReducerEventContext)__ctx, phrase, actionType, actionPayload));
-        }
+        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> AddVoiceCommand(string phrase, string actionType, string actionPayload) =>
+            InternalCall("add_voice_command", new Reducer.AddVoiceCommand(phrase, actionType, actionPayload), Reducer.AddVoiceCommand.WriteBsatn, ctx => OnAddVoiceCommand?.Invoke(ctx, phrase, actionType, actionPayload));
     }
 
     public abstract partial class Reducer

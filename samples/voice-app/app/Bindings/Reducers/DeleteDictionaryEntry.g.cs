@@ -18,12 +18,8 @@ namespace VoiceApp.Data
         public event DeleteDictionaryEntryHandler? OnDeleteDictionaryEntry;
 
         /// <summary>Calls the reducer <c>delete_dictionary_entry</c>; the task completes with the outcome once it is applied.</summary>
-        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> DeleteDictionaryEntry(ulong id)
-        {
-            var __args = new Reducer.DeleteDictionaryEntry(id);
-            return Conn.InternalCallReducer("delete_dictionary_entry", global::Meridian.Client.BsatnCodec.Encode(__args, Reducer.DeleteDictionaryEntry.WriteBsatn), __args,
-                (__ctx, __event) => OnDeleteDictionaryEntry?.Invoke((ReducerEventContext)__ctx, id));
-        }
+        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> DeleteDictionaryEntry(ulong id) =>
+            InternalCall("delete_dictionary_entry", new Reducer.DeleteDictionaryEntry(id), Reducer.DeleteDictionaryEntry.WriteBsatn, ctx => OnDeleteDictionaryEntry?.Invoke(ctx, id));
     }
 
     public abstract partial class Reducer

@@ -18,12 +18,8 @@ namespace VoiceApp.Data
         public event DeleteOldestRecordingsHandler? OnDeleteOldestRecordings;
 
         /// <summary>Calls the reducer <c>delete_oldest_recordings</c>; the task completes with the outcome once it is applied.</summary>
-        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> DeleteOldestRecordings(ulong bytes)
-        {
-            var __args = new Reducer.DeleteOldestRecordings(bytes);
-            return Conn.InternalCallReducer("delete_oldest_recordings", global::Meridian.Client.BsatnCodec.Encode(__args, Reducer.DeleteOldestRecordings.WriteBsatn), __args,
-                (__ctx, __event) => OnDeleteOldestRecordings?.Invoke((ReducerEventContext)__ctx, bytes));
-        }
+        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> DeleteOldestRecordings(ulong bytes) =>
+            InternalCall("delete_oldest_recordings", new Reducer.DeleteOldestRecordings(bytes), Reducer.DeleteOldestRecordings.WriteBsatn, ctx => OnDeleteOldestRecordings?.Invoke(ctx, bytes));
     }
 
     public abstract partial class Reducer

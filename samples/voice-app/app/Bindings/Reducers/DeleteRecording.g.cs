@@ -18,12 +18,8 @@ namespace VoiceApp.Data
         public event DeleteRecordingHandler? OnDeleteRecording;
 
         /// <summary>Calls the reducer <c>delete_recording</c>; the task completes with the outcome once it is applied.</summary>
-        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> DeleteRecording(ulong recordingId)
-        {
-            var __args = new Reducer.DeleteRecording(recordingId);
-            return Conn.InternalCallReducer("delete_recording", global::Meridian.Client.BsatnCodec.Encode(__args, Reducer.DeleteRecording.WriteBsatn), __args,
-                (__ctx, __event) => OnDeleteRecording?.Invoke((ReducerEventContext)__ctx, recordingId));
-        }
+        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> DeleteRecording(ulong recordingId) =>
+            InternalCall("delete_recording", new Reducer.DeleteRecording(recordingId), Reducer.DeleteRecording.WriteBsatn, ctx => OnDeleteRecording?.Invoke(ctx, recordingId));
     }
 
     public abstract partial class Reducer

@@ -18,12 +18,8 @@ namespace VoiceApp.Data
         public event DeleteVoiceCommandHandler? OnDeleteVoiceCommand;
 
         /// <summary>Calls the reducer <c>delete_voice_command</c>; the task completes with the outcome once it is applied.</summary>
-        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> DeleteVoiceCommand(ulong id)
-        {
-            var __args = new Reducer.DeleteVoiceCommand(id);
-            return Conn.InternalCallReducer("delete_voice_command", global::Meridian.Client.BsatnCodec.Encode(__args, Reducer.DeleteVoiceCommand.WriteBsatn), __args,
-                (__ctx, __event) => OnDeleteVoiceCommand?.Invoke((ReducerEventContext)__ctx, id));
-        }
+        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> DeleteVoiceCommand(ulong id) =>
+            InternalCall("delete_voice_command", new Reducer.DeleteVoiceCommand(id), Reducer.DeleteVoiceCommand.WriteBsatn, ctx => OnDeleteVoiceCommand?.Invoke(ctx, id));
     }
 
     public abstract partial class Reducer

@@ -18,12 +18,8 @@ namespace VoiceApp.Data
         public event ImportLegacyDataHandler? OnImportLegacyData;
 
         /// <summary>Calls the reducer <c>import_legacy_data</c>; the task completes with the outcome once it is applied.</summary>
-        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> ImportLegacyData(string source, global::System.Collections.Generic.List<global::VoiceApp.Data.ImportedSetting> settings, global::System.Collections.Generic.List<global::VoiceApp.Data.ImportedDictionaryEntry> dictionary, global::System.Collections.Generic.List<global::VoiceApp.Data.ImportedVoiceCommand> voiceCommands, global::System.Collections.Generic.List<global::VoiceApp.Data.ImportedRecording> recordings)
-        {
-            var __args = new Reducer.ImportLegacyData(source, settings, dictionary, voiceCommands, recordings);
-            return Conn.InternalCallReducer("import_legacy_data", global::Meridian.Client.BsatnCodec.Encode(__args, Reducer.ImportLegacyData.WriteBsatn), __args,
-                (__ctx, __event) => OnImportLegacyData?.Invoke((ReducerEventContext)__ctx, source, settings, dictionary, voiceCommands, recordings));
-        }
+        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> ImportLegacyData(string source, global::System.Collections.Generic.List<global::VoiceApp.Data.ImportedSetting> settings, global::System.Collections.Generic.List<global::VoiceApp.Data.ImportedDictionaryEntry> dictionary, global::System.Collections.Generic.List<global::VoiceApp.Data.ImportedVoiceCommand> voiceCommands, global::System.Collections.Generic.List<global::VoiceApp.Data.ImportedRecording> recordings) =>
+            InternalCall("import_legacy_data", new Reducer.ImportLegacyData(source, settings, dictionary, voiceCommands, recordings), Reducer.ImportLegacyData.WriteBsatn, ctx => OnImportLegacyData?.Invoke(ctx, source, settings, dictionary, voiceCommands, recordings));
     }
 
     public abstract partial class Reducer

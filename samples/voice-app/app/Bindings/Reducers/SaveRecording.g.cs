@@ -18,12 +18,8 @@ namespace VoiceApp.Data
         public event SaveRecordingHandler? OnSaveRecording;
 
         /// <summary>Calls the reducer <c>save_recording</c>; the task completes with the outcome once it is applied.</summary>
-        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> SaveRecording(string filePath, ulong durationMs, uint sampleRate, ulong sizeBytes)
-        {
-            var __args = new Reducer.SaveRecording(filePath, durationMs, sampleRate, sizeBytes);
-            return Conn.InternalCallReducer("save_recording", global::Meridian.Client.BsatnCodec.Encode(__args, Reducer.SaveRecording.WriteBsatn), __args,
-                (__ctx, __event) => OnSaveRecording?.Invoke((ReducerEventContext)__ctx, filePath, durationMs, sampleRate, sizeBytes));
-        }
+        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> SaveRecording(string filePath, ulong durationMs, uint sampleRate, ulong sizeBytes) =>
+            InternalCall("save_recording", new Reducer.SaveRecording(filePath, durationMs, sampleRate, sizeBytes), Reducer.SaveRecording.WriteBsatn, ctx => OnSaveRecording?.Invoke(ctx, filePath, durationMs, sampleRate, sizeBytes));
     }
 
     public abstract partial class Reducer

@@ -18,12 +18,8 @@ namespace VoiceApp.Data
         public event SetSettingHandler? OnSetSetting;
 
         /// <summary>Calls the reducer <c>set_setting</c>; the task completes with the outcome once it is applied.</summary>
-        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> SetSetting(string key, string value)
-        {
-            var __args = new Reducer.SetSetting(key, value);
-            return Conn.InternalCallReducer("set_setting", global::Meridian.Client.BsatnCodec.Encode(__args, Reducer.SetSetting.WriteBsatn), __args,
-                (__ctx, __event) => OnSetSetting?.Invoke((ReducerEventContext)__ctx, key, value));
-        }
+        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> SetSetting(string key, string value) =>
+            InternalCall("set_setting", new Reducer.SetSetting(key, value), Reducer.SetSetting.WriteBsatn, ctx => OnSetSetting?.Invoke(ctx, key, value));
     }
 
     public abstract partial class Reducer

@@ -18,12 +18,8 @@ namespace VoiceApp.Data
         public event SetStorageQuotaHandler? OnSetStorageQuota;
 
         /// <summary>Calls the reducer <c>set_storage_quota</c>; the task completes with the outcome once it is applied.</summary>
-        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> SetStorageQuota(ulong bytes)
-        {
-            var __args = new Reducer.SetStorageQuota(bytes);
-            return Conn.InternalCallReducer("set_storage_quota", global::Meridian.Client.BsatnCodec.Encode(__args, Reducer.SetStorageQuota.WriteBsatn), __args,
-                (__ctx, __event) => OnSetStorageQuota?.Invoke((ReducerEventContext)__ctx, bytes));
-        }
+        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> SetStorageQuota(ulong bytes) =>
+            InternalCall("set_storage_quota", new Reducer.SetStorageQuota(bytes), Reducer.SetStorageQuota.WriteBsatn, ctx => OnSetStorageQuota?.Invoke(ctx, bytes));
     }
 
     public abstract partial class Reducer

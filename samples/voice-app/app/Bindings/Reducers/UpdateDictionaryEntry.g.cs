@@ -18,12 +18,8 @@ namespace VoiceApp.Data
         public event UpdateDictionaryEntryHandler? OnUpdateDictionaryEntry;
 
         /// <summary>Calls the reducer <c>update_dictionary_entry</c>; the task completes with the outcome once it is applied.</summary>
-        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> UpdateDictionaryEntry(ulong id, string trigger, string replacement, string suffix, bool autoEnter, bool enabled)
-        {
-            var __args = new Reducer.UpdateDictionaryEntry(id, trigger, replacement, suffix, autoEnter, enabled);
-            return Conn.InternalCallReducer("update_dictionary_entry", global::Meridian.Client.BsatnCodec.Encode(__args, Reducer.UpdateDictionaryEntry.WriteBsatn), __args,
-                (__ctx, __event) => OnUpdateDictionaryEntry?.Invoke((ReducerEventContext)__ctx, id, trigger, replacement, suffix, autoEnter, enabled));
-        }
+        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> UpdateDictionaryEntry(ulong id, string trigger, string replacement, string suffix, bool autoEnter, bool enabled) =>
+            InternalCall("update_dictionary_entry", new Reducer.UpdateDictionaryEntry(id, trigger, replacement, suffix, autoEnter, enabled), Reducer.UpdateDictionaryEntry.WriteBsatn, ctx => OnUpdateDictionaryEntry?.Invoke(ctx, id, trigger, replacement, suffix, autoEnter, enabled));
     }
 
     public abstract partial class Reducer

@@ -18,12 +18,8 @@ namespace VoiceApp.Data
         public event UpdateVoiceCommandHandler? OnUpdateVoiceCommand;
 
         /// <summary>Calls the reducer <c>update_voice_command</c>; the task completes with the outcome once it is applied.</summary>
-        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> UpdateVoiceCommand(ulong id, string phrase, string actionType, string actionPayload, bool enabled)
-        {
-            var __args = new Reducer.UpdateVoiceCommand(id, phrase, actionType, actionPayload, enabled);
-            return Conn.InternalCallReducer("update_voice_command", global::Meridian.Client.BsatnCodec.Encode(__args, Reducer.UpdateVoiceCommand.WriteBsatn), __args,
-                (__ctx, __event) => OnUpdateVoiceCommand?.Invoke((ReducerEventContext)__ctx, id, phrase, actionType, actionPayload, enabled));
-        }
+        public global::System.Threading.Tasks.Task<global::Meridian.Client.ReducerEvent> UpdateVoiceCommand(ulong id, string phrase, string actionType, string actionPayload, bool enabled) =>
+            InternalCall("update_voice_command", new Reducer.UpdateVoiceCommand(id, phrase, actionType, actionPayload, enabled), Reducer.UpdateVoiceCommand.WriteBsatn, ctx => OnUpdateVoiceCommand?.Invoke(ctx, id, phrase, actionType, actionPayload, enabled));
     }
 
     public abstract partial class Reducer
