@@ -78,7 +78,8 @@ public sealed class MirrorFollowTests : IAsyncLifetime, IDisposable
     {
         if (!File.Exists(path))
             return [];
-        using var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        using var db = new SqliteConnection(
+            new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
         db.Open();
         using var command = db.CreateCommand();
         command.CommandText = sql;
@@ -87,7 +88,8 @@ public sealed class MirrorFollowTests : IAsyncLifetime, IDisposable
             using var reader = command.ExecuteReader();
             var rows = new List<string>();
             while (reader.Read())
-                rows.Add(string.Join("|", Enumerable.Range(0, reader.FieldCount).Select(i => Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))));
+                rows.Add(string.Join("|", Enumerable.Range(0, reader.FieldCount)
+                    .Select(i => Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))));
             return rows;
         }
         catch (SqliteException)
@@ -207,7 +209,8 @@ public sealed class MirrorFollowTests : IAsyncLifetime, IDisposable
             var bin = Path.Combine(directory.FullName, "tests", "Modules", name, "bin");
             if (Directory.Exists(bin))
             {
-                var dll = Directory.EnumerateFiles(bin, name + ".dll", SearchOption.AllDirectories).OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault();
+                var dll = Directory.EnumerateFiles(bin, name + ".dll", SearchOption.AllDirectories)
+                    .OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault();
                 if (dll is not null)
                     return dll;
             }

@@ -48,7 +48,8 @@ if (listen is not null && mode != HostingMode.Embedded)
 }
 
 Console.WriteLine($"Starting heycat's data layer ({mode}) in {appDir} ...");
-await using var data = await HeycatDataLayer.StartAsync(new AppOptions { AppDirectory = appDir, Mode = mode, LegacyDirectory = legacy, EmbeddedListenAddress = listen });
+await using var data = await HeycatDataLayer.StartAsync(
+    new AppOptions { AppDirectory = appDir, Mode = mode, LegacyDirectory = legacy, EmbeddedListenAddress = listen });
 data.NoticeRaised += notice => Console.WriteLine($"\n  ! {notice}");
 data.Changed += change => Console.WriteLine($"\n  ~ {change.Table}: {change.Kind} ({change.Origin}) {change.Row}");
 if (data.Host is VoiceApp.Hosting.EmbeddedHost { Server: { IsListening: true } embedded })

@@ -18,7 +18,9 @@ public sealed class SchemaMigration
 
         // Given the app has existing data: what heycat with module version 1 wrote, including two expansions of
         // "brb", which version 1 allowed and version 2 does not.
-        await using (IDatabaseHost previous = mode == HostingMode.Sidecar ? new SidecarHost(MeridianCli.Find(), serverData) : new EmbeddedHost(serverData, harness.EmbeddedListenAddress))
+        await using (IDatabaseHost previous = mode == HostingMode.Sidecar
+            ? new SidecarHost(MeridianCli.Find(), serverData)
+            : new EmbeddedHost(serverData, harness.EmbeddedListenAddress))
         {
             await previous.StartAsync(CancellationToken.None);
             token = await previous.NewIdentityAsync(CancellationToken.None);
