@@ -34,6 +34,7 @@ public sealed class MeridianServer : IAsyncDisposable
     private System.Diagnostics.Metrics.Meter? _gauges;
     private Limits.IdentityLimiter _limiter = Limits.IdentityLimiter.Unlimited;
     private PgWire.PgWireListener? _pg;
+    private Uri? _baseAddress;
 
     private MeridianServer(WebApplication app, DatabaseRegistry registry, TokenService tokens, ServerMetrics metrics, int maxQueued)
     {
@@ -51,7 +52,12 @@ public sealed class MeridianServer : IAsyncDisposable
     public TokenService Tokens => _tokens;
 
     /// <summary>The address the server listens on, e.g. <c>http://127.0.0.1:41234</c>.</summary>
-    public Uri BaseAddress { get; private set; } = null!;
+    /// <exception cref="InvalidOperationException">The server has no network listener (<see cref="IsListening"/>).</exception>
+    public Uri BaseAddress => _baseAddress ?? throw new InvalidOperationException(
+        "This server has no network listener (MeridianServerOptions.ListenAddress is null); connect in-process instead.");
+
+    /// <summary>Whether the server listens on the network (false when <see cref="MeridianServerOptions.ListenAddress"/> is null).</summary>
+    public bool IsListening => _baseAddress is not null;
 
     /// <summary>Where the PostgreSQL wire protocol is served, or null when it is not (<see cref="MeridianServerOptions.PgPort"/>).</summary>
     public IPEndPoint? PgEndPoint => _pg?.EndPoint;
@@ -62,7 +68,9 @@ public sealed class MeridianServer : IAsyncDisposable
     /// <summary>Creates, recovers and starts a server.</summary>
     public static async Task<MeridianServer> StartAsync(MeridianServerOptions options, CancellationToken cancellation = default)
     {
-        var endpoint = ParseListenAddress(options.ListenAddress);
+        var endpoint = options.ListenAddress is { } listen ? ParseListenAddress(listen) : null;
+        if (endpoint is null && options.PgPort is not null)
+            throw new ArgumentException("The PostgreSQL wire protocol needs a network listener: give a ListenAddress, or no PgPort.");
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         var external = new ExternalIssuers(options.IdentityProviders, options.Clock, loggerFactory.CreateLogger("Meridian.Server.Auth"));
         var tokens = options.DataDirectory is null
@@ -81,11 +89,19 @@ public sealed class MeridianServer : IAsyncDisposable
         // logged where the embedding application logs (nowhere when it gave none).
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
-        builder.WebHost.UseKestrel(k =>
+        if (endpoint is null)
         {
-            k.Listen(endpoint);
-            k.Limits.MaxRequestBodySize = DatabaseEndpoints.MaxModuleBytes;
-        });
+            // No socket at all: the HTTP pipeline is built (its services, metrics) but no server ever feeds it requests.
+            builder.Services.AddSingleton<IServer, NoNetworkServer>();
+        }
+        else
+        {
+            builder.WebHost.UseKestrel(k =>
+            {
+                k.Listen(endpoint);
+                k.Limits.MaxRequestBodySize = DatabaseEndpoints.MaxModuleBytes;
+            });
+        }
         builder.Services.AddMeridianMetrics(options.Metrics);
         builder.Services.AddCors(c => c.AddDefaultPolicy(p => p.AllowAnyOrigin().AllowAnyMethod().WithHeaders("authorization", "accept", "content-type")
             .WithExposedHeaders("spacetime-identity", "spacetime-identity-token", "spacetime-energy-used", "spacetime-execution-duration-micros")));
@@ -110,11 +126,14 @@ public sealed class MeridianServer : IAsyncDisposable
         server._limiter = limiter;
         server._gauges = DatabaseGauges.Register(options.MeterFactory, registry);
         server.LoadFailures = await registry.LoadAllAsync().ConfigureAwait(false);
-        if (options.PgPort is { } pgPort)
+        if (options.PgPort is { } pgPort && endpoint is not null)
             server._pg = await StartPgWireAsync(new IPEndPoint(endpoint.Address, pgPort), registry, tokens, limiter, loggerFactory).ConfigureAwait(false);
         await app.StartAsync(cancellation).ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        if (endpoint is not null)
+        {
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            server._baseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        }
         return server;
     }
 

@@ -7,8 +7,12 @@ namespace Meridian.Server;
 /// <summary>How to run a <see cref="MeridianServer"/> (a record: derive variations with <c>with</c>).</summary>
 public sealed record MeridianServerOptions
 {
-    /// <summary>Where to listen, <c>host:port</c>; port 0 picks a free port. Default <c>127.0.0.1:3000</c>.</summary>
-    public string ListenAddress { get; init; } = "127.0.0.1:3000";
+    /// <summary>
+    /// Where to listen, <c>host:port</c>; port 0 picks a free port. Default <c>127.0.0.1:3000</c>. Null opens no
+    /// network listener at all: clients in the same process connect through <see cref="MeridianServer.ConnectInProcessAsync"/>
+    /// (Meridian.Embedded's <c>WithInProcessServer</c>), and nothing outside the process can reach the server.
+    /// </summary>
+    public string? ListenAddress { get; init; } = "127.0.0.1:3000";
 
     /// <summary>
     /// The port of the PostgreSQL wire protocol listener, on the host of <see cref="ListenAddress"/> (as upstream's

@@ -21,6 +21,13 @@ public sealed record AppOptions
     /// <summary>Sidecar or embedded.</summary>
     public HostingMode Mode { get; init; } = HostingMode.Sidecar;
 
+    /// <summary>
+    /// Embedded mode: also listen on this address (<c>127.0.0.1:0</c> picks a free port), so that <c>meridian sql -s …</c>
+    /// can look at the data while the app runs. Null (the default): no network listener at all, nothing outside the
+    /// process can reach the database; the app's client talks to it in memory.
+    /// </summary>
+    public string? EmbeddedListenAddress { get; init; }
+
     /// <summary>How to run the Meridian CLI in sidecar mode (<see cref="MeridianCli.Find"/> by default).</summary>
     public IReadOnlyList<string>? MeridianCommand { get; init; }
 

@@ -8,6 +8,7 @@ using VoiceApp.Import;
 var mode = HostingMode.Sidecar;
 var appDir = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "heycat");
 string? legacy = null;
+string? listen = null;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -21,14 +22,18 @@ for (var i = 0; i < args.Length; i++)
         case "--app-dir" when i + 1 < args.Length:
             appDir = args[++i];
             break;
+        case "--listen" when i + 1 < args.Length:
+            listen = args[++i];
+            break;
         case "--import-from" when i + 1 < args.Length:
             legacy = args[++i];
             break;
         default:
             Console.WriteLine("""
-                usage: voice-app [--sidecar | --embedded] [--app-dir DIR] [--import-from DIR]
+                usage: voice-app [--sidecar | --embedded [--listen HOST:PORT]] [--app-dir DIR] [--import-from DIR]
                   --sidecar        run the database as a child process, `meridian start` (the default)
-                  --embedded       run the database inside this process
+                  --embedded       run the database inside this process, with no network listener
+                  --listen HOST:PORT  embedded mode: also serve HTTP/WebSocket there (127.0.0.1:0 picks a port), for `meridian sql -s`
                   --app-dir DIR    the app's data (default ~/.local/share/heycat)
                   --import-from DIR  import heycat's old files (settings.json, dictionary.json, voice_commands.json, recordings/) once
                 """);
@@ -36,10 +41,19 @@ for (var i = 0; i < args.Length; i++)
     }
 }
 
+if (listen is not null && mode != HostingMode.Embedded)
+{
+    Console.Error.WriteLine("--listen is for --embedded: the sidecar always listens on a loopback port of its own.");
+    return 2;
+}
+
 Console.WriteLine($"Starting heycat's data layer ({mode}) in {appDir} ...");
-await using var data = await HeycatDataLayer.StartAsync(new AppOptions { AppDirectory = appDir, Mode = mode, LegacyDirectory = legacy });
+await using var data = await HeycatDataLayer.StartAsync(
+    new AppOptions { AppDirectory = appDir, Mode = mode, LegacyDirectory = legacy, EmbeddedListenAddress = listen });
 data.NoticeRaised += notice => Console.WriteLine($"\n  ! {notice}");
 data.Changed += change => Console.WriteLine($"\n  ~ {change.Table}: {change.Kind} ({change.Origin}) {change.Row}");
+if (data.Host is VoiceApp.Hosting.EmbeddedHost { Server: { IsListening: true } embedded })
+    Console.WriteLine($"The embedded server also listens on {embedded.BaseAddress} (meridian sql -s {embedded.BaseAddress} heycat-data \"...\").");
 foreach (var notice in data.Notices)
     Console.WriteLine($"  ! {notice}");
 Console.WriteLine($"{data.StatusLine}. Type 'help' for the commands.");

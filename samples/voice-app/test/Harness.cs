@@ -29,6 +29,9 @@ internal sealed class Harness : IAsyncDisposable
 
     public HostingMode Mode { get; }
 
+    /// <summary>Embedded mode: where the server also listens, for the scenarios that call it over HTTP (none by default).</summary>
+    public string? EmbeddedListenAddress { get; init; }
+
     public string AppDirectory { get; }
 
     public string LegacyDirectory => Path.Combine(AppDirectory, "legacy");
@@ -39,6 +42,7 @@ internal sealed class Harness : IAsyncDisposable
     {
         AppDirectory = AppDirectory,
         Mode = Mode,
+        EmbeddedListenAddress = EmbeddedListenAddress,
         LegacyDirectory = Directory.Exists(LegacyDirectory) ? LegacyDirectory : null,
         Reconnect = FastReconnect,
         SyncTimeout = Timeout,
@@ -81,7 +85,7 @@ internal sealed class Harness : IAsyncDisposable
         return conn;
     }
 
-    /// <summary>The server's HTTP address (the embedded server listens on loopback too).</summary>
+    /// <summary>The server's HTTP address (an embedded server listens only when the harness asks: <see cref="EmbeddedListenAddress"/>).</summary>
     public static Uri HttpAddress(IDatabaseHost host) => host switch
     {
         SidecarHost sidecar => sidecar.BaseAddress,

@@ -11,13 +11,16 @@ public sealed class SchemaMigration
     [InlineData(HostingMode.Embedded)]
     public async Task Handle_schema_migration_gracefully(HostingMode mode)
     {
-        await using var harness = new Harness(mode);
+        // The scenario calls the server over HTTP, as `meridian sql` would: the embedded server listens on a loopback port.
+        await using var harness = new Harness(mode) { EmbeddedListenAddress = "127.0.0.1:0" };
         var serverData = Path.Combine(harness.AppDirectory, "server-data");
         string token;
 
         // Given the app has existing data: what heycat with module version 1 wrote, including two expansions of
         // "brb", which version 1 allowed and version 2 does not.
-        await using (IDatabaseHost previous = mode == HostingMode.Sidecar ? new SidecarHost(MeridianCli.Find(), serverData) : new EmbeddedHost(serverData))
+        await using (IDatabaseHost previous = mode == HostingMode.Sidecar
+            ? new SidecarHost(MeridianCli.Find(), serverData)
+            : new EmbeddedHost(serverData, harness.EmbeddedListenAddress))
         {
             await previous.StartAsync(CancellationToken.None);
             token = await previous.NewIdentityAsync(CancellationToken.None);

@@ -13,7 +13,8 @@ public sealed class RealTimeSync
     [InlineData(HostingMode.Embedded)]
     public async Task Real_time_sync_updates_the_UI(HostingMode mode)
     {
-        await using var harness = new Harness(mode);
+        // A reducer is called over HTTP below: the embedded server listens on a loopback port for it.
+        await using var harness = new Harness(mode) { EmbeddedListenAddress = "127.0.0.1:0" };
         var app = await harness.StartAsync();
         var events = new ConcurrentQueue<DataChange>();
         app.Changed += events.Enqueue;

@@ -113,7 +113,7 @@ public sealed partial class HeycatDataLayer : IAsyncDisposable
         var serverData = Path.Combine(options.AppDirectory, "server-data");
         IDatabaseHost host = options.Mode == HostingMode.Sidecar
             ? new SidecarHost(options.MeridianCommand ?? MeridianCli.Find(), serverData) { RestartDelay = options.SidecarRestartDelay }
-            : new EmbeddedHost(serverData);
+            : new EmbeddedHost(serverData, options.EmbeddedListenAddress);
         var layer = new HeycatDataLayer(options, host);
         try
         {

@@ -11,9 +11,11 @@ namespace VoiceApp.Hosting;
 /// <summary>
 /// The server in the app's own process (what the seed could not do with SpacetimeDB): a <see cref="MeridianServer"/>
 /// over the app's data directory, and the client connected to it without a socket (<c>WithInProcessServer</c>).
-/// Publishing and identities go through the server object, not HTTP.
+/// Publishing and identities go through the server object, not HTTP. By default the server opens no network
+/// listener at all; <paramref name="listenAddress"/> (e.g. <c>127.0.0.1:0</c>) opens one for tools such as
+/// <c>meridian sql -s …</c>.
 /// </summary>
-public sealed class EmbeddedHost(string dataDirectory) : IDatabaseHost
+public sealed class EmbeddedHost(string dataDirectory, string? listenAddress = null) : IDatabaseHost
 {
     private MeridianServer? _server;
 
@@ -31,9 +33,8 @@ public sealed class EmbeddedHost(string dataDirectory) : IDatabaseHost
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(dataDirectory))!);
-            // It listens on a free loopback port too, so `meridian sql -s …` can look at the data while the app runs.
             _server = await MeridianServer.StartAsync(
-                new MeridianServerOptions { ListenAddress = "127.0.0.1:0", DataDirectory = Path.GetFullPath(dataDirectory) }, cancellationToken)
+                new MeridianServerOptions { ListenAddress = listenAddress, DataDirectory = Path.GetFullPath(dataDirectory) }, cancellationToken)
                 .ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException)
