@@ -78,6 +78,13 @@ public sealed partial class Database
         {
             var isOwner = IsOwner(session.Identity);
             var active = _active;
+            if (active.Schema.Views.Count > 0 && ViewScratch(SqlParser.ParseSubscription(sql), session.Identity, active, state) is { } scratch)
+            {
+                var filtered = SubscriptionQuery.Compile(sql, scratch.Catalog, session.Identity, isOwner: true);
+                SlowLog.RecordQuery(sql, started, stopwatch.Elapsed, session.Identity, "ok");
+                session.OnOneOffQueryResult(requestId, [new TableRowsResult(filtered.Table.Name, filtered.Evaluate(scratch.State))], null, state.LastOffset);
+                return Task.CompletedTask;
+            }
             if (CompileView(sql, session.Identity, active) is { } view)
             {
                 session.OnOneOffQueryResult(requestId, [new TableRowsResult(view.TableName, view.Evaluate(state))], null, state.LastOffset);

@@ -1,3 +1,5 @@
+using Meridian.Query.Catalog;
+using Meridian.Query.Execution;
 using Meridian.Query.Sql;
 using Meridian.Query.Subscriptions;
 using Meridian.Runtime.Logging;
@@ -8,6 +10,7 @@ using Meridian.Runtime.Views;
 using Meridian.Sats;
 using Meridian.Sats.Values;
 using Meridian.Storage;
+using Meridian.Storage.Schema;
 
 namespace Meridian.Runtime;
 
@@ -66,9 +69,11 @@ public sealed partial class Database
         return new SqlLiveQuery(inner, view.Name, $"view {view.Name}: {inner.Key}");
     }
 
-    /// <summary>A view's rows for an ad-hoc <c>SELECT * FROM view</c>, decoded, or null when the SELECT reads no view.</summary>
+    /// <summary>A view's rows for an ad-hoc SELECT of a view, decoded, or null when the SELECT reads no view.</summary>
     private SqlStatementResult? SelectView(SelectStatement select, Identity caller, ActiveModule active, CommittedState state)
     {
+        if (ViewScratch(select, caller, active, state) is { } scratch)
+            return ToResult(SqlExecutor.Query(select, scratch.Catalog, scratch.State, caller, isOwner: true, rowLimit: null), state.LastOffset);
         if (CompileView(select, caller, active) is not { } query)
             return null;
         var view = active.Schema.FindView(select.From.Name)!;
@@ -77,6 +82,34 @@ public sealed partial class Database
         foreach (var row in rows)
             values.Add((ProductValue)AlgebraicValue.FromBsatn(row.Span, view.RowType, active.Schema.Typespace));
         return new SqlStatementResult(view.RowType, active.Schema.Typespace, values, 0, 0, 0, state.LastOffset);
+    }
+
+    /// <summary>
+    /// For a one-off read of one view with a filter, a projection, an order or a limit (upstream's SDKs send
+    /// <c>SELECT v.* FROM v WHERE ...</c>; a subscription still takes a view whole): the caller's rows of the view in a
+    /// scratch table of the view's row type, where the SELECT then runs like on any table. Null when the SELECT is not
+    /// such a read.
+    /// </summary>
+    /// <exception cref="SqlException">The view failed.</exception>
+    private (SqlCatalog Catalog, CommittedState State)? ViewScratch(SelectStatement select, Identity caller, ActiveModule active, CommittedState state)
+    {
+        if (active.Schema.Views.Count == 0 || select.Joins.Count > 0 || active.Schema.FindView(select.From.Name) is not { } view)
+            return null;
+        if (select.Where is null && select.Projection is SqlProjection.Star && select.Limit is null && select.OrderBy.Count == 0)
+            return null;
+        var rows = CompileView($"SELECT * FROM {view.Name}", caller, active)!.Evaluate(state);
+        var store = Datastore.CreateInMemory();
+        using (var tx = store.BeginTransaction())
+        {
+            var table = tx.CreateTable(new TableSchema(view.Name, view.RowType, typespace: active.Schema.Typespace));
+            foreach (var row in rows)
+                tx.Insert(table, row.Span);
+            tx.Commit();
+        }
+        var scratch = store.Committed;
+        var columns = view.RowType.Elements.Select((e, i) => e.Name ?? $"col_{i}").ToList();
+        var sqlTable = new SqlTable(scratch.GetTable(view.Name), view.Name, null, columns, columns.Select(_ => (string?)null).ToList());
+        return (new SqlCatalog([sqlTable]), scratch);
     }
 
     /// <summary>Runs <paramref name="action"/> on the pipeline loop, where the subscription manager lives (tests).</summary>

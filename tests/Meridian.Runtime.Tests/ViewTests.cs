@@ -237,7 +237,46 @@ public sealed class ViewTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_view_can_be_read_once_and_refuses_filters()
+    public async Task A_one_off_read_of_a_view_may_filter_project_and_limit_it_for_the_caller()
+    {
+        await AddPlayer(Alice, "alice", 1500, 1);
+        await AddPlayer(Bob, "bob", 2500, 2);
+        await Call("add_note", Alice, w => w.WriteString("a1"));
+        await Call("add_note", Alice, w => w.WriteString("a2"));
+        await Call("add_note", Bob, w => w.WriteString("a1"));
+
+        // Upstream's SDKs read a view this way: a qualified star and a WHERE.
+        var session = new FakeSession(Bob);
+        await _db.OneOffQueryAsync(session, 1, "SELECT high_scorers.* FROM high_scorers WHERE score > 2000");
+        var oneOff = ((string, IReadOnlyList<TableRowsResult>?, string?))Assert.Single(session.Messages);
+        Assert.Null(oneOff.Item3);
+        var table = Assert.Single(oneOff.Item2!);
+        Assert.Equal("high_scorers", table.TableName);
+        Assert.Contains("bob", System.Text.Encoding.UTF8.GetString(Assert.Single(table.Rows).Span), StringComparison.Ordinal);
+
+        // A per-caller view is filtered within the caller's own rows.
+        var alice = new FakeSession(Alice);
+        await _db.OneOffQueryAsync(alice, 2, "SELECT * FROM my_notes WHERE text = 'a1'");
+        var mine = ((string, IReadOnlyList<TableRowsResult>?, string?))Assert.Single(alice.Messages);
+        Assert.Single(Assert.Single(mine.Item2!).Rows);
+
+        // Ad-hoc SQL: projection, order and limit over the view's rows.
+        var names = Assert.Single(await _db.ExecuteSqlAsync("SELECT text FROM my_notes ORDER BY text DESC LIMIT 1", Alice, ConnectionId.Zero)
+            .WaitAsync(Timeout));
+        Assert.Equal("a2", Assert.Single(names.Rows)[0].AsString());
+        var none = Assert.Single(await _db.ExecuteSqlAsync("SELECT * FROM my_player WHERE score > 2000", Alice, ConnectionId.Zero).WaitAsync(Timeout));
+        Assert.Empty(none.Rows);
+
+        // A column the view does not have is a clear error, and nothing else changes.
+        var bad = new FakeSession(Bob);
+        await _db.OneOffQueryAsync(bad, 3, "SELECT * FROM high_scorers WHERE nope = 1");
+        var error = ((string, IReadOnlyList<TableRowsResult>?, string?))Assert.Single(bad.Messages);
+        Assert.Null(error.Item2);
+        Assert.Contains("nope", error.Item3, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_view_can_be_read_once_and_is_subscribed_to_whole()
     {
         await AddPlayer(Alice, "alice", 1500, 1);
         var session = new FakeSession(Bob);
