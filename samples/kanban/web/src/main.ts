@@ -3,52 +3,22 @@
 // read from the SDK's client cache, which the server keeps up to date: a board appears here as
 // soon as someone invites you to it, because the board table's visibility filter lets it through.
 import type { Identity } from 'spacetimedb';
-import { DbConnection, type ErrorContext } from './module_bindings';
+import { DbConnection } from './module_bindings';
 import type { Card } from './module_bindings/types';
+import { $, call, coalesced, connect, el, onSubmit, renderOn } from '../../../shared/web';
 
-const params = new URLSearchParams(location.search);
-const serverUri = params.get('server') ?? `ws://${location.hostname || '127.0.0.1'}:3000`;
-const database = params.get('db') ?? 'kanban';
-const tokenKey = `kanban-token:${serverUri}/${database}`;
 const STATES = ['todo', 'doing', 'done'] as const;
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 let conn: DbConnection | undefined;
 let me: Identity | undefined;
 let selected: bigint | undefined;
-
-function showError(message: string | undefined): void {
-  const el = $('error');
-  el.textContent = message ?? '';
-  el.hidden = !message;
-}
-
-/** Calls a reducer; its error (the module's exception message) is shown to the user. */
-function call(p: Promise<void>): void {
-  showError(undefined);
-  p.catch((e: unknown) => showError(e instanceof Error ? e.message : String(e)));
-}
 
 function userName(identity: Identity): string {
   const user = conn?.db.user.id.find(identity);
   return user?.name ?? identity.toHexString().slice(0, 8);
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]) {
-  const e = Object.assign(document.createElement(tag), props);
-  e.append(...children);
-  return e;
-}
-
-let renderQueued = false;
-function render(): void {
-  if (renderQueued) return;
-  renderQueued = true;
-  queueMicrotask(() => {
-    renderQueued = false;
-    draw();
-  });
-}
+const render = coalesced(draw);
 
 function draw(): void {
   if (!conn || !me) return;
@@ -117,13 +87,6 @@ function select(boardId: bigint): void {
   draw();
 }
 
-function onSubmit(id: string, action: () => void): void {
-  $(id).addEventListener('submit', e => {
-    e.preventDefault();
-    if (conn) action();
-  });
-}
-
 onSubmit('name-form', () => call(conn!.reducers.setName({ name: $<HTMLInputElement>('name-input').value })));
 onSubmit('board-form', () => {
   const input = $<HTMLInputElement>('new-board-title');
@@ -144,39 +107,17 @@ $('leave').addEventListener('click', () => {
   if (conn && selected !== undefined) call(conn.reducers.leaveBoard({ boardId: selected }));
 });
 
-DbConnection.builder()
-  .withUri(serverUri)
-  .withDatabaseName(database)
-  .withToken(localStorage.getItem(tokenKey) ?? undefined)
-  .onConnect((c, identity, token) => {
-    localStorage.setItem(tokenKey, token);
-    conn = c as DbConnection;
-    me = identity;
-    for (const table of [c.db.user, c.db.board, c.db.card, c.db.boardViewer, c.db.metric, c.db.collaborator]) {
-      table.onInsert(render);
-      table.onDelete(render);
-    }
-    for (const table of [c.db.user, c.db.board, c.db.card, c.db.metric]) table.onUpdate(render);
-    c.subscriptionBuilder()
-      .onApplied(() => {
-        document.body.dataset.ready = 'true';
-        render();
-      })
-      .onError((ctx: ErrorContext) => showError(`subscription failed: ${ctx.event?.message ?? 'unknown error'}`))
-      .subscribe([
-        'SELECT * FROM user',
-        'SELECT * FROM board',
-        'SELECT * FROM collaborator',
-        'SELECT * FROM card',
-        'SELECT * FROM board_viewer',
-        'SELECT * FROM metric',
-      ]);
-  })
-  .onConnectError((_ctx, error) => {
-    $('status').textContent = 'disconnected';
-    showError(`cannot connect to ${serverUri} (database ${database}): ${error?.message ?? error}`);
-  })
-  .onDisconnect(() => {
-    $('status').textContent = 'disconnected';
-  })
-  .build();
+connect(DbConnection.builder(), 'kanban', (c, identity) => {
+  conn = c;
+  me = identity;
+  const db = c.db;
+  renderOn(render, [db.user, db.board, db.card, db.boardViewer, db.metric, db.collaborator], [db.user, db.board, db.card, db.metric]);
+  return [
+    'SELECT * FROM user',
+    'SELECT * FROM board',
+    'SELECT * FROM collaborator',
+    'SELECT * FROM card',
+    'SELECT * FROM board_viewer',
+    'SELECT * FROM metric',
+  ];
+}, render);

@@ -3,52 +3,23 @@
 // top-N query (ORDER BY total_xp DESC LIMIT 10) that the server keeps up to date; presence and
 // chat are plain subscriptions. Every view is drawn from the SDK's client cache.
 import type { Identity } from 'spacetimedb';
-import { DbConnection, type ErrorContext } from './module_bindings';
+import { DbConnection } from './module_bindings';
 import { LABS } from './labs';
+import { $, call, coalesced, connect, el, onSubmit, renderOn } from '../../../shared/web';
 
-const params = new URLSearchParams(location.search);
-const serverUri = params.get('server') ?? `ws://${location.hostname || '127.0.0.1'}:3000`;
-const database = params.get('db') ?? 'terminal-academy';
-const tokenKey = `terminal-academy-token:${serverUri}/${database}`;
 const TOP_N = 10;
 const HEARTBEAT_MS = 30_000;
 const CHANNEL = 'global';
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 let conn: DbConnection | undefined;
 let me: Identity | undefined;
 let currentLab: string | undefined;
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]) {
-  const e = Object.assign(document.createElement(tag), props);
-  e.append(...children);
-  return e;
-}
-
-function showError(message: string | undefined): void {
-  $('error').textContent = message ?? '';
-  $('error').hidden = !message;
-}
-
-/** Calls a reducer; the module's error message is shown to the user. */
-function call(p: Promise<void>): void {
-  showError(undefined);
-  p.catch((e: unknown) => showError(e instanceof Error ? e.message : String(e)));
-}
 
 function nameOf(identity: Identity): string {
   return conn?.db.user.identity.find(identity)?.username ?? identity.toHexString().slice(0, 8);
 }
 
-let queued = false;
-function render(): void {
-  if (queued) return;
-  queued = true;
-  queueMicrotask(() => {
-    queued = false;
-    draw();
-  });
-}
+const render = coalesced(draw);
 
 function draw(): void {
   if (!conn || !me) return;
@@ -108,13 +79,6 @@ function draw(): void {
   if (atBottom) list.scrollTop = list.scrollHeight;
 }
 
-function onSubmit(id: string, action: () => void): void {
-  $(id).addEventListener('submit', e => {
-    e.preventDefault();
-    if (conn) action();
-  });
-}
-
 onSubmit('register-form', () => call(conn!.reducers.registerUser({ username: $<HTMLInputElement>('username').value })));
 onSubmit('chat-form', () => {
   const input = $<HTMLInputElement>('chat-input');
@@ -122,44 +86,21 @@ onSubmit('chat-form', () => {
   input.value = '';
 });
 
-DbConnection.builder()
-  .withUri(serverUri)
-  .withDatabaseName(database)
-  .withToken(localStorage.getItem(tokenKey) ?? undefined)
-  .onConnect((c, identity, token) => {
-    localStorage.setItem(tokenKey, token);
-    conn = c as DbConnection;
-    me = identity;
-    const db = conn.db;
-    for (const table of [db.user, db.userProgress, db.leaderboardEntry, db.onlinePresence, db.message]) {
-      table.onInsert(render);
-      table.onDelete(render);
-      table.onUpdate(render);
-    }
-    conn
-      .subscriptionBuilder()
-      .onApplied(() => {
-        document.body.dataset.ready = 'true';
-        render();
-      })
-      .onError((ctx: ErrorContext) => showError(`subscription failed: ${ctx.event?.message ?? 'unknown error'}`))
-      .subscribe([
-        `SELECT * FROM leaderboard_entry ORDER BY total_xp DESC LIMIT ${TOP_N}`,
-        'SELECT * FROM user',
-        `SELECT * FROM user_progress WHERE identity = X'${identity.toHexString()}'`,
-        'SELECT * FROM online_presence',
-        `SELECT * FROM message WHERE channel = '${CHANNEL}'`,
-      ]);
-    // Presence: the server marks a learner offline two minutes after the last heartbeat.
-    setInterval(() => {
-      if (conn?.db.user.identity.find(me!)) conn.reducers.heartbeat({ currentLab }).catch(() => {});
-    }, HEARTBEAT_MS);
-  })
-  .onConnectError((_ctx, error) => {
-    $('status').textContent = 'disconnected';
-    showError(`cannot connect to ${serverUri} (database ${database}): ${error?.message ?? error}`);
-  })
-  .onDisconnect(() => {
-    $('status').textContent = 'disconnected';
-  })
-  .build();
+connect(DbConnection.builder(), 'terminal-academy', (c, identity) => {
+  conn = c;
+  me = identity;
+  const db = c.db;
+  const tables = [db.user, db.userProgress, db.leaderboardEntry, db.onlinePresence, db.message];
+  renderOn(render, tables, tables);
+  // Presence: the server marks a learner offline two minutes after the last heartbeat.
+  setInterval(() => {
+    if (conn?.db.user.identity.find(me!)) conn.reducers.heartbeat({ currentLab }).catch(() => {});
+  }, HEARTBEAT_MS);
+  return [
+    `SELECT * FROM leaderboard_entry ORDER BY total_xp DESC LIMIT ${TOP_N}`,
+    'SELECT * FROM user',
+    `SELECT * FROM user_progress WHERE identity = X'${identity.toHexString()}'`,
+    'SELECT * FROM online_presence',
+    `SELECT * FROM message WHERE channel = '${CHANNEL}'`,
+  ];
+}, render);
