@@ -4,16 +4,21 @@ using Meridian.Runtime.Logging;
 using Meridian.Runtime.Modules;
 using Meridian.Sats;
 using Meridian.Sats.Bsatn;
+using Meridian.Sats.ModuleDef;
 using Meridian.Sats.Values;
 using Meridian.Storage;
 
 namespace Meridian.Runtime.Tests;
 
-/// <summary>samples/kanban/module (seed 004 as written): board_viewer presence keyed by the seed's <c>ctx.Address.ConnectionId</c>.</summary>
+/// <summary>
+/// samples/kanban/module (seed 004 as written): 1.x-style accessors, its [ClientVisibilityFilter]s as the runtime applies
+/// them, and board_viewer presence keyed by the seed's <c>ctx.Address.ConnectionId</c>.
+/// </summary>
 public sealed class KanbanSampleModuleTests : IAsyncLifetime
 {
     private static readonly Identity Owner = Identity.FromClaims("localhost", "owner");
     private static readonly Identity Alice = Identity.FromClaims("localhost", "alice");
+    private static readonly Identity Bob = Identity.FromClaims("localhost", "bob");
     private Database _db = null!;
 
     public async Task InitializeAsync()
@@ -31,6 +36,13 @@ public sealed class KanbanSampleModuleTests : IAsyncLifetime
         args(w);
         var result = await _db.CallReducerAsync(reducer, w.ToArray(), caller, connection);
         Assert.True(result.Status == ReducerStatus.Committed, $"{reducer}: {result.Status} {result.Error}");
+    }
+
+    private async Task<List<string>> BoardTitles(Identity caller, string sql = "SELECT * FROM board")
+    {
+        var result = Assert.Single(await _db.ExecuteSqlAsync(sql, caller, ConnectionId.Random()));
+        var title = result.Schema.Elements.ToList().FindIndex(e => e.Name == "title");
+        return result.Rows.Select(r => ((StringValue)r.Elements[title]).Value).Order(StringComparer.Ordinal).ToList();
     }
 
     private async Task<List<(ulong Board, string Connection)>> Viewers()
@@ -59,5 +71,64 @@ public sealed class KanbanSampleModuleTests : IAsyncLifetime
         Assert.All(viewers, v => Assert.Matches("^[0-9a-f]{32}$", v.Connection));
         Assert.NotEqual(viewers[0].Connection, viewers[1].Connection);
         Assert.Equal([1ul, 2ul], viewers.Select(v => v.Board).Order());
+    }
+
+    [Fact]
+    public void The_filters_are_in_the_module_definition()
+    {
+        var rls = _db.Schema.Raw.RowLevelSecurity;
+        Assert.NotNull(rls);
+        Assert.Equal(3, rls.Count);
+        Assert.Contains(rls, r => r.Sql.Contains("INNER JOIN collaborator", StringComparison.Ordinal));
+        Assert.Contains(rls, r => r.Sql == "SELECT * FROM collaborator WHERE Identity = :sender");
+    }
+
+    [Fact]
+    public void Name_only_tables_and_indexes_keep_their_names()
+    {
+        var tables = _db.Schema.Raw.Tables!;
+        Assert.Contains(tables, t => t.SourceName == "User");
+        Assert.Contains(_db.Schema.Raw.ExplicitNames!, e => e.Kind == ExplicitNameKind.Table && e.SourceName == "User" && e.CanonicalName == "user");
+        var viewer = tables.Single(t => t.SourceName == "BoardViewer");
+        Assert.Contains(viewer.Indexes, i => i.AccessorName == "UserConnections");
+        Assert.Contains(_db.Schema.Raw.ExplicitNames!, e => e.Kind == ExplicitNameKind.Index && e.CanonicalName == "UserConnections");
+    }
+
+    [Fact]
+    public async Task A_client_sees_only_the_boards_it_collaborates_on()
+    {
+        await Call("CreateBoard", Alice, ConnectionId.Random(), w => w.WriteString("alice's"));
+        await Call("CreateBoard", Bob, ConnectionId.Random(), w => w.WriteString("bob's"));
+        Assert.Equal(["alice's"], await BoardTitles(Alice));
+        Assert.Equal(["bob's"], await BoardTitles(Bob));
+        Assert.Equal(["alice's", "bob's"], await BoardTitles(Owner));
+        // The filter applies under the client's own WHERE too.
+        Assert.Empty(await BoardTitles(Bob, "SELECT * FROM board WHERE Title = 'alice''s'"));
+
+        var aliceBoard = (await _db.ExecuteSqlAsync("SELECT * FROM board WHERE Title = 'alice''s'", Owner, ConnectionId.Random()))[0].Rows[0];
+        var boardId = ((PrimitiveValue<ulong>)aliceBoard.Elements[0]).Value;
+        // Only a registered user (one ClientConnected has seen) can be invited.
+        var bobsConnection = ConnectionId.Random();
+        await _db.ConnectAsync(Bob, bobsConnection);
+        await Call("InviteCollaborator", Alice, ConnectionId.Random(), w => { w.WriteU64(boardId); Bob.WriteBsatn(w); });
+        Assert.Equal(["alice's", "bob's"], await BoardTitles(Bob));
+        await Call("LeaveBoard", Bob, bobsConnection, w => w.WriteU64(boardId));
+        Assert.Equal(["bob's"], await BoardTitles(Bob));
+        Assert.Equal(["alice's"], await BoardTitles(Alice));
+    }
+
+    [Fact]
+    public async Task Inviting_an_unregistered_identity_is_refused_and_changes_nothing()
+    {
+        await Call("CreateBoard", Alice, ConnectionId.Random(), w => w.WriteString("plans"));
+        var board = (await _db.ExecuteSqlAsync("SELECT * FROM board", Alice, ConnectionId.Random()))[0].Rows.Single();
+        var w = new BsatnWriter();
+        w.WriteU64(((PrimitiveValue<ulong>)board.Elements[0]).Value);
+        Bob.WriteBsatn(w);
+        var result = await _db.CallReducerAsync("InviteCollaborator", w.ToArray(), Alice, ConnectionId.Random());
+        Assert.NotEqual(ReducerStatus.Committed, result.Status);
+        Assert.Contains("no such user", result.Error);
+        Assert.Empty(await BoardTitles(Bob));
+        Assert.Single((await _db.ExecuteSqlAsync("SELECT * FROM collaborator", Owner, ConnectionId.Random()))[0].Rows);
     }
 }

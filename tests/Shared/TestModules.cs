@@ -18,8 +18,6 @@ internal static class TestModules
     /// <summary>tests/Modules/Views: views with and without the sender, primary keys, queries, an aggregate.</summary>
     public static byte[] Views() => Find(Path.Combine("tests", "Modules", "Views"), "Views.dll");
 
-    /// <summary>tests/Modules/Kanban: a 1.x-style module with client visibility filters.</summary>
-    public static byte[] Kanban() => Find(Path.Combine("tests", "Modules", "Kanban"), "Kanban.dll");
 
     /// <summary>tests/Modules/Procedures: procedures, WithTx, HTTP, a scheduled procedure.</summary>
     public static byte[] Procedures() => Find(Path.Combine("tests", "Modules", "Procedures"), "Procedures.dll");

@@ -69,7 +69,7 @@ fi
 # The bindings are generated from the modules at every run:
 # src/module_bindings from the chat module (or MERIDIAN_E2E_MODULE_DIR),
 # src/everything_bindings from tests/Modules/Everything (every kind of type),
-# src/kanban_bindings from tests/Modules/Kanban (visibility filters),
+# src/kanban_bindings from samples/kanban/module (visibility filters),
 # src/procedures_bindings from tests/Modules/Procedures (procedures),
 # src/leaderboard_bindings from tests/Modules/Leaderboard (a live ordered window),
 # src/views_bindings from tests/Modules/Views (views with and without a primary key) and
@@ -91,7 +91,7 @@ generate() { # generate MODULE_DIR OUT_DIR
 }
 generate "${MERIDIAN_E2E_MODULE_DIR:-samples/chat}" src/module_bindings
 generate tests/Modules/Everything src/everything_bindings
-generate tests/Modules/Kanban src/kanban_bindings
+generate samples/kanban/module src/kanban_bindings
 generate tests/Modules/Procedures src/procedures_bindings
 generate tests/Modules/Leaderboard src/leaderboard_bindings
 generate tests/Modules/Views src/views_bindings

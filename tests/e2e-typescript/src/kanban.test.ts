@@ -1,8 +1,8 @@
-// End-to-end: row-level security through the official TypeScript SDK. The kanban test
-// module (tests/Modules/Kanban, 1.x-style like seed 004) hides each board from clients
+// End-to-end: row-level security through the official TypeScript SDK. The kanban sample
+// module (samples/kanban/module, seed 004's 1.x-style module) hides each board from clients
 // that do not collaborate on it ([ClientVisibilityFilter] with a join on :sender). A
 // second client does not see another's board, sees it (and its cards) as soon as it is
-// added as a collaborator, and loses it when removed.
+// invited as a collaborator, and loses it when it leaves.
 
 import assert from 'node:assert/strict';
 import { after, describe } from 'node:test';
@@ -12,7 +12,7 @@ import { nextCallback } from './support/client.js';
 import { ModuleFixture } from './support/module-fixture.js';
 import { TIMEOUTS, within } from './support/timeouts.js';
 
-const MODULE_DIR = 'tests/Modules/Kanban';
+const MODULE_DIR = 'samples/kanban/module';
 const DATABASE = 'kanban';
 
 const fixture = new ModuleFixture<DbConnection>(MODULE_DIR, DATABASE);
@@ -20,9 +20,9 @@ const fixture = new ModuleFixture<DbConnection>(MODULE_DIR, DATABASE);
 type Client = { label: string; conn: DbConnection; identity: Identity };
 type Db = DbConnection['db'];
 type BoardInsert = Parameters<Parameters<Db['board']['onInsert']>[0]>;
-type BoardUpdate = Parameters<Parameters<Db['board']['onUpdate']>[0]>;
 type BoardDelete = Parameters<Parameters<Db['board']['onDelete']>[0]>;
 type CardInsert = Parameters<Parameters<Db['card']['onInsert']>[0]>;
+type CardUpdate = Parameters<Parameters<Db['card']['onUpdate']>[0]>;
 type CardDelete = Parameters<Parameters<Db['card']['onDelete']>[0]>;
 
 async function connect(label: string): Promise<Client> {
@@ -88,9 +88,9 @@ describe('kanban module: client visibility filters through the official TypeScri
     assert.equal([...bob.conn.db.card.iter()].length, 0, 'bob sees a card of a board he does not collaborate on');
     assert.deepEqual(titles(alice), [title], 'alice sees a board she does not collaborate on');
 
-    // Added as a collaborator: the board and its card appear for Bob at once.
+    // Invited as a collaborator (he is a registered user since he connected): the board and its card appear for Bob at once.
     const bobGetsBoard = nextCallback<BoardInsert>(
-      'bob: onInsert of the board he was added to',
+      'bob: onInsert of the board he was invited to',
       cb => bob.conn.db.board.onInsert(cb),
       cb => bob.conn.db.board.removeOnInsert(cb),
       (_ctx, row) => row.boardId === board.boardId
@@ -101,27 +101,27 @@ describe('kanban module: client visibility filters through the official TypeScri
       cb => bob.conn.db.card.removeOnInsert(cb),
       (_ctx, row) => row.boardId === board.boardId
     );
-    await call('add_collaborator', alice.conn.reducers.addCollaborator({ boardId: board.boardId, identity: bob.identity }));
+    await call('invite_collaborator', alice.conn.reducers.inviteCollaborator({ boardId: board.boardId, identity: bob.identity }));
     await bobGetsBoard;
     const [, card] = await bobGetsCard;
     assert.equal(card.title, 'first card');
     assert.deepEqual(titles(bob), [`bob-${title}`, title].sort());
 
-    // Changes to a visible board reach him as updates.
-    const bobSeesRename = nextCallback<BoardUpdate>(
-      'bob: onUpdate of the renamed board',
-      cb => bob.conn.db.board.onUpdate(cb),
-      cb => bob.conn.db.board.removeOnUpdate(cb),
-      (_ctx, _old, row) => row.boardId === board.boardId
+    // Changes on a visible board reach him as updates.
+    const bobSeesMove = nextCallback<CardUpdate>(
+      'bob: onUpdate of the moved card',
+      cb => bob.conn.db.card.onUpdate(cb),
+      cb => bob.conn.db.card.removeOnUpdate(cb),
+      (_ctx, _old, row) => row.cardId === card.cardId
     );
-    await call('rename_board', alice.conn.reducers.renameBoard({ boardId: board.boardId, title: `${title}-renamed` }));
-    const [, old, renamed] = await bobSeesRename;
-    assert.equal(old.title, title);
-    assert.equal(renamed.title, `${title}-renamed`);
+    await call('move_card', alice.conn.reducers.moveCard({ cardId: card.cardId, state: 'doing' }));
+    const [, old, moved] = await bobSeesMove;
+    assert.equal(old.state, 'todo');
+    assert.equal(moved.state, 'doing');
 
-    // Removed: the board and its card disappear for Bob, not for Alice.
+    // Left: the board and its card disappear for Bob, not for Alice.
     const bobLosesBoard = nextCallback<BoardDelete>(
-      'bob: onDelete of the board he was removed from',
+      'bob: onDelete of the board he left',
       cb => bob.conn.db.board.onDelete(cb),
       cb => bob.conn.db.board.removeOnDelete(cb),
       (_ctx, row) => row.boardId === board.boardId
@@ -132,11 +132,12 @@ describe('kanban module: client visibility filters through the official TypeScri
       cb => bob.conn.db.card.removeOnDelete(cb),
       (_ctx, row) => row.boardId === board.boardId
     );
-    await call('remove_collaborator', alice.conn.reducers.removeCollaborator({ boardId: board.boardId, identity: bob.identity }));
+    await call('leave_board', bob.conn.reducers.leaveBoard({ boardId: board.boardId }));
     await bobLosesBoard;
     await bobLosesCard;
     assert.deepEqual(titles(bob), [`bob-${title}`]);
-    assert.deepEqual(titles(alice), [`${title}-renamed`]);
+    assert.deepEqual(titles(alice), [title]);
+    assert.equal([...alice.conn.db.card.iter()].length, 1, 'alice lost the card of her board');
   });
 
   fixture.test('a filtered subscription of a non-collaborator returns only the boards it may see', async () => {
