@@ -63,6 +63,9 @@ internal sealed class GenericSuite(BenchmarkOptions options, List<BenchmarkResul
         foreach (var mode in new[] { Mode.Memory, Mode.DiskAsync, Mode.DiskSync })
         {
             using var env = new Env(mode);
+            // The floor under the sync cases: one 4 KB append + fdatasync in the same directory, probed
+            // before and after them so load drifting during the cases shows in the spread.
+            var floor = mode == Mode.DiskSync ? FsyncFloor.Probe(env.Dir!, options.Quick ? 40 : 200) : [];
             Empty(env);
             foreach (var schema in new[] { BenchSchema.Person, BenchSchema.Location })
             {
@@ -73,11 +76,37 @@ internal sealed class GenericSuite(BenchmarkOptions options, List<BenchmarkResul
             }
             Filter(env, BenchSchema.Person);
             Filter(env, BenchSchema.Location);
+            if (mode == Mode.DiskSync)
+                AddInFloors(floor, FsyncFloor.Probe(env.Dir!, options.Quick ? 40 : 200));
         }
     }
 
-    private void Add(Mode mode, string name, double meridianNs, double sqliteNs) =>
+    private readonly List<(string Name, double Meridian, double Sqlite)> _sync = [];
+
+    /// <summary>Prints the sync cases again as multiples of one measured fsync (4 KB append + fdatasync).</summary>
+    private void AddInFloors(List<double> before, List<double> after)
+    {
+        if (before.Count == 0)
+            return;
+        var all = before.Concat(after).ToList();
+        var floor = Median(all);
+        const string probe = "disk sync/fsync floor: 4 KB append + fdatasync, same directory";
+        results.Add(BenchmarkResult.LowerIsBetter(Suite, probe + ", before the cases", "µs", Median(before) / 1000, null, null, null));
+        results.Add(BenchmarkResult.LowerIsBetter(Suite, probe + ", after the cases", "µs", Median(after) / 1000, null, null, null));
+        results.Add(BenchmarkResult.LowerIsBetter(Suite, probe + " (both, the floor below)", "µs", floor / 1000, null, null, null));
+        foreach (var (name, m, s) in _sync)
+        {
+            results.Add(BenchmarkResult.LowerIsBetter(Suite, $"disk sync/{name} in fsync floors", "floors", m / floor, s / floor,
+                SqliteName(Mode.DiskSync), null));
+        }
+    }
+
+    private void Add(Mode mode, string name, double meridianNs, double sqliteNs)
+    {
+        if (mode == Mode.DiskSync && name != "empty")
+            _sync.Add((name, meridianNs, sqliteNs));
         results.Add(BenchmarkResult.LowerIsBetter(Suite, $"{Label(mode)}/{name}", "µs/tx", meridianNs / 1000, sqliteNs / 1000, SqliteName(mode), Target));
+    }
 
     private int Iterations(int full) => options.Quick ? Math.Max(5, full / 5) : full;
 
@@ -440,6 +469,9 @@ internal sealed class GenericSuite(BenchmarkOptions options, List<BenchmarkResul
         }
 
         public Mode Mode { get; }
+
+        /// <summary>The temporary directory of a disk mode (null in memory).</summary>
+        public string? Dir => _dir;
 
         public Datastore Store { get; }
 
