@@ -63,9 +63,9 @@ internal sealed class GenericSuite(BenchmarkOptions options, List<BenchmarkResul
         foreach (var mode in new[] { Mode.Memory, Mode.DiskAsync, Mode.DiskSync })
         {
             using var env = new Env(mode);
-            // The floor under the sync cases: one 4 KB append + fdatasync in the same directory, probed
+            // The floor under the sync cases: one 4 KB write + fdatasync in the same directory, probed
             // before and after them so load drifting during the cases shows in the spread.
-            var floor = mode == Mode.DiskSync ? FsyncFloor.Probe(env.Dir!, options.Quick ? 40 : 200) : [];
+            var floor = mode == Mode.DiskSync ? FsyncFloor.Probe(env.Dir!, options.Quick ? 40 : 200) : ([], []);
             Empty(env);
             foreach (var schema in new[] { BenchSchema.Person, BenchSchema.Location })
             {
@@ -77,35 +77,32 @@ internal sealed class GenericSuite(BenchmarkOptions options, List<BenchmarkResul
             Filter(env, BenchSchema.Person);
             Filter(env, BenchSchema.Location);
             if (mode == Mode.DiskSync)
-                AddInFloors(floor, FsyncFloor.Probe(env.Dir!, options.Quick ? 40 : 200));
+                AddFloors(floor, FsyncFloor.Probe(env.Dir!, options.Quick ? 40 : 200));
         }
     }
 
-    private readonly List<(string Name, double Meridian, double Sqlite)> _sync = [];
-
-    /// <summary>Prints the sync cases again as multiples of one measured fsync (4 KB append + fdatasync).</summary>
-    private void AddInFloors(List<double> before, List<double> after)
+    /// <summary>The floor probed in the sync cases' directory before and after them, two ways (see <see cref="FsyncFloor.Probe"/>).</summary>
+    private void AddFloors((List<double> Append, List<double> Overwrite) before, (List<double> Append, List<double> Overwrite) after)
     {
-        if (before.Count == 0)
+        if (before.Overwrite.Count == 0)
             return;
-        var all = before.Concat(after).ToList();
-        var floor = Median(all);
-        const string probe = "disk sync/fsync floor: 4 KB append + fdatasync, same directory";
-        results.Add(BenchmarkResult.LowerIsBetter(Suite, probe + ", before the cases", "µs", Median(before) / 1000, null, null, null));
-        results.Add(BenchmarkResult.LowerIsBetter(Suite, probe + ", after the cases", "µs", Median(after) / 1000, null, null, null));
-        results.Add(BenchmarkResult.LowerIsBetter(Suite, probe + " (both, the floor below)", "µs", floor / 1000, null, null, null));
-        foreach (var (name, m, s) in _sync)
-        {
-            results.Add(BenchmarkResult.LowerIsBetter(Suite, $"disk sync/{name} in fsync floors", "floors", m / floor, s / floor,
-                SqliteName(Mode.DiskSync), null));
-        }
+        const string probe = "disk sync/fsync floor, same directory, before | after the cases: 4 KB ";
+        results.Add(BenchmarkResult.LowerIsBetter(Suite, probe + "append + fdatasync", "µs",
+            Median(before.Append) / 1000, Median(after.Append) / 1000, "after the cases", null));
+        results.Add(BenchmarkResult.LowerIsBetter(Suite, probe + "overwrite of written blocks + fdatasync", "µs",
+            Median(before.Overwrite) / 1000, Median(after.Overwrite) / 1000, "after the cases", null));
     }
 
-    private void Add(Mode mode, string name, double meridianNs, double sqliteNs)
+    private void Add(Mode mode, string name, double meridianNs, double sqliteNs, List<double>? floorNs = null)
     {
-        if (mode == Mode.DiskSync && name != "empty")
-            _sync.Add((name, meridianNs, sqliteNs));
         results.Add(BenchmarkResult.LowerIsBetter(Suite, $"{Label(mode)}/{name}", "µs/tx", meridianNs / 1000, sqliteNs / 1000, SqliteName(mode), Target));
+        if (floorNs is { Count: > 0 })
+        {
+            // The same case as multiples of a data-only fsync (4 KB overwrite + fdatasync) timed between its samples.
+            var floor = Median(floorNs);
+            results.Add(BenchmarkResult.LowerIsBetter(Suite, $"{Label(mode)}/{name} in fsync floors (floor {floor / 1000:F0} µs)", "floors",
+                meridianNs / floor, sqliteNs / floor, SqliteName(mode), null));
+        }
     }
 
     private int Iterations(int full) => options.Quick ? Math.Max(5, full / 5) : full;
@@ -136,6 +133,7 @@ internal sealed class GenericSuite(BenchmarkOptions options, List<BenchmarkResul
         var rows = schema.Rows(2304, 1000);
         var meridian = new List<double>();
         var sqlite = new List<double>();
+        env.FloorSamples.Clear();
         var warmup = Stopwatch.StartNew();
         for (var i = 0; i < Iterations(50); i++)
         {
@@ -144,14 +142,16 @@ internal sealed class GenericSuite(BenchmarkOptions options, List<BenchmarkResul
             {
                 meridian.Clear();
                 sqlite.Clear();
+                env.FloorSamples.Clear();
                 i = 0;
             }
             env.MeridianReset(table, rows, 2048);
             meridian.Add(Time(() => env.MeridianInsert(table, rows, 2048, 256)));
             env.SqliteReset(table, rows, 2048);
             sqlite.Add(Time(() => env.SqliteInsert(table, rows, 2048, 256)));
+            env.ProbeFloor();
         }
-        Add(env.Mode, $"insert_bulk/{schema.Name}/{StrategyName(strategy)}/load=2048/count=256", Median(meridian), Median(sqlite));
+        Add(env.Mode, $"insert_bulk/{schema.Name}/{StrategyName(strategy)}/load=2048/count=256", Median(meridian), Median(sqlite), env.FloorSamples);
     }
 
     private void Iterate(Env env, BenchSchema schema)
@@ -193,6 +193,7 @@ internal sealed class GenericSuite(BenchmarkOptions options, List<BenchmarkResul
         var update = env.Prepare($"UPDATE {table.Name} SET {column} = {column} + 1 WHERE id < 256");
         var meridian = new List<double>();
         var sqlite = new List<double>();
+        env.FloorSamples.Clear();
         var pk = table.Schema.PrimaryKeyIndex;
         var scratch = new byte[256];
         var warmup = Stopwatch.StartNew();
@@ -202,6 +203,7 @@ internal sealed class GenericSuite(BenchmarkOptions options, List<BenchmarkResul
             {
                 meridian.Clear();
                 sqlite.Clear();
+                env.FloorSamples.Clear();
                 i = 0;
             }
             env.MeridianReset(table, rows, 2048);
@@ -230,8 +232,9 @@ internal sealed class GenericSuite(BenchmarkOptions options, List<BenchmarkResul
                 Check(update.ExecuteNonQuery(), 256);
                 env.Commit.ExecuteNonQuery();
             }));
+            env.ProbeFloor();
         }
-        Add(env.Mode, $"update_bulk/{schema.Name}/unique_0/load=2048/count=256", Median(meridian), Median(sqlite));
+        Add(env.Mode, $"update_bulk/{schema.Name}/unique_0/load=2048/count=256", Median(meridian), Median(sqlite), env.FloorSamples);
     }
 
     private void Filter(Env env, BenchSchema schema)
@@ -473,6 +476,35 @@ internal sealed class GenericSuite(BenchmarkOptions options, List<BenchmarkResul
         /// <summary>The temporary directory of a disk mode (null in memory).</summary>
         public string? Dir => _dir;
 
+        /// <summary>Times of the data-only fsyncs <see cref="ProbeFloor"/> took since the current case cleared them (ns).</summary>
+        public List<double> FloorSamples { get; } = [];
+
+        private Microsoft.Win32.SafeHandles.SafeFileHandle? _probe;
+        private int _probeAt;
+        private readonly byte[] _probeBlock = new byte[4096];
+        private const int ProbeBlocks = 256;
+
+        /// <summary>
+        /// In sync mode: one 4 KB overwrite of blocks written and synced at start + fdatasync, timed, in the
+        /// sync cases' own directory, so each case gets a floor measured between its own samples.
+        /// </summary>
+        public void ProbeFloor()
+        {
+            if (Mode != Mode.DiskSync || !OperatingSystem.IsLinux())
+                return;
+            if (_probe is null)
+            {
+                _probe = File.OpenHandle(Path.Combine(_dir!, "fsync-probe"), FileMode.CreateNew, FileAccess.ReadWrite);
+                RandomAccess.Write(_probe, new byte[ProbeBlocks * _probeBlock.Length], 0);
+                RandomAccess.FlushToDisk(_probe);
+                new Random(13).NextBytes(_probeBlock);
+            }
+            var start = Stopwatch.GetTimestamp();
+            RandomAccess.Write(_probe, _probeBlock, (long)(_probeAt++ % ProbeBlocks) * _probeBlock.Length);
+            FsyncFloor.DataSync(_probe);
+            FloorSamples.Add(Stopwatch.GetElapsedTime(start).TotalNanoseconds);
+        }
+
         public Datastore Store { get; }
 
         public SqliteCommand Begin { get; }
@@ -544,6 +576,7 @@ internal sealed class GenericSuite(BenchmarkOptions options, List<BenchmarkResul
 
         public void Dispose()
         {
+            _probe?.Dispose();
             foreach (var command in _inserts.Values)
                 command.Dispose();
             Begin.Dispose();
