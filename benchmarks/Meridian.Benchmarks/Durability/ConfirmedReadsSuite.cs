@@ -60,10 +60,10 @@ public static class ConfirmedReadsSuite
                 samples.Sort();
                 return samples[samples.Count / 2] / 1e6;
             }
-            results.Add(BenchmarkResult.LowerIsBetter(Suite, "fsync floor, same temp directory, before | after the modes: 4 KB append + fdatasync", "ms",
+            results.Add(BenchmarkResult.LowerIsBetter(Suite, "fsync floor, same temp directory, before / after the modes: 4 KB append + fdatasync", "ms",
                 Median(floor.Append), Median(after.Append), "after the modes", null));
             results.Add(BenchmarkResult.LowerIsBetter(Suite,
-                "fsync floor, same temp directory, before | after the modes: 4 KB overwrite of written blocks + fdatasync (the floor below)", "ms",
+                "fsync floor, same temp directory, before / after the modes: 4 KB overwrite of written blocks + fdatasync (the floor below)", "ms",
                 Median(floor.Overwrite), Median(after.Overwrite), "after the modes", null));
             var floorMs = Median([.. floor.Overwrite, .. after.Overwrite]);
             foreach (var (name, ms) in p50s)

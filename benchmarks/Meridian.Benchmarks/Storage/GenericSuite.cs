@@ -86,7 +86,7 @@ internal sealed class GenericSuite(BenchmarkOptions options, List<BenchmarkResul
     {
         if (before.Overwrite.Count == 0)
             return;
-        const string probe = "disk sync/fsync floor, same directory, before | after the cases: 4 KB ";
+        const string probe = "disk sync/fsync floor, same directory, before / after the cases: 4 KB ";
         results.Add(BenchmarkResult.LowerIsBetter(Suite, probe + "append + fdatasync", "µs",
             Median(before.Append) / 1000, Median(after.Append) / 1000, "after the cases", null));
         results.Add(BenchmarkResult.LowerIsBetter(Suite, probe + "overwrite of written blocks + fdatasync", "µs",
@@ -157,7 +157,8 @@ internal sealed class GenericSuite(BenchmarkOptions options, List<BenchmarkResul
             env.ProbeFloor(env.SqliteFloorSamples);
             sqlite.Add(Time(() => env.SqliteInsert(table, rows, 2048, 256)));
         }
-        Add(env.Mode, $"insert_bulk/{schema.Name}/{StrategyName(strategy)}/load=2048/count=256", Median(meridian), Median(sqlite), env.FloorSamples, env.SqliteFloorSamples);
+        Add(env.Mode, $"insert_bulk/{schema.Name}/{StrategyName(strategy)}/load=2048/count=256", Median(meridian), Median(sqlite),
+            env.FloorSamples, env.SqliteFloorSamples);
     }
 
     private void Iterate(Env env, BenchSchema schema)

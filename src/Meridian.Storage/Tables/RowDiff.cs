@@ -24,7 +24,8 @@ internal readonly record struct RowChange(int First, int Last)
             return new(first, first - 1);
         var last = oldRow.Length - 1;
         // The prefix comparison stopped at `first`, so this stops there at the latest.
-        while (last - 7 > first && BinaryPrimitives.ReadUInt64LittleEndian(oldRow[(last - 7)..]) == BinaryPrimitives.ReadUInt64LittleEndian(newRow[(last - 7)..]))
+        while (last - 7 > first
+            && BinaryPrimitives.ReadUInt64LittleEndian(oldRow[(last - 7)..]) == BinaryPrimitives.ReadUInt64LittleEndian(newRow[(last - 7)..]))
             last -= 8;
         while (oldRow[last] == newRow[last])
             last--;
