@@ -20,6 +20,7 @@ public sealed class RowCursor
     private readonly byte[][] _pages;
     private readonly int _fixedRowSize;
     private readonly RowHint? _hint;
+    private readonly uint _tableId;
     private ulong[]? _leaf;
     private uint _next;
     private uint _rowId;
@@ -30,6 +31,7 @@ public sealed class RowCursor
     {
         _table = table;
         _hint = hint;
+        _tableId = table.Schema.Id.Value;
         _slots = table.Slots;
         _pages = table.Heap.Pages;
         _fixedRowSize = table.Heap.FixedRowSize;
@@ -47,7 +49,7 @@ public sealed class RowCursor
                 return _valid = false;
             _rowId = _index.Current;
             _ptr = _slots.Get(_rowId);
-            _hint?.Set(_table.Schema.Id.Value, _rowId);
+            _hint?.Set(_tableId, _rowId);
             return _valid = true;
         }
         // A table scan walks the slot map leaf by leaf, skipping free slots.
@@ -75,7 +77,7 @@ public sealed class RowCursor
                 _leaf = leaf;
                 _rowId = next - 1;
                 _ptr = value;
-                _hint?.Set(_table.Schema.Id.Value, _rowId);
+                _hint?.Set(_tableId, _rowId);
                 return _valid = true;
             }
         }

@@ -35,10 +35,15 @@ public abstract class StateReader
 
     private protected static TableIndex IndexOrThrow(TableData table, int index)
     {
-        if ((uint)index >= (uint)table.Indexes.Length)
-            throw new NoSuchTableException($"Table '{table.Schema.Name}' has no index {index} (it has {table.Indexes.Length}).");
-        return table.Indexes[index];
+        var indexes = table.Indexes;
+        if ((uint)index >= (uint)indexes.Length)
+            ThrowNoSuchIndex(table, index); // out of line, so this inlines into the write paths
+        return indexes[index];
     }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowNoSuchIndex(TableData table, int index) =>
+        throw new NoSuchTableException($"Table '{table.Schema.Name}' has no index {index} (it has {table.Indexes.Length}).");
 
     /// <summary>Offset the next logged transaction will get.</summary>
     public ulong NextOffset => State.NextOffset;

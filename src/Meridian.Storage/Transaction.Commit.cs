@@ -111,7 +111,7 @@ public sealed partial class Transaction
             {
                 // Touched rows repeat only after a restore; then the first entry (the committed pointer) counts.
                 var seen = tt.Restored ? new HashSet<uint>() : null;
-                foreach (var (row, committedPtr) in touched)
+                foreach (var (row, committedPtr) in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(touched))
                 {
                     if (seen is not null && !seen.Add(row))
                         continue;

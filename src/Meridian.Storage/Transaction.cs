@@ -274,27 +274,39 @@ public sealed partial class Transaction : StateReader, IDisposable
         var idx = IndexOrThrow(t, index);
         if (!idx.Schema.IsUnique)
             throw new StorageException($"Index '{idx.Schema.Name}' of table '{t.Schema.Name}' is not unique, so rows cannot be updated through it.");
-        t.Layout.Validate(newRow);
-        // Usually the row the code just read (iterate and update, find and update): if that row is live
-        // and has the new row's key bytes, it is the row with that key, and the index need not be searched.
+        // Usually the row the code just read (iterate and update, find and update). One comparison of its
+        // bytes with the new row's tells whether it is the row (it has the new row's key, which is
+        // unique), whether anything changed, whether the new bytes need validating and which indexes
+        // kept their key. Otherwise: validate, then find the row by its key.
         var id = _hint.Row;
-        ulong oldPtr;
-        if (_hint.Table != table.Value || id >= t.Slots.Count || SlotMap.IsFree(oldPtr = t.Slots.Get(id))
-            || !idx.SameKeyColumns(t.Heap.Read(oldPtr), newRow))
+        ulong oldPtr = 0;
+        var hinted = _hint.Table == table.Value && id < t.Slots.Count && !SlotMap.IsFree(oldPtr = t.Slots.Get(id));
+        var change = hinted ? RowChange.Of(t.Heap.Read(oldPtr), newRow) : default;
+        var validated = false;
+        if (!hinted || !t.Diff.KeyUnchanged(index, change))
         {
-            if (!idx.TryFindSameKey(newRow, out id))
+            t.Layout.Validate(newRow);
+            validated = true;
+            if (!hinted || !idx.SameKeyColumns(t.Heap.Read(oldPtr), newRow))
             {
-                throw new RowNotFoundException(
-                    $"Table '{t.Schema.Name}' has no row with key {KeyValue(t, index, newRow)} in index '{idx.Schema.Name}' to update.");
+                if (!idx.TryFindSameKey(newRow, out id))
+                {
+                    throw new RowNotFoundException(
+                        $"Table '{t.Schema.Name}' has no row with key {KeyValue(t, index, newRow)} in index '{idx.Schema.Name}' to update.");
+                }
+                oldPtr = t.Slots.Get(id);
+                change = RowChange.Of(t.Heap.Read(oldPtr), newRow);
             }
-            oldPtr = t.Slots.Get(id);
         }
         var oldRow = t.Heap.Read(oldPtr);
-        if (oldRow.SequenceEqual(newRow))
+        if (change.Identical)
             return oldRow;
+        if (!validated && !t.Diff.StaysValid(change))
+            t.Layout.Validate(newRow);
         foreach (var u in t.UniqueIndexes)
         {
-            if (u != index && t.Indexes[u].TryFindSameKey(newRow, out var other) && other != id)
+            // The row holds its own key in a unique index whose key bytes did not change: no other row can.
+            if (u != index && !t.Diff.KeyUnchanged(u, change) && t.Indexes[u].TryFindSameKey(newRow, out var other) && other != id)
                 throw Violation(t, u, newRow);
         }
         var own = tt.IsOwn(oldPtr);
@@ -310,7 +322,7 @@ public sealed partial class Transaction : StateReader, IDisposable
         }
         // In place: the row keeps its id; new bytes are appended and its slot re-pointed. Indexes whose
         // key columns did not change are not touched. The changeset shows a delete plus an insert.
-        var ptr = t.Update(id, oldRow, newRow, index, _edit);
+        var ptr = t.Update(id, oldRow, newRow, index, change, _edit);
         if (!own)
             tt.Touched?.Add(new(id, oldPtr));
         _hint.Set(table.Value, id);

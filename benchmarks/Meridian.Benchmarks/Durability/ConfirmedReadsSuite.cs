@@ -23,6 +23,11 @@ public static class ConfirmedReadsSuite
     {
         var results = new List<BenchmarkResult>();
         var duration = options.Quick ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(4);
+        // The floor every durable commit pays: one 4 KB write + fdatasync in the same temp directory,
+        // probed before and after the modes; the p50s are printed again as multiples of it.
+        var probes = options.Quick ? 40 : 200;
+        var floor = ProbeFloor(probes);
+        var p50s = new List<(string Name, double Ms)>();
         foreach (var clients in new[] { 1, 16 })
         {
             var sync = Measure(DurabilityMode.Sync, fsyncWhenWaitedOn: true, clients, duration);
@@ -44,8 +49,44 @@ public static class ConfirmedReadsSuite
             results.Add(BenchmarkResult.LowerIsBetter(
                 Suite, $"confirmed reads, {clients} clients, p50 commit-to-durable, async (fsync on wait) vs periodic only", "ms", async.P50Ms, periodic.P50Ms,
                 "periodic 10 ms fsync (before), same run", null));
+            p50s.Add(($"{clients} clients, sync", sync.P50Ms));
+            p50s.Add(($"{clients} clients, async (fsync on wait)", async.P50Ms));
+        }
+        var after = ProbeFloor(probes);
+        if (floor.Overwrite.Count > 0)
+        {
+            static double Median(List<double> samples)
+            {
+                samples.Sort();
+                return samples[samples.Count / 2] / 1e6;
+            }
+            results.Add(BenchmarkResult.LowerIsBetter(Suite, "fsync floor, same temp directory, before / after the modes: 4 KB append + fdatasync", "ms",
+                Median(floor.Append), Median(after.Append), "after the modes", null));
+            results.Add(BenchmarkResult.LowerIsBetter(Suite,
+                "fsync floor, same temp directory, before / after the modes: 4 KB overwrite of written blocks + fdatasync (the floor below)", "ms",
+                Median(floor.Overwrite), Median(after.Overwrite), "after the modes", null));
+            var floorMs = Median([.. floor.Overwrite, .. after.Overwrite]);
+            foreach (var (name, ms) in p50s)
+            {
+                results.Add(BenchmarkResult.LowerIsBetter(Suite, $"confirmed reads, {name}, p50 commit-to-durable in fsync floors", "floors",
+                    ms / floorMs, null, null, null));
+            }
         }
         return results;
+    }
+
+    private static (List<double> Append, List<double> Overwrite) ProbeFloor(int writes)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "meridian-bench-durability-floor-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            return Storage.FsyncFloor.Probe(dir, writes);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     private readonly record struct Outcome(double PerSecond, double P50Ms);

@@ -63,6 +63,9 @@ internal sealed class GenericSuite(BenchmarkOptions options, List<BenchmarkResul
         foreach (var mode in new[] { Mode.Memory, Mode.DiskAsync, Mode.DiskSync })
         {
             using var env = new Env(mode);
+            // The floor under the sync cases: one 4 KB write + fdatasync in the same directory, probed
+            // before and after them so load drifting during the cases shows in the spread.
+            var floor = mode == Mode.DiskSync ? FsyncFloor.Probe(env.Dir!, options.Quick ? 40 : 200) : ([], []);
             Empty(env);
             foreach (var schema in new[] { BenchSchema.Person, BenchSchema.Location })
             {
@@ -73,11 +76,37 @@ internal sealed class GenericSuite(BenchmarkOptions options, List<BenchmarkResul
             }
             Filter(env, BenchSchema.Person);
             Filter(env, BenchSchema.Location);
+            if (mode == Mode.DiskSync)
+                AddFloors(floor, FsyncFloor.Probe(env.Dir!, options.Quick ? 40 : 200));
         }
     }
 
-    private void Add(Mode mode, string name, double meridianNs, double sqliteNs) =>
+    /// <summary>The floor probed in the sync cases' directory before and after them, two ways (see <see cref="FsyncFloor.Probe"/>).</summary>
+    private void AddFloors((List<double> Append, List<double> Overwrite) before, (List<double> Append, List<double> Overwrite) after)
+    {
+        if (before.Overwrite.Count == 0)
+            return;
+        const string probe = "disk sync/fsync floor, same directory, before / after the cases: 4 KB ";
+        results.Add(BenchmarkResult.LowerIsBetter(Suite, probe + "append + fdatasync", "µs",
+            Median(before.Append) / 1000, Median(after.Append) / 1000, "after the cases", null));
+        results.Add(BenchmarkResult.LowerIsBetter(Suite, probe + "overwrite of written blocks + fdatasync", "µs",
+            Median(before.Overwrite) / 1000, Median(after.Overwrite) / 1000, "after the cases", null));
+    }
+
+    private void Add(Mode mode, string name, double meridianNs, double sqliteNs, List<double>? floorNs = null, List<double>? sqliteFloorNs = null)
+    {
         results.Add(BenchmarkResult.LowerIsBetter(Suite, $"{Label(mode)}/{name}", "µs/tx", meridianNs / 1000, sqliteNs / 1000, SqliteName(mode), Target));
+        if (floorNs is { Count: > 0 } && sqliteFloorNs is { Count: > 0 })
+        {
+            // Each engine's commit as multiples of a data-only fsync (4 KB overwrite + fdatasync) timed just
+            // before each of its own samples, where the disk is in the state its commit meets.
+            var floor = Median(floorNs);
+            var sqliteFloor = Median(sqliteFloorNs);
+            results.Add(BenchmarkResult.LowerIsBetter(Suite,
+                $"{Label(mode)}/{name} in fsync floors (floor {floor / 1000:F0} µs before Meridian's samples, {sqliteFloor / 1000:F0} µs before SQLite's)",
+                "floors", meridianNs / floor, sqliteNs / sqliteFloor, SqliteName(mode), null));
+        }
+    }
 
     private int Iterations(int full) => options.Quick ? Math.Max(5, full / 5) : full;
 
@@ -107,6 +136,8 @@ internal sealed class GenericSuite(BenchmarkOptions options, List<BenchmarkResul
         var rows = schema.Rows(2304, 1000);
         var meridian = new List<double>();
         var sqlite = new List<double>();
+        env.FloorSamples.Clear();
+        env.SqliteFloorSamples.Clear();
         var warmup = Stopwatch.StartNew();
         for (var i = 0; i < Iterations(50); i++)
         {
@@ -115,14 +146,19 @@ internal sealed class GenericSuite(BenchmarkOptions options, List<BenchmarkResul
             {
                 meridian.Clear();
                 sqlite.Clear();
+                env.FloorSamples.Clear();
+                env.SqliteFloorSamples.Clear();
                 i = 0;
             }
             env.MeridianReset(table, rows, 2048);
+            env.ProbeFloor(env.FloorSamples);
             meridian.Add(Time(() => env.MeridianInsert(table, rows, 2048, 256)));
             env.SqliteReset(table, rows, 2048);
+            env.ProbeFloor(env.SqliteFloorSamples);
             sqlite.Add(Time(() => env.SqliteInsert(table, rows, 2048, 256)));
         }
-        Add(env.Mode, $"insert_bulk/{schema.Name}/{StrategyName(strategy)}/load=2048/count=256", Median(meridian), Median(sqlite));
+        Add(env.Mode, $"insert_bulk/{schema.Name}/{StrategyName(strategy)}/load=2048/count=256", Median(meridian), Median(sqlite),
+            env.FloorSamples, env.SqliteFloorSamples);
     }
 
     private void Iterate(Env env, BenchSchema schema)
@@ -164,6 +200,8 @@ internal sealed class GenericSuite(BenchmarkOptions options, List<BenchmarkResul
         var update = env.Prepare($"UPDATE {table.Name} SET {column} = {column} + 1 WHERE id < 256");
         var meridian = new List<double>();
         var sqlite = new List<double>();
+        env.FloorSamples.Clear();
+        env.SqliteFloorSamples.Clear();
         var pk = table.Schema.PrimaryKeyIndex;
         var scratch = new byte[256];
         var warmup = Stopwatch.StartNew();
@@ -173,9 +211,12 @@ internal sealed class GenericSuite(BenchmarkOptions options, List<BenchmarkResul
             {
                 meridian.Clear();
                 sqlite.Clear();
+                env.FloorSamples.Clear();
+                env.SqliteFloorSamples.Clear();
                 i = 0;
             }
             env.MeridianReset(table, rows, 2048);
+            env.ProbeFloor(env.FloorSamples);
             meridian.Add(Time(() =>
             {
                 using var tx = env.Store.BeginTransaction();
@@ -195,6 +236,7 @@ internal sealed class GenericSuite(BenchmarkOptions options, List<BenchmarkResul
                 env.MeridianCommit(tx);
             }));
             env.SqliteReset(table, rows, 2048);
+            env.ProbeFloor(env.SqliteFloorSamples);
             sqlite.Add(Time(() =>
             {
                 env.Begin.ExecuteNonQuery();
@@ -202,7 +244,7 @@ internal sealed class GenericSuite(BenchmarkOptions options, List<BenchmarkResul
                 env.Commit.ExecuteNonQuery();
             }));
         }
-        Add(env.Mode, $"update_bulk/{schema.Name}/unique_0/load=2048/count=256", Median(meridian), Median(sqlite));
+        Add(env.Mode, $"update_bulk/{schema.Name}/unique_0/load=2048/count=256", Median(meridian), Median(sqlite), env.FloorSamples, env.SqliteFloorSamples);
     }
 
     private void Filter(Env env, BenchSchema schema)
@@ -441,6 +483,41 @@ internal sealed class GenericSuite(BenchmarkOptions options, List<BenchmarkResul
 
         public Mode Mode { get; }
 
+        /// <summary>The temporary directory of a disk mode (null in memory).</summary>
+        public string? Dir => _dir;
+
+        /// <summary>Times (ns) of the data-only fsyncs probed before Meridian's samples of the current case.</summary>
+        public List<double> FloorSamples { get; } = [];
+
+        /// <summary>The same, probed before SQLite's samples.</summary>
+        public List<double> SqliteFloorSamples { get; } = [];
+
+        private Microsoft.Win32.SafeHandles.SafeFileHandle? _probe;
+        private int _probeAt;
+        private readonly byte[] _probeBlock = new byte[4096];
+        private const int ProbeBlocks = 256;
+
+        /// <summary>
+        /// In sync mode: one 4 KB overwrite of blocks written and synced at start + fdatasync, timed, in the
+        /// sync cases' own directory, so each case gets a floor measured between its own samples.
+        /// </summary>
+        public void ProbeFloor(List<double> samples)
+        {
+            if (Mode != Mode.DiskSync || !OperatingSystem.IsLinux())
+                return;
+            if (_probe is null)
+            {
+                _probe = File.OpenHandle(Path.Combine(_dir!, "fsync-probe"), FileMode.CreateNew, FileAccess.ReadWrite);
+                RandomAccess.Write(_probe, new byte[ProbeBlocks * _probeBlock.Length], 0);
+                RandomAccess.FlushToDisk(_probe);
+                new Random(13).NextBytes(_probeBlock);
+            }
+            var start = Stopwatch.GetTimestamp();
+            RandomAccess.Write(_probe, _probeBlock, (long)(_probeAt++ % ProbeBlocks) * _probeBlock.Length);
+            FsyncFloor.DataSync(_probe);
+            samples.Add(Stopwatch.GetElapsedTime(start).TotalNanoseconds);
+        }
+
         public Datastore Store { get; }
 
         public SqliteCommand Begin { get; }
@@ -512,6 +589,7 @@ internal sealed class GenericSuite(BenchmarkOptions options, List<BenchmarkResul
 
         public void Dispose()
         {
+            _probe?.Dispose();
             foreach (var command in _inserts.Values)
                 command.Dispose();
             Begin.Dispose();

@@ -23,6 +23,8 @@ internal sealed class TableData
 
     public TableSchema Schema;
     public readonly RowLayout Layout;
+    /// <summary>What one comparison of a row's old and new bytes tells an update (keys kept, validity).</summary>
+    public readonly RowDiff Diff;
     public RowHeap Heap;
     public SlotMap Slots;
     /// <summary>First id of the free list (ids of deleted rows, reused by later transactions).</summary>
@@ -55,6 +57,7 @@ internal sealed class TableData
     {
         Schema = schema;
         Layout = new RowLayout(schema.RowType, schema.Typespace);
+        Diff = new RowDiff(Layout, schema.Indexes);
         Heap = new RowHeap(Layout.RowFixedSize);
         Indexes = schema.Indexes.Select(i => TableIndex.Create(i, Layout)).ToArray();
         UniqueIndexes = Enumerable.Range(0, Indexes.Length).Where(i => schema.Indexes[i].IsUnique).ToArray();
@@ -66,6 +69,7 @@ internal sealed class TableData
     {
         Schema = from.Schema;
         Layout = from.Layout;
+        Diff = from.Diff;
         Heap = from.Heap;
         Slots = from.Slots;
         FreeHead = from.FreeHead;
@@ -223,17 +227,17 @@ internal sealed class TableData
     /// <summary>
     /// Gives a live row new bytes (an update): appends them and re-points the row's slot. Only indexes
     /// whose key columns changed are touched (<paramref name="sameKeyIndex"/>, the index the row was
-    /// found by, is known to keep its key). Returns the new pointer; the old bytes stay in the heap
-    /// for older versions and open cursors.
+    /// found by, is known to keep its key, and so is every index <paramref name="change"/> misses).
+    /// Returns the new pointer; the old bytes stay in the heap for older versions and open cursors.
     /// </summary>
-    public ulong Update(uint rowId, ReadOnlySpan<byte> oldRow, ReadOnlySpan<byte> newRow, int sameKeyIndex, long edit)
+    public ulong Update(uint rowId, ReadOnlySpan<byte> oldRow, ReadOnlySpan<byte> newRow, int sameKeyIndex, RowChange change, long edit)
     {
         // oldRow is never overwritten: published, or this transaction's own before End.
         var ptr = Heap.Append(rowId, newRow, out var stored);
         var indexes = Indexes;
         for (var i = 0; i < indexes.Length; i++)
         {
-            if (i != sameKeyIndex)
+            if (i != sameKeyIndex && !Diff.KeyUnchanged(i, change))
                 indexes[i].Update(oldRow, stored, rowId, edit);
         }
         if (HashMode)
