@@ -178,6 +178,20 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void Each_bad_index_attribute_of_a_table_is_reported_at_itself()
+    {
+        var (_, _, diagnostics) = GeneratorHarness.Run(Usings
+            + "[Table]\n"
+            + "[SpacetimeDB.Index.BTree(Accessor = \"a\")]\n"
+            + "[SpacetimeDB.Index.BTree(Accessor = \"b\", Columns = new string[0])]\n"
+            + "[SpacetimeDB.Index.BTree(Columns = new[] { \"A\" })]\n"
+            + "[SpacetimeDB.Index.BTree(Accessor = \"c\", Columns = new[] { \"Nope\" })]\n"
+            + "public partial struct T { public int A; }");
+        var lines = diagnostics.Select(d => (d.Id, Line: d.Location.GetLineSpan().StartLinePosition.Line)).OrderBy(x => x.Line).ToList();
+        Assert.Equal([("STDB0004", 2), ("STDB0004", 3), ("STDB0027", 4), ("STDB0014", 5)], lines);
+    }
+
+    [Fact]
     public void A_valid_module_reports_nothing()
     {
         var (_, sources, diagnostics) = GeneratorHarness.Run(Usings
