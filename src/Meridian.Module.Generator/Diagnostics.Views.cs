@@ -38,7 +38,7 @@ internal static partial class Diagnostics
     public static readonly DiagnosticDescriptor ViewPrimaryKeyNotFound = Error(
         "MRDN0101",
         "View primary key column not found",
-        "View '{0}' declares primary key '{1}', but row type '{2}' has no field with that name",
+        "View '{0}' declares primary key '{1}', but row type '{2}' has no field with that name in its [SpacetimeDB.Type] declaration",
         "Meridian");
 
     public static readonly DiagnosticDescriptor ViewPrimaryKeyNotEquatable = Error(

@@ -102,16 +102,18 @@ internal static partial class Parser
         {
             var names = NamedArray(a, "Columns");
             var indexAccessor = Named<string>(a, "Accessor");
+            // Each bad index attribute is reported at itself, so two bad ones on a type are two errors.
+            var attributeLocation = a.ApplicationSyntaxReference?.GetSyntax().GetLocation() ?? location;
             if (names.Length == 0)
             {
-                diagnostics.Add(DiagnosticInfo.Create(Diagnostics.IndexNoColumns, location, symbol.Name));
+                diagnostics.Add(DiagnosticInfo.Create(Diagnostics.IndexNoColumns, attributeLocation, symbol.Name));
                 continue;
             }
             // 1.x style: Name and no Accessor. The name becomes the accessor unless it collides (upstream 2.x refuses these).
             indexAccessor ??= LegacyIndexAccessor(Named<string>(a, "Name"), columns, btrees, fieldBTrees);
             if (indexAccessor is null)
             {
-                diagnostics.Add(DiagnosticInfo.Create(Diagnostics.TableIndexAccessor, location, symbol.Name));
+                diagnostics.Add(DiagnosticInfo.Create(Diagnostics.TableIndexAccessor, attributeLocation, symbol.Name));
                 continue;
             }
             var ids = new List<int>();
@@ -119,7 +121,7 @@ internal static partial class Parser
             {
                 var c = columns.FindIndex(c => c.Name == n);
                 if (c < 0)
-                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.UnknownColumn, location, n, symbol.Name));
+                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.UnknownColumn, attributeLocation, n, symbol.Name));
                 ids.Add(c);
             }
             if (ids.All(c => c >= 0))

@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Meridian.Module.Generator;
 
@@ -96,7 +97,7 @@ internal static class ViewParser
             serializer = use.Serializer;
             if (primaryKey is not null)
             {
-                var field = row.GetMembers(primaryKey).OfType<IFieldSymbol>().FirstOrDefault(f => !f.IsStatic && !f.IsConst);
+                var field = SerializedField(row, primaryKey, ct);
                 if (field is null)
                     diagnostics.Add(DiagnosticInfo.Create(Diagnostics.ViewPrimaryKeyNotFound, location, method.Name, primaryKey, row.ToDisplayString()));
                 else if (Parser.MapType(field.Type, out _) is not { Key: not KeyCategory.None })
@@ -117,6 +118,22 @@ internal static class ViewParser
             primaryKey,
             LocationInfo.From(location),
             diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// The row's instance field of that name, if the row's serializer writes it: only fields declared in the partial
+    /// declaration that carries <c>[SpacetimeDB.Type]</c> or <c>[Table]</c> are columns (as upstream), so a key named
+    /// after a field of another part would name no column.
+    /// </summary>
+    private static IFieldSymbol? SerializedField(ITypeSymbol row, string name, CancellationToken ct)
+    {
+        var declarations = row.GetAttributes()
+            .Where(a => a.AttributeClass?.ToDisplayString() is "SpacetimeDB.TypeAttribute" or "SpacetimeDB.TableAttribute")
+            .Select(a => a.ApplicationSyntaxReference?.GetSyntax(ct).FirstAncestorOrSelf<TypeDeclarationSyntax>())
+            .Where(d => d is not null)
+            .ToList();
+        return row.GetMembers(name).OfType<IFieldSymbol>().FirstOrDefault(f => !f.IsStatic && !f.IsConst
+            && f.DeclaringSyntaxReferences.Any(r => declarations.Any(d => d!.SyntaxTree == r.SyntaxTree && d.Span.Contains(r.Span))));
     }
 
     private static T? Named<T>(AttributeData attribute, string name)

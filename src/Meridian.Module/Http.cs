@@ -166,6 +166,8 @@ public sealed class HttpClient
                 message.Content.Headers.TryAddWithoutValidation(h.Name, value);
             }
         }
+        // Other procedures of the database may run while this one waits (as upstream's do at an HTTP await).
+        using var aside = Internal.ModuleHost.CurrentProcedure?.StepAside();
         using var cts = new CancellationTokenSource(timeout);
         try
         {

@@ -36,9 +36,29 @@ public sealed partial class Database
         return RunProcedureAsync(p, args, caller, connectionId, jwtPayload);
     }
 
-    /// <summary>Runs <paramref name="procedure"/> on the thread pool (scheduled calls come here too).</summary>
-    internal Task<ProcedureCallResult> RunProcedureAsync(ModuleProcedure procedure, byte[] args, Identity caller, ConnectionId connectionId, string? jwt) =>
-        Task.Run(() => RunProcedure(procedure, args, caller, connectionId, jwt));
+    /// <summary>
+    /// Runs <paramref name="procedure"/> on the thread pool once it has its turn (scheduled calls come here too):
+    /// the database's procedures run one at a time in call order, except while one waits on HTTP (see <see cref="ProcedureTurns"/>).
+    /// </summary>
+    internal Task<ProcedureCallResult> RunProcedureAsync(ModuleProcedure procedure, byte[] args, Identity caller, ConnectionId connectionId, string? jwt)
+    {
+        var turn = _procedureTurns.Enter();
+        return RunInTurnAsync(turn, procedure, args, caller, connectionId, jwt);
+    }
+
+    private async Task<ProcedureCallResult> RunInTurnAsync(
+        Task turn, ModuleProcedure procedure, byte[] args, Identity caller, ConnectionId connectionId, string? jwt)
+    {
+        await turn.ConfigureAwait(false);
+        try
+        {
+            return await Task.Run(() => RunProcedure(procedure, args, caller, connectionId, jwt)).ConfigureAwait(false);
+        }
+        finally
+        {
+            _procedureTurns.Exit();
+        }
+    }
 
     private ProcedureCallResult ProcedureNotRun(string message, ReducerNotRunReason reason) =>
         new(ProcedureCallStatus.NotRun, null, message, Timestamp.Now(_clock), TimeSpan.Zero) { NotRunReason = reason };
@@ -61,7 +81,7 @@ public sealed partial class Database
             connectionId.IsZero ? null : SpacetimeDB.ConnectionId.FromU128Unchecked(connectionId.Value),
             new SpacetimeDB.Timestamp(timestamp.MicrosecondsSinceUnixEpoch),
             jwt);
-        var host = new ProcedureHost(this, procedure.Name, caller, connectionId);
+        var host = new ProcedureHost(this, procedure.Name, caller, connectionId) { Turns = _procedureTurns };
         try
         {
             var value = active.Module.Descriptor.CallProcedure(host, procedure.Id, info, args);
@@ -81,6 +101,23 @@ public sealed partial class Database
     private sealed class ProcedureHost(Database db, string procedure, Identity caller, ConnectionId connectionId) : IProcedureHost
     {
         public SpacetimeDB.Identity DatabaseIdentity { get; } = SpacetimeDB.Identity.FromBigEndian(db.Identity.ToBigEndianBytes());
+
+        /// <summary>The turns this procedure holds one of while it runs (null for an HTTP handler, which takes none).</summary>
+        public ProcedureTurns? Turns { get; init; }
+
+        public IDisposable? StepAside()
+        {
+            if (Turns is not { } turns)
+                return null;
+            turns.Exit();
+            return new TurnBack(turns);
+        }
+
+        // Blocks the procedure's thread until its turn comes again, as the procedure is synchronous code.
+        private sealed class TurnBack(ProcedureTurns turns) : IDisposable
+        {
+            public void Dispose() => turns.Enter().GetAwaiter().GetResult();
+        }
 
         public void Log(LogLevel level, string message, string target, string file, int line) =>
             db.Log.Write(new ModuleLogRecord(TransactionHost.Level(level), Timestamp.Now(db._clock).MicrosecondsSinceUnixEpoch, target, file, line, message));

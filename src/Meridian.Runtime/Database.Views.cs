@@ -108,7 +108,7 @@ public sealed partial class Database
         }
         var scratch = store.Committed;
         var columns = view.RowType.Elements.Select((e, i) => e.Name ?? $"col_{i}").ToList();
-        var sqlTable = new SqlTable(scratch.GetTable(view.Name), view.Name, null, columns, columns.Select(_ => (string?)null).ToList());
+        var sqlTable = new SqlTable(scratch.GetTable(view.Name), view.Name, view.SourceName, columns, view.ColumnAccessors);
         return (new SqlCatalog([sqlTable]), scratch);
     }
 

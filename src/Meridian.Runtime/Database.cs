@@ -35,6 +35,7 @@ public sealed partial class Database : IAsyncDisposable
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
     private readonly DatabaseWriter _writer = new();
+    private readonly ProcedureTurns _procedureTurns = new();
     private readonly CommitPipeline _pipeline;
     private readonly SubscriptionManager _subscriptions;
     private readonly Scheduler _scheduler = new();

@@ -62,6 +62,21 @@ public class DiagnosticTests
     [InlineData("MRDN0006", "public partial class M { [Procedure] public int P(ProcedureContext ctx) => 1; }")]
     [InlineData("MRDN0007", "public static partial class M { [Reducer] private static void R(ReducerContext ctx) { } }")]
     [InlineData("MRDN0007", "public static partial class M { private static partial class Inner { [Reducer] public static void R(ReducerContext ctx) { } } }")]
+    [InlineData(
+        "MRDN0101",
+        "[SpacetimeDB.Type] public partial struct Row { public int A; } "
+            + "public static partial class M { [View(Accessor = \"v\", Public = true, PrimaryKey = \"B\")] "
+            + "public static List<Row> V(ViewContext ctx) => new(); }")]
+    [InlineData(
+        "MRDN0101",
+        "[SpacetimeDB.Type] public partial class Row { public int A; } public partial class Row { public int Extra; } "
+            + "public static partial class M { [View(Accessor = \"v\", Public = true, PrimaryKey = \"Extra\")] "
+            + "public static List<Row> V(ViewContext ctx) => new(); }")]
+    [InlineData(
+        "MRDN0102",
+        "[SpacetimeDB.Type] public partial struct Key { public int K; } [SpacetimeDB.Type] public partial struct Row { public Key A; } "
+            + "public static partial class M { [View(Accessor = \"v\", Public = true, PrimaryKey = \"A\")] "
+            + "public static List<Row> V(ViewContext ctx) => new(); }")]
     public void Reports_the_diagnostic(string id, string source)
     {
         var (output, _, diagnostics) = GeneratorHarness.Run(Usings + source);
@@ -149,6 +164,31 @@ public class DiagnosticTests
         Assert.Equal("STDB0002", d.Id);
         Assert.Equal(2, d.Location.GetLineSpan().StartLinePosition.Line);
         Assert.Contains("S", d.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_view_key_in_the_serialized_part_of_a_split_partial_row_is_accepted()
+    {
+        var (output, _, diagnostics) = GeneratorHarness.Run(Usings
+            + "public partial class Row { public int Extra; } [SpacetimeDB.Type] public partial class Row { public int A; } "
+            + "public static partial class M { [View(Accessor = \"v\", Public = true, PrimaryKey = \"A\")] "
+            + "public static List<Row> V(ViewContext ctx) => new(); }");
+        Assert.Empty(diagnostics);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error));
+    }
+
+    [Fact]
+    public void Each_bad_index_attribute_of_a_table_is_reported_at_itself()
+    {
+        var (_, _, diagnostics) = GeneratorHarness.Run(Usings
+            + "[Table]\n"
+            + "[SpacetimeDB.Index.BTree(Accessor = \"a\")]\n"
+            + "[SpacetimeDB.Index.BTree(Accessor = \"b\", Columns = new string[0])]\n"
+            + "[SpacetimeDB.Index.BTree(Columns = new[] { \"A\" })]\n"
+            + "[SpacetimeDB.Index.BTree(Accessor = \"c\", Columns = new[] { \"Nope\" })]\n"
+            + "public partial struct T { public int A; }");
+        var lines = diagnostics.Select(d => (d.Id, Line: d.Location.GetLineSpan().StartLinePosition.Line)).OrderBy(x => x.Line).ToList();
+        Assert.Equal([("STDB0004", 2), ("STDB0004", 3), ("STDB0027", 4), ("STDB0014", 5)], lines);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Meridian.Runtime.Execution;
 using Meridian.Runtime.Logging;
 using Meridian.Runtime.Modules;
+using Meridian.Runtime.Subscriptions;
 using Meridian.Runtime.Tests.LiveGrammar;
 using Meridian.Sats;
 using Meridian.Sats.Bsatn;
@@ -111,5 +112,30 @@ public sealed class ExplicitNamesModuleTests : IAsyncLifetime
         Assert.Equal(ReducerStatus.Committed, (await Call("drop_at_most", 5)).Status);
         var state = _db.Store.Committed;
         Assert.Equal(1, state.Count(state.GetTable("my_things").Id));
+    }
+
+    [Fact]
+    public async Task A_one_off_read_of_the_view_may_name_a_column_by_its_source_name()
+    {
+        foreach (var k in new[] { 5, 7 })
+            Assert.Equal(ReducerStatus.Committed, (await Call("my_reducer", k)).Status);
+
+        // Upstream's C# SDK sends RemoteQuery filters with the field's source name (`Key`, canonical `key`).
+        foreach (var sql in new[] { "SELECT my_view_name.* FROM my_view_name WHERE Key = 5", "SELECT * FROM my_view WHERE key = 5" })
+        {
+            var session = new FakeSession(Owner);
+            await _db.OneOffQueryAsync(session, 1, sql);
+            var answer = ((string, IReadOnlyList<TableRowsResult>?, string?))Assert.Single(session.Messages);
+            Assert.True(answer.Item3 is null, answer.Item3);
+            var table = Assert.Single(answer.Item2!);
+            Assert.Equal("my_view_name", table.TableName);
+            Assert.Equal(5, new BsatnReader(Assert.Single(table.Rows).Span).ReadI32());
+        }
+
+        var unknown = new FakeSession(Owner);
+        await _db.OneOffQueryAsync(unknown, 2, "SELECT * FROM my_view_name WHERE Nope = 5");
+        var error = ((string, IReadOnlyList<TableRowsResult>?, string?))Assert.Single(unknown.Messages);
+        Assert.Null(error.Item2);
+        Assert.Contains("Nope", error.Item3, StringComparison.Ordinal);
     }
 }

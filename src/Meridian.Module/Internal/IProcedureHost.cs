@@ -19,6 +19,12 @@ public interface IProcedureHost
 
     /// <summary>Writes to the module log.</summary>
     void Log(LogLevel level, string message, string target, string file, int line);
+
+    /// <summary>
+    /// Lets the database's other procedures run while this one waits on the network (an HTTP request); disposing
+    /// the result waits for this procedure's turn again. Null when the host has no turns to give.
+    /// </summary>
+    IDisposable? StepAside() => null;
 }
 
 /// <summary>What the host knows about the caller of a procedure.</summary>

@@ -8,6 +8,9 @@ public static partial class ModuleHost
     /// <summary>The host of the procedure running on this thread; outside one this throws <see cref="InvalidOperationException"/>.</summary>
     public static IProcedureHost Procedure => _procedure ?? throw new InvalidOperationException("No procedure is running on this thread.");
 
+    /// <summary>The host of the procedure running on this thread, or null.</summary>
+    internal static IProcedureHost? CurrentProcedure => _procedure;
+
     /// <summary>Binds <paramref name="host"/> as the running procedure's host until the returned scope is disposed.</summary>
     public static ProcedureScope EnterProcedure(IProcedureHost host)
     {

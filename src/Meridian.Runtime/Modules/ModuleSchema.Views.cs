@@ -11,7 +11,10 @@ namespace Meridian.Runtime.Modules;
 /// <param name="IsQuery">True when the view returns a query, which the host maintains as a live query.</param>
 /// <param name="RowType">The row type, with canonical field names.</param>
 /// <param name="PrimaryKeyColumn">The column that identifies a row, if the view declares one.</param>
-public sealed record ModuleView(int Id, string Name, string SourceName, bool IsAnonymous, bool IsQuery, ProductType RowType, int? PrimaryKeyColumn);
+/// <param name="ColumnAccessors">The source names of the columns (SQL accepts them as well as the canonical names).</param>
+public sealed record ModuleView(
+    int Id, string Name, string SourceName, bool IsAnonymous, bool IsQuery, ProductType RowType, int? PrimaryKeyColumn,
+    IReadOnlyList<string?> ColumnAccessors);
 
 public sealed partial class ModuleSchema
 {
@@ -54,7 +57,7 @@ public sealed partial class ModuleSchema
                     throw new InvalidOperationException($"View '{name}' names primary key '{columns[0]}', which its row type does not have.");
                 pk = column;
             }
-            views.Add(new ModuleView(i, name, v.SourceName, v.IsAnonymous, isQuery, rowType, pk));
+            views.Add(new ModuleView(i, name, v.SourceName, v.IsAnonymous, isQuery, rowType, pk, sourceRow.Elements.Select(e => e.Name).ToList()));
         }
         return views;
     }
