@@ -85,9 +85,17 @@ public sealed class SubscriptionQuery
     /// client other than the owner, tables with <paramref name="visibility"/> rules are read through them.
     /// </summary>
     /// <exception cref="SqlException">The query is invalid or not supported.</exception>
-    public static SubscriptionQuery Compile(string sql, ISqlCatalog catalog, Identity sender, bool isOwner, VisibilityRules? visibility = null)
+    public static SubscriptionQuery Compile(string sql, ISqlCatalog catalog, Identity sender, bool isOwner, VisibilityRules? visibility = null) =>
+        Compile(SqlParser.ParseSubscription(sql), sql, catalog, sender, isOwner, visibility);
+
+    /// <summary>
+    /// As <see cref="Compile(string, ISqlCatalog, Identity, bool, VisibilityRules?)"/>, for a query already parsed with
+    /// <see cref="SqlParser.ParseSubscription"/> from <paramref name="sql"/> (so a caller that looked at the SELECT parses it once).
+    /// </summary>
+    /// <exception cref="SqlException">The query is invalid or not supported.</exception>
+    public static SubscriptionQuery Compile(
+        SelectStatement select, string sql, ISqlCatalog catalog, Identity sender, bool isOwner, VisibilityRules? visibility = null)
     {
-        var select = SqlParser.ParseSubscription(sql);
         var tables = new List<SqlTable> { Binder.ResolveTable(catalog, select.From.Name, isOwner, select.From.Position) };
         foreach (var join in select.Joins)
             tables.Add(Binder.ResolveTable(catalog, join.Table.Name, isOwner, join.Table.Position));
