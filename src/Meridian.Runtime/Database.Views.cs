@@ -77,7 +77,8 @@ public sealed partial class Database
         {
             throw new SqlException($"View '{view.Name}' returned a query that cannot be maintained ({viewSql}): {e.Message}", e);
         }
-        return new SqlLiveQuery(inner, view.Name, $"view {view.Name}: {inner.Key}");
+        var live = new SqlLiveQuery(inner, view.Name, $"view {view.Name}: {inner.Key}");
+        return inner.MayRepeatRows ? new DistinctViewQuery(live) : live;
     }
 
     // A view as a table for SQL: its row type's columns, under its canonical and source names.

@@ -129,7 +129,7 @@ public sealed class ViewDuplicateRowTests : IAsyncLifetime
     private static readonly Identity Owner = Identity.FromClaims("localhost", "view-dup-owner");
     private Database _db = null!;
 
-    // One row per item's group: items 1 and 2 in group 1 give the row {grp: 1} twice.
+    // One row per item's group: items 1 and 2 in group 1 give the row {grp: 1} twice; a tagged item once per tag.
     private const string Source = """
         using SpacetimeDB;
 
@@ -138,6 +138,13 @@ public sealed class ViewDuplicateRowTests : IAsyncLifetime
         {
             [PrimaryKey] public ulong id;
             [SpacetimeDB.Index.BTree] public uint grp;
+        }
+
+        [Table(Accessor = "tag", Public = true)]
+        public partial struct Tag
+        {
+            [PrimaryKey] public ulong id;
+            [SpacetimeDB.Index.BTree] public ulong item_id;
         }
 
         [Type]
@@ -153,6 +160,17 @@ public sealed class ViewDuplicateRowTests : IAsyncLifetime
 
             [Reducer]
             public static void remove(ReducerContext ctx, ulong id) => ctx.Db.item.id.Delete(id);
+
+            [Reducer]
+            public static void tag(ReducerContext ctx, ulong id, ulong item_id) => ctx.Db.tag.Insert(new Tag { id = id, item_id = item_id });
+
+            [Reducer]
+            public static void untag(ReducerContext ctx, ulong id) => ctx.Db.tag.id.Delete(id);
+
+            // A query view over a join: an item once per tag in the query, once in the view.
+            [View(Accessor = "tagged", Public = true)]
+            public static IQuery<Item> tagged(AnonymousViewContext ctx) =>
+                ctx.From.tag().RightSemijoin(ctx.From.item(), (t, i) => t.item_id.Eq(i.id));
 
             [View(Accessor = "groups", Public = true)]
             public static List<Group> groups(AnonymousViewContext ctx) =>
@@ -191,9 +209,11 @@ public sealed class ViewDuplicateRowTests : IAsyncLifetime
     private static uint Group(ReadOnlyMemory<byte> row) => BitConverter.ToUInt32(row.Span);
 
     // The groups a client holds, from what it was sent (fails on an error or a delete of a row it does not hold).
-    private static List<uint> Held(FakeSession session)
+    private static List<uint> Held(FakeSession session) => Held(session, Group);
+
+    private static List<T> Held<T>(FakeSession session, Func<ReadOnlyMemory<byte>, T> decode)
     {
-        var rows = new List<uint>();
+        var rows = new List<T>();
         lock (session.Messages)
         {
             foreach (var m in session.Messages)
@@ -201,7 +221,7 @@ public sealed class ViewDuplicateRowTests : IAsyncLifetime
                 switch (m)
                 {
                     case (string kind, uint, uint, IReadOnlyList<TableRowsResult> applied) when kind == "applied":
-                        rows.AddRange(applied.SelectMany(t => t.Rows).Select(Group));
+                        rows.AddRange(applied.SelectMany(t => t.Rows).Select(decode));
                         break;
                     case (string kind, _, uint, string message) when kind == "error":
                         Assert.Fail(message);
@@ -210,8 +230,8 @@ public sealed class ViewDuplicateRowTests : IAsyncLifetime
                         foreach (var t in update.SelectMany(s => s.Tables))
                         {
                             foreach (var d in t.Deletes)
-                                Assert.True(rows.Remove(Group(d)), "a delete of a row the client does not hold");
-                            rows.AddRange(t.Inserts.Select(Group));
+                                Assert.True(rows.Remove(decode(d)), "a delete of a row the client does not hold");
+                            rows.AddRange(t.Inserts.Select(decode));
                         }
                         break;
                 }
@@ -257,5 +277,49 @@ public sealed class ViewDuplicateRowTests : IAsyncLifetime
         Assert.Equal([1u, 2u], Held(whole));
         Assert.Equal([1u], Held(filtered));
         Assert.Equal(await OneOff("SELECT * FROM groups"), Held(whole));
+    }
+
+    private Task Tag(ulong id, ulong item) => Call("tag", w =>
+    {
+        w.WriteU64(id);
+        w.WriteU64(item);
+    });
+
+    // An item row (id u64, grp u32) as its id.
+    private static ulong Item(ReadOnlyMemory<byte> row) => BitConverter.ToUInt64(row.Span);
+
+    [Fact]
+    public async Task A_query_view_over_a_join_holds_a_row_once_however_many_rows_it_matches()
+    {
+        await Tag(10, 1);
+        await Tag(11, 1);
+        await Tag(12, 3);
+        var whole = new FakeSession(Owner);
+        await _db.SubscribeAsync(whole, 1, 1, ["SELECT * FROM tagged"]).WaitAsync(Timeout);
+        var filtered = new FakeSession(Owner);
+        await _db.SubscribeAsync(filtered, 1, 1, ["SELECT * FROM tagged WHERE grp = 1"]).WaitAsync(Timeout);
+
+        async Task Check(ulong[] all, ulong[] groupOne)
+        {
+            Assert.Equal(all, Held(whole, Item));
+            Assert.Equal(groupOne, Held(filtered, Item));
+            var session = new FakeSession(Owner);
+            await _db.OneOffQueryAsync(session, 1, "SELECT * FROM tagged").WaitAsync(Timeout);
+            var (_, rows, _) = ((string, IReadOnlyList<TableRowsResult>?, string?))Assert.Single(session.Messages);
+            Assert.Equal(all, Assert.Single(rows!).Rows.Select(Item).Order().ToArray());
+        }
+
+        await Check([1, 3], [1]);
+        var messages = whole.Messages.Count;
+        await Tag(13, 1); // a third tag of item 1: nothing changes
+        await Call("untag", w => w.WriteU64(10));
+        Assert.Equal(messages, whole.Messages.Count);
+        await Call("untag", w => w.WriteU64(11));
+        await Check([1, 3], [1]);
+        await Call("untag", w => w.WriteU64(13)); // item 1's last tag
+        await Check([3], []);
+        await Tag(14, 2);
+        await Tag(15, 2);
+        await Check([2, 3], [2]);
     }
 }

@@ -65,6 +65,9 @@ public sealed class SubscriptionQuery
     /// <summary>Every table whose changes can change the result, once each (with those its visibility rules read).</summary>
     public IReadOnlyList<TableId> ReadTables { get; }
 
+    /// <summary>True when the result may hold a row more than once (a join: a row once per matching combination).</summary>
+    public bool MayRepeatRows => _block.Sources.Count > 1;
+
     /// <summary>True for an ordered window (ORDER BY with LIMIT or OFFSET).</summary>
     public bool IsWindow => _window is not null;
 
