@@ -86,12 +86,13 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
     public int QueryCount => _queries.Count;
 
     /// <summary>
-    /// How many times the view instances whose key starts with this one (the whole view and its filtered subscriptions)
-    /// have run, or -1 when there is none (tests and benchmarks; on the pipeline loop).
+    /// How many times the view instance with this key and its filtered subscriptions (keys "KEY where ...") have run,
+    /// or -1 when there is none (tests and benchmarks; on the pipeline loop).
     /// </summary>
     public int ViewRuns(string key)
     {
-        var runs = _queries.Values.Select(q => q.Query.Key.StartsWith(key, StringComparison.Ordinal) ? Procedural(q.Query)?.Runs : null)
+        var runs = _queries.Values
+            .Select(q => q.Query.Key == key || q.Query.Key.StartsWith(key + " where ", StringComparison.Ordinal) ? Procedural(q.Query)?.Runs : null)
             .Where(r => r is not null).ToList();
         return runs.Count == 0 ? -1 : runs.Sum(r => r!.Value);
     }
