@@ -5,6 +5,7 @@ using Meridian.Query.Subscriptions;
 using Meridian.Runtime.Pipeline;
 using Meridian.Runtime.Sql;
 using Meridian.Runtime.Subscriptions;
+using Meridian.Runtime.Views;
 using Meridian.Sats;
 using Meridian.Sats.Bsatn;
 using Meridian.Storage;
@@ -37,12 +38,17 @@ public sealed partial class Database
         {
             try
             {
-                if (CompileView(sql, session.Identity, active) is { } view)
+                var select = SqlParser.ParseSubscription(sql);
+                if (CompileView(select, sql, session.Identity, active) is { } view)
                 {
+                    // A view has no index: its initial evaluation scans all the caller's rows of it.
+                    if (rowLimit is { } viewLimit && (view is FilteredViewQuery f ? f.View : view).Evaluate(_store.Committed).Count is var count
+                        && (ulong)count > viewLimit)
+                        throw SqlExecutor.RowLimitExceeded(count, viewLimit);
                     compiled.Add(view);
                     continue;
                 }
-                var query = SubscriptionQuery.Compile(sql, catalog, session.Identity, isOwner, active.Visibility);
+                var query = SubscriptionQuery.Compile(select, sql, catalog, session.Identity, isOwner, active.Visibility);
                 if (rowLimit is { } limit)
                     query.CheckRowLimit(_store.Committed, limit);
                 compiled.Add(new SqlLiveQuery(query));
@@ -77,25 +83,23 @@ public sealed partial class Database
         try
         {
             var isOwner = IsOwner(session.Identity);
+            var rowLimit = isOwner ? null : Settings.RowLimit;
             var active = _active;
-            if (active.Schema.Views.Count > 0 && ViewScratch(SqlParser.ParseSubscription(sql), session.Identity, active, state) is { } scratch)
+            var select = SqlParser.ParseSubscription(sql);
+            TableRowsResult result;
+            if (OneOffView(select, sql, session.Identity, active, state, rowLimit) is { } viewRows)
             {
-                var filtered = SubscriptionQuery.Compile(sql, scratch.Catalog, session.Identity, isOwner: true);
-                SlowLog.RecordQuery(sql, started, stopwatch.Elapsed, session.Identity, "ok");
-                session.OnOneOffQueryResult(requestId, [new TableRowsResult(filtered.Table.Name, filtered.Evaluate(scratch.State))], null, state.LastOffset);
-                return Task.CompletedTask;
+                result = viewRows;
             }
-            if (CompileView(sql, session.Identity, active) is { } view)
+            else
             {
-                session.OnOneOffQueryResult(requestId, [new TableRowsResult(view.TableName, view.Evaluate(state))], null, state.LastOffset);
-                return Task.CompletedTask;
+                var query = SubscriptionQuery.Compile(select, sql, active.Catalog, session.Identity, isOwner, active.Visibility);
+                if (rowLimit is { } limit)
+                    query.CheckRowLimit(state, limit);
+                result = new TableRowsResult(query.Table.Name, query.Evaluate(state));
             }
-            var query = SubscriptionQuery.Compile(sql, active.Catalog, session.Identity, isOwner, active.Visibility);
-            if (!isOwner && Settings.RowLimit is { } limit)
-                query.CheckRowLimit(state, limit);
-            var rows = query.Evaluate(state);
             SlowLog.RecordQuery(sql, started, stopwatch.Elapsed, session.Identity, "ok");
-            session.OnOneOffQueryResult(requestId, [new TableRowsResult(query.Table.Name, rows)], null, state.LastOffset);
+            session.OnOneOffQueryResult(requestId, [result], null, state.LastOffset);
         }
         catch (SqlException e)
         {
@@ -138,16 +142,18 @@ public sealed partial class Database
                     try
                     {
                         var active = _active;
-                        if (SelectView(select, caller, active, state) is { } viewRows)
+                        var rowLimit = isOwner ? null : Settings.RowLimit;
+                        if (SelectView(select, caller, active, state, rowLimit) is { } viewRows)
                         {
                             results.Add(viewRows);
-                            break;
                         }
-                        var rowLimit = isOwner ? null : Settings.RowLimit;
-                        var result = ReadsSlowLog(select, active.Catalog, caller, isOwner)
-                            ? SlowLog.Query(select, caller, rowLimit)
-                            : SqlExecutor.Query(select, active.Catalog, state, caller, isOwner, rowLimit, active.Visibility);
-                        results.Add(ToResult(result, state.LastOffset));
+                        else
+                        {
+                            var result = ReadsSlowLog(select, active.Catalog, caller, isOwner)
+                                ? SlowLog.Query(select, caller, rowLimit)
+                                : SqlExecutor.Query(select, active.Catalog, state, caller, isOwner, rowLimit, active.Visibility);
+                            results.Add(ToResult(result, state.LastOffset));
+                        }
                         outcome = "ok";
                     }
                     catch (SqlException e)

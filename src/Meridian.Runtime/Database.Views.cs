@@ -8,6 +8,7 @@ using Meridian.Runtime.Subscriptions;
 using Meridian.Runtime.Sql;
 using Meridian.Runtime.Views;
 using Meridian.Sats;
+using Meridian.Sats.Rows;
 using Meridian.Sats.Values;
 using Meridian.Storage;
 using Meridian.Storage.Schema;
@@ -17,18 +18,19 @@ namespace Meridian.Runtime;
 public sealed partial class Database
 {
     /// <summary>
-    /// The live query for a subscription to a view (<c>SELECT * FROM view</c>), or null when
+    /// The live query for a subscription to a view (<c>SELECT * FROM view [WHERE ...]</c>), or null when
     /// <paramref name="sql"/> does not read a view. A view returning rows becomes a
     /// <see cref="ProceduralViewQuery"/> (per caller unless anonymous); a view returning a query is
     /// run once for the caller to get its SQL, which is compiled as a live query read as the owner
-    /// (views see every table) and maintained by delta rules like any subscription.
+    /// (views see every table) and maintained by delta rules like any subscription. A WHERE is applied
+    /// to the whole view's rows as they enter and leave (<see cref="FilteredViewQuery"/>).
     /// </summary>
     /// <exception cref="SqlException">The view is read in a way not supported, or it failed.</exception>
     private ILiveQuery? CompileView(string sql, Identity sender, ActiveModule active) =>
-        active.Schema.Views.Count == 0 ? null : CompileView(SqlParser.ParseSubscription(sql), sender, active);
+        active.Schema.Views.Count == 0 ? null : CompileView(SqlParser.ParseSubscription(sql), sql, sender, active);
 
     /// <summary>As <see cref="CompileView(string, Identity, ActiveModule)"/>, for a parsed SELECT.</summary>
-    private ILiveQuery? CompileView(SelectStatement select, Identity sender, ActiveModule active)
+    private ILiveQuery? CompileView(SelectStatement select, string sql, Identity sender, ActiveModule active)
     {
         if (active.Schema.Views.Count == 0)
             return null;
@@ -36,12 +38,21 @@ public sealed partial class Database
         if (view is null)
         {
             if (select.Joins.Select(j => active.Schema.FindView(j.Table.Name)).FirstOrDefault(v => v is not null) is { } joined)
-                throw new SqlException($"View '{joined.Name}' cannot be joined; subscribe to it whole with SELECT * FROM {joined.Name}.");
+                throw new SqlException($"View '{joined.Name}' cannot be joined; read it alone: SELECT * FROM {joined.Name} [WHERE ...].");
             return null;
         }
-        if (select.Joins.Count > 0 || select.Where is not null || select.Projection is not SqlProjection.Star || select.Limit is not null
-            || select.OrderBy.Count > 0)
-            throw new SqlException($"View '{view.Name}' can only be subscribed to whole: SELECT * FROM {view.Name}.");
+        if (select.Joins.Count > 0)
+            throw new SqlException($"View '{view.Name}' cannot be joined; read it alone: SELECT * FROM {view.Name} [WHERE ...].");
+        if (select.Projection is not SqlProjection.Star || select.Limit is not null || select.Offset is not null || select.OrderBy.Count > 0)
+            throw new SqlException($"A subscription to view '{view.Name}' takes its whole rows and may filter them, not order or limit them: "
+                + $"SELECT * FROM {view.Name} [WHERE ...].");
+        var whole = CompileWholeView(view, sender, active);
+        return select.Where is null ? whole : new FilteredViewQuery(whole, RowCondition.Compile(select, ViewTable(view, active), sender), sql);
+    }
+
+    // The live result of a whole view for sender.
+    private ILiveQuery CompileWholeView(ModuleView view, Identity sender, ActiveModule active)
+    {
         if (!view.IsQuery)
             return new ProceduralViewQuery(active, view, view.IsAnonymous ? null : sender, Identity, ReportViewError);
 
@@ -66,18 +77,34 @@ public sealed partial class Database
         {
             throw new SqlException($"View '{view.Name}' returned a query that cannot be maintained ({viewSql}): {e.Message}", e);
         }
-        return new SqlLiveQuery(inner, view.Name, $"view {view.Name}: {inner.Key}");
+        var live = new SqlLiveQuery(inner, view.Name, $"view {view.Name}: {inner.Key}");
+        return inner.MayRepeatRows ? new DistinctViewQuery(live) : live;
     }
 
-    /// <summary>A view's rows for an ad-hoc SELECT of a view, decoded, or null when the SELECT reads no view.</summary>
-    private SqlStatementResult? SelectView(SelectStatement select, Identity caller, ActiveModule active, CommittedState state)
+    // A view as a table for SQL: its row type's columns, under its canonical and source names.
+    private static SqlTable ViewTable(ModuleView view, ActiveModule active)
     {
-        if (ViewScratch(select, caller, active, state) is { } scratch)
-            return ToResult(SqlExecutor.Query(select, scratch.Catalog, scratch.State, caller, isOwner: true, rowLimit: null), state.LastOffset);
-        if (CompileView(select, caller, active) is not { } query)
+        var columns = view.RowType.Elements.Select((e, i) => e.Name ?? $"col_{i}").ToList();
+        return new SqlTable(new TableSchema(view.Name, view.RowType, typespace: active.Schema.Typespace), view.Name,
+            view.SourceName == view.Name ? null : view.SourceName, columns, view.ColumnAccessors);
+    }
+
+    /// <summary>
+    /// The result of an ad-hoc SELECT of one view (any SELECT ad-hoc SQL allows, over the caller's rows of the
+    /// view), or null when the SELECT reads no view.
+    /// </summary>
+    /// <exception cref="SqlException">The SELECT joins a view, is invalid for the view's columns, or the view failed.</exception>
+    private SqlStatementResult? SelectView(SelectStatement select, Identity caller, ActiveModule active, CommittedState state, ulong? rowLimit)
+    {
+        if (ReadView(select, active) is not { } view)
             return null;
-        var view = active.Schema.FindView(select.From.Name)!;
-        var rows = query.Evaluate(state);
+        var rows = ViewRows(view, caller, active, state, rowLimit);
+        if (select.Where is not null || select.Projection is not SqlProjection.Star || select.Limit is not null || select.Offset is not null
+            || select.OrderBy.Count > 0 || select.GroupBy.Count > 0)
+        {
+            var (catalog, scratch) = ViewScratch(view, rows, active);
+            return ToResult(SqlExecutor.Query(select, catalog, scratch, caller, isOwner: true), state.LastOffset);
+        }
         var values = new List<ProductValue>(rows.Count);
         foreach (var row in rows)
             values.Add((ProductValue)AlgebraicValue.FromBsatn(row.Span, view.RowType, active.Schema.Typespace));
@@ -85,31 +112,63 @@ public sealed partial class Database
     }
 
     /// <summary>
-    /// For a one-off read of one view with a filter, a projection, an order or a limit (upstream's SDKs send
-    /// <c>SELECT v.* FROM v WHERE ...</c>; a subscription still takes a view whole): the caller's rows of the view in a
-    /// scratch table of the view's row type, where the SELECT then runs like on any table. Null when the SELECT is not
-    /// such a read.
+    /// The rows of a one-off query (subscription dialect) of one view, or null when it reads no view: a WHERE is
+    /// applied to the caller's rows of the view as a subscription would; an ordered window runs over them.
     /// </summary>
-    /// <exception cref="SqlException">The view failed.</exception>
-    private (SqlCatalog Catalog, CommittedState State)? ViewScratch(SelectStatement select, Identity caller, ActiveModule active, CommittedState state)
+    /// <exception cref="SqlException">The query joins a view, is invalid for the view's columns, or the view failed.</exception>
+    private TableRowsResult? OneOffView(SelectStatement select, string sql, Identity caller, ActiveModule active, CommittedState state, ulong? rowLimit)
     {
-        if (active.Schema.Views.Count == 0 || select.Joins.Count > 0 || active.Schema.FindView(select.From.Name) is not { } view)
+        if (ReadView(select, active) is not { } view)
             return null;
-        if (select.Where is null && select.Projection is SqlProjection.Star && select.Limit is null && select.OrderBy.Count == 0)
+        var rows = ViewRows(view, caller, active, state, rowLimit);
+        if (select.OrderBy.Count == 0 && select.Limit is null && select.Offset is null)
+            return new TableRowsResult(view.Name, select.Where is null ? rows : RowCondition.Compile(select, ViewTable(view, active), caller).Filter(rows));
+        var (catalog, scratch) = ViewScratch(view, rows, active);
+        return new TableRowsResult(view.Name, SubscriptionQuery.Compile(select, sql, catalog, caller, isOwner: true).Evaluate(scratch));
+    }
+
+    // The view a one-time read of one view reads, or null when it reads none.
+    private static ModuleView? ReadView(SelectStatement select, ActiveModule active)
+    {
+        if (active.Schema.Views.Count == 0)
             return null;
-        var rows = CompileView($"SELECT * FROM {view.Name}", caller, active)!.Evaluate(state);
+        var view = active.Schema.FindView(select.From.Name);
+        var joined = select.Joins.Select(j => active.Schema.FindView(j.Table.Name)).FirstOrDefault(v => v is not null);
+        if ((view ?? joined) is { } read && select.Joins.Count > 0)
+            throw new SqlException($"View '{read.Name}' cannot be joined; read it alone: SELECT ... FROM {read.Name} [WHERE ...].");
+        return view;
+    }
+
+    /// <summary>
+    /// The caller's rows of a whole view for a one-time read. A read scans all of them (a view has no index), so a
+    /// non-owner's <paramref name="rowLimit"/> (the database's <c>row_limit</c>) is checked against their count.
+    /// </summary>
+    /// <exception cref="SqlException">The view failed, or it has more rows than the limit.</exception>
+    private RowList ViewRows(ModuleView view, Identity caller, ActiveModule active, CommittedState state, ulong? rowLimit)
+    {
+        var rows = CompileWholeView(view, caller, active).Evaluate(state);
+        if (rowLimit is { } limit && (ulong)rows.Count > limit)
+            throw SqlExecutor.RowLimitExceeded(rows.Count, limit);
+        return rows;
+    }
+
+    /// <summary>
+    /// A view's rows in a scratch table of its row type, where a SELECT with a projection, an order or a limit runs
+    /// like on any table (one-time reads only: a subscription's WHERE is applied to the view's changes instead).
+    /// </summary>
+    private static (SqlCatalog Catalog, CommittedState State) ViewScratch(ModuleView view, RowList rows, ActiveModule active)
+    {
+        var table = ViewTable(view, active);
         var store = Datastore.CreateInMemory();
         using (var tx = store.BeginTransaction())
         {
-            var table = tx.CreateTable(new TableSchema(view.Name, view.RowType, typespace: active.Schema.Typespace));
+            var id = tx.CreateTable(table.Schema);
             foreach (var row in rows)
-                tx.Insert(table, row.Span);
+                tx.Insert(id, row.Span);
             tx.Commit();
         }
         var scratch = store.Committed;
-        var columns = view.RowType.Elements.Select((e, i) => e.Name ?? $"col_{i}").ToList();
-        var sqlTable = new SqlTable(scratch.GetTable(view.Name), view.Name, view.SourceName, columns, view.ColumnAccessors);
-        return (new SqlCatalog([sqlTable]), scratch);
+        return (new SqlCatalog([table with { Schema = scratch.GetTable(view.Name) }]), scratch);
     }
 
     /// <summary>Runs <paramref name="action"/> on the pipeline loop, where the subscription manager lives (tests).</summary>

@@ -167,4 +167,43 @@ public sealed class ViewMigrationTests : IAsyncLifetime
         Assert.Equal(2, Replica(session)["chosen"].Count);
         Assert.Equal(2, Replica(session)["all_items"].Count);
     }
+
+    [Fact]
+    public async Task A_filtered_view_subscription_survives_a_compatible_publish_and_keeps_its_filter()
+    {
+        string[] queries = ["SELECT * FROM chosen WHERE score > 15", "SELECT * FROM counts WHERE n > 1", "SELECT all_items.* FROM all_items WHERE score > 15"];
+        var session = new FakeSession(Alice);
+        await _db.SubscribeAsync(session, 1, 1, queries).WaitAsync(Timeout);
+
+        async Task AssertFresh()
+        {
+            var replica = Replica(session);
+            foreach (var sql in queries)
+            {
+                var probe = new FakeSession(Alice);
+                await _db.OneOffQueryAsync(probe, 1, sql).WaitAsync(Timeout);
+                var (_, rows, error) = ((string, IReadOnlyList<TableRowsResult>?, string?))Assert.Single(probe.Messages);
+                Assert.Null(error);
+                var table = Assert.Single(rows!);
+                var expected = table.Rows.Select(r => Convert.ToHexString(r.Span)).Order(StringComparer.Ordinal).ToList();
+                Assert.Equal(expected, replica.GetValueOrDefault(table.TableName) ?? []);
+            }
+        }
+
+        await AssertFresh();
+        Assert.Single(Replica(session)["chosen"]); // group 1 holds scores 10 and 20
+        Assert.Single(Replica(session)["counts"]); // group 1 has 2 items, group 2 has 1
+
+        // V2: the views choose group 2 and count 100 more; the filters stay and apply to the new code's rows.
+        await _db.UpdateModuleAsync(Module("ViewMigrationFilteredV2", 2, scoreIndex: false, extraReducer: true)).WaitAsync(Timeout);
+        await AssertFresh();
+        Assert.Single(Replica(session)["chosen"]); // item 3 (score 30)
+        Assert.Equal(2, Replica(session)["counts"].Count);
+
+        await Add(4, 2, 5); // in the view, not in the filter
+        await Add(5, 2, 50);
+        await AssertFresh();
+        Assert.Equal(2, Replica(session)["chosen"].Count);
+        Assert.Equal(2, Replica(session)["all_items"].Count);
+    }
 }

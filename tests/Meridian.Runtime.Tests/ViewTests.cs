@@ -276,7 +276,7 @@ public sealed class ViewTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_view_can_be_read_once_and_is_subscribed_to_whole()
+    public async Task A_view_subscription_may_filter_but_not_join_order_or_limit_and_a_refused_one_registers_nothing()
     {
         await AddPlayer(Alice, "alice", 1500, 1);
         var session = new FakeSession(Bob);
@@ -284,10 +284,101 @@ public sealed class ViewTests(ITestOutputHelper output) : IAsyncLifetime
         var oneOff = ((string, IReadOnlyList<TableRowsResult>?, string?))Assert.Single(session.Messages);
         Assert.Single(Assert.Single(oneOff.Item2!).Rows);
 
-        await _db.SubscribeAsync(session, 2, 2, ["SELECT * FROM high_scorers WHERE score > 3"]).WaitAsync(Timeout);
-        var error = ((string, uint?, uint, string))session.Messages[1];
-        Assert.Equal("error", error.Item1);
-        Assert.Contains("SELECT * FROM high_scorers", error.Item4, StringComparison.Ordinal);
+        string Refused(string sql)
+        {
+            var probe = new FakeSession(Bob);
+            _db.SubscribeAsync(probe, 2, 2, ["SELECT * FROM player", sql]).Wait(Timeout);
+            var error = ((string, uint?, uint, string))Assert.Single(probe.Messages);
+            Assert.Equal("error", error.Item1);
+            return error.Item4;
+        }
+        Assert.Contains("not order or limit", Refused("SELECT * FROM high_scorers ORDER BY score LIMIT 1"), StringComparison.Ordinal);
+        Assert.Contains("cannot be joined", Refused("SELECT h.* FROM high_scorers h JOIN player p ON h.id = p.id"), StringComparison.Ordinal);
+        Assert.Contains("nope", Refused("SELECT * FROM high_scorers WHERE nope = 1"), StringComparison.Ordinal);
+        Assert.Contains("nope", Refused("SELECT * FROM team_one WHERE nope = 1"), StringComparison.Ordinal);
+        var queries = -1;
+        await _db.RunOnPipelineForTests(manager => queries = manager.QueryCount).WaitAsync(Timeout);
+        Assert.Equal(0, queries);
+    }
+
+    // A one-off query's rows, as sorted hex (fails on an error).
+    private async Task<List<string>> OneOff(Identity who, string sql)
+    {
+        var probe = new FakeSession(who);
+        await _db.OneOffQueryAsync(probe, 9, sql).WaitAsync(Timeout);
+        var (_, rows, error) = ((string, IReadOnlyList<TableRowsResult>?, string?))Assert.Single(probe.Messages);
+        Assert.True(error is null, $"{sql}: {error}");
+        return Assert.Single(rows!).Rows.Select(r => Convert.ToHexString(r.Span)).Order(StringComparer.Ordinal).ToList();
+    }
+
+    private static List<string> Hex(IEnumerable<byte[]> rows) => rows.Select(Convert.ToHexString).Order(StringComparer.Ordinal).ToList();
+
+    [Fact]
+    public async Task A_subscription_with_a_where_on_a_view_gets_and_follows_only_the_matching_rows()
+    {
+        await AddPlayer(Alice, "alice", 1500, 1);
+        await AddPlayer(Bob, "bob", 2500, 2);
+        await AddPlayer(Identity.FromClaims("localhost", "carol"), "carol", 5, 1);
+        await Call("add_note", Alice, w => w.WriteString("keep"));
+        await Call("add_note", Alice, w => w.WriteString("drop"));
+        await Call("add_note", Bob, w => w.WriteString("keep"));
+        const string Scorers = "SELECT * FROM high_scorers WHERE score > 2000";
+        const string Notes = "SELECT my_notes.* FROM my_notes WHERE text = 'keep'";
+        const string TeamOne = "SELECT * FROM team_one WHERE score < 100";
+        var (session, client) = await Subscribe(Alice, Scorers, Notes, TeamOne);
+        Assert.Equal(["bob"], Decode("high_scorers", client.Rows("high_scorers")).Select(p => p[2].AsString()));
+        var notes = Assert.Single(Decode("my_notes", client.Rows("my_notes")));
+        Assert.Equal("keep", notes[2].AsString()); // Alice's own, not Bob's
+        Assert.Equal(["carol"], Decode("team_one", client.Rows("team_one")).Select(p => p[2].AsString()));
+
+        async Task AssertFresh()
+        {
+            client.Catch();
+            Assert.Equal(await OneOff(Alice, Scorers), Hex(client.Rows("high_scorers")));
+            Assert.Equal(await OneOff(Alice, Notes), Hex(client.Rows("my_notes")));
+            Assert.Equal(await OneOff(Alice, TeamOne), Hex(client.Rows("team_one")));
+        }
+
+        await SetScore(1, 2600); // alice enters the filter
+        await SetScore(2, 1600); // bob stays in the view but leaves the filter
+        await AssertFresh();
+        Assert.Equal(["alice"], Decode("high_scorers", client.Rows("high_scorers")).Select(p => p[2].AsString()));
+
+        // Rows of the view the filter excludes are not sent: bob leaving the view changes nothing the client holds.
+        var before = session.Messages.Count;
+        await SetScore(2, 500);
+        await Call("add_note", Alice, w => w.WriteString("drop"));
+        Assert.Equal(before, session.Messages.Count);
+
+        // The view ran once per commit that touched what it read, not again for the filter.
+        var runs = ViewRuns(Alice, "my_notes");
+        await Call("add_note", Alice, w => w.WriteString("keep"));
+        Assert.Equal(runs + 1, ViewRuns(Alice, "my_notes"));
+        await SetScore(3, 50); // carol's new score still matches the query view's filter
+        await AssertFresh();
+        Assert.Equal(2, client.Rows("my_notes").Count);
+        Assert.Equal(50UL, Assert.Single(Decode("team_one", client.Rows("team_one")))[3].AsU64());
+    }
+
+    [Fact]
+    public async Task Unsubscribing_a_filtered_view_returns_its_filtered_rows_and_stops_its_updates()
+    {
+        await AddPlayer(Alice, "alice", 1500, 1);
+        await AddPlayer(Bob, "bob", 2500, 2);
+        var (session, client) = await Subscribe(Bob, "SELECT * FROM high_scorers WHERE team = 2");
+        Assert.Single(client.Rows("high_scorers"));
+
+        await _db.UnsubscribeAsync(session, 2, 1, sendDroppedRows: true).WaitAsync(Timeout);
+        var (kind, _, _, dropped) = ((string, uint, uint, IReadOnlyList<TableRowsResult>?))session.Messages[^1];
+        Assert.Equal("unapplied", kind);
+        Assert.Equal(Hex(client.Rows("high_scorers")), Hex(Assert.Single(dropped!).Rows.Select(r => r.ToArray())));
+        var queries = -1;
+        await _db.RunOnPipelineForTests(manager => queries = manager.QueryCount).WaitAsync(Timeout);
+        Assert.Equal(0, queries);
+
+        var messages = session.Messages.Count;
+        await SetScore(2, 3000);
+        Assert.Equal(messages, session.Messages.Count);
     }
 
     [Fact]
@@ -328,9 +419,19 @@ public sealed class ViewTests(ITestOutputHelper output) : IAsyncLifetime
         var random = new Random(seed);
         var people = Enumerable.Range(0, 6).Select(i => Identity.FromClaims("localhost", $"p{i}")).ToArray();
         var views = new[] { "my_player", "my_notes", "high_scorers", "all_players", "team_one", "team_one_players", "members", "team_stats" };
+        // The same views with a WHERE each, subscribed by other clients: maintained from the views' changes.
+        var filters = new Dictionary<string, string>
+        {
+            ["my_player"] = "team = 1", ["my_notes"] = "id > 3", ["high_scorers"] = "score > 2000", ["all_players"] = "score < 1000",
+            ["team_one"] = "score >= 1500", ["team_one_players"] = "score <> 7", ["members"] = "team = 2", ["team_stats"] = "players > 1",
+        };
         var clients = new List<(Identity Who, Replica Replica)>();
+        var filtered = new List<(Identity Who, Replica Replica)>();
         foreach (var who in people.Take(3))
+        {
             clients.Add((who, (await Subscribe(who, views.Select(v => $"SELECT * FROM {v}").ToArray())).Replica));
+            filtered.Add((who, (await Subscribe(who, views.Select(v => $"SELECT * FROM {v} WHERE {filters[v]}").ToArray())).Replica));
+        }
         ulong nextMembership = 1;
         for (var step = 0; step < 60; step++)
         {
@@ -369,6 +470,16 @@ public sealed class ViewTests(ITestOutputHelper output) : IAsyncLifetime
                     var expected = Assert.Single(rows.Item2!).Rows.Select(r => Convert.ToHexString(r.Span)).Order().ToList();
                     var actual = replica.Rows(view).Select(Convert.ToHexString).Order().ToList();
                     Assert.True(expected.SequenceEqual(actual), $"seed {seed}, step {step}: view {view} for {identity} differs from a fresh evaluation");
+                }
+            }
+            foreach (var (identity, replica) in filtered)
+            {
+                replica.Catch();
+                foreach (var view in views)
+                {
+                    var sql = $"SELECT * FROM {view} WHERE {filters[view]}";
+                    Assert.True((await OneOff(identity, sql)).SequenceEqual(Hex(replica.Rows(view))),
+                        $"seed {seed}, step {step}: {sql} for {identity} differs from a fresh evaluation");
                 }
             }
         }

@@ -123,7 +123,7 @@ public static class SqlExecutor
     }
 
     /// <summary>The error for a query whose estimated size is over the database's <c>row_limit</c>.</summary>
-    internal static SqlException RowLimitExceeded(double estimate, ulong limit) =>
+    public static SqlException RowLimitExceeded(double estimate, ulong limit) =>
         new($"The query would scan about {estimate:0} rows, over this database's row_limit of {limit}: narrow it with conditions on indexed columns.");
 
     /// <summary>How a SELECT would run: its logical plan and the steps the planner chose.</summary>

@@ -14,11 +14,18 @@ public sealed class SqlParser
     private readonly List<Token> _tokens;
     private int _pos;
 
+    [ThreadStatic]
+    private static int t_parses;
+
     private SqlParser(string sql) => _tokens = SqlLexer.Tokenize(sql);
+
+    /// <summary>How many SQL texts this thread has parsed (tests check that a query is parsed once per request).</summary>
+    internal static int ParsesOnThisThread => t_parses;
 
     /// <summary>Parses one or more statements separated by <c>;</c>.</summary>
     public static IReadOnlyList<SqlStatement> ParseStatements(string sql)
     {
+        t_parses++;
         var p = new SqlParser(sql);
         var statements = new List<SqlStatement>();
         while (true)

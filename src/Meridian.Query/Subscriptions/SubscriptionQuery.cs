@@ -65,6 +65,9 @@ public sealed class SubscriptionQuery
     /// <summary>Every table whose changes can change the result, once each (with those its visibility rules read).</summary>
     public IReadOnlyList<TableId> ReadTables { get; }
 
+    /// <summary>True when the result may hold a row more than once (a join: a row once per matching combination).</summary>
+    public bool MayRepeatRows => _block.Sources.Count > 1;
+
     /// <summary>True for an ordered window (ORDER BY with LIMIT or OFFSET).</summary>
     public bool IsWindow => _window is not null;
 
@@ -85,9 +88,17 @@ public sealed class SubscriptionQuery
     /// client other than the owner, tables with <paramref name="visibility"/> rules are read through them.
     /// </summary>
     /// <exception cref="SqlException">The query is invalid or not supported.</exception>
-    public static SubscriptionQuery Compile(string sql, ISqlCatalog catalog, Identity sender, bool isOwner, VisibilityRules? visibility = null)
+    public static SubscriptionQuery Compile(string sql, ISqlCatalog catalog, Identity sender, bool isOwner, VisibilityRules? visibility = null) =>
+        Compile(SqlParser.ParseSubscription(sql), sql, catalog, sender, isOwner, visibility);
+
+    /// <summary>
+    /// As <see cref="Compile(string, ISqlCatalog, Identity, bool, VisibilityRules?)"/>, for a query already parsed with
+    /// <see cref="SqlParser.ParseSubscription"/> from <paramref name="sql"/> (so a caller that looked at the SELECT parses it once).
+    /// </summary>
+    /// <exception cref="SqlException">The query is invalid or not supported.</exception>
+    public static SubscriptionQuery Compile(
+        SelectStatement select, string sql, ISqlCatalog catalog, Identity sender, bool isOwner, VisibilityRules? visibility = null)
     {
-        var select = SqlParser.ParseSubscription(sql);
         var tables = new List<SqlTable> { Binder.ResolveTable(catalog, select.From.Name, isOwner, select.From.Position) };
         foreach (var join in select.Joins)
             tables.Add(Binder.ResolveTable(catalog, join.Table.Name, isOwner, join.Table.Position));

@@ -85,8 +85,17 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
     /// <summary>Distinct live queries (for tests and metrics). Read on the pipeline loop.</summary>
     public int QueryCount => _queries.Count;
 
-    /// <summary>How many times the view instance with this key has run, or -1 (tests and benchmarks; on the pipeline loop).</summary>
-    public int ViewRuns(string key) => _queries.TryGetValue(key, out var q) && q.Query is Views.ProceduralViewQuery v ? v.Runs : -1;
+    /// <summary>
+    /// How many times the view instance with this key and its filtered subscriptions (keys "KEY where ...") have run,
+    /// or -1 when there is none (tests and benchmarks; on the pipeline loop).
+    /// </summary>
+    public int ViewRuns(string key)
+    {
+        var runs = _queries.Values
+            .Select(q => q.Query.Key == key || q.Query.Key.StartsWith(key + " where ", StringComparison.Ordinal) ? Procedural(q.Query)?.Runs : null)
+            .Where(r => r is not null).ToList();
+        return runs.Count == 0 ? -1 : runs.Sum(r => r!.Value);
+    }
 
     /// <summary>Connects the manager to the pipeline whose loop it runs on.</summary>
     public void Attach(CommitPipeline pipeline) => _post = pipeline.Post;
@@ -304,7 +313,7 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
         {
             string? problem = null;
             List<ILiveQuery>? compiled = null;
-            if (set.Held is not null || set.Queries.Any(q => q.Query is not Views.ProceduralViewQuery && Reads(q.Query, rowsChanged)))
+            if (set.Held is not null || set.Queries.Any(q => Procedural(q.Query) is null && Reads(q.Query, rowsChanged)))
             {
                 problem = reason;
             }
@@ -379,6 +388,8 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
         view switch
         {
             Views.ProceduralViewQuery procedural => procedural.LastRows,
+            Views.FilteredViewQuery filtered => filtered.Condition.Filter(HeldRows(client, filtered.View, position, compileAsOwner)),
+            Views.DistinctViewQuery distinct => Views.DistinctViewQuery.Distinct(HeldRows(client, distinct.Query, position, compileAsOwner)),
             SqlLiveQuery sql => compileAsOwner(client, sql.Query.Sql).Evaluate(position),
             _ => view.Evaluate(position),
         };
@@ -394,6 +405,10 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
             set.Applied.TrySetResult();
         }
     }
+
+    // A view returning rows, whole or with a WHERE (a filtered view's condition is applied to its changes).
+    private static Views.ProceduralViewQuery? Procedural(ILiveQuery query) =>
+        (query as Views.FilteredViewQuery)?.View as Views.ProceduralViewQuery ?? query as Views.ProceduralViewQuery;
 
     // A plain SQL subscription (not a view): the only kind a migration can compile again as it was.
     private static SqlLiveQuery? PlainSql(ILiveQuery query) => query is SqlLiveQuery s && s.Key == s.Query.Key ? s : null;

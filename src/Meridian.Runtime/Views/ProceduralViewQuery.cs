@@ -103,7 +103,14 @@ internal sealed class ProceduralViewQuery : ILiveQuery
         Runs++;
         var host = new ViewReadHost(state, _active.TableIds, LayoutOf, _databaseIdentity);
         var result = _active.Module.Descriptor.CallView(host, _view.Id, _view.IsAnonymous ? null : _sender);
-        var rows = result.Rows.ToList();
+        // A view's rows are a set, as upstream's (it stores them in a table): a row returned twice is one row.
+        var rows = new List<byte[]>();
+        var seen = new HashSet<ByteKey>();
+        foreach (var row in result.Rows)
+        {
+            if (seen.Add(new ByteKey(row)))
+                rows.Add(row);
+        }
         if (_keyLayout is { } layout)
             CheckKeys(layout, rows);
         return (rows, host);

@@ -36,7 +36,8 @@ function start(): Promise<{ server: MeridianServer; dataDir: string }> {
   return server;
 }
 
-async function connect(label: string): Promise<Client> {
+/** Connects and subscribes to every table and view, or to `queries` only. */
+async function connect(label: string, queries?: string[]): Promise<Client> {
   const { server: s } = await start();
   let conn!: DbConnection;
   const connected = new Promise<Identity>((resolve, reject) => {
@@ -51,13 +52,14 @@ async function connect(label: string): Promise<Client> {
   const identity = await within(TIMEOUTS.event, `${label}: onConnect`, connected);
   await within(
     TIMEOUTS.event,
-    `${label}: onApplied of subscribeToAllTables`,
+    `${label}: onApplied of ${queries ? queries.join('; ') : 'subscribeToAllTables'}`,
     new Promise<void>((resolve, reject) => {
-      conn
+      const builder = conn
         .subscriptionBuilder()
         .onApplied(() => resolve())
-        .onError(ctx => reject(new Error(`${label}: subscription failed: ${ctx.event?.message ?? 'no message'}`)))
-        .subscribeToAllTables();
+        .onError(ctx => reject(new Error(`${label}: subscription failed: ${ctx.event?.message ?? 'no message'}`)));
+      if (queries) builder.subscribe(queries);
+      else builder.subscribeToAllTables();
     })
   );
   return { label, conn, identity };
@@ -146,5 +148,38 @@ describe('views through the TypeScript SDK', () => {
     await within(TIMEOUTS.event, 'set_score(bob)', b.conn.reducers.setScore({ id: bob.id, score: 42n }));
     assert.equal(await within(TIMEOUTS.event, 'b: onUpdate of team_stats', statUpdate), 42n);
     await until('bob leaves nothing in high_scorers', () => [...a.conn.db.highScorers.iter()].map(p => p.name).join() === 'alice');
+  });
+
+  it('keeps a subscription with a WHERE on a view to the matching rows as they change', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const w = await connect('w');
+    const f = await connect('f', ['SELECT * FROM high_scorers WHERE score > 2500', "SELECT my_notes.* FROM my_notes WHERE text = 'keep'"]);
+    assert.equal(f.conn.db.highScorers.count(), 0n); // alice (2000) is a high scorer, not over 2500
+
+    await within(TIMEOUTS.event, 'join_game(carol)', f.conn.reducers.joinGame({ name: 'carol', team: 3 }));
+    await until('w sees carol', () => [...w.conn.db.player.iter()].some(p => p.name === 'carol'));
+    const carol = [...w.conn.db.player.iter()].find(p => p.name === 'carol')!;
+    const entered = new Promise<bigint>(resolve => f.conn.db.highScorers.onInsert((_ctx, row) => row.name === 'carol' && resolve(row.score)));
+    await within(TIMEOUTS.event, 'set_score(carol, 3000)', w.conn.reducers.setScore({ id: carol.id, score: 3000n }));
+    assert.equal(await within(TIMEOUTS.event, 'f: onInsert of high_scorers', entered), 3000n);
+
+    // Within the filter, a change to a row of a view with a primary key is an update.
+    const updated = new Promise<[bigint, bigint]>(resolve => f.conn.db.highScorers.onUpdate((_ctx, old, row) => resolve([old.score, row.score])));
+    await within(TIMEOUTS.event, 'set_score(carol, 2600)', w.conn.reducers.setScore({ id: carol.id, score: 2600n }));
+    assert.deepEqual(await within(TIMEOUTS.event, 'f: onUpdate of high_scorers', updated), [3000n, 2600n]);
+
+    // Out of the filter while still in the view: a delete for this client, an update for a whole-view subscriber.
+    const left = new Promise<bigint>(resolve => f.conn.db.highScorers.onDelete((_ctx, row) => resolve(row.score)));
+    await within(TIMEOUTS.event, 'set_score(carol, 2400)', w.conn.reducers.setScore({ id: carol.id, score: 2400n }));
+    assert.equal(await within(TIMEOUTS.event, 'f: onDelete of high_scorers', left), 2600n);
+    await until('w sees carol at 2400 in high_scorers', () => [...w.conn.db.highScorers.iter()].some(p => p.name === 'carol' && p.score === 2400n));
+    assert.equal(f.conn.db.highScorers.count(), 0n);
+
+    // A sender view with a WHERE: the caller's own notes that match.
+    await within(TIMEOUTS.event, 'add_note(drop)', f.conn.reducers.addNote({ text: 'drop' }));
+    await within(TIMEOUTS.event, 'add_note(keep)', f.conn.reducers.addNote({ text: 'keep' }));
+    await within(TIMEOUTS.event, 'w: add_note(keep)', w.conn.reducers.addNote({ text: 'keep' }));
+    await until('f holds its note "keep"', () => f.conn.db.myNotes.count() === 1n);
+    await until('w sees the three new notes', () => w.conn.db.note.count() === 4n);
+    assert.deepEqual([...f.conn.db.myNotes.iter()].map(n => [n.text, n.owner.isEqual(f.identity)]), [['keep', true]]);
   });
 });
