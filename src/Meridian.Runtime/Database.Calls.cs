@@ -1,3 +1,4 @@
+using System.Threading.Tasks.Sources;
 using Meridian.Runtime.Diagnostics;
 using Meridian.Runtime.Execution;
 using Meridian.Runtime.Modules;
@@ -32,8 +33,12 @@ public sealed partial class Database
                 ? $"Reducer '{r.Name}' handles the {l} lifecycle event and cannot be called directly."
                 : $"Reducer '{r.Name}' is private and cannot be called by clients.");
         }
-        return RunReducerAsync(r, args, caller, connectionId, session, requestId, jwtPayload);
+        // An uncontended call has finished by now: its task is a completed one, with no completion source behind it.
+        return AsTask(RunReducerAsync(r, args, caller, connectionId, session, requestId, jwtPayload));
     }
+
+    private static Task<ReducerCallResult> AsTask(ValueTask<ReducerCallResult> call) =>
+        call.IsCompletedSuccessfully ? Task.FromResult(call.Result) : call.AsTask();
 
     // A call that is not run. A session may have earlier calls still on their way (it pipelines them), so
     // the answer goes behind them: through the writer's queue, then the pipeline, as theirs do.
@@ -79,18 +84,25 @@ public sealed partial class Database
     {
         var reducer = Schema.FindReducer(reducerSourceName)
             ?? throw new InvalidOperationException($"No reducer '{reducerSourceName}' to schedule.");
-        _ = RunReducerAsync(reducer, args, Identity, ConnectionId.Zero, session: null, requestId: 0).ContinueWith(
-            t =>
-            {
-                var error = t.IsFaulted ? t.Exception!.GetBaseException().Message
-                    : t.Result.Status == ReducerStatus.Committed ? null
-                    : t.Result.Error;
-                if (error is not null)
-                    Log.Write(Logging.ModuleLogLevel.Error, reducer.Name, $"Scheduled reducer '{reducer.Name}' failed: {error}", _clock);
-            },
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+        _ = LogFailureAsync(reducer.Name, RunReducerAsync(reducer, args, Identity, ConnectionId.Zero, session: null, requestId: 0));
+    }
+
+    private async Task LogFailureAsync(string reducer, ValueTask<ReducerCallResult> call)
+    {
+        string? error;
+        try
+        {
+            var result = await call.ConfigureAwait(false);
+            error = result.Status == ReducerStatus.Committed ? null : result.Error;
+        }
+#pragma warning disable CA1031 // Nobody awaits a scheduled call: its failure, whatever it is, goes to the module log.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            error = e.Message;
+        }
+        if (error is not null)
+            Log.Write(Logging.ModuleLogLevel.Error, reducer, $"Scheduled reducer '{reducer}' failed: {error}", _clock);
     }
 
     private async Task<string?> RunLifecycleAsync(Lifecycle lifecycle, Identity caller, ConnectionId connectionId, string? jwt = null)
@@ -106,10 +118,11 @@ public sealed partial class Database
     // A call runs on the caller's thread when the writer is idle (no thread hop, and its commit is delivered by
     // this thread too once the writer is released); otherwise it is queued behind the running work. Threads
     // with a synchronization context (a UI thread in embedded mode) always queue, so they never run module code.
-    private Task<ReducerCallResult> RunReducerAsync(
+    private ValueTask<ReducerCallResult> RunReducerAsync(
         ModuleReducer reducer, byte[] args, Identity caller, ConnectionId connectionId, IClientSession? session, uint requestId, string? jwt = null)
     {
-        var call = new ReducerCall(this, reducer, args, caller, connectionId, session, requestId, jwt);
+        var call = RentCall();
+        call.Start(reducer, args, caller, connectionId, session, requestId, jwt);
         if (SynchronizationContext.Current is null)
         {
             var ran = InlineResult.Closed;
@@ -123,50 +136,131 @@ public sealed partial class Database
                 if (ran == InlineResult.Ran && call.ReservedPipeline)
                     _pipeline.DrainReserved();
             }
+            // Ran here and finished here (without the pipeline, or through the pipeline this thread drained): the
+            // answer is ready, so no task at all. Otherwise someone else completes it, and only then may it be read.
+            if (ran == InlineResult.Ran && (call.ReservedPipeline || call.FinishedInExecute))
+                return call.TakeResult();
             if (ran != InlineResult.Closed)
-                return call.Task;
+                return call.AsValueTask();
         }
         else if (_writer.Enqueue(call))
         {
-            return call.Task;
+            return call.AsValueTask();
         }
-        return Task.FromException<ReducerCallResult>(new DatabaseClosedException());
+        ReturnCall(call.Clear());
+        return ValueTask.FromException<ReducerCallResult>(new DatabaseClosedException());
+    }
+
+    // Finished calls wait here for the next: one slot without a lock for one call at a time, a locked stack for calls in flight.
+    private ReducerCall? _spareCall;
+    private readonly Stack<ReducerCall> _spareCalls = new();
+    private const int MaxSpareCalls = 1_024;
+
+    private ReducerCall RentCall()
+    {
+        if (Interlocked.Exchange(ref _spareCall, null) is { } call)
+            return call;
+        lock (_spareCalls)
+        {
+            if (_spareCalls.TryPop(out call))
+                return call;
+        }
+        return new ReducerCall(this);
+    }
+
+    private void ReturnCall(ReducerCall call)
+    {
+        if (Interlocked.CompareExchange(ref _spareCall, call, null) is null)
+            return;
+        lock (_spareCalls)
+        {
+            if (_spareCalls.Count < MaxSpareCalls)
+                _spareCalls.Push(call);
+        }
     }
 
     /// <summary>
     /// One reducer call as writer work: runs the reducer, hands its commit to the pipeline, which answers the
-    /// caller (with its own updates) in order with everyone's updates; the task completes once that is done.
+    /// caller (with its own updates) in order with everyone's updates; the call completes once that is done.
+    /// Reused: the awaiter's <see cref="IValueTaskSource{TResult}.GetResult"/> returns it to the database's spares.
     /// </summary>
-    private sealed class ReducerCall(
-        Database db, ModuleReducer reducer, byte[] args, Identity caller, ConnectionId connectionId, IClientSession? session, uint requestId, string? jwt)
-        : TaskCompletionSource<ReducerCallResult>(TaskCreationOptions.RunContinuationsAsynchronously), IWriterWork, IPipelineCompletion
+    /// <remarks>
+    /// Whoever completes a call touches nothing of it afterwards: from then on its awaiter may read it and hand it to
+    /// the next call. So <see cref="Execute"/> works from locals once it has handed the call on.
+    /// </remarks>
+    private sealed class ReducerCall(Database db) : IWriterWork, IPipelineCompletion, IValueTaskSource<ReducerCallResult>
     {
+        private ManualResetValueTaskSourceCore<ReducerCallResult> _core = new() { RunContinuationsAsynchronously = true };
+        private ModuleReducer _reducer = null!;
+        private byte[] _args = [];
+        private Identity _caller;
+        private ConnectionId _connectionId;
+        private IClientSession? _session;
+        private uint _requestId;
+        private string? _jwt;
         private ReducerCallResult? _result;
         private CallOrigin? _origin;
 
         /// <summary>It ran inline and reserved the idle pipeline: the caller must drain it.</summary>
         public bool ReservedPipeline { get; private set; }
 
+        /// <summary>Execute completed it (nothing for the pipeline to deliver, or a failure).</summary>
+        public bool FinishedInExecute { get; private set; }
+
+        public void Start(ModuleReducer reducer, byte[] args, Identity caller, ConnectionId connectionId, IClientSession? session, uint requestId, string? jwt)
+        {
+            _reducer = reducer;
+            _args = args;
+            _caller = caller;
+            _connectionId = connectionId;
+            _session = session;
+            _requestId = requestId;
+            _jwt = jwt;
+        }
+
+        public ValueTask<ReducerCallResult> AsValueTask() => new(this, _core.Version);
+
+        // Completed on this thread: read it now and put the call back.
+        public ValueTask<ReducerCallResult> TakeResult()
+        {
+            try
+            {
+                return new(GetResult(_core.Version));
+            }
+#pragma warning disable CA1031 // The call's own failure, handed to its awaiter as the task's.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                return ValueTask.FromException<ReducerCallResult>(e);
+            }
+        }
+
         // Only an inline run may reserve the idle pipeline: its caller drains it once the writer is released.
         // A queued call runs on the writer's drain loop, and nobody would drain a pipeline it reserved.
         public void Execute(bool inline)
         {
+            var reducer = _reducer;
+            var caller = _caller;
+            var session = _session;
+            var requestId = _requestId;
             ReducerCallResult result;
             Changeset? changeset;
             var timestamp = Timestamp.Now(db._clock);
             try
             {
-                (result, changeset) = db._executor.Execute(db._active, reducer, args, caller, connectionId, timestamp, jwt);
+                (result, changeset) = db._executor.Execute(db._active, reducer, _args, caller, _connectionId, timestamp, _jwt);
             }
             catch (Exception e)
             {
-                TrySetException(e);
+                FinishedInExecute = true;
+                _core.SetException(e);
                 return;
             }
             _result = result;
             if (changeset is null && session is null)
             {
-                TrySetResult(result);
+                FinishedInExecute = true;
+                _core.SetResult(result);
             }
             else
             {
@@ -176,17 +270,23 @@ public sealed partial class Database
                 {
                     // Through the pipeline, so this answer cannot overtake the answers to the session's earlier calls.
                     var s = session!;
-                    var id = requestId;
-                    queued = db._pipeline.Enqueue(null, _ => s.OnReducerResult(id, result), this, reserve: inline);
+                    queued = db._pipeline.Enqueue(null, _ => s.OnReducerResult(requestId, result), this, reserve: inline);
                 }
                 else
                 {
                     _origin = session is null ? null : new CallOrigin(session, requestId, result);
                     queued = db._pipeline.Enqueue(new CommitRecord(changeset, db._store.Committed, _origin), null, this, reserve: inline);
                 }
-                ReservedPipeline = queued == EnqueueResult.Reserved;
-                if (queued == EnqueueResult.Closed)
-                    TrySetException(new DatabaseClosedException());
+                // Queued: the pipeline may have completed this call already. Reserved or closed: nobody else has it.
+                if (queued == EnqueueResult.Reserved)
+                {
+                    ReservedPipeline = true;
+                }
+                else if (queued == EnqueueResult.Closed)
+                {
+                    FinishedInExecute = true;
+                    _core.SetException(new DatabaseClosedException());
+                }
             }
             db.RecordCall(reducer, result, timestamp, caller);
         }
@@ -194,9 +294,41 @@ public sealed partial class Database
         public void Completed(Exception? error)
         {
             if (error is null)
-                TrySetResult(_origin?.Answer ?? _result!);
+                _core.SetResult(_origin?.Answer ?? _result!);
             else
-                TrySetException(error);
+                _core.SetException(error);
+        }
+
+        public ReducerCallResult GetResult(short token)
+        {
+            try
+            {
+                return _core.GetResult(token);
+            }
+            finally
+            {
+                db.ReturnCall(Clear());
+            }
+        }
+
+        public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
+
+        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+            _core.OnCompleted(continuation, state, token, flags);
+
+        // Forgets the call (nothing it referenced stays alive in the spares) and readies the source for the next.
+        public ReducerCall Clear()
+        {
+            _reducer = null!;
+            _args = [];
+            _session = null;
+            _jwt = null;
+            _result = null;
+            _origin = null;
+            ReservedPipeline = false;
+            FinishedInExecute = false;
+            _core.Reset();
+            return this;
         }
     }
 

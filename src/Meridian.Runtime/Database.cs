@@ -61,7 +61,6 @@ public sealed partial class Database : IAsyncDisposable
         _subscriptions = new SubscriptionManager(name, services.Metrics);
         _pipeline = new CommitPipeline(store.Committed,
             [_scheduler, _subscriptions, new CommitMetricsObserver(name, services.Metrics)],
-            store.WhenDurableAsync, // observing durability must not hurry an async fsync (only confirmed reads do)
             e => _logger.ObserverFailed(name, e));
         _subscriptions.Attach(_pipeline);
     }
@@ -142,18 +141,43 @@ public sealed partial class Database : IAsyncDisposable
     }
 
     /// <summary>Completes once transaction <paramref name="offset"/> is on disk (at once for an in-memory database).</summary>
+    /// <remarks>
+    /// Callers waiting for the same offset (every confirmed-reads client told about one commit) share one wait on the
+    /// log. In async fsync mode the wait makes the log fsync at once rather than at its next periodic flush.
+    /// </remarks>
     /// <exception cref="DatabaseUnavailableException">The database cannot make it durable: its commit log failed.</exception>
-    public async Task WaitForDurableAsync(ulong offset, CancellationToken cancellation = default)
+    public Task WaitForDurableAsync(ulong offset, CancellationToken cancellation = default)
+    {
+        var shared = Volatile.Read(ref _durableWait);
+        if (shared is null || shared.Offset != offset)
+        {
+            if (shared is not null && shared.Offset > offset && shared.Task.IsCompletedSuccessfully)
+                return Task.CompletedTask;
+            var fresh = new DurableWait(offset, WaitForDurableOnceAsync(offset));
+            if (fresh.Task.IsCompleted)
+                return fresh.Task;
+            Volatile.Write(ref _durableWait, fresh); // a racing waiter may replace it: then it only shares less
+            shared = fresh;
+        }
+        return cancellation.CanBeCanceled ? shared.Task.WaitAsync(cancellation) : shared.Task;
+    }
+
+    private async Task WaitForDurableOnceAsync(ulong offset)
     {
         try
         {
-            await _store.WaitForDurableAsync(offset, cancellation).ConfigureAwait(false);
+            await _store.WaitForDurableAsync(offset).ConfigureAwait(false);
         }
         catch (DatastoreFailedException e)
         {
             throw new DatabaseUnavailableException($"The database cannot make its transactions durable: {e.Message}", e);
         }
     }
+
+    // The latest wait for durability, shared by every caller waiting for the same offset.
+    private DurableWait? _durableWait;
+
+    private sealed record DurableWait(ulong Offset, Task Task);
 
     /// <summary>Offset of the last transaction known to be on disk, or null when none is (the last committed one in memory).</summary>
     public ulong? DurableOffset => _store.DurableOffset;

@@ -37,6 +37,9 @@ internal static class TestModules
     /// <summary>samples/kanban/module: seed 004's Kanban, as the seed writes it.</summary>
     public static byte[] KanbanSample() => Find(Path.Combine("samples", "kanban", "module"), "KanbanModule.dll");
 
+    /// <summary>tests/Modules/Bank: the benchmarks' accounts, transfer and a reducer that never returns (spin).</summary>
+    public static byte[] Bank() => Find(Path.Combine("tests", "Modules", "Bank"), "Bank.dll");
+
     private static byte[] Find(string projectDirectory, string assembly)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

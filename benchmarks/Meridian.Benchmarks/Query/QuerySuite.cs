@@ -258,7 +258,7 @@ public static class QuerySuite
         }
         var catalog = Catalog(store.Committed, player);
         var manager = new SubscriptionManager("bench", new RuntimeMetrics(null));
-        var pipeline = new CommitPipeline(store.Committed, [manager], store.WaitForDurableAsync, e => throw e);
+        var pipeline = new CommitPipeline(store.Committed, [manager], e => throw e);
         manager.Attach(pipeline);
         var sessions = new CountingSession[Subscriptions];
         var queries = new SubscriptionQuery[Subscriptions];

@@ -25,8 +25,12 @@ public readonly struct Bound<T>(T min, T max)
 public abstract record DbContext<TDbView>
     where TDbView : class, new()
 {
-    /// <summary>Creates a context with a new view.</summary>
-    protected DbContext() => Db = new TDbView();
+    // The generated view is stateless (its table handles reach the database through the current host), so one
+    // instance per view type serves every context: no allocation and no reflective `new` per reducer call.
+    private static readonly TDbView SharedView = new();
+
+    /// <summary>Creates a context with the view type's shared instance.</summary>
+    protected DbContext() => Db = SharedView;
 
     /// <summary>Creates a context over a given view.</summary>
     protected DbContext(TDbView db) => Db = db;

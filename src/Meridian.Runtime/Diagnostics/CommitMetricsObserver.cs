@@ -19,8 +19,4 @@ internal sealed class CommitMetricsObserver(string database, RuntimeMetrics metr
         }
         metrics.Committed(database, inserted, deleted);
     }
-
-    public void OnDurable(ulong offset)
-    {
-    }
 }

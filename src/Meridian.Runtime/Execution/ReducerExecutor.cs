@@ -18,6 +18,9 @@ namespace Meridian.Runtime.Execution;
 internal sealed class ReducerExecutor(Datastore store, Identity databaseIdentity, ModuleLog log, TimeProvider clock)
 {
     private readonly SpacetimeDB.Identity _moduleIdentity = SpacetimeDB.Identity.FromBigEndian(databaseIdentity.ToBigEndianBytes());
+    private TransactionHost? _host;          // reused by every call: Execute runs on the writer only
+    private Identity _lastCaller;            // the last caller and its module-side identity: most calls repeat it
+    private SpacetimeDB.Identity _lastSender;
 
     /// <summary>How long a call may run before its next call into the database fails it (null: no limit).</summary>
     public TimeSpan? TimeLimit { get; init; }
@@ -55,8 +58,15 @@ internal sealed class ReducerExecutor(Datastore store, Identity databaseIdentity
                     Stopwatch.GetElapsedTime(started)), null);
             }
         }
+        if (caller != _lastCaller || _lastCaller == default)
+        {
+            Span<byte> bytes = stackalloc byte[32];
+            caller.Value.WriteBigEndian(bytes);
+            _lastSender = SpacetimeDB.Identity.FromBigEndian(bytes);
+            _lastCaller = caller;
+        }
         var info = new ReducerCallInfo(
-            SpacetimeDB.Identity.FromBigEndian(caller.ToBigEndianBytes()),
+            _lastSender,
             connectionId.IsZero ? null : SpacetimeDB.ConnectionId.FromU128Unchecked(connectionId.Value),
             new SpacetimeDB.Timestamp(timestamp.MicrosecondsSinceUnixEpoch),
             jwt);
@@ -64,11 +74,9 @@ internal sealed class ReducerExecutor(Datastore store, Identity databaseIdentity
         using var tx = store.BeginTransaction();
         try
         {
-            var host = new TransactionHost(tx, active.Schema, active.TableIds, _moduleIdentity, log, clock)
-            {
-                ScheduleImmediateHandler = ScheduleImmediate,
-                Deadline = DeadlineFrom(TimeLimit),
-            };
+            var host = _host ??= new TransactionHost(tx, active.Schema, active.TableIds, _moduleIdentity, log, clock);
+            host.Begin(tx, active.Schema, active.TableIds, DeadlineFrom(TimeLimit));
+            host.ScheduleImmediateHandler = ScheduleImmediate;
             Exception? thrown = null;
             try
             {
@@ -77,6 +85,10 @@ internal sealed class ReducerExecutor(Datastore store, Identity databaseIdentity
             catch (Exception e)
             {
                 thrown = e;
+            }
+            finally
+            {
+                host.End();
             }
             // Past the deadline the call fails even if the module caught the exception and returned normally.
             if (thrown is not null || host.TimedOut)

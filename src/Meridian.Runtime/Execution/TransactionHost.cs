@@ -18,35 +18,84 @@ namespace Meridian.Runtime.Execution;
 /// indexes come first, in order, in each storage table). Storage errors become the module's
 /// exception types, with the storage message kept.
 /// </summary>
-internal sealed class TransactionHost(
-    Transaction tx,
-    ModuleSchema schema,
-    IReadOnlyList<TableId> tableIds,
-    SpacetimeDB.Identity databaseIdentity,
-    ModuleLog log,
-    TimeProvider clock) : IDatabaseHost
+/// <remarks>
+/// The writer's reducer calls reuse one host (<see cref="Begin"/>): module code reaches it only through the scope
+/// <c>ModuleHost.Enter</c> opens for one call, so a reused host is never seen by a call it was not begun for.
+/// </remarks>
+internal sealed class TransactionHost : IDatabaseHost
 {
     [ThreadStatic]
     private static byte[]? t_found;
 
-    public SpacetimeDB.Identity DatabaseIdentity => databaseIdentity;
+    private readonly SpacetimeDB.Identity _databaseIdentity;
+    private readonly ModuleLog _log;
+    private readonly TimeProvider _clock;
+    private Transaction _tx;
+    private ModuleSchema _schema;
+    private IReadOnlyList<TableId> _tableIds;
+    private long _deadline = long.MaxValue;       // Stopwatch timestamp
+    private long _coarseDeadline = long.MaxValue; // Environment.TickCount64, at or before _deadline
+
+    public TransactionHost(
+        Transaction tx, ModuleSchema schema, IReadOnlyList<TableId> tableIds, SpacetimeDB.Identity databaseIdentity, ModuleLog log, TimeProvider clock)
+    {
+        _tx = tx;
+        _schema = schema;
+        _tableIds = tableIds;
+        _databaseIdentity = databaseIdentity;
+        _log = log;
+        _clock = clock;
+    }
+
+    /// <summary>Points this host at a new transaction (the writer's reused host), with its deadline.</summary>
+    public void Begin(Transaction tx, ModuleSchema schema, IReadOnlyList<TableId> tableIds, long deadline)
+    {
+        _tx = tx;
+        _schema = schema;
+        _tableIds = tableIds;
+        TimedOut = false;
+        SetDeadline(deadline);
+    }
+
+    /// <summary>Lets go of the finished transaction, so a reused host keeps nothing of it alive.</summary>
+    public void End() => _tx = null!;
+
+    public SpacetimeDB.Identity DatabaseIdentity => _databaseIdentity;
 
     /// <summary>
     /// When the transaction must end, in <see cref="System.Diagnostics.Stopwatch.GetTimestamp"/> units
     /// (<see cref="long.MaxValue"/>: never). Every call the module makes into the database checks it. Real
     /// monotonic time, not the injected clock: a test clock that jumps must not stop a running reducer.
     /// </summary>
-    public long Deadline { get; init; } = long.MaxValue;
+    public long Deadline
+    {
+        get => _deadline;
+        init => SetDeadline(value);
+    }
 
     /// <summary>Whether a call found the deadline passed (the transaction must then be rolled back, whatever the module did).</summary>
     public bool TimedOut { get; private set; }
+
+    // The check at every host call reads the coarse tick count (a few ns, millisecond steps) and only near the deadline the
+    // precise clock, so the limit costs next to nothing per call yet never stops a call before its full time.
+    private void SetDeadline(long deadline)
+    {
+        _deadline = deadline;
+        if (deadline == long.MaxValue)
+        {
+            _coarseDeadline = long.MaxValue;
+            return;
+        }
+        var remainingMs = (deadline - System.Diagnostics.Stopwatch.GetTimestamp()) * 1000 / System.Diagnostics.Stopwatch.Frequency;
+        _coarseDeadline = Environment.TickCount64 + remainingMs - 1;
+    }
 
     // In-process module code cannot be preempted; this check at every call into the database is where a
     // runaway reducer is stopped. Once past the deadline every later call throws too, so catching the
     // exception does not let a reducer go on writing.
     private void CheckDeadline()
     {
-        if (Deadline != long.MaxValue && (TimedOut || System.Diagnostics.Stopwatch.GetTimestamp() > Deadline))
+        if (Environment.TickCount64 >= _coarseDeadline && (TimedOut || System.Diagnostics.Stopwatch.GetTimestamp() > _deadline))
         {
             TimedOut = true;
             throw new ReducerTimeLimitException();
@@ -54,25 +103,25 @@ internal sealed class TransactionHost(
     }
 
     /// <summary>Runs <c>VolatileNonatomicScheduleImmediate</c> calls; null where reducers cannot be scheduled.</summary>
-    public Action<string, byte[]>? ScheduleImmediateHandler { get; init; }
+    public Action<string, byte[]>? ScheduleImmediateHandler { get; set; }
 
     public void ScheduleImmediate(string reducer, byte[] args) =>
         (ScheduleImmediateHandler ?? throw new InvalidOperationException("Reducers cannot be scheduled from here."))(reducer, args);
 
-    private TableId Table(int table) => (uint)table < (uint)tableIds.Count
-        ? tableIds[table]
+    private TableId Table(int table) => (uint)table < (uint)_tableIds.Count
+        ? _tableIds[table]
         : throw new SpacetimeDB.NoSuchTableException($"The module has no table {table}.");
 
     public ulong TableCount(int table)
     {
         CheckDeadline();
-        return (ulong)tx.Count(Table(table));
+        return (ulong)_tx.Count(Table(table));
     }
 
     public IReadOnlyList<ReadOnlyMemory<byte>> TableScan(int table)
     {
         CheckDeadline();
-        return Collect(tx.Scan(Table(table)));
+        return Collect(_tx.Scan(Table(table)));
     }
 
     public void Insert(int table, ReadOnlySpan<byte> row, IBufferWriter<byte> generatedColumns)
@@ -82,7 +131,7 @@ internal sealed class TransactionHost(
         ReadOnlySpan<byte> stored;
         try
         {
-            stored = tx.Insert(id, row);
+            stored = _tx.Insert(id, row);
         }
         catch (Exception e) when (ModuleError(e, id) is { } error)
         {
@@ -94,44 +143,44 @@ internal sealed class TransactionHost(
     public bool Delete(int table, ReadOnlySpan<byte> row)
     {
         CheckDeadline();
-        return tx.Delete(Table(table), row);
+        return _tx.Delete(Table(table), row);
     }
 
     public ulong Clear(int table)
     {
         CheckDeadline();
-        return (ulong)tx.Clear(Table(table));
+        return (ulong)_tx.Clear(Table(table));
     }
 
     public IReadOnlyList<ReadOnlyMemory<byte>> IndexScanPoint(int table, int index, ReadOnlySpan<byte> key, int keyColumns)
     {
         CheckDeadline();
-        return Collect(tx.ScanIndex(Table(table), index, Storage.Indexes.IndexScanRange.WithPrefix(key.ToArray(), keyColumns)));
+        return Collect(_tx.ScanIndex(Table(table), index, Storage.Indexes.IndexScanRange.WithPrefix(key.ToArray(), keyColumns)));
     }
 
     public IReadOnlyList<ReadOnlyMemory<byte>> IndexScanRange(
         int table, int index, ReadOnlySpan<byte> prefix, int prefixColumns, ReadOnlySpan<byte> min, ReadOnlySpan<byte> max)
     {
         CheckDeadline();
-        return Collect(tx.ScanIndex(Table(table), index, Range(prefix, prefixColumns, min, max)));
+        return Collect(_tx.ScanIndex(Table(table), index, Range(prefix, prefixColumns, min, max)));
     }
 
     public ulong IndexDeletePoint(int table, int index, ReadOnlySpan<byte> key, int keyColumns)
     {
         CheckDeadline();
-        return (ulong)tx.DeleteRange(Table(table), index, Storage.Indexes.IndexScanRange.WithPrefix(key.ToArray(), keyColumns));
+        return (ulong)_tx.DeleteRange(Table(table), index, Storage.Indexes.IndexScanRange.WithPrefix(key.ToArray(), keyColumns));
     }
 
     public ulong IndexDeleteRange(int table, int index, ReadOnlySpan<byte> prefix, int prefixColumns, ReadOnlySpan<byte> min, ReadOnlySpan<byte> max)
     {
         CheckDeadline();
-        return (ulong)tx.DeleteRange(Table(table), index, Range(prefix, prefixColumns, min, max));
+        return (ulong)_tx.DeleteRange(Table(table), index, Range(prefix, prefixColumns, min, max));
     }
 
     public bool UniqueFind(int table, int index, ReadOnlySpan<byte> key, out ReadOnlyMemory<byte> row)
     {
         CheckDeadline();
-        if (tx.TryFind(Table(table), index, key, out var found))
+        if (_tx.TryFind(Table(table), index, key, out var found))
         {
             // The module decodes the row before its next call into the host (IDatabaseHost.UniqueFind), so one
             // buffer per thread serves every lookup: no array per found row.
@@ -147,7 +196,7 @@ internal sealed class TransactionHost(
     public bool UniqueDelete(int table, int index, ReadOnlySpan<byte> key)
     {
         CheckDeadline();
-        return tx.DeleteByKey(Table(table), index, key) > 0;
+        return _tx.DeleteByKey(Table(table), index, key) > 0;
     }
 
     public void UniqueUpdate(int table, int index, ReadOnlySpan<byte> row, IBufferWriter<byte> generatedColumns)
@@ -157,7 +206,7 @@ internal sealed class TransactionHost(
         ReadOnlySpan<byte> stored;
         try
         {
-            stored = tx.Update(id, index, row);
+            stored = _tx.Update(id, index, row);
         }
         catch (Exception e) when (ModuleError(e, id) is { } error)
         {
@@ -169,7 +218,7 @@ internal sealed class TransactionHost(
     public void Log(LogLevel level, string message, string target, string file, int line)
     {
         CheckDeadline();
-        log.Write(new ModuleLogRecord(Level(level), Meridian.Sats.Timestamp.Now(clock).MicrosecondsSinceUnixEpoch, target, file, line, message));
+        _log.Write(new ModuleLogRecord(Level(level), Meridian.Sats.Timestamp.Now(_clock).MicrosecondsSinceUnixEpoch, target, file, line, message));
     }
 
     internal static ModuleLogLevel Level(LogLevel level) => level switch
@@ -196,7 +245,7 @@ internal sealed class TransactionHost(
     // Reports the values sequences generated: auto-increment columns that were zero in the input.
     private void WriteGenerated(int table, ReadOnlySpan<byte> input, ReadOnlySpan<byte> stored, IBufferWriter<byte> output)
     {
-        var t = schema.Tables[table].Schema;
+        var t = _schema.Tables[table].Schema;
         if (t.Sequences.Count == 0)
             return;
         var before = (ProductValue)AlgebraicValue.FromBsatn(input, t.RowType, t.Typespace);

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Meridian.Storage;
 
 namespace Meridian.Runtime.Pipeline;
@@ -6,8 +5,8 @@ namespace Meridian.Runtime.Pipeline;
 /// <summary>
 /// Carries commits from the writer to ordered observers (<see cref="ICommitObserver"/>), so nothing after
 /// a commit runs under the writer. Work that must happen at a point in the commit order without being a
-/// commit (adding a subscription, dropping a client) is posted into the same queue. A second loop turns
-/// durability of the commit log into <see cref="ICommitObserver.OnDurable"/>.
+/// commit (adding a subscription, dropping a client) is posted into the same queue. Durability is not the
+/// pipeline's business: who needs a durable offset (confirmed reads) waits for it through the database.
 /// </summary>
 /// <remarks>
 /// Like the writer, the pipeline has no thread of its own: a drain loop on the thread pool runs the queue
@@ -20,29 +19,22 @@ internal sealed class CommitPipeline : IAsyncDisposable
 {
     private readonly object _gate = new();
     private readonly Queue<Entry> _queue = new();
-    private readonly Channel<ulong> _durable = Channel.CreateUnbounded<ulong>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-    private readonly IReadOnlyList<ICommitObserver> _observers;
-    private readonly Func<ulong, CancellationToken, Task> _waitForDurable;
+    private readonly ICommitObserver[] _observers;
     private readonly Action<Exception> _onObserverError;
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly Task _durableLoop;
     private bool _running;   // a drain loop or a reserving caller owns the queue (under _gate)
     private bool _closed;    // refuses new work (under _gate)
     private TaskCompletionSource? _stopped;
     private CommittedState _position;
+    private Entry _reserved; // the reserving caller's entry (set under _gate, run by that caller in DrainReserved)
 
     /// <param name="start">The committed version before the first commit the pipeline will see.</param>
     /// <param name="observers">Observers, in the order they are told.</param>
-    /// <param name="waitForDurable">Completes when an offset is durable (the datastore's).</param>
     /// <param name="onObserverError">Told when an observer throws (the pipeline goes on with the next).</param>
-    public CommitPipeline(
-        CommittedState start, IReadOnlyList<ICommitObserver> observers, Func<ulong, CancellationToken, Task> waitForDurable, Action<Exception> onObserverError)
+    public CommitPipeline(CommittedState start, IReadOnlyList<ICommitObserver> observers, Action<Exception> onObserverError)
     {
         _position = start;
-        _observers = observers;
-        _waitForDurable = waitForDurable;
+        _observers = [.. observers];
         _onObserverError = onObserverError;
-        _durableLoop = Task.Run(RunDurableAsync);
     }
 
     /// <summary>
@@ -83,27 +75,45 @@ internal sealed class CommitPipeline : IAsyncDisposable
         {
             if (_closed)
                 return EnqueueResult.Closed;
-            _queue.Enqueue(entry);
             if (_running)
+            {
+                _queue.Enqueue(entry);
                 return EnqueueResult.Queued;
+            }
             _running = true;
             if (reserve)
+            {
+                // First in line on an idle pipeline: kept out of the queue for the reserving caller to run.
+                _reserved = entry;
                 return EnqueueResult.Reserved;
+            }
+            _queue.Enqueue(entry);
         }
         ThreadPool.UnsafeQueueUserWorkItem(static p => p.Drain(int.MaxValue), this, preferLocal: false);
         return EnqueueResult.Queued;
     }
 
     /// <summary>
-    /// Delivers, on the calling thread, what was queued up to now (the reserving caller's own entry
-    /// included), then hands anything newer to a drain loop. Call exactly once after
-    /// <see cref="EnqueueResult.Reserved"/>, and not under the writer.
+    /// Delivers, on the calling thread, the reserving caller's own entry and what was queued behind it up to now,
+    /// then hands anything newer to a drain loop. Call exactly once after <see cref="EnqueueResult.Reserved"/>, and
+    /// not under the writer. Uncontended, that is one lock here and one in <see cref="Enqueue"/>.
     /// </summary>
     public void DrainReserved()
     {
+        var entry = _reserved;
+        _reserved = default;
+        Run(entry);
         int count;
         lock (_gate)
+        {
             count = _queue.Count;
+            if (count == 0)
+            {
+                _running = false;
+                _stopped?.TrySetResult();
+                return;
+            }
+        }
         Drain(count);
     }
 
@@ -151,56 +161,21 @@ internal sealed class CommitPipeline : IAsyncDisposable
     {
         var before = _position;
         _position = commit.After;
-        foreach (var observer in _observers)
+        // An array and an index: no enumerator allocated per commit.
+        for (var i = 0; i < _observers.Length; i++)
         {
             try
             {
-                observer.OnCommit(commit, before);
+                _observers[i].OnCommit(commit, before);
             }
             catch (Exception e)
             {
                 _onObserverError(e);
             }
         }
-        if (commit.Changeset.Offset is { } offset)
-            _durable.Writer.TryWrite(offset);
     }
 
-    // Offsets arrive in order; waiting for the newest one known covers every one before it.
-    private async Task RunDurableAsync()
-    {
-        var reader = _durable.Reader;
-        try
-        {
-            while (await reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false))
-            {
-                ulong newest = 0;
-                while (reader.TryRead(out var offset))
-                    newest = offset;
-                await _waitForDurable(newest, _stopping.Token).ConfigureAwait(false);
-                foreach (var observer in _observers)
-                {
-                    try
-                    {
-                        observer.OnDurable(newest);
-                    }
-                    catch (Exception e)
-                    {
-                        _onObserverError(e);
-                    }
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        catch (DatastoreFailedException)
-        {
-            // The log failed: nothing will become durable any more; the writer reports the failure.
-        }
-    }
-
-    /// <summary>Delivers what was queued, then stops both loops.</summary>
+    /// <summary>Delivers what was queued, then stops.</summary>
     public async ValueTask DisposeAsync()
     {
         Task? stopped = null;
@@ -212,10 +187,6 @@ internal sealed class CommitPipeline : IAsyncDisposable
         }
         if (stopped is not null)
             await stopped.ConfigureAwait(false);
-        _durable.Writer.TryComplete();
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        await _durableLoop.ConfigureAwait(false);
-        _stopping.Dispose();
     }
 
     private readonly record struct Entry(CommitRecord? Commit, Action<CommittedState>? Action, IPipelineCompletion Done);

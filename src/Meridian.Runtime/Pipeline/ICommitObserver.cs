@@ -12,7 +12,4 @@ internal interface ICommitObserver
 {
     /// <summary>A commit, with the committed version before it.</summary>
     void OnCommit(CommitRecord commit, CommittedState before);
-
-    /// <summary>Every commit up to <paramref name="offset"/> is durable (called in order, after its commits).</summary>
-    void OnDurable(ulong offset);
 }

@@ -59,11 +59,6 @@ internal sealed class Scheduler : ICommitObserver
     /// <inheritdoc />
     public void OnCommit(CommitRecord commit, CommittedState before) => OnCommit(commit.Changeset);
 
-    /// <inheritdoc />
-    public void OnDurable(ulong offset)
-    {
-    }
-
     /// <summary>Applies a commit: deleted rows are cancelled, inserted rows scheduled (an update is both).</summary>
     public void OnCommit(Changeset changeset)
     {

@@ -514,11 +514,6 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
         }
     }
 
-    /// <inheritdoc />
-    public void OnDurable(ulong offset)
-    {
-    }
-
     // Evaluates each query the commit can affect, once, however many of its tables changed.
     private Dictionary<SharedQuery, TableDelta> Evaluate(Changeset changeset, CommittedState before, CommittedState after)
     {

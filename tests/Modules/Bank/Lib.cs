@@ -36,4 +36,12 @@ public static partial class Module
         ctx.Db.account.id.Update(source);
         ctx.Db.account.id.Update(target);
     }
+
+    /// <summary>Never returns on its own (every iteration calls into the database): what the reducer time limit stops.</summary>
+    [Reducer]
+    public static void spin(ReducerContext ctx)
+    {
+        for (ulong id = 1; ; id++)
+            _ = ctx.Db.account.id.Find(id);
+    }
 }
