@@ -336,10 +336,10 @@ internal sealed class ClientSession : IClientSession
             body.Reset();
             body.WriteU8((byte)Compression.None);
             ulong? durableNeeded = null;
+            var taken = 0;
             while (reader.TryRead(out var item))
             {
-                Interlocked.Decrement(ref _queued);
-                _metrics.Queued(_database.Name, -1);
+                taken++;
                 // Offsets only grow, so waiting for the last one in a frame covers the others.
                 if (item.Offset is { } o)
                     durableNeeded = o;
@@ -350,6 +350,8 @@ internal sealed class ClientSession : IClientSession
                 if (!_batched || body.Length >= MaxBatchBytes)
                     break;
             }
+            Interlocked.Add(ref _queued, -taken);
+            _metrics.Queued(_database.Name, -taken);
             // Mostly durable already (a fan-out reaches the last sessions after the fsync): no wait to set up then.
             if (_confirmedReads && durableNeeded is { } offset && !(_database.DurableOffset >= offset))
                 await _database.WaitForDurableAsync(offset, cancellation).ConfigureAwait(false);
