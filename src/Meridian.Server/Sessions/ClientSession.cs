@@ -94,7 +94,7 @@ internal sealed class ClientSession : IClientSession, IThreadPoolWorkItem
     /// <summary>Runs the connection until the client leaves or breaks the protocol; the caller has already run ClientConnected.</summary>
     public async Task RunAsync(string token, CancellationToken serverStopping)
     {
-        // Cancelled when the receive loop ends (or two seconds after a goodbye): stops the send loop.
+        // Cancelled when the receive loop ends, or two seconds after a goodbye (ending the receive loop).
         using var closing = new CancellationTokenSource();
         // Cancelling a pending receive would abort the socket, so when the database closes or the
         // server stops the client first gets a close frame (1001); its answer ends the receive loop
