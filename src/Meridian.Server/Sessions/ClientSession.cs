@@ -361,20 +361,19 @@ internal sealed class ClientSession : IClientSession, IThreadPoolWorkItem
             else
             {
                 _outbox.Enqueue((message, encoded, offset));
-                schedule = !_flushing;
-                _flushing = true;
+                _metrics.Queued(_database.Name, 1);
+                if (_flushing)
+                    return;
+                schedule = _flushing = true;
             }
         }
-        if (!schedule && _closed)
+        if (!schedule)
         {
             // Over the limit. Called from the database's pipeline: never wait here. Dropping the socket ends the
             // receive loop, which unsubscribes the client and runs ClientDisconnected.
             _transport.Abort();
             return;
         }
-        _metrics.Queued(_database.Name, 1);
-        if (!schedule)
-            return;
         // The queue was empty, so this message is the first to send.
         if (_durableGate is { } gate && offset is { } o && !(_database.DurableOffset >= o))
             gate.Wait(o, this);
