@@ -96,6 +96,11 @@ public sealed class MeridianServer : IAsyncDisposable
         }
         else
         {
+            // Inline scheduling: a flush of a connection's output pipe sends on the flushing thread (a session's flush)
+            // instead of queueing Kestrel's sender as one more thread-pool work item per frame, and received bytes reach
+            // the session on the thread that completed the socket read. Socket completions still run on the thread
+            // pool (not the runtime's epoll thread), and sessions only hand work on, so no connection holds up another.
+            builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
             builder.WebHost.UseKestrel(k =>
             {
                 k.Listen(endpoint);

@@ -131,6 +131,44 @@ public sealed class InProcessSessionTests(ITestOutputHelper output) : IAsyncLife
     }
 
     [Fact]
+    public async Task Every_subscriber_gets_a_fan_out_of_pipelined_commits_in_commit_order_with_and_without_confirmed_reads()
+    {
+        // Sessions have no send loop: a flush is queued when a message reaches an idle session, and with confirmed reads
+        // it waits at the database's durable gate. Commits landing while flushes run, wait or send must still reach every
+        // subscriber one update each, in commit order.
+        const int subscribers = 24, calls = 30;
+        var clients = new List<InMemoryTransport>();
+        for (var i = 0; i < subscribers; i++)
+        {
+            var c = await _server.Server.ConnectInProcessAsync("chat", batched: false, confirmedReads: i % 2 == 0);
+            Assert.IsType<ServerMessage.InitialConnection>(await ReceiveAsync(c));
+            await c.SendAsync(Encode(new ClientMessage.Subscribe(1, 5, ["SELECT * FROM message"])), default);
+            Assert.IsType<ServerMessage.SubscribeApplied>(await ReceiveAsync(c));
+            clients.Add(c);
+        }
+        var caller = await _server.Server.ConnectInProcessAsync("chat", batched: true, confirmedReads: false);
+        Assert.NotNull(await ReceiveAsync(caller));
+        for (uint i = 1; i <= calls; i++)
+            await caller.SendAsync(Encode(new ClientMessage.CallReducer(i, 0, "send_message", StringArg($"<fan {i:D2}>"))), default);
+
+        await Task.WhenAll(clients.Select(async (c, index) =>
+        {
+            for (var i = 1; i <= calls; i++)
+            {
+                var update = Assert.IsType<ServerMessage.TransactionUpdate>(await ReceiveAsync(c));
+                var set = Assert.Single(update.QuerySets);
+                Assert.Equal(5u, set.QuerySetId);
+                var rows = Assert.IsType<TableUpdateRows.Persistent>(Assert.Single(Assert.Single(set.Tables).Rows));
+                var row = Assert.Single(rows.Inserts.ToArray());
+                var expected = System.Text.Encoding.UTF8.GetBytes($"<fan {i:D2}>");
+                Assert.True(row.Span.IndexOf(expected) >= 0, $"subscriber {index} (confirmed reads {index % 2 == 0}): update {i} is not message {i}");
+            }
+        }));
+        foreach (var c in clients)
+            await c.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye");
+    }
+
+    [Fact]
     public async Task Text_and_oversized_messages_close_only_their_session()
     {
         var text = await _server.Server.ConnectInProcessAsync("chat", batched: false);

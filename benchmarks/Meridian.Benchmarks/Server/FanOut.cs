@@ -26,23 +26,27 @@ internal static class FanOut
         var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var stop = new CancellationTokenSource();
         var loops = new List<Task>();
+        EpollReceiver? receiver = null;
         await using var caller = await LoadConnection.ConnectAsync(server, KeynoteServer.DatabaseName, confirmedReads: false).ConfigureAwait(false);
         try
         {
-            // Connect and subscribe, a few at a time.
+            // Connect and subscribe, a few at a time (blocking calls: see RawSubscriber.Connect).
             using var gate = new SemaphoreSlim(16);
             await Task.WhenAll(Enumerable.Range(0, clients).Select(async i =>
             {
                 await gate.WaitAsync().ConfigureAwait(false);
                 try
                 {
-                    var c = await RawSubscriber.ConnectAsync(server, KeynoteServer.DatabaseName, confirmedReads, stop.Token).ConfigureAwait(false);
-                    subscribers[i] = c;
-                    c.Subscribe(1, 1, Query);
-                    var message = await c.ReceiveMessageAsync(stop.Token).ConfigureAwait(false);
-                    var pos = 1;
-                    if (message.Length < 2 || WireSkip.Next(message.Span, ref pos, out _, out _) != WireSkip.SubscribeApplied)
-                        throw new InvalidDataException("the subscription was not applied");
+                    await Task.Run(() =>
+                    {
+                        var c = RawSubscriber.Connect(server, KeynoteServer.DatabaseName, confirmedReads);
+                        subscribers[i] = c;
+                        c.Subscribe(1, 1, Query);
+                        var message = c.ReceiveMessage();
+                        var pos = 1;
+                        if (message.Length < 2 || WireSkip.Next(message, ref pos, out _, out _) != WireSkip.SubscribeApplied)
+                            throw new InvalidDataException("the subscription was not applied");
+                    }).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -50,31 +54,46 @@ internal static class FanOut
                 }
             })).ConfigureAwait(false);
 
-            // One receive loop per subscriber on the thread pool: a plain socket receive, the WebSocket frame header, the
-            // message tags walked; the update's arrival is the moment its bytes were read.
-            for (var i = 0; i < clients; i++)
+            // An update's arrival is the moment its bytes were read; the message tags are walked, nothing decoded.
+            void Received(int index, RawSubscriber c, long now)
             {
-                var c = subscribers[i];
-                var index = i;
-                loops.Add(Task.Run(async () =>
+                var message = c.Message;
+                var pos = 1;
+                while (pos < message.Length)
                 {
-                    while (!stop.IsCancellationRequested)
+                    if (WireSkip.Next(message, ref pos, out _, out _) != WireSkip.TransactionUpdate)
+                        continue;
+                    arrivals[index] = now;
+                    if (Interlocked.Increment(ref arrived) == clients)
+                        Volatile.Read(ref all).TrySetResult();
+                }
+            }
+            if (EpollReceiver.IsSupported)
+            {
+                // One thread reads every subscriber (see EpollReceiver): the load generator's least cost per update.
+                receiver = new EpollReceiver((index, c) => Received(index, c, Stopwatch.GetTimestamp()));
+                foreach (var c in subscribers)
+                    receiver.Add(c);
+                receiver.Start();
+            }
+            else
+            {
+                // Elsewhere one async receive loop per subscriber on the thread pool.
+                for (var i = 0; i < clients; i++)
+                {
+                    var c = subscribers[i];
+                    var index = i;
+                    loops.Add(Task.Run(async () =>
                     {
-                        var message = await c.ReceiveMessageAsync(stop.Token).ConfigureAwait(false);
-                        if (message.Length == 0)
-                            return;
-                        var now = Stopwatch.GetTimestamp();
-                        var pos = 1;
-                        while (pos < message.Length)
+                        while (!stop.IsCancellationRequested)
                         {
-                            if (WireSkip.Next(c.Message, ref pos, out _, out _) != WireSkip.TransactionUpdate)
-                                continue;
-                            arrivals[index] = now;
-                            if (Interlocked.Increment(ref arrived) == clients)
-                                Volatile.Read(ref all).TrySetResult();
+                            var message = await c.ReceiveMessageAsync(stop.Token).ConfigureAwait(false);
+                            if (message.Length == 0)
+                                return;
+                            Received(index, c, Stopwatch.GetTimestamp());
                         }
-                    }
-                }));
+                    }));
+                }
             }
 
             var samples = new List<double>();
@@ -106,6 +125,7 @@ internal static class FanOut
         finally
         {
             await stop.CancelAsync().ConfigureAwait(false);
+            receiver?.Dispose();
             foreach (var c in subscribers)
                 c?.Dispose();
             try

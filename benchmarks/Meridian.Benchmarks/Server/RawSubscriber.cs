@@ -8,8 +8,8 @@ namespace Meridian.Benchmarks.Server;
 /// <summary>
 /// A fan-out subscriber as cheap as a client can be: a plain socket with a hand-written WebSocket handshake
 /// and frame reader (RFC 6455; server frames are unmasked, client frames masked), so that 1,000 of them on
-/// the same two cores as the server cost far less than <c>ClientWebSocket</c>s would. Every received message
-/// is walked with <see cref="WireSkip"/>; nothing is allocated per frame.
+/// the same two cores as the server cost far less than <c>ClientWebSocket</c>s would. Nothing is allocated per frame;
+/// on Linux an <see cref="EpollReceiver"/> reads every subscriber from one thread.
 /// </summary>
 internal sealed class RawSubscriber : IDisposable
 {
@@ -21,17 +21,23 @@ internal sealed class RawSubscriber : IDisposable
 
     private RawSubscriber(Socket socket) => _socket = socket;
 
-    /// <summary>Connects, upgrades to v3 BSATN and reads the InitialConnection message.</summary>
-    public static async Task<RawSubscriber> ConnectAsync(Uri server, string database, bool confirmedReads, CancellationToken cancellation)
+    /// <summary>The subscriber's socket.</summary>
+    public Socket Socket => _socket;
+
+    /// <summary>
+    /// Connects, upgrades to v3 BSATN and reads the InitialConnection message, all with blocking calls: a socket never
+    /// used asynchronously is not watched by the runtime's own epoll thread, so <see cref="EpollReceiver"/> can take it.
+    /// </summary>
+    public static RawSubscriber Connect(Uri server, string database, bool confirmedReads)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        await socket.ConnectAsync(server.Host, server.Port, cancellation).ConfigureAwait(false);
+        socket.Connect(server.Host, server.Port);
         var s = new RawSubscriber(socket);
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
         var request = $"GET /v1/database/{database}/subscribe?compression=None&confirmed={(confirmedReads ? "true" : "false")} HTTP/1.1\r\n"
             + $"Host: {server.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
             + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: v3.bsatn.spacetimedb\r\n\r\n";
-        await socket.SendAsync(Encoding.ASCII.GetBytes(request), SocketFlags.None, cancellation).ConfigureAwait(false);
+        socket.Send(Encoding.ASCII.GetBytes(request));
         while (true)
         {
             var end = s._buffer.AsSpan(0, s._end).IndexOf("\r\n\r\n"u8);
@@ -43,15 +49,58 @@ internal sealed class RawSubscriber : IDisposable
                 s._start = end + 4;
                 break;
             }
-            if (!await s.FillAsync(cancellation).ConfigureAwait(false))
+            if (!s.Fill())
                 throw new InvalidDataException("the server closed the connection during the upgrade");
         }
-        var first = await s.ReceiveMessageAsync(cancellation).ConfigureAwait(false);
+        var first = s.ReceiveMessage();
         var pos = 1;
-        if (WireSkip.Next(first.Span, ref pos, out _, out _) != WireSkip.InitialConnection)
+        if (first.Length < 2 || WireSkip.Next(first, ref pos, out _, out _) != WireSkip.InitialConnection)
             throw new InvalidDataException("the server's first message was not InitialConnection");
         return s;
     }
+
+    // A blocking read of what the socket has.
+    private bool Fill()
+    {
+        Compact();
+        var n = _socket.Receive(_buffer.AsSpan(_end));
+        _end += n;
+        return n > 0;
+    }
+
+    /// <summary>Receives one whole message with blocking reads; empty when the server closed.</summary>
+    public ReadOnlySpan<byte> ReceiveMessage()
+    {
+        while (true)
+        {
+            switch (TryReadMessage())
+            {
+                case 1:
+                    return Message;
+                case -1:
+                    return [];
+            }
+            if (!Fill())
+                return [];
+        }
+    }
+
+    /// <summary>
+    /// One non-blocking read of what has arrived (the socket must be non-blocking); false when nothing had, or the
+    /// server closed. Then <see cref="TryNextMessage"/> yields the whole messages received.
+    /// </summary>
+    public bool ReceiveAvailable()
+    {
+        Compact();
+        var n = _socket.Receive(_buffer.AsSpan(_end), SocketFlags.None, out var error);
+        if (error != SocketError.Success || n <= 0)
+            return false;
+        _end += n;
+        return true;
+    }
+
+    /// <summary>Whether one more whole message is in the buffer (it is then <see cref="Message"/>).</summary>
+    public bool TryNextMessage() => TryReadMessage() == 1;
 
     /// <summary>Sends a Subscribe message with one query (one v3 frame).</summary>
     public void Subscribe(uint requestId, uint querySetId, string query)
@@ -126,7 +175,7 @@ internal sealed class RawSubscriber : IDisposable
         }
     }
 
-    /// <summary>The message <see cref="ReceiveMessageAsync"/> last returned.</summary>
+    /// <summary>The message last received.</summary>
     public ReadOnlySpan<byte> Message => _message.AsSpan(0, _messageLength);
 
     // 1: a whole message is in _message; 0: more bytes needed; -1: the server closed.

@@ -41,8 +41,13 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
         public HashSet<QuerySet> Sets { get; } = new(ReferenceEqualityComparer.Instance);
     }
 
-    private sealed class QuerySet(IClientSession client, uint id, uint requestId, IReadOnlyList<SharedQuery> queries, long order)
+    private sealed class QuerySet(
+        IClientSession client, Dictionary<uint, QuerySet> clientSets, uint id, uint requestId, IReadOnlyList<SharedQuery> queries, long order)
     {
+        /// <summary>All the client's sets (this one among them), by id.</summary>
+        public Dictionary<uint, QuerySet> ClientSets { get; } = clientSets;
+
+
         /// <summary>When the set was registered: a client's updates list its sets in this order.</summary>
         public long Order { get; } = order;
 
@@ -128,11 +133,11 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
                 return Task.CompletedTask;
             }
         }
-        var set = new QuerySet(client, querySetId, requestId, shared, _registrations++);
-        foreach (var q in shared)
-            q.Sets.Add(set);
         if (!_clients.TryGetValue(client, out sets))
             _clients[client] = sets = [];
+        var set = new QuerySet(client, sets, querySetId, requestId, shared, _registrations++);
+        foreach (var q in shared)
+            q.Sets.Add(set);
         sets[querySetId] = set;
 
         _ = EvaluateInitialAsync(set, position);
@@ -369,7 +374,7 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
                 continue;
             }
             var shared = compiled!.Select(q => Acquire(q, position)).ToList();
-            var again = new QuerySet(set.Client, set.Id, set.RequestId, shared, set.Order) { Held = null };
+            var again = new QuerySet(set.Client, _clients[set.Client], set.Id, set.RequestId, shared, set.Order) { Held = null };
             foreach (var q in shared)
                 q.Sets.Add(again);
             again.Applied.TrySetResult();
@@ -571,21 +576,37 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
     private static IReadOnlyList<QuerySetDelta> FanOut(Dictionary<SharedQuery, TableDelta> deltas, ulong? offset, IClientSession? caller)
     {
         IReadOnlyList<QuerySetDelta> own = [];
-        // Only the sets holding a query that changed: a commit touching one of 10,000 queries visits one set.
-        var touched = new Dictionary<IClientSession, List<QuerySet>>(ReferenceEqualityComparer.Instance);
-        foreach (var q in deltas.Keys)
+        // Clients with several sets, or a set still held or of several queries: their sets are gathered and sorted first.
+        Dictionary<IClientSession, List<QuerySet>>? touched = null;
+        foreach (var (q, delta) in deltas)
         {
+            // The common case (a client whose one live set is this one query) goes straight to the client with a list
+            // shared by every such set numbered alike, so a session can encode the update once for all its subscribers
+            // (see IClientSession.OnTransactionUpdate); nothing is allocated per client.
+            IReadOnlyList<QuerySetDelta>? alone = null;
+            IReadOnlyList<TableDelta>? tables = null;
             foreach (var set in q.Sets)
             {
+                if (set.ClientSets.Count == 1 && set.Held is null && set.Queries.Count == 1)
+                {
+                    if (alone is null || alone[0].QuerySetId != set.Id)
+                        alone = [new QuerySetDelta(set.Id, tables ??= [delta])];
+                    if (ReferenceEquals(set.Client, caller))
+                        own = alone;
+                    else
+                        set.Client.OnTransactionUpdate(offset, alone);
+                    continue;
+                }
+                touched ??= new(ReferenceEqualityComparer.Instance);
                 if (!touched.TryGetValue(set.Client, out var sets))
                     touched[set.Client] = sets = [];
                 if (!sets.Contains(set))
                     sets.Add(set);
             }
         }
-        // A live set of one query gets that query's list, the same for every such set, so a session can encode
-        // the update once for all its subscribers (see IClientSession.OnTransactionUpdate).
-        Dictionary<SharedQuery, IReadOnlyList<TableDelta>>? alone = null;
+        if (touched is null)
+            return own;
+        Dictionary<SharedQuery, IReadOnlyList<TableDelta>>? shared = null;
         foreach (var (client, sets) in touched)
         {
             if (sets.Count > 1)
@@ -598,10 +619,10 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
                     var query = set.Queries[0];
                     if (!deltas.TryGetValue(query, out var only))
                         continue;
-                    alone ??= new(ReferenceEqualityComparer.Instance);
-                    if (!alone.TryGetValue(query, out var shared))
-                        alone[query] = shared = [only];
-                    (updates ??= []).Add(new QuerySetDelta(set.Id, shared));
+                    shared ??= new(ReferenceEqualityComparer.Instance);
+                    if (!shared.TryGetValue(query, out var list))
+                        shared[query] = list = [only];
+                    (updates ??= []).Add(new QuerySetDelta(set.Id, list));
                     continue;
                 }
                 List<TableDelta>? tables = null;

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net.WebSockets;
-using System.Threading.Channels;
 using Meridian.Protocol.Framing;
 using Meridian.Protocol.Messages;
 using Meridian.Runtime;
@@ -19,7 +18,7 @@ namespace Meridian.Server.Sessions;
 /// packs every queued message, up to 512 KiB, into one frame and accepts several client messages per
 /// frame. With confirmed reads a message about a transaction waits until that transaction is durable.
 /// </summary>
-internal sealed class ClientSession : IClientSession
+internal sealed class ClientSession : IClientSession, IThreadPoolWorkItem
 {
     /// <summary>Largest client message accepted (upstream's limit).</summary>
     public const int MaxMessageBytes = 32 << 20;
@@ -45,7 +44,6 @@ internal sealed class ClientSession : IClientSession
     /// <summary>Reducer calls one session may have handed to the database before it waits for the oldest to be answered.</summary>
     public const int MaxPipelinedCalls = 64;
 
-    private int _queued; // messages in the outbox (a single-reader channel cannot count them)
 
     // Reducer calls handed to the database and not yet answered, oldest first; only the receive loop touches it.
     // The writer runs calls in the order they reach it and their answers are queued in commit order, so a call
@@ -53,9 +51,14 @@ internal sealed class ClientSession : IClientSession
     // together instead of one per round trip through it). Every other message, and a refusal, waits for them
     // first, so answers keep request order.
     private readonly Queue<Task> _calls = new();
-    // A message, or its encoding when that is shared with other sessions (a fan-out's update, see SharedUpdate).
-    private readonly Channel<(ServerMessage? Message, byte[]? Encoded, ulong? Offset)> _outbox =
-        Channel.CreateUnbounded<(ServerMessage?, byte[]?, ulong?)>(new UnboundedChannelOptions { SingleReader = true });
+    // Messages not sent yet, in order: a message, or its encoding when that is shared with other sessions (a fan-out's
+    // update, see SharedUpdate). The queue is also the lock for the send state below.
+    private readonly Queue<(ServerMessage? Message, byte[]? Encoded, ulong? Offset)> _outbox = new();
+    private bool _flushing; // a flush is queued, running, waiting for a send, or waiting at the durable gate
+    private bool _closed;   // no more messages are accepted or sent
+    private Task? _pendingSend; // the flush's send that did not complete at once
+    private readonly DurableGate? _durableGate; // with confirmed reads
+    private readonly BsatnWriter _body = new(4096); // only the one running flush touches it
 
     public ClientSession(
         IFrameTransport transport,
@@ -81,6 +84,7 @@ internal sealed class ClientSession : IClientSession
         Identity = identity;
         ConnectionId = connectionId;
         _confirmedReads = confirmedReads;
+        _durableGate = confirmedReads ? DurableGate.For(database) : null;
     }
 
     public Identity Identity { get; }
@@ -90,7 +94,7 @@ internal sealed class ClientSession : IClientSession
     /// <summary>Runs the connection until the client leaves or breaks the protocol; the caller has already run ClientConnected.</summary>
     public async Task RunAsync(string token, CancellationToken serverStopping)
     {
-        // Cancelled when the receive loop ends (or two seconds after a goodbye): stops the send loop.
+        // Cancelled when the receive loop ends, or two seconds after a goodbye (ending the receive loop).
         using var closing = new CancellationTokenSource();
         // Cancelling a pending receive would abort the socket, so when the database closes or the
         // server stops the client first gets a close frame (1001); its answer ends the receive loop
@@ -123,7 +127,6 @@ internal sealed class ClientSession : IClientSession
         using var serverGone = serverStopping.Register(Goodbye);
         _metrics.Connected(_database.Name, 1);
         Enqueue(new ServerMessage.InitialConnection(Identity, ConnectionId, token));
-        var sender = Task.Run(() => SendLoopAsync(closing.Token), CancellationToken.None);
         try
         {
             await ReceiveLoopAsync(closing.Token).ConfigureAwait(false);
@@ -137,14 +140,24 @@ internal sealed class ClientSession : IClientSession
             catch (DatabaseClosedException)
             {
             }
-            _outbox.Writer.TryComplete();
-            await closing.CancelAsync().ConfigureAwait(false);
-            try
+            // What is still queued is dropped; a send still pending is cut off by aborting the transport.
+            Task? sending;
+            lock (_outbox)
             {
-                await sender.ConfigureAwait(false);
+                Close();
+                sending = _pendingSend;
             }
-            catch (OperationCanceledException)
+            await closing.CancelAsync().ConfigureAwait(false);
+            if (sending is { IsCompleted: false })
             {
+                _transport.Abort();
+                try
+                {
+                    await sending.ConfigureAwait(false);
+                }
+                catch (Exception e) when (IsTransportFailure(e))
+                {
+                }
             }
             try
             {
@@ -155,7 +168,6 @@ internal sealed class ClientSession : IClientSession
                 // The database was deleted or the server is stopping: there is nothing left to tell.
             }
             _metrics.Connected(_database.Name, -1);
-            _metrics.Queued(_database.Name, -Interlocked.Exchange(ref _queued, 0));
         }
     }
 
@@ -326,80 +338,171 @@ internal sealed class ClientSession : IClientSession
         Enqueue(new ServerMessage.ProcedureResult(status, timestamp, duration, p.RequestId));
     }
 
-    private async Task SendLoopAsync(CancellationToken cancellation)
-    {
-        var body = new BsatnWriter(4096);
-        var reader = _outbox.Reader;
-        while (await reader.WaitToReadAsync(cancellation).ConfigureAwait(false))
-        {
-            // The frame's compression tag first: an uncompressed frame is then sent from this buffer as it is.
-            body.Reset();
-            body.WriteU8((byte)Compression.None);
-            ulong? durableNeeded = null;
-            while (reader.TryRead(out var item))
-            {
-                Interlocked.Decrement(ref _queued);
-                _metrics.Queued(_database.Name, -1);
-                // Offsets only grow, so waiting for the last one in a frame covers the others.
-                if (item.Offset is { } o)
-                    durableNeeded = o;
-                if (item.Encoded is { } encoded)
-                    body.WriteRaw(encoded);
-                else
-                    item.Message!.Write(body);
-                if (!_batched || body.Length >= MaxBatchBytes)
-                    break;
-            }
-            // Mostly durable already (a fan-out reaches the last sessions after the fsync): no wait to set up then.
-            if (_confirmedReads && durableNeeded is { } offset && !(_database.DurableOffset >= offset))
-                await _database.WaitForDurableAsync(offset, cancellation).ConfigureAwait(false);
-            // Compressed here, in the one send loop, so frames leave in the order their messages were queued.
-            var frame = _compression == Compression.None || body.Length - 1 <= _compressionThreshold
-                ? body.WrittenMemory
-                : ServerFrame.Wrap(body.WrittenSpan[1..], _compression, _compressionThreshold);
-            try
-            {
-                // Without a token a WebSocket send that completes at once (the usual case: it only fills Kestrel's
-                // pipe) takes its fast path; one still pending is cancelled as before, by aborting the transport.
-                var sending = _transport.SendAsync(frame, CancellationToken.None);
-                if (sending.IsCompletedSuccessfully)
-                {
-                    sending.GetAwaiter().GetResult();
-                }
-                else
-                {
-                    using (cancellation.Register(static t => ((IFrameTransport)t!).Abort(), _transport))
-                        await sending.ConfigureAwait(false);
-                    cancellation.ThrowIfCancellationRequested();
-                }
-            }
-            catch (WebSocketException)
-            {
-                return;
-            }
-        }
-    }
-
-    private Task CloseAsync(WebSocketCloseStatus status, string reason) => _transport.CloseAsync(status, reason);
+    // ---- Sending. No loop waits for messages: the first message queued while the session is idle schedules a flush,
+    // on the thread pool, or with confirmed reads and a transaction not yet durable, at the database's durable gate
+    // (one wait per transaction for every session, not one per session). The flush sends all it can, in order,
+    // and goes idle; a send that does not complete at once is awaited before the flush goes on. So one message to an
+    // idle session costs one work item and no channel, task or continuation; the order is the queue's.
 
     private void Enqueue(ServerMessage message, ulong? offset = null) => Enqueue(message, null, offset);
 
     private void Enqueue(ServerMessage? message, byte[]? encoded, ulong? offset)
     {
-        if (Volatile.Read(ref _queued) >= _maxQueued)
+        bool schedule;
+        lock (_outbox)
         {
-            // Called from the database's pipeline: never wait here. Dropping the socket ends the
+            if (_closed)
+                return;
+            if (_outbox.Count >= _maxQueued)
+            {
+                Close();
+                schedule = false;
+            }
+            else
+            {
+                _outbox.Enqueue((message, encoded, offset));
+                _metrics.Queued(_database.Name, 1);
+                if (_flushing)
+                    return;
+                schedule = _flushing = true;
+            }
+        }
+        if (!schedule)
+        {
+            // Over the limit. Called from the database's pipeline: never wait here. Dropping the socket ends the
             // receive loop, which unsubscribes the client and runs ClientDisconnected.
-            if (_outbox.Writer.TryComplete())
-                _transport.Abort();
+            _transport.Abort();
             return;
         }
-        if (_outbox.Writer.TryWrite((message, encoded, offset)))
+        // The queue was empty, so this message is the first to send.
+        if (_durableGate is { } gate && offset is { } o && !(_database.DurableOffset >= o))
+            gate.Wait(o, this);
+        else
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+    }
+
+    // Under the _outbox lock.
+    private void Close()
+    {
+        _closed = true;
+        _metrics.Queued(_database.Name, -_outbox.Count);
+        _outbox.Clear();
+    }
+
+    private static bool IsTransportFailure(Exception e) =>
+        e is WebSocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException or IOException;
+
+    void IThreadPoolWorkItem.Execute() => Flush();
+
+    /// <summary>
+    /// The durable gate could not wait: nothing more is sent. When the database cannot make its transactions durable the
+    /// client is cut off; when it closed, the goodbye already under way ends the connection.
+    /// </summary>
+    internal void DurabilityFailed(bool abort)
+    {
+        lock (_outbox)
+            Close();
+        if (abort)
+            _transport.Abort();
+    }
+
+    // Sends queued messages, as many per frame as the protocol allows, until the queue is empty (idle again), a send is
+    // pending (continued when it completes), or the next message waits for durability (continued by the gate).
+    internal void Flush()
+    {
+        try
         {
-            Interlocked.Increment(ref _queued);
-            _metrics.Queued(_database.Name, 1);
+            while (true)
+            {
+                // The frame's compression tag first: an uncompressed frame is then sent from this buffer as it is.
+                _body.Reset();
+                _body.WriteU8((byte)Compression.None);
+                var taken = 0;
+                ulong? waitFor = null;
+                while (true)
+                {
+                    (ServerMessage? Message, byte[]? Encoded, ulong? Offset) item;
+                    lock (_outbox)
+                    {
+                        if (_closed)
+                            return;
+                        if (!_outbox.TryPeek(out item))
+                        {
+                            if (taken == 0)
+                                _flushing = false;
+                            break;
+                        }
+                        // Offsets only grow: every message after one that is not durable waits too.
+                        if (_durableGate is not null && item.Offset is { } o && !(_database.DurableOffset >= o))
+                        {
+                            waitFor = o;
+                            break;
+                        }
+                        _outbox.Dequeue();
+                    }
+                    taken++;
+                    if (item.Encoded is { } encoded)
+                        _body.WriteRaw(encoded);
+                    else
+                        item.Message!.Write(_body);
+                    if (!_batched || _body.Length >= MaxBatchBytes)
+                        break;
+                }
+                if (taken > 0)
+                {
+                    _metrics.Queued(_database.Name, -taken);
+                    // Compressed here, in the one running flush, so frames leave in the order their messages were queued.
+                    var frame = _compression == Compression.None || _body.Length - 1 <= _compressionThreshold
+                        ? _body.WrittenMemory
+                        : ServerFrame.Wrap(_body.WrittenSpan[1..], _compression, _compressionThreshold);
+                    // Without a token a WebSocket send that completes at once (the usual case: it only fills Kestrel's
+                    // pipe, or with inline scheduling the socket) takes its fast path; one still pending is cut off by
+                    // aborting the transport when the session ends.
+                    var sending = _transport.SendAsync(frame, CancellationToken.None);
+                    if (!sending.IsCompletedSuccessfully)
+                    {
+                        var pending = ContinueAfterSendAsync(sending);
+                        lock (_outbox)
+                        {
+                            if (!pending.IsCompleted)
+                                _pendingSend = pending;
+                        }
+                        return;
+                    }
+                    sending.GetAwaiter().GetResult();
+                    continue;
+                }
+                if (waitFor is { } offset)
+                    _durableGate!.Wait(offset, this);
+                return;
+            }
+        }
+        catch (Exception e) when (IsTransportFailure(e))
+        {
+            // The transport broke: the receive loop ends too, and the session with it.
+            lock (_outbox)
+                Close();
         }
     }
+
+    private async Task ContinueAfterSendAsync(ValueTask sending)
+    {
+        try
+        {
+            await sending.ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsTransportFailure(e))
+        {
+            lock (_outbox)
+                Close();
+            return;
+        }
+        lock (_outbox)
+            _pendingSend = null;
+        Flush();
+    }
+
+    private Task CloseAsync(WebSocketCloseStatus status, string reason) => _transport.CloseAsync(status, reason);
 
     // ---- IClientSession: called from the database's pipeline and request threads, so these only convert and enqueue ----
 

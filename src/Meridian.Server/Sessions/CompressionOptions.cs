@@ -31,7 +31,7 @@ public sealed class CompressionOptions
 
     /// <summary>
     /// The compression for one connection, decided once when it opens: every frame of the connection is then
-    /// compressed with it when over the threshold, in the session's single send loop, so frames leave in order.
+    /// compressed with it when over the threshold, in the session's one running flush, so frames leave in order.
     /// </summary>
     public Compression ForConnection(Compression requested, bool batched) => Policy switch
     {
