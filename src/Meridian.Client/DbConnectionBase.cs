@@ -900,6 +900,7 @@ public abstract partial class DbConnectionBase : IDisposable
             DisconnectReason = null;
             Guard(() => _options.OnDisconnect?.Invoke(null));
         }
+        ReportStatus();
     }
 
     /// <summary>One attempt to connect and, when it succeeds, the connection it opens.</summary>
