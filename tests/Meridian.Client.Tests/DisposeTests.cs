@@ -17,7 +17,8 @@ public abstract class DisposeTests(ClientFixture fixture, TransportKind transpor
     {
         var db = await Fixture.PublishAsync(TestModules.Procedures(), "procedures");
         var disconnects = new List<Exception?>();
-        var conn = Via(DbConnection.Builder(), db).OnDisconnect((_, e) => disconnects.Add(e)).Build();
+        var statuses = new List<ConnectionState>();
+        var conn = Via(DbConnection.Builder(), db).OnDisconnect((_, e) => disconnects.Add(e)).OnStateChanged((_, s) => statuses.Add(s.State)).Build();
         var active = conn.SubscriptionBuilder().Subscribe("SELECT * FROM item");
         var leaving = conn.SubscriptionBuilder().Subscribe("SELECT * FROM item WHERE id = 1");
         Ticks.Until(conn, () => active.IsActive && leaving.IsActive, "the subscriptions");
@@ -57,6 +58,7 @@ public abstract class DisposeTests(ClientFixture fixture, TransportKind transpor
         Assert.Null(active.Error);
         Assert.Equal(ConnectionState.Disconnected, conn.State);
         Assert.Null(Assert.Single(disconnects));
+        Assert.Equal([ConnectionState.Connected, ConnectionState.Disconnected], statuses);
 
         // Afterwards: calls complete at once with the same error, a subscription is refused, ticks and a second Dispose do nothing.
         var late = conn.Reducers.ScheduleProc("late", 1);
