@@ -43,6 +43,7 @@ public abstract partial class DbConnectionBase : IDisposable
     private volatile bool _disconnectRequested;
     private bool _everConnected;
     private bool _connectErrorReported;
+    private volatile bool _disposed;
     private Thread? _background;
 
     /// <summary>Creates the connection (not yet connected: the builder connects it).</summary>
@@ -335,6 +336,8 @@ public abstract partial class DbConnectionBase : IDisposable
 
     private void Ended()
     {
+        if (_disposed)
+            return;
         if (_session is { } session)
             EndSession(session);
         _state = ConnectionState.Disconnected;
@@ -627,8 +630,8 @@ public abstract partial class DbConnectionBase : IDisposable
                     Send(new ClientMessage.CallReducer(requestId, 0, name, args));
                     return completion.Task;
                 }
-                refused = _state == ConnectionState.Disconnected
-                    ? "The connection is closed."
+                refused = _state == ConnectionState.Disconnected || _disposed
+                    ? ClosedReason
                     : $"Not connected ({_state}): the call was not sent (queued calls are off).";
             }
         }
@@ -689,7 +692,7 @@ public abstract partial class DbConnectionBase : IDisposable
             }
         }
         completion.TrySetResult(ProcedureCallbackResult<T>.Failure(new MeridianClientException(
-            _state == ConnectionState.Disconnected ? "The connection is closed." : $"Not connected ({_state}): the procedure was not called.")));
+            _state == ConnectionState.Disconnected || _disposed ? ClosedReason : $"Not connected ({_state}): the procedure was not called.")));
         return completion.Task;
     }
 
@@ -737,9 +740,11 @@ public abstract partial class DbConnectionBase : IDisposable
             }
         }
         completion.TrySetException(new MeridianClientException(
-            _state == ConnectionState.Disconnected ? "The connection is closed." : $"Not connected ({_state}): the query was not sent."));
+            _state == ConnectionState.Disconnected || _disposed ? ClosedReason : $"Not connected ({_state}): the query was not sent."));
         return completion.Task;
     }
+
+    private string ClosedReason => _disposed ? "The connection was disposed." : "The connection is closed.";
 
     /// <summary>Registers a call on the current session; false when there is none. Call it under <see cref="_lock"/>.</summary>
     private bool Register(PendingCall call, out uint requestId)
@@ -753,6 +758,10 @@ public abstract partial class DbConnectionBase : IDisposable
 
     internal void Subscribe(ISubscriptionCallbacks subscription, IReadOnlyList<string> queries)
     {
+#pragma warning disable CA1513 // ObjectDisposedException.ThrowIf does not exist in netstandard2.1.
+        if (_disposed)
+            throw new ObjectDisposedException(GetType().Name, "The connection was disposed: build a new one to subscribe.");
+#pragma warning restore CA1513
         lock (_lock)
         {
             var entry = new SubscriptionEntry(subscription, queries);
@@ -811,7 +820,13 @@ public abstract partial class DbConnectionBase : IDisposable
     /// <summary>The cached rows of a table as BSATN with their subscription counts (for tests and tools).</summary>
     internal IEnumerable<(ReadOnlyMemory<byte> Row, int Count)> CachedRows(string table) => _tables[table].CachedRows();
 
-    /// <summary>Closes the connection without waiting and releases its resources.</summary>
+    /// <summary>
+    /// Closes the connection without waiting and releases its resources. What a tick would have finished is finished
+    /// now, on the calling thread, without a tick: calls awaiting an answer complete with a "disposed" error
+    /// (<see cref="Status.InternalError"/>, a failed procedure result, a failed query task), queued calls are settled
+    /// as by <see cref="Disconnect"/>, subscriptions end (those still waiting for their rows get OnError with an
+    /// <see cref="ObjectDisposedException"/>), and OnDisconnect runs unless the connection had already ended.
+    /// </summary>
     public void Dispose()
     {
         Dispose(true);
@@ -821,21 +836,71 @@ public abstract partial class DbConnectionBase : IDisposable
     /// <summary>Releases resources.</summary>
     protected virtual void Dispose(bool disposing)
     {
-        if (!disposing)
+        if (!disposing || _disposed)
             return;
+        _disposed = true;
         Disconnect();
         _stop.Cancel();
         lock (_lock)
         {
             CancelRetryWait();
         }
-        _background?.Join(TimeSpan.FromSeconds(5));
-        if (_session is { } session)
+        // Disposed from one of its own callbacks in the background mode, the thread cannot wait for itself.
+        if (_background is { } background && background != Thread.CurrentThread)
+            background.Join(TimeSpan.FromSeconds(5));
+        Session? open;
+        lock (_lock)
         {
-            session.Cancel.Cancel();
-            session.Transport.Dispose();
+            open = _session;
+            _session = null;
+        }
+        if (open is not null)
+        {
+            open.Cancel.Cancel();
+            open.Transport.Dispose();
+        }
+        lock (_tickLock)
+        {
+            FinishDisposed();
         }
         CloseOffline();
+    }
+
+    /// <summary>Settles, without a tick, everything that waits for the connection: no message will be applied any more.</summary>
+    private void FinishDisposed()
+    {
+        const string reason = "The connection was disposed before the answer came.";
+        var ended = _state == ConnectionState.Disconnected;
+        _state = ConnectionState.Disconnected;
+        _resync = null;
+        while (_inbound.TryDequeue(out _))
+        {
+        }
+        FailPending(reason);
+        AbandonQueue();
+        List<SubscriptionEntry> entries;
+        lock (_lock)
+        {
+            entries = [.. _entries];
+            _entries.Clear();
+            _subscriptions.Clear();
+        }
+        foreach (var entry in entries)
+        {
+            if (entry.Unsubscribing || entry.EverApplied)
+            {
+                Guard(() => entry.Callbacks.Ended(CreateSubscriptionEventContext()));
+                continue;
+            }
+            var error = new ObjectDisposedException(GetType().Name, "The connection was disposed before the subscription's rows came.");
+            Guard(() => entry.Callbacks.Failed(CreateErrorContext(error), error));
+        }
+        if (!ended)
+        {
+            DisconnectReason = null;
+            Guard(() => _options.OnDisconnect?.Invoke(null));
+        }
+        ReportStatus();
     }
 
     /// <summary>One attempt to connect and, when it succeeds, the connection it opens.</summary>

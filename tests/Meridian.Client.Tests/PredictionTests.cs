@@ -127,7 +127,9 @@ public abstract class PredictionTests(ClientFixture fixture, TransportKind trans
         var call = conn.CallWithPrediction(() => conn.Reducers.SetScore(1, "mine", 50), p => p.Update(conn.Db.Player, new Player(1, "mine", 50)));
         Ticks.Await(writer, writer.Reducers.SetScore(1, "theirs", 70), "the other client's change");
         Ticks.Await(writer, writer.Reducers.SetScore(3, "three", 3), "an unrelated row");
-        Ticks.Until(conn, () => call.IsCompleted, "the answer");
+        // The answer may come before the other client's changes (the server ran this call first): wait for the last of
+        // them too (row 3, committed after "theirs"), so all three commits are applied whichever order they ran in.
+        Ticks.Until(conn, () => call.IsCompleted && conn.Db.Player.Id.Find(3) is not null, "the answer and the other client's changes");
         // Whichever order the server ran the two calls in, the cache ends as the server has it, with one row per key.
         var server = ServerRows(conn);
         Assert.Equal(server, Rows(conn));
