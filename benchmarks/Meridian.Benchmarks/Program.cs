@@ -1,6 +1,7 @@
 using Meridian.Benchmarks.Client;
 using Meridian.Benchmarks.Durability;
 using Meridian.Benchmarks.Harness;
+using Meridian.Benchmarks.Mirror;
 using Meridian.Benchmarks.Modules;
 using Meridian.Benchmarks.Query;
 using Meridian.Benchmarks.Server;
@@ -21,6 +22,7 @@ var suites = new Dictionary<string, Func<BenchmarkOptions, IReadOnlyList<Benchma
     ["modules-loop"] = ModulesLoop.Run,
     ["server"] = ServerSuite.Run,
     ["client"] = ClientSuite.Run,
+    ["mirror"] = MirrorSuite.Run,
 };
 var usage = $"usage: Meridian.Benchmarks <{string.Join("|", suites.Keys)}|all> [--quick] [--json FILE] [--seconds N]\n"
     + "  --quick      short runs (a suite ends within about a minute)\n"

@@ -24,6 +24,13 @@ public sealed class CliEnvironment
     /// </summary>
     public bool IsInteractive { get; init; }
 
+    /// <summary>
+    /// Whether long transfers that are routine (a publish's upload) print byte progress: only when
+    /// stderr, where progress goes, is a terminal and no <c>CI</c> variable is set, so logs of
+    /// scripts and CI runs stay free of lines that only a watching person needs.
+    /// </summary>
+    public bool ShowsProgress { get; init; }
+
     /// <summary>The directory holding <c>cli.json</c>.</summary>
     public string ConfigDirectory { get; init; } = DefaultConfigDirectory();
 
@@ -53,6 +60,7 @@ public sealed class CliEnvironment
         Error = Console.Error,
         In = Console.In,
         IsInteractive = !Console.IsInputRedirected,
+        ShowsProgress = !Console.IsErrorRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")),
         HandleProcessTermination = true,
     };
 

@@ -18,6 +18,9 @@ public sealed class CliRun : IDisposable
     /// <summary>Whether the command sees a terminal (and may prompt, reading <see cref="Input"/>).</summary>
     public bool Interactive { get; set; }
 
+    /// <summary>Whether the command prints routine byte progress (stderr at a terminal, outside CI).</summary>
+    public bool ShowsProgress { get; set; }
+
     /// <summary>Where publish keeps generated projects; null for the default.</summary>
     public string? BuildRoot { get; set; }
 
@@ -27,10 +30,14 @@ public sealed class CliRun : IDisposable
         var stderr = new StringWriter { NewLine = "\n" };
         var input = new StringReader(Input ?? "");
         var environment = BuildRoot is null
-            ? new CliEnvironment { Out = stdout, Error = stderr, ConfigDirectory = ConfigDirectory, In = input, IsInteractive = Interactive }
+            ? new CliEnvironment
+            {
+                Out = stdout, Error = stderr, ConfigDirectory = ConfigDirectory, In = input, IsInteractive = Interactive, ShowsProgress = ShowsProgress,
+            }
             : new CliEnvironment
             {
                 Out = stdout, Error = stderr, ConfigDirectory = ConfigDirectory, BuildRoot = BuildRoot, In = input, IsInteractive = Interactive,
+                ShowsProgress = ShowsProgress,
             };
         var exitCode = await CliApp.RunAsync(args, environment);
         return new CliResult(exitCode, stdout.ToString(), stderr.ToString());

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Meridian.Cli.Build;
+using Meridian.Cli.Output;
 using Meridian.Client.Http;
 
 namespace Meridian.Cli.Commands;
@@ -112,6 +113,8 @@ internal static class PublishCommand
             }
         }
         await context.Error.WriteLineAsync($"Uploading to {client.Server}…");
+        if (context.Environment.ShowsProgress)
+            options.Progress = new ProgressReporter(context.Error, "The server is loading the module");
         var published = await api.PublishAsync(name, bytes, options, cancellationToken);
         await context.Out.WriteLineAsync($"Published database {name} (identity {published.DatabaseIdentity}), {(published.Created ? "created" : "updated")}");
         return 0;

@@ -15,7 +15,7 @@ public sealed partial class MeridianHttpClient
     /// </summary>
     /// <param name="name">The database's name, or its identity to update it.</param>
     /// <param name="module">The module assembly's bytes.</param>
-    /// <param name="options">Clearing data, accepting a client-breaking plan; null for neither.</param>
+    /// <param name="options">Clearing data, accepting a client-breaking plan, upload progress; null for none of them.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <exception cref="MeridianHttpException">The server refused the module or the request failed.</exception>
     public async Task<PublishResult> PublishAsync(string name, byte[] module, PublishOptions? options = null, CancellationToken cancellationToken = default)
@@ -27,7 +27,8 @@ public sealed partial class MeridianHttpClient
             query.Add("clear=true");
         if (options?.BreakClientsToken is { } token)
             query.Add("policy=BreakClients&token=" + Uri.EscapeDataString(token));
-        using var content = new ByteArrayContent(module);
+        using var body = new MemoryStream(module, writable: false);
+        using HttpContent content = options?.Progress is { } progress ? new UploadContent(this, body, module.Length, progress) : new ByteArrayContent(module);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         var url = DatabasePath(name) + (query.Count > 0 ? "?" + string.Join("&", query) : "");
         var response = await RequestAsync(HttpMethod.Put, url, content, cancellationToken).ConfigureAwait(false);

@@ -11,4 +11,10 @@ public sealed class PublishOptions
     /// <see cref="MeridianHttpClient.PlanPublishAsync"/> returned for this very module (<c>?policy=BreakClients&amp;token=…</c>).
     /// </summary>
     public string? BreakClientsToken { get; set; }
+
+    /// <summary>
+    /// Told how much of the module has gone up (<see cref="TransferStage.Uploading"/>) about once per
+    /// <see cref="MeridianHttpClient.ProgressInterval"/> and once at the end; null for silence.
+    /// </summary>
+    public IProgress<TransferProgress>? Progress { get; set; }
 }

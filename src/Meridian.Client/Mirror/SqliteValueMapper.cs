@@ -1,7 +1,6 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using Meridian.Sats;
+using Meridian.Sats.Json;
 using Meridian.Sats.Types;
 using Meridian.Sats.Values;
 
@@ -117,135 +116,22 @@ public static class SqliteValueMapper
     }
 
     /// <summary>
-    /// The JSON text of a value, as TEXT columns of arrays, products and sums hold it: products as
-    /// objects by field name, arrays as arrays, options as null or the value, plain enums as the
-    /// variant's name, other sums as <c>{"Variant": payload}</c>, 64-bit integers as numbers, wider
-    /// ones as decimal strings, byte arrays as hex strings, special types as their column text.
+    /// The JSON text of a value, as TEXT columns of arrays, products and sums hold it: SATS-JSON in its
+    /// readable form (<see cref="SatsJsonForm.Readable"/>): products as objects by field name, arrays as
+    /// arrays, options as null or the value, plain enums as the variant's name, other sums as
+    /// <c>{"Variant": payload}</c>, 64-bit integers as numbers, wider ones as decimal strings, byte
+    /// arrays as hex strings, special types as their column text.
     /// </summary>
     public static string ToJson(AlgebraicValue value, AlgebraicType type, Typespace typespace)
     {
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(type);
         ArgumentNullException.ThrowIfNull(typespace);
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream))
-            WriteJson(writer, value, type, typespace, 0);
-        return Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length);
+        return SatsJson.ValueToJson(value, type, typespace, SatsJsonForm.Readable);
     }
 
     // NaN is written as NULL: SQLite would store it so anyway.
     private static double? Real(double v) => double.IsNaN(v) ? null : v;
 
     private static string VariantName(SumType type, byte tag) => type.Variants[tag].Name ?? tag.ToString(CultureInfo.InvariantCulture);
-
-    private static void WriteJson(Utf8JsonWriter w, AlgebraicValue value, AlgebraicType type, Typespace ts, int depth)
-    {
-        if (depth > AlgebraicValue.MaxDepth)
-            throw new InvalidOperationException($"Value nested deeper than {AlgebraicValue.MaxDepth} levels.");
-        type = ts.Resolve(type);
-        switch (type.SpecialKind)
-        {
-            case SpecialTypeKind.Identity:
-            case SpecialTypeKind.ConnectionId:
-            case SpecialTypeKind.Timestamp:
-            case SpecialTypeKind.Uuid:
-                w.WriteStringValue((string)ToSqlite(value, type, ts)!);
-                return;
-            case SpecialTypeKind.TimeDuration:
-                w.WriteNumberValue(TimeDuration.FromValue(value).Microseconds);
-                return;
-            case SpecialTypeKind.Option:
-            {
-                var sum = value.AsSum();
-                if (sum.Tag == 0)
-                    WriteJson(w, sum.Payload, ((SumType)type).Variants[0].Type, ts, depth + 1);
-                else
-                    w.WriteNullValue();
-                return;
-            }
-        }
-        switch (type.Tag)
-        {
-            case AlgebraicTypeTag.Bool: w.WriteBooleanValue(value.AsBool()); break;
-            case AlgebraicTypeTag.I8: w.WriteNumberValue(value.AsI8()); break;
-            case AlgebraicTypeTag.U8: w.WriteNumberValue(value.AsU8()); break;
-            case AlgebraicTypeTag.I16: w.WriteNumberValue(value.AsI16()); break;
-            case AlgebraicTypeTag.U16: w.WriteNumberValue(value.AsU16()); break;
-            case AlgebraicTypeTag.I32: w.WriteNumberValue(value.AsI32()); break;
-            case AlgebraicTypeTag.U32: w.WriteNumberValue(value.AsU32()); break;
-            case AlgebraicTypeTag.I64: w.WriteNumberValue(value.AsI64()); break;
-            case AlgebraicTypeTag.U64: w.WriteNumberValue(value.AsU64()); break;
-            case AlgebraicTypeTag.I128 or AlgebraicTypeTag.U128 or AlgebraicTypeTag.I256 or AlgebraicTypeTag.U256:
-                w.WriteStringValue((string)ToSqlite(value, type, ts)!);
-                break;
-            case AlgebraicTypeTag.F32:
-                if (float.IsFinite(value.AsF32()))
-                    w.WriteNumberValue(value.AsF32());
-                else
-                    WriteFloat(w, value.AsF32());
-                break;
-            case AlgebraicTypeTag.F64: WriteFloat(w, value.AsF64()); break;
-            case AlgebraicTypeTag.String: w.WriteStringValue(value.AsString()); break;
-            case AlgebraicTypeTag.Array:
-            {
-                var element = ts.Resolve(((ArrayType)type).ElementType);
-                if (element.Tag == AlgebraicTypeTag.U8)
-                {
-                    w.WriteStringValue(Convert.ToHexStringLower(value.AsArray().ToByteArray()));
-                    break;
-                }
-                w.WriteStartArray();
-                foreach (var item in value.AsArray().Elements)
-                    WriteJson(w, item, element, ts, depth + 1);
-                w.WriteEndArray();
-                break;
-            }
-            case AlgebraicTypeTag.Product:
-            {
-                var elements = ((ProductType)type).Elements;
-                var product = value.AsProduct();
-                var named = elements.Count == 0 || elements.All(e => e.Name is not null);
-                if (named)
-                    w.WriteStartObject();
-                else
-                    w.WriteStartArray();
-                for (var i = 0; i < elements.Count; i++)
-                {
-                    if (named)
-                        w.WritePropertyName(elements[i].Name!);
-                    WriteJson(w, product[i], elements[i].Type, ts, depth + 1);
-                }
-                if (named)
-                    w.WriteEndObject();
-                else
-                    w.WriteEndArray();
-                break;
-            }
-            case AlgebraicTypeTag.Sum:
-            {
-                var sumType = (SumType)type;
-                var sum = value.AsSum();
-                if (sumType.IsSimpleEnum)
-                {
-                    w.WriteStringValue(VariantName(sumType, sum.Tag));
-                    break;
-                }
-                w.WriteStartObject();
-                w.WritePropertyName(VariantName(sumType, sum.Tag));
-                WriteJson(w, sum.Payload, sumType.Variants[sum.Tag].Type, ts, depth + 1);
-                w.WriteEndObject();
-                break;
-            }
-            default:
-                throw new InvalidOperationException($"Cannot write a value of type {type}.");
-        }
-    }
-
-    private static void WriteFloat(Utf8JsonWriter w, double v)
-    {
-        if (double.IsFinite(v))
-            w.WriteNumberValue(v);
-        else
-            w.WriteStringValue(double.IsNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity");
-    }
 }

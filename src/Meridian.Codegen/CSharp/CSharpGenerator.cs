@@ -293,8 +293,44 @@ internal sealed class CSharpGenerator(ModuleModel module, BindingsOptions option
             w.Line();
             w.Line($"public readonly {handle} {accessor};");
         });
+        QueryColumns(w, table, accessor, row, fields);
         return File($"Tables/{accessor}.g.cs", w);
     }
+
+    // The typed query builder's view of a table, as upstream's C# bindings have it: <Table>Cols with every
+    // column and <Table>IxCols with the indexed ones (the only ones a semijoin may join on).
+    private void QueryColumns(CodeWriter w, TableModel table, string accessor, string row, List<(string Name, string WireName, AlgebraicType Type)> fields)
+    {
+        var indexed = new SortedSet<int>(table.Indexes.SelectMany(ix => ix.Columns).Concat(table.Constraints.SelectMany(c => c.Columns)));
+        if (table.PrimaryKey is { } pk)
+            indexed.Add(pk);
+        var all = Enumerable.Range(0, fields.Count).ToList();
+        foreach (var (suffix, columnType, columns, what) in new[]
+        {
+            ("Cols", "Col", all, "The columns"),
+            ("IxCols", "IxCol", indexed.ToList(), "The indexed columns"),
+        })
+        {
+            w.Line();
+            w.Line($"/// <summary>{what} of <c>{Xml(table.Name)}</c> in typed queries (<c>QueryBuilder</c>).</summary>");
+            Braces(w, $"public sealed class {accessor}{suffix}", () =>
+            {
+                foreach (var i in columns)
+                    w.Line($"public {Client}.{columnType}<{row}, {ColumnValueType(fields[i].Type)}> {fields[i].Name} {{ get; }}");
+                if (columns.Count > 0)
+                    w.Line();
+                Braces(w, $"public {accessor}{suffix}(string tableName)", () =>
+                {
+                    foreach (var i in columns)
+                        w.Line($"{fields[i].Name} = new(tableName, \"{table.Columns[i].Name}\");");
+                });
+            });
+        }
+    }
+
+    // An option column compares with its inner type's values, as upstream's query builder has it.
+    private string ColumnValueType(AlgebraicType type) =>
+        Resolve(type) is SumType { SpecialKind: SpecialTypeKind.Option } option ? TypeName(option.Variants[0].Type) : TypeName(type);
 
     private List<(string Name, bool Unique, string KeyType, string KeyExpr)> Indexes(
         TableModel table, List<(string Name, string WireName, AlgebraicType Type)> fields)
@@ -457,9 +493,71 @@ internal sealed class CSharpGenerator(ModuleModel module, BindingsOptions option
             w.Line();
         }
 
-        w.Line("/// <summary>Configures a subscription of this connection.</summary>");
+        w.Line("/// <summary>Configures a subscription of this connection: SQL queries, or typed ones with <c>AddQuery</c>.</summary>");
         Braces(w, $"public sealed class SubscriptionBuilder : {Client}.SubscriptionBuilder<SubscriptionEventContext, ErrorContext>", () =>
-            w.Line("internal SubscriptionBuilder(DbConnection conn) : base(conn) { }"));
+        {
+            w.Line("internal SubscriptionBuilder(DbConnection conn) : base(conn) { }");
+            w.Line();
+            w.Line("public new SubscriptionBuilder OnApplied(Action<SubscriptionEventContext> callback)");
+            w.Line("{");
+            w.Indent().Line("base.OnApplied(callback);").Line("return this;").Dedent();
+            w.Line("}");
+            w.Line();
+            w.Line("public new SubscriptionBuilder OnError(Action<ErrorContext, Exception> callback)");
+            w.Line("{");
+            w.Indent().Line("base.OnError(callback);").Line("return this;").Dedent();
+            w.Line("}");
+            w.Line();
+            w.Line("/// <summary>Starts a subscription of typed queries: <c>.AddQuery(qb => qb.From.Table().Where(c => ...)).Subscribe()</c>.</summary>");
+            w.Line($"public TypedSubscriptionBuilder AddQuery<TRow>(Func<QueryBuilder, {Client}.IQuery<TRow>> build) =>");
+            w.Indent().Line("new TypedSubscriptionBuilder(this).AddQuery(build);").Dedent();
+        });
+        w.Line();
+        w.Line("/// <summary>A subscription of typed queries, sent as the SQL they build; applied together as one set.</summary>");
+        Braces(w, "public sealed class TypedSubscriptionBuilder", () =>
+        {
+            w.Line("private readonly SubscriptionBuilder _builder;");
+            w.Line("private readonly global::System.Collections.Generic.List<string> _queries = new();");
+            w.Line();
+            w.Line("internal TypedSubscriptionBuilder(SubscriptionBuilder builder) => _builder = builder;");
+            w.Line();
+            w.Line("public TypedSubscriptionBuilder OnApplied(Action<SubscriptionEventContext> callback)");
+            w.Line("{");
+            w.Indent().Line("_builder.OnApplied(callback);").Line("return this;").Dedent();
+            w.Line("}");
+            w.Line();
+            w.Line("public TypedSubscriptionBuilder OnError(Action<ErrorContext, Exception> callback)");
+            w.Line("{");
+            w.Indent().Line("_builder.OnError(callback);").Line("return this;").Dedent();
+            w.Line("}");
+            w.Line();
+            w.Line($"public TypedSubscriptionBuilder AddQuery<TRow>(Func<QueryBuilder, {Client}.IQuery<TRow>> build)");
+            w.Line("{");
+            w.Indent().Line("_queries.Add(build(new QueryBuilder()).ToSql());").Line("return this;").Dedent();
+            w.Line("}");
+            w.Line();
+            w.Line($"public {Client}.SubscriptionHandle<SubscriptionEventContext, ErrorContext> Subscribe() => _builder.Subscribe(_queries.ToArray());");
+        });
+        w.Line();
+        w.Line("/// <summary>Typed queries: <c>new QueryBuilder().From.Table().Where(c => c.Column.Eq(value)).ToSql()</c>.</summary>");
+        Braces(w, "public sealed class QueryBuilder", () =>
+            w.Line("public From From { get; } = new();"));
+        w.Line();
+        w.Line("/// <summary>The tables and views a typed query starts from.</summary>");
+        Braces(w, "public sealed class From", () =>
+        {
+            var first = true;
+            foreach (var t in TablesAndViews)
+            {
+                if (!first)
+                    w.Line();
+                first = false;
+                var accessor = Identifier(CanonicalNames.ToPascalCase(t.AccessorName));
+                var literal = "\"" + t.Name + "\"";
+                w.Line($"public {Client}.Table<{RowTypeName(t)}, {accessor}Cols, {accessor}IxCols> {accessor}() =>");
+                w.Indent().Line($"new({literal}, new {accessor}Cols({literal}), new {accessor}IxCols({literal}));").Dedent();
+            }
+        });
         w.Line();
         w.Line("/// <summary>A connection to a database running this module, with its client cache.</summary>");
         Braces(w, $"public sealed class DbConnection : {Client}.DbConnectionBase<{Types}>", () =>

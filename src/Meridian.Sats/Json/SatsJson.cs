@@ -33,6 +33,8 @@ public static partial class SatsJson
         if (depth > AlgebraicValue.MaxDepth)
             throw new InvalidOperationException($"Value nested deeper than {AlgebraicValue.MaxDepth} levels.");
         type = ts.Resolve(type);
+        if (form == SatsJsonForm.Readable && WriteReadable(w, value, type, ts, depth))
+            return;
         switch (type.Tag)
         {
             case AlgebraicTypeTag.Bool: w.WriteBooleanValue(value.AsBool()); break;
@@ -72,7 +74,7 @@ public static partial class SatsJson
                 var product = value.AsProduct();
                 if (product.Count != pt.Elements.Count)
                     throw new InvalidOperationException($"A product of {product.Count} element(s) does not fit the type {pt}.");
-                var asObject = form == SatsJsonForm.Typed && pt.Elements.Count > 0 && pt.Elements.All(e => e.Name is not null);
+                var asObject = form is SatsJsonForm.Typed or SatsJsonForm.Readable && pt.Elements.Count > 0 && pt.Elements.All(e => e.Name is not null);
                 if (asObject)
                 {
                     w.WriteStartObject();
@@ -99,7 +101,7 @@ public static partial class SatsJson
                 if (sum.Tag >= st.Variants.Count)
                     throw new InvalidOperationException($"Sum tag {sum.Tag} is outside the type {st}.");
                 var variant = st.Variants[sum.Tag];
-                if (form == SatsJsonForm.Typed)
+                if (form is SatsJsonForm.Typed or SatsJsonForm.Readable)
                 {
                     w.WriteStartObject();
                     w.WritePropertyName(variant.Name ?? sum.Tag.ToString(CultureInfo.InvariantCulture));
@@ -117,6 +119,50 @@ public static partial class SatsJson
             }
             default:
                 throw new InvalidOperationException($"Cannot write a value of type {type}.");
+        }
+    }
+
+    // The shapes where the readable form differs from the typed one; false leaves the value to the typed form's code.
+    private static bool WriteReadable(Utf8JsonWriter w, AlgebraicValue value, AlgebraicType type, Typespace ts, int depth)
+    {
+        switch (type.SpecialKind)
+        {
+            case SpecialTypeKind.Identity: w.WriteStringValue(Identity.FromValue(value).ToHexString()); return true;
+            case SpecialTypeKind.ConnectionId: w.WriteStringValue(ConnectionId.FromValue(value).ToHexString()); return true;
+            case SpecialTypeKind.Timestamp: w.WriteStringValue(Timestamp.FromValue(value).ToString()); return true;
+            case SpecialTypeKind.Uuid: w.WriteStringValue(Uuid.FromValue(value).ToString()); return true;
+            case SpecialTypeKind.TimeDuration: w.WriteNumberValue(TimeDuration.FromValue(value).Microseconds); return true;
+            case SpecialTypeKind.Option:
+            {
+                var option = value.AsSum();
+                if (option.Tag == 0)
+                    Write(w, option.Payload, ((SumType)type).Variants[0].Type, ts, SatsJsonForm.Readable, depth + 1);
+                else
+                    w.WriteNullValue();
+                return true;
+            }
+        }
+        switch (type.Tag)
+        {
+            case AlgebraicTypeTag.I128: w.WriteStringValue(value.AsI128().ToString(CultureInfo.InvariantCulture)); return true;
+            case AlgebraicTypeTag.U128: w.WriteStringValue(value.AsU128().ToString(CultureInfo.InvariantCulture)); return true;
+            case AlgebraicTypeTag.I256: w.WriteStringValue(value.AsI256().ToString()); return true;
+            case AlgebraicTypeTag.U256: w.WriteStringValue(value.AsU256().ToString()); return true;
+            case AlgebraicTypeTag.Product when ((ProductType)type).Elements.Count == 0:
+                w.WriteStartObject();
+                w.WriteEndObject();
+                return true;
+            case AlgebraicTypeTag.Sum when ((SumType)type).IsSimpleEnum:
+            {
+                var st = (SumType)type;
+                var tag = value.AsSum().Tag;
+                if (tag >= st.Variants.Count)
+                    throw new InvalidOperationException($"Sum tag {tag} is outside the type {st}.");
+                w.WriteStringValue(st.Variants[tag].Name ?? tag.ToString(CultureInfo.InvariantCulture));
+                return true;
+            }
+            default:
+                return false;
         }
     }
 

@@ -86,10 +86,98 @@ namespace Meridian.Golden.Views
         internal ProcedureEventContext(DbConnection conn, global::Meridian.Client.ProcedureEvent @event) : base(conn, @event) { }
     }
 
-    /// <summary>Configures a subscription of this connection.</summary>
+    /// <summary>Configures a subscription of this connection: SQL queries, or typed ones with <c>AddQuery</c>.</summary>
     public sealed class SubscriptionBuilder : global::Meridian.Client.SubscriptionBuilder<SubscriptionEventContext, ErrorContext>
     {
         internal SubscriptionBuilder(DbConnection conn) : base(conn) { }
+
+        public new SubscriptionBuilder OnApplied(Action<SubscriptionEventContext> callback)
+        {
+            base.OnApplied(callback);
+            return this;
+        }
+
+        public new SubscriptionBuilder OnError(Action<ErrorContext, Exception> callback)
+        {
+            base.OnError(callback);
+            return this;
+        }
+
+        /// <summary>Starts a subscription of typed queries: <c>.AddQuery(qb => qb.From.Table().Where(c => ...)).Subscribe()</c>.</summary>
+        public TypedSubscriptionBuilder AddQuery<TRow>(Func<QueryBuilder, global::Meridian.Client.IQuery<TRow>> build) =>
+            new TypedSubscriptionBuilder(this).AddQuery(build);
+    }
+
+    /// <summary>A subscription of typed queries, sent as the SQL they build; applied together as one set.</summary>
+    public sealed class TypedSubscriptionBuilder
+    {
+        private readonly SubscriptionBuilder _builder;
+        private readonly global::System.Collections.Generic.List<string> _queries = new();
+
+        internal TypedSubscriptionBuilder(SubscriptionBuilder builder) => _builder = builder;
+
+        public TypedSubscriptionBuilder OnApplied(Action<SubscriptionEventContext> callback)
+        {
+            _builder.OnApplied(callback);
+            return this;
+        }
+
+        public TypedSubscriptionBuilder OnError(Action<ErrorContext, Exception> callback)
+        {
+            _builder.OnError(callback);
+            return this;
+        }
+
+        public TypedSubscriptionBuilder AddQuery<TRow>(Func<QueryBuilder, global::Meridian.Client.IQuery<TRow>> build)
+        {
+            _queries.Add(build(new QueryBuilder()).ToSql());
+            return this;
+        }
+
+        public global::Meridian.Client.SubscriptionHandle<SubscriptionEventContext, ErrorContext> Subscribe() => _builder.Subscribe(_queries.ToArray());
+    }
+
+    /// <summary>Typed queries: <c>new QueryBuilder().From.Table().Where(c => c.Column.Eq(value)).ToSql()</c>.</summary>
+    public sealed class QueryBuilder
+    {
+        public From From { get; } = new();
+    }
+
+    /// <summary>The tables and views a typed query starts from.</summary>
+    public sealed class From
+    {
+        public global::Meridian.Client.Table<Membership, MembershipCols, MembershipIxCols> Membership() =>
+            new("membership", new MembershipCols("membership"), new MembershipIxCols("membership"));
+
+        public global::Meridian.Client.Table<Note, NoteCols, NoteIxCols> Note() =>
+            new("note", new NoteCols("note"), new NoteIxCols("note"));
+
+        public global::Meridian.Client.Table<Player, PlayerCols, PlayerIxCols> Player() =>
+            new("player", new PlayerCols("player"), new PlayerIxCols("player"));
+
+        public global::Meridian.Client.Table<Player, AllPlayersCols, AllPlayersIxCols> AllPlayers() =>
+            new("all_players", new AllPlayersCols("all_players"), new AllPlayersIxCols("all_players"));
+
+        public global::Meridian.Client.Table<Player, HighScorersCols, HighScorersIxCols> HighScorers() =>
+            new("high_scorers", new HighScorersCols("high_scorers"), new HighScorersIxCols("high_scorers"));
+
+        public global::Meridian.Client.Table<Player, MembersCols, MembersIxCols> Members() =>
+            new("members", new MembersCols("members"), new MembersIxCols("members"));
+
+        public global::Meridian.Client.Table<Note, MyNotesCols, MyNotesIxCols> MyNotes() =>
+            new("my_notes", new MyNotesCols("my_notes"), new MyNotesIxCols("my_notes"));
+
+        public global::Meridian.Client.Table<Player, MyPlayerCols, MyPlayerIxCols> MyPlayer() =>
+            new("my_player", new MyPlayerCols("my_player"), new MyPlayerIxCols("my_player"));
+
+        public global::Meridian.Client.Table<Player, TeamOneCols, TeamOneIxCols> TeamOne() =>
+            new("team_one", new TeamOneCols("team_one"), new TeamOneIxCols("team_one"));
+
+        public global::Meridian.Client.Table<Player, TeamOnePlayersCols, TeamOnePlayersIxCols> TeamOnePlayers() =>
+            new("team_one_players", new TeamOnePlayersCols("team_one_players"), new TeamOnePlayersIxCols("team_one_players"));
+
+        public global::Meridian.Client.Table<TeamStats, TeamStatsCols, TeamStatsIxCols> TeamStats() =>
+            new("team_stats", new TeamStatsCols("team_stats"), new TeamStatsIxCols("team_stats"));
     }
 
     /// <summary>A connection to a database running this module, with its client cache.</summary>

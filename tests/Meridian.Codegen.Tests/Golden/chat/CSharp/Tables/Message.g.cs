@@ -24,4 +24,27 @@ namespace Meridian.Golden.Chat
 
         public readonly MessageHandle Message;
     }
+
+    /// <summary>The columns of <c>message</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class MessageCols
+    {
+        public global::Meridian.Client.Col<Message, global::Meridian.Sats.Identity> Sender { get; }
+        public global::Meridian.Client.Col<Message, global::Meridian.Sats.Timestamp> Sent { get; }
+        public global::Meridian.Client.Col<Message, string> Text { get; }
+
+        public MessageCols(string tableName)
+        {
+            Sender = new(tableName, "sender");
+            Sent = new(tableName, "sent");
+            Text = new(tableName, "text");
+        }
+    }
+
+    /// <summary>The indexed columns of <c>message</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class MessageIxCols
+    {
+        public MessageIxCols(string tableName)
+        {
+        }
+    }
 }

@@ -36,4 +36,30 @@ namespace Meridian.Golden.Chat
 
         public readonly UserHandle User;
     }
+
+    /// <summary>The columns of <c>user</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class UserCols
+    {
+        public global::Meridian.Client.Col<User, global::Meridian.Sats.Identity> Identity { get; }
+        public global::Meridian.Client.Col<User, string> Name { get; }
+        public global::Meridian.Client.Col<User, bool> Online { get; }
+
+        public UserCols(string tableName)
+        {
+            Identity = new(tableName, "identity");
+            Name = new(tableName, "name");
+            Online = new(tableName, "online");
+        }
+    }
+
+    /// <summary>The indexed columns of <c>user</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class UserIxCols
+    {
+        public global::Meridian.Client.IxCol<User, global::Meridian.Sats.Identity> Identity { get; }
+
+        public UserIxCols(string tableName)
+        {
+            Identity = new(tableName, "identity");
+        }
+    }
 }

@@ -56,4 +56,48 @@ namespace Meridian.Golden.Everything
 
         public readonly EveryCompositeHandle EveryComposite;
     }
+
+    /// <summary>The columns of <c>every_composite</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class EveryCompositeCols
+    {
+        public global::Meridian.Client.Col<EveryComposite, uint> Rank { get; }
+        public global::Meridian.Client.Col<EveryComposite, global::Meridian.Golden.Everything.Color> Painted { get; }
+        public global::Meridian.Client.Col<EveryComposite, global::Meridian.Golden.Everything.Point> Where { get; }
+        public global::Meridian.Client.Col<EveryComposite, global::Meridian.Golden.Everything.Shape> Drawn { get; }
+        public global::Meridian.Client.Col<EveryComposite, global::Meridian.Golden.Everything.Outline> Around { get; }
+        public global::Meridian.Client.Col<EveryComposite, int> MaybeNumber { get; }
+        public global::Meridian.Client.Col<EveryComposite, string> MaybeText { get; }
+        public global::Meridian.Client.Col<EveryComposite, global::Meridian.Golden.Everything.Point> MaybePoint { get; }
+        public global::Meridian.Client.Col<EveryComposite, global::System.Collections.Generic.List<string>> Words { get; }
+        public global::Meridian.Client.Col<EveryComposite, global::System.Collections.Generic.List<global::Meridian.Golden.Everything.Shape>> Shapes { get; }
+        public global::Meridian.Client.Col<EveryComposite, global::System.Collections.Generic.List<int?>> Gaps { get; }
+
+        public EveryCompositeCols(string tableName)
+        {
+            Rank = new(tableName, "rank");
+            Painted = new(tableName, "painted");
+            Where = new(tableName, "where");
+            Drawn = new(tableName, "drawn");
+            Around = new(tableName, "around");
+            MaybeNumber = new(tableName, "maybe_number");
+            MaybeText = new(tableName, "maybe_text");
+            MaybePoint = new(tableName, "maybe_point");
+            Words = new(tableName, "words");
+            Shapes = new(tableName, "shapes");
+            Gaps = new(tableName, "gaps");
+        }
+    }
+
+    /// <summary>The indexed columns of <c>every_composite</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class EveryCompositeIxCols
+    {
+        public global::Meridian.Client.IxCol<EveryComposite, uint> Rank { get; }
+        public global::Meridian.Client.IxCol<EveryComposite, global::Meridian.Golden.Everything.Color> Painted { get; }
+
+        public EveryCompositeIxCols(string tableName)
+        {
+            Rank = new(tableName, "rank");
+            Painted = new(tableName, "painted");
+        }
+    }
 }

@@ -36,4 +36,58 @@ namespace Meridian.Golden.Everything
 
         public readonly EveryPrimitiveHandle EveryPrimitive;
     }
+
+    /// <summary>The columns of <c>every_primitive</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class EveryPrimitiveCols
+    {
+        public global::Meridian.Client.Col<EveryPrimitive, ulong> Id { get; }
+        public global::Meridian.Client.Col<EveryPrimitive, bool> ABool { get; }
+        public global::Meridian.Client.Col<EveryPrimitive, sbyte> AnI8 { get; }
+        public global::Meridian.Client.Col<EveryPrimitive, byte> Au8 { get; }
+        public global::Meridian.Client.Col<EveryPrimitive, short> AnI16 { get; }
+        public global::Meridian.Client.Col<EveryPrimitive, ushort> Au16 { get; }
+        public global::Meridian.Client.Col<EveryPrimitive, int> AnI32 { get; }
+        public global::Meridian.Client.Col<EveryPrimitive, uint> Au32 { get; }
+        public global::Meridian.Client.Col<EveryPrimitive, long> AnI64 { get; }
+        public global::Meridian.Client.Col<EveryPrimitive, ulong> Au64 { get; }
+        public global::Meridian.Client.Col<EveryPrimitive, Int128> AnI128 { get; }
+        public global::Meridian.Client.Col<EveryPrimitive, UInt128> Au128 { get; }
+        public global::Meridian.Client.Col<EveryPrimitive, global::Meridian.Sats.Numerics.Int256> AnI256 { get; }
+        public global::Meridian.Client.Col<EveryPrimitive, global::Meridian.Sats.Numerics.UInt256> Au256 { get; }
+        public global::Meridian.Client.Col<EveryPrimitive, float> AnF32 { get; }
+        public global::Meridian.Client.Col<EveryPrimitive, double> AnF64 { get; }
+        public global::Meridian.Client.Col<EveryPrimitive, string> AString { get; }
+
+        public EveryPrimitiveCols(string tableName)
+        {
+            Id = new(tableName, "id");
+            ABool = new(tableName, "a_bool");
+            AnI8 = new(tableName, "an_i_8");
+            Au8 = new(tableName, "au_8");
+            AnI16 = new(tableName, "an_i_16");
+            Au16 = new(tableName, "au_16");
+            AnI32 = new(tableName, "an_i_32");
+            Au32 = new(tableName, "au_32");
+            AnI64 = new(tableName, "an_i_64");
+            Au64 = new(tableName, "au_64");
+            AnI128 = new(tableName, "an_i_128");
+            Au128 = new(tableName, "au_128");
+            AnI256 = new(tableName, "an_i_256");
+            Au256 = new(tableName, "au_256");
+            AnF32 = new(tableName, "an_f_32");
+            AnF64 = new(tableName, "an_f_64");
+            AString = new(tableName, "a_string");
+        }
+    }
+
+    /// <summary>The indexed columns of <c>every_primitive</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class EveryPrimitiveIxCols
+    {
+        public global::Meridian.Client.IxCol<EveryPrimitive, ulong> Id { get; }
+
+        public EveryPrimitiveIxCols(string tableName)
+        {
+            Id = new(tableName, "id");
+        }
+    }
 }

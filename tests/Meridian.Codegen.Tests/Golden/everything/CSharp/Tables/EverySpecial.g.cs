@@ -34,4 +34,36 @@ namespace Meridian.Golden.Everything
 
         public readonly EverySpecialHandle EverySpecial;
     }
+
+    /// <summary>The columns of <c>every_special</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class EverySpecialCols
+    {
+        public global::Meridian.Client.Col<EverySpecial, global::Meridian.Sats.Identity> Owner { get; }
+        public global::Meridian.Client.Col<EverySpecial, global::Meridian.Sats.ConnectionId> Connection { get; }
+        public global::Meridian.Client.Col<EverySpecial, global::Meridian.Sats.Timestamp> At { get; }
+        public global::Meridian.Client.Col<EverySpecial, global::Meridian.Sats.TimeDuration> Took { get; }
+        public global::Meridian.Client.Col<EverySpecial, global::Meridian.Sats.Uuid> Key { get; }
+        public global::Meridian.Client.Col<EverySpecial, byte[]> Blob { get; }
+
+        public EverySpecialCols(string tableName)
+        {
+            Owner = new(tableName, "owner");
+            Connection = new(tableName, "connection");
+            At = new(tableName, "at");
+            Took = new(tableName, "took");
+            Key = new(tableName, "key");
+            Blob = new(tableName, "blob");
+        }
+    }
+
+    /// <summary>The indexed columns of <c>every_special</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class EverySpecialIxCols
+    {
+        public global::Meridian.Client.IxCol<EverySpecial, global::Meridian.Sats.Identity> Owner { get; }
+
+        public EverySpecialIxCols(string tableName)
+        {
+            Owner = new(tableName, "owner");
+        }
+    }
 }

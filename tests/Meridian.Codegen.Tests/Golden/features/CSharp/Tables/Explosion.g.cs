@@ -24,4 +24,25 @@ namespace Meridian.Golden.Features
 
         public readonly ExplosionHandle Explosion;
     }
+
+    /// <summary>The columns of <c>explosion</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class ExplosionCols
+    {
+        public global::Meridian.Client.Col<Explosion, global::Meridian.Golden.Features.GeometryPoint> At { get; }
+        public global::Meridian.Client.Col<Explosion, double> Radius { get; }
+
+        public ExplosionCols(string tableName)
+        {
+            At = new(tableName, "at");
+            Radius = new(tableName, "radius");
+        }
+    }
+
+    /// <summary>The indexed columns of <c>explosion</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class ExplosionIxCols
+    {
+        public ExplosionIxCols(string tableName)
+        {
+        }
+    }
 }

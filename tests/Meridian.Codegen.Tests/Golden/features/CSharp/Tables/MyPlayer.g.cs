@@ -26,4 +26,36 @@ namespace Meridian.Golden.Features
 
         public readonly MyPlayerHandle MyPlayer;
     }
+
+    /// <summary>The columns of <c>my_player</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class MyPlayerCols
+    {
+        public global::Meridian.Client.Col<Player, ulong> Id { get; }
+        public global::Meridian.Client.Col<Player, string> Name { get; }
+        public global::Meridian.Client.Col<Player, global::Meridian.Golden.Features.GeometryPoint> Pos { get; }
+        public global::Meridian.Client.Col<Player, global::Meridian.Golden.Features.Status> Status { get; }
+        public global::Meridian.Client.Col<Player, byte> Level { get; }
+        public global::Meridian.Client.Col<Player, global::System.Collections.Generic.List<string>> Tags { get; }
+
+        public MyPlayerCols(string tableName)
+        {
+            Id = new(tableName, "id");
+            Name = new(tableName, "name");
+            Pos = new(tableName, "pos");
+            Status = new(tableName, "status");
+            Level = new(tableName, "level");
+            Tags = new(tableName, "tags");
+        }
+    }
+
+    /// <summary>The indexed columns of <c>my_player</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class MyPlayerIxCols
+    {
+        public global::Meridian.Client.IxCol<Player, ulong> Id { get; }
+
+        public MyPlayerIxCols(string tableName)
+        {
+            Id = new(tableName, "id");
+        }
+    }
 }

@@ -66,4 +66,44 @@ namespace Meridian.Golden.Features
 
         public readonly PlayerHandle Player;
     }
+
+    /// <summary>The columns of <c>players</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class PlayerCols
+    {
+        public global::Meridian.Client.Col<Player, ulong> Id { get; }
+        public global::Meridian.Client.Col<Player, string> Name { get; }
+        public global::Meridian.Client.Col<Player, global::Meridian.Golden.Features.GeometryPoint> Pos { get; }
+        public global::Meridian.Client.Col<Player, global::Meridian.Golden.Features.Status> Status { get; }
+        public global::Meridian.Client.Col<Player, byte> Level { get; }
+        public global::Meridian.Client.Col<Player, global::System.Collections.Generic.List<string>> Tags { get; }
+
+        public PlayerCols(string tableName)
+        {
+            Id = new(tableName, "id");
+            Name = new(tableName, "name");
+            Pos = new(tableName, "pos");
+            Status = new(tableName, "status");
+            Level = new(tableName, "level");
+            Tags = new(tableName, "tags");
+        }
+    }
+
+    /// <summary>The indexed columns of <c>players</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class PlayerIxCols
+    {
+        public global::Meridian.Client.IxCol<Player, ulong> Id { get; }
+        public global::Meridian.Client.IxCol<Player, string> Name { get; }
+        public global::Meridian.Client.IxCol<Player, global::Meridian.Golden.Features.Status> Status { get; }
+        public global::Meridian.Client.IxCol<Player, byte> Level { get; }
+        public global::Meridian.Client.IxCol<Player, global::System.Collections.Generic.List<string>> Tags { get; }
+
+        public PlayerIxCols(string tableName)
+        {
+            Id = new(tableName, "id");
+            Name = new(tableName, "name");
+            Status = new(tableName, "status");
+            Level = new(tableName, "level");
+            Tags = new(tableName, "tags");
+        }
+    }
 }

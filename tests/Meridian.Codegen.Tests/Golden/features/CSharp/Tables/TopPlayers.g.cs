@@ -24,4 +24,33 @@ namespace Meridian.Golden.Features
 
         public readonly TopPlayersHandle TopPlayers;
     }
+
+    /// <summary>The columns of <c>top_players</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class TopPlayersCols
+    {
+        public global::Meridian.Client.Col<Player, ulong> Id { get; }
+        public global::Meridian.Client.Col<Player, string> Name { get; }
+        public global::Meridian.Client.Col<Player, global::Meridian.Golden.Features.GeometryPoint> Pos { get; }
+        public global::Meridian.Client.Col<Player, global::Meridian.Golden.Features.Status> Status { get; }
+        public global::Meridian.Client.Col<Player, byte> Level { get; }
+        public global::Meridian.Client.Col<Player, global::System.Collections.Generic.List<string>> Tags { get; }
+
+        public TopPlayersCols(string tableName)
+        {
+            Id = new(tableName, "id");
+            Name = new(tableName, "name");
+            Pos = new(tableName, "pos");
+            Status = new(tableName, "status");
+            Level = new(tableName, "level");
+            Tags = new(tableName, "tags");
+        }
+    }
+
+    /// <summary>The indexed columns of <c>top_players</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class TopPlayersIxCols
+    {
+        public TopPlayersIxCols(string tableName)
+        {
+        }
+    }
 }

@@ -24,4 +24,25 @@ namespace Meridian.Golden.Features
 
         public readonly TreeHandle Tree;
     }
+
+    /// <summary>The columns of <c>tree</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class TreeCols
+    {
+        public global::Meridian.Client.Col<Tree, string> Label { get; }
+        public global::Meridian.Client.Col<Tree, global::System.Collections.Generic.List<global::Meridian.Golden.Features.Tree>> Children { get; }
+
+        public TreeCols(string tableName)
+        {
+            Label = new(tableName, "label");
+            Children = new(tableName, "children");
+        }
+    }
+
+    /// <summary>The indexed columns of <c>tree</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class TreeIxCols
+    {
+        public TreeIxCols(string tableName)
+        {
+        }
+    }
 }

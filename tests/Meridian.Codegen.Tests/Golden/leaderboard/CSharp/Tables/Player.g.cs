@@ -46,4 +46,32 @@ namespace Meridian.Golden.Leaderboard
 
         public readonly PlayerHandle Player;
     }
+
+    /// <summary>The columns of <c>player</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class PlayerCols
+    {
+        public global::Meridian.Client.Col<Player, ulong> Id { get; }
+        public global::Meridian.Client.Col<Player, string> Name { get; }
+        public global::Meridian.Client.Col<Player, ulong> Score { get; }
+
+        public PlayerCols(string tableName)
+        {
+            Id = new(tableName, "id");
+            Name = new(tableName, "name");
+            Score = new(tableName, "score");
+        }
+    }
+
+    /// <summary>The indexed columns of <c>player</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class PlayerIxCols
+    {
+        public global::Meridian.Client.IxCol<Player, ulong> Id { get; }
+        public global::Meridian.Client.IxCol<Player, ulong> Score { get; }
+
+        public PlayerIxCols(string tableName)
+        {
+            Id = new(tableName, "id");
+            Score = new(tableName, "score");
+        }
+    }
 }

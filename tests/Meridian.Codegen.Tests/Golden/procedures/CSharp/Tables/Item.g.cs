@@ -36,4 +36,28 @@ namespace Meridian.Golden.Procedures
 
         public readonly ItemHandle Item;
     }
+
+    /// <summary>The columns of <c>item</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class ItemCols
+    {
+        public global::Meridian.Client.Col<Item, ulong> Id { get; }
+        public global::Meridian.Client.Col<Item, string> Name { get; }
+
+        public ItemCols(string tableName)
+        {
+            Id = new(tableName, "id");
+            Name = new(tableName, "name");
+        }
+    }
+
+    /// <summary>The indexed columns of <c>item</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class ItemIxCols
+    {
+        public global::Meridian.Client.IxCol<Item, ulong> Id { get; }
+
+        public ItemIxCols(string tableName)
+        {
+            Id = new(tableName, "id");
+        }
+    }
 }

@@ -26,4 +26,34 @@ namespace Meridian.Golden.Views
 
         public readonly MembersHandle Members;
     }
+
+    /// <summary>The columns of <c>members</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class MembersCols
+    {
+        public global::Meridian.Client.Col<Player, ulong> Id { get; }
+        public global::Meridian.Client.Col<Player, global::Meridian.Sats.Identity> Identity { get; }
+        public global::Meridian.Client.Col<Player, string> Name { get; }
+        public global::Meridian.Client.Col<Player, ulong> Score { get; }
+        public global::Meridian.Client.Col<Player, uint> Team { get; }
+
+        public MembersCols(string tableName)
+        {
+            Id = new(tableName, "id");
+            Identity = new(tableName, "identity");
+            Name = new(tableName, "name");
+            Score = new(tableName, "score");
+            Team = new(tableName, "team");
+        }
+    }
+
+    /// <summary>The indexed columns of <c>members</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class MembersIxCols
+    {
+        public global::Meridian.Client.IxCol<Player, ulong> Id { get; }
+
+        public MembersIxCols(string tableName)
+        {
+            Id = new(tableName, "id");
+        }
+    }
 }

@@ -46,4 +46,30 @@ namespace Meridian.Golden.Views
 
         public readonly MembershipHandle Membership;
     }
+
+    /// <summary>The columns of <c>membership</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class MembershipCols
+    {
+        public global::Meridian.Client.Col<Membership, ulong> Id { get; }
+        public global::Meridian.Client.Col<Membership, ulong> PlayerId { get; }
+
+        public MembershipCols(string tableName)
+        {
+            Id = new(tableName, "id");
+            PlayerId = new(tableName, "player_id");
+        }
+    }
+
+    /// <summary>The indexed columns of <c>membership</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class MembershipIxCols
+    {
+        public global::Meridian.Client.IxCol<Membership, ulong> Id { get; }
+        public global::Meridian.Client.IxCol<Membership, ulong> PlayerId { get; }
+
+        public MembershipIxCols(string tableName)
+        {
+            Id = new(tableName, "id");
+            PlayerId = new(tableName, "player_id");
+        }
+    }
 }

@@ -26,4 +26,30 @@ namespace Meridian.Golden.Views
 
         public readonly MyNotesHandle MyNotes;
     }
+
+    /// <summary>The columns of <c>my_notes</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class MyNotesCols
+    {
+        public global::Meridian.Client.Col<Note, ulong> Id { get; }
+        public global::Meridian.Client.Col<Note, global::Meridian.Sats.Identity> Owner { get; }
+        public global::Meridian.Client.Col<Note, string> Text { get; }
+
+        public MyNotesCols(string tableName)
+        {
+            Id = new(tableName, "id");
+            Owner = new(tableName, "owner");
+            Text = new(tableName, "text");
+        }
+    }
+
+    /// <summary>The indexed columns of <c>my_notes</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class MyNotesIxCols
+    {
+        public global::Meridian.Client.IxCol<Note, ulong> Id { get; }
+
+        public MyNotesIxCols(string tableName)
+        {
+            Id = new(tableName, "id");
+        }
+    }
 }

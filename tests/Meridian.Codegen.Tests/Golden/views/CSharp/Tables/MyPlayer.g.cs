@@ -24,4 +24,31 @@ namespace Meridian.Golden.Views
 
         public readonly MyPlayerHandle MyPlayer;
     }
+
+    /// <summary>The columns of <c>my_player</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class MyPlayerCols
+    {
+        public global::Meridian.Client.Col<Player, ulong> Id { get; }
+        public global::Meridian.Client.Col<Player, global::Meridian.Sats.Identity> Identity { get; }
+        public global::Meridian.Client.Col<Player, string> Name { get; }
+        public global::Meridian.Client.Col<Player, ulong> Score { get; }
+        public global::Meridian.Client.Col<Player, uint> Team { get; }
+
+        public MyPlayerCols(string tableName)
+        {
+            Id = new(tableName, "id");
+            Identity = new(tableName, "identity");
+            Name = new(tableName, "name");
+            Score = new(tableName, "score");
+            Team = new(tableName, "team");
+        }
+    }
+
+    /// <summary>The indexed columns of <c>my_player</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class MyPlayerIxCols
+    {
+        public MyPlayerIxCols(string tableName)
+        {
+        }
+    }
 }

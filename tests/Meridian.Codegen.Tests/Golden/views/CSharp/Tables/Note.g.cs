@@ -46,4 +46,32 @@ namespace Meridian.Golden.Views
 
         public readonly NoteHandle Note;
     }
+
+    /// <summary>The columns of <c>note</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class NoteCols
+    {
+        public global::Meridian.Client.Col<Note, ulong> Id { get; }
+        public global::Meridian.Client.Col<Note, global::Meridian.Sats.Identity> Owner { get; }
+        public global::Meridian.Client.Col<Note, string> Text { get; }
+
+        public NoteCols(string tableName)
+        {
+            Id = new(tableName, "id");
+            Owner = new(tableName, "owner");
+            Text = new(tableName, "text");
+        }
+    }
+
+    /// <summary>The indexed columns of <c>note</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class NoteIxCols
+    {
+        public global::Meridian.Client.IxCol<Note, ulong> Id { get; }
+        public global::Meridian.Client.IxCol<Note, global::Meridian.Sats.Identity> Owner { get; }
+
+        public NoteIxCols(string tableName)
+        {
+            Id = new(tableName, "id");
+            Owner = new(tableName, "owner");
+        }
+    }
 }

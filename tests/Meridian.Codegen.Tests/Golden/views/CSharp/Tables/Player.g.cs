@@ -66,4 +66,40 @@ namespace Meridian.Golden.Views
 
         public readonly PlayerHandle Player;
     }
+
+    /// <summary>The columns of <c>player</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class PlayerCols
+    {
+        public global::Meridian.Client.Col<Player, ulong> Id { get; }
+        public global::Meridian.Client.Col<Player, global::Meridian.Sats.Identity> Identity { get; }
+        public global::Meridian.Client.Col<Player, string> Name { get; }
+        public global::Meridian.Client.Col<Player, ulong> Score { get; }
+        public global::Meridian.Client.Col<Player, uint> Team { get; }
+
+        public PlayerCols(string tableName)
+        {
+            Id = new(tableName, "id");
+            Identity = new(tableName, "identity");
+            Name = new(tableName, "name");
+            Score = new(tableName, "score");
+            Team = new(tableName, "team");
+        }
+    }
+
+    /// <summary>The indexed columns of <c>player</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class PlayerIxCols
+    {
+        public global::Meridian.Client.IxCol<Player, ulong> Id { get; }
+        public global::Meridian.Client.IxCol<Player, global::Meridian.Sats.Identity> Identity { get; }
+        public global::Meridian.Client.IxCol<Player, ulong> Score { get; }
+        public global::Meridian.Client.IxCol<Player, uint> Team { get; }
+
+        public PlayerIxCols(string tableName)
+        {
+            Id = new(tableName, "id");
+            Identity = new(tableName, "identity");
+            Score = new(tableName, "score");
+            Team = new(tableName, "team");
+        }
+    }
 }

@@ -26,4 +26,34 @@ namespace Meridian.Golden.Views
 
         public readonly TeamStatsHandle TeamStats;
     }
+
+    /// <summary>The columns of <c>team_stats</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class TeamStatsCols
+    {
+        public global::Meridian.Client.Col<TeamStats, uint> Team { get; }
+        public global::Meridian.Client.Col<TeamStats, ulong> Players { get; }
+        public global::Meridian.Client.Col<TeamStats, ulong> TotalScore { get; }
+        public global::Meridian.Client.Col<TeamStats, ulong> MinScore { get; }
+        public global::Meridian.Client.Col<TeamStats, ulong> MaxScore { get; }
+
+        public TeamStatsCols(string tableName)
+        {
+            Team = new(tableName, "team");
+            Players = new(tableName, "players");
+            TotalScore = new(tableName, "total_score");
+            MinScore = new(tableName, "min_score");
+            MaxScore = new(tableName, "max_score");
+        }
+    }
+
+    /// <summary>The indexed columns of <c>team_stats</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class TeamStatsIxCols
+    {
+        public global::Meridian.Client.IxCol<TeamStats, uint> Team { get; }
+
+        public TeamStatsIxCols(string tableName)
+        {
+            Team = new(tableName, "team");
+        }
+    }
 }
