@@ -81,10 +81,83 @@ namespace VoiceApp.Data
         internal ProcedureEventContext(DbConnection conn, global::Meridian.Client.ProcedureEvent @event) : base(conn, @event) { }
     }
 
-    /// <summary>Configures a subscription of this connection.</summary>
+    /// <summary>Configures a subscription of this connection: SQL queries, or typed ones with <c>AddQuery</c>.</summary>
     public sealed class SubscriptionBuilder : global::Meridian.Client.SubscriptionBuilder<SubscriptionEventContext, ErrorContext>
     {
         internal SubscriptionBuilder(DbConnection conn) : base(conn) { }
+
+        public new SubscriptionBuilder OnApplied(Action<SubscriptionEventContext> callback)
+        {
+            base.OnApplied(callback);
+            return this;
+        }
+
+        public new SubscriptionBuilder OnError(Action<ErrorContext, Exception> callback)
+        {
+            base.OnError(callback);
+            return this;
+        }
+
+        /// <summary>Starts a subscription of typed queries: <c>.AddQuery(qb => qb.From.Table().Where(c => ...)).Subscribe()</c>.</summary>
+        public TypedSubscriptionBuilder AddQuery<TRow>(Func<QueryBuilder, global::Meridian.Client.IQuery<TRow>> build) =>
+            new TypedSubscriptionBuilder(this).AddQuery(build);
+    }
+
+    /// <summary>A subscription of typed queries, sent as the SQL they build; applied together as one set.</summary>
+    public sealed class TypedSubscriptionBuilder
+    {
+        private readonly SubscriptionBuilder _builder;
+        private readonly global::System.Collections.Generic.List<string> _queries = new();
+
+        internal TypedSubscriptionBuilder(SubscriptionBuilder builder) => _builder = builder;
+
+        public TypedSubscriptionBuilder OnApplied(Action<SubscriptionEventContext> callback)
+        {
+            _builder.OnApplied(callback);
+            return this;
+        }
+
+        public TypedSubscriptionBuilder OnError(Action<ErrorContext, Exception> callback)
+        {
+            _builder.OnError(callback);
+            return this;
+        }
+
+        public TypedSubscriptionBuilder AddQuery<TRow>(Func<QueryBuilder, global::Meridian.Client.IQuery<TRow>> build)
+        {
+            _queries.Add(build(new QueryBuilder()).ToSql());
+            return this;
+        }
+
+        public global::Meridian.Client.SubscriptionHandle<SubscriptionEventContext, ErrorContext> Subscribe() => _builder.Subscribe(_queries.ToArray());
+    }
+
+    /// <summary>Typed queries: <c>new QueryBuilder().From.Table().Where(c => c.Column.Eq(value)).ToSql()</c>.</summary>
+    public sealed class QueryBuilder
+    {
+        public From From { get; } = new();
+    }
+
+    /// <summary>The tables and views a typed query starts from.</summary>
+    public sealed class From
+    {
+        public global::Meridian.Client.Table<DictionaryEntry, DictionaryEntryCols, DictionaryEntryIxCols> DictionaryEntry() =>
+            new("dictionary_entries", new DictionaryEntryCols("dictionary_entries"), new DictionaryEntryIxCols("dictionary_entries"));
+
+        public global::Meridian.Client.Table<LegacyImport, LegacyImportCols, LegacyImportIxCols> LegacyImport() =>
+            new("legacy_imports", new LegacyImportCols("legacy_imports"), new LegacyImportIxCols("legacy_imports"));
+
+        public global::Meridian.Client.Table<Recording, RecordingCols, RecordingIxCols> Recording() =>
+            new("recordings", new RecordingCols("recordings"), new RecordingIxCols("recordings"));
+
+        public global::Meridian.Client.Table<Setting, SettingCols, SettingIxCols> Setting() =>
+            new("settings", new SettingCols("settings"), new SettingIxCols("settings"));
+
+        public global::Meridian.Client.Table<Transcription, TranscriptionCols, TranscriptionIxCols> Transcription() =>
+            new("transcriptions", new TranscriptionCols("transcriptions"), new TranscriptionIxCols("transcriptions"));
+
+        public global::Meridian.Client.Table<VoiceCommand, VoiceCommandCols, VoiceCommandIxCols> VoiceCommand() =>
+            new("voice_commands", new VoiceCommandCols("voice_commands"), new VoiceCommandIxCols("voice_commands"));
     }
 
     /// <summary>A connection to a database running this module, with its client cache.</summary>

@@ -46,4 +46,38 @@ namespace VoiceApp.Data
 
         public readonly DictionaryEntryHandle DictionaryEntry;
     }
+
+    /// <summary>The columns of <c>dictionary_entries</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class DictionaryEntryCols
+    {
+        public global::Meridian.Client.Col<DictionaryEntry, ulong> Id { get; }
+        public global::Meridian.Client.Col<DictionaryEntry, string> Trigger { get; }
+        public global::Meridian.Client.Col<DictionaryEntry, string> Replacement { get; }
+        public global::Meridian.Client.Col<DictionaryEntry, bool> Enabled { get; }
+        public global::Meridian.Client.Col<DictionaryEntry, string> Suffix { get; }
+        public global::Meridian.Client.Col<DictionaryEntry, bool> AutoEnter { get; }
+
+        public DictionaryEntryCols(string tableName)
+        {
+            Id = new(tableName, "id");
+            Trigger = new(tableName, "trigger");
+            Replacement = new(tableName, "replacement");
+            Enabled = new(tableName, "enabled");
+            Suffix = new(tableName, "suffix");
+            AutoEnter = new(tableName, "auto_enter");
+        }
+    }
+
+    /// <summary>The indexed columns of <c>dictionary_entries</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class DictionaryEntryIxCols
+    {
+        public global::Meridian.Client.IxCol<DictionaryEntry, ulong> Id { get; }
+        public global::Meridian.Client.IxCol<DictionaryEntry, string> Trigger { get; }
+
+        public DictionaryEntryIxCols(string tableName)
+        {
+            Id = new(tableName, "id");
+            Trigger = new(tableName, "trigger");
+        }
+    }
 }

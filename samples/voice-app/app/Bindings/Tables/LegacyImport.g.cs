@@ -36,4 +36,36 @@ namespace VoiceApp.Data
 
         public readonly LegacyImportHandle LegacyImport;
     }
+
+    /// <summary>The columns of <c>legacy_imports</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class LegacyImportCols
+    {
+        public global::Meridian.Client.Col<LegacyImport, string> Source { get; }
+        public global::Meridian.Client.Col<LegacyImport, global::Meridian.Sats.Timestamp> ImportedAt { get; }
+        public global::Meridian.Client.Col<LegacyImport, uint> Recordings { get; }
+        public global::Meridian.Client.Col<LegacyImport, uint> Settings { get; }
+        public global::Meridian.Client.Col<LegacyImport, uint> DictionaryEntries { get; }
+        public global::Meridian.Client.Col<LegacyImport, uint> VoiceCommands { get; }
+
+        public LegacyImportCols(string tableName)
+        {
+            Source = new(tableName, "source");
+            ImportedAt = new(tableName, "imported_at");
+            Recordings = new(tableName, "recordings");
+            Settings = new(tableName, "settings");
+            DictionaryEntries = new(tableName, "dictionary_entries");
+            VoiceCommands = new(tableName, "voice_commands");
+        }
+    }
+
+    /// <summary>The indexed columns of <c>legacy_imports</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class LegacyImportIxCols
+    {
+        public global::Meridian.Client.IxCol<LegacyImport, string> Source { get; }
+
+        public LegacyImportIxCols(string tableName)
+        {
+            Source = new(tableName, "source");
+        }
+    }
 }

@@ -46,4 +46,38 @@ namespace VoiceApp.Data
 
         public readonly RecordingHandle Recording;
     }
+
+    /// <summary>The columns of <c>recordings</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class RecordingCols
+    {
+        public global::Meridian.Client.Col<Recording, ulong> Id { get; }
+        public global::Meridian.Client.Col<Recording, string> FilePath { get; }
+        public global::Meridian.Client.Col<Recording, ulong> DurationMs { get; }
+        public global::Meridian.Client.Col<Recording, uint> SampleRate { get; }
+        public global::Meridian.Client.Col<Recording, global::Meridian.Sats.Timestamp> CreatedAt { get; }
+        public global::Meridian.Client.Col<Recording, ulong> SizeBytes { get; }
+
+        public RecordingCols(string tableName)
+        {
+            Id = new(tableName, "id");
+            FilePath = new(tableName, "file_path");
+            DurationMs = new(tableName, "duration_ms");
+            SampleRate = new(tableName, "sample_rate");
+            CreatedAt = new(tableName, "created_at");
+            SizeBytes = new(tableName, "size_bytes");
+        }
+    }
+
+    /// <summary>The indexed columns of <c>recordings</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class RecordingIxCols
+    {
+        public global::Meridian.Client.IxCol<Recording, ulong> Id { get; }
+        public global::Meridian.Client.IxCol<Recording, string> FilePath { get; }
+
+        public RecordingIxCols(string tableName)
+        {
+            Id = new(tableName, "id");
+            FilePath = new(tableName, "file_path");
+        }
+    }
 }

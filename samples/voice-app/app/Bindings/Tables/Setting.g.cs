@@ -36,4 +36,30 @@ namespace VoiceApp.Data
 
         public readonly SettingHandle Setting;
     }
+
+    /// <summary>The columns of <c>settings</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class SettingCols
+    {
+        public global::Meridian.Client.Col<Setting, string> Key { get; }
+        public global::Meridian.Client.Col<Setting, string> Value { get; }
+        public global::Meridian.Client.Col<Setting, global::Meridian.Sats.Timestamp> UpdatedAt { get; }
+
+        public SettingCols(string tableName)
+        {
+            Key = new(tableName, "key");
+            Value = new(tableName, "value");
+            UpdatedAt = new(tableName, "updated_at");
+        }
+    }
+
+    /// <summary>The indexed columns of <c>settings</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class SettingIxCols
+    {
+        public global::Meridian.Client.IxCol<Setting, string> Key { get; }
+
+        public SettingIxCols(string tableName)
+        {
+            Key = new(tableName, "key");
+        }
+    }
 }

@@ -46,4 +46,36 @@ namespace VoiceApp.Data
 
         public readonly TranscriptionHandle Transcription;
     }
+
+    /// <summary>The columns of <c>transcriptions</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class TranscriptionCols
+    {
+        public global::Meridian.Client.Col<Transcription, ulong> Id { get; }
+        public global::Meridian.Client.Col<Transcription, ulong> RecordingId { get; }
+        public global::Meridian.Client.Col<Transcription, string> Text { get; }
+        public global::Meridian.Client.Col<Transcription, string> Model { get; }
+        public global::Meridian.Client.Col<Transcription, global::Meridian.Sats.Timestamp> CreatedAt { get; }
+
+        public TranscriptionCols(string tableName)
+        {
+            Id = new(tableName, "id");
+            RecordingId = new(tableName, "recording_id");
+            Text = new(tableName, "text");
+            Model = new(tableName, "model");
+            CreatedAt = new(tableName, "created_at");
+        }
+    }
+
+    /// <summary>The indexed columns of <c>transcriptions</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class TranscriptionIxCols
+    {
+        public global::Meridian.Client.IxCol<Transcription, ulong> Id { get; }
+        public global::Meridian.Client.IxCol<Transcription, ulong> RecordingId { get; }
+
+        public TranscriptionIxCols(string tableName)
+        {
+            Id = new(tableName, "id");
+            RecordingId = new(tableName, "recording_id");
+        }
+    }
 }

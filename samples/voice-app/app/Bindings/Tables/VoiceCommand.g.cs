@@ -36,4 +36,34 @@ namespace VoiceApp.Data
 
         public readonly VoiceCommandHandle VoiceCommand;
     }
+
+    /// <summary>The columns of <c>voice_commands</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class VoiceCommandCols
+    {
+        public global::Meridian.Client.Col<VoiceCommand, ulong> Id { get; }
+        public global::Meridian.Client.Col<VoiceCommand, string> Phrase { get; }
+        public global::Meridian.Client.Col<VoiceCommand, string> ActionType { get; }
+        public global::Meridian.Client.Col<VoiceCommand, string> ActionPayload { get; }
+        public global::Meridian.Client.Col<VoiceCommand, bool> Enabled { get; }
+
+        public VoiceCommandCols(string tableName)
+        {
+            Id = new(tableName, "id");
+            Phrase = new(tableName, "phrase");
+            ActionType = new(tableName, "action_type");
+            ActionPayload = new(tableName, "action_payload");
+            Enabled = new(tableName, "enabled");
+        }
+    }
+
+    /// <summary>The indexed columns of <c>voice_commands</c> in typed queries (<c>QueryBuilder</c>).</summary>
+    public sealed class VoiceCommandIxCols
+    {
+        public global::Meridian.Client.IxCol<VoiceCommand, ulong> Id { get; }
+
+        public VoiceCommandIxCols(string tableName)
+        {
+            Id = new(tableName, "id");
+        }
+    }
 }
