@@ -46,6 +46,9 @@ public sealed class RowLayout
 
     private readonly bool _lengthCheckSuffices;
 
+    /// <summary>True when column <paramref name="column"/> holds only numbers (of fixed size): any bytes are a valid value.</summary>
+    public bool IsNumeric(int column) => _isNumeric[column];
+
     private static bool OnlyNumeric(AlgebraicType type, Typespace typespace, int depth)
     {
         if (depth > 32)

@@ -56,7 +56,7 @@ internal sealed class RowDiff
         _nonNumericBefore = new int[prefixBytes + 1];
         for (var c = 0; c < prefix; c++)
         {
-            var numeric = OnlyNumeric(layout.ColumnType(c), layout.Typespace, 0);
+            var numeric = layout.IsNumeric(c);
             for (int b = layout.FixedOffset(c), end = b + layout.FixedSize(c); b < end; b++)
                 _nonNumericBefore[b + 1] = _nonNumericBefore[b] + (numeric ? 0 : 1);
         }
@@ -89,16 +89,4 @@ internal sealed class RowDiff
     /// <summary>True when the new row is valid because the stored row it was compared with is, and only numeric bytes changed.</summary>
     public bool StaysValid(RowChange change) =>
         change.Last < _nonNumericBefore.Length - 1 && _nonNumericBefore[change.Last + 1] == _nonNumericBefore[change.First];
-
-    private static bool OnlyNumeric(AlgebraicType type, Typespace typespace, int depth)
-    {
-        if (depth > 32)
-            return false;
-        type = typespace.Resolve(type);
-        return type switch
-        {
-            ProductType p => p.Elements.All(e => OnlyNumeric(e.Type, typespace, depth + 1)),
-            _ => type.Tag is >= AlgebraicTypeTag.I8 and <= AlgebraicTypeTag.F64,
-        };
-    }
 }
