@@ -36,6 +36,13 @@ public sealed partial class Datastore
     public Task WaitForDurableAsync(ulong offset, CancellationToken cancellationToken = default) =>
         _log?.WaitForDurableAsync(offset, cancellationToken) ?? Task.CompletedTask;
 
+    /// <summary>
+    /// Blocks until <paramref name="offset"/> is durable. For a thread that would only block on <see cref="WaitForDurableAsync"/>:
+    /// in sync mode it may write and fdatasync the queued commits itself rather than wake the log's thread and wait to be woken.
+    /// </summary>
+    /// <exception cref="DatastoreFailedException">The commit log failed first.</exception>
+    public void WaitForDurable(ulong offset) => _log?.WaitForDurable(offset);
+
     /// <summary>Completes once <paramref name="offset"/> is durable, without hurrying an async fsync (for observers).</summary>
     public Task WhenDurableAsync(ulong offset, CancellationToken cancellationToken = default) =>
         _log?.WhenDurableAsync(offset, cancellationToken) ?? Task.CompletedTask;

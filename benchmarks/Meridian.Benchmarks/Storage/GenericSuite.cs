@@ -541,12 +541,15 @@ internal sealed class GenericSuite(BenchmarkOptions options, List<BenchmarkResul
             command.ExecuteNonQuery();
         }
 
-        /// <summary>Commits; in sync mode waits for the commit's fsync, as a confirmed-reads client would.</summary>
+        /// <summary>
+        /// Commits; in sync mode blocks until the commit is durable, as SQLite's COMMIT does (WaitForDurable: the
+        /// committing thread writes and fdatasyncs itself when the log thread is idle).
+        /// </summary>
         public void MeridianCommit(Transaction tx)
         {
             var cs = tx.Commit();
             if (Mode == Mode.DiskSync && cs.Offset is ulong offset)
-                Store.WaitForDurableAsync(offset).GetAwaiter().GetResult();
+                Store.WaitForDurable(offset);
         }
 
         public void MeridianReset(BenchTable table, (byte[] Bsatn, object[] Values)[] rows, int count)

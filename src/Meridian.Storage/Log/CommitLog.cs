@@ -13,7 +13,8 @@ namespace Meridian.Storage.Log;
 /// <see cref="DurabilityMode.Sync"/>, periodically in <see cref="DurabilityMode.Async"/>) and then
 /// publishes the durable offset. In async mode a durability waiter (a confirmed read) makes the
 /// next fsync happen at once instead of at the end of the interval. A failed write or fsync is fatal: the log refuses further appends
-/// and every waiter gets the error.
+/// and every waiter gets the error. In sync mode a thread that waits with <see cref="WaitForDurable"/> writes and fdatasyncs
+/// the queue itself when the durability thread is not already doing so, saving the two thread wake-ups per commit.
 /// </summary>
 internal sealed class CommitLog : IDurableLog
 {
@@ -24,6 +25,7 @@ internal sealed class CommitLog : IDurableLog
     private readonly long _maxSegmentSize;
     private readonly int _capacity;
     private readonly object _queueLock = new();
+    private readonly object _ioLock = new(); // the segment and its writer state; taken before _queueLock, never after
     private readonly Queue<Changeset> _queue = new();
     private readonly object _durableLock = new();
     private readonly PriorityQueue<(TaskCompletionSource Tcs, bool Urgent), ulong> _waiters = new();
@@ -31,6 +33,7 @@ internal sealed class CommitLog : IDurableLog
     private long _lastUrgentWait; // Stopwatch timestamp of the latest such wait
     private readonly TimeSpan _urgentWindow;
     private readonly Thread _thread;
+    private readonly List<Changeset> _callerBatch = []; // under _ioLock
     private readonly BsatnWriter _encoder = new(64 * 1024);
     private readonly BsatnWriter _output = new(128 * 1024);
     private readonly byte[] _header = new byte[LogFormat.CommitHeaderSize];
@@ -158,6 +161,74 @@ internal sealed class CommitLog : IDurableLog
         return cancellationToken.CanBeCanceled ? tcs.Task.WaitAsync(cancellationToken) : tcs.Task;
     }
 
+    /// <summary>
+    /// Blocks until <paramref name="offset"/> is durable; throws <see cref="DatastoreFailedException"/> if the log fails first.
+    /// In sync mode, when the durability thread is idle, the calling thread writes and fdatasyncs what is queued itself (the same
+    /// fdatasync the durability thread would do, without waking it and being woken by it).
+    /// </summary>
+    public void WaitForDurable(ulong offset)
+    {
+        if (_mode == DurabilityMode.Sync && !IsDurable(offset) && Monitor.TryEnter(_ioLock))
+        {
+            try
+            {
+                WriteQueuedAndSync();
+            }
+            catch (Exception e)
+            {
+                Fail(e);
+            }
+            finally
+            {
+                Monitor.Exit(_ioLock);
+            }
+        }
+        WaitForDurableAsync(offset).GetAwaiter().GetResult();
+    }
+
+    private bool IsDurable(ulong offset)
+    {
+        var d = Interlocked.Read(ref _durable);
+        return d >= 0 && (ulong)d >= offset;
+    }
+
+    /// <summary>Under <see cref="_ioLock"/>: writes every queued commit, fdatasyncs and publishes (sync mode's caller path).</summary>
+    private void WriteQueuedAndSync()
+    {
+        var batch = _callerBatch;
+        batch.Clear();
+        lock (_queueLock)
+        {
+            if (_closing || _failure is not null)
+                return; // the durability thread drains on close; a failed log takes nothing
+            while (_queue.Count > 0)
+                batch.Add(_queue.Dequeue());
+            if (batch.Count > 0)
+                Monitor.PulseAll(_queueLock);
+        }
+        if (batch.Count == 0)
+            return;
+        WriteBatch(batch);
+        SyncAndPublish(batch[^1].Offset!.Value);
+        batch.Clear();
+    }
+
+    /// <summary>Under <see cref="_ioLock"/>: fdatasyncs what was written, publishes it durable, zeroes ahead if due; returns when the sync ended.</summary>
+    private long SyncAndPublish(ulong lastWritten)
+    {
+        var started = Stopwatch.GetTimestamp();
+        // Commits overwrite preallocated, synced zeros, so only data needs flushing; writes past
+        // the preallocation (or without one) grow the file, which fdatasync also makes durable.
+        _segment!.SyncData();
+        var synced = Stopwatch.GetTimestamp();
+        _fsyncDuration.Record(Stopwatch.GetElapsedTime(started, synced).TotalSeconds, _tag);
+        PublishDurable(lastWritten);
+        // Zero the next stretch now, between commits, rather than in the middle of one.
+        if (_preallocation > 0 && _zeroedEnd - _segmentLength < _preallocation / 2)
+            Preallocate(_segmentLength);
+        return synced;
+    }
+
     /// <summary>Waits until everything appended so far is durable (or the log failed).</summary>
     public void Flush()
     {
@@ -197,37 +268,37 @@ internal sealed class CommitLog : IDurableLog
                             Monitor.Wait(_queueLock);
                         }
                     }
-                    while (_queue.Count > 0)
-                        batch.Add(_queue.Dequeue());
-                    if (batch.Count > 0)
-                        Monitor.PulseAll(_queueLock);
-                    else if (_closing && !unsynced)
-                        return;
                 }
 
-                if (batch.Count > 0)
+                // The queue is taken under the I/O lock, so a sync-mode waiter writing on its own thread
+                // (WaitForDurable) and this thread never write commits out of order.
+                lock (_ioLock)
                 {
-                    WriteBatch(batch);
-                    lastWritten = batch[^1].Offset!.Value;
-                    unsynced = true;
-                }
-                // A confirmed read waited moments ago: its next commit's waiter is probably on its way, so
-                // fsync now rather than sleep until it arrives (one wake-up less per transaction).
-                var waitedRecently = _fsyncWhenWaitedOn && Stopwatch.GetElapsedTime(Volatile.Read(ref _lastUrgentWait)) < _urgentWindow;
-                if (unsynced
-                    && (_mode == DurabilityMode.Sync || _closing || _syncWanted || waitedRecently || Stopwatch.GetElapsedTime(lastSync) >= _syncInterval))
-                {
-                    var started = Stopwatch.GetTimestamp();
-                    // Commits overwrite preallocated, synced zeros, so only data needs flushing; writes past
-                    // the preallocation (or without one) grow the file, which fdatasync also makes durable.
-                    _segment!.SyncData();
-                    lastSync = Stopwatch.GetTimestamp();
-                    _fsyncDuration.Record(Stopwatch.GetElapsedTime(started, lastSync).TotalSeconds, _tag);
-                    unsynced = false;
-                    PublishDurable(lastWritten);
-                    // Zero the next stretch now, between commits, rather than in the middle of one.
-                    if (_preallocation > 0 && _zeroedEnd - _segmentLength < _preallocation / 2)
-                        Preallocate(_segmentLength);
+                    lock (_queueLock)
+                    {
+                        while (_queue.Count > 0)
+                            batch.Add(_queue.Dequeue());
+                        if (batch.Count > 0)
+                            Monitor.PulseAll(_queueLock);
+                        else if (_closing && !unsynced)
+                            return;
+                    }
+
+                    if (batch.Count > 0)
+                    {
+                        WriteBatch(batch);
+                        lastWritten = batch[^1].Offset!.Value;
+                        unsynced = true;
+                    }
+                    // A confirmed read waited moments ago: its next commit's waiter is probably on its way, so
+                    // fsync now rather than sleep until it arrives (one wake-up less per transaction).
+                    var waitedRecently = _fsyncWhenWaitedOn && Stopwatch.GetElapsedTime(Volatile.Read(ref _lastUrgentWait)) < _urgentWindow;
+                    if (unsynced
+                        && (_mode == DurabilityMode.Sync || _closing || _syncWanted || waitedRecently || Stopwatch.GetElapsedTime(lastSync) >= _syncInterval))
+                    {
+                        lastSync = SyncAndPublish(lastWritten);
+                        unsynced = false;
+                    }
                 }
             }
         }
@@ -381,26 +452,29 @@ internal sealed class CommitLog : IDurableLog
             Monitor.PulseAll(_queueLock);
         }
         _thread.Join();
-        try
+        lock (_ioLock) // a sync-mode waiter may still be writing on its own thread
         {
-            if (_failure is null && _segment is not null && _zeroedEnd > _segmentLength)
+            try
             {
-                // A clean close leaves the segment ending at its last commit (else recovery cuts the zeros).
-                TrimPreallocation();
-                _segment.Sync();
+                if (_failure is null && _segment is not null && _zeroedEnd > _segmentLength)
+                {
+                    // A clean close leaves the segment ending at its last commit (else recovery cuts the zeros).
+                    TrimPreallocation();
+                    _segment.Sync();
+                }
             }
-        }
-        catch (IOException)
-        {
-            // The device failed while closing; everything before was synced, and recovery reads the zeros as free space.
-        }
-        try
-        {
-            _segment?.Dispose();
-        }
-        catch (IOException)
-        {
-            // The device already failed; the failure is recorded.
+            catch (IOException)
+            {
+                // The device failed while closing; everything before was synced, and recovery reads the zeros as free space.
+            }
+            try
+            {
+                _segment?.Dispose();
+            }
+            catch (IOException)
+            {
+                // The device already failed; the failure is recorded.
+            }
         }
         lock (_durableLock)
         {

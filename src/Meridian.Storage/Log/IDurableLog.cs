@@ -36,6 +36,13 @@ public interface IDurableLog : IDisposable
     /// </summary>
     Task WhenDurableAsync(ulong offset, CancellationToken cancellationToken = default) => WaitForDurableAsync(offset, cancellationToken);
 
+    /// <summary>
+    /// Blocks until <paramref name="offset"/> is durable, as <see cref="WaitForDurableAsync"/> does. A log may do the work on the
+    /// calling thread (the local log does in sync mode when its durability thread is idle). By default waits for that task.
+    /// </summary>
+    /// <exception cref="DatastoreFailedException">The log failed first.</exception>
+    void WaitForDurable(ulong offset) => WaitForDurableAsync(offset).GetAwaiter().GetResult();
+
     /// <summary>Blocks until everything appended so far is durable (or the log failed).</summary>
     void Flush();
 }
