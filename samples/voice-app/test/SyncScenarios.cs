@@ -63,7 +63,9 @@ public sealed class WorksOffline
         // When the connection is lost (the sidecar dies; it is started again 2 s later)...
         sidecar.KillForTest();
         await Harness.UntilAsync(() => app.State == DataLayerState.Offline, "the app sees it is offline");
-        Assert.Contains(app.Notices, n => n.Kind == NoticeKind.ConnectionProblem && n.Options.Contains("retry"));
+        // The notice comes from the connection's status callback, which can run just after the state is seen.
+        await Harness.UntilAsync(() => app.Notices.Any(n => n.Kind == NoticeKind.ConnectionProblem && n.Options.Contains("retry")),
+            "the user is told, with a retry");
 
         // ...the app goes on with its local data, and a change waits in the queue.
         Assert.Equal("be right back", Assert.Single(app.ListDictionary()).Replacement);

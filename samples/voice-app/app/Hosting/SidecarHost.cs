@@ -176,8 +176,10 @@ public sealed class SidecarHost : IDatabaseHost
 
     private string StartFailure(Process process)
     {
-        // The exit can be seen before the last stderr lines are read.
-        process.WaitForExit(2000);
+        // The exit can be seen before the last stderr lines are read: only the parameterless WaitForExit waits for the
+        // redirected streams to reach their end, so it follows once the process is known to have exited.
+        if (process.WaitForExit(2000))
+            process.WaitForExit();
         return $"The database stopped while starting (exit code {process.ExitCode}).{LastLines()}";
     }
 
