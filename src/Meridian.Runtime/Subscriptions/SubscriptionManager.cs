@@ -395,6 +395,7 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
             Views.ProceduralViewQuery procedural => procedural.LastRows,
             Views.FilteredViewQuery filtered => filtered.Condition.Filter(HeldRows(client, filtered.View, position, compileAsOwner)),
             Views.DistinctViewQuery distinct => Views.DistinctViewQuery.Distinct(HeldRows(client, distinct.Query, position, compileAsOwner)),
+            Views.ViewJoinQuery join => join.Current(position),
             SqlLiveQuery sql => compileAsOwner(client, sql.Query.Sql).Evaluate(position),
             _ => view.Evaluate(position),
         };
