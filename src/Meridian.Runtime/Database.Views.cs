@@ -248,7 +248,8 @@ public sealed partial class Database
             tx.Commit();
         }
         var scratch = store.Committed;
-        return (new SqlCatalog([table with { Schema = scratch.GetTable(view.Name) }]), scratch);
+        // The scratch store is the state this read runs against: the view is read there as a table.
+        return (new SqlCatalog([table with { Schema = scratch.GetTable(view.Name), IsView = false }]), scratch);
     }
 
     /// <summary>Runs <paramref name="action"/> on the pipeline loop, where the subscription manager lives (tests).</summary>
