@@ -17,6 +17,9 @@ namespace Meridian.Runtime;
 
 public sealed partial class Database
 {
+    // The whole views that filtered subscriptions and joins read, shared among them (pipeline loop only).
+    private readonly ViewInstances _viewInstances = new();
+
     /// <summary>
     /// The live query for a subscription to a view (<c>SELECT * FROM view [WHERE ...]</c>), or null when
     /// <paramref name="sql"/> does not read a view. A view returning rows becomes a
@@ -43,7 +46,9 @@ public sealed partial class Database
             throw new SqlException($"A subscription to view '{view.Name}' takes its whole rows and may filter them, not order or limit them: "
                 + $"SELECT * FROM {view.Name} [WHERE ...].");
         var whole = CompileWholeView(view, sender, active);
-        return select.Where is null ? whole : new FilteredViewQuery(whole, RowCondition.Compile(select, ViewTable(view, active), sender), sql);
+        return select.Where is null
+            ? whole
+            : new FilteredViewQuery(new ViewHandle(whole, _viewInstances), RowCondition.Compile(select, ViewTable(view, active), sender), sql);
     }
 
     // The live result of a whole view for sender.
@@ -105,7 +110,8 @@ public sealed partial class Database
         var views = ViewsRead(select, active);
         var (store, _, catalog) = ViewTables(views, active);
         var query = SubscriptionQuery.Compile(select, sql, catalog, sender, IsOwner(sender), active.Visibility);
-        var joined = views.Select((v, i) => new ViewJoinQuery.JoinedView(v.Name, CompileWholeView(v, sender, active), store.Tables[i])).ToList();
+        var joined = views.Select((v, i) => new ViewJoinQuery.JoinedView(
+            v.Name, new ViewHandle(CompileWholeView(v, sender, active), _viewInstances), store.Tables[i])).ToList();
         // A view that reads the caller makes the join the caller's own; the query's key already names the caller under visibility rules.
         var key = views.Any(v => !v.IsAnonymous) ? $"{query.Key}|views for {sender.ToHexString()}" : query.Key;
         return new ViewJoinQuery(query, joined, key, ReportViewJoinError);
@@ -250,6 +256,14 @@ public sealed partial class Database
         var scratch = store.Committed;
         // The scratch store is the state this read runs against: the view is read there as a table.
         return (new SqlCatalog([table with { Schema = scratch.GetTable(view.Name), IsView = false }]), scratch);
+    }
+
+    /// <summary>How many whole views filtered subscriptions and joins share right now (tests; read on the pipeline loop).</summary>
+    internal async Task<int> SharedViewCountForTests()
+    {
+        var count = -1;
+        await _pipeline.Post(_ => count = _viewInstances.Count).ConfigureAwait(false);
+        return count;
     }
 
     /// <summary>Runs <paramref name="action"/> on the pipeline loop, where the subscription manager lives (tests).</summary>

@@ -307,6 +307,41 @@ public sealed class ViewJoinTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Filters_and_joins_over_one_view_share_its_evaluation()
+    {
+        await AddPlayer(Alice, "alice", 1, 1);
+        await Call("add_note", Alice, w => w.WriteString("a"));
+        var first = await Subscribe(Alice, "SELECT * FROM my_notes WHERE text = 'a'");
+        var second = await Subscribe(Alice, "SELECT * FROM my_notes WHERE text = 'b'");
+        var joined = await Subscribe(Alice, "SELECT n.* FROM note n JOIN my_notes m ON n.id = m.id WHERE m.text = 'b'");
+        Assert.Equal(1, await _db.SharedViewCountForTests());
+        Assert.Single(first.Rows);
+        Assert.Empty(second.Rows);
+
+        int Runs()
+        {
+            var runs = -1;
+            _db.RunOnPipelineForTests(m => runs = m.ViewRuns($"view my_notes for {Alice.ToHexString()}")).Wait(Timeout);
+            return runs;
+        }
+        var before = Runs();
+        await Call("add_note", Alice, w => w.WriteString("b"));
+        Assert.Equal(before + 1, Runs()); // once for the commit, not once per filter or join
+        Assert.Single(await Check(first));
+        Assert.Single(await Check(second));
+        Assert.Single(await Check(joined));
+
+        // The shared view lives while any of them does.
+        await _db.UnsubscribeAsync(first.Session, 2, 1, sendDroppedRows: false).WaitAsync(Timeout);
+        await _db.UnsubscribeAsync(second.Session, 2, 1, sendDroppedRows: false).WaitAsync(Timeout);
+        Assert.Equal(1, await _db.SharedViewCountForTests());
+        await Call("add_note", Alice, w => w.WriteString("b"));
+        Assert.Equal(2, (await Check(joined)).Count);
+        await _db.UnsubscribeAsync(joined.Session, 2, 1, sendDroppedRows: false).WaitAsync(Timeout);
+        Assert.Equal(0, await _db.SharedViewCountForTests());
+    }
+
+    [Fact]
     public async Task Joins_upstream_refuses_get_an_error_naming_the_view_and_register_nothing()
     {
         await AddPlayer(Alice, "alice", 1500, 1);

@@ -18,7 +18,7 @@ namespace Meridian.Runtime.Views;
 internal sealed class ViewJoinQuery : ILiveQuery
 {
     /// <summary>One view the query reads: its live result, and its table's definition in the query's <see cref="ViewStore"/>.</summary>
-    internal sealed record JoinedView(string Name, ILiveQuery Live, TableSchema Table);
+    internal sealed record JoinedView(string Name, ViewHandle Live, TableSchema Table);
 
     private readonly IReadOnlyList<JoinedView> _views;
     private readonly Action<string, Exception> _onError;
@@ -79,6 +79,12 @@ internal sealed class ViewJoinQuery : ILiveQuery
             view.Live.Prepare(position);
             _store.Load(view.Name, view.Live.Evaluate(position));
         }
+    }
+
+    public void Retire()
+    {
+        foreach (var view in _views)
+            view.Live.Retire();
     }
 
     public RowList Evaluate(StateReader state)
