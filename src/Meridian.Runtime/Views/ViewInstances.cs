@@ -71,9 +71,10 @@ internal sealed class SharedView(ILiveQuery view)
 internal sealed class ViewHandle(ILiveQuery compiled, ViewInstances instances)
 {
     private SharedView? _shared;
+    private ILiveQuery? _retired; // the instance it last shared: what its subscribers hold (a module update diffs against it)
 
-    /// <summary>The view's live result: the shared instance while live, else the one compiled for this query.</summary>
-    public ILiveQuery View => _shared?.View ?? compiled;
+    /// <summary>The view's live result: the shared instance while live (or last shared, once retired), else the one compiled for this query.</summary>
+    public ILiveQuery View => _shared?.View ?? _retired ?? compiled;
 
     public string Key => compiled.Key;
 
@@ -96,7 +97,10 @@ internal sealed class ViewHandle(ILiveQuery compiled, ViewInstances instances)
     public void Retire()
     {
         if (_shared is { } shared)
+        {
             instances.Release(shared);
+            _retired = shared.View;
+        }
         _shared = null;
     }
 }
