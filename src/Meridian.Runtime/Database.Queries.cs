@@ -41,10 +41,8 @@ public sealed partial class Database
                 var select = SqlParser.ParseSubscription(sql);
                 if (CompileView(select, sql, session.Identity, active) is { } view)
                 {
-                    // A view has no index: its initial evaluation scans all the caller's rows of it.
-                    if (rowLimit is { } viewLimit && (view is FilteredViewQuery f ? f.View : view).Evaluate(_store.Committed).Count is var count
-                        && (ulong)count > viewLimit)
-                        throw SqlExecutor.RowLimitExceeded(count, viewLimit);
+                    if (rowLimit is { } viewLimit)
+                        CheckViewRowLimit(view, viewLimit);
                     compiled.Add(view);
                     continue;
                 }
@@ -171,7 +169,7 @@ public sealed partial class Database
                     string text;
                     try
                     {
-                        text = SqlExecutor.Explain(explain.Select, _active.Catalog, caller, isOwner);
+                        text = ExplainSelect(explain.Select, caller, isOwner);
                     }
                     catch (SqlException e)
                     {

@@ -17,6 +17,9 @@ namespace Meridian.Runtime;
 
 public sealed partial class Database
 {
+    // The whole views that filtered subscriptions and joins read, shared among them (pipeline loop only).
+    private readonly ViewInstances _viewInstances = new();
+
     /// <summary>
     /// The live query for a subscription to a view (<c>SELECT * FROM view [WHERE ...]</c>), or null when
     /// <paramref name="sql"/> does not read a view. A view returning rows becomes a
@@ -34,20 +37,18 @@ public sealed partial class Database
     {
         if (active.Schema.Views.Count == 0)
             return null;
+        if (select.Joins.Count > 0)
+            return ViewsRead(select, active).Count == 0 ? null : CompileViewJoin(select, sql, sender, active);
         var view = active.Schema.FindView(select.From.Name);
         if (view is null)
-        {
-            if (select.Joins.Select(j => active.Schema.FindView(j.Table.Name)).FirstOrDefault(v => v is not null) is { } joined)
-                throw new SqlException($"View '{joined.Name}' cannot be joined; read it alone: SELECT * FROM {joined.Name} [WHERE ...].");
             return null;
-        }
-        if (select.Joins.Count > 0)
-            throw new SqlException($"View '{view.Name}' cannot be joined; read it alone: SELECT * FROM {view.Name} [WHERE ...].");
         if (select.Projection is not SqlProjection.Star || select.Limit is not null || select.Offset is not null || select.OrderBy.Count > 0)
             throw new SqlException($"A subscription to view '{view.Name}' takes its whole rows and may filter them, not order or limit them: "
                 + $"SELECT * FROM {view.Name} [WHERE ...].");
         var whole = CompileWholeView(view, sender, active);
-        return select.Where is null ? whole : new FilteredViewQuery(whole, RowCondition.Compile(select, ViewTable(view, active), sender), sql);
+        return select.Where is null
+            ? whole
+            : new FilteredViewQuery(new ViewHandle(whole, _viewInstances), RowCondition.Compile(select, ViewTable(view, active), sender), sql);
     }
 
     // The live result of a whole view for sender.
@@ -82,12 +83,87 @@ public sealed partial class Database
     }
 
     // A view as a table for SQL: its row type's columns, under its canonical and source names.
-    private static SqlTable ViewTable(ModuleView view, ActiveModule active)
+    private static SqlTable ViewTable(ModuleView view, ActiveModule active) => ViewStore.Table(view, active.Schema.Typespace);
+
+    // The views a SELECT reads (FROM and JOINs), once each, in the order it names them.
+    private static List<ModuleView> ViewsRead(SelectStatement select, ActiveModule active) =>
+        new[] { select.From }.Concat(select.Joins.Select(j => j.Table))
+            .Select(t => active.Schema.FindView(t.Name)).OfType<ModuleView>().DistinctBy(v => v.Name).ToList();
+
+    // The views a SELECT reads as tables of a fresh ViewStore, and a catalog of the module's tables plus those.
+    private static (ViewStore Store, List<SqlTable> Tables, ViewCatalog Catalog) ViewTables(IReadOnlyList<ModuleView> views, ActiveModule active)
     {
-        var columns = view.RowType.Elements.Select((e, i) => e.Name ?? $"col_{i}").ToList();
-        return new SqlTable(new TableSchema(view.Name, view.RowType, typespace: active.Schema.Typespace), view.Name,
-            view.SourceName == view.Name ? null : view.SourceName, columns, view.ColumnAccessors);
+        var typespace = active.Schema.Typespace;
+        var store = new ViewStore(views.Select(v => ViewStore.Table(v, typespace).Schema).ToList());
+        var tables = views.Select((v, i) => ViewStore.Table(v, typespace, store.Tables[i])).ToList();
+        return (store, tables, new ViewCatalog(active.Catalog, tables));
     }
+
+    /// <summary>
+    /// A live query that joins views (with tables or with each other): the query compiled over the module's tables and the
+    /// views as tables, under the subscription rules (a joined view needs a primary key and is joined on it), and each view
+    /// as a live result of its own for <paramref name="sender"/> (see <see cref="ViewJoinQuery"/>).
+    /// </summary>
+    /// <exception cref="SqlException">The query is invalid, joins a view in a way subscriptions do not allow, or a view failed.</exception>
+    private ViewJoinQuery CompileViewJoin(SelectStatement select, string sql, Identity sender, ActiveModule active)
+    {
+        var views = ViewsRead(select, active);
+        var (store, _, catalog) = ViewTables(views, active);
+        var query = SubscriptionQuery.Compile(select, sql, catalog, sender, IsOwner(sender), active.Visibility);
+        var joined = views.Select((v, i) => new ViewJoinQuery.JoinedView(
+            v.Name, new ViewHandle(CompileWholeView(v, sender, active), _viewInstances), store.Tables[i])).ToList();
+        // A view that reads the caller makes the join the caller's own; the query's key already names the caller under visibility rules.
+        var key = views.Any(v => !v.IsAnonymous) ? $"{query.Key}|views for {sender.ToHexString()}" : query.Key;
+        return new ViewJoinQuery(query, joined, key, ReportViewJoinError);
+    }
+
+    /// <summary>
+    /// Checks a new subscription to a view against the database's <c>row_limit</c>: a view alone is scanned whole (it has no
+    /// index other than its primary key), so its row count is what counts; a join is estimated like any query, over the views' rows.
+    /// </summary>
+    /// <exception cref="SqlException">The subscription would read more rows than the limit.</exception>
+    private void CheckViewRowLimit(ILiveQuery view, ulong limit)
+    {
+        var state = _store.Committed;
+        if (view is ViewJoinQuery join)
+        {
+            join.CheckRowLimit(state, limit);
+            return;
+        }
+        if ((view is FilteredViewQuery f ? f.View : view).Evaluate(state).Count is var count && (ulong)count > limit)
+            throw SqlExecutor.RowLimitExceeded(count, limit);
+    }
+
+    /// <summary>
+    /// How <c>EXPLAIN</c> sees the module: its tables plus its views, each view as a table whose rows the module computes for the
+    /// caller (with its primary key's index), so a SELECT that reads views explains like any other.
+    /// </summary>
+    private static ISqlCatalog ExplainCatalog(SelectStatement select, ActiveModule active)
+    {
+        var views = ViewsRead(select, active);
+        return views.Count == 0 ? active.Catalog : ViewTables(views, active).Catalog;
+    }
+
+    /// <summary>The text of <c>EXPLAIN</c> for a SELECT, with a line per view it reads saying where the view's rows come from.</summary>
+    /// <exception cref="SqlException">The query is invalid or names something the caller may not read.</exception>
+    private string ExplainSelect(SelectStatement select, Identity caller, bool isOwner)
+    {
+        var active = _active;
+        var text = SqlExecutor.Explain(select, ExplainCatalog(select, active), caller, isOwner);
+        foreach (var view in ViewsRead(select, active))
+        {
+            var kind = view.IsQuery ? "the live query the view returns" : "the rows the view's code returns, run again when rows it read change";
+            var scope = view.IsAnonymous ? "one result for every caller" : "computed per caller";
+            var key = view.PrimaryKeyColumn is int pk ? $", indexed by its primary key {view.RowType.Elements[pk].Name}" : ", no index";
+            text += $"\nview {view.Name}: {kind} ({scope}{key})";
+        }
+        return text;
+    }
+
+    private void ReportViewJoinError(string views, Exception error) =>
+        Log.Write(ModuleLogLevel.Error, "views",
+            $"A query joining view(s) {views} could not follow their changes after a commit; its subscribers keep its previous rows: {error.Message}",
+            _clock);
 
     /// <summary>
     /// The result of an ad-hoc SELECT of one view (any SELECT ad-hoc SQL allows, over the caller's rows of the
@@ -96,6 +172,16 @@ public sealed partial class Database
     /// <exception cref="SqlException">The SELECT joins a view, is invalid for the view's columns, or the view failed.</exception>
     private SqlStatementResult? SelectView(SelectStatement select, Identity caller, ActiveModule active, CommittedState state, ulong? rowLimit)
     {
+        if (select.Joins.Count > 0 && active.Schema.Views.Count > 0 && ViewsRead(select, active) is { Count: > 0 } joined)
+        {
+            // Any join ad-hoc SQL allows: the views' rows for the caller are read into a store of their own, and the query runs
+            // over the module's tables and those (no index rule here: a one-time read may scan).
+            var (store, _, catalog) = ViewTables(joined, active);
+            foreach (var v in joined)
+                store.Load(v.Name, CompileWholeView(v, caller, active).Evaluate(state));
+            var views = joined.ToDictionary(v => v.Name, _ => (StateReader)store.Committed, StringComparer.Ordinal);
+            return ToResult(SqlExecutor.Query(select, catalog, state, caller, IsOwner(caller), rowLimit, active.Visibility, views), state.LastOffset);
+        }
         if (ReadView(select, active) is not { } view)
             return null;
         var rows = ViewRows(view, caller, active, state, rowLimit);
@@ -118,6 +204,14 @@ public sealed partial class Database
     /// <exception cref="SqlException">The query joins a view, is invalid for the view's columns, or the view failed.</exception>
     private TableRowsResult? OneOffView(SelectStatement select, string sql, Identity caller, ActiveModule active, CommittedState state, ulong? rowLimit)
     {
+        if (select.Joins.Count > 0 && active.Schema.Views.Count > 0 && ViewsRead(select, active).Count > 0)
+        {
+            // The subscription dialect: the join a subscription would keep, evaluated once.
+            var join = CompileViewJoin(select, sql, caller, active);
+            if (rowLimit is { } limit)
+                join.CheckRowLimit(state, limit);
+            return new TableRowsResult(join.TableName, join.Evaluate(state));
+        }
         if (ReadView(select, active) is not { } view)
             return null;
         var rows = ViewRows(view, caller, active, state, rowLimit);
@@ -127,17 +221,9 @@ public sealed partial class Database
         return new TableRowsResult(view.Name, SubscriptionQuery.Compile(select, sql, catalog, caller, isOwner: true).Evaluate(scratch));
     }
 
-    // The view a one-time read of one view reads, or null when it reads none.
-    private static ModuleView? ReadView(SelectStatement select, ActiveModule active)
-    {
-        if (active.Schema.Views.Count == 0)
-            return null;
-        var view = active.Schema.FindView(select.From.Name);
-        var joined = select.Joins.Select(j => active.Schema.FindView(j.Table.Name)).FirstOrDefault(v => v is not null);
-        if ((view ?? joined) is { } read && select.Joins.Count > 0)
-            throw new SqlException($"View '{read.Name}' cannot be joined; read it alone: SELECT ... FROM {read.Name} [WHERE ...].");
-        return view;
-    }
+    // The view a one-time read of one view (no join) reads, or null when it reads none.
+    private static ModuleView? ReadView(SelectStatement select, ActiveModule active) =>
+        active.Schema.Views.Count == 0 || select.Joins.Count > 0 ? null : active.Schema.FindView(select.From.Name);
 
     /// <summary>
     /// The caller's rows of a whole view for a one-time read. A read scans all of them (a view has no index), so a
@@ -168,7 +254,16 @@ public sealed partial class Database
             tx.Commit();
         }
         var scratch = store.Committed;
-        return (new SqlCatalog([table with { Schema = scratch.GetTable(view.Name) }]), scratch);
+        // The scratch store is the state this read runs against: the view is read there as a table.
+        return (new SqlCatalog([table with { Schema = scratch.GetTable(view.Name), IsView = false }]), scratch);
+    }
+
+    /// <summary>How many whole views filtered subscriptions and joins share right now (tests; read on the pipeline loop).</summary>
+    internal async Task<int> SharedViewCountForTests()
+    {
+        var count = -1;
+        await _pipeline.Post(_ => count = _viewInstances.Count).ConfigureAwait(false);
+        return count;
     }
 
     /// <summary>Runs <paramref name="action"/> on the pipeline loop, where the subscription manager lives (tests).</summary>

@@ -206,4 +206,47 @@ public sealed class ViewMigrationTests : IAsyncLifetime
         Assert.Equal(2, Replica(session)["chosen"].Count);
         Assert.Equal(2, Replica(session)["all_items"].Count);
     }
+
+    [Fact]
+    public async Task A_subscription_joining_views_survives_a_compatible_publish_and_follows_the_new_view_code()
+    {
+        // A table joined with a procedural view, and the view's rows joined with a query view (both keyed by id).
+        string[] queries =
+        [
+            "SELECT i.* FROM item i JOIN chosen c ON i.id = c.id WHERE i.score > 15",
+            "SELECT c.* FROM chosen c JOIN all_items a ON c.id = a.id",
+        ];
+        var session = new FakeSession(Alice);
+        await _db.SubscribeAsync(session, 1, 1, queries).WaitAsync(Timeout);
+
+        async Task AssertFresh()
+        {
+            var replica = Replica(session);
+            foreach (var sql in queries)
+            {
+                var probe = new FakeSession(Alice);
+                await _db.OneOffQueryAsync(probe, 1, sql).WaitAsync(Timeout);
+                var (_, rows, error) = ((string, IReadOnlyList<TableRowsResult>?, string?))Assert.Single(probe.Messages);
+                Assert.Null(error);
+                var table = Assert.Single(rows!);
+                var expected = table.Rows.Select(r => Convert.ToHexString(r.Span)).Order(StringComparer.Ordinal).ToList();
+                Assert.Equal(expected, replica.GetValueOrDefault(table.TableName) ?? []);
+            }
+        }
+
+        await AssertFresh();
+        Assert.Single(Replica(session)["item"]); // group 1, score over 15: item 2
+        Assert.Equal(2, Replica(session)["chosen"].Count);
+
+        // V2: the views choose group 2; the joins follow the new code's rows.
+        await _db.UpdateModuleAsync(Module("ViewMigrationJoinV2", 2, scoreIndex: false, extraReducer: true)).WaitAsync(Timeout);
+        await AssertFresh();
+        Assert.Single(Replica(session)["item"]); // item 3
+        Assert.Single(Replica(session)["chosen"]);
+
+        await Add(4, 2, 50);
+        await AssertFresh();
+        Assert.Equal(2, Replica(session)["item"].Count);
+        Assert.Equal(2, Replica(session)["chosen"].Count);
+    }
 }

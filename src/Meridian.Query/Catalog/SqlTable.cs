@@ -14,6 +14,12 @@ public sealed record SqlTable(TableSchema Schema, string Name, string? AccessorN
     /// <summary>Where each column sits in the table's row bytes (predicates and keys read columns from there).</summary>
     public RowLayout Layout => _layout ??= new RowLayout(Schema.RowType, Schema.Typespace);
 
+    /// <summary>
+    /// True for a module's view: its rows are not in the committed state but computed per caller, and a query
+    /// reads them from a <see cref="Subscriptions.ViewInput"/> (its schema's id belongs to the view's own store).
+    /// </summary>
+    public bool IsView { get; init; }
+
     /// <summary>Whether any client may read the table (private tables: the owner only).</summary>
     public bool IsPublic => Schema.Access == TableAccess.Public;
 

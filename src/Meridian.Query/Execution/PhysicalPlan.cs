@@ -72,13 +72,16 @@ internal sealed class PhysicalPlan
     /// access paths (a unique lookup finds one row; other lookups a tenth of the table, ranges a
     /// quarter, scans all of it): what <c>row_limit</c> is checked against before a query runs.
     /// </summary>
-    public double EstimateRows(StateReader state)
+    public double EstimateRows(StateReader state) => EstimateRows(Enumerable.Repeat(state, Block.Sources.Count).ToArray());
+
+    /// <summary>As <see cref="EstimateRows(StateReader)"/>, with source <c>n</c> read in <paramref name="states"/>[n].</summary>
+    public double EstimateRows(IReadOnlyList<StateReader> states)
     {
         var estimate = 1.0;
         foreach (var step in Steps)
         {
             var schema = Block.Sources[step.Source].Table.Schema;
-            double count = state.Count(schema.Id);
+            double count = states[step.Source].Count(schema.Id);
             estimate *= step.Access switch
             {
                 Access.IndexLookup l when schema.Indexes[l.Index].IsUnique && l.Key.Count == schema.Indexes[l.Index].Columns.Count => 1,

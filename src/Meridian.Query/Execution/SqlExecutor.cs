@@ -16,16 +16,19 @@ namespace Meridian.Query.Execution;
 /// </summary>
 public static class SqlExecutor
 {
-    /// <summary>Runs a SELECT.</summary>
+    /// <summary>
+    /// Runs a SELECT. A source that is a view (<see cref="SqlTable.IsView"/>) reads its rows from <paramref name="views"/>,
+    /// by the view's canonical name.
+    /// </summary>
     /// <exception cref="SqlException">The query is invalid or names something the caller may not read.</exception>
     public static SqlResult Query(SelectStatement select, ISqlCatalog catalog, StateReader state, Identity sender, bool isOwner, ulong? rowLimit = null,
-        VisibilityRules? visibility = null)
+        VisibilityRules? visibility = null, IReadOnlyDictionary<string, StateReader>? views = null)
     {
         var block = QueryBlock.From(Binder.BindSelect(select, catalog, sender, isOwner));
         var plan = Planner.PlanFull(block);
-        if (rowLimit is { } limit && plan.EstimateRows(state) is var estimate && estimate > limit)
+        var states = block.Sources.Select(s => s.Table.IsView ? ViewState(s.Table.Name, views) : state).ToArray();
+        if (rowLimit is { } limit && plan.EstimateRows(states) is var estimate && estimate > limit)
             throw RowLimitExceeded(estimate, limit);
-        var states = Enumerable.Repeat(state, block.Sources.Count).ToArray();
         // A non-owner reads tables with visibility rules through them.
         RowFilter?[]? visible = null;
         if (!isOwner && visibility is { Any: true })
@@ -47,6 +50,11 @@ public static class SqlExecutor
             _ => throw new SqlException("Unsupported projection."),
         };
     }
+
+    private static StateReader ViewState(string view, IReadOnlyDictionary<string, StateReader>? views) =>
+        views is not null && views.TryGetValue(view, out var state)
+            ? state
+            : throw new InvalidOperationException($"The query reads view '{view}', but no rows of it were given.");
 
     // The matching tuples in the query's order, after OFFSET and LIMIT (copied: the plan reuses its tuple).
     private static List<ReadOnlyMemory<byte>[]> Tuples(QueryBlock block, PhysicalPlan plan, StateReader[] states, int returned, RowFilter?[]? visible)

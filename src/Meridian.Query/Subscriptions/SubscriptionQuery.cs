@@ -37,7 +37,8 @@ public sealed class SubscriptionQuery
         _full = Planner.PlanFull(block);
         _deltas = block.Sources.Select(s => Planner.PlanDelta(block, s.Number)).ToArray();
         _filters = filters is not null && filters.Any(f => f is not null) ? filters : null;
-        ReadTables = block.Sources.Select(s => s.Table.Schema.Id)
+        ViewNames = block.Sources.Where(s => s.Table.IsView).Select(s => s.Table.Name).Distinct(StringComparer.Ordinal).ToList();
+        ReadTables = block.Sources.Where(s => !s.Table.IsView).Select(s => s.Table.Schema.Id)
             .Concat(_filters?.Where(f => f is not null).SelectMany(f => f!.ReadTables) ?? [])
             .Distinct().ToList();
         if (block.IsWindow)
@@ -45,7 +46,7 @@ public sealed class SubscriptionQuery
         // Joins on columns without an index keep their hash tables from one commit to the next.
         foreach (var step in _deltas.SelectMany(d => d.Steps))
         {
-            if (step.Access is Access.HashLookup hash && _filters?[step.Source] is null)
+            if (step.Access is Access.HashLookup hash && _filters?[step.Source] is null && !block.Sources[step.Source].Table.IsView)
             {
                 var maintained = new MaintainedHash(block.Sources[step.Source], hash.Build, hash.Local, block.Sources.Count);
                 _hashes.TryAdd((step.Source, string.Join(",", hash.Build)), maintained);
@@ -62,8 +63,21 @@ public sealed class SubscriptionQuery
     /// <summary>The table whose rows the query returns.</summary>
     public SqlTable Table => _projected.Table;
 
-    /// <summary>Every table whose changes can change the result, once each (with those its visibility rules read).</summary>
+    /// <summary>
+    /// Every table whose changes can change the result, once each (with those its visibility rules read); views the
+    /// query joins are not among them (see <see cref="ViewNames"/>).
+    /// </summary>
     public IReadOnlyList<TableId> ReadTables { get; }
+
+    /// <summary>
+    /// The views the query reads (canonical names, once each): their rows come from a <see cref="ViewInput"/> per view
+    /// given to <see cref="Evaluate(StateReader, IReadOnlyDictionary{string, ViewInput}?)"/> and
+    /// <see cref="Delta(Changeset, StateReader, StateReader, IReadOnlyDictionary{string, ViewInput}?)"/>.
+    /// </summary>
+    public IReadOnlyList<string> ViewNames { get; }
+
+    /// <summary>The table (or view) each source reads, by source number (FROM first, then each JOIN).</summary>
+    public IReadOnlyList<SqlTable> SourceTables => _block.Sources.Select(s => s.Table).ToList();
 
     /// <summary>True when the result may hold a row more than once (a join: a row once per matching combination).</summary>
     public bool MayRepeatRows => _block.Sources.Count > 1;
@@ -104,6 +118,7 @@ public sealed class SubscriptionQuery
             tables.Add(Binder.ResolveTable(catalog, join.Table.Name, isOwner, join.Table.Position));
         SubscriptionRules.Check(select, tables);
         var block = QueryBlock.From(Binder.BindSelect(select, catalog, sender, isOwner));
+        SubscriptionRules.CheckViews(block);
         var projected = ((Projection.Rows)block.Projection).Source;
         var filters = !isOwner && visibility is { Any: true } ? visibility.FiltersFor(block.Sources, catalog, sender) : null;
         return new SubscriptionQuery(sql, block, projected, filters, sender);
@@ -123,13 +138,19 @@ public sealed class SubscriptionQuery
         return new SubscriptionQuery(sql, block, projected, null, Identity.Zero);
     }
 
-    /// <summary>Every row of the result in <paramref name="state"/>, each as many times as it occurs (for a window, its rows in order).</summary>
-    public RowList Evaluate(StateReader state)
+    /// <summary>
+    /// Every row of the result in <paramref name="state"/>, each as many times as it occurs (for a window, its rows in order);
+    /// a view the query reads is read from <paramref name="views"/> (its <see cref="ViewInput.After"/>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The query reads a view that <paramref name="views"/> does not hold.</exception>
+    public RowList Evaluate(StateReader state, IReadOnlyDictionary<string, ViewInput>? views = null)
     {
         if (_window is not null)
             return _window.Evaluate(state);
         var rows = new RowList.Builder();
-        var states = Enumerable.Repeat(state, _block.Sources.Count).ToArray();
+        var states = new StateReader[_block.Sources.Count];
+        for (var i = 0; i < states.Length; i++)
+            states[i] = _block.Sources[i].Table.IsView ? View(i, views).After : state;
         var projected = _projected.Number;
         _full.Run(states, null, (tuple, _) =>
         {
@@ -149,18 +170,23 @@ public sealed class SubscriptionQuery
     /// committed states around the commit. Must see every commit that touches <see cref="Triggers"/>,
     /// in order (windows and visibility rules keep state from one commit to the next).
     /// </summary>
-    public QueryDelta Delta(Changeset changeset, StateReader before, StateReader after)
+    /// <remarks>
+    /// A view the query reads is read from <paramref name="views"/>: its rows before and after the commit, and its changes
+    /// (which drive the view's delta term like a table's changed rows).
+    /// </remarks>
+    /// <exception cref="InvalidOperationException">The query reads a view that <paramref name="views"/> does not hold.</exception>
+    public QueryDelta Delta(Changeset changeset, StateReader before, StateReader after, IReadOnlyDictionary<string, ViewInput>? views = null)
     {
         if (_window is not null)
             return _window.Apply(TupleChanges(changeset, before, after), before, after);
-        if (_block.Sources.Count == 1 && _filters is null)
+        if (_block.Sources.Count == 1 && _filters is null && !_block.Sources[0].Table.IsView)
             return SingleTableDelta(changeset);
 
         // A row's multiplicity change, summed over every delta term (a row may gain in one and lose in another).
         var net = new Dictionary<ByteKey, int>();
         var order = new List<ByteKey>();
         var projected = _projected.Number;
-        RunDeltaTerms(changeset, before, after, (tuple, sign) =>
+        RunDeltaTerms(changeset, before, after, views, (tuple, sign) =>
         {
             var key = new ByteKey(tuple[projected]);
             if (net.TryGetValue(key, out var n))
@@ -190,12 +216,22 @@ public sealed class SubscriptionQuery
     // Runs the delta term of every source the commit changed: the term of source i starts from its
     // changed rows (for a source under visibility rules, the rows that became or stopped being
     // visible), reads sources before i after the commit and sources after i before it.
-    private void RunDeltaTerms(Changeset changeset, StateReader before, StateReader after, TupleSink sink)
+    private void RunDeltaTerms(Changeset changeset, StateReader before, StateReader after, IReadOnlyDictionary<string, ViewInput>? views, TupleSink sink)
     {
         var count = _block.Sources.Count;
         var changed = new DeltaRows?[count];
+        var beforeOf = new StateReader[count];
+        var afterOf = new StateReader[count];
         for (var i = 0; i < count; i++)
         {
+            if (_block.Sources[i].Table.IsView)
+            {
+                var view = View(i, views);
+                (beforeOf[i], afterOf[i]) = (view.Before, view.After);
+                changed[i] = new DeltaRows(view.Inserts, view.Deletes);
+                continue;
+            }
+            (beforeOf[i], afterOf[i]) = (before, after);
             if (_filters?[i] is { } filter)
                 changed[i] = filter.Advance(changeset, before, after);
             else if (changeset.For(_block.Sources[i].Table.Schema.Id) is { } change)
@@ -211,7 +247,7 @@ public sealed class SubscriptionQuery
                 continue;
             for (var j = 0; j < count; j++)
             {
-                states[j] = j < i ? after : before;
+                states[j] = j < i ? afterOf[j] : beforeOf[j];
                 if (visible is not null)
                     visible[j] = _filters![j] is { } f ? (j < i ? f.VisibleAfter : f.VisibleBefore) : null;
             }
@@ -244,7 +280,7 @@ public sealed class SubscriptionQuery
         var net = new Dictionary<ByteKey, (ReadOnlyMemory<byte>[] Tuple, int Count)>();
         var order = new List<ByteKey>();
         var key = new Sats.Bsatn.BsatnWriter(64);
-        RunDeltaTerms(changeset, before, after, (tuple, sign) =>
+        RunDeltaTerms(changeset, before, after, null, (tuple, sign) =>
         {
             key.Reset();
             foreach (var row in tuple)
@@ -296,10 +332,19 @@ public sealed class SubscriptionQuery
 
     /// <summary>Throws when the initial evaluation is estimated to scan more than <paramref name="rowLimit"/> rows (the database's <c>row_limit</c>).</summary>
     /// <exception cref="SqlException">The query is too large for the limit.</exception>
-    public void CheckRowLimit(StateReader state, ulong rowLimit)
+    public void CheckRowLimit(StateReader state, ulong rowLimit, IReadOnlyDictionary<string, ViewInput>? views = null)
     {
-        if (_full.EstimateRows(state) is var estimate && estimate > rowLimit)
+        var states = _block.Sources.Select(s => s.Table.IsView ? View(s.Number, views).After : state).ToArray();
+        if (_full.EstimateRows(states) is var estimate && estimate > rowLimit)
             throw SqlExecutor.RowLimitExceeded(estimate, rowLimit);
+    }
+
+    private ViewInput View(int source, IReadOnlyDictionary<string, ViewInput>? views)
+    {
+        var name = _block.Sources[source].Table.Name;
+        return views is not null && views.TryGetValue(name, out var input)
+            ? input
+            : throw new InvalidOperationException($"The query reads view '{name}', but no rows of it were given.");
     }
 
     /// <summary>The logical plan, the plan of the initial result and the plan of each delta term, as text.</summary>
@@ -314,7 +359,8 @@ public sealed class SubscriptionQuery
     private static List<QueryTrigger> BuildTriggers(QueryBlock block)
     {
         var triggers = new List<QueryTrigger>();
-        foreach (var group in block.Sources.GroupBy(s => s.Table.Schema.Id))
+        // A view's changes reach the query through its ViewInput: whoever keeps the view triggers on what it read.
+        foreach (var group in block.Sources.Where(s => !s.Table.IsView).GroupBy(s => s.Table.Schema.Id))
         {
             var layout = group.First().Table.Layout;
             QueryTrigger trigger = new(group.Key, layout, -1, null);

@@ -61,6 +61,8 @@ public sealed class VisibilityRules
         var filters = new VisibilityFilter?[sources.Count];
         for (var i = 0; i < sources.Count; i++)
         {
+            if (sources[i].Table.IsView)
+                continue; // a view's rows are the module's answer for the caller; rules apply to tables
             var table = sources[i].Table.Schema.Id;
             var rules = For(table);
             if (rules.Count > 0)

@@ -10,7 +10,9 @@ namespace Meridian.Runtime.Modules;
 /// <param name="IsAnonymous">True when one result serves every caller; false when computed per caller.</param>
 /// <param name="IsQuery">True when the view returns a query, which the host maintains as a live query.</param>
 /// <param name="RowType">The row type, with canonical field names.</param>
-/// <param name="PrimaryKeyColumn">The column that identifies a row, if the view declares one.</param>
+/// <param name="PrimaryKeyColumn">
+/// The column that identifies a row, if the view declares one (a query view of a table's rows has the table's, as upstream).
+/// </param>
 /// <param name="ColumnAccessors">The source names of the columns (SQL accepts them as well as the canonical names).</param>
 public sealed record ModuleView(
     int Id, string Name, string SourceName, bool IsAnonymous, bool IsQuery, ProductType RowType, int? PrimaryKeyColumn,
@@ -56,6 +58,16 @@ public sealed partial class ModuleSchema
                 if (column < 0)
                     throw new InvalidOperationException($"View '{name}' names primary key '{columns[0]}', which its row type does not have.");
                 pk = column;
+            }
+            else if (isQuery && element is RefType rowRef)
+            {
+                // As upstream: a query view without a declared key takes the primary key of the table whose row type it
+                // returns, unless tables of that row type disagree on it.
+                var rawTables = raw.Tables ?? [];
+                var tableKeys = Enumerable.Range(0, rawTables.Count).Where(t => rawTables[t].ProductTypeRef == rowRef.Index)
+                    .Select(t => tables.FirstOrDefault(m => m.ModuleIndex == t)?.Schema.PrimaryKey)
+                    .OfType<int>().Distinct().ToList();
+                pk = tableKeys.Count == 1 ? tableKeys[0] : null;
             }
             views.Add(new ModuleView(i, name, v.SourceName, v.IsAnonymous, isQuery, rowType, pk, sourceRow.Elements.Select(e => e.Name).ToList()));
         }

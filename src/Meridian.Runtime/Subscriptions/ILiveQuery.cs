@@ -42,6 +42,11 @@ internal interface ILiveQuery
 
     /// <summary>What one commit changed in the result; sees, in order, every commit that touches <see cref="Triggers"/>.</summary>
     QueryDelta Delta(Changeset changeset, StateReader before, StateReader after);
+
+    /// <summary>Called once, on the pipeline loop, when the last subscriber lets go of a query that was prepared (it frees what it shared).</summary>
+    void Retire()
+    {
+    }
 }
 
 /// <summary>A compiled SQL subscription query as a live result.</summary>

@@ -96,10 +96,11 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
     /// </summary>
     public int ViewRuns(string key)
     {
-        var runs = _queries.Values
-            .Select(q => q.Query.Key == key || q.Query.Key.StartsWith(key + " where ", StringComparison.Ordinal) ? Procedural(q.Query)?.Runs : null)
-            .Where(r => r is not null).ToList();
-        return runs.Count == 0 ? -1 : runs.Sum(r => r!.Value);
+        // Filters and joins over one view share its instance: each instance counts once.
+        var instances = _queries.Values.SelectMany(q => q.Query is Views.ViewJoinQuery join ? join.Views.Select(v => v.Live.View) : [q.Query])
+            .Select(q => q.Key == key || q.Key.StartsWith(key + " where ", StringComparison.Ordinal) ? Procedural(q) : null)
+            .OfType<Views.ProceduralViewQuery>().Distinct().ToList();
+        return instances.Count == 0 ? -1 : instances.Sum(p => p.Runs);
     }
 
     /// <summary>Connects the manager to the pipeline whose loop it runs on.</summary>
@@ -395,6 +396,7 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
             Views.ProceduralViewQuery procedural => procedural.LastRows,
             Views.FilteredViewQuery filtered => filtered.Condition.Filter(HeldRows(client, filtered.View, position, compileAsOwner)),
             Views.DistinctViewQuery distinct => Views.DistinctViewQuery.Distinct(HeldRows(client, distinct.Query, position, compileAsOwner)),
+            Views.ViewJoinQuery join => join.Current(position),
             SqlLiveQuery sql => compileAsOwner(client, sql.Query.Sql).Evaluate(position),
             _ => view.Evaluate(position),
         };
@@ -499,6 +501,7 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
         if (shared.References > 0 || !_queries.Remove(shared.Query.Key))
             return;
         UnregisterTriggers(shared);
+        shared.Query.Retire();
     }
 
     /// <inheritdoc />

@@ -101,6 +101,12 @@ public static partial class Module
     }
 
     [Reducer]
+    public static void remove_membership(ReducerContext ctx, ulong id)
+    {
+        ctx.Db.membership.id.Delete(id);
+    }
+
+    [Reducer]
     public static void add_note(ReducerContext ctx, string text)
     {
         ctx.Db.note.Insert(new Note { owner = ctx.Sender, text = text });
@@ -111,6 +117,13 @@ public static partial class Module
     public static Player? my_player(ViewContext ctx)
     {
         return ctx.Db.player.identity.Find(ctx.Sender);
+    }
+
+    // The caller's own row with a primary key (the C# SDK regression module's procedural_view_pk_players): joinable by id.
+    [View(Accessor = "my_player_pk", Public = true, PrimaryKey = "id")]
+    public static IEnumerable<Player> my_player_pk(ViewContext ctx)
+    {
+        return ctx.Db.player.identity.Find(ctx.Sender) is { } p ? [p] : [];
     }
 
     // sdk-test-procedural-view-pk-cs: the caller's rows through an index, with a primary key.

@@ -182,4 +182,53 @@ describe('views through the TypeScript SDK', () => {
     await until('w sees the three new notes', () => w.conn.db.note.count() === 4n);
     assert.deepEqual([...f.conn.db.myNotes.iter()].map(n => [n.text, n.owner.isEqual(f.identity)]), [['keep', true]]);
   });
+
+  it('keeps joins of views with tables and with views live, per caller', { timeout: TEST_TIMEOUT_MS }, async () => {
+    // The shapes of upstream's C# SDK regression client: a table joined with a view on the view's primary key, the
+    // semijoin returning the view's rows, and two views joined on their keys (my_player_pk reads the sender).
+    const j = await connect('j', [
+      'SELECT m.* FROM membership m JOIN my_player_pk p ON m.player_id = p.id',
+      'SELECT p.* FROM membership m JOIN high_scorers p ON m.player_id = p.id',
+    ]);
+    const k = await connect('k', ['SELECT m.* FROM membership m JOIN my_player_pk p ON m.player_id = p.id']);
+    assert.equal(j.conn.db.membership.count(), 0n);
+
+    await within(TIMEOUTS.event, 'join_game(jay)', j.conn.reducers.joinGame({ name: 'jay', team: 4 }));
+    await within(TIMEOUTS.event, 'join_game(kay)', k.conn.reducers.joinGame({ name: 'kay', team: 4 }));
+    const w = await connect('w2');
+    await until('w2 sees jay and kay', () => [...w.conn.db.player.iter()].filter(p => p.team === 4).length === 2);
+    const jay = [...w.conn.db.player.iter()].find(p => p.name === 'jay')!;
+    const kay = [...w.conn.db.player.iter()].find(p => p.name === 'kay')!;
+
+    // A membership of jay's enters j's join (his own view row) and not k's.
+    const joined = new Promise<bigint>(resolve => j.conn.db.membership.onInsert((_ctx, row) => resolve(row.playerId)));
+    await within(TIMEOUTS.event, 'add_membership(jay)', w.conn.reducers.addMembership({ id: 100n, playerId: jay.id }));
+    assert.equal(await within(TIMEOUTS.event, 'j: onInsert of membership', joined), jay.id);
+    await within(TIMEOUTS.event, 'add_membership(kay)', w.conn.reducers.addMembership({ id: 101n, playerId: kay.id }));
+    await until('k holds its own membership', () => [...k.conn.db.membership.iter()].map(m => m.id).join() === '101');
+    assert.deepEqual([...j.conn.db.membership.iter()].map(m => m.id), [100n]);
+
+    // jay becomes a high scorer: his view row enters the semijoin; a change by key is an update.
+    const entered = new Promise<string>(resolve => j.conn.db.highScorers.onInsert((_ctx, row) => resolve(row.name)));
+    await within(TIMEOUTS.event, 'set_score(jay, 5000)', w.conn.reducers.setScore({ id: jay.id, score: 5000n }));
+    assert.equal(await within(TIMEOUTS.event, 'j: onInsert of high_scorers', entered), 'jay');
+    const updated = new Promise<[bigint, bigint]>(resolve =>
+      j.conn.db.highScorers.onUpdate((_ctx, old, row) => row.name === 'jay' && resolve([old.score, row.score]))
+    );
+    await within(TIMEOUTS.event, 'set_score(jay, 6000)', w.conn.reducers.setScore({ id: jay.id, score: 6000n }));
+    assert.deepEqual(await within(TIMEOUTS.event, 'j: onUpdate of high_scorers', updated), [5000n, 6000n]);
+
+    // Out of the view: out of the join.
+    const left = new Promise<string>(resolve => j.conn.db.highScorers.onDelete((_ctx, row) => resolve(row.name)));
+    await within(TIMEOUTS.event, 'set_score(jay, 1)', w.conn.reducers.setScore({ id: jay.id, score: 1n }));
+    assert.equal(await within(TIMEOUTS.event, 'j: onDelete of high_scorers', left), 'jay');
+    assert.equal(j.conn.db.highScorers.count(), 0n);
+  });
+
+  it('refuses a join with a view that has no primary key, naming the view', { timeout: TEST_TIMEOUT_MS }, async () => {
+    await assert.rejects(
+      connect('bad', ['SELECT m.* FROM membership m JOIN my_player p ON m.player_id = p.id']),
+      /View 'my_player' has no primary key/
+    );
+  });
 });

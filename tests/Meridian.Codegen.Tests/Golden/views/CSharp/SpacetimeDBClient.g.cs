@@ -25,6 +25,7 @@ namespace Meridian.Golden.Views
             AddTable(Members = new());
             AddTable(MyNotes = new());
             AddTable(MyPlayer = new());
+            AddTable(MyPlayerPk = new());
             AddTable(TeamOne = new());
             AddTable(TeamOnePlayers = new());
             AddTable(TeamStats = new());
@@ -169,6 +170,9 @@ namespace Meridian.Golden.Views
 
         public global::Meridian.Client.Table<Player, MyPlayerCols, MyPlayerIxCols> MyPlayer() =>
             new("my_player", new MyPlayerCols("my_player"), new MyPlayerIxCols("my_player"));
+
+        public global::Meridian.Client.Table<Player, MyPlayerPkCols, MyPlayerPkIxCols> MyPlayerPk() =>
+            new("my_player_pk", new MyPlayerPkCols("my_player_pk"), new MyPlayerPkIxCols("my_player_pk"));
 
         public global::Meridian.Client.Table<Player, TeamOneCols, TeamOneIxCols> TeamOne() =>
             new("team_one", new TeamOneCols("team_one"), new TeamOneIxCols("team_one"));

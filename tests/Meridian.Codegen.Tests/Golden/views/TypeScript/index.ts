@@ -31,6 +31,7 @@ import AddMembershipReducer from './add_membership_reducer';
 import AddNoteReducer from './add_note_reducer';
 import AddPlayerReducer from './add_player_reducer';
 import JoinGameReducer from './join_game_reducer';
+import RemoveMembershipReducer from './remove_membership_reducer';
 import RemovePlayerReducer from './remove_player_reducer';
 import SeedPlayersReducer from './seed_players_reducer';
 import SetScoreReducer from './set_score_reducer';
@@ -44,6 +45,7 @@ import MembersRow from './members_table';
 import MembershipRow from './membership_table';
 import MyNotesRow from './my_notes_table';
 import MyPlayerRow from './my_player_table';
+import MyPlayerPkRow from './my_player_pk_table';
 import NoteRow from './note_table';
 import PlayerRow from './player_table';
 import TeamOneRow from './team_one_table';
@@ -134,6 +136,14 @@ const tablesSchema = __schema({
     },
     MyPlayerRow
   ),
+  myPlayerPk: __table(
+    {
+      name: 'my_player_pk',
+      indexes: [],
+      constraints: [],
+    },
+    MyPlayerPkRow
+  ),
   teamOne: __table(
     {
       name: 'team_one',
@@ -166,6 +176,7 @@ const reducersSchema = __reducers(
   __reducerSchema('add_note', AddNoteReducer),
   __reducerSchema('add_player', AddPlayerReducer),
   __reducerSchema('join_game', JoinGameReducer),
+  __reducerSchema('remove_membership', RemoveMembershipReducer),
   __reducerSchema('remove_player', RemovePlayerReducer),
   __reducerSchema('seed_players', SeedPlayersReducer),
   __reducerSchema('set_score', SetScoreReducer)
