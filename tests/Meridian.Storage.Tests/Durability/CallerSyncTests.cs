@@ -135,8 +135,8 @@ public class CallerSyncTests
         }) { Name = "committer" };
         committer.Start();
         committer.Join();
-        // The durability thread is not woken per commit and leaves a commit to its committer for a moment, so the
-        // committer's own fdatasyncs dominate (not all: a committer descheduled longer than the handoff delay loses one).
+        // WaitForDurable writes and fdatasyncs on the committing thread; the durability thread takes a commit only when
+        // the committer was descheduled past the handoff delay (or, woken, got the I/O lock first), so most are the committer's.
         var own = recording.SyncThreads.Count(name => name == "committer");
         Assert.True(own >= commits / 2, $"only {own} of {recording.SyncThreads.Count} data syncs ran on the committing thread");
     }
