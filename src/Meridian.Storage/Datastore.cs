@@ -20,7 +20,7 @@ namespace Meridian.Storage;
 /// </remarks>
 public sealed partial class Datastore : IDisposable
 {
-    private readonly SemaphoreSlim _writer = new(1, 1);
+    private readonly WriterSlot _writer = new();
     private volatile DbState _state;
     private CommittedState? _committedCache;
     private Transaction? _open;
@@ -62,7 +62,7 @@ public sealed partial class Datastore : IDisposable
     public Transaction BeginTransaction()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        _writer.Wait();
+        _writer.Take();
         return StartTransaction();
     }
 
@@ -70,7 +70,7 @@ public sealed partial class Datastore : IDisposable
     public bool TryBeginTransaction(TimeSpan timeout, out Transaction? transaction)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (!_writer.Wait(timeout))
+        if (!_writer.Take(timeout))
         {
             transaction = null;
             return false;
@@ -87,7 +87,7 @@ public sealed partial class Datastore : IDisposable
         }
         catch
         {
-            _writer.Release();
+            _writer.Give();
             throw;
         }
         return _open = new Transaction(this, _state);
@@ -95,7 +95,7 @@ public sealed partial class Datastore : IDisposable
 
     internal Transaction BeginReplay()
     {
-        _writer.Wait();
+        _writer.Take();
         return _open = new Transaction(this, _state, replay: true);
     }
 
@@ -104,7 +104,7 @@ public sealed partial class Datastore : IDisposable
         if (ReferenceEquals(_open, tx))
         {
             _open = null;
-            _writer.Release();
+            _writer.Give();
         }
     }
 
