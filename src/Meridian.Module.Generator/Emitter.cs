@@ -269,6 +269,7 @@ internal static partial class Emitter
             sb.Append($"        public sealed class {cls}\n        {{\n");
             sb.Append($"            private const int Index = {plan.Ordinal([c.Index])};\n\n");
             sb.Append($"            internal {cls}()\n            {{\n            }}\n\n");
+            sb.Append($"            internal static readonly {cls} Instance = new();\n\n");
             sb.Append("            /// <summary>The row with this key, or null.</summary>\n");
             sb.Append($"            public {r}? Find({c.Type.CSharp} key) =>"
                 + $" {ops}.TryFind<{c.Type.CSharp}, {c.Type.Serializer}>(Table, Index, key, out var row) ? row : null;\n\n");
@@ -282,7 +283,8 @@ internal static partial class Emitter
                 BTreeMethods(sb, r, ops, [c], pointDelete: false);
             sb.Append("        }\n\n");
             sb.Append($"        /// <summary>Lookups by <c>{c.Name}</c>.</summary>\n");
-            sb.Append($"        public {cls} {Id(c.Name)} => new();\n");
+            // One stateless accessor per table, not one per `ctx.Db.t.col` read: reducers read it on every lookup.
+            sb.Append($"        public {cls} {Id(c.Name)} => {cls}.Instance;\n");
         }
 
         foreach (var b in decl.BTrees.Where(b => !b.Merged))
@@ -292,11 +294,12 @@ internal static partial class Emitter
             sb.Append($"\n        /// <summary>The btree index <c>{b.Accessor}</c>.</summary>\n");
             sb.Append($"        public sealed class {cls}\n        {{\n");
             sb.Append($"            private const int Index = {plan.Ordinal(b.Columns)};\n\n");
-            sb.Append($"            internal {cls}()\n            {{\n            }}\n");
+            sb.Append($"            internal {cls}()\n            {{\n            }}\n\n");
+            sb.Append($"            internal static readonly {cls} Instance = new();\n");
             BTreeMethods(sb, r, ops, cols, pointDelete: true);
             sb.Append("        }\n\n");
             sb.Append($"        /// <summary>The btree index <c>{b.Accessor}</c>.</summary>\n");
-            sb.Append($"        public {cls} {Id(b.Accessor)} => new();\n");
+            sb.Append($"        public {cls} {Id(b.Accessor)} => {cls}.Instance;\n");
         }
         sb.Append("    }\n\n");
     }

@@ -269,8 +269,7 @@ public sealed partial class Database
                 if (changeset is null)
                 {
                     // Through the pipeline, so this answer cannot overtake the answers to the session's earlier calls.
-                    var s = session!;
-                    queued = db._pipeline.Enqueue(null, _ => s.OnReducerResult(requestId, result), this, reserve: inline);
+                    queued = db._pipeline.Enqueue(null, Answer(session!, requestId, result), this, reserve: inline);
                 }
                 else
                 {
@@ -344,7 +343,7 @@ public sealed partial class Database
         Task delivered;
         if (changeset is null)
         {
-            delivered = session is null ? Task.CompletedTask : _pipeline.Post(_ => session.OnReducerResult(requestId, result));
+            delivered = session is null ? Task.CompletedTask : _pipeline.Post(Answer(session, requestId, result));
         }
         else
         {
@@ -355,13 +354,19 @@ public sealed partial class Database
         return (result, origin, delivered);
     }
 
+    // A lambda in the calling method would capture that method's locals, and C# allocates such a closure on entry to
+    // the method, whether or not the lambda is ever made: here it costs only the calls that answer a session.
+    private static Action<Meridian.Storage.CommittedState> Answer(IClientSession session, uint requestId, ReducerCallResult result) =>
+        _ => session.OnReducerResult(requestId, result);
+
     // Metrics and the slow log; a failing listener is logged, never the call's failure.
     private void RecordCall(ModuleReducer reducer, ReducerCallResult result, Timestamp timestamp, Identity caller)
     {
         try
         {
             _services.Metrics.ReducerCalled(Name, reducer.Name, result.Status, result.Duration);
-            SlowLog.RecordReducer(reducer.Name, timestamp, result.Duration, caller, Outcome(result.Status));
+            // The field first: the property's lazy initialiser allocates a delegate on every read.
+            (_slowLog ?? SlowLog).RecordReducer(reducer.Name, timestamp, result.Duration, caller, Outcome(result.Status));
         }
 #pragma warning disable CA1031 // A metrics listener's failure must not fail a call that committed.
         catch (Exception e)

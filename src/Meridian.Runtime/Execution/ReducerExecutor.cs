@@ -26,8 +26,11 @@ internal sealed class ReducerExecutor(Datastore store, Identity databaseIdentity
     public TimeSpan? TimeLimit { get; init; }
 
     /// <summary>The clock deadline of a transaction starting now, for <see cref="TransactionHost.Deadline"/>.</summary>
-    internal static long DeadlineFrom(TimeSpan? limit) =>
-        limit is { } l ? Stopwatch.GetTimestamp() + (long)(l.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
+    internal static long DeadlineFrom(TimeSpan? limit) => limit is null ? long.MaxValue : DeadlineFrom(limit, Stopwatch.GetTimestamp());
+
+    /// <summary>The clock deadline of a transaction that started at <paramref name="start"/> (a Stopwatch timestamp).</summary>
+    internal static long DeadlineFrom(TimeSpan? limit, long start) =>
+        limit is { } l ? start + (long)(l.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
 
     /// <summary>What the caller of a reducer stopped by <see cref="TimeLimit"/> is told.</summary>
     internal static string TimeLimitMessage(string kind, string name, TimeSpan limit) =>
@@ -39,7 +42,7 @@ internal sealed class ReducerExecutor(Datastore store, Identity databaseIdentity
 
     /// <summary>
     /// Runs <paramref name="reducer"/>; the changeset is the logged transaction (the call's rows, or only its failure),
-    /// null when nothing was logged.
+    /// null when nothing was logged (the call did not run, or it wrote nothing).
     /// </summary>
     public (ReducerCallResult Result, Changeset? Changeset) Execute(
         ActiveModule active, ModuleReducer reducer, byte[] args, Identity caller, ConnectionId connectionId, Timestamp timestamp, string? jwt = null)
@@ -70,12 +73,11 @@ internal sealed class ReducerExecutor(Datastore store, Identity databaseIdentity
             connectionId.IsZero ? null : SpacetimeDB.ConnectionId.FromU128Unchecked(connectionId.Value),
             new SpacetimeDB.Timestamp(timestamp.MicrosecondsSinceUnixEpoch),
             jwt);
-        var call = new TransactionCall(reducer.Name, args, caller, connectionId, timestamp);
         using var tx = store.BeginTransaction();
         try
         {
             var host = _host ??= new TransactionHost(tx, active.Schema, active.TableIds, _moduleIdentity, log, clock);
-            host.Begin(tx, active.Schema, active.TableIds, DeadlineFrom(TimeLimit));
+            host.Begin(tx, active.Schema, active.TableIds, DeadlineFrom(TimeLimit, started));
             host.ScheduleImmediateHandler = ScheduleImmediate;
             Exception? thrown = null;
             try
@@ -94,10 +96,18 @@ internal sealed class ReducerExecutor(Datastore store, Identity databaseIdentity
             if (thrown is not null || host.TimedOut)
             {
                 var error = host.TimedOut ? TimeLimitMessage("Reducer", reducer.Name, TimeLimit!.Value) : ModuleDescriptor.ErrorMessage(thrown!);
-                var failed = tx.CommitFailure(call with { Error = error });
+                var failed = tx.CommitFailure(new TransactionCall(reducer.Name, args, caller, connectionId, timestamp, error));
                 return (new ReducerCallResult(ReducerStatus.Failed, error, timestamp, Stopwatch.GetElapsedTime(started), failed.Offset, []), failed);
             }
-            var changeset = tx.Commit(call);
+            // A call that wrote nothing changed nothing: as upstream, it takes no offset and is not logged (so it is not in
+            // `meridian history` either), and nothing downstream has anything to see. Lifecycle calls are always logged
+            // (upstream keeps connect/disconnect in the log, so a log shows who was connected); failures are logged above.
+            if (!host.Wrote && reducer.Lifecycle is null)
+            {
+                tx.Rollback();
+                return (new ReducerCallResult(ReducerStatus.Committed, null, timestamp, Stopwatch.GetElapsedTime(started), null, []), null);
+            }
+            var changeset = tx.Commit(new TransactionCall(reducer.Name, args, caller, connectionId, timestamp));
             return (new ReducerCallResult(ReducerStatus.Committed, null, timestamp, Stopwatch.GetElapsedTime(started), changeset.Offset, []), changeset);
         }
         catch (DatastoreFailedException e)

@@ -54,6 +54,7 @@ internal sealed class TransactionHost : IDatabaseHost
         _schema = schema;
         _tableIds = tableIds;
         TimedOut = false;
+        Wrote = false;
         SetDeadline(deadline);
     }
 
@@ -72,6 +73,9 @@ internal sealed class TransactionHost : IDatabaseHost
         get => _deadline;
         init => SetDeadline(value);
     }
+
+    /// <summary>Whether the module asked for a write (insert, delete, update, clear) in this transaction, even one that failed.</summary>
+    public bool Wrote { get; private set; }
 
     /// <summary>Whether a call found the deadline passed (the transaction must then be rolled back, whatever the module did).</summary>
     public bool TimedOut { get; private set; }
@@ -127,6 +131,7 @@ internal sealed class TransactionHost : IDatabaseHost
     public void Insert(int table, ReadOnlySpan<byte> row, IBufferWriter<byte> generatedColumns)
     {
         CheckDeadline();
+        Wrote = true;
         var id = Table(table);
         ReadOnlySpan<byte> stored;
         try
@@ -143,12 +148,14 @@ internal sealed class TransactionHost : IDatabaseHost
     public bool Delete(int table, ReadOnlySpan<byte> row)
     {
         CheckDeadline();
+        Wrote = true;
         return _tx.Delete(Table(table), row);
     }
 
     public ulong Clear(int table)
     {
         CheckDeadline();
+        Wrote = true;
         return (ulong)_tx.Clear(Table(table));
     }
 
@@ -168,12 +175,14 @@ internal sealed class TransactionHost : IDatabaseHost
     public ulong IndexDeletePoint(int table, int index, ReadOnlySpan<byte> key, int keyColumns)
     {
         CheckDeadline();
+        Wrote = true;
         return (ulong)_tx.DeleteRange(Table(table), index, Storage.Indexes.IndexScanRange.WithPrefix(key.ToArray(), keyColumns));
     }
 
     public ulong IndexDeleteRange(int table, int index, ReadOnlySpan<byte> prefix, int prefixColumns, ReadOnlySpan<byte> min, ReadOnlySpan<byte> max)
     {
         CheckDeadline();
+        Wrote = true;
         return (ulong)_tx.DeleteRange(Table(table), index, Range(prefix, prefixColumns, min, max));
     }
 
@@ -196,12 +205,14 @@ internal sealed class TransactionHost : IDatabaseHost
     public bool UniqueDelete(int table, int index, ReadOnlySpan<byte> key)
     {
         CheckDeadline();
+        Wrote = true;
         return _tx.DeleteByKey(Table(table), index, key) > 0;
     }
 
     public void UniqueUpdate(int table, int index, ReadOnlySpan<byte> row, IBufferWriter<byte> generatedColumns)
     {
         CheckDeadline();
+        Wrote = true;
         var id = Table(table);
         ReadOnlySpan<byte> stored;
         try

@@ -139,8 +139,10 @@ public sealed partial class ModuleSchema
     public IReadOnlyList<ModuleMigration> Migrations { get; internal set; } = [];
 
     /// <summary>The reducer with this canonical name (or, failing that, source name).</summary>
-    public ModuleReducer? FindReducer(string name) =>
-        _reducersByName.GetValueOrDefault(name) ?? Reducers.FirstOrDefault(r => r.SourceName == name);
+    public ModuleReducer? FindReducer(string name) => _reducersByName.GetValueOrDefault(name) ?? FindReducerBySourceName(name);
+
+    // Apart from FindReducer: its lambda's closure would otherwise be allocated on every lookup, found or not.
+    private ModuleReducer? FindReducerBySourceName(string name) => Reducers.FirstOrDefault(r => r.SourceName == name);
 
     /// <summary>The reducer for a lifecycle event.</summary>
     public ModuleReducer? FindLifecycle(Lifecycle lifecycle) => Reducers.FirstOrDefault(r => r.Lifecycle == lifecycle);

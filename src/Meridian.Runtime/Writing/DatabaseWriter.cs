@@ -17,7 +17,7 @@ namespace Meridian.Runtime.Writing;
 /// </remarks>
 internal sealed class DatabaseWriter : IAsyncDisposable
 {
-    private readonly object _gate = new();
+    private readonly Lock _gate = new(); // cheaper than an object's monitor, and every call takes it twice
     private readonly Queue<IWriterWork> _queue = new();
     private bool _running;   // an inline run or the drain loop owns the writer (under _gate)
     private bool _closed;    // refuses new work (under _gate)

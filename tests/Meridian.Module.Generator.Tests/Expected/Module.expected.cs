@@ -218,6 +218,8 @@ namespace SpacetimeDB.Internal.TableHandles
             {
             }
 
+            internal static readonly IdUniqueIndex Instance = new();
+
             /// <summary>The row with this key, or null.</summary>
             public global::Fixture.Score? Find(ulong key) => global::SpacetimeDB.Internal.TableOps<global::Fixture.Score, global::Fixture.Score.BSATN>.TryFind<ulong, global::SpacetimeDB.BSATN.U64>(Table, Index, key, out var row) ? row : null;
 
@@ -229,7 +231,7 @@ namespace SpacetimeDB.Internal.TableHandles
         }
 
         /// <summary>Lookups by <c>Id</c>.</summary>
-        public IdUniqueIndex Id => new();
+        public IdUniqueIndex Id => IdUniqueIndex.Instance;
 
         /// <summary>Lookups by the unique column <c>Tag</c>.</summary>
         public sealed class TagUniqueIndex
@@ -239,6 +241,8 @@ namespace SpacetimeDB.Internal.TableHandles
             internal TagUniqueIndex()
             {
             }
+
+            internal static readonly TagUniqueIndex Instance = new();
 
             /// <summary>The row with this key, or null.</summary>
             public global::Fixture.Score? Find(string key) => global::SpacetimeDB.Internal.TableOps<global::Fixture.Score, global::Fixture.Score.BSATN>.TryFind<string, global::SpacetimeDB.BSATN.String>(Table, Index, key, out var row) ? row : null;
@@ -251,7 +255,7 @@ namespace SpacetimeDB.Internal.TableHandles
         }
 
         /// <summary>Lookups by <c>Tag</c>.</summary>
-        public TagUniqueIndex Tag => new();
+        public TagUniqueIndex Tag => TagUniqueIndex.Instance;
 
         /// <summary>The btree index <c>by_player_and_level</c>.</summary>
         public sealed class by_player_and_levelIndex
@@ -261,6 +265,8 @@ namespace SpacetimeDB.Internal.TableHandles
             internal by_player_and_levelIndex()
             {
             }
+
+            internal static readonly by_player_and_levelIndex Instance = new();
 
             /// <summary>Rows whose first 1 column(s) are equal to the key; the snapshot is taken when enumeration starts.</summary>
             public global::System.Collections.Generic.IEnumerable<global::Fixture.Score> Filter(uint Player) => global::SpacetimeDB.Internal.TableOps<global::Fixture.Score, global::Fixture.Score.BSATN>.Filter(Table, Index, new global::SpacetimeDB.Internal.IndexKey().Eq<uint, global::SpacetimeDB.BSATN.U32>(Player));
@@ -288,7 +294,7 @@ namespace SpacetimeDB.Internal.TableHandles
         }
 
         /// <summary>The btree index <c>by_player_and_level</c>.</summary>
-        public by_player_and_levelIndex by_player_and_level => new();
+        public by_player_and_levelIndex by_player_and_level => by_player_and_levelIndex.Instance;
 
         /// <summary>The btree index <c>Color</c>.</summary>
         public sealed class ColorIndex
@@ -298,6 +304,8 @@ namespace SpacetimeDB.Internal.TableHandles
             internal ColorIndex()
             {
             }
+
+            internal static readonly ColorIndex Instance = new();
 
             /// <summary>Rows whose first 1 column(s) are equal to the key; the snapshot is taken when enumeration starts.</summary>
             public global::System.Collections.Generic.IEnumerable<global::Fixture.Score> Filter(global::Fixture.Color Color) => global::SpacetimeDB.Internal.TableOps<global::Fixture.Score, global::Fixture.Score.BSATN>.Filter(Table, Index, new global::SpacetimeDB.Internal.IndexKey().Eq<global::Fixture.Color, global::SpacetimeDB.BSATN.Enum<global::Fixture.Color>>(Color));
@@ -313,7 +321,7 @@ namespace SpacetimeDB.Internal.TableHandles
         }
 
         /// <summary>The btree index <c>Color</c>.</summary>
-        public ColorIndex Color => new();
+        public ColorIndex Color => ColorIndex.Instance;
     }
 
     /// <summary>The <c>Tick</c> table (generated).</summary>
@@ -353,6 +361,8 @@ namespace SpacetimeDB.Internal.TableHandles
             {
             }
 
+            internal static readonly ScheduledIdUniqueIndex Instance = new();
+
             /// <summary>The row with this key, or null.</summary>
             public global::Fixture.Tick? Find(ulong key) => global::SpacetimeDB.Internal.TableOps<global::Fixture.Tick, global::Fixture.Tick.BSATN>.TryFind<ulong, global::SpacetimeDB.BSATN.U64>(Table, Index, key, out var row) ? row : null;
 
@@ -364,7 +374,7 @@ namespace SpacetimeDB.Internal.TableHandles
         }
 
         /// <summary>Lookups by <c>ScheduledId</c>.</summary>
-        public ScheduledIdUniqueIndex ScheduledId => new();
+        public ScheduledIdUniqueIndex ScheduledId => ScheduledIdUniqueIndex.Instance;
     }
 
 }
