@@ -221,20 +221,10 @@ internal static partial class Emitter
                 public global::SpacetimeDB.Identity Identity => DatabaseIdentity;
 
                 /// <summary>A random version-4 UUID from <see cref="Rng"/>.</summary>
-                public global::SpacetimeDB.Uuid NewUuidV4()
-                {
-                    var bytes = new byte[16];
-                    Rng.NextBytes(bytes);
-                    return global::SpacetimeDB.Uuid.FromRandomBytesV4(bytes);
-                }
+                public global::SpacetimeDB.Uuid NewUuidV4() => global::SpacetimeDB.Internal.UuidSource.NewV4(Rng);
 
                 /// <summary>A time-ordered version-7 UUID from <see cref="Timestamp"/>, a per-call counter and <see cref="Rng"/>.</summary>
-                public global::SpacetimeDB.Uuid NewUuidV7()
-                {
-                    var bytes = new byte[4];
-                    Rng.NextBytes(bytes);
-                    return global::SpacetimeDB.Uuid.FromCounterV7(ref CounterUuid, Timestamp, bytes);
-                }
+                public global::SpacetimeDB.Uuid NewUuidV7() => global::SpacetimeDB.Internal.UuidSource.NewV7(ref CounterUuid, Timestamp, Rng);
             }
 
 

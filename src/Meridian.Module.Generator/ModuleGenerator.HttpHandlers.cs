@@ -163,59 +163,9 @@ public sealed partial class ModuleGenerator
 
 internal static partial class Emitter
 {
-    private const string HandlerContextSource = """
-            /// <summary>What an HTTP handler receives: the time, HTTP, and transactions on demand (generated).</summary>
-            public sealed partial class HandlerContext : global::SpacetimeDB.HandlerContextBase
-            {
-                private readonly Local _db = new();
-                private HandlerTxContext? _tx;
-
-                internal HandlerContext(global::SpacetimeDB.Internal.ProcedureCallInfo call)
-                    : base(call)
-                {
-                }
-
-                /// <inheritdoc />
-                protected override global::SpacetimeDB.ProcedureTxContextBase CreateTxContext() => _tx ??= new HandlerTxContext(this, _db);
-
-                /// <summary>Runs <paramref name="body"/> in one transaction and commits it; a throwing body rolls back.</summary>
-                public TResult WithTx<TResult>(global::System.Func<HandlerTxContext, TResult> body) =>
-                    base.WithTx(tx => body((HandlerTxContext)tx));
-
-                /// <summary>Runs <paramref name="body"/> in one transaction: commits on Ok, rolls back on Err.</summary>
-                public TxOutcome<TResult> TryWithTx<TResult, TError>(
-                    global::System.Func<HandlerTxContext, global::SpacetimeDB.Result<TResult, TError>> body)
-                    where TError : global::System.Exception => base.TryWithTx(tx => body((HandlerTxContext)tx));
-
-                /// <summary>A random version-4 UUID from <see cref="global::SpacetimeDB.ProcedureContextBase.Rng"/>.</summary>
-                public global::SpacetimeDB.Uuid NewUuidV4()
-                {
-                    var bytes = new byte[16];
-                    Rng.NextBytes(bytes);
-                    return global::SpacetimeDB.Uuid.FromRandomBytesV4(bytes);
-                }
-
-                /// <summary>A time-ordered version-7 UUID.</summary>
-                public global::SpacetimeDB.Uuid NewUuidV7()
-                {
-                    var bytes = new byte[4];
-                    Rng.NextBytes(bytes);
-                    return global::SpacetimeDB.Uuid.FromCounterV7(ref CounterUuid, Timestamp, bytes);
-                }
-            }
-
-            /// <summary>The <c>tx</c> of a handler's transaction body: the tables, read-write (generated).</summary>
-            public sealed class HandlerTxContext : global::SpacetimeDB.HandlerTxContextBase
-            {
-                internal HandlerTxContext(global::SpacetimeDB.HandlerContextBase outer, Local db)
-                    : base(outer) => Db = db;
-
-                /// <summary>The tables.</summary>
-                public Local Db { get; }
-            }
-
-
-        """;
+    private static readonly string HandlerContextSource = OutsideTxContextSource(
+        "HandlerContext", "What an HTTP handler receives: the time, HTTP, and transactions on demand",
+        "HandlerTxContext", "The <c>tx</c> of a handler's transaction body", "HandlerContextBase", "HandlerTxContextBase", exposesDb: false);
 
     private static void HandlersClass(StringBuilder sb, ModuleModel module)
     {

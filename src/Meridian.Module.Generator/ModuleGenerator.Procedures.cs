@@ -109,54 +109,47 @@ public sealed partial class ModuleGenerator
 
 internal static partial class Emitter
 {
-    private const string ProcedureContextSource = """
-            /// <summary>What a procedure receives: the caller, the time, HTTP, and transactions on demand (generated).</summary>
-            public sealed partial class ProcedureContext : global::SpacetimeDB.ProcedureContextBase
+    private static readonly string ProcedureContextSource = OutsideTxContextSource(
+        "ProcedureContext", "What a procedure receives: the caller, the time, HTTP, and transactions on demand",
+        "ProcedureTxContext", "The <c>tx</c> of a procedure's transaction body", "ProcedureContextBase", "ProcedureTxContextBase", exposesDb: true);
+
+    // A context that runs outside any transaction (a procedure's or an HTTP handler's) and its transaction body's
+    // context: the same shape, differing in names, bases and whether the outer context shows the tables.
+    private static string OutsideTxContextSource(
+        string context, string contextSummary, string txContext, string txSummary, string contextBase, string txBase, bool exposesDb)
+    {
+        var db = exposesDb
+            ? "\n        /// <summary>The tables; usable only inside <c>WithTx</c> (elsewhere a table call throws NotInTransactionException).</summary>\n"
+                + "        public Local Db => _db;\n\n"
+            : "\n";
+        return $$"""
+            /// <summary>{{contextSummary}} (generated).</summary>
+            public sealed partial class {{context}} : global::SpacetimeDB.{{contextBase}}
             {
                 private readonly Local _db = new();
-                private ProcedureTxContext? _tx;
+                private {{txContext}}? _tx;
 
-                internal ProcedureContext(global::SpacetimeDB.Internal.ProcedureCallInfo call)
+                internal {{context}}(global::SpacetimeDB.Internal.ProcedureCallInfo call)
                     : base(call)
                 {
                 }
-
-                /// <summary>The tables; usable only inside <c>WithTx</c> (elsewhere a table call throws NotInTransactionException).</summary>
-                public Local Db => _db;
-
-                /// <inheritdoc />
-                protected override global::SpacetimeDB.ProcedureTxContextBase CreateTxContext() => _tx ??= new ProcedureTxContext(this, _db);
+        {{db}}        /// <inheritdoc />
+                protected override global::SpacetimeDB.ProcedureTxContextBase CreateTxContext() => _tx ??= new {{txContext}}(this, _db);
 
                 /// <summary>Runs <paramref name="body"/> in one transaction and commits it; a throwing body rolls back.</summary>
-                public TResult WithTx<TResult>(global::System.Func<ProcedureTxContext, TResult> body) =>
-                    base.WithTx(tx => body((ProcedureTxContext)tx));
+                public TResult WithTx<TResult>(global::System.Func<{{txContext}}, TResult> body) =>
+                    base.WithTx(tx => body(({{txContext}})tx));
 
                 /// <summary>Runs <paramref name="body"/> in one transaction: commits on Ok, rolls back on Err.</summary>
                 public TxOutcome<TResult> TryWithTx<TResult, TError>(
-                    global::System.Func<ProcedureTxContext, global::SpacetimeDB.Result<TResult, TError>> body)
-                    where TError : global::System.Exception => base.TryWithTx(tx => body((ProcedureTxContext)tx));
-
-                /// <summary>A random version-4 UUID from <see cref="global::SpacetimeDB.ProcedureContextBase.Rng"/>.</summary>
-                public global::SpacetimeDB.Uuid NewUuidV4()
-                {
-                    var bytes = new byte[16];
-                    Rng.NextBytes(bytes);
-                    return global::SpacetimeDB.Uuid.FromRandomBytesV4(bytes);
-                }
-
-                /// <summary>A time-ordered version-7 UUID.</summary>
-                public global::SpacetimeDB.Uuid NewUuidV7()
-                {
-                    var bytes = new byte[4];
-                    Rng.NextBytes(bytes);
-                    return global::SpacetimeDB.Uuid.FromCounterV7(ref CounterUuid, Timestamp, bytes);
-                }
+                    global::System.Func<{{txContext}}, global::SpacetimeDB.Result<TResult, TError>> body)
+                    where TError : global::System.Exception => base.TryWithTx(tx => body(({{txContext}})tx));
             }
 
-            /// <summary>The <c>tx</c> of a procedure's transaction body: the tables, read-write (generated).</summary>
-            public sealed class ProcedureTxContext : global::SpacetimeDB.ProcedureTxContextBase
+            /// <summary>{{txSummary}}: the tables, read-write (generated).</summary>
+            public sealed class {{txContext}} : global::SpacetimeDB.{{txBase}}
             {
-                internal ProcedureTxContext(global::SpacetimeDB.ProcedureContextBase outer, Local db)
+                internal {{txContext}}(global::SpacetimeDB.{{contextBase}} outer, Local db)
                     : base(outer) => Db = db;
 
                 /// <summary>The tables.</summary>
@@ -165,6 +158,7 @@ internal static partial class Emitter
 
 
         """;
+    }
 
     private static void ProcedureRegistrations(StringBuilder sb, ModuleModel module)
     {

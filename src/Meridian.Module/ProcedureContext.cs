@@ -47,8 +47,14 @@ public abstract class ProcedureContextBase
     public HttpClient Http { get; } = new();
 
     /// <summary>The per-call counter of <c>NewUuidV7</c>.</summary>
-    [SuppressMessage("Design", "CA1051", Justification = "Upstream's shape: the generated context increments it by ref.")]
+    [SuppressMessage("Design", "CA1051", Justification = "Upstream's shape: a protected counter the context increments by ref.")]
     protected int CounterUuid;
+
+    /// <summary>A random version-4 UUID from <see cref="Rng"/>.</summary>
+    public Uuid NewUuidV4() => UuidSource.NewV4(Rng);
+
+    /// <summary>A time-ordered version-7 UUID from <see cref="Timestamp"/>, a per-call counter and <see cref="Rng"/>.</summary>
+    public Uuid NewUuidV7() => UuidSource.NewV7(ref CounterUuid, Timestamp, Rng);
 
     /// <summary>Creates the <c>tx</c> argument of a transaction body (generated).</summary>
     protected abstract ProcedureTxContextBase CreateTxContext();

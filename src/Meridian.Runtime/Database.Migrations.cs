@@ -196,10 +196,7 @@ public sealed partial class Database
             var next = ActiveModule.Create(module, ids, _store.Committed);
             _active = next;
             old.Module.Dispose();
-            var changedTables = string.Join(", ", plan.Steps
-                .Where(s => s.Kind is MigrationStepKind.AddColumns or MigrationStepKind.RemoveEmptyTable or MigrationStepKind.ManualMigration)
-                .Select(s => $"'{s.Subject}'").Distinct());
-            var reason = $"The database's module was updated and table(s) {changedTables} changed shape; subscribe again.";
+            var reason = plan.ResubscribeReason();
             // View subscriptions move to the new module's views whatever changed (their code may have).
             var rebind = plan.Work.Changed.Count == 0 && plan.Work.RowsChanged.Count == 0 && old.Schema.Views.Count == 0
                 ? Task.CompletedTask

@@ -112,7 +112,9 @@ public sealed partial class Database
     /// latest committed version without taking the writer; each INSERT, UPDATE or DELETE is its own
     /// transaction on the writer and updates subscribers like a reducer would.
     /// </summary>
-    /// <exception cref="SqlStatementException">A statement is invalid, not allowed or failed; statements before it stay applied.</exception>
+    /// <exception cref="SqlStatementException">
+    /// A statement is invalid, not allowed or failed; statements before it stay applied (their results are its <c>Completed</c>).
+    /// </exception>
     public async Task<IReadOnlyList<SqlStatementResult>> ExecuteSqlAsync(string sql, Identity caller, ConnectionId connectionId)
     {
         ThrowIfDisposed();
@@ -127,6 +129,21 @@ public sealed partial class Database
         }
         var isOwner = IsOwner(caller);
         var results = new List<SqlStatementResult>(statements.Count);
+        try
+        {
+            await ExecuteStatementsAsync(statements, sql, caller, connectionId, isOwner, results).ConfigureAwait(false);
+        }
+        catch (SqlStatementException e)
+        {
+            e.Completed = results;
+            throw;
+        }
+        return results;
+    }
+
+    private async Task ExecuteStatementsAsync(
+        IReadOnlyList<SqlStatement> statements, string sql, Identity caller, ConnectionId connectionId, bool isOwner, List<SqlStatementResult> results)
+    {
         foreach (var statement in statements)
         {
             switch (statement)
@@ -197,7 +214,6 @@ public sealed partial class Database
                 }
             }
         }
-        return results;
     }
 
     // st_slow_log is the owner's, unless the module has a table of that name itself.

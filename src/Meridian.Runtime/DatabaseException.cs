@@ -49,6 +49,12 @@ public sealed class SqlStatementException : DatabaseException
 
     /// <summary>Why the statement failed, as far as the runtime tells (wire protocols map it to their error codes).</summary>
     public SqlErrorKind Kind { get; }
+
+    /// <summary>
+    /// The results of the statements before the failing one in the same text: they ran, and their changes stay
+    /// applied (each DML statement is its own transaction). Empty when the text did not parse (nothing ran).
+    /// </summary>
+    public IReadOnlyList<Sql.SqlStatementResult> Completed { get; internal set; } = [];
 }
 
 /// <summary>Why an SQL statement failed.</summary>

@@ -32,6 +32,7 @@ public sealed class MeridianServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<Task, byte> _inProcessSessions = new();
     private System.Diagnostics.Metrics.Meter? _gauges;
+    private ServerMeterFactory? _meters;
     private Limits.IdentityLimiter _limiter = Limits.IdentityLimiter.Unlimited;
     private PgWire.PgWireListener? _pg;
     private Uri? _baseAddress;
@@ -76,7 +77,8 @@ public sealed class MeridianServer : IAsyncDisposable
         var tokens = options.DataDirectory is null
             ? new TokenService(CreateKey(), options.Clock, external)
             : TokenService.LoadOrCreate(Path.Combine(options.DataDirectory, "keys"), options.Clock, external);
-        var services = new DatabaseServices(options.Clock, loggerFactory, options.MeterFactory)
+        var meters = new ServerMeterFactory(options.MeterFactory);
+        var services = new DatabaseServices(options.Clock, loggerFactory, meters)
         {
             SlowLog = options.SlowLog,
             AsyncFsyncInterval = options.AsyncFsyncInterval,
@@ -107,7 +109,7 @@ public sealed class MeridianServer : IAsyncDisposable
                 k.Limits.MaxRequestBodySize = DatabaseEndpoints.MaxModuleBytes;
             });
         }
-        builder.Services.AddMeridianMetrics(options.Metrics);
+        builder.Services.AddMeridianMetrics(options.Metrics, meters);
         builder.Services.AddCors(c => c.AddDefaultPolicy(p => p.AllowAnyOrigin().AllowAnyMethod().WithHeaders("authorization", "accept", "content-type")
             .WithExposedHeaders("spacetime-identity", "spacetime-identity-token", "spacetime-energy-used", "spacetime-execution-duration-micros")));
         var app = builder.Build();
@@ -123,13 +125,14 @@ public sealed class MeridianServer : IAsyncDisposable
         app.MapDatabaseEndpoints(registry, tokens, limiter);
         app.MapDatabaseListEndpoints(registry);
         app.MapRouteEndpoints(registry);
-        var metrics = new ServerMetrics(options.MeterFactory);
+        var metrics = new ServerMetrics(meters);
         app.MapSubscribeEndpoint(registry, tokens, metrics, options.MaxQueuedMessagesPerClient, options.Compression, limiter);
 
         var server = new MeridianServer(app, registry, tokens, metrics, options.MaxQueuedMessagesPerClient);
         self = server;
         server._limiter = limiter;
-        server._gauges = DatabaseGauges.Register(options.MeterFactory, registry);
+        server._meters = meters;
+        server._gauges = DatabaseGauges.Register(meters, registry);
         server.LoadFailures = await registry.LoadAllAsync().ConfigureAwait(false);
         if (options.PgPort is { } pgPort && endpoint is not null)
             server._pg = await StartPgWireAsync(new IPEndPoint(endpoint.Address, pgPort), registry, tokens, limiter, loggerFactory).ConfigureAwait(false);
@@ -227,6 +230,7 @@ public sealed class MeridianServer : IAsyncDisposable
         await StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         _gauges?.Dispose();
+        _meters?.Dispose();
         _tokens.Dispose();
     }
 }

@@ -1,3 +1,4 @@
+using Meridian.Tests.Shared;
 using Microsoft.CodeAnalysis;
 
 namespace Meridian.Module.Generator.Tests;
@@ -8,24 +9,7 @@ namespace Meridian.Module.Generator.Tests;
 /// </summary>
 public class IndexMergeTests
 {
-    // The shape of upstream's explicitnames fixture, written for this test: explicit names everywhere, a primary key
-    // that also carries a named btree with its own accessor, and a unique field carrying an unnamed btree.
-    private const string ExplicitNames = """
-        using SpacetimeDB;
-        public static partial class Module
-        {
-            [SpacetimeDB.Settings]
-            public const CaseConversionPolicy Policy = CaseConversionPolicy.SnakeCase;
-        }
-        [SpacetimeDB.Table(Accessor = "Things", Name = "my_things", Public = true)]
-        public partial struct Thing
-        {
-            [SpacetimeDB.PrimaryKey]
-            [SpacetimeDB.Index.BTree(Accessor = "ByKey", Name = "my_key_index")]
-            public int Key;
-            [SpacetimeDB.Unique, SpacetimeDB.Index.BTree] public int Other;
-            public int Value;
-        }
+    private const string ExplicitNames = ExplicitNamesFixture.Table + """
         public static partial class Reducers
         {
             [SpacetimeDB.Reducer(Name = "my_reducer")]

@@ -14,24 +14,9 @@ namespace Meridian.Runtime.Tests;
 /// reducer, procedure, view and index, and a primary key column that also carries a named btree index
 /// (<c>[PrimaryKey, Index.BTree(Accessor = ..., Name = ...)]</c>): it publishes, and both accessors reach one index.
 /// </summary>
-public sealed class ExplicitNamesModuleTests : IAsyncLifetime
+public sealed class ExplicitNamesModuleTests() : InMemoryModuleTests("explicitnames", () => RandomModule.Compile("ExplicitNames", Source))
 {
-    private const string Source = """
-        using SpacetimeDB;
-        public static partial class Module
-        {
-            [SpacetimeDB.Settings]
-            public const CaseConversionPolicy Policy = CaseConversionPolicy.SnakeCase;
-        }
-        [SpacetimeDB.Table(Accessor = "Things", Name = "my_things", Public = true)]
-        public partial struct Thing
-        {
-            [SpacetimeDB.PrimaryKey]
-            [SpacetimeDB.Index.BTree(Accessor = "ByKey", Name = "my_key_index")]
-            public int Key;
-            [SpacetimeDB.Unique, SpacetimeDB.Index.BTree] public int Other;
-            public int Value;
-        }
+    private const string Source = ExplicitNamesFixture.Table + """
         public static partial class Reducers
         {
             [SpacetimeDB.Reducer(Name = "my_reducer")]
@@ -63,39 +48,24 @@ public sealed class ExplicitNamesModuleTests : IAsyncLifetime
         }
         """;
 
-    private static readonly Identity Owner = Identity.FromClaims("localhost", "owner");
-    private Database _db = null!;
-
-    public async Task InitializeAsync()
-    {
-        var module = LoadedModule.Load("explicitnames", RandomModule.Compile("ExplicitNames", Source));
-        _db = await Database.OpenAsync(
-            "explicitnames", Identity.FromClaims("localhost", "db"), Owner, Datastore.CreateInMemory(), module, new ModuleLog(null), runInit: true);
-    }
-
-    public async Task DisposeAsync() => await _db.DisposeAsync();
-
     private async Task<ReducerCallResult> Call(string reducer, params int[] args)
     {
-        var w = new BsatnWriter();
-        foreach (var a in args)
-            w.WriteI32(a);
-        return await _db.CallReducerAsync(reducer, w.ToArray(), Owner, ConnectionId.Random());
+        return await Db.CallReducerAsync(reducer, Args(w => Array.ForEach(args, w.WriteI32)), Owner, ConnectionId.Random());
     }
 
     [Fact]
     public void The_explicit_names_are_the_canonical_names_and_the_key_has_one_index()
     {
-        var table = Assert.Single(_db.Schema.Tables);
+        var table = Assert.Single(Db.Schema.Tables);
         Assert.Equal("my_things", table.Name);
         var keyIndexes = table.Schema.Indexes.Where(i => i.Columns.SequenceEqual([0])).ToList();
         var index = Assert.Single(keyIndexes);
         Assert.Equal("my_key_index", index.Name);
         Assert.True(index.IsUnique);
         Assert.Single(table.Schema.Indexes, i => i.Columns.SequenceEqual([1]));
-        Assert.NotNull(_db.Schema.FindReducer("my_reducer"));
-        Assert.Contains(_db.Schema.Procedures, p => p.Name == "my_procedure");
-        Assert.NotNull(_db.Schema.FindView("my_view_name"));
+        Assert.NotNull(Db.Schema.FindReducer("my_reducer"));
+        Assert.Contains(Db.Schema.Procedures, p => p.Name == "my_procedure");
+        Assert.NotNull(Db.Schema.FindView("my_view_name"));
     }
 
     [Fact]
@@ -110,7 +80,7 @@ public sealed class ExplicitNamesModuleTests : IAsyncLifetime
         Assert.Equal(ReducerStatus.Failed, duplicate.Status);
         Assert.Contains("unique", duplicate.Error, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(ReducerStatus.Committed, (await Call("drop_at_most", 5)).Status);
-        var state = _db.Store.Committed;
+        var state = Db.Store.Committed;
         Assert.Equal(1, state.Count(state.GetTable("my_things").Id));
     }
 
@@ -124,7 +94,7 @@ public sealed class ExplicitNamesModuleTests : IAsyncLifetime
         foreach (var sql in new[] { "SELECT my_view_name.* FROM my_view_name WHERE Key = 5", "SELECT * FROM my_view WHERE key = 5" })
         {
             var session = new FakeSession(Owner);
-            await _db.OneOffQueryAsync(session, 1, sql);
+            await Db.OneOffQueryAsync(session, 1, sql);
             var answer = ((string, IReadOnlyList<TableRowsResult>?, string?))Assert.Single(session.Messages);
             Assert.True(answer.Item3 is null, answer.Item3);
             var table = Assert.Single(answer.Item2!);
@@ -133,7 +103,7 @@ public sealed class ExplicitNamesModuleTests : IAsyncLifetime
         }
 
         var unknown = new FakeSession(Owner);
-        await _db.OneOffQueryAsync(unknown, 2, "SELECT * FROM my_view_name WHERE Nope = 5");
+        await Db.OneOffQueryAsync(unknown, 2, "SELECT * FROM my_view_name WHERE Nope = 5");
         var error = ((string, IReadOnlyList<TableRowsResult>?, string?))Assert.Single(unknown.Messages);
         Assert.Null(error.Item2);
         Assert.Contains("Nope", error.Item3, StringComparison.Ordinal);

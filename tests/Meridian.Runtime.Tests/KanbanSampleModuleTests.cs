@@ -14,40 +14,26 @@ namespace Meridian.Runtime.Tests;
 /// samples/kanban/module (seed 004 as written): 1.x-style accessors, its [ClientVisibilityFilter]s as the runtime applies
 /// them, and board_viewer presence keyed by the seed's <c>ctx.Address.ConnectionId</c>.
 /// </summary>
-public sealed class KanbanSampleModuleTests : IAsyncLifetime
+public sealed class KanbanSampleModuleTests() : InMemoryModuleTests("kanban", TestModules.KanbanSample)
 {
-    private static readonly Identity Owner = Identity.FromClaims("localhost", "owner");
     private static readonly Identity Alice = Identity.FromClaims("localhost", "alice");
     private static readonly Identity Bob = Identity.FromClaims("localhost", "bob");
-    private Database _db = null!;
-
-    public async Task InitializeAsync()
-    {
-        var module = LoadedModule.Load("kanban", TestModules.KanbanSample());
-        _db = await Database.OpenAsync(
-            "kanban", Identity.FromClaims("localhost", "db"), Owner, Datastore.CreateInMemory(), module, new ModuleLog(null), runInit: true);
-    }
-
-    public async Task DisposeAsync() => await _db.DisposeAsync();
-
     private async Task Call(string reducer, Identity caller, ConnectionId connection, Action<BsatnWriter> args)
     {
-        var w = new BsatnWriter();
-        args(w);
-        var result = await _db.CallReducerAsync(reducer, w.ToArray(), caller, connection);
+        var result = await Db.CallReducerAsync(reducer, Args(args), caller, connection);
         Assert.True(result.Status == ReducerStatus.Committed, $"{reducer}: {result.Status} {result.Error}");
     }
 
     private async Task<List<string>> BoardTitles(Identity caller, string sql = "SELECT * FROM board")
     {
-        var result = Assert.Single(await _db.ExecuteSqlAsync(sql, caller, ConnectionId.Random()));
+        var result = Assert.Single(await Db.ExecuteSqlAsync(sql, caller, ConnectionId.Random()));
         var title = result.Schema.Elements.ToList().FindIndex(e => e.Name == "title");
         return result.Rows.Select(r => ((StringValue)r.Elements[title]).Value).Order(StringComparer.Ordinal).ToList();
     }
 
     private async Task<List<(ulong Board, string Connection)>> Viewers()
     {
-        var result = Assert.Single(await _db.ExecuteSqlAsync("SELECT * FROM board_viewer", Owner, ConnectionId.Random()));
+        var result = Assert.Single(await Db.ExecuteSqlAsync("SELECT * FROM board_viewer", Owner, ConnectionId.Random()));
         var names = result.Schema.Elements.Select(e => e.Name).ToList();
         int board = names.IndexOf("board_id"), connection = names.IndexOf("connection_id");
         return result.Rows
@@ -76,7 +62,7 @@ public sealed class KanbanSampleModuleTests : IAsyncLifetime
     [Fact]
     public void The_filters_are_in_the_module_definition()
     {
-        var rls = _db.Schema.Raw.RowLevelSecurity;
+        var rls = Db.Schema.Raw.RowLevelSecurity;
         Assert.NotNull(rls);
         Assert.Equal(3, rls.Count);
         Assert.Contains(rls, r => r.Sql.Contains("INNER JOIN collaborator", StringComparison.Ordinal));
@@ -86,12 +72,12 @@ public sealed class KanbanSampleModuleTests : IAsyncLifetime
     [Fact]
     public void Name_only_tables_and_indexes_keep_their_names()
     {
-        var tables = _db.Schema.Raw.Tables!;
+        var tables = Db.Schema.Raw.Tables!;
         Assert.Contains(tables, t => t.SourceName == "User");
-        Assert.Contains(_db.Schema.Raw.ExplicitNames!, e => e.Kind == ExplicitNameKind.Table && e.SourceName == "User" && e.CanonicalName == "user");
+        Assert.Contains(Db.Schema.Raw.ExplicitNames!, e => e.Kind == ExplicitNameKind.Table && e.SourceName == "User" && e.CanonicalName == "user");
         var viewer = tables.Single(t => t.SourceName == "BoardViewer");
         Assert.Contains(viewer.Indexes, i => i.AccessorName == "UserConnections");
-        Assert.Contains(_db.Schema.Raw.ExplicitNames!, e => e.Kind == ExplicitNameKind.Index && e.CanonicalName == "UserConnections");
+        Assert.Contains(Db.Schema.Raw.ExplicitNames!, e => e.Kind == ExplicitNameKind.Index && e.CanonicalName == "UserConnections");
     }
 
     [Fact]
@@ -105,11 +91,11 @@ public sealed class KanbanSampleModuleTests : IAsyncLifetime
         // The filter applies under the client's own WHERE too.
         Assert.Empty(await BoardTitles(Bob, "SELECT * FROM board WHERE Title = 'alice''s'"));
 
-        var aliceBoard = (await _db.ExecuteSqlAsync("SELECT * FROM board WHERE Title = 'alice''s'", Owner, ConnectionId.Random()))[0].Rows[0];
+        var aliceBoard = (await Db.ExecuteSqlAsync("SELECT * FROM board WHERE Title = 'alice''s'", Owner, ConnectionId.Random()))[0].Rows[0];
         var boardId = ((PrimitiveValue<ulong>)aliceBoard.Elements[0]).Value;
         // Only a registered user (one ClientConnected has seen) can be invited.
         var bobsConnection = ConnectionId.Random();
-        await _db.ConnectAsync(Bob, bobsConnection);
+        await Db.ConnectAsync(Bob, bobsConnection);
         await Call("InviteCollaborator", Alice, ConnectionId.Random(), w => { w.WriteU64(boardId); Bob.WriteBsatn(w); });
         Assert.Equal(["alice's", "bob's"], await BoardTitles(Bob));
         await Call("LeaveBoard", Bob, bobsConnection, w => w.WriteU64(boardId));
@@ -121,14 +107,14 @@ public sealed class KanbanSampleModuleTests : IAsyncLifetime
     public async Task Inviting_an_unregistered_identity_is_refused_and_changes_nothing()
     {
         await Call("CreateBoard", Alice, ConnectionId.Random(), w => w.WriteString("plans"));
-        var board = (await _db.ExecuteSqlAsync("SELECT * FROM board", Alice, ConnectionId.Random()))[0].Rows.Single();
+        var board = (await Db.ExecuteSqlAsync("SELECT * FROM board", Alice, ConnectionId.Random()))[0].Rows.Single();
         var w = new BsatnWriter();
         w.WriteU64(((PrimitiveValue<ulong>)board.Elements[0]).Value);
         Bob.WriteBsatn(w);
-        var result = await _db.CallReducerAsync("InviteCollaborator", w.ToArray(), Alice, ConnectionId.Random());
+        var result = await Db.CallReducerAsync("InviteCollaborator", w.ToArray(), Alice, ConnectionId.Random());
         Assert.NotEqual(ReducerStatus.Committed, result.Status);
         Assert.Contains("no such user", result.Error);
         Assert.Empty(await BoardTitles(Bob));
-        Assert.Single((await _db.ExecuteSqlAsync("SELECT * FROM collaborator", Owner, ConnectionId.Random()))[0].Rows);
+        Assert.Single((await Db.ExecuteSqlAsync("SELECT * FROM collaborator", Owner, ConnectionId.Random()))[0].Rows);
     }
 }

@@ -12,26 +12,13 @@ using Meridian.Storage;
 namespace Meridian.Runtime.Tests;
 
 /// <summary>tests/Modules/Procedures: return values, WithTx/TryWithTx, HTTP to a loopback server, a scheduled procedure.</summary>
-public sealed class ProcedureTests : IAsyncLifetime
+public sealed class ProcedureTests() : InMemoryModuleTests("procedures", TestModules.Procedures)
 {
-    private static readonly Identity Owner = Identity.FromClaims("localhost", "owner");
     private static readonly Identity Caller = Identity.FromClaims("localhost", "caller");
-    private Database _db = null!;
-
-    public async Task InitializeAsync()
-    {
-        var module = LoadedModule.Load("procedures", TestModules.Procedures());
-        _db = await Database.OpenAsync(
-            "procedures", Identity.FromClaims("localhost", "db"), Owner, Datastore.CreateInMemory(), module, new ModuleLog(null), runInit: true);
-    }
-
-    public async Task DisposeAsync() => await _db.DisposeAsync();
 
     private async Task<byte[]> Call(string procedure, Action<BsatnWriter>? args = null)
     {
-        var w = new BsatnWriter();
-        args?.Invoke(w);
-        var result = await _db.CallProcedureAsync(procedure, w.ToArray(), Caller, ConnectionId.Random());
+        var result = await Db.CallProcedureAsync(procedure, Args(args), Caller, ConnectionId.Random());
         Assert.True(result.Status == ProcedureCallStatus.Returned, $"{procedure}: {result.Status} {result.Error}");
         return result.ReturnValue!;
     }
@@ -44,7 +31,7 @@ public sealed class ProcedureTests : IAsyncLifetime
 
     private List<string> Items()
     {
-        var state = _db.Store.Committed;
+        var state = Db.Store.Committed;
         var cursor = state.Scan(state.GetTable("item").Id);
         var names = new List<string>();
         while (cursor.MoveNext())
@@ -55,9 +42,9 @@ public sealed class ProcedureTests : IAsyncLifetime
     [Fact]
     public void Procedures_are_in_the_schema_and_the_scheduled_one_is_private()
     {
-        Assert.Contains(_db.Schema.Procedures, p => p.Name == "add" && p.ClientCallable);
-        Assert.Contains(_db.Schema.Procedures, p => p.Name == "scheduled_proc" && !p.ClientCallable);
-        Assert.Contains(_db.Schema.Schedules, s => s.Procedure?.Name == "scheduled_proc");
+        Assert.Contains(Db.Schema.Procedures, p => p.Name == "add" && p.ClientCallable);
+        Assert.Contains(Db.Schema.Procedures, p => p.Name == "scheduled_proc" && !p.ClientCallable);
+        Assert.Contains(Db.Schema.Schedules, s => s.Procedure?.Name == "scheduled_proc");
     }
 
     [Fact]
@@ -90,12 +77,12 @@ public sealed class ProcedureTests : IAsyncLifetime
     [Fact]
     public async Task A_throwing_procedure_reports_its_error_and_the_database_keeps_serving()
     {
-        var result = await _db.CallProcedureAsync("will_panic", [], Caller, ConnectionId.Random());
+        var result = await Db.CallProcedureAsync("will_panic", [], Caller, ConnectionId.Random());
         Assert.Equal(ProcedureCallStatus.Failed, result.Status);
         Assert.Equal("This procedure is expected to panic", result.Error);
-        Assert.Equal(ProcedureCallStatus.NotRun, (await _db.CallProcedureAsync("nope", [], Caller, ConnectionId.Random())).Status);
-        Assert.Equal(ProcedureCallStatus.NotRun, (await _db.CallProcedureAsync("scheduled_proc", [], Caller, ConnectionId.Random())).Status);
-        Assert.Equal(ProcedureCallStatus.NotRun, (await _db.CallProcedureAsync("add", [1, 2], Caller, ConnectionId.Random())).Status);
+        Assert.Equal(ProcedureCallStatus.NotRun, (await Db.CallProcedureAsync("nope", [], Caller, ConnectionId.Random())).Status);
+        Assert.Equal(ProcedureCallStatus.NotRun, (await Db.CallProcedureAsync("scheduled_proc", [], Caller, ConnectionId.Random())).Status);
+        Assert.Equal(ProcedureCallStatus.NotRun, (await Db.CallProcedureAsync("add", [1, 2], Caller, ConnectionId.Random())).Status);
         Assert.Equal(3UL, new BsatnReader(await Call("add", w => { w.WriteU32(1); w.WriteU32(2); })).ReadU64());
     }
 
@@ -145,7 +132,7 @@ public sealed class ProcedureTests : IAsyncLifetime
         var w = new BsatnWriter();
         w.WriteString("soon");
         w.WriteU64(20);
-        var call = await _db.CallReducerAsync("schedule_proc", w.ToArray(), Caller, ConnectionId.Random());
+        var call = await Db.CallReducerAsync("schedule_proc", w.ToArray(), Caller, ConnectionId.Random());
         Assert.Equal(ReducerStatus.Committed, call.Status);
         var until = DateTime.UtcNow.AddSeconds(10);
         while (DateTime.UtcNow < until && !Items().Contains("scheduled soon row-present=False"))

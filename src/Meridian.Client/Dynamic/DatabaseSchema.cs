@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
-using System.Text.Json;
-using Meridian.Sats.Json;
+using Meridian.Sats.ModuleDef;
 using Meridian.Sats.Types;
 
 namespace Meridian.Client.Dynamic;
@@ -32,30 +31,17 @@ public sealed class DatabaseSchema
 
     /// <summary>Reads the JSON of <c>/schema?version=10</c> (also accepted wrapped as <c>{"V10": ...}</c>).</summary>
     /// <exception cref="FormatException">The text is not a version-10 module definition.</exception>
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA1507", Justification = "SATS-JSON wire names, not C# names.")]
     public static DatabaseSchema Parse(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
         try
         {
-            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 512 });
-            var root = document.RootElement;
-            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("V10", out var inner))
-                root = inner;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("sections", out var sections) || sections.ValueKind != JsonValueKind.Array)
-                throw new FormatException("The schema has no \"sections\" array: ask the server for /schema?version=10.");
-            var typespace = Typespace.Empty;
-            var tables = new List<JsonElement>();
-            foreach (var section in sections.EnumerateArray())
-            {
-                if (section.TryGetProperty("Typespace", out var ts))
-                    typespace = SatsJson.ReadTypespace(ts);
-                else if (section.TryGetProperty("Tables", out var t))
-                    tables.AddRange(t.EnumerateArray());
-            }
-            return new DatabaseSchema(typespace, tables.Select(t => ReadTable(t, typespace)).ToArray());
+            // The same reader as the code generator's: what the server's RawModuleDef.ToJson writes, read back.
+            var definition = RawModuleDefV10.ParseJson(json);
+            var typespace = definition.Typespace ?? Typespace.Empty;
+            return new DatabaseSchema(typespace, (definition.Tables ?? []).Select(t => ReadTable(t, typespace)).ToArray());
         }
-        catch (Exception e) when (e is JsonException or SatsJsonException or InvalidOperationException or KeyNotFoundException)
+        catch (ModuleDefJsonException e)
         {
             throw new FormatException("The schema could not be read: " + e.Message, e);
         }
@@ -91,29 +77,17 @@ public sealed class DatabaseSchema
         }
     }
 
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA1507", Justification = "SATS-JSON wire names, not C# names.")]
-    private static TableSchema ReadTable(JsonElement json, Typespace typespace)
+    private static TableSchema ReadTable(RawTableDefV10 table, Typespace typespace)
     {
-        var name = json.GetProperty("source_name").GetString() ?? throw new FormatException("A table has no name.");
-        var typeRef = json.GetProperty("product_type_ref").GetUInt32();
-        if (typespace.Resolve(AlgebraicType.Ref(typeRef)) is not ProductType rowType)
-            throw new FormatException($"The row type of table {name} is not a product type.");
-        var primaryKey = json.TryGetProperty("primary_key", out var pk) && pk.ValueKind == JsonValueKind.Array
-            ? pk.EnumerateArray().Select(c => (int)c.GetUInt16()).ToArray()
-            : [];
+        if (typespace.Resolve(AlgebraicType.Ref(table.ProductTypeRef)) is not ProductType rowType)
+            throw new FormatException($"The row type of table {table.SourceName} is not a product type.");
         return new TableSchema(
-            name,
+            table.SourceName,
             rowType,
             typespace,
-            primaryKey.Length == 1 ? primaryKey[0] : null,
-            IsPublic: UnitVariant(json, "table_access") != "Private",
-            IsSystem: UnitVariant(json, "table_type") == "System",
-            IsEvent: json.TryGetProperty("is_event", out var ev) && ev.ValueKind == JsonValueKind.True);
+            table.PrimaryKey.Count == 1 ? table.PrimaryKey[0] : null,
+            IsPublic: table.TableAccess != TableAccess.Private,
+            IsSystem: table.TableType == TableType.System,
+            IsEvent: table.IsEvent);
     }
-
-    // A unit variant in typed SATS-JSON: {"Public": []}.
-    private static string? UnitVariant(JsonElement json, string property) =>
-        json.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.Object
-            ? value.EnumerateObject().Select(p => p.Name).FirstOrDefault()
-            : null;
 }

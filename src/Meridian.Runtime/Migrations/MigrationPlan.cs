@@ -171,6 +171,33 @@ public sealed class MigrationPlan
         return sb.ToString();
     }
 
+    /// <summary>
+    /// Why a subscription this migration ends must subscribe again: the tables whose rows changed shape, then the
+    /// other changes to existing tables and views, each step's description naming its table (and index or view).
+    /// </summary>
+    public string ResubscribeReason()
+    {
+        var shape = Steps
+            .Where(s => s.Kind is MigrationStepKind.AddColumns or MigrationStepKind.RemoveEmptyTable or MigrationStepKind.ManualMigration)
+            .Select(s => $"'{s.Subject}'")
+            .Distinct()
+            .ToList();
+        var other = Steps.Where(s => AltersWhatClientsRead(s.Kind)).Select(s => s.Description).ToList();
+        var sb = new StringBuilder("The database's module was updated");
+        if (shape.Count > 0)
+            sb.Append(" and table(s) ").AppendJoin(", ", shape).Append(" changed shape");
+        if (other.Count > 0)
+            sb.Append(shape.Count > 0 ? " (also: " : " (").AppendJoin("; ", other).Append(')');
+        return sb.Append("; subscribe again.").ToString();
+    }
+
+    // Changes to a table or view that exists on both sides, other than its rows' shape: what may end a subscription to it.
+    private static bool AltersWhatClientsRead(MigrationStepKind kind) => kind
+        is MigrationStepKind.WidenColumnType or MigrationStepKind.AddIndex or MigrationStepKind.RemoveIndex
+        or MigrationStepKind.AddUniqueConstraint or MigrationStepKind.RemoveUniqueConstraint
+        or MigrationStepKind.AddSequence or MigrationStepKind.RemoveSequence or MigrationStepKind.ChangePrimaryKey
+        or MigrationStepKind.ChangeAccess or MigrationStepKind.ChangeNames or MigrationStepKind.RemoveView or MigrationStepKind.ChangeView;
+
     /// <summary>The refusals as one message (empty when automatic).</summary>
     public string RefusalMessage() =>
         string.Join(" ", Refused.Select(s => s.Description.EndsWith('.') ? s.Description : s.Description + "."));

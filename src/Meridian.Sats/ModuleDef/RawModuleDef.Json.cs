@@ -227,35 +227,21 @@ public sealed partial record RawModuleDefV10
             w.WriteStartObject();
             OptionalString(w, "source_name", i.SourceName);
             OptionalString(w, "accessor_name", i.AccessorName);
-            w.WriteStartObject("algorithm");
-            if (i.Algorithm.Kind == RawIndexAlgorithmKind.Direct)
-                w.WriteNumber("Direct", i.Algorithm.Columns.Count > 0 ? i.Algorithm.Columns[0] : 0);
-            else
-                Columns(w, i.Algorithm.Kind == RawIndexAlgorithmKind.Hash ? "Hash" : "BTree", i.Algorithm.Columns);
-            w.WriteEndObject();
+            ModuleDefJsonParts.WriteIndexAlgorithm(w, i.Algorithm);
             w.WriteEndObject();
         });
         Array(w, "constraints", t.Constraints, c =>
         {
             w.WriteStartObject();
             OptionalString(w, "source_name", c.SourceName);
-            w.WriteStartObject("data");
-            w.WriteStartObject("Unique");
-            Columns(w, "columns", c.UniqueColumns);
-            w.WriteEndObject();
-            w.WriteEndObject();
+            ModuleDefJsonParts.WriteUniqueConstraintData(w, c.UniqueColumns);
             w.WriteEndObject();
         });
         Array(w, "sequences", t.Sequences, s =>
         {
             w.WriteStartObject();
             OptionalString(w, "source_name", s.SourceName);
-            w.WriteNumber("column", s.Column);
-            OptionalInt128(w, "start", s.Start);
-            OptionalInt128(w, "min_value", s.MinValue);
-            OptionalInt128(w, "max_value", s.MaxValue);
-            w.WritePropertyName("increment");
-            w.WriteRawValue(s.Increment.ToString(CultureInfo.InvariantCulture), skipInputValidation: true);
+            ModuleDefJsonParts.WriteSequenceFields(w, s);
             w.WriteEndObject();
         });
         Unit(w, "table_type", t.TableType.ToString());
@@ -279,26 +265,80 @@ public sealed partial record RawModuleDefV10
         w.WriteEndArray();
     }
 
-    private static void Columns(Utf8JsonWriter w, string name, IReadOnlyList<ushort> columns)
-    {
-        w.WriteStartArray(name);
-        foreach (var c in columns)
-            w.WriteNumberValue(c);
-        w.WriteEndArray();
-    }
+    private static void Columns(Utf8JsonWriter w, string name, IReadOnlyList<ushort> columns) => ModuleDefJsonParts.WriteColumns(w, name, columns);
 
-    private static void Unit(Utf8JsonWriter w, string name, string variant)
+    private static void Unit(Utf8JsonWriter w, string name, string variant) => ModuleDefJsonParts.WriteUnitVariant(w, name, variant);
+
+    private static void OptionalString(Utf8JsonWriter w, string name, string? value)
     {
+        w.WritePropertyName(name);
+        SatsJson.WriteOptionalString(w, value);
+    }
+}
+
+/// <summary>
+/// Pieces of typed SATS-JSON that module definitions of every version spell the same way: the V10 writer above and
+/// the server's V9 form (<c>/schema?version=9</c>) both write tables' indexes, constraints and sequences with them.
+/// </summary>
+public static class ModuleDefJsonParts
+{
+    /// <summary>A unit variant as property <paramref name="name"/>: <c>"name": {"Variant": []}</c>.</summary>
+    public static void WriteUnitVariant(Utf8JsonWriter w, string name, string variant)
+    {
+        ArgumentNullException.ThrowIfNull(w);
         w.WriteStartObject(name);
         w.WriteStartArray(variant);
         w.WriteEndArray();
         w.WriteEndObject();
     }
 
-    private static void OptionalString(Utf8JsonWriter w, string name, string? value)
+    /// <summary>Column numbers as property <paramref name="name"/>: <c>"name": [0, 2]</c>.</summary>
+    public static void WriteColumns(Utf8JsonWriter w, string name, IReadOnlyList<ushort> columns)
     {
-        w.WritePropertyName(name);
-        SatsJson.WriteOptionalString(w, value);
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(columns);
+        w.WriteStartArray(name);
+        foreach (var c in columns)
+            w.WriteNumberValue(c);
+        w.WriteEndArray();
+    }
+
+    /// <summary>An index's <c>"algorithm"</c>: <c>{"BTree": [cols]}</c>, <c>{"Hash": [cols]}</c> or <c>{"Direct": col}</c>.</summary>
+    [SuppressMessage("Usage", "CA1507", Justification = "Property names are SATS-JSON wire names.")]
+    public static void WriteIndexAlgorithm(Utf8JsonWriter w, RawIndexAlgorithm algorithm)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(algorithm);
+        w.WriteStartObject("algorithm");
+        if (algorithm.Kind == RawIndexAlgorithmKind.Direct)
+            w.WriteNumber("Direct", algorithm.Columns.Count > 0 ? algorithm.Columns[0] : 0);
+        else
+            WriteColumns(w, algorithm.Kind == RawIndexAlgorithmKind.Hash ? "Hash" : "BTree", algorithm.Columns);
+        w.WriteEndObject();
+    }
+
+    /// <summary>A unique constraint's <c>"data": {"Unique": {"columns": [...]}}</c>.</summary>
+    public static void WriteUniqueConstraintData(Utf8JsonWriter w, IReadOnlyList<ushort> columns)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        w.WriteStartObject("data");
+        w.WriteStartObject("Unique");
+        WriteColumns(w, "columns", columns);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    /// <summary>A sequence's fields after its name: <c>column</c>, <c>start</c>, <c>min_value</c>, <c>max_value</c>, <c>increment</c>.</summary>
+    public static void WriteSequenceFields(Utf8JsonWriter w, RawSequenceDefV10 sequence)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(sequence);
+        w.WriteNumber("column", sequence.Column);
+        OptionalInt128(w, "start", sequence.Start);
+        OptionalInt128(w, "min_value", sequence.MinValue);
+        OptionalInt128(w, "max_value", sequence.MaxValue);
+        w.WritePropertyName("increment");
+        w.WriteRawValue(sequence.Increment.ToString(CultureInfo.InvariantCulture), skipInputValidation: true);
     }
 
     private static void OptionalInt128(Utf8JsonWriter w, string name, Int128? value)

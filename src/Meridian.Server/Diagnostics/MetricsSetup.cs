@@ -12,13 +12,15 @@ internal static class MetricsSetup
     public static readonly string[] Meters =
         [RuntimeMetrics.MeterName, ServerMetrics.MeterName, ServerMetrics.MeterName + ".Databases", "Meridian.Storage"];
 
-    public static IServiceCollection AddMeridianMetrics(this IServiceCollection services, MetricsOptions options)
+    /// <summary>Exports the instruments of <paramref name="meters"/>' server only, not those of other servers in the process.</summary>
+    public static IServiceCollection AddMeridianMetrics(this IServiceCollection services, MetricsOptions options, ServerMeterFactory meters)
     {
         if (!options.Prometheus && options.OtlpEndpoint is null)
             return services;
         services.AddOpenTelemetry().WithMetrics(metrics =>
         {
             metrics.AddMeter(Meters);
+            metrics.AddView(instrument => meters.Owns(instrument.Meter) ? null : MetricStreamConfiguration.Drop);
             if (options.Prometheus)
                 metrics.AddPrometheusExporter();
             if (options.OtlpEndpoint is { } endpoint)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Meridian.Runtime.Modules;
 using Meridian.Sats.Json;
@@ -115,7 +114,7 @@ internal static class SchemaV9
         w.WriteStartObject();
         w.WriteString("name", table.Name);
         w.WriteNumber("product_type_ref", raw.ProductTypeRef);
-        Columns(w, "primary_key", raw.PrimaryKey);
+        ModuleDefJsonParts.WriteColumns(w, "primary_key", raw.PrimaryKey);
 
         w.WriteStartArray("indexes");
         for (var j = 0; j < raw.Indexes.Count; j++)
@@ -126,12 +125,7 @@ internal static class SchemaV9
             SatsJson.WriteOptionalString(w, table.IndexName(j) ?? index.SourceName);
             w.WritePropertyName("accessor_name");
             SatsJson.WriteOptionalString(w, index.AccessorName ?? index.SourceName);
-            w.WriteStartObject("algorithm");
-            if (index.Algorithm.Kind == RawIndexAlgorithmKind.Direct)
-                w.WriteNumber("Direct", index.Algorithm.Columns.Count > 0 ? index.Algorithm.Columns[0] : 0);
-            else
-                Columns(w, index.Algorithm.Kind == RawIndexAlgorithmKind.Hash ? "Hash" : "BTree", index.Algorithm.Columns);
-            w.WriteEndObject();
+            ModuleDefJsonParts.WriteIndexAlgorithm(w, index.Algorithm);
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -143,11 +137,7 @@ internal static class SchemaV9
             w.WriteStartObject();
             w.WritePropertyName("name");
             SatsJson.WriteOptionalString(w, name);
-            w.WriteStartObject("data");
-            w.WriteStartObject("Unique");
-            Columns(w, "columns", c.UniqueColumns);
-            w.WriteEndObject();
-            w.WriteEndObject();
+            ModuleDefJsonParts.WriteUniqueConstraintData(w, c.UniqueColumns);
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -159,12 +149,7 @@ internal static class SchemaV9
             w.WriteStartObject();
             w.WritePropertyName("name");
             SatsJson.WriteOptionalString(w, name);
-            w.WriteNumber("column", s.Column);
-            OptionalInt128(w, "start", s.Start);
-            OptionalInt128(w, "min_value", s.MinValue);
-            OptionalInt128(w, "max_value", s.MaxValue);
-            w.WritePropertyName("increment");
-            w.WriteRawValue(s.Increment.ToString(CultureInfo.InvariantCulture), skipInputValidation: true);
+            ModuleDefJsonParts.WriteSequenceFields(w, s);
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -185,12 +170,8 @@ internal static class SchemaV9
         }
         w.WriteEndObject();
 
-        w.WriteStartObject("table_type");
-        Unit(w, raw.TableType.ToString());
-        w.WriteEndObject();
-        w.WriteStartObject("table_access");
-        Unit(w, raw.TableAccess.ToString());
-        w.WriteEndObject();
+        ModuleDefJsonParts.WriteUnitVariant(w, "table_type", raw.TableType.ToString());
+        ModuleDefJsonParts.WriteUnitVariant(w, "table_access", raw.TableAccess.ToString());
         w.WriteEndObject();
     }
 
@@ -198,28 +179,5 @@ internal static class SchemaV9
     {
         w.WriteStartArray(variant);
         w.WriteEndArray();
-    }
-
-    private static void Columns(Utf8JsonWriter w, string name, IReadOnlyList<ushort> columns)
-    {
-        w.WriteStartArray(name);
-        foreach (var c in columns)
-            w.WriteNumberValue(c);
-        w.WriteEndArray();
-    }
-
-    private static void OptionalInt128(Utf8JsonWriter w, string name, Int128? value)
-    {
-        w.WriteStartObject(name);
-        if (value is { } v)
-        {
-            w.WritePropertyName("some");
-            w.WriteRawValue(v.ToString(CultureInfo.InvariantCulture), skipInputValidation: true);
-        }
-        else
-        {
-            Unit(w, "none");
-        }
-        w.WriteEndObject();
     }
 }

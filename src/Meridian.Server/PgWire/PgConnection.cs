@@ -256,8 +256,12 @@ internal sealed partial class PgConnection
             DiscardAll();
             WriteCommandComplete("DISCARD ALL");
         }
-        else if (await ExecuteAsync(sql, ct).ConfigureAwait(false) is { } results)
+        else
         {
+            // As PostgreSQL answers a simple query: each statement that ran gets its rows and CommandComplete, then the
+            // failing one its ErrorResponse, and the statements after it do not run. Unlike PostgreSQL's implicit
+            // transaction, the statements that ran stay applied: each DML statement is its own transaction, as in /sql.
+            var (results, error) = await RunSqlAsync(sql, ct).ConfigureAwait(false);
             foreach (var result in results)
             {
                 if (result.Schema.Elements.Count > 0)
@@ -268,51 +272,63 @@ internal sealed partial class PgConnection
                 }
                 WriteCommandComplete(Tag(result, result.Rows.Count));
             }
+            if (error is { } e)
+                WriteError("ERROR", e.SqlState, e.Message);
         }
         WriteReadyForQuery();
         await FlushAsync(ct).ConfigureAwait(false);
     }
 
-    // Runs SQL through the runtime as HTTP /sql does (confirmed reads: answers only with what is durable). On failure,
-    // writes the ErrorResponse and returns null; the connection stays usable.
+    // One statement (the extended protocol): its results, or null after writing the ErrorResponse.
     private async Task<IReadOnlyList<SqlStatementResult>?> ExecuteAsync(string sql, CancellationToken ct)
     {
+        var (results, error) = await RunSqlAsync(sql, ct).ConfigureAwait(false);
+        if (error is not { } e)
+            return results;
+        WriteError("ERROR", e.SqlState, e.Message);
+        return null;
+    }
+
+    // Runs SQL through the runtime as HTTP /sql does (confirmed reads: answers only with what is durable). Returns the
+    // results of the statements that ran and, when one failed, its error; the connection stays usable either way.
+    private async Task<(IReadOnlyList<SqlStatementResult> Results, (string SqlState, string Message)? Error)> RunSqlAsync(
+        string sql, CancellationToken ct)
+    {
         if (_context.Registry.Find(_databaseName) is not { } database)
-        {
-            WriteError("ERROR", PgSqlState.InvalidCatalogName, $"database \"{_databaseName}\" does not exist (any more)");
-            return null;
-        }
+            return ([], (PgSqlState.InvalidCatalogName, $"database \"{_databaseName}\" does not exist (any more)"));
         if (!_context.Limiter.TryRequest(_caller, out var refusal))
-        {
-            WriteError("ERROR", PgSqlState.ConfigurationLimitExceeded, refusal!);
-            return null;
-        }
+            return ([], (PgSqlState.ConfigurationLimitExceeded, refusal!));
+        IReadOnlyList<SqlStatementResult> results;
+        (string, string)? error = null;
         try
         {
-            var results = await database.ExecuteSqlAsync(sql, _caller, ConnectionId.Zero).ConfigureAwait(false);
+            try
+            {
+                results = await database.ExecuteSqlAsync(sql, _caller, ConnectionId.Zero).ConfigureAwait(false);
+            }
+            catch (SqlStatementException e)
+            {
+                results = e.Completed;
+                error = (e.Kind switch
+                {
+                    SqlErrorKind.Syntax => PgSqlState.SyntaxError,
+                    SqlErrorKind.NotAuthorized => PgSqlState.InsufficientPrivilege,
+                    SqlErrorKind.UniqueViolation => PgSqlState.UniqueViolation,
+                    _ => PgSqlState.SyntaxErrorOrAccessRuleViolation,
+                }, e.Message);
+            }
             if (results.Select(r => r.Offset).Max() is { } last)
                 await database.WaitForDurableAsync(last, ct).ConfigureAwait(false);
-            return results;
-        }
-        catch (SqlStatementException e)
-        {
-            WriteError("ERROR", e.Kind switch
-            {
-                SqlErrorKind.Syntax => PgSqlState.SyntaxError,
-                SqlErrorKind.NotAuthorized => PgSqlState.InsufficientPrivilege,
-                SqlErrorKind.UniqueViolation => PgSqlState.UniqueViolation,
-                _ => PgSqlState.SyntaxErrorOrAccessRuleViolation,
-            }, e.Message);
         }
         catch (DatabaseClosedException e)
         {
-            WriteError("ERROR", PgSqlState.AdminShutdown, e.Message);
+            return ([], (PgSqlState.AdminShutdown, e.Message));
         }
         catch (DatabaseException e)
         {
-            WriteError("ERROR", PgSqlState.IoError, e.Message);
+            return ([], (PgSqlState.IoError, e.Message));
         }
-        return null;
+        return (results, error);
     }
 
     // PostgreSQL's command tags, so drivers report affected rows (upstream sends its own "inserted: 1, server: 1.2ms").

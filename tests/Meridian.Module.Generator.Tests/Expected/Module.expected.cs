@@ -50,20 +50,10 @@ namespace SpacetimeDB
         public global::SpacetimeDB.Identity Identity => DatabaseIdentity;
 
         /// <summary>A random version-4 UUID from <see cref="Rng"/>.</summary>
-        public global::SpacetimeDB.Uuid NewUuidV4()
-        {
-            var bytes = new byte[16];
-            Rng.NextBytes(bytes);
-            return global::SpacetimeDB.Uuid.FromRandomBytesV4(bytes);
-        }
+        public global::SpacetimeDB.Uuid NewUuidV4() => global::SpacetimeDB.Internal.UuidSource.NewV4(Rng);
 
         /// <summary>A time-ordered version-7 UUID from <see cref="Timestamp"/>, a per-call counter and <see cref="Rng"/>.</summary>
-        public global::SpacetimeDB.Uuid NewUuidV7()
-        {
-            var bytes = new byte[4];
-            Rng.NextBytes(bytes);
-            return global::SpacetimeDB.Uuid.FromCounterV7(ref CounterUuid, Timestamp, bytes);
-        }
+        public global::SpacetimeDB.Uuid NewUuidV7() => global::SpacetimeDB.Internal.UuidSource.NewV7(ref CounterUuid, Timestamp, Rng);
     }
 
     /// <summary>What a procedure receives: the caller, the time, HTTP, and transactions on demand (generated).</summary>
@@ -91,22 +81,6 @@ namespace SpacetimeDB
         public TxOutcome<TResult> TryWithTx<TResult, TError>(
             global::System.Func<ProcedureTxContext, global::SpacetimeDB.Result<TResult, TError>> body)
             where TError : global::System.Exception => base.TryWithTx(tx => body((ProcedureTxContext)tx));
-
-        /// <summary>A random version-4 UUID from <see cref="global::SpacetimeDB.ProcedureContextBase.Rng"/>.</summary>
-        public global::SpacetimeDB.Uuid NewUuidV4()
-        {
-            var bytes = new byte[16];
-            Rng.NextBytes(bytes);
-            return global::SpacetimeDB.Uuid.FromRandomBytesV4(bytes);
-        }
-
-        /// <summary>A time-ordered version-7 UUID.</summary>
-        public global::SpacetimeDB.Uuid NewUuidV7()
-        {
-            var bytes = new byte[4];
-            Rng.NextBytes(bytes);
-            return global::SpacetimeDB.Uuid.FromCounterV7(ref CounterUuid, Timestamp, bytes);
-        }
     }
 
     /// <summary>The <c>tx</c> of a procedure's transaction body: the tables, read-write (generated).</summary>
@@ -141,22 +115,6 @@ namespace SpacetimeDB
         public TxOutcome<TResult> TryWithTx<TResult, TError>(
             global::System.Func<HandlerTxContext, global::SpacetimeDB.Result<TResult, TError>> body)
             where TError : global::System.Exception => base.TryWithTx(tx => body((HandlerTxContext)tx));
-
-        /// <summary>A random version-4 UUID from <see cref="global::SpacetimeDB.ProcedureContextBase.Rng"/>.</summary>
-        public global::SpacetimeDB.Uuid NewUuidV4()
-        {
-            var bytes = new byte[16];
-            Rng.NextBytes(bytes);
-            return global::SpacetimeDB.Uuid.FromRandomBytesV4(bytes);
-        }
-
-        /// <summary>A time-ordered version-7 UUID.</summary>
-        public global::SpacetimeDB.Uuid NewUuidV7()
-        {
-            var bytes = new byte[4];
-            Rng.NextBytes(bytes);
-            return global::SpacetimeDB.Uuid.FromCounterV7(ref CounterUuid, Timestamp, bytes);
-        }
     }
 
     /// <summary>The <c>tx</c> of a handler's transaction body: the tables, read-write (generated).</summary>

@@ -86,6 +86,26 @@ public sealed class NpgsqlTests(PgTestServer pg) : IClassFixture<PgTestServer>
     }
 
     [Fact]
+    public async Task A_batch_reads_the_results_before_a_failing_statement_then_throws_and_skips_the_rest()
+    {
+        await using var connection = await pg.OpenAsync("everything");
+        await using (var command = new NpgsqlCommand(
+            "INSERT INTO secret (id, value) VALUES (3000, 'ran'); SELECT value FROM secret WHERE id = 3000; "
+                + "SELECT nope FROM secret; INSERT INTO secret (id, value) VALUES (3001, 'skipped')", connection))
+        {
+            await using var reader = await command.ExecuteReaderAsync();
+            Assert.True(await reader.ReadAsync());
+            Assert.Equal("ran", reader.GetString(0));
+            var error = await Assert.ThrowsAsync<PostgresException>(() => reader.NextResultAsync());
+            Assert.Contains("nope", error.MessageText, StringComparison.Ordinal);
+        }
+        await using var check = new NpgsqlCommand("SELECT id FROM secret WHERE id >= 3000", connection);
+        Assert.Equal(3000u, Convert.ToUInt32(await check.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
+        await using var count = new NpgsqlCommand("SELECT id FROM secret WHERE id = 3001", connection);
+        Assert.Null(await count.ExecuteScalarAsync());
+    }
+
+    [Fact]
     public async Task A_forged_or_invalid_token_is_refused_with_28P01_and_the_server_keeps_serving()
     {
         var parts = pg.OwnerToken.Split('.');

@@ -52,6 +52,35 @@ public sealed class PgProtocolTests(PgTestServer pg) : IClassFixture<PgTestServe
     }
 
     [Fact]
+    public async Task A_failing_statement_answers_after_the_results_of_those_before_it_and_stops_the_rest()
+    {
+        await using var client = await RawPgClient.ConnectAsync(pg.PgPort);
+        await client.LogInAsync("everything", pg.OwnerToken);
+        await client.SendAsync(RawPgClient.Message('Q', RawPgClient.CString(
+            "INSERT INTO secret (id, value) VALUES (2000, 'ran'); SELECT value FROM secret WHERE id = 2000; "
+                + "SELECT nope FROM secret; INSERT INTO secret (id, value) VALUES (2001, 'skipped')")));
+        var messages = await client.ReadUntilReadyAsync();
+        Assert.Equal(['C', 'T', 'D', 'C', 'E', 'Z'], messages.Select(m => m.Type));
+        Assert.Equal("INSERT 0 1\0", Encoding.UTF8.GetString(messages[0].Body));
+        Assert.Equal("SELECT 1\0", Encoding.UTF8.GetString(messages[3].Body));
+        Assert.Contains("nope", Error(messages[4])['M'], StringComparison.Ordinal);
+        Assert.Equal((byte)'I', messages[5].Body[0]);
+
+        // The statement before the error stays applied (each is its own transaction); the one after it never ran.
+        await client.SendAsync(RawPgClient.Message('Q', RawPgClient.CString("SELECT id FROM secret WHERE id >= 2000")));
+        var after = await client.ReadUntilReadyAsync();
+        Assert.Equal(['T', 'D', 'C', 'Z'], after.Select(m => m.Type));
+
+        // A text that does not parse runs nothing, as in PostgreSQL: only the error.
+        await client.SendAsync(RawPgClient.Message('Q', RawPgClient.CString("INSERT INTO secret (id, value) VALUES (2002, 'no'); SELEC 1")));
+        var syntax = await client.ReadUntilReadyAsync();
+        Assert.Equal(['E', 'Z'], syntax.Select(m => m.Type));
+        Assert.Equal("42601", Error(syntax[0])['C']);
+        await client.SendAsync(RawPgClient.Message('Q', RawPgClient.CString("SELECT id FROM secret WHERE id = 2002")));
+        Assert.Equal(['T', 'C', 'Z'], (await client.ReadUntilReadyAsync()).Select(m => m.Type));
+    }
+
+    [Fact]
     public async Task A_malformed_frame_gets_a_fatal_error_and_closes_only_that_connection()
     {
         await using var bad = await RawPgClient.ConnectAsync(pg.PgPort);

@@ -117,4 +117,18 @@ public sealed class PsqlTests(PgTestServer pg) : IClassFixture<PgTestServer>
             "\\x000102030405060708090a0b0c0d0e0f|1970-01-19T18:42:25.800+00:00|PT1.5S|01234567-89ab-cdef-0123-456789abcdef|\\x74657374",
             select.Stdout.Trim());
     }
+
+    [Fact]
+    public void A_failing_statement_in_a_c_string_stops_psql_after_the_statements_before_it()
+    {
+        var run = Psql("everything", pg.OwnerToken, "-v", "VERBOSITY=verbose", "-c",
+            "INSERT INTO secret (id, value) VALUES (4000, 'ran'); SELECT nope FROM secret; INSERT INTO secret (id, value) VALUES (4001, 'skipped')");
+        Assert.Equal(1, run.Code);
+        Assert.Contains("ERROR:  42000", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("nope", run.Stderr, StringComparison.Ordinal);
+
+        var rows = Psql("everything", pg.OwnerToken, "-A", "-t", "-c", "SELECT id FROM secret WHERE id >= 4000");
+        Assert.True(rows.Code == 0, rows.Stderr);
+        Assert.Equal("4000", rows.Stdout.Trim());
+    }
 }

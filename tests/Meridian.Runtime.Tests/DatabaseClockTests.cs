@@ -1,0 +1,37 @@
+using Meridian.Runtime.Execution;
+using Meridian.Runtime.Hosting;
+using Meridian.Sats;
+using Meridian.Sats.Bsatn;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Meridian.Runtime.Tests;
+
+/// <summary>The clock given to the databases (DatabaseServices) is the one storage stamps commits with.</summary>
+public sealed class DatabaseClockTests : IDisposable
+{
+    private static readonly Identity Owner = Identity.FromClaims("localhost", "clock-owner");
+    private readonly string _dir = Directory.CreateTempSubdirectory("meridian-test-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task Commit_times_in_the_history_come_from_the_services_clock()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2031, 5, 6, 7, 8, 9, TimeSpan.Zero));
+        await using var registry = new DatabaseRegistry(_dir, Durability.Sync, new DatabaseServices(clock, NullLoggerFactory.Instance, null));
+        var db = (await registry.PublishAsync("chat", TestModules.Chat(), Owner, clear: false)).Database;
+        clock.Advance(TimeSpan.FromMinutes(5));
+        var w = new BsatnWriter();
+        w.WriteString("hello");
+        var call = await db.CallReducerAsync("send_message", w.ToArray(), Owner, ConnectionId.Random());
+        Assert.True(call.Status == ReducerStatus.Committed, call.Error);
+
+        var history = await db.ReadHistoryAsync(0, 100);
+        var sent = Assert.Single(history, h => h.Reducer == "send_message");
+        Assert.Equal(Timestamp.FromDateTimeOffset(clock.GetUtcNow()), sent.CommitTime);
+        Assert.All(history, h => Assert.InRange(h.CommitTime.MicrosecondsSinceUnixEpoch,
+            Timestamp.FromDateTimeOffset(new DateTimeOffset(2031, 5, 6, 7, 8, 9, TimeSpan.Zero)).MicrosecondsSinceUnixEpoch,
+            Timestamp.FromDateTimeOffset(clock.GetUtcNow()).MicrosecondsSinceUnixEpoch));
+    }
+}
