@@ -8,7 +8,8 @@ public sealed class PublishOptions
 
     /// <summary>
     /// Accept a migration that disconnects every client: the <see cref="MigrationPlan.Token"/> that
-    /// <see cref="MeridianHttpClient.PlanPublishAsync(string, byte[], IProgress{TransferProgress}?, CancellationToken)"/> returned for this very module (<c>?policy=BreakClients&amp;token=…</c>).
+    /// <see cref="MeridianHttpClient.PlanPublishAsync(string, byte[], IProgress{TransferProgress}?, CancellationToken)"/>
+    /// returned for this very module (<c>?policy=BreakClients&amp;token=…</c>).
     /// </summary>
     public string? BreakClientsToken { get; set; }
 
