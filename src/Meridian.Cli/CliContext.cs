@@ -1,5 +1,6 @@
 using Meridian.Cli.Config;
 using Meridian.Cli.Http;
+using Meridian.Cli.Output;
 using Meridian.Client.Http;
 
 namespace Meridian.Cli;
@@ -27,6 +28,12 @@ internal sealed class CliContext(CliEnvironment environment)
         _explain = client.Explain;
         return client;
     }
+
+    /// <summary>
+    /// A reporter of a transfer's progress on stderr, redrawn at a terminal and plain lines elsewhere
+    /// (<see cref="CliEnvironment.RedrawsProgress"/>); <paramref name="waiting"/> says what the server does meanwhile.
+    /// </summary>
+    public ProgressReporter Progress(string waiting) => new(Error, waiting, Environment.RedrawsProgress, Environment.Clock);
 
     /// <summary>
     /// Runs a command body, turning <see cref="CliException"/> (and a failed request) into <c>error: …</c>

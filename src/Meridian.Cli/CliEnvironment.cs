@@ -25,11 +25,15 @@ public sealed class CliEnvironment
     public bool IsInteractive { get; init; }
 
     /// <summary>
-    /// Whether long transfers that are routine (a publish's upload) print byte progress: only when
-    /// stderr, where progress goes, is a terminal and no <c>CI</c> variable is set, so logs of
-    /// scripts and CI runs stay free of lines that only a watching person needs.
+    /// Whether the progress of uploads, downloads and the server's work (publish, dump, restore) is one
+    /// line redrawn in place: only when stderr, where progress goes, is a terminal and no <c>CI</c>
+    /// variable is set. Otherwise it is a few plain lines (every 10%, after 5 s without one, and the
+    /// totals at the end), which read well in CI logs and files.
     /// </summary>
-    public bool ShowsProgress { get; init; }
+    public bool RedrawsProgress { get; init; }
+
+    /// <summary>The clock of the plain progress lines' interval (a fake one in tests).</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
 
     /// <summary>The directory holding <c>cli.json</c>.</summary>
     public string ConfigDirectory { get; init; } = DefaultConfigDirectory();
@@ -60,7 +64,7 @@ public sealed class CliEnvironment
         Error = Console.Error,
         In = Console.In,
         IsInteractive = !Console.IsInputRedirected,
-        ShowsProgress = !Console.IsErrorRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")),
+        RedrawsProgress = !Console.IsErrorRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")),
         HandleProcessTermination = true,
     };
 

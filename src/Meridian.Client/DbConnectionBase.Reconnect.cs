@@ -142,6 +142,10 @@ public abstract partial class DbConnectionBase
         else
         {
             _state = ConnectionState.Disconnected;
+            var reason = DisconnectReason;
+            EndSubscriptions(() => reason is null
+                ? new MeridianClientException("The connection ended before the subscription's rows came.")
+                : new MeridianClientException("The connection ended before the subscription's rows came: " + reason.Message, reason));
             _stop.Cancel();
         }
     }

@@ -344,8 +344,36 @@ public abstract partial class DbConnectionBase : IDisposable
         DisconnectReason = null;
         FailPending("The connection was closed.");
         AbandonQueue();
+        EndSubscriptions(() => new MeridianClientException("The connection was closed before the subscription's rows came."));
         Guard(() => _options.OnDisconnect?.Invoke(null));
         _stop.Cancel();
+    }
+
+    /// <summary>
+    /// The connection is over for good (Disconnect, Dispose, or a loss with nothing to reconnect): every subscription
+    /// ends, as upstream's handles do on UnsubscribeApplied (IsActive false, IsEnded true, UnsubscribeThen's callback
+    /// runs); one still waiting for its rows fails with <paramref name="pendingError"/>. Its rows stay in the cache.
+    /// A loss that reconnects ends none: they are sent again on the next session.
+    /// </summary>
+    private void EndSubscriptions(Func<Exception> pendingError)
+    {
+        List<SubscriptionEntry> entries;
+        lock (_lock)
+        {
+            entries = [.. _entries];
+            _entries.Clear();
+            _subscriptions.Clear();
+        }
+        foreach (var entry in entries)
+        {
+            if (entry.Unsubscribing || entry.EverApplied)
+            {
+                Guard(() => entry.Callbacks.Ended(CreateSubscriptionEventContext()));
+                continue;
+            }
+            var error = pendingError();
+            Guard(() => entry.Callbacks.Failed(CreateErrorContext(error), error));
+        }
     }
 
     private void Handle(ServerMessage message)
@@ -762,6 +790,9 @@ public abstract partial class DbConnectionBase : IDisposable
         if (_disposed)
             throw new ObjectDisposedException(GetType().Name, "The connection was disposed: build a new one to subscribe.");
 #pragma warning restore CA1513
+        // Over for good: nothing would ever send the subscription (a disconnect still being processed ends it with the others).
+        if (_stop.IsCancellationRequested)
+            throw new InvalidOperationException("The connection was closed for good; build a new one to subscribe.");
         lock (_lock)
         {
             var entry = new SubscriptionEntry(subscription, queries);
@@ -878,23 +909,7 @@ public abstract partial class DbConnectionBase : IDisposable
         }
         FailPending(reason);
         AbandonQueue();
-        List<SubscriptionEntry> entries;
-        lock (_lock)
-        {
-            entries = [.. _entries];
-            _entries.Clear();
-            _subscriptions.Clear();
-        }
-        foreach (var entry in entries)
-        {
-            if (entry.Unsubscribing || entry.EverApplied)
-            {
-                Guard(() => entry.Callbacks.Ended(CreateSubscriptionEventContext()));
-                continue;
-            }
-            var error = new ObjectDisposedException(GetType().Name, "The connection was disposed before the subscription's rows came.");
-            Guard(() => entry.Callbacks.Failed(CreateErrorContext(error), error));
-        }
+        EndSubscriptions(() => new ObjectDisposedException(GetType().Name, "The connection was disposed before the subscription's rows came."));
         if (!ended)
         {
             DisconnectReason = null;

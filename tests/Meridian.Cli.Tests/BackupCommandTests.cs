@@ -49,10 +49,15 @@ public sealed class BackupCommandTests : IAsyncLifetime, IDisposable
         var dumped = await Ok("dump", "-s", _url, "chat", file);
         Assert.Matches(@"^Dumped database chat at transaction offset \d+ \(\d+ tables, \d+ rows, [\d.]+ KiB\) to .*chat\.mdump\.\n$", dumped.Out);
         Assert.Contains("Dumping database chat", dumped.Error);
+        // Output that is not a terminal (CI, a file) gets plain progress lines ending with the totals, no carriage returns.
+        Assert.DoesNotContain("\r", dumped.Error, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^Downloaded [\d.]+ KiB in \d+\.\d s$", dumped.Error);
 
         var restored = await Ok("restore", "-s", _url, "chat-copy", file);
         Assert.Matches(@"^Restored database chat-copy \(identity [0-9a-f]{64}\), created, from a dump of chat at transaction offset \d+ ", restored.Out);
         Assert.Contains("Restoring ", restored.Error);
+        Assert.DoesNotContain("\r", restored.Error, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^Uploaded [\d.]+ KiB in \d+\.\d s$", restored.Error);
 
         const string everything = "SELECT * FROM message; SELECT * FROM user";
         var original = await Ok("sql", "-s", _url, "chat", everything);

@@ -56,6 +56,57 @@ public sealed class CliDocsTests : IDisposable
     }
 
     [Fact]
+    public void Every_command_has_a_row_whose_usage_lists_its_options_and_arguments_and_every_row_is_a_command()
+    {
+        var rows = UsageRows(Docs());
+        var commands = Commands();
+        var paths = commands.Select(c => c.Path).ToHashSet(StringComparer.Ordinal);
+        var problems = new List<string>();
+        // A row belongs to the longest command path its usage starts with; a row that starts with none is stale.
+        var rowOf = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var usage in rows)
+        {
+            var words = usage.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToList();
+            var path = Enumerable.Range(1, words.Count).Reverse().Select(n => string.Join(' ', words.Take(n))).FirstOrDefault(paths.Contains);
+            if (path is null)
+                problems.Add($"the row `{usage}` names no command");
+            else if (!rowOf.TryAdd(path, usage))
+                problems.Add($"meridian {path} has two rows");
+        }
+        foreach (var (path, command) in commands)
+        {
+            // A group (`identity`, `server`) only holds subcommands, which have their rows.
+            if (command.Subcommands.Count > 0 && command.Action is null)
+                continue;
+            if (!rowOf.TryGetValue(path, out var usage))
+            {
+                problems.Add($"meridian {path} has no row in the command table");
+                continue;
+            }
+            foreach (var option in command.Options.Where(o => !o.Hidden && o.Name is not ("--help" or "--server")))
+            {
+                if (!new[] { option.Name }.Concat(option.Aliases).Any(name => Mentions(usage, name)))
+                    problems.Add($"the usage of meridian {path} does not list {option.Name}");
+            }
+            foreach (var argument in command.Arguments.Where(a => !a.Hidden))
+            {
+                if (!Mentions(usage, argument.Name))
+                    problems.Add($"the usage of meridian {path} does not name its argument {argument.Name}");
+            }
+        }
+        Assert.True(problems.Count == 0, "docs/cli.md: " + string.Join("; ", problems));
+    }
+
+    // The usage cell (`meridian …`) of each row of the command table.
+    private static List<string> UsageRows(string docs) =>
+        [.. docs.Split('\n')
+            .Where(line => line.StartsWith("| `meridian ", StringComparison.Ordinal))
+            .Select(line => line[3..line.IndexOf("` |", StringComparison.Ordinal)].Replace("\\|", "|", StringComparison.Ordinal))];
+
+    private static bool Mentions(string text, string word) =>
+        System.Text.RegularExpressions.Regex.IsMatch(text, $@"(?<![\w-]){System.Text.RegularExpressions.Regex.Escape(word)}(?![\w-])");
+
+    [Fact]
     public async Task Help_of_every_command_describes_it_and_its_options()
     {
         foreach (var (path, command) in Commands())

@@ -18,8 +18,8 @@ public sealed class CliRun : IDisposable
     /// <summary>Whether the command sees a terminal (and may prompt, reading <see cref="Input"/>).</summary>
     public bool Interactive { get; set; }
 
-    /// <summary>Whether the command prints routine byte progress (stderr at a terminal, outside CI).</summary>
-    public bool ShowsProgress { get; set; }
+    /// <summary>Whether the command redraws its progress line in place (stderr at a terminal, outside CI).</summary>
+    public bool RedrawsProgress { get; set; }
 
     /// <summary>Where publish keeps generated projects; null for the default.</summary>
     public string? BuildRoot { get; set; }
@@ -32,12 +32,12 @@ public sealed class CliRun : IDisposable
         var environment = BuildRoot is null
             ? new CliEnvironment
             {
-                Out = stdout, Error = stderr, ConfigDirectory = ConfigDirectory, In = input, IsInteractive = Interactive, ShowsProgress = ShowsProgress,
+                Out = stdout, Error = stderr, ConfigDirectory = ConfigDirectory, In = input, IsInteractive = Interactive, RedrawsProgress = RedrawsProgress,
             }
             : new CliEnvironment
             {
                 Out = stdout, Error = stderr, ConfigDirectory = ConfigDirectory, BuildRoot = BuildRoot, In = input, IsInteractive = Interactive,
-                ShowsProgress = ShowsProgress,
+                RedrawsProgress = RedrawsProgress,
             };
         var exitCode = await CliApp.RunAsync(args, environment);
         return new CliResult(exitCode, stdout.ToString(), stderr.ToString());

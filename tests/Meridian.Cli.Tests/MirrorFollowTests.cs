@@ -208,21 +208,7 @@ public sealed class MirrorFollowTests : IAsyncLifetime, IDisposable
         AssertOnlyTheMirrorFile("chat.sqlite");
     }
 
-    private static string ModuleAssembly(string name)
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var bin = Path.Combine(directory.FullName, "tests", "Modules", name, "bin");
-            if (Directory.Exists(bin))
-            {
-                var dll = Directory.EnumerateFiles(bin, name + ".dll", SearchOption.AllDirectories)
-                    .OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault();
-                if (dll is not null)
-                    return dll;
-            }
-        }
-        throw new FileNotFoundException($"tests/Modules/{name} has not been built (the test project's reference builds it).");
-    }
+    private static string ModuleAssembly(string name) => ModuleAssemblies.Find(name);
 
     private static string? EnsureSqlite3()
     {

@@ -42,7 +42,7 @@ public sealed class PublishCommandTests : IAsyncLifetime, IDisposable
         Assert.Equal([0x4d, 0x5a, 1, 2, 3, 0xff], request.Body);
         Assert.Equal("Bearer token-1", request.Authorization);
         Assert.Equal($"Published database chat (identity {DatabaseIdentity}), created\n", result.Out);
-        Assert.Contains($"Uploading to {_server.Url.TrimEnd('/')}…", result.Error);
+        Assert.Contains($"Uploading 6 B to {_server.Url.TrimEnd('/')}…", result.Error);
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http;
+
 namespace Meridian.Cli.Tests;
 
 /// <summary>publish over an existing database: the migration plan is printed, and breaking or refused plans stop the upload.</summary>
@@ -91,4 +93,55 @@ public sealed class PublishPlanTests : IAsyncLifetime, IDisposable
         var accepted = await _cli.RunAsync("publish", "-s", _server.Url, "-b", _assembly, "--yes", "chat");
         Assert.True(accepted.ExitCode == 0, accepted.Error);
     }
+
+    [Fact]
+    public async Task A_module_the_server_keeps_from_the_plan_is_published_by_its_hash_without_a_second_upload()
+    {
+        var module = await File.ReadAllBytesAsync(_assembly);
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(module));
+        KeepingPlan(Auto(breakClients: false, confirm: false), hash);
+
+        var result = await _cli.RunAsync("publish", "-s", _server.Url, "-b", _assembly, "chat");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var uploads = _server.ApiRequests.Where(r => r.Body.Length > 0).ToList();
+        Assert.Equal(module, Assert.Single(uploads).Body);
+        Assert.Equal("/v1/database/chat/pre_publish", uploads[0].Path);
+        var put = Assert.Single(_server.ApiRequests, r => r.Method == "PUT");
+        Assert.Equal("?module_hash=" + hash, put.Query);
+        Assert.Empty(put.Body);
+    }
+
+    [Fact]
+    public async Task A_module_the_server_no_longer_keeps_is_uploaded_with_the_publish()
+    {
+        var module = await File.ReadAllBytesAsync(_assembly);
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(module));
+        KeepingPlan(Auto(breakClients: true, confirm: true), hash);
+        _server.On("PUT", "/v1/database/chat", async (context, request) =>
+        {
+            var byHash = request.Query.Contains("module_hash=", StringComparison.Ordinal);
+            context.Response.StatusCode = byHash ? 412 : 200;
+            context.Response.ContentType = byHash ? "text/plain" : "application/json";
+            await context.Response.WriteAsync(byHash ? "No module with hash … is kept" : Success);
+        });
+
+        var result = await _cli.RunAsync("publish", "-s", _server.Url, "-b", _assembly, "--break-clients", "--yes", "chat");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var puts = _server.ApiRequests.Where(r => r.Method == "PUT").ToList();
+        Assert.Equal(2, puts.Count);
+        Assert.Equal("?policy=BreakClients&token=tok%20en&module_hash=" + hash, puts[0].Query);
+        Assert.Empty(puts[0].Body);
+        Assert.Equal("?policy=BreakClients&token=tok%20en", puts[1].Query);
+        Assert.Equal(module, puts[1].Body);
+    }
+
+    // A plan answered as a Meridian server does: it keeps the module and names its hash.
+    private void KeepingPlan(string json, string hash) => _server.On("POST", "/v1/database/chat/pre_publish", async (context, _) =>
+    {
+        context.Response.Headers["meridian-module-hash"] = hash;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(json);
+    });
 }

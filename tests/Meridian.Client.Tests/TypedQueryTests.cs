@@ -105,6 +105,90 @@ public abstract class TypedQueryTests(ClientFixture fixture, TransportKind trans
     }
 
     [Fact]
+    public async Task Option_columns_compare_with_their_inner_value_and_rows_without_one_match_no_comparison()
+    {
+        var db = await Fixture.PublishAsync(TestModules.Everything(), "typed-options");
+        using var conn = Via(Everything.DbConnection.Builder(), db).Build();
+        Ticks.Until(conn, () => conn.IsActive, "the connection");
+        // Ranks 1..3: number 5 / 10 / none, text "a" / none / "c".
+        Ticks.Await(conn, conn.Reducers.InsertComposite(Composite(1, 5, "a")), "row 1");
+        Ticks.Await(conn, conn.Reducers.InsertComposite(Composite(2, 10, null)), "row 2");
+        Ticks.Await(conn, conn.Reducers.InsertComposite(Composite(3, null, "c")), "row 3");
+        using var http = new MeridianHttpClient(Fixture.Uri.ToString(), Fixture.OwnerToken);
+        var qb = new Everything.QueryBuilder();
+
+        async Task<List<uint>> RanksAsync(Func<Everything.EveryCompositeCols, BoolExpr<Everything.EveryComposite>> where)
+        {
+            var sql = qb.From.EveryComposite().Where(where).ToSql();
+            var result = (await http.SqlAsync(db, sql)).Statements[0];
+            var rank = result.ColumnNames.ToList().IndexOf("rank");
+            return result.Rows.Select(r => r[rank].GetUInt32()).Order().ToList();
+        }
+
+        Assert.Equal([1u], await RanksAsync(c => c.MaybeNumber.Eq(5)));
+        Assert.Equal([2u], await RanksAsync(c => c.MaybeNumber.Gt(5)));
+        Assert.Equal([1u, 2u], await RanksAsync(c => c.MaybeNumber.Gte(5)));
+        Assert.Equal([1u], await RanksAsync(c => c.MaybeNumber.Lt(10)));
+        Assert.Equal([1u, 2u], await RanksAsync(c => c.MaybeNumber.Lte(10)));
+        // As C#'s lifted operators: a row without a value is not equal to 5, and neither less nor greater.
+        Assert.Equal([2u, 3u], await RanksAsync(c => c.MaybeNumber.Neq(5)));
+        Assert.Equal([], await RanksAsync(c => c.MaybeNumber.Gt(5).And(c.MaybeNumber.Lt(10))));
+        Assert.Equal([3u], await RanksAsync(c => c.MaybeText.Gt("b")));
+        Assert.Equal([1u], await RanksAsync(c => c.MaybeText.Lt("b")));
+        Assert.Equal([1u, 3u], await RanksAsync(c => c.MaybeText.Gte(SqlLit.String("a"))));
+        Assert.Equal([3u], await RanksAsync(c => c.MaybeNumber.IsNull()));
+        Assert.Equal([1u, 2u], await RanksAsync(c => c.MaybeNumber.IsNotNull()));
+        Assert.Equal([2u], await RanksAsync(c => c.MaybeText.IsNull()));
+        Assert.Equal([2u], await RanksAsync(c => c.MaybeText.IsNull().And(c.MaybeNumber.IsNotNull())));
+
+        // The same conditions live: rows move in and out as their optional values come and go.
+        var applied = false;
+        conn.SubscriptionBuilder()
+            .OnApplied(_ => applied = true)
+            .OnError((_, e) => Assert.Fail("the server refused the typed query: " + e.Message))
+            .AddQuery(q => q.From.EveryComposite().Where(c => c.MaybeNumber.Gt(6)))
+            .AddQuery(q => q.From.EveryComposite().Where(c => c.MaybeText.IsNull()))
+            .Subscribe();
+        Ticks.Until(conn, () => applied, "the typed subscription");
+        Assert.Equal([2u], Ranks(conn));
+        Ticks.Await(conn, conn.Reducers.InsertComposite(Composite(4, 7, "d")), "row 4");
+        Ticks.Await(conn, conn.Reducers.InsertComposite(Composite(5, null, null)), "row 5");
+        Ticks.Until(conn, () => Ranks(conn).SequenceEqual([2u, 4u, 5u]), "rows 4 (7 > 6) and 5 (no text)");
+    }
+
+    private static List<uint> Ranks(Everything.DbConnection conn) => conn.Db.EveryComposite.Iter().Select(r => r.Rank).Order().ToList();
+
+    private static Everything.EveryComposite Composite(uint rank, int? number, string? text) => new()
+    {
+        Rank = rank,
+        Painted = Everything.Color.Red,
+        Drawn = new Everything.Shape.Circle(1),
+        MaybeNumber = number,
+        MaybeText = text,
+    };
+
+    [Fact]
+    public void Orderings_of_an_optional_column_ask_for_a_value_and_null_tests_need_an_optional_column()
+    {
+        var composite = new Everything.QueryBuilder().From.EveryComposite();
+
+        Assert.Equal(
+            """SELECT * FROM "every_composite" WHERE (("every_composite"."maybe_number" > 5) AND ("every_composite"."maybe_number" <> NULL))""",
+            composite.Where(c => c.MaybeNumber.Gt(5)).ToSql());
+        Assert.Equal(
+            """SELECT * FROM "every_composite" WHERE ("every_composite"."maybe_number" = 5)""", composite.Where(c => c.MaybeNumber.Eq(5)).ToSql());
+        Assert.Equal(
+            """SELECT * FROM "every_composite" WHERE ("every_composite"."maybe_text" = NULL)""", composite.Where(c => c.MaybeText.IsNull()).ToSql());
+        Assert.Equal(
+            """SELECT * FROM "every_composite" WHERE ("every_composite"."rank" > 1)""", composite.Where(c => c.Rank.Gt(1)).ToSql());
+        var error = Assert.Throws<InvalidOperationException>(() => composite.Where(c => c.Rank.IsNull()));
+        Assert.Contains("\"rank\" is not an optional column", error.Message, StringComparison.Ordinal);
+        var columns = new Everything.EveryCompositeCols("every_composite");
+        Assert.True(columns.MaybePoint.Optional);
+        Assert.False(columns.Words.Optional);
+    }
+
+    [Fact]
     public void A_value_without_an_sql_literal_is_refused_with_its_type_named()
     {
         var qb = new Everything.QueryBuilder();

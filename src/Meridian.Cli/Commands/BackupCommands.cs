@@ -36,7 +36,7 @@ internal static class BackupCommands
             using var client = context.Connect(parse.GetValue(server)!);
             var api = await client.ApiAsync(token);
             await context.Error.WriteLineAsync($"Dumping database {name} from {client.Server}...");
-            var progress = new ProgressReporter(context.Error, "The server is staging the dump");
+            using var progress = context.Progress("The server is staging the dump");
             var temp = path + ".partial";
             DumpInfo dumped;
             try
@@ -44,6 +44,7 @@ internal static class BackupCommands
                 await using (var output = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
                 {
                     dumped = await api.DumpAsync(name, output, progress, token);
+                    progress.Finish();
                     output.Flush(flushToDisk: true);
                 }
                 File.Move(temp, path, overwrite: true);
@@ -107,11 +108,12 @@ internal static class BackupCommands
             }
             await using var input = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
             await context.Error.WriteLineAsync($"Restoring {path} ({ProgressReporter.Bytes(input.Length)}) as database {name} on {client.Server}...");
-            var progress = new ProgressReporter(context.Error, "The server is restoring the dump");
+            using var progress = context.Progress("The server is restoring the dump");
             RestoreResult r;
             try
             {
                 r = await api.RestoreAsync(name, input, replace, progress, token);
+                progress.Finish();
             }
             catch (MeridianHttpException e) when (e.Error == MeridianHttpError.Conflict)
             {

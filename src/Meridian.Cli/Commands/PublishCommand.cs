@@ -9,7 +9,9 @@ namespace Meridian.Cli.Commands;
 /// <summary>
 /// <c>meridian publish [-p DIR] [-s SERVER] [--yes] [--delete-data] [--dry-run] [--break-clients] NAME</c>:
 /// compiles the module in DIR, shows the migration plan when NAME exists (asking before a step that
-/// disconnects clients or deletes a table), and uploads the assembly with <c>PUT /v1/database/NAME</c>.
+/// disconnects clients or deletes a table), and publishes it with <c>PUT /v1/database/NAME</c>. The module
+/// goes up once: with the plan request when there is one (the server keeps it, and the publish names it by
+/// its hash), else with the publish.
 /// </summary>
 internal static class PublishCommand
 {
@@ -76,9 +78,16 @@ internal static class PublishCommand
         using var client = context.Connect(server);
         var api = await client.ApiAsync(cancellationToken);
         var options = new PublishOptions { ClearData = deleteData };
+        await context.Error.WriteLineAsync($"Uploading {ProgressReporter.Bytes(bytes.Length)} to {client.Server}…");
         if (!deleteData || flags.DryRun)
         {
-            var plan = await api.PlanPublishAsync(name, bytes, cancellationToken);
+            // The plan's upload is the only one: the server keeps the module for the publish that follows.
+            MigrationPlan? plan;
+            using (var planning = context.Progress("The server is working out the migration plan"))
+            {
+                plan = await api.PlanPublishAsync(name, bytes, planning, cancellationToken);
+                planning.Finish();
+            }
             if (plan is null)
             {
                 if (flags.DryRun)
@@ -112,10 +121,10 @@ internal static class PublishCommand
                     options.BreakClientsToken = plan.Token;
             }
         }
-        await context.Error.WriteLineAsync($"Uploading to {client.Server}…");
-        if (context.Environment.ShowsProgress)
-            options.Progress = new ProgressReporter(context.Error, "The server is loading the module");
+        using var progress = context.Progress("The server is loading the module");
+        options.Progress = progress;
         var published = await api.PublishAsync(name, bytes, options, cancellationToken);
+        progress.Finish();
         await context.Out.WriteLineAsync($"Published database {name} (identity {published.DatabaseIdentity}), {(published.Created ? "created" : "updated")}");
         return 0;
     }

@@ -11,6 +11,8 @@ public sealed partial class MeridianHttpClient
     /// <summary>How often dumps and restores report progress.</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    private static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(50);
+
     /// <summary>
     /// Writes a consistent backup of a database the token's identity owns (module, schema and data at
     /// one transaction offset) to <paramref name="destination"/> (<c>GET /v1/database/:db/dump</c>).
@@ -202,7 +204,8 @@ public sealed partial class MeridianHttpClient
         while (!sending.IsCompleted && !cancellationToken.IsCancellationRequested)
         {
             using var tick = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var delay = Task.Delay(ProgressInterval, tick.Token);
+            // Never a busy loop, even with an interval of zero (tests use one to see every chunk of a transfer).
+            var delay = Task.Delay(ProgressInterval < MinimumWait ? MinimumWait : ProgressInterval, tick.Token);
             if (await Task.WhenAny(sending, delay).ConfigureAwait(false) == sending)
             {
                 tick.Cancel();

@@ -11,7 +11,10 @@ public sealed partial class MeridianHttpClient
 {
     /// <summary>
     /// Publishes a compiled module as database <paramref name="name"/> (<c>PUT /v1/database/:name</c>),
-    /// creating it or updating its module (the server migrates the schema or refuses).
+    /// creating it or updating its module (the server migrates the schema or refuses). When
+    /// <see cref="PlanPublishAsync(string, byte[], IProgress{TransferProgress}?, CancellationToken)"/> has just
+    /// uploaded the same module, the server still holds it and it is named by its hash instead of
+    /// being uploaded again (<c>?module_hash=</c>); if the server no longer holds it, it is uploaded.
     /// </summary>
     /// <param name="name">The database's name, or its identity to update it.</param>
     /// <param name="module">The module assembly's bytes.</param>
@@ -27,11 +30,30 @@ public sealed partial class MeridianHttpClient
             query.Add("clear=true");
         if (options?.BreakClientsToken is { } token)
             query.Add("policy=BreakClients&token=" + Uri.EscapeDataString(token));
-        using var body = new MemoryStream(module, writable: false);
-        using HttpContent content = options?.Progress is { } progress ? new UploadContent(this, body, module.Length, progress) : new ByteArrayContent(module);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         var url = DatabasePath(name) + (query.Count > 0 ? "?" + string.Join("&", query) : "");
-        var response = await RequestAsync(HttpMethod.Put, url, content, cancellationToken).ConfigureAwait(false);
+        var progress = options?.Progress;
+        var hash = ModuleHash(module);
+        if (ForgetHeld(hash))
+        {
+            var byHash = await SendReportingAsync(
+                HttpMethod.Put, url + (query.Count > 0 ? "&" : "?") + "module_hash=" + hash, null, () => progress, cancellationToken).ConfigureAwait(false);
+            // 412: the server no longer holds it (it restarted, or the plan is older than it keeps modules); upload it.
+            if (byHash.Status != HttpStatusCode.PreconditionFailed)
+                return Published(byHash, name);
+        }
+        using var body = new MemoryStream(module, writable: false);
+        var upload = progress is null ? null : new UploadContent(this, body, module.Length, progress);
+        using HttpContent content = upload ?? (HttpContent)new ByteArrayContent(module);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        var response = await SendReportingAsync(HttpMethod.Put, url, content, () => upload is { Uploaded: true } ? progress : null, cancellationToken)
+            .ConfigureAwait(false);
+        return Published(response, name);
+    }
+
+    private PublishResult Published(HttpApiResponse response, string name)
+    {
+        if (!response.IsSuccess)
+            throw response.ToException(Server);
         return ParseJson(response, "the publish", root =>
         {
             var success = root.GetProperty("Success");
@@ -50,14 +72,37 @@ public sealed partial class MeridianHttpClient
     /// <param name="module">The module assembly's bytes.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <exception cref="MeridianHttpException">The request failed.</exception>
-    public async Task<MigrationPlan?> PlanPublishAsync(string name, byte[] module, CancellationToken cancellationToken = default)
+    public Task<MigrationPlan?> PlanPublishAsync(string name, byte[] module, CancellationToken cancellationToken = default) =>
+        PlanPublishAsync(name, module, null, cancellationToken);
+
+    /// <summary>
+    /// What publishing <paramref name="module"/> over database <paramref name="name"/> would do
+    /// (<c>POST /v1/database/:name/pre_publish</c>); null when there is no such database (a publish creates it).
+    /// A Meridian server keeps the module it was sent for a while (naming it in the <c>meridian-module-hash</c>
+    /// header), so a <see cref="PublishAsync"/> of the same bytes that follows does not upload it again.
+    /// </summary>
+    /// <param name="name">The database's name or identity.</param>
+    /// <param name="module">The module assembly's bytes.</param>
+    /// <param name="progress">
+    /// Told how much of the module has gone up, then how long the server has been working out the plan, about once per
+    /// <see cref="ProgressInterval"/>; null for silence.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <exception cref="MeridianHttpException">The request failed.</exception>
+    public async Task<MigrationPlan?> PlanPublishAsync(
+        string name, byte[] module, IProgress<TransferProgress>? progress, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(module);
-        using var content = new ByteArrayContent(module);
+        using var body = new MemoryStream(module, writable: false);
+        var upload = progress is null ? null : new UploadContent(this, body, module.Length, progress);
+        using HttpContent content = upload ?? (HttpContent)new ByteArrayContent(module);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        var response = await SendAsync(HttpMethod.Post, DatabasePath(name) + "/pre_publish?style=NoColor", content, Token, cancellationToken)
-            .ConfigureAwait(false);
+        var response = await SendReportingAsync(
+            HttpMethod.Post, DatabasePath(name) + "/pre_publish?style=NoColor", content, () => upload is { Uploaded: true } ? progress : null,
+            cancellationToken).ConfigureAwait(false);
+        if (response.Headers.TryGetValue("meridian-module-hash", out var held) && response.Status is HttpStatusCode.OK or HttpStatusCode.NotFound)
+            RememberHeld(held);
         if (response.Status == HttpStatusCode.NotFound)
             return null;
         if (!response.IsSuccess)

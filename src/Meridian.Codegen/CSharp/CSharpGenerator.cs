@@ -322,7 +322,11 @@ internal sealed class CSharpGenerator(ModuleModel module, BindingsOptions option
                 Braces(w, $"public {accessor}{suffix}(string tableName)", () =>
                 {
                     foreach (var i in columns)
-                        w.Line($"{fields[i].Name} = new(tableName, \"{table.Columns[i].Name}\");");
+                    {
+                        // Col is told which columns are optional (its orderings and IsNull depend on it); IxCol needs not.
+                        var optional = columnType == "Col" && IsOption(fields[i].Type) ? ", optional: true" : "";
+                        w.Line($"{fields[i].Name} = new(tableName, \"{table.Columns[i].Name}\"{optional});");
+                    }
                 });
             });
         }
@@ -331,6 +335,8 @@ internal sealed class CSharpGenerator(ModuleModel module, BindingsOptions option
     // An option column compares with its inner type's values, as upstream's query builder has it.
     private string ColumnValueType(AlgebraicType type) =>
         Resolve(type) is SumType { SpecialKind: SpecialTypeKind.Option } option ? TypeName(option.Variants[0].Type) : TypeName(type);
+
+    private bool IsOption(AlgebraicType type) => Resolve(type) is SumType { SpecialKind: SpecialTypeKind.Option };
 
     private List<(string Name, bool Unique, string KeyType, string KeyExpr)> Indexes(
         TableModel table, List<(string Name, string WireName, AlgebraicType Type)> fields)

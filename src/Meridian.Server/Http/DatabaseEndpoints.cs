@@ -31,10 +31,12 @@ public static partial class DatabaseEndpoints
         this IEndpointRouteBuilder app, DatabaseRegistry registry, TokenService tokens, Limits.IdentityLimiter? limiter = null)
     {
         limiter ??= Limits.IdentityLimiter.Unlimited;
-        app.MapPut("/v1/database/{name}", (HttpContext http, string name) => Authenticated(http, tokens, caller => PublishAsync(http, registry, caller, name)));
+        var held = new HeldModules(TimeProvider.System);
+        app.MapPut("/v1/database/{name}", (HttpContext http, string name) =>
+            Authenticated(http, tokens, caller => PublishAsync(http, registry, held, caller, name)));
         app.MapPost("/v1/database", (Delegate)((HttpContext http) =>
-            Authenticated(http, tokens, caller => PublishAsync(http, registry, caller, "db-" + Guid.NewGuid().ToString("N")[..16]))));
-        app.MapMigrationEndpoints(registry, tokens);
+            Authenticated(http, tokens, caller => PublishAsync(http, registry, held, caller, "db-" + Guid.NewGuid().ToString("N")[..16]))));
+        app.MapMigrationEndpoints(registry, tokens, held);
         app.MapBackupEndpoints(registry, tokens);
 
         app.MapGet("/v1/database/{db}", (HttpContext http, string db) => WithDatabase(http, tokens, registry, db, (caller, database) =>
@@ -133,11 +135,25 @@ public static partial class DatabaseEndpoints
             ? action(caller, database)
             : Task.FromResult(ErrorResults.NoSuchDatabase(db)));
 
-    private static async Task<IResult> PublishAsync(HttpContext http, DatabaseRegistry registry, Caller caller, string name)
+    // The module is the body, or (module_hash=HEX with no body) the one this caller's pre_publish uploaded.
+    private static async Task<IResult> PublishAsync(HttpContext http, DatabaseRegistry registry, HeldModules held, Caller caller, string name)
     {
         var body = await ReadBodyAsync(http, MaxModuleBytes).ConfigureAwait(false);
         if (body is null)
             return ErrorResults.Text(StatusCodes.Status413PayloadTooLarge, $"The module is larger than {MaxModuleBytes >> 20} MiB.");
+        var moduleHash = http.Request.Query["module_hash"].ToString();
+        if (moduleHash.Length > 0)
+        {
+            if (body.Length > 0)
+                return ErrorResults.Text(StatusCodes.Status400BadRequest, "Send either the module as the body or module_hash, not both.");
+            if (held.Find(caller.Identity, moduleHash) is not { } kept)
+            {
+                return ErrorResults.Text(StatusCodes.Status412PreconditionFailed,
+                    $"No module with hash {moduleHash} is kept for this identity (pre_publish keeps one for "
+                    + $"{HeldModules.Lifetime.TotalMinutes:0} minutes): send the module as the body.");
+            }
+            body = kept;
+        }
         if (body.Length == 0)
             return ErrorResults.Text(StatusCodes.Status400BadRequest, "The request has no module: send the compiled module assembly as the body.");
         var clear = http.Request.Query.TryGetValue("clear", out var c) && bool.TryParse(c, out var b) && b;
@@ -160,6 +176,8 @@ public static partial class DatabaseEndpoints
         {
             var result = await registry.PublishAsync(name, body, caller.Identity, clear, new MigrationOptions { BreakClients = breakClients })
                 .ConfigureAwait(false);
+            if (moduleHash.Length > 0)
+                held.Release(caller.Identity, moduleHash);
             return Results.Json(new JsonObject
             {
                 ["Success"] = new JsonObject

@@ -12,23 +12,35 @@ namespace Meridian.Server.Http;
 
 /// <summary>
 /// <c>POST /v1/database/:db/pre_publish</c> (protocol.md §8.3): the migration plan a publish would
-/// run, and the token a client-breaking publish must bring back.
+/// run, and the token a client-breaking publish must bring back. The uploaded module is kept for a
+/// while (<see cref="HeldModules"/>) and its hash is sent in the <c>meridian-module-hash</c> header,
+/// also when there is no such database yet, so the publish that follows need not upload it again.
 /// </summary>
 public static class MigrationEndpoints
 {
+    /// <summary>The response header naming the hash under which pre_publish keeps the uploaded module.</summary>
+    public const string ModuleHashHeader = "meridian-module-hash";
+
     /// <summary>Maps pre_publish.</summary>
-    public static IEndpointRouteBuilder MapMigrationEndpoints(this IEndpointRouteBuilder app, DatabaseRegistry registry, TokenService tokens)
+    public static IEndpointRouteBuilder MapMigrationEndpoints(this IEndpointRouteBuilder app, DatabaseRegistry registry, TokenService tokens) =>
+        app.MapMigrationEndpoints(registry, tokens, new HeldModules(TimeProvider.System));
+
+    internal static IEndpointRouteBuilder MapMigrationEndpoints(
+        this IEndpointRouteBuilder app, DatabaseRegistry registry, TokenService tokens, HeldModules held)
     {
         app.MapPost("/v1/database/{db}/pre_publish", (HttpContext http, string db) =>
-            DatabaseEndpoints.Authenticated(http, tokens, caller => PrePublishAsync(http, registry, caller, db)));
+            DatabaseEndpoints.Authenticated(http, tokens, caller => PrePublishAsync(http, registry, held, caller, db)));
         return app;
     }
 
-    private static async Task<IResult> PrePublishAsync(HttpContext http, DatabaseRegistry registry, Caller caller, string name)
+    private static async Task<IResult> PrePublishAsync(HttpContext http, DatabaseRegistry registry, HeldModules held, Caller caller, string name)
     {
         var body = await DatabaseEndpoints.ReadBodyAsync(http, DatabaseEndpoints.MaxModuleBytes).ConfigureAwait(false);
-        if (body is null || body.Length == 0)
+        if (body is null)
+            return ErrorResults.Text(StatusCodes.Status413PayloadTooLarge, $"The module is larger than {DatabaseEndpoints.MaxModuleBytes >> 20} MiB.");
+        if (body.Length == 0)
             return ErrorResults.Text(StatusCodes.Status400BadRequest, "The request has no module: send the compiled module assembly as the body.");
+        http.Response.Headers[ModuleHashHeader] = held.Hold(caller.Identity, body);
         if (registry.Find(name) is not { } database)
             return ErrorResults.NoSuchDatabase(name);
         try

@@ -47,7 +47,7 @@ namespace Meridian.Golden.Chat
         public UserCols(string tableName)
         {
             Identity = new(tableName, "identity");
-            Name = new(tableName, "name");
+            Name = new(tableName, "name", optional: true);
             Online = new(tableName, "online");
         }
     }

@@ -79,9 +79,9 @@ namespace Meridian.Golden.Everything
             Where = new(tableName, "where");
             Drawn = new(tableName, "drawn");
             Around = new(tableName, "around");
-            MaybeNumber = new(tableName, "maybe_number");
-            MaybeText = new(tableName, "maybe_text");
-            MaybePoint = new(tableName, "maybe_point");
+            MaybeNumber = new(tableName, "maybe_number", optional: true);
+            MaybeText = new(tableName, "maybe_text", optional: true);
+            MaybePoint = new(tableName, "maybe_point", optional: true);
             Words = new(tableName, "words");
             Shapes = new(tableName, "shapes");
             Gaps = new(tableName, "gaps");
