@@ -146,4 +146,25 @@ public sealed class TerminalAcademyModuleTests : IAsyncLifetime
         await Call("DeleteLabState", Alice, w => w.WriteU64(id));
         Assert.Empty(await Rows("SELECT * FROM lab_state"));
     }
+
+    [Fact]
+    public async Task Registration_refuses_a_second_account_and_bad_usernames_and_changes_nothing()
+    {
+        await Call("RegisterUser", Alice, w => w.WriteString("alice"));
+        var twice = await Try("RegisterUser", Alice, w => w.WriteString("alice2"));
+        Assert.Equal(ReducerStatus.Failed, twice.Status);
+        Assert.Contains("User already registered", twice.Error, StringComparison.Ordinal);
+        foreach (var bad in new[] { "", new string('x', 31) })
+        {
+            var refused = await Try("RegisterUser", Bob, w => w.WriteString(bad));
+            Assert.Equal(ReducerStatus.Failed, refused.Status);
+            Assert.Contains("Invalid username", refused.Error, StringComparison.Ordinal);
+        }
+        await Call("RegisterUser", Bob, w => w.WriteString(new string('b', 30))); // 30 characters is allowed
+
+        var names = (await Rows("SELECT * FROM user")).Select(r => ((StringValue)r["username"]).Value).Order(StringComparer.Ordinal);
+        Assert.Equal(["alice", new string('b', 30)], names);
+        Assert.Equal(2, (await Rows("SELECT * FROM user_progress")).Count);
+        Assert.Equal(2, (await Rows("SELECT * FROM leaderboard_entry")).Count);
+    }
 }

@@ -16,9 +16,6 @@ namespace Meridian.Client.Mirror;
 /// </summary>
 public sealed class SqliteMirror : IAsyncDisposable, IDisposable
 {
-    /// <summary>Beyond this many queued changes (or the mirror's row count, if larger) a rebuild is cheaper than replaying them.</summary>
-    private const int MinChangesBeforeRebuild = 10_000;
-
     private readonly DynamicDbConnection _connection;
     private readonly SqliteMirrorOptions _options;
     private readonly MirrorTable[] _tables;
@@ -32,6 +29,7 @@ public sealed class SqliteMirror : IAsyncDisposable, IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private List<MirrorChange> _changes = [];
+    private double _changesCost;
     private bool _needsRebuild = true;
     private long _changeCount;
     private long _rows;
@@ -51,9 +49,9 @@ public sealed class SqliteMirror : IAsyncDisposable, IDisposable
             {
                 var handle = _handles[i];
                 var table = _tables[i];
-                void Inserted(DynamicEventContext _, DynamicRow row) => Record(table, row, null);
-                void Deleted(DynamicEventContext _, DynamicRow row) => Record(table, null, row);
-                void Updated(DynamicEventContext _, DynamicRow old, DynamicRow row) => Record(table, row, old);
+                void Inserted(DynamicEventContext _, DynamicRow row) => Record(table, handle, row, null);
+                void Deleted(DynamicEventContext _, DynamicRow row) => Record(table, handle, null, row);
+                void Updated(DynamicEventContext _, DynamicRow old, DynamicRow row) => Record(table, handle, row, old);
                 handle.OnInsert += Inserted;
                 handle.OnDelete += Deleted;
                 handle.OnUpdate += Updated;
@@ -151,21 +149,30 @@ public sealed class SqliteMirror : IAsyncDisposable, IDisposable
         }
     }
 
-    private void Record(MirrorTable table, DynamicRow? inserted, DynamicRow? deleted)
+    // Runs under the connection's lock (a cache callback), so the table's count is the cache's.
+    private void Record(MirrorTable table, DynamicTableHandle handle, DynamicRow? inserted, DynamicRow? deleted)
     {
         lock (_lock)
         {
             _changeCount += (inserted is null ? 0 : 1) + (deleted is null ? 0 : 1);
             if (_options.Incremental && !_needsRebuild)
             {
+                var keyed = table.Schema.PrimaryKey is not null;
                 if (deleted is not null)
+                {
                     _changes.Add(new MirrorChange(table, deleted, IsInsert: false));
+                    _changesCost += MirrorRewritePolicy.Cost(isInsert: false, keyed, handle.Count);
+                }
                 if (inserted is not null)
+                {
                     _changes.Add(new MirrorChange(table, inserted, IsInsert: true));
-                if (_changes.Count > Math.Max(MinChangesBeforeRebuild, _rows))
+                    _changesCost += MirrorRewritePolicy.Cost(isInsert: true, keyed, handle.Count);
+                }
+                if (MirrorRewritePolicy.RebuildIsCheaper(_changesCost, _rows))
                 {
                     _needsRebuild = true;
                     _changes = [];
+                    _changesCost = 0;
                 }
             }
             _debounce.Touch();
@@ -219,6 +226,7 @@ public sealed class SqliteMirror : IAsyncDisposable, IDisposable
                     snapshot = _handles.Select(h => (IReadOnlyList<DynamicRow>)h.Iter().ToList()).ToList();
                 else
                     (changes, _changes) = (_changes, []);
+                _changesCost = 0;
                 changeCount = _changeCount;
                 _changeCount = 0;
                 _needsRebuild = false;
@@ -252,6 +260,7 @@ public sealed class SqliteMirror : IAsyncDisposable, IDisposable
             {
                 _needsRebuild = true;
                 _changes = [];
+                _changesCost = 0;
                 _debounce.Touch();
             }
             if (_signal.CurrentCount == 0)

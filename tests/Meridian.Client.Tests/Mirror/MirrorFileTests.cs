@@ -257,6 +257,9 @@ public sealed class MirrorFileTests : IDisposable
     [Fact]
     public void Debounce_waits_for_a_quiet_spell_but_not_longer_than_the_maximum_delay()
     {
+        // The seed's 500 ms is the default; a steady stream is written at the latest every 5 s.
+        var defaults = new SqliteMirrorOptions { Path = "x.sqlite" };
+        Assert.Equal((TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(5)), (defaults.Debounce, defaults.MaxDelay));
         var clock = new ManualClock();
         var debounce = new MirrorDebounce(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2), clock);
         Assert.Null(debounce.DueIn());

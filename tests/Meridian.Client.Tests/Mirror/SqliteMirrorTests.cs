@@ -153,6 +153,85 @@ public sealed class SqliteMirrorTests(ClientFixture fixture) : IClassFixture<Cli
         Assert.Equal(["board.sqlite"], Directory.EnumerateFiles(_dir).Select(Path.GetFileName));
     }
 
+    // The whole file as SQL text: the table's DDL and every row, for comparing two mirrors.
+    private static List<string> Contents(string path)
+    {
+        using var db = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false,
+        }.ToString());
+        db.Open();
+        using var command = db.CreateCommand();
+        command.CommandText = "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL "
+            + "UNION ALL SELECT quote(id) || ',' || quote(name) || ',' || quote(score) FROM player";
+        using var reader = command.ExecuteReader();
+        var lines = new List<string>();
+        while (reader.Read())
+            lines.Add(reader.GetString(0));
+        return lines.Order(StringComparer.Ordinal).ToList();
+    }
+
+    [Fact]
+    public async Task The_incremental_mode_rebuilds_for_a_batch_past_the_threshold_and_the_file_is_the_same_either_way()
+    {
+        using var conn = await ConnectAsync();
+        var incrementalPath = Path.Combine(_dir, "incremental.sqlite");
+        var rebuiltPath = Path.Combine(_dir, "rebuilt.sqlite");
+        var writes = new ConcurrentQueue<SqliteMirrorWrite>();
+        var failures = new ConcurrentQueue<Exception>();
+        await using var incremental = SqliteMirror.Attach(
+            conn, new SqliteMirrorOptions
+            {
+                Path = incrementalPath, Incremental = true, Debounce = TimeSpan.FromSeconds(30), MaxDelay = TimeSpan.FromSeconds(60),
+            });
+        await using var rebuilt = SqliteMirror.Attach(
+            conn, new SqliteMirrorOptions { Path = rebuiltPath, Debounce = TimeSpan.FromSeconds(30), MaxDelay = TimeSpan.FromSeconds(60) });
+        incremental.WriteFailed += failures.Enqueue;
+        rebuilt.WriteFailed += failures.Enqueue;
+        Subscribe(conn, incremental);
+        await incremental.FlushAsync();
+        incremental.Written += writes.Enqueue;
+
+        async Task Step(Func<Task<ReducerEvent>> change, bool rebuild, long rows)
+        {
+            Assert.True((await change()).IsCommitted);
+            await incremental.FlushAsync();
+            await rebuilt.FlushAsync();
+            Assert.True(writes.TryDequeue(out var write), "the incremental mirror wrote");
+            Assert.Equal((rebuild, rows), (write.Rebuilt, write.Rows));
+            Assert.Equal(Contents(rebuiltPath), Contents(incrementalPath));
+            Assert.Equal(Cached(conn), Players(incrementalPath));
+        }
+
+        // Up to MinChanges changes go in place, on an empty mirror too.
+        var floor = MirrorRewritePolicy.MinChanges;
+        await Step(() => conn.CallReducerAsync("seed", AlgebraicValue.Product(AlgebraicValue.U64(1), AlgebraicValue.U32((uint)floor))), false, floor);
+        // One change more than that is a rebuild.
+        await Step(() => conn.CallReducerAsync("seed", AlgebraicValue.Product(AlgebraicValue.U64(10_001), AlgebraicValue.U32((uint)floor + 1))),
+            true, 2L * floor + 1);
+        // Small batches go in place again.
+        await Step(() => SetScore(conn, 5, "renamed", 7), false, 2L * floor + 1);
+        await Step(() => conn.CallReducerAsync("remove_player", AlgebraicValue.Product(AlgebraicValue.U64(6))), false, 2L * floor);
+        Assert.Empty(failures);
+        Assert.Equal(["incremental.sqlite", "rebuilt.sqlite"], Directory.EnumerateFiles(_dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(true, 1_000, 100_000, false)] // a thousand changes of a keyed 100,000-row table: in place
+    [InlineData(true, 40_000, 100_000, false)] // 0.4 changes per row: still in place
+    [InlineData(true, 40_001, 100_000, true)]
+    [InlineData(true, 1_000, 0, false)] // few changes: in place, however small the table
+    [InlineData(true, 1_001, 0, true)]
+    [InlineData(false, 40, 10_000, false)] // deletes that scan an unkeyed 10,000-row table weigh 51 each
+    [InlineData(false, 80, 10_000, true)]
+    public void The_rebuild_threshold_weighs_changes_against_rows(bool keyed, int deletes, long rows, bool rebuild)
+    {
+        var pending = 0.0;
+        for (var i = 0; i < deletes; i++)
+            pending += MirrorRewritePolicy.Cost(isInsert: false, keyed, rows);
+        Assert.Equal(rebuild, MirrorRewritePolicy.RebuildIsCheaper(pending, rows));
+    }
+
     [Fact]
     public async Task Attach_refuses_unknown_tables_with_the_list_of_known_ones()
     {
