@@ -143,8 +143,7 @@ public sealed class MeridianServer : IAsyncDisposable
         server.LoadFailures = await registry.LoadAllAsync().ConfigureAwait(false);
         foreach (var db in registry.Databases)
             log.DatabaseServed(db.Name, db.Identity);
-        foreach (var (name, error) in server.LoadFailures)
-            log.DatabaseNotServed(name, error.Message);
+        // A database that failed recovery is logged by the registry, with its exception.
         if (options.PgPort is { } pgPort && endpoint is not null)
             server._pg = await StartPgWireAsync(new IPEndPoint(endpoint.Address, pgPort), registry, tokens, limiter, loggerFactory).ConfigureAwait(false);
         await app.StartAsync(cancellation).ConfigureAwait(false);

@@ -15,9 +15,6 @@ internal static partial class LogMessages
     [LoggerMessage(EventId = 2303, Level = LogLevel.Information, Message = "Database {Database} recovered and served (identity {Identity}).")]
     public static partial void DatabaseServed(this ILogger logger, string database, Sats.Identity identity);
 
-    [LoggerMessage(EventId = 2304, Level = LogLevel.Error, Message = "Database {Database} failed recovery and is not served: {Reason}")]
-    public static partial void DatabaseNotServed(this ILogger logger, string database, string reason);
-
     [LoggerMessage(EventId = 2305, Level = LogLevel.Information, Message = "Meridian stopping.")]
     public static partial void ServerStopping(this ILogger logger);
 
@@ -25,13 +22,13 @@ internal static partial class LogMessages
     public static partial void ServerStopped(this ILogger logger);
 
     [LoggerMessage(EventId = 2311, Level = LogLevel.Information, Message = "Database {Database} published by {Owner}: {Outcome}.")]
-    public static partial void Published(this ILogger logger, string database, string owner, string outcome);
+    public static partial void Published(this ILogger logger, string database, Sats.Identity owner, string outcome);
 
     [LoggerMessage(EventId = 2312, Level = LogLevel.Warning, Message = "Publishing database {Database} was refused: {Reason}")]
     public static partial void PublishRefused(this ILogger logger, string database, string reason);
 
     [LoggerMessage(EventId = 2313, Level = LogLevel.Information, Message = "Database {Database} deleted by {Owner}.")]
-    public static partial void DatabaseDeleted(this ILogger logger, string database, string owner);
+    public static partial void DatabaseDeleted(this ILogger logger, string database, Sats.Identity owner);
 
     [LoggerMessage(EventId = 2321, Level = LogLevel.Error,
         Message = "Session {ConnectionId} of {Identity} on database {Database} failed with an internal error; only this client was disconnected.")]
