@@ -31,7 +31,8 @@ public sealed class ServerLogTests : IDisposable
             Assert.Contains(first, l => l.StartsWith("Meridian ", StringComparison.Ordinal) && l.Contains($"data directory {_dir}", StringComparison.Ordinal)
                 && l.Contains("durability sync (group commit)", StringComparison.Ordinal));
             Assert.Contains(first, l => l.StartsWith("Meridian listening on http://127.0.0.1:", StringComparison.Ordinal));
-            Assert.Contains(first, l => l.StartsWith("Database chat published by ", StringComparison.Ordinal) && l.EndsWith(": created.", StringComparison.Ordinal));
+            Assert.Contains(first, l => l.StartsWith("Database chat published by ", StringComparison.Ordinal)
+                && l.EndsWith(": created.", StringComparison.Ordinal));
             Assert.Equal(["Meridian stopping.", "Meridian stopped."], first.TakeLast(2));
 
             // Started again on the same data directory, the database is recovered and says so.
