@@ -36,6 +36,8 @@ public sealed class MeridianServer : IAsyncDisposable
     private Limits.IdentityLimiter _limiter = Limits.IdentityLimiter.Unlimited;
     private PgWire.PgWireListener? _pg;
     private Uri? _baseAddress;
+    private ILogger _log = NullLogger.Instance;
+    private ILogger _sessionLog = NullLogger.Instance;
 
     private MeridianServer(WebApplication app, DatabaseRegistry registry, TokenService tokens, ServerMetrics metrics, int maxQueued)
     {
@@ -45,6 +47,9 @@ public sealed class MeridianServer : IAsyncDisposable
         _metrics = metrics;
         _maxQueued = maxQueued;
     }
+
+    /// <summary>The log category of the server's start, stop and database lines.</summary>
+    public const string LogCategory = "Meridian.Server";
 
     /// <summary>The databases.</summary>
     public DatabaseRegistry Registry { get; }
@@ -73,6 +78,9 @@ public sealed class MeridianServer : IAsyncDisposable
         if (endpoint is null && options.PgPort is not null)
             throw new ArgumentException("The PostgreSQL wire protocol needs a network listener: give a ListenAddress, or no PgPort.");
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
+        var log = loggerFactory.CreateLogger(LogCategory);
+        log.ServerStarting(HealthEndpoints.Version, options.ListenAddress ?? "none (in-process clients only)",
+            options.DataDirectory ?? "none (in memory)", options.Durability == Durability.Sync ? "sync (group commit)" : "async (periodic fsync)");
         var external = new ExternalIssuers(options.IdentityProviders, options.Clock, loggerFactory.CreateLogger("Meridian.Server.Auth"));
         var tokens = options.DataDirectory is null
             ? new TokenService(CreateKey(), options.Clock, external)
@@ -132,8 +140,13 @@ public sealed class MeridianServer : IAsyncDisposable
         self = server;
         server._limiter = limiter;
         server._meters = meters;
+        server._log = log;
+        server._sessionLog = loggerFactory.CreateLogger(SubscribeEndpoint.SessionLogCategory);
         server._gauges = DatabaseGauges.Register(meters, registry);
         server.LoadFailures = await registry.LoadAllAsync().ConfigureAwait(false);
+        foreach (var db in registry.Databases)
+            log.DatabaseServed(db.Name, db.Identity);
+        // A database that failed recovery is logged by the registry, with its exception.
         if (options.PgPort is { } pgPort && endpoint is not null)
             server._pg = await StartPgWireAsync(new IPEndPoint(endpoint.Address, pgPort), registry, tokens, limiter, loggerFactory).ConfigureAwait(false);
         await app.StartAsync(cancellation).ConfigureAwait(false);
@@ -141,6 +154,7 @@ public sealed class MeridianServer : IAsyncDisposable
         {
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             server._baseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+            log.ServerListening(server._baseAddress);
         }
         return server;
     }
@@ -194,7 +208,12 @@ public sealed class MeridianServer : IAsyncDisposable
     /// <exception cref="ArgumentException">There is no such database.</exception>
     /// <exception cref="Auth.TokenException">The token is not valid.</exception>
     /// <exception cref="ConnectionRejectedException">The module refused the client.</exception>
-    public async Task<InMemoryTransport> ConnectInProcessAsync(string database, string? token = null, bool batched = true, bool confirmedReads = true)
+    public Task<InMemoryTransport> ConnectInProcessAsync(string database, string? token = null, bool batched = true, bool confirmedReads = true) =>
+        ConnectInProcessCoreAsync(database, token, batched, confirmedReads, wrapTransport: null);
+
+    /// <summary>As the public overload; <paramref name="wrapTransport"/> lets tests put a faulty transport under the session.</summary>
+    internal async Task<InMemoryTransport> ConnectInProcessCoreAsync(
+        string database, string? token, bool batched, bool confirmedReads, Func<IFrameTransport, IFrameTransport>? wrapTransport)
     {
         var db = Registry.Find(database) ?? throw new ArgumentException($"No such database '{database}'.", nameof(database));
         var (claims, validToken) = token is null ? _tokens.MintAnonymous() : ((await _tokens.ValidateAsync(token).ConfigureAwait(false)).Claims, token);
@@ -202,7 +221,9 @@ public sealed class MeridianServer : IAsyncDisposable
         var jwtPayload = DatabaseEndpoints.JwtPayload(validToken);
         await db.ConnectAsync(claims.Identity, connectionId, jwtPayload).ConfigureAwait(false);
         var (serverEnd, clientEnd) = InMemoryTransport.CreatePair();
-        var session = new ClientSession(serverEnd, db, claims.Identity, connectionId, confirmedReads, batched, _metrics, _maxQueued, limiter: _limiter)
+        var transport = wrapTransport is null ? serverEnd : wrapTransport(serverEnd);
+        var session = new ClientSession(
+            transport, db, claims.Identity, connectionId, confirmedReads, batched, _metrics, _maxQueued, limiter: _limiter, logger: _sessionLog)
         {
             JwtPayload = jwtPayload,
         };
@@ -216,12 +237,17 @@ public sealed class MeridianServer : IAsyncDisposable
     public async Task StopAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var first = !_stopping.IsCancellationRequested; // StopAsync, then DisposeAsync, logs once
+        if (first)
+            _log.ServerStopping();
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_pg is not null)
             await _pg.DisposeAsync().ConfigureAwait(false);
         await _app.StopAsync(timeout.Token).ConfigureAwait(false);
         await Task.WhenAll(_inProcessSessions.Keys).WaitAsync(timeout.Token).ConfigureAwait(false);
         await Registry.DisposeAsync().ConfigureAwait(false);
+        if (first)
+            _log.ServerStopped();
     }
 
     /// <inheritdoc />

@@ -7,7 +7,7 @@ namespace Meridian.Cli.Commands;
 
 /// <summary>
 /// <c>meridian start [--config FILE] [--listen-addr HOST:PORT] [--data-dir DIR] [--async-fsync] [--pg-port PORT]
-/// [--requests-per-second N] [--burst N] [--max-in-flight-calls N]</c>: runs a server in the foreground until stopped.
+/// [--requests-per-second N] [--burst N] [--max-in-flight-calls N] [--log-level LEVEL]</c>: runs a server in the foreground until stopped.
 /// </summary>
 internal static class StartCommand
 {
@@ -49,6 +49,10 @@ internal static class StartCommand
         {
             Description = "Per-identity limit on reducer and procedure calls running or waiting at once (0: off)",
         };
+        var logLevel = new Option<string?>("--log-level")
+        {
+            Description = "Least severe log lines written to stderr: trace, debug, information (default), warning, error, critical or none",
+        };
         var config = new Option<string?>("--config", "-c")
         {
             Description = "A configuration file (JSON, see docs/configuration.md); flags given on the command line override it",
@@ -63,36 +67,43 @@ internal static class StartCommand
             requestsPerSecond,
             burst,
             maxInFlight,
+            logLevel,
         };
         command.SetAction(async (parse, ct) =>
         {
-            // The server's own log (request failures, databases that cannot open) goes to stderr.
-            using var loggerFactory = LoggerFactory.Create(b => b
-                .SetMinimumLevel(LogLevel.Warning)
-                .AddFilter("Microsoft.AspNetCore", LogLevel.Error)
-                .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
-                .AddSimpleConsole(o => o.SingleLine = true));
             var flags = new MeridianServerOptions
             {
                 ListenAddress = parse.GetValue(listen)!,
                 DataDirectory = Path.GetFullPath(parse.GetValue(dataDir)!),
                 Durability = parse.GetValue(asyncFsync) ? Durability.Async : Durability.Sync,
                 PgPort = parse.GetValue(pgPort),
-                LoggerFactory = loggerFactory,
             };
             MeridianServerOptions options;
+            LogLevel level;
             try
             {
                 if (flags.PgPort is < 0 or > 65535)
                     throw new ArgumentException($"--pg-port {flags.PgPort} is not a port (0 to 65535).");
-                options = parse.GetValue(config) is { } path ? FromFile(path, flags, parse, listen, dataDir, asyncFsync, pgPort) : flags;
+                var file = parse.GetValue(config) is { } path ? Meridian.Server.Configuration.ServerConfigFile.Load(path) : null;
+                options = file is null ? flags : FromFile(file, flags, parse, listen, dataDir, asyncFsync, pgPort);
                 options = WithLimitFlags(options, parse.GetValue(requestsPerSecond), parse.GetValue(burst), parse.GetValue(maxInFlight));
+                level = parse.GetValue(logLevel) is { } typed
+                    ? Meridian.Server.Configuration.ServerConfigFile.ParseLogLevel(typed, "--log-level")
+                    : file?.MinimumLogLevel ?? LogLevel.Information;
             }
             catch (ArgumentException e)
             {
                 await context.Error.WriteLineAsync($"error: {e.Message}");
                 return 1;
             }
+            // The server's own log (start, databases served or not, publishes, request and session failures) goes to
+            // stderr, one line each; ASP.NET Core's own lines only from errors up, unless the level asks for less.
+            using var loggerFactory = LoggerFactory.Create(b => b
+                .SetMinimumLevel(level)
+                .AddFilter("Microsoft", level > LogLevel.Error ? level : LogLevel.Error)
+                .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
+                .AddSimpleConsole(o => o.SingleLine = true));
+            options = options with { LoggerFactory = loggerFactory };
             MeridianServer server;
             try
             {
@@ -106,10 +117,7 @@ internal static class StartCommand
             }
             await using (server)
             {
-                foreach (var db in server.Registry.Databases)
-                    await context.Error.WriteLineAsync($"Serving database '{db.Name}' (identity {db.Identity}).");
-                foreach (var (name, error) in server.LoadFailures)
-                    await context.Error.WriteLineAsync($"error: database '{name}' could not be opened and is not served: {error.Message}");
+                // The databases served (or not) are in the server's log.
                 if (server.PgEndPoint is { } pg)
                     await context.Error.WriteLineAsync($"PostgreSQL wire protocol on {pg} (database name = Meridian database, password = token).");
                 await context.Out.WriteLineAsync($"Meridian listening on {server.BaseAddress.ToString().TrimEnd('/')}");
@@ -121,7 +129,6 @@ internal static class StartCommand
                 catch (OperationCanceledException)
                 {
                 }
-                await context.Error.WriteLineAsync("Stopping Meridian ...");
             }
             await context.Error.WriteLineAsync("Meridian stopped.");
             return 0;
@@ -146,15 +153,13 @@ internal static class StartCommand
 
     // The file over the built-in defaults, then every flag the user actually typed over the file.
     private static MeridianServerOptions FromFile(
-        string path, MeridianServerOptions flags, ParseResult parse, Option<string> listen, Option<string> dataDir, Option<bool> asyncFsync,
-        Option<int?> pgPort)
+        Meridian.Server.Configuration.ServerConfigFile file, MeridianServerOptions flags, ParseResult parse, Option<string> listen,
+        Option<string> dataDir, Option<bool> asyncFsync, Option<int?> pgPort)
     {
-        var file = Meridian.Server.Configuration.ServerConfigFile.Load(path);
         var fromFile = file.ToOptions(new MeridianServerOptions
         {
             ListenAddress = flags.ListenAddress,
             DataDirectory = flags.DataDirectory,
-            LoggerFactory = flags.LoggerFactory,
         });
         bool Typed(Option option) => parse.GetResult(option) is { Implicit: false };
         return fromFile with

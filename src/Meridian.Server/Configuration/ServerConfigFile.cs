@@ -52,6 +52,35 @@ public sealed class ServerConfigFile
     /// <summary>Metrics export.</summary>
     public MetricsSection? Metrics { get; set; }
 
+    /// <summary>
+    /// The least severe log lines <c>meridian start</c> writes: <c>trace</c>, <c>debug</c>, <c>information</c> (the default),
+    /// <c>warning</c>, <c>error</c>, <c>critical</c> or <c>none</c>. An embedding application filters its own logger factory instead.
+    /// </summary>
+    public string? LogLevel { get; set; }
+
+    /// <summary>The file's <see cref="LogLevel"/>, or null when the file sets none.</summary>
+    /// <exception cref="ArgumentException">The value is not a level.</exception>
+    public Microsoft.Extensions.Logging.LogLevel? MinimumLogLevel => LogLevel is null ? null : ParseLogLevel(LogLevel, "log_level");
+
+    /// <summary>Reads a log level as the configuration file and <c>--log-level</c> spell it.</summary>
+    /// <exception cref="ArgumentException">The value is not a level; the message names <paramref name="key"/>.</exception>
+    public static Microsoft.Extensions.Logging.LogLevel ParseLogLevel(string value, string key)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return value.ToLowerInvariant() switch
+        {
+            "trace" => Microsoft.Extensions.Logging.LogLevel.Trace,
+            "debug" => Microsoft.Extensions.Logging.LogLevel.Debug,
+            "information" or "info" => Microsoft.Extensions.Logging.LogLevel.Information,
+            "warning" or "warn" => Microsoft.Extensions.Logging.LogLevel.Warning,
+            "error" => Microsoft.Extensions.Logging.LogLevel.Error,
+            "critical" => Microsoft.Extensions.Logging.LogLevel.Critical,
+            "none" => Microsoft.Extensions.Logging.LogLevel.None,
+            _ => throw new ArgumentException(
+                $"{key} must be one of trace, debug, information, warning, error, critical or none, not \"{value}\"."),
+        };
+    }
+
     /// <summary>Slow-log thresholds.</summary>
     public SlowLogSection? SlowLog { get; set; }
 
@@ -99,6 +128,7 @@ public sealed class ServerConfigFile
             throw new ArgumentException("max_queued_messages_per_client must be positive.");
         if (PgPort is < 0 or > 65535)
             throw new ArgumentException($"pg_port must be a port (0 to 65535), not {PgPort}.");
+        _ = MinimumLogLevel; // checked here with the rest, though only `meridian start` uses it
         if (ReducerTimeLimitMs is < 0)
             throw new ArgumentException("reducer_time_limit_ms must be 0 (no limit) or a positive number of milliseconds.");
         return defaults with

@@ -11,9 +11,13 @@ using Meridian.Runtime.Sql;
 using Meridian.Sats;
 using Meridian.Sats.Json;
 using Meridian.Server.Auth;
+using Meridian.Server.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Meridian.Server.Http;
 
@@ -58,7 +62,10 @@ public static partial class DatabaseEndpoints
         {
             try
             {
-                return await registry.DeleteAsync(db, caller.Identity).ConfigureAwait(false) ? Results.Ok() : ErrorResults.NoSuchDatabase(db);
+                if (!await registry.DeleteAsync(db, caller.Identity).ConfigureAwait(false))
+                    return ErrorResults.NoSuchDatabase(db);
+                Log(http).DatabaseDeleted(db, caller.Identity);
+                return Results.Ok();
             }
             catch (PublishException e)
             {
@@ -178,6 +185,8 @@ public static partial class DatabaseEndpoints
                 .ConfigureAwait(false);
             if (moduleHash.Length > 0)
                 held.Release(caller.Identity, moduleHash);
+            Log(http).Published(result.Database.Name, caller.Identity,
+                result.Created ? "created" : clear ? "cleared and republished" : breakClients ? "migrated, clients disconnected" : "migrated");
             return Results.Json(new JsonObject
             {
                 ["Success"] = new JsonObject
@@ -194,9 +203,14 @@ public static partial class DatabaseEndpoints
         }
         catch (PublishException e)
         {
+            Log(http).PublishRefused(name, e.Message);
             return ErrorResults.Text(StatusCodes.Status400BadRequest, e.Message);
         }
     }
+
+    // Publishes and deletes are rare: the logger is looked up per request.
+    private static ILogger Log(HttpContext http) =>
+        http.RequestServices.GetService<ILoggerFactory>()?.CreateLogger(MeridianServer.LogCategory) ?? NullLogger.Instance;
 
     private static async Task<IResult> CallAsync(HttpContext http, Caller caller, Database database, string reducerName)
     {

@@ -8,6 +8,8 @@ using Meridian.Runtime.Subscriptions;
 using Meridian.Sats;
 using Meridian.Sats.Bsatn;
 using Meridian.Server.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Meridian.Server.Sessions;
 
@@ -32,6 +34,9 @@ internal sealed class ClientSession : IClientSession, IThreadPoolWorkItem
     /// <summary>A v3 frame stops taking more queued messages once its body reaches this size (as upstream).</summary>
     public const int MaxBatchBytes = 512 << 10;
 
+    /// <summary>The close reason a client gets when its session fails with an error of the server's own (details go to the log).</summary>
+    public const string InternalErrorReason = "internal server error: the server ended this connection (its log has the details)";
+
     private readonly IFrameTransport _transport;
     private readonly Database _database;
     private readonly ServerMetrics _metrics;
@@ -41,6 +46,10 @@ internal sealed class ClientSession : IClientSession, IThreadPoolWorkItem
     private readonly Compression _compression; // decided once per connection (CompressionOptions.ForConnection)
     private readonly int _compressionThreshold;
     private readonly Limits.IdentityLimiter _limiter;
+    private readonly ILogger _logger;
+    // Cancelled to end the receive loop (which aborts a WebSocket's pending receive); set while RunAsync runs.
+    private CancellationTokenSource? _closing;
+    private int _failed; // 1 once the session ended with an internal error
     /// <summary>Reducer calls one session may have handed to the database before it waits for the oldest to be answered.</summary>
     public const int MaxPipelinedCalls = 64;
 
@@ -71,8 +80,10 @@ internal sealed class ClientSession : IClientSession, IThreadPoolWorkItem
         int maxQueued = DefaultMaxQueuedMessages,
         Compression compression = Compression.None,
         int compressionThreshold = ServerFrame.CompressionThreshold,
-        Limits.IdentityLimiter? limiter = null)
+        Limits.IdentityLimiter? limiter = null,
+        ILogger? logger = null)
     {
+        _logger = logger ?? NullLogger.Instance;
         _limiter = limiter ?? Limits.IdentityLimiter.Unlimited;
         _compression = compression;
         _compressionThreshold = compressionThreshold;
@@ -84,7 +95,7 @@ internal sealed class ClientSession : IClientSession, IThreadPoolWorkItem
         Identity = identity;
         ConnectionId = connectionId;
         _confirmedReads = confirmedReads;
-        _durableGate = confirmedReads ? DurableGate.For(database) : null;
+        _durableGate = confirmedReads ? DurableGate.For(database, _logger) : null;
     }
 
     public Identity Identity { get; }
@@ -96,6 +107,7 @@ internal sealed class ClientSession : IClientSession, IThreadPoolWorkItem
     {
         // Cancelled when the receive loop ends, or two seconds after a goodbye (ending the receive loop).
         using var closing = new CancellationTokenSource();
+        _closing = closing;
         // Cancelling a pending receive would abort the socket, so when the database closes or the
         // server stops the client first gets a close frame (1001); its answer ends the receive loop
         // normally, and a client that does not answer is cut off two seconds later.
@@ -131,6 +143,11 @@ internal sealed class ClientSession : IClientSession, IThreadPoolWorkItem
         {
             await ReceiveLoopAsync(closing.Token).ConfigureAwait(false);
         }
+        catch (Exception e) when (e is not DatabaseClosedException)
+        {
+            // A bug of the server's own while handling this client's messages: this session ends, the server serves on.
+            Fail(e);
+        }
         finally
         {
             try
@@ -148,6 +165,7 @@ internal sealed class ClientSession : IClientSession, IThreadPoolWorkItem
                 sending = _pendingSend;
             }
             await closing.CancelAsync().ConfigureAwait(false);
+            _closing = null;
             if (sending is { IsCompleted: false })
             {
                 _transport.Abort();
@@ -334,6 +352,14 @@ internal sealed class ClientSession : IClientSession, IThreadPoolWorkItem
             timestamp = Timestamp.UnixEpoch;
             duration = TimeDuration.Zero;
         }
+        catch (Exception e)
+        {
+            // Nobody awaits this task: an unexpected error is logged and answered, never left on the thread pool.
+            _logger.ProcedureFailed(_database.Name, p.Procedure, e);
+            status = new ProcedureStatus.InternalError("The procedure failed with an internal server error.");
+            timestamp = Timestamp.UnixEpoch;
+            duration = TimeDuration.Zero;
+        }
         _limiter.EndCall(Identity);
         Enqueue(new ServerMessage.ProcedureResult(status, timestamp, duration, p.RequestId));
     }
@@ -406,10 +432,65 @@ internal sealed class ClientSession : IClientSession, IThreadPoolWorkItem
             _transport.Abort();
     }
 
+    /// <summary>
+    /// Ends this session after an error of the server's own (a bug in encoding, caching, a transport that broke its
+    /// contract): nothing more is sent, the client gets a close with <see cref="InternalErrorReason"/>, the receive loop
+    /// ends (cutting the transport off if the client does not answer the close within two seconds) and every other
+    /// session carries on. Never throws: it runs where nothing else would catch.
+    /// </summary>
+    internal void Fail(Exception error, bool logged = false)
+    {
+        if (Interlocked.Exchange(ref _failed, 1) != 0)
+            return;
+        try
+        {
+            lock (_outbox)
+                Close();
+            if (!logged)
+                _logger.SessionFailed(_database.Name, Identity, ConnectionId, error);
+            _ = EndAfterFailureAsync();
+        }
+#pragma warning disable CA1031 // the last line of defence for a thread-pool work item: nothing may escape
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            _transport.Abort();
+        }
+    }
+
+    private async Task EndAfterFailureAsync()
+    {
+        try
+        {
+            await _transport.CloseAsync(WebSocketCloseStatus.InternalServerError, InternalErrorReason).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // CloseAsync promises not to throw; a transport that does is cut off below all the same
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+        if (_closing is { } closing)
+        {
+            try
+            {
+                closing.CancelAfter(TimeSpan.FromSeconds(2));
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+        // No receive loop to end (it already ended, or never ran): drop the transport now.
+        _transport.Abort();
+    }
+
     // Sends queued messages, as many per frame as the protocol allows, until the queue is empty (idle again), a send is
     // pending (continued when it completes), or the next message waits for durability (continued by the gate).
+    // It runs on the thread pool with nobody to catch for it: a transport failure ends the session quietly, anything
+    // else ends it through Fail (logged), and neither reaches the thread pool, which would end the process.
     internal void Flush()
     {
+        var sendingNow = false;
         try
         {
             while (true)
@@ -458,6 +539,7 @@ internal sealed class ClientSession : IClientSession, IThreadPoolWorkItem
                     // Without a token a WebSocket send that completes at once (the usual case: it only fills Kestrel's
                     // pipe, or with inline scheduling the socket) takes its fast path; one still pending is cut off by
                     // aborting the transport when the session ends.
+                    sendingNow = true;
                     var sending = _transport.SendAsync(frame, CancellationToken.None);
                     if (!sending.IsCompletedSuccessfully)
                     {
@@ -470,6 +552,7 @@ internal sealed class ClientSession : IClientSession, IThreadPoolWorkItem
                         return;
                     }
                     sending.GetAwaiter().GetResult();
+                    sendingNow = false;
                     continue;
                 }
                 if (waitFor is { } offset)
@@ -477,11 +560,17 @@ internal sealed class ClientSession : IClientSession, IThreadPoolWorkItem
                 return;
             }
         }
-        catch (Exception e) when (IsTransportFailure(e))
+        catch (Exception e) when (sendingNow && IsTransportFailure(e))
         {
             // The transport broke: the receive loop ends too, and the session with it.
             lock (_outbox)
                 Close();
+        }
+#pragma warning disable CA1031 // see above: nothing may reach the thread pool
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Fail(e);
         }
     }
 
@@ -495,6 +584,13 @@ internal sealed class ClientSession : IClientSession, IThreadPoolWorkItem
         {
             lock (_outbox)
                 Close();
+            return;
+        }
+#pragma warning disable CA1031 // nobody awaits this task but the session's end
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Fail(e);
             return;
         }
         lock (_outbox)
@@ -515,23 +611,43 @@ internal sealed class ClientSession : IClientSession, IThreadPoolWorkItem
     public void OnSubscriptionError(uint? requestId, uint querySetId, string message) =>
         Enqueue(new ServerMessage.SubscriptionError(requestId, querySetId, message));
 
+    // The two calls of every commit convert on the database's pipeline, which serves every other session next: a
+    // conversion that fails ends this session only.
     public void OnTransactionUpdate(ulong? offset, IReadOnlyList<QuerySetDelta> querySets)
     {
-        if (SharedUpdate.Encode(querySets) is { } encoded)
-            Enqueue(null, encoded, offset);
-        else
-            Enqueue(new ServerMessage.TransactionUpdate(Wire.Updates(querySets)), offset);
+        try
+        {
+            if (SharedUpdate.Encode(querySets) is { } encoded)
+                Enqueue(null, encoded, offset);
+            else
+                Enqueue(new ServerMessage.TransactionUpdate(Wire.Updates(querySets)), offset);
+        }
+#pragma warning disable CA1031 // see above
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Fail(e);
+        }
     }
 
     public void OnReducerResult(uint requestId, ReducerCallResult result)
     {
-        ReducerOutcome outcome = result.Status switch
+        try
         {
-            ReducerStatus.Committed => new ReducerOutcome.Ok([], Wire.Updates(result.OwnUpdates)),
-            ReducerStatus.Failed => ReducerOutcome.Err.FromMessage(result.Error ?? "The reducer failed."),
-            _ => new ReducerOutcome.InternalError(result.Error ?? "The reducer could not run."),
-        };
-        Enqueue(new ServerMessage.ReducerResult(requestId, result.Timestamp, outcome), result.Offset);
+            ReducerOutcome outcome = result.Status switch
+            {
+                ReducerStatus.Committed => new ReducerOutcome.Ok([], Wire.Updates(result.OwnUpdates)),
+                ReducerStatus.Failed => ReducerOutcome.Err.FromMessage(result.Error ?? "The reducer failed."),
+                _ => new ReducerOutcome.InternalError(result.Error ?? "The reducer could not run."),
+            };
+            Enqueue(new ServerMessage.ReducerResult(requestId, result.Timestamp, outcome), result.Offset);
+        }
+#pragma warning disable CA1031 // see above
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Fail(e);
+        }
     }
 
     public void OnOneOffQueryResult(uint requestId, IReadOnlyList<TableRowsResult>? rows, string? error, ulong? offset) =>

@@ -10,7 +10,10 @@ using Meridian.Server.Sessions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Meridian.Server.WebSockets;
 
@@ -23,6 +26,9 @@ public static class SubscribeEndpoint
     /// <summary>The v2 messages, several per frame both ways (preferred when offered, as upstream).</summary>
     public const string V3Protocol = "v3.bsatn.spacetimedb";
 
+    /// <summary>The log category of sessions (a session that fails with an internal error is logged there).</summary>
+    public const string SessionLogCategory = "Meridian.Server.Sessions";
+
     /// <summary>Maps the endpoint.</summary>
     public static IEndpointRouteBuilder MapSubscribeEndpoint(
         this IEndpointRouteBuilder app,
@@ -34,6 +40,7 @@ public static class SubscribeEndpoint
         Limits.IdentityLimiter? limiter = null)
     {
         compressionOptions ??= new CompressionOptions();
+        var sessionLogger = app.ServiceProvider.GetService<ILoggerFactory>()?.CreateLogger(SessionLogCategory) ?? NullLogger.Instance;
         app.MapGet("/v1/database/{db}/subscribe", async (HttpContext http, string db, IHostApplicationLifetime lifetime) =>
         {
             if (!http.WebSockets.IsWebSocketRequest)
@@ -128,7 +135,8 @@ public static class SubscribeEndpoint
                     maxQueuedMessages,
                     compressionOptions.ForConnection(requested, batched: protocol == V3Protocol),
                     compressionOptions.ThresholdBytes,
-                    limiter)
+                    limiter,
+                    sessionLogger)
                 {
                     JwtPayload = caller.JwtPayload,
                 };
