@@ -1,11 +1,8 @@
 using Meridian.Runtime.Execution;
-using Meridian.Runtime.Logging;
-using Meridian.Runtime.Modules;
 using Meridian.Runtime.Subscriptions;
 using Meridian.Runtime.Tests.LiveGrammar;
 using Meridian.Sats;
 using Meridian.Sats.Bsatn;
-using Meridian.Storage;
 
 namespace Meridian.Runtime.Tests;
 

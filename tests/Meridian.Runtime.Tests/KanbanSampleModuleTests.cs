@@ -1,12 +1,9 @@
 using Meridian.Runtime.Execution;
 using Meridian.Runtime.Hosting;
-using Meridian.Runtime.Logging;
-using Meridian.Runtime.Modules;
 using Meridian.Sats;
 using Meridian.Sats.Bsatn;
 using Meridian.Sats.ModuleDef;
 using Meridian.Sats.Values;
-using Meridian.Storage;
 
 namespace Meridian.Runtime.Tests;
 

@@ -2,8 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Meridian.Runtime.Execution;
-using Meridian.Runtime.Logging;
-using Meridian.Runtime.Modules;
 using Meridian.Sats;
 using Meridian.Sats.Bsatn;
 using Meridian.Sats.Values;
