@@ -76,4 +76,69 @@ public class PageDirectoryTests(ITestOutputHelper output)
         Assert.True(early.TryFind(t, pk, U32(5), out var old));
         Assert.Equal((5u, 0ul, Name(5)), ReadPerson(old));
     }
+
+    [Fact]
+    public void Renumbered_pages_keep_every_version_and_each_transactions_own_rows_apart()
+    {
+        var seed = TestSeed.Get(output);
+        var random = new Random(seed);
+        var store = Datastore.CreateInMemory();
+        TableId t;
+        using (var tx = store.BeginTransaction())
+        {
+            t = tx.CreateTable(Person());
+            for (uint i = 0; i < Rows; i++)
+                tx.Insert(t, PersonRow(i, 0, Name(i)));
+            tx.Commit();
+        }
+        var pk = store.Committed.GetTable(t).PrimaryKeyIndex;
+        var versions = new List<(CommittedState State, RowCursor Cursor, ulong[] Ages)>();
+        var ages = new ulong[Rows];
+        var renumbered = 0;
+        var lastFirstPage = 0;
+        Meridian.Storage.Tables.TableData.RenumberAtOnThisThread = 16;
+        try
+        {
+            for (var n = 1; n <= 20_000; n++)
+            {
+                using var tx = store.BeginTransaction();
+                // The same row twice: the second update is of the transaction's own row and must not
+                // show in the changeset as a second change.
+                var id = (uint)random.Next(Rows);
+                tx.Update(t, pk, PersonRow(id, (ulong)n, Name(id)));
+                tx.Update(t, pk, PersonRow(id, (ulong)n + 1, Name(id)));
+                ages[id] = (ulong)n + 1;
+                var changes = tx.Commit().Tables.Single();
+                Assert.Single(changes.Inserts);
+                Assert.Single(changes.Deletes);
+                var heap = store.State.Table(t.Value)!.Heap;
+                if (heap.FirstPage < lastFirstPage)
+                    renumbered++;
+                lastFirstPage = heap.FirstPage;
+                Assert.True(heap.PageCount < 16 + 64, $"page {heap.PageCount} was made after renumbering at 16");
+                if (n % 2000 == 0)
+                {
+                    var cursor = store.Committed.Scan(t);
+                    versions.Add((store.Committed, cursor, (ulong[])ages.Clone()));
+                }
+            }
+        }
+        finally
+        {
+            Meridian.Storage.Tables.TableData.RenumberAtOnThisThread = 0;
+        }
+        output.WriteLine($"renumbered {renumbered} times");
+        Assert.True(renumbered >= 5, $"renumbered only {renumbered} times");
+        foreach (var (state, cursor, expected) in versions.Append((store.Committed, store.Committed.Scan(t), ages)))
+        {
+            for (uint i = 0; i < Rows; i++)
+            {
+                Assert.True(cursor.MoveNext());
+                Assert.Equal((i, expected[i], Name(i)), ReadPerson(cursor.Current));
+                Assert.True(state.TryFind(t, pk, U32(i), out var row));
+                Assert.Equal((i, expected[i], Name(i)), ReadPerson(row));
+            }
+            Assert.False(cursor.MoveNext());
+        }
+    }
 }

@@ -11,9 +11,10 @@ namespace Meridian.Storage.Rows;
 /// <remarks>
 /// The page directory is shared between versions: a transaction may fill slots past its base's
 /// page count (no published version reads them) and replaces the array only when it must grow.
-/// Page numbers only grow (a transaction tells its own rows by pointer order), so the directory is a
-/// window: slot <c>i</c> holds page <see cref="FirstPage"/> + i. Compaction at commit moves the window
-/// past dropped pages (see <see cref="Trim"/>), so its length follows the live pages, not the pages ever made.
+/// Page numbers only grow within a version's life (a transaction tells its own rows by pointer order), so
+/// the directory is a window: slot <c>i</c> holds page <see cref="FirstPage"/> + i. Compaction at commit
+/// moves the window past dropped pages (see <see cref="Trim"/>), so its length follows the live pages, not
+/// the pages ever made; once the window has moved far, a commit numbers it from 0 again (<see cref="Renumber"/>).
 /// Bytes past a version's <see cref="End"/> are scratch: a rolled-back transaction's rows are simply
 /// overwritten by the next one. A page left for a new one gets <see cref="EndOfPage"/> as the id of
 /// the record that would have come next (when 4 bytes remain), so a walk knows where it ends.
@@ -191,6 +192,14 @@ internal struct RowHeap
         Pages = copy;
         FirstPage += skip;
         return skip;
+    }
+
+    /// <summary>Numbers the window's pages from 0 (the caller re-points every pointer by the same shift).</summary>
+    public void Renumber()
+    {
+        PageCount -= FirstPage;
+        End -= (ulong)FirstPage << 32;
+        FirstPage = 0;
     }
 
     /// <summary>Pages in the window that are not dropped.</summary>

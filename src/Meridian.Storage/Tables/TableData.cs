@@ -324,6 +324,35 @@ internal sealed class TableData
         var counts = new int[Heap.Pages.Length];
         Array.Copy(LiveBytes!, skip, counts, 0, Math.Min(LiveBytes!.Length - skip, counts.Length));
         LiveBytes = counts;
+        if (Heap.FirstPage >= (RenumberAtOnThisThread > 0 ? RenumberAtOnThisThread : RenumberAt))
+            Renumber(edit);
+    }
+
+    /// <summary>
+    /// First page number at which the window is renumbered from 0, so that a table updated for ever does not
+    /// run out of 31-bit page numbers (it would after 2^31 pages: days of a busy update workload).
+    /// </summary>
+    internal const int RenumberAt = 1 << 30;
+
+    /// <summary>Tests: a lower <see cref="RenumberAt"/> for commits on the calling thread (0: the default).</summary>
+    [ThreadStatic]
+    internal static int RenumberAtOnThisThread;
+
+    /// <summary>
+    /// At commit: page <see cref="RowHeap.FirstPage"/> becomes page 0 and every live slot is re-pointed (one pass
+    /// over the slot map, once per 2^30 pages). Older versions keep their own slot map, directory and first page;
+    /// the next transaction starts from the new end, so pointer order still tells its own rows.
+    /// </summary>
+    private void Renumber(long edit)
+    {
+        var shift = (ulong)Heap.FirstPage << 32;
+        for (uint id = 0; id < Slots.Count; id++)
+        {
+            var ptr = Slots.Get(id);
+            if (!SlotMap.IsFree(ptr))
+                Slots.Set(id, ptr - shift, edit);
+        }
+        Heap.Renumber();
     }
 
     /// <summary>
