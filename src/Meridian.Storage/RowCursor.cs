@@ -18,6 +18,7 @@ public sealed class RowCursor
     // are never changed, and the directory array still holds every page those slots point into.
     private readonly SlotMap _slots;
     private readonly byte[][] _pages;
+    private readonly int _firstPage;
     private readonly int _fixedRowSize;
     private readonly RowHint? _hint;
     private readonly uint _tableId;
@@ -34,6 +35,7 @@ public sealed class RowCursor
         _tableId = table.Schema.Id.Value;
         _slots = table.Slots;
         _pages = table.Heap.Pages;
+        _firstPage = table.Heap.FirstPage;
         _fixedRowSize = table.Heap.FixedRowSize;
     }
 
@@ -94,7 +96,7 @@ public sealed class RowCursor
         {
             if (!_valid)
                 throw new InvalidOperationException("The cursor is not on a row.");
-            return RowHeap.Read(_pages, _fixedRowSize, _ptr);
+            return RowHeap.Read(_pages, _firstPage, _fixedRowSize, _ptr);
         }
     }
 
@@ -109,7 +111,7 @@ public sealed class RowCursor
         {
             if (!_valid)
                 throw new InvalidOperationException("The cursor is not on a row.");
-            return RowHeap.ReadMemory(_pages, _fixedRowSize, _ptr);
+            return RowHeap.ReadMemory(_pages, _firstPage, _fixedRowSize, _ptr);
         }
     }
 

@@ -13,7 +13,7 @@ namespace Meridian.Benchmarks.Storage;
 /// <summary>
 /// The <c>storage</c> suite (issue 4): the upstream generic suite against SQLite, point lookup and a
 /// 1,200-row range scan on a 1.2M-row table, memory per row, log replay throughput and snapshot
-/// load time. Wire in with <c>["storage"] = StorageSuite.Run</c>.
+/// load time, and a table only ever updated for a long run (<see cref="LongUpdates"/>). Wire in with <c>["storage"] = StorageSuite.Run</c>.
 /// </summary>
 public static class StorageSuite
 {
@@ -28,6 +28,7 @@ public static class StorageSuite
         Step("lookups on a 1.2M-row table", () => Lookups(options, results));
         Step("memory per row", () => MemoryPerRow(options, results));
         Step("recovery", () => Recovery(options, results));
+        Step("long updates without resets", () => LongUpdates.Run(options, results));
         Step("fsync floor", () => FsyncFloor.Run(options, results));
         return results;
     }

@@ -11,6 +11,10 @@ namespace Meridian.Storage.Rows;
 /// <remarks>
 /// The page directory is shared between versions: a transaction may fill slots past its base's
 /// page count (no published version reads them) and replaces the array only when it must grow.
+/// Page numbers only grow within a version's life (a transaction tells its own rows by pointer order), so
+/// the directory is a window: slot <c>i</c> holds page <see cref="FirstPage"/> + i. Compaction at commit
+/// moves the window past dropped pages (see <see cref="Trim"/>), so its length follows the live pages, not
+/// the pages ever made; once the window has moved far, a commit numbers it from 0 again (<see cref="Renumber"/>).
 /// Bytes past a version's <see cref="End"/> are scratch: a rolled-back transaction's rows are simply
 /// overwritten by the next one. A page left for a new one gets <see cref="EndOfPage"/> as the id of
 /// the record that would have come next (when 4 bytes remain), so a walk knows where it ends.
@@ -26,7 +30,11 @@ internal struct RowHeap
     /// <summary>Written where a record's id would be, after the last record of a full page.</summary>
     public const uint EndOfPage = uint.MaxValue;
 
+    /// <summary>The window of pages: <c>Pages[i]</c> is page <see cref="FirstPage"/> + i (null once dropped).</summary>
     public byte[][] Pages;
+    /// <summary>Number of the page in <c>Pages[0]</c>; pages below it were all dropped.</summary>
+    public int FirstPage;
+    /// <summary>Pages ever made: the next page's number.</summary>
     public int PageCount;
     /// <summary>Pointer at which the next row will be written (in the last page).</summary>
     public ulong End;
@@ -35,6 +43,7 @@ internal struct RowHeap
     public RowHeap(int fixedRowSize)
     {
         Pages = [];
+        FirstPage = 0;
         PageCount = 0;
         End = 0;
         FixedRowSize = fixedRowSize;
@@ -50,20 +59,27 @@ internal struct RowHeap
         get
         {
             long total = 0;
-            for (var i = 0; i < PageCount; i++)
+            for (var i = 0; i < PageCount - FirstPage; i++)
                 total += Pages[i]?.Length ?? 0;
             return total;
         }
     }
 
+    /// <summary>Slots in use in <see cref="Pages"/> (dropped ones included).</summary>
+    public readonly int WindowLength => PageCount - FirstPage;
+
+    /// <summary>The page numbered <paramref name="page"/> (null once dropped).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly ReadOnlySpan<byte> Read(ulong ptr) => Read(Pages, FixedRowSize, ptr);
+    public readonly byte[] Page(int page) => Pages[page - FirstPage];
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly ReadOnlySpan<byte> Read(ulong ptr) => Read(Pages, FirstPage, FixedRowSize, ptr);
 
     /// <summary>Reads a row through a page directory captured earlier (cursors keep the one they started with).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ReadOnlySpan<byte> Read(byte[][] pages, int fixedRowSize, ulong ptr)
+    public static ReadOnlySpan<byte> Read(byte[][] pages, int firstPage, int fixedRowSize, ulong ptr)
     {
-        var page = pages[(int)(ptr >> 32)];
+        var page = pages[(int)(ptr >> 32) - firstPage];
         var offset = (int)(uint)ptr + IdSize;
         if (fixedRowSize >= 0)
             return page.AsSpan(offset, fixedRowSize);
@@ -72,15 +88,16 @@ internal struct RowHeap
     }
 
     /// <summary>The id stored with the record at <paramref name="ptr"/>.</summary>
-    public readonly uint IdAt(ulong ptr) => System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(Pages[(int)(ptr >> 32)].AsSpan((int)(uint)ptr));
+    public readonly uint IdAt(ulong ptr) =>
+        System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(Page((int)(ptr >> 32)).AsSpan((int)(uint)ptr));
 
     /// <summary>The row at <paramref name="ptr"/> as memory: valid as long as a version that can see the row is alive (pages never change under it).</summary>
-    public readonly ReadOnlyMemory<byte> ReadMemory(ulong ptr) => ReadMemory(Pages, FixedRowSize, ptr);
+    public readonly ReadOnlyMemory<byte> ReadMemory(ulong ptr) => ReadMemory(Pages, FirstPage, FixedRowSize, ptr);
 
     /// <summary>Reads a row as memory through a page directory captured earlier.</summary>
-    public static ReadOnlyMemory<byte> ReadMemory(byte[][] pages, int fixedRowSize, ulong ptr)
+    public static ReadOnlyMemory<byte> ReadMemory(byte[][] pages, int firstPage, int fixedRowSize, ulong ptr)
     {
-        var page = pages[(int)(ptr >> 32)];
+        var page = pages[(int)(ptr >> 32) - firstPage];
         var offset = (int)(uint)ptr + IdSize;
         if (fixedRowSize >= 0)
             return page.AsMemory(offset, fixedRowSize);
@@ -97,7 +114,7 @@ internal struct RowHeap
     /// </summary>
     public readonly bool NextInPage(ref ulong ptr)
     {
-        var page = Pages[(int)(ptr >> 32)];
+        var page = Page((int)(ptr >> 32));
         var next = (int)(uint)ptr + StoredSize(Read(ptr).Length);
         ptr = (ptr & 0xFFFF_FFFF_0000_0000ul) | (uint)next;
         return HasRecordAt(page, next);
@@ -115,14 +132,14 @@ internal struct RowHeap
     {
         var need = StoredSize(row.Length);
         var offset = (int)(uint)End;
-        if (PageCount == 0 || offset + need > Pages[PageCount - 1].Length)
+        if (PageCount == 0 || offset + need > Page(PageCount - 1).Length)
         {
-            if (PageCount > 0 && offset + IdSize <= Pages[PageCount - 1].Length)
-                System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(Pages[PageCount - 1].AsSpan(offset), EndOfPage);
+            if (PageCount > 0 && offset + IdSize <= Page(PageCount - 1).Length)
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(Page(PageCount - 1).AsSpan(offset), EndOfPage);
             AddPage(need);
             offset = 0;
         }
-        var page = Pages[PageCount - 1];
+        var page = Page(PageCount - 1);
         var ptr = End;
         var at = offset;
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(page.AsSpan(at), id);
@@ -137,17 +154,67 @@ internal struct RowHeap
 
     private void AddPage(int need)
     {
-        var lastSize = PageCount == 0 ? FirstPageSize / 2 : Pages[PageCount - 1].Length;
+        var lastSize = PageCount == 0 ? FirstPageSize / 2 : Page(PageCount - 1).Length;
         var size = Math.Max(Math.Min(lastSize * 2, MaxPageSize), need);
-        if (PageCount == Pages.Length)
+        if (PageCount == int.MaxValue)
+            throw new StorageException("The table has used up its page numbers.");
+        var used = PageCount - FirstPage;
+        if (used == Pages.Length)
         {
             var grown = new byte[Math.Max(4, Pages.Length * 2)][];
-            Array.Copy(Pages, grown, PageCount);
+            Array.Copy(Pages, grown, used);
             Pages = grown;
         }
-        Pages[PageCount] = GC.AllocateUninitializedArray<byte>(size);
+        Pages[used] = GC.AllocateUninitializedArray<byte>(size);
         PageCount++;
         End = (ulong)(PageCount - 1) << 32;
+    }
+
+    /// <summary>
+    /// Replaces the directory with a copy that drops <paramref name="dropped"/> and starts at the first page
+    /// still held (at commit; published versions keep the array they share). Returns how far the window moved.
+    /// </summary>
+    public int Trim(HashSet<int> dropped)
+    {
+        // Never written in place: readers of older versions may be reading the shared array right now.
+        var used = PageCount - FirstPage;
+        var skip = 0;
+        while (skip < used - 1 && (Pages[skip] is null || dropped.Contains(FirstPage + skip)))
+            skip++;
+        var kept = used - skip;
+        var copy = new byte[Math.Max(4, kept + kept / 2)][];
+        Array.Copy(Pages, skip, copy, 0, kept);
+        foreach (var page in dropped)
+        {
+            if (page - FirstPage >= skip)
+                copy[page - FirstPage - skip] = null!;
+        }
+        Pages = copy;
+        FirstPage += skip;
+        return skip;
+    }
+
+    /// <summary>Numbers the window's pages from 0 (the caller re-points every pointer by the same shift).</summary>
+    public void Renumber()
+    {
+        PageCount -= FirstPage;
+        End -= (ulong)FirstPage << 32;
+        FirstPage = 0;
+    }
+
+    /// <summary>Pages in the window that are not dropped.</summary>
+    public readonly int HeldPages
+    {
+        get
+        {
+            var held = 0;
+            for (var i = 0; i < PageCount - FirstPage; i++)
+            {
+                if (Pages[i] is not null)
+                    held++;
+            }
+            return held;
+        }
     }
 
     public static int VarintSize(int value)

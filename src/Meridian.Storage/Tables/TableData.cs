@@ -43,7 +43,8 @@ internal sealed class TableData
     public BTreeNode<IndexEntry<ulong>>? RowHashes;
     public Int128[] SequenceNext;
     /// <summary>
-    /// Stored bytes of live records per page, for compaction. Maintained by the writer at commit only
+    /// Stored bytes of live records per page (index: page number minus the heap's first page), for
+    /// compaction. Maintained by the writer at commit only
     /// (never by an open transaction, so a rollback has nothing to undo); null until first needed.
     /// </summary>
     public int[]? LiveBytes;
@@ -287,7 +288,7 @@ internal sealed class TableData
 
     /// <summary>Adds (or, with a negative length, removes) a record of a row of <paramref name="rowLength"/> bytes to its page's live count.</summary>
     public void AccountLive(ulong ptr, int rowLength) =>
-        LiveBytes![RowHeap.PageOf(ptr)] += rowLength >= 0 ? Heap.StoredSize(rowLength) : -Heap.StoredSize(-rowLength);
+        LiveBytes![RowHeap.PageOf(ptr) - Heap.FirstPage] += rowLength >= 0 ? Heap.StoredSize(rowLength) : -Heap.StoredSize(-rowLength);
 
     /// <summary>
     /// At commit, after accounting: relocates the live rows of the pages in <paramref name="lostRows"/>
@@ -303,30 +304,87 @@ internal sealed class TableData
             LiveBytes = new int[Heap.Pages.Length];
             var live = new SlotMap.LiveEnumerator(Slots);
             while (live.MoveNext())
-                LiveBytes[RowHeap.PageOf(live.Pointer)] += Heap.StoredSize(Heap.Read(live.Pointer).Length);
+                LiveBytes[RowHeap.PageOf(live.Pointer) - Heap.FirstPage] += Heap.StoredSize(Heap.Read(live.Pointer).Length);
         }
         var last = Heap.PageCount - 1;
-        List<int>? dropped = null;
+        HashSet<int>? dropped = null;
         foreach (var page in lostRows)
         {
-            if (page >= last || Heap.Pages[page] is not { } bytes || LiveBytes![page] * 4L >= bytes.Length)
+            if (page >= last || Heap.Page(page) is not { } bytes || LiveBytes![page - Heap.FirstPage] * 4L >= bytes.Length
+                || dropped?.Contains(page) == true)
                 continue;
             Relocate(page, edit);
             (dropped ??= []).Add(page);
         }
         if (dropped is null)
             return;
-        // Published versions share the directory array: drop the pages from one copy.
-        var pages = (byte[][])Heap.Pages.Clone();
-        foreach (var page in dropped)
-            pages[page] = null!;
-        Heap.Pages = pages;
+        CleanOldest(dropped, edit);
+        // Published versions share the directory array: the window moves in a copy.
+        var skip = Heap.Trim(dropped);
+        var counts = new int[Heap.Pages.Length];
+        Array.Copy(LiveBytes!, skip, counts, 0, Math.Min(LiveBytes!.Length - skip, counts.Length));
+        LiveBytes = counts;
+        if (Heap.FirstPage >= (RenumberAtOnThisThread > 0 ? RenumberAtOnThisThread : RenumberAt))
+            Renumber(edit);
     }
+
+    /// <summary>
+    /// First page number at which the window is renumbered from 0, so that a table updated for ever does not
+    /// run out of 31-bit page numbers (it would after 2^31 pages: days of a busy update workload).
+    /// </summary>
+    internal const int RenumberAt = 1 << 30;
+
+    /// <summary>Tests: a lower <see cref="RenumberAt"/> for commits on the calling thread (0: the default).</summary>
+    [ThreadStatic]
+    internal static int RenumberAtOnThisThread;
+
+    /// <summary>
+    /// At commit: page <see cref="RowHeap.FirstPage"/> becomes page 0 and every live slot is re-pointed (one pass
+    /// over the slot map, once per 2^30 pages). Older versions keep their own slot map, directory and first page;
+    /// the next transaction starts from the new end, so pointer order still tells its own rows.
+    /// </summary>
+    private void Renumber(long edit)
+    {
+        var shift = (ulong)Heap.FirstPage << 32;
+        for (uint id = 0; id < Slots.Count; id++)
+        {
+            var ptr = Slots.Get(id);
+            if (!SlotMap.IsFree(ptr))
+                Slots.Set(id, ptr - shift, edit);
+        }
+        Heap.Renumber();
+    }
+
+    /// <summary>
+    /// Keeps the directory window within about twice the pages held: while it is longer, the oldest held
+    /// page's live rows move to the end and the page is dropped too. Without this, a page whose rows are
+    /// never updated (at least a quarter live) would hold the window open while updates add pages forever.
+    /// </summary>
+    private void CleanOldest(HashSet<int> dropped, long edit)
+    {
+        var held = Heap.HeldPages - dropped.Count;
+        var front = Heap.FirstPage;
+        while (true)
+        {
+            while (front < Heap.PageCount - 1 && (Heap.Page(front) is null || dropped.Contains(front)))
+                front++;
+            if (front >= Heap.PageCount - 1 || Heap.PageCount - front <= 2 * held + WindowSlack)
+                return;
+            var before = Heap.PageCount;
+            Relocate(front, edit);
+            dropped.Add(front);
+            held += Heap.PageCount - before - 1;
+            front++;
+        }
+    }
+
+    /// <summary>Dropped pages the directory window may hold beyond twice the pages held.</summary>
+    internal const int WindowSlack = 16;
 
     private void Relocate(int page, long edit)
     {
         // Walk the page's records; a record is live when its id's slot still points at it.
-        if (RowHeap.HasRecordAt(Heap.Pages[page], 0))
+        if (RowHeap.HasRecordAt(Heap.Page(page), 0))
         {
             var ptr = (ulong)page << 32;
             do
@@ -339,12 +397,12 @@ internal sealed class TableData
                     Slots.Set(id, moved, edit);
                     if (LiveBytes!.Length < Heap.Pages.Length)
                         Array.Resize(ref LiveBytes, Heap.Pages.Length);
-                    LiveBytes[RowHeap.PageOf(moved)] += Heap.StoredSize(row.Length);
+                    LiveBytes[RowHeap.PageOf(moved) - Heap.FirstPage] += Heap.StoredSize(row.Length);
                 }
             }
             while (Heap.NextInPage(ref ptr));
         }
-        LiveBytes![page] = 0;
+        LiveBytes![page - Heap.FirstPage] = 0;
     }
 
     /// <summary>A fast 64-bit hash of a row's bytes (in memory only; never persisted).</summary>
