@@ -161,26 +161,24 @@ public sealed partial class Datastore
         if (offset - _lastSnapshotOffset < options.SnapshotInterval || Interlocked.CompareExchange(ref _snapshotRunning, 1, 0) != 0)
             return;
         _lastSnapshotOffset = offset;
-        _snapshotTask = StartSnapshot(options, _state);
+        var state = _state;
+        _snapshotTask = Task.Run(() =>
+        {
+            try
+            {
+                SnapshotWriter.Write(options.Device, state);
+                PruneSnapshots(options);
+            }
+            catch (Exception e)
+            {
+                SnapshotFailure = e;
+            }
+            finally
+            {
+                Volatile.Write(ref _snapshotRunning, 0);
+            }
+        });
     }
-
-    // Apart from AfterPublish, whose every call would otherwise allocate this lambda's closure at entry.
-    private Task StartSnapshot(DatastoreOptions options, Tables.DbState state) => Task.Run(() =>
-    {
-        try
-        {
-            SnapshotWriter.Write(options.Device, state);
-            PruneSnapshots(options);
-        }
-        catch (Exception e)
-        {
-            SnapshotFailure = e;
-        }
-        finally
-        {
-            Volatile.Write(ref _snapshotRunning, 0);
-        }
-    });
 
     private void DisposeDurability()
     {

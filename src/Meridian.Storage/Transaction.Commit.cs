@@ -16,26 +16,14 @@ public sealed partial class Transaction
     /// </summary>
     /// <param name="call">The reducer call that produced this transaction, recorded in the log.</param>
     /// <exception cref="DatastoreFailedException">The commit log has failed; nothing was committed.</exception>
-    public Changeset Commit(TransactionCall? call = null) => CommitAt(call, null);
-
-    /// <summary>
-    /// Commits as <see cref="Commit(TransactionCall?)"/>, recording <paramref name="commitTime"/> as the commit time
-    /// instead of reading the datastore's clock: for a caller that has just read the same clock (a reducer call's
-    /// timestamp), so the commit does not read it again.
-    /// </summary>
-    /// <param name="call">The reducer call that produced this transaction, recorded in the log.</param>
-    /// <param name="commitTime">The commit's time, read by the caller from the clock the datastore was created with.</param>
-    /// <exception cref="DatastoreFailedException">The commit log has failed; nothing was committed.</exception>
-    public Changeset Commit(TransactionCall? call, Timestamp commitTime) => CommitAt(call, commitTime);
-
-    private Changeset CommitAt(TransactionCall? call, Timestamp? commitTime)
+    public Changeset Commit(TransactionCall? call = null)
     {
         EnsureOpen();
         try
         {
             var tables = BuildTableChanges(out var published);
             IReadOnlyList<SchemaChange> schema = _schemaChanges is null ? Array.Empty<SchemaChange>() : FinishAlteredTables(_schemaChanges);
-            var now = commitTime ?? Timestamp.Now(_store.Clock);
+            var now = Timestamp.Now(_store.Clock);
             if (tables.Count == 0 && schema.Count == 0 && call is null)
                 return new Changeset(null, now, null, tables, schema);
             var offset = _committed.NextOffset;

@@ -19,49 +19,6 @@ public class TransactionTests
         return (store, id);
     }
 
-    /// <summary>A clock a test can stop from being read.</summary>
-    private sealed class CountingClock(DateTimeOffset now) : TimeProvider
-    {
-        public int Reads;
-
-        public override DateTimeOffset GetUtcNow()
-        {
-            Reads++;
-            return now;
-        }
-    }
-
-    [Fact]
-    public void Commit_with_the_callers_time_records_it_without_reading_the_clock()
-    {
-        var clock = new CountingClock(new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero));
-        using var store = Datastore.CreateInMemory(clock);
-        TableId t;
-        using (var tx = store.BeginTransaction())
-        {
-            t = tx.CreateTable(Person());
-            var implicitTime = tx.Commit();
-            Assert.Equal(Meridian.Sats.Timestamp.FromDateTimeOffset(clock.GetUtcNow()), implicitTime.CommitTime);
-        }
-        var reads = clock.Reads;
-        var given = Meridian.Sats.Timestamp.FromDateTimeOffset(new DateTimeOffset(2031, 6, 7, 8, 9, 10, TimeSpan.Zero));
-        using (var tx = store.BeginTransaction())
-        {
-            tx.Insert(t, PersonRow(1, 30, "Ann"));
-            var call = new TransactionCall("add", ReadOnlyMemory<byte>.Empty, default, default, given);
-            var changeset = tx.Commit(call, given);
-            Assert.Equal(given, changeset.CommitTime);
-            Assert.Equal(0UL + 1, changeset.Offset);
-        }
-        using (var tx = store.BeginTransaction())
-        {
-            var empty = tx.Commit(null, given); // nothing changed and no call: not logged, still the given time
-            Assert.Null(empty.Offset);
-            Assert.Equal(given, empty.CommitTime);
-        }
-        Assert.Equal(reads, clock.Reads);
-    }
-
     [Fact]
     public void Insert_then_find_by_primary_key_and_scan()
     {

@@ -14,15 +14,8 @@ namespace Meridian.Storage.Log;
 /// publishes the durable offset. In async mode a durability waiter (a confirmed read) makes the
 /// next fsync happen at once instead of at the end of the interval. A failed write or fsync is fatal: the log refuses further appends
 /// and every waiter gets the error. In sync mode a thread that waits with <see cref="WaitForDurable"/> writes and fdatasyncs
-/// the queue itself (after the durability thread's batch, if one is being written), saving the two thread wake-ups per commit.
+/// the queue itself when the durability thread is not already doing so, saving the two thread wake-ups per commit.
 /// </summary>
-/// <remarks>
-/// <see cref="Append"/> does not wake the durability thread per commit: while commits flow the thread
-/// looks at the queue every <see cref="HandoffDelay"/> and takes what has waited that long (in sync mode
-/// its committer has usually written it by then, on its own thread); a waiter (<see cref="WaitForDurableAsync"/>,
-/// <see cref="Flush"/>) wakes it at once, and so does the first commit after a quiet spell and a queue of
-/// <see cref="WakeAtQueued"/> commits. A commit nobody waits for is written within about two delays.
-/// </remarks>
 internal sealed class CommitLog : IDurableLog
 {
     private readonly IStorageDevice _device;
@@ -31,19 +24,7 @@ internal sealed class CommitLog : IDurableLog
     private readonly bool _fsyncWhenWaitedOn;
     private readonly long _maxSegmentSize;
     private readonly int _capacity;
-    /// <summary>How long a queued commit is left for its committer to write before the durability thread takes it.</summary>
-    internal static readonly TimeSpan HandoffDelay = TimeSpan.FromMilliseconds(1);
-
-    /// <summary>The durability thread keeps looking at the queue this long after the last commit, then sleeps until woken.</summary>
-    private static readonly TimeSpan ActiveSpan = TimeSpan.FromMilliseconds(50);
-
-    /// <summary>A queue this long wakes the durability thread at once.</summary>
-    internal const int WakeAtQueued = 256;
-
     private readonly object _queueLock = new();
-    private bool _parked; // the durability thread waits without a timeout: Append must wake it (under _queueLock)
-    private long _queuedSince; // Stopwatch timestamp at which the queue last became non-empty (under _queueLock)
-    private int _blockedAppends; // appenders waiting for room in a full queue (under _queueLock)
     private readonly object _ioLock = new(); // the segment and its writer state; taken before _queueLock, never after
     private readonly Queue<Changeset> _queue = new();
     private readonly object _durableLock = new();
@@ -124,21 +105,13 @@ internal sealed class CommitLog : IDurableLog
         lock (_queueLock)
         {
             while (_queue.Count >= _capacity && _failure is null && !_closing)
-            {
-                _blockedAppends++;
-                Monitor.PulseAll(_queueLock);
                 Monitor.Wait(_queueLock);
-                _blockedAppends--;
-            }
             ThrowIfFailed();
             ObjectDisposedException.ThrowIf(_closing, this);
             _queue.Enqueue(changeset);
             _appended = changeset.Offset!.Value + 1;
             if (_queue.Count == 1)
-                _queuedSince = Stopwatch.GetTimestamp();
-            // No wake-up per commit (a futex call, and in sync mode a thread racing the committer for the write).
-            if (_parked || _queue.Count == WakeAtQueued)
-                Monitor.PulseAll(_queueLock);
+                Monitor.Pulse(_queueLock);
         }
     }
 
@@ -168,10 +141,10 @@ internal sealed class CommitLog : IDurableLog
                 return Task.FromException(
                     new DatastoreFailedException($"The commit log failed before offset {offset} became durable: {failure.Message}", failure));
             tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            // A confirmed read is waiting: the periodic fsync (async) or the handoff delay (sync) would
-            // only delay it, so async mode is never slower than sync mode. Counted and cleared under this
-            // lock (see PublishDurable), so the flag is true exactly while such a waiter waits.
-            urgent &= _mode == DurabilityMode.Sync || _fsyncWhenWaitedOn;
+            // A confirmed read is waiting: the periodic fsync would only delay it, so async mode is
+            // never slower than sync mode. Counted and cleared under this lock (see PublishDurable), so
+            // the flag is true exactly while such a waiter waits; otherwise fsyncs stay periodic.
+            urgent &= _mode == DurabilityMode.Async && _fsyncWhenWaitedOn;
             _waiters.Enqueue((tcs, urgent), offset);
             if (urgent)
             {
@@ -190,26 +163,24 @@ internal sealed class CommitLog : IDurableLog
 
     /// <summary>
     /// Blocks until <paramref name="offset"/> is durable; throws <see cref="DatastoreFailedException"/> if the log fails first.
-    /// In sync mode the calling thread writes and fdatasyncs what is queued itself (the same fdatasync the durability thread
-    /// would do, without waking it and being woken by it). If another thread is writing, it waits for that thread's batch and
-    /// then writes what is still queued (group commit: one thread writes for every commit queued meanwhile).
+    /// In sync mode, when the durability thread is idle, the calling thread writes and fdatasyncs what is queued itself (the same
+    /// fdatasync the durability thread would do, without waking it and being woken by it).
     /// </summary>
     public void WaitForDurable(ulong offset)
     {
-        if (_mode == DurabilityMode.Sync && !IsDurable(offset) && _failure is null)
+        if (_mode == DurabilityMode.Sync && !IsDurable(offset) && Monitor.TryEnter(_ioLock))
         {
-            lock (_ioLock)
+            try
             {
-                try
-                {
-                    // Whoever held the lock before may have written this offset already.
-                    if (!IsDurable(offset))
-                        WriteQueuedAndSync();
-                }
-                catch (Exception e)
-                {
-                    Fail(e);
-                }
+                WriteQueuedAndSync();
+            }
+            catch (Exception e)
+            {
+                Fail(e);
+            }
+            finally
+            {
+                Monitor.Exit(_ioLock);
             }
         }
         WaitForDurableAsync(offset).GetAwaiter().GetResult();
@@ -232,7 +203,7 @@ internal sealed class CommitLog : IDurableLog
                 return; // the durability thread drains on close; a failed log takes nothing
             while (_queue.Count > 0)
                 batch.Add(_queue.Dequeue());
-            if (batch.Count > 0 && _blockedAppends > 0)
+            if (batch.Count > 0)
                 Monitor.PulseAll(_queueLock);
         }
         if (batch.Count == 0)
@@ -281,7 +252,23 @@ internal sealed class CommitLog : IDurableLog
             {
                 batch.Clear();
                 lock (_queueLock)
-                    WaitForWork(unsynced, lastSync);
+                {
+                    while (_queue.Count == 0 && !_closing)
+                    {
+                        if (unsynced && _syncWanted)
+                            break;
+                        if (unsynced)
+                        {
+                            var wait = _syncInterval - Stopwatch.GetElapsedTime(lastSync);
+                            if (wait <= TimeSpan.Zero || !Monitor.Wait(_queueLock, wait))
+                                break;
+                        }
+                        else
+                        {
+                            Monitor.Wait(_queueLock);
+                        }
+                    }
+                }
 
                 // The queue is taken under the I/O lock, so a sync-mode waiter writing on its own thread
                 // (WaitForDurable) and this thread never write commits out of order.
@@ -291,9 +278,9 @@ internal sealed class CommitLog : IDurableLog
                     {
                         while (_queue.Count > 0)
                             batch.Add(_queue.Dequeue());
-                        if (batch.Count > 0 && _blockedAppends > 0)
+                        if (batch.Count > 0)
                             Monitor.PulseAll(_queueLock);
-                        else if (batch.Count == 0 && _closing && !unsynced)
+                        else if (_closing && !unsynced)
                             return;
                     }
 
@@ -318,53 +305,6 @@ internal sealed class CommitLog : IDurableLog
         catch (Exception e)
         {
             Fail(e);
-        }
-    }
-
-    /// <summary>
-    /// Under <see cref="_queueLock"/>: returns when the durability thread has something to do: commits that have waited
-    /// <see cref="HandoffDelay"/> (at once when a waiter hurries, when the queue is long, or on close), or an async fsync that is due.
-    /// </summary>
-    private void WaitForWork(bool unsynced, long lastSync)
-    {
-        while (!_closing)
-        {
-            var hurried = _syncWanted;
-            if (_queue.Count > 0)
-            {
-                // In sync mode the committer usually writes its commit itself within the delay (WaitForDurable);
-                // in async mode the delay batches the writes of the commits that arrive meanwhile.
-                var left = HandoffDelay - Stopwatch.GetElapsedTime(_queuedSince);
-                if (hurried || _queue.Count >= WakeAtQueued || left <= TimeSpan.Zero)
-                    return;
-                Monitor.Wait(_queueLock, left);
-                continue;
-            }
-            if (unsynced)
-            {
-                if (hurried)
-                    return;
-                var wait = _syncInterval - Stopwatch.GetElapsedTime(lastSync);
-                if (wait <= TimeSpan.Zero)
-                    return;
-                // Looks at the queue meanwhile: Append does not wake this thread.
-                Monitor.Wait(_queueLock, wait < HandoffDelay ? wait : HandoffDelay);
-                continue;
-            }
-            if (Stopwatch.GetElapsedTime(_queuedSince) < ActiveSpan)
-            {
-                Monitor.Wait(_queueLock, HandoffDelay);
-                continue;
-            }
-            _parked = true;
-            try
-            {
-                Monitor.Wait(_queueLock);
-            }
-            finally
-            {
-                _parked = false;
-            }
         }
     }
 

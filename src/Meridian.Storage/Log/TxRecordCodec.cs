@@ -86,20 +86,18 @@ internal static class TxRecordCodec
         if (cs.Tables.Count > 0)
         {
             w.WriteU32((uint)cs.Tables.Count);
-            // Indexed: a foreach over the IReadOnlyList would box its enumerator on every commit.
-            for (var ti = 0; ti < cs.Tables.Count; ti++)
+            foreach (var t in cs.Tables)
             {
-                var t = cs.Tables[ti];
                 w.WriteU32(t.TableId.Value);
                 w.WriteString(t.TableName);
                 w.WriteBool(t.IsEvent);
                 WriteRows(w, t.Inserts);
                 WriteRows(w, t.Deletes);
                 w.WriteU32((uint)t.Sequences.Count);
-                for (var si = 0; si < t.Sequences.Count; si++)
+                foreach (var s in t.Sequences)
                 {
-                    w.WriteU16((ushort)t.Sequences[si].Sequence);
-                    w.WriteI128(t.Sequences[si].Next);
+                    w.WriteU16((ushort)s.Sequence);
+                    w.WriteI128(s.Next);
                 }
             }
         }

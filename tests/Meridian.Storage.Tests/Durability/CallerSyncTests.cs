@@ -113,73 +113,12 @@ public class CallerSyncTests
         Assert.True(recovered.NextOffset > lastDurable, $"offset {lastDurable} was reported durable but recovery ends at {(long)recovered.NextOffset - 1}");
     }
 
-    [Fact]
-    public void A_committer_that_waits_writes_its_own_commits()
-    {
-        var recording = new SyncThreadRecorder(new MemoryStorageDevice());
-        const int commits = 40;
-        var committer = new Thread(() =>
-        {
-            using var store = Datastore.Open(new DatastoreOptions { Device = recording, Durability = DurabilityMode.Sync, SnapshotInterval = 0 });
-            using (var tx = store.BeginTransaction())
-            {
-                tx.CreateTable(Schema);
-                store.WaitForDurable(tx.Commit().Offset!.Value);
-            }
-            for (uint k = 0; k < commits; k++)
-            {
-                using var tx = store.BeginTransaction();
-                tx.Insert(new TableId(0), Row(k, k));
-                store.WaitForDurable(tx.Commit().Offset!.Value);
-            }
-        }) { Name = "committer" };
-        committer.Start();
-        committer.Join();
-        // WaitForDurable writes and fdatasyncs on the committing thread; the durability thread takes a commit only when
-        // the committer was descheduled past the handoff delay (or, woken, got the I/O lock first), so most are the committer's.
-        var own = recording.SyncThreads.Count(name => name == "committer");
-        Assert.True(own >= commits / 2, $"only {own} of {recording.SyncThreads.Count} data syncs ran on the committing thread");
-    }
-
-    [Theory]
-    [InlineData(DurabilityMode.Sync)]
-    [InlineData(DurabilityMode.Async)]
-    public async Task Commits_nobody_waits_for_become_durable_even_through_a_full_queue(DurabilityMode mode)
-    {
-        var memory = new MemoryStorageDevice();
-        var recording = new SyncThreadRecorder(memory);
-        ulong last;
-        using (var store = Datastore.Open(new DatastoreOptions
-               { Device = recording, Durability = mode, SnapshotInterval = 0, MaxQueuedCommits = 2 }))
-        {
-            using (var tx = store.BeginTransaction())
-            {
-                tx.CreateTable(Schema);
-                tx.Commit();
-            }
-            last = 0;
-            for (uint k = 0; k < 50; k++)
-            {
-                using var tx = store.BeginTransaction();
-                tx.Insert(new TableId(0), Row(k, k));
-                last = tx.Commit().Offset!.Value;
-            }
-            // An observer does not hurry the log; the durability thread still writes and syncs on its own.
-            await store.WhenDurableAsync(last).WaitAsync(TimeSpan.FromSeconds(30)); // TimeoutException: it never became durable
-            Assert.All(recording.SyncThreads, name => Assert.Equal("Meridian commit log", name));
-        }
-        memory.Crash();
-        using var recovered = Datastore.Open(new DatastoreOptions { Device = memory });
-        Assert.Equal(last + 1, recovered.NextOffset);
-        Assert.Equal(50L, recovered.Committed.Count(new TableId(0)));
-    }
-
     /// <summary>A device that records which thread made each data sync.</summary>
     private sealed class SyncThreadRecorder(IStorageDevice inner) : IStorageDevice
     {
         private readonly List<string?> _syncThreads = [];
 
-        public List<string?> SyncThreads
+        public IReadOnlyList<string?> SyncThreads
         {
             get
             {
