@@ -23,7 +23,11 @@ public sealed partial class Database
             if (next is null || next > now)
             {
                 var wait = next is null ? MaxWait : TimeSpan.FromMicroseconds(Math.Min(next.Value - now, (long)MaxWait.TotalMicroseconds));
-                await Task.WhenAny(changed, Task.Delay(wait, _clock, cancellation)).ConfigureAwait(false);
+                var delay = Task.Delay(wait, _clock, cancellation);
+                // The clock may have moved past the due time between reading it and starting the delay (a test's
+                // fake clock jumps): the delay then counts from the later time and would fire an interval late.
+                if (next is null || Timestamp.Now(_clock).MicrosecondsSinceUnixEpoch < next)
+                    await Task.WhenAny(changed, delay).ConfigureAwait(false);
                 continue;
             }
             try
