@@ -99,6 +99,31 @@ public sealed partial class Datastore : IDisposable
         return _open = new Transaction(this, _state, replay: true);
     }
 
+    // Per-transaction scratch, reused by the next transaction: only the writer touches it (under the write slot).
+    private TableTx?[]? _spareChanges;
+
+    /// <summary>The page list a commit collects compaction candidates in (per table, cleared each time; writer only).</summary>
+    internal List<int> LostPagesScratch { get; } = [];
+
+    /// <summary>A cleared array of at least <paramref name="size"/> slots for a transaction's changed tables, or null.</summary>
+    internal TableTx?[]? TakeChangesArray(int size)
+    {
+        var spare = _spareChanges;
+        if (spare is null || spare.Length < size)
+            return null;
+        _spareChanges = null;
+        return spare;
+    }
+
+    /// <summary>Takes back a finished transaction's changed-tables array (cleared here) for the next one.</summary>
+    internal void ReturnChangesArray(TableTx?[] changes)
+    {
+        if (changes.Length > 4096)
+            return; // a database of very many tables: not kept
+        Array.Clear(changes);
+        _spareChanges = changes;
+    }
+
     internal void ReleaseWriter(Transaction tx)
     {
         if (ReferenceEquals(_open, tx))

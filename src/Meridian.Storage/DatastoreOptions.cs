@@ -33,7 +33,7 @@ public sealed class DatastoreOptions
     /// </summary>
     public long LogPreallocation { get; init; } = 4L << 20;
 
-    /// <summary>Commits that may wait for the log before <see cref="Transaction.Commit"/> blocks (default 16,384).</summary>
+    /// <summary>Commits that may wait for the log before <see cref="Transaction.Commit(Changesets.TransactionCall?)"/> blocks (default 16,384).</summary>
     public int MaxQueuedCommits { get; init; } = 16_384;
 
     /// <summary>Take a snapshot every this many transactions (0: only when asked). Default 1,000,000.</summary>

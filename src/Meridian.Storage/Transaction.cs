@@ -9,7 +9,7 @@ namespace Meridian.Storage;
 /// <summary>
 /// The single write transaction of a <see cref="Datastore"/>. It reads its own writes; cursors it
 /// opens see the table as it was when they were opened, so code may insert and delete while
-/// iterating. <see cref="Commit"/> publishes everything at once and returns the immutable
+/// iterating. <see cref="Commit(TransactionCall?)"/> publishes everything at once and returns the immutable
 /// <see cref="Changeset"/>; <see cref="Rollback"/> (or disposing without committing) discards
 /// everything. Not thread-safe: use it from one thread at a time.
 /// </summary>
@@ -77,7 +77,13 @@ public sealed partial class Transaction : StateReader, IDisposable
         }
         if (_changes is null || id >= (uint)_changes.Length)
         {
-            var grown = new TableTx?[Math.Max(_tables.Length, (int)id + 1)];
+            var size = Math.Max(_tables.Length, (int)id + 1);
+            if (_changes is null && _store.TakeChangesArray(size) is { } spare)
+            {
+                _changes = spare;
+                return;
+            }
+            var grown = new TableTx?[size];
             if (_changes is not null)
                 Array.Copy(_changes, grown, _changes.Length);
             _changes = grown;

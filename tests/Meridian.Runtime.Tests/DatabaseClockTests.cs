@@ -1,7 +1,12 @@
 using Meridian.Runtime.Execution;
 using Meridian.Runtime.Hosting;
+using Meridian.Runtime.Logging;
+using Meridian.Runtime.Modules;
 using Meridian.Sats;
 using Meridian.Sats.Bsatn;
+using Meridian.Storage;
+using Meridian.Storage.Devices;
+using Meridian.Storage.Log;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -33,5 +38,25 @@ public sealed class DatabaseClockTests : IDisposable
         Assert.All(history, h => Assert.InRange(h.CommitTime.MicrosecondsSinceUnixEpoch,
             Timestamp.FromDateTimeOffset(new DateTimeOffset(2031, 5, 6, 7, 8, 9, TimeSpan.Zero)).MicrosecondsSinceUnixEpoch,
             Timestamp.FromDateTimeOffset(clock.GetUtcNow()).MicrosecondsSinceUnixEpoch));
+    }
+
+    [Fact]
+    public async Task A_reducer_transaction_is_stamped_with_the_calls_timestamp_not_a_second_clock_reading()
+    {
+        // The store's own clock (the system's) would say today; the call's timestamp comes from the services clock (2031).
+        var clock = new FakeTimeProvider(new DateTimeOffset(2031, 5, 6, 7, 8, 9, TimeSpan.Zero));
+        var store = Datastore.Open(new DatastoreOptions { Device = new MemoryStorageDevice(), Durability = DurabilityMode.Sync, Name = "chat" });
+        await using var db = await Database.OpenAsync(
+            "chat", Identity.FromClaims("localhost", "db"), Owner, store, LoadedModule.Load("chat", TestModules.Chat()), new ModuleLog(null),
+            runInit: true, DatabaseServices.Default with { Clock = clock });
+        clock.Advance(TimeSpan.FromSeconds(3));
+        var w = new BsatnWriter();
+        w.WriteString("hello");
+        var call = await db.CallReducerAsync("send_message", w.ToArray(), Owner, ConnectionId.Random());
+        Assert.True(call.Status == ReducerStatus.Committed, call.Error);
+
+        var sent = Assert.Single(await db.ReadHistoryAsync(0, 100), h => h.Reducer == "send_message");
+        Assert.Equal(call.Timestamp, sent.CommitTime);
+        Assert.Equal(Timestamp.FromDateTimeOffset(clock.GetUtcNow()), sent.CommitTime);
     }
 }

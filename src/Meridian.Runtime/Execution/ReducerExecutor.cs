@@ -48,6 +48,8 @@ internal sealed class ReducerExecutor(Datastore store, Identity databaseIdentity
         ActiveModule active, ModuleReducer reducer, byte[] args, Identity caller, ConnectionId connectionId, Timestamp timestamp, string? jwt = null)
     {
         var started = Stopwatch.GetTimestamp();
+        // When the host's deadline is set: `started`, unless decoding the arguments took time (then read the clock again).
+        var beginning = started;
         // Numbers only: the length says whether the arguments are valid, without decoding them into values.
         if (reducer.FixedArgumentsLength < 0 || args.Length != reducer.FixedArgumentsLength)
         {
@@ -60,6 +62,7 @@ internal sealed class ReducerExecutor(Datastore store, Identity databaseIdentity
                 return (NotRun($"Invalid arguments for reducer '{reducer.Name}': {e.Message}", ReducerNotRunReason.BadRequest, timestamp,
                     Stopwatch.GetElapsedTime(started)), null);
             }
+            beginning = Stopwatch.GetTimestamp();
         }
         if (caller != _lastCaller || _lastCaller == default)
         {
@@ -77,7 +80,7 @@ internal sealed class ReducerExecutor(Datastore store, Identity databaseIdentity
         try
         {
             var host = _host ??= new TransactionHost(tx, active.Schema, active.TableIds, _moduleIdentity, log, clock);
-            host.Begin(tx, active.Schema, active.TableIds, DeadlineFrom(TimeLimit, started));
+            host.Begin(tx, active.Schema, active.TableIds, DeadlineFrom(TimeLimit, started), beginning);
             host.ScheduleImmediateHandler = ScheduleImmediate;
             Exception? thrown = null;
             try
@@ -107,7 +110,8 @@ internal sealed class ReducerExecutor(Datastore store, Identity databaseIdentity
                 tx.Rollback();
                 return (new ReducerCallResult(ReducerStatus.Committed, null, timestamp, Stopwatch.GetElapsedTime(started), null, []), null);
             }
-            var changeset = tx.Commit(new TransactionCall(reducer.Name, args, caller, connectionId, timestamp));
+            // The call's timestamp is the transaction's time (as upstream): no second reading of the clock.
+            var changeset = tx.Commit(new TransactionCall(reducer.Name, args, caller, connectionId, timestamp), timestamp);
             return (new ReducerCallResult(ReducerStatus.Committed, null, timestamp, Stopwatch.GetElapsedTime(started), changeset.Offset, []), changeset);
         }
         catch (DatastoreFailedException e)

@@ -47,15 +47,18 @@ internal sealed class TransactionHost : IDatabaseHost
         _clock = clock;
     }
 
-    /// <summary>Points this host at a new transaction (the writer's reused host), with its deadline.</summary>
-    public void Begin(Transaction tx, ModuleSchema schema, IReadOnlyList<TableId> tableIds, long deadline)
+    /// <summary>
+    /// Points this host at a new transaction (the writer's reused host), with its deadline and the Stopwatch timestamp
+    /// <paramref name="now"/> the caller read just before (so the clock is not read again here).
+    /// </summary>
+    public void Begin(Transaction tx, ModuleSchema schema, IReadOnlyList<TableId> tableIds, long deadline, long now)
     {
         _tx = tx;
         _schema = schema;
         _tableIds = tableIds;
         TimedOut = false;
         Wrote = false;
-        SetDeadline(deadline);
+        SetDeadline(deadline, now);
     }
 
     /// <summary>Lets go of the finished transaction, so a reused host keeps nothing of it alive.</summary>
@@ -71,7 +74,7 @@ internal sealed class TransactionHost : IDatabaseHost
     public long Deadline
     {
         get => _deadline;
-        init => SetDeadline(value);
+        init => SetDeadline(value, System.Diagnostics.Stopwatch.GetTimestamp());
     }
 
     /// <summary>Whether the module asked for a write (insert, delete, update, clear) in this transaction, even one that failed.</summary>
@@ -82,7 +85,9 @@ internal sealed class TransactionHost : IDatabaseHost
 
     // The check at every host call reads the coarse tick count (a few ns, millisecond steps) and only near the deadline the
     // precise clock, so the limit costs next to nothing per call yet never stops a call before its full time.
-    private void SetDeadline(long deadline)
+    // `now` may be a few microseconds old (the caller's reading): the coarse deadline is then later by as much, which its
+    // 1 ms margin covers.
+    private void SetDeadline(long deadline, long now)
     {
         _deadline = deadline;
         if (deadline == long.MaxValue)
@@ -90,7 +95,7 @@ internal sealed class TransactionHost : IDatabaseHost
             _coarseDeadline = long.MaxValue;
             return;
         }
-        var remainingMs = (deadline - System.Diagnostics.Stopwatch.GetTimestamp()) * 1000 / System.Diagnostics.Stopwatch.Frequency;
+        var remainingMs = (deadline - now) * 1000 / System.Diagnostics.Stopwatch.Frequency;
         _coarseDeadline = Environment.TickCount64 + remainingMs - 1;
     }
 

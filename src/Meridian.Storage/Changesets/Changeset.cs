@@ -27,7 +27,10 @@ public sealed class Changeset
     /// </summary>
     public ulong? Offset { get; }
 
-    /// <summary>When the transaction committed (from the datastore's clock).</summary>
+    /// <summary>
+    /// When the transaction committed: the datastore's clock, or the time given to
+    /// <see cref="Transaction.Commit(TransactionCall?, Timestamp)"/> (a reducer call's timestamp).
+    /// </summary>
     public Timestamp CommitTime { get; }
 
     /// <summary>The reducer call that produced the transaction, if any.</summary>
