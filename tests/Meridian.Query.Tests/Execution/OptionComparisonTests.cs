@@ -2,7 +2,6 @@ using Meridian.Query.Subscriptions;
 using Meridian.Sats.Types;
 using Meridian.Sats.Values;
 using Meridian.Storage;
-using Meridian.Storage.Changesets;
 using Meridian.Storage.Schema;
 using static Meridian.Query.Tests.TestDatabase;
 
@@ -108,18 +107,14 @@ public sealed class OptionComparisonTests : IDisposable
         var query = SubscriptionQuery.Compile("SELECT * FROM t WHERE maybe > 5", _db.Catalog, Owner, isOwner: true);
         Assert.Equal([3u, 6], Rows(query.Evaluate(_db.Store.Committed)));
 
-        var before = _db.Store.Committed;
-        Changeset changeset;
-        using (var tx = _db.Store.BeginTransaction())
+        var delta = CommitAndDelta(query, tx =>
         {
             tx.Delete(_t, T(2, null, null));
             tx.Insert(_t, T(2, 7, null)); // none -> 7: enters
             tx.Delete(_t, T(6, 10, 10));
             tx.Insert(_t, T(6, null, 10)); // 10 -> none: leaves
             tx.Insert(_t, T(7, null, 8)); // a new row without a value: stays out
-            changeset = tx.Commit();
-        }
-        var delta = query.Delta(changeset, before, _db.Store.Committed);
+        });
         Assert.Equal([2u], Rows(delta.Inserts));
         Assert.Equal([6u], Rows(delta.Deletes));
         Assert.Equal([2u, 3], Rows(query.Evaluate(_db.Store.Committed)));
@@ -131,18 +126,22 @@ public sealed class OptionComparisonTests : IDisposable
         var query = SubscriptionQuery.Compile("SELECT t.* FROM t JOIN lim l ON t.maybe > l.bound", _db.Catalog, Owner, isOwner: true);
         Assert.Equal([3u, 6], Rows(query.Evaluate(_db.Store.Committed)));
 
-        var before = _db.Store.Committed;
-        Changeset changeset;
-        using (var tx = _db.Store.BeginTransaction())
+        var delta = CommitAndDelta(query, tx =>
         {
             // The partner without a bound gets one below every value: every row with a value now matches through it.
             tx.Delete(_limit, Row("none", AlgebraicValue.OptionNone));
             tx.Insert(_limit, Row("none", Some(-100)));
-            changeset = tx.Commit();
-        }
-        var delta = query.Delta(changeset, before, _db.Store.Committed);
+        });
         Assert.Equal([1u, 3, 4, 6], Rows(delta.Inserts));
         Assert.Empty(delta.Deletes);
+    }
+
+    private QueryDelta CommitAndDelta(SubscriptionQuery query, Action<Transaction> write)
+    {
+        var before = _db.Store.Committed;
+        using var tx = _db.Store.BeginTransaction();
+        write(tx);
+        return query.Delta(tx.Commit(), before, _db.Store.Committed);
     }
 
     private uint[] Rows(IEnumerable<ReadOnlyMemory<byte>> rows) =>
