@@ -1,7 +1,10 @@
 using Meridian.Runtime.Execution;
 using Meridian.Runtime.Hosting;
+using Meridian.Runtime.Logging;
+using Meridian.Runtime.Modules;
 using Meridian.Sats;
 using Meridian.Sats.Bsatn;
+using Meridian.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -33,5 +36,26 @@ public sealed class DatabaseClockTests : IDisposable
         Assert.All(history, h => Assert.InRange(h.CommitTime.MicrosecondsSinceUnixEpoch,
             Timestamp.FromDateTimeOffset(new DateTimeOffset(2031, 5, 6, 7, 8, 9, TimeSpan.Zero)).MicrosecondsSinceUnixEpoch,
             Timestamp.FromDateTimeOffset(clock.GetUtcNow()).MicrosecondsSinceUnixEpoch));
+    }
+
+    [Fact]
+    public async Task A_store_built_with_another_clock_than_the_services_is_refused()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2031, 5, 6, 7, 8, 9, TimeSpan.Zero));
+        using var store = Datastore.CreateInMemory(); // the system clock
+        using var module = LoadedModule.Load("chat", TestModules.Chat());
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Database.OpenAsync(
+            "chat", Identity.FromClaims("localhost", "db"), Owner, store, module, new ModuleLog(null), runInit: true,
+            new DatabaseServices(clock, NullLoggerFactory.Instance, null)));
+        Assert.Equal("store", error.ParamName);
+        Assert.Contains("another clock", error.Message, StringComparison.Ordinal);
+        Assert.Same(TimeProvider.System, store.Clock);
+
+        // The same clock on both sides opens.
+        using var matching = Datastore.CreateInMemory(clock);
+        await using var db = await Database.OpenAsync(
+            "chat", Identity.FromClaims("localhost", "db"), Owner, matching, module, new ModuleLog(null), runInit: true,
+            new DatabaseServices(clock, NullLoggerFactory.Instance, null));
+        Assert.Equal("chat", db.Name);
     }
 }
