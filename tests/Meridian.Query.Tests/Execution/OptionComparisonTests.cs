@@ -21,7 +21,8 @@ public sealed class OptionComparisonTests : IDisposable
     public OptionComparisonTests()
     {
         // t.maybe has a btree index (index paths must agree with scans); t.other has none.
-        _t = _db.Create("t", [("id", AlgebraicType.U32), ("maybe", AlgebraicType.Option(AlgebraicType.I32)), ("other", AlgebraicType.Option(AlgebraicType.I32))],
+        var optionalI32 = AlgebraicType.Option(AlgebraicType.I32);
+        _t = _db.Create("t", [("id", AlgebraicType.U32), ("maybe", optionalI32), ("other", optionalI32)],
             indexes: [new IndexSchema("t_maybe", [1])], primaryKey: 0);
         _limit = _db.Create("lim", [("name", AlgebraicType.String), ("bound", AlgebraicType.Option(AlgebraicType.I32))]);
         _db.Insert(_t, T(1, 3, 3), T(2, null, null), T(3, 7, null), T(4, -2, 9), T(5, null, 1), T(6, 10, 10));
