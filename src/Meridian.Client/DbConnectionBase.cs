@@ -31,6 +31,10 @@ public abstract partial class DbConnectionBase : IDisposable
     private readonly object _lock = new();
     private readonly Dictionary<uint, PendingCall> _pending = [];
     private readonly List<SubscriptionEntry> _entries = [];
+
+    // Set under _lock when the connection is over for good and its subscriptions have been ended: a later Subscribe
+    // would never be sent or settled, so it fails at once.
+    private bool _subscriptionsEnded;
     private readonly Dictionary<uint, SubscriptionEntry> _subscriptions = [];
     private readonly Dictionary<string, RemoteTableHandleBase> _tables = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
@@ -360,6 +364,7 @@ public abstract partial class DbConnectionBase : IDisposable
         List<SubscriptionEntry> entries;
         lock (_lock)
         {
+            _subscriptionsEnded = true;
             entries = [.. _entries];
             _entries.Clear();
             _subscriptions.Clear();
@@ -790,17 +795,25 @@ public abstract partial class DbConnectionBase : IDisposable
         if (_disposed)
             throw new ObjectDisposedException(GetType().Name, "The connection was disposed: build a new one to subscribe.");
 #pragma warning restore CA1513
-        // Over for good: nothing would ever send the subscription (a disconnect still being processed ends it with the others).
-        if (_stop.IsCancellationRequested)
-            throw new InvalidOperationException("The connection was closed for good; build a new one to subscribe.");
         lock (_lock)
         {
-            var entry = new SubscriptionEntry(subscription, queries);
-            _entries.Add(entry);
-            // Without a session the subscription is sent when the next one opens.
-            if (_session is { } session)
-                SendSubscribe(session, entry);
+            // A disconnect still being processed ends the subscription with the others.
+            if (!_subscriptionsEnded && !_stop.IsCancellationRequested)
+            {
+                var entry = new SubscriptionEntry(subscription, queries);
+                _entries.Add(entry);
+                // Without a session the subscription is sent when the next one opens.
+                if (_session is { } session)
+                    SendSubscribe(session, entry);
+                return;
+            }
         }
+        // Over for good (a connection that failed right after Build, say): nothing would ever send the subscription, so it
+        // fails at once through its OnError, as one waiting for its rows does when the connection ends. No tick would
+        // deliver it later: the background thread has stopped.
+        var error = new MeridianClientException("The connection was closed for good before the subscription was sent; build a new connection to subscribe.");
+        lock (_tickLock)
+            Guard(() => subscription.Failed(CreateErrorContext(error), error));
     }
 
     /// <summary>Sends <paramref name="entry"/>'s queries on <paramref name="session"/> under a new query set id. Call it under <see cref="_lock"/>.</summary>

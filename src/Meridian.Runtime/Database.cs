@@ -102,6 +102,7 @@ public sealed partial class Database : IAsyncDisposable
     /// <c>Init</c> reducer as <paramref name="owner"/>; if it fails, the error is thrown.
     /// </summary>
     /// <exception cref="ModuleLoadException">The module's tables do not match the stored ones, or Init failed.</exception>
+    /// <exception cref="ArgumentException"><paramref name="store"/> was built with another clock than <paramref name="services"/>' clock.</exception>
     public static async Task<Database> OpenAsync(
         string name,
         Identity identity,
@@ -114,6 +115,14 @@ public sealed partial class Database : IAsyncDisposable
         DatabaseSettings? settings = null)
     {
         services ??= DatabaseServices.Default;
+        // Commit times come from the store's clock, reducer and schedule times from the services': two clocks would disagree.
+        if (!ReferenceEquals(store.Clock, services.Clock))
+        {
+            throw new ArgumentException(
+                $"Database {name}: the store was built with another clock ({store.Clock.GetType().Name}) than the database's services "
+                + $"({services.Clock.GetType().Name}); build the store with the same TimeProvider (Datastore.CreateInMemory(clock), DatastoreOptions.Clock).",
+                nameof(store));
+        }
         var ids = OpenTables(store, module);
         var db = new Database(name, identity, owner, store, ActiveModule.Create(module, ids, store.Committed), log, services)
         {

@@ -37,7 +37,8 @@ public sealed partial class Datastore : IDisposable
 
     internal static Datastore FromState(DbState state) => new(state, TimeProvider.System);
 
-    internal TimeProvider Clock { get; }
+    /// <summary>The clock that stamps commits (<see cref="CreateInMemory"/>'s argument, or <see cref="DatastoreOptions.Clock"/>).</summary>
+    public TimeProvider Clock { get; }
 
     internal DbState State => _state;
 

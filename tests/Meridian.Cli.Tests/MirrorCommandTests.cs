@@ -54,10 +54,9 @@ public sealed class MirrorCommandTests : IAsyncLifetime, IDisposable
     {
         Assert.Equal(0, (await _cli.RunAsync("call", "-s", _url, "chat", "send_message", "before")).ExitCode);
         var path = Path.Combine(_dir, "chat.sqlite");
-        var stdout = new StringWriter { NewLine = "\n" };
-        var stderr = new StringWriter { NewLine = "\n" };
-        var output = TextWriter.Synchronized(stdout);
-        var environment = new CliEnvironment { Out = output, Error = TextWriter.Synchronized(stderr), ConfigDirectory = _cli.ConfigDirectory };
+        var stdout = new ConcurrentOutput();
+        var stderr = new ConcurrentOutput();
+        var environment = new CliEnvironment { Out = stdout, Error = stderr, ConfigDirectory = _cli.ConfigDirectory };
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         string[] args = ["mirror", "-s", _url, "chat", "--sqlite", path, "--debounce", "100", .. incremental ? ["--incremental"] : Array.Empty<string>()];
         var run = CliApp.RunAsync(args, environment, stop.Token);

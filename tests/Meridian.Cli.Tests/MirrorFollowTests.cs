@@ -16,8 +16,9 @@ public sealed class MirrorFollowTests : IAsyncLifetime, IDisposable
     private readonly CliRun _cli = new();
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("meridian-cli-mirror-server-").FullName;
     private readonly string _dir = Directory.CreateTempSubdirectory("meridian-cli-mirror-").FullName;
-    private readonly StringWriter _stdout = new() { NewLine = "\n" };
-    private readonly StringWriter _stderr = new() { NewLine = "\n" };
+    // The mirror writes these on its own threads while the test reads them.
+    private readonly ConcurrentOutput _stdout = new();
+    private readonly ConcurrentOutput _stderr = new();
     private readonly CancellationTokenSource _stop = new(TimeSpan.FromSeconds(90));
     private MeridianServer? _server;
     private string _url = "";
@@ -59,7 +60,7 @@ public sealed class MirrorFollowTests : IAsyncLifetime, IDisposable
     {
         var environment = new CliEnvironment
         {
-            Out = TextWriter.Synchronized(_stdout), Error = TextWriter.Synchronized(_stderr), ConfigDirectory = _cli.ConfigDirectory,
+            Out = _stdout, Error = _stderr, ConfigDirectory = _cli.ConfigDirectory,
         };
         _mirror = CliApp.RunAsync(["mirror", "-s", _url, .. args], environment, _stop.Token);
     }

@@ -10,13 +10,12 @@ public sealed class StartCommandTests : IDisposable
     // Runs `meridian start` in-process until it prints its address, asks /v1/ping there, then stops it.
     private static async Task<(int? ExitCode, string Out, string Error, bool Pinged)> RunUntilListeningAsync(params string[] args)
     {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var output = TextWriter.Synchronized(stdout); // locks on itself, so reading under the same lock is safe
+        var stdout = new ConcurrentOutput();
+        var stderr = new ConcurrentOutput();
         var environment = new CliEnvironment
         {
-            Out = output,
-            Error = TextWriter.Synchronized(stderr),
+            Out = stdout,
+            Error = stderr,
             ConfigDirectory = Path.Combine(Path.GetTempPath(), "meridian-cli-tests", Guid.NewGuid().ToString("N")),
         };
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -24,9 +23,7 @@ public sealed class StartCommandTests : IDisposable
         var pinged = false;
         while (!run.IsCompleted && !stop.IsCancellationRequested)
         {
-            string text;
-            lock (output)
-                text = stdout.ToString();
+            var text = stdout.ToString();
             var at = text.IndexOf("listening on ", StringComparison.Ordinal);
             if (at >= 0)
             {

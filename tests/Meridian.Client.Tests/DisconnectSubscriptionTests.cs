@@ -40,8 +40,55 @@ public abstract class DisconnectSubscriptionTests(ClientFixture fixture, Transpo
         Assert.Null(all.Error);
         Assert.True(leaving.IsEnded && left);
         Assert.Equal(3, conn.Db.Player.Count);
-        var refused = Assert.Throws<InvalidOperationException>(() => conn.SubscriptionBuilder().Subscribe("SELECT * FROM player"));
+        // A subscription made now is never sent: it fails at once, through its OnError.
+        Exception? refused = null;
+        var late = conn.SubscriptionBuilder().OnError((_, e) => refused = e).Subscribe("SELECT * FROM player");
+        Assert.IsType<MeridianClientException>(refused);
         Assert.Contains("closed for good", refused.Message, StringComparison.Ordinal);
+        Assert.True(late.IsEnded);
+        Assert.Same(refused, late.Error);
+    }
+
+    [Fact]
+    public void A_subscription_made_after_the_connection_failed_for_good_fails_through_OnError_instead_of_throwing()
+    {
+        Exception? connectError = null;
+        using var conn = Via(DbConnection.Builder(), "no-such-database").OnConnectError(e => connectError = e).Build();
+        Ticks.Until(conn, () => conn.State == ConnectionState.Disconnected, "the failed connect");
+        Assert.NotNull(connectError);
+
+        Exception? error = null;
+        ErrorContext? context = null;
+        var handle = conn.SubscriptionBuilder().OnError((ctx, e) => (context, error) = (ctx, e)).Subscribe("SELECT * FROM player");
+        Assert.IsType<MeridianClientException>(error);
+        Assert.Contains("closed for good", error.Message, StringComparison.Ordinal);
+        Assert.NotNull(context);
+        Assert.True(handle.IsEnded);
+        Assert.False(handle.IsActive);
+        Assert.Same(error, handle.Error);
+    }
+
+    [Fact]
+    public void In_the_background_mode_a_subscription_right_after_Build_of_a_connection_that_fails_gets_OnError()
+    {
+        using var failed = new ManualResetEventSlim();
+        using var conn = Via(DbConnection.Builder(), "no-such-database").WithBackgroundProcessing().Build();
+        Exception? error = null;
+        // Before or after the connect fails (the background thread decides): either way the handle fails, nothing throws.
+        var handle = conn.SubscriptionBuilder().OnError((_, e) =>
+        {
+            error = e;
+            failed.Set();
+        }).Subscribe("SELECT * FROM player");
+        Assert.True(failed.Wait(TimeSpan.FromSeconds(20)), "OnError did not run");
+        Assert.IsType<MeridianClientException>(error);
+        Assert.True(handle.IsEnded);
+        Assert.Equal(ConnectionState.Disconnected, conn.State);
+
+        // Now certainly over for good: a later one fails at once, on the calling thread.
+        Exception? later = null;
+        conn.SubscriptionBuilder().OnError((_, e) => later = e).Subscribe("SELECT * FROM player");
+        Assert.Contains("closed for good", Assert.IsType<MeridianClientException>(later).Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -22,6 +22,9 @@ internal sealed class RandomSql(Random random)
         String,
         F64,
         Bool,
+
+        /// <summary>An optional i32 (a module's <c>int?</c>): compared as C#'s lifted operators compare <c>long?</c>.</summary>
+        OptI32,
     }
 
     /// <summary>A table: its column kinds, and its rows as last read back from storage.</summary>
@@ -31,11 +34,15 @@ internal sealed class RandomSql(Random random)
 
     public sealed record ColumnOperand(int Source, int Column) : Operand;
 
-    public sealed record LiteralOperand(object Value, string Text) : Operand;
+    public sealed record LiteralOperand(object? Value, string Text) : Operand;
 
     public abstract record Condition;
 
-    public sealed record Compare(Operand Left, string Op, Operand Right, Kind Kind) : Condition;
+    public sealed record Compare(Operand Left, string Op, Operand Right, Kind Kind) : Condition
+    {
+        /// <summary>Rendered as <c>Left Spelling</c> (IS NULL, IS NOT NULL) instead of <c>Left Op Right</c> when set.</summary>
+        public string? Spelling { get; init; }
+    }
 
     public sealed record AllOf(Condition Left, Condition Right) : Condition;
 
@@ -64,6 +71,7 @@ internal sealed class RandomSql(Random random)
     private static readonly string[] StringValues = ["", "a", "ab", "b", "a'b", "é", "z", "Ａ", "😀"];
     private static readonly double[] FloatValues = [-1.5, -0.0, 0.0, 0.5, 2.0];
     private static readonly string[] Operators = ["=", "!=", "<>", "<", "<=", ">", ">="];
+    private static readonly string[] NullTests = ["=", "!=", "<>", "IS NULL", "is not null"];
 
     private bool Chance(double p) => random.NextDouble() < p;
 
@@ -77,7 +85,7 @@ internal sealed class RandomSql(Random random)
         var tables = new List<Table>();
         for (var t = 0; t < count; t++)
         {
-            var kinds = Enumerable.Range(0, random.Next(2, 5)).Select(_ => (Kind)random.Next(6)).ToArray();
+            var kinds = Enumerable.Range(0, random.Next(2, 5)).Select(_ => (Kind)random.Next(7)).ToArray();
             // Most columns integers or strings, so joins and index paths find partners.
             for (var c = 0; c < kinds.Length; c++)
             {
@@ -112,12 +120,14 @@ internal sealed class RandomSql(Random random)
         Kind.I64 => AlgebraicType.I64,
         Kind.String => AlgebraicType.String,
         Kind.F64 => AlgebraicType.F64,
+        Kind.OptI32 => AlgebraicType.Option(AlgebraicType.I32),
         _ => AlgebraicType.Bool,
     };
 
     /// <summary>A value of a column of <paramref name="kind"/>, mostly from a small domain so conditions and joins match.</summary>
-    public object Value(Kind kind) => kind switch
+    public object? Value(Kind kind) => kind switch
     {
+        Kind.OptI32 => Chance(0.3) ? null : (long)random.Next(-3, 4),
         Kind.I32 => Chance(0.04) ? (long)(Chance(0.5) ? int.MinValue : int.MaxValue) : random.Next(-3, 4),
         Kind.U8 => Chance(0.04) ? 255L : random.Next(0, 5),
         Kind.I64 => Chance(0.04) ? long.MinValue : random.Next(-3, 4),
@@ -126,18 +136,20 @@ internal sealed class RandomSql(Random random)
         _ => Chance(0.5),
     };
 
-    public static AlgebraicValue ToValue(Kind kind, object value) => kind switch
+    public static AlgebraicValue ToValue(Kind kind, object? value) => kind switch
     {
-        Kind.I32 => AlgebraicValue.I32((int)(long)value),
-        Kind.U8 => AlgebraicValue.U8((byte)(long)value),
-        Kind.I64 => AlgebraicValue.I64((long)value),
-        Kind.String => AlgebraicValue.String((string)value),
-        Kind.F64 => AlgebraicValue.F64((double)value),
-        _ => AlgebraicValue.Bool((bool)value),
+        Kind.OptI32 => value is null ? AlgebraicValue.OptionNone : AlgebraicValue.OptionSome(AlgebraicValue.I32((int)(long)value)),
+        Kind.I32 => AlgebraicValue.I32((int)(long)value!),
+        Kind.U8 => AlgebraicValue.U8((byte)(long)value!),
+        Kind.I64 => AlgebraicValue.I64((long)value!),
+        Kind.String => AlgebraicValue.String((string)value!),
+        Kind.F64 => AlgebraicValue.F64((double)value!),
+        _ => AlgebraicValue.Bool((bool)value!),
     };
 
-    public static object FromValue(Kind kind, AlgebraicValue value) => kind switch
+    public static object? FromValue(Kind kind, AlgebraicValue value) => kind switch
     {
+        Kind.OptI32 => ((SumValue)value).Tag == 0 ? (long)((SumValue)value).Payload.AsI32() : null,
         Kind.I32 => (long)value.AsI32(),
         Kind.U8 => (long)value.AsU8(),
         Kind.I64 => value.AsI64(),
@@ -270,9 +282,17 @@ internal sealed class RandomSql(Random random)
             var (p, c) = Pick(same);
             right = new ColumnOperand(p, c);
         }
+        else if (kind == Kind.OptI32 && Chance(0.25))
+        {
+            // NULL meets only = and <> (IS [NOT] NULL spells the same test); an ordering with it is refused.
+            right = new LiteralOperand(null, "NULL");
+            var test = Pick(NullTests);
+            return test.Length > 2 ? new Compare(left, test.Contains("NOT", StringComparison.OrdinalIgnoreCase) ? "<>" : "=", right, kind) { Spelling = test }
+                : Chance(0.3) ? new Compare(right, test, left, kind) : new Compare(left, test, right, kind);
+        }
         else
         {
-            var value = Value(kind);
+            var value = kind == Kind.OptI32 ? (long)random.Next(-3, 4) : Value(kind);
             right = new LiteralOperand(value, Literal(kind, value));
         }
         var op = Chance(0.4) ? "=" : Pick(Operators);
@@ -289,17 +309,17 @@ internal sealed class RandomSql(Random random)
     };
 
     /// <summary>A literal for <paramref name="value"/>, in one of the spellings SQL allows for its kind.</summary>
-    private string Literal(Kind kind, object value)
+    private string Literal(Kind kind, object? value)
     {
         switch (kind)
         {
             case Kind.String:
-                return "'" + ((string)value).Replace("'", "''", StringComparison.Ordinal) + "'";
+                return "'" + ((string)value!).Replace("'", "''", StringComparison.Ordinal) + "'";
             case Kind.Bool:
-                return (bool)value ? Pick(["TRUE", "true"]) : Pick(["FALSE", "false"]);
+                return (bool)value! ? Pick(["TRUE", "true"]) : Pick(["FALSE", "false"]);
             case Kind.F64:
             {
-                var d = (double)value;
+                var d = (double)value!;
                 if (d == 0)
                     return double.IsNegative(d) ? Pick(["-0.0", "-0", "-0e3"]) : Pick(["0", "0.0", ".0"]);
                 var text = d.ToString("R", CultureInfo.InvariantCulture);
@@ -307,7 +327,7 @@ internal sealed class RandomSql(Random random)
             }
             default:
             {
-                var v = (long)value;
+                var v = (long)value!;
                 var digits = Math.Abs((decimal)v).ToString(CultureInfo.InvariantCulture);
                 var sign = v < 0 ? "-" : Pick(["", "", "+"]);
                 return random.Next(5) switch
@@ -369,6 +389,7 @@ internal sealed class RandomSql(Random random)
 
     private static string Render(Query q, Condition condition) => condition switch
     {
+        Compare { Spelling: { } spelling } c => $"{Render(q, c.Left)} {spelling}",
         Compare c => $"{Render(q, c.Left)} {c.Op} {Render(q, c.Right)}",
         AllOf a => $"({Render(q, a.Left)} AND {Render(q, a.Right)})",
         AnyOf o => $"({Render(q, o.Left)} OR {Render(q, o.Right)})",
@@ -387,7 +408,7 @@ internal sealed class RandomSql(Random random)
     // ---- the reference evaluator ----
 
     /// <summary>A table's rows as stored: bytes and decoded column values.</summary>
-    public sealed record StoredRow(byte[] Bytes, ProductValue Value, object[] Columns);
+    public sealed record StoredRow(byte[] Bytes, ProductValue Value, object?[] Columns);
 
     public static List<StoredRow> ReadRows(StateReader state, Table table) =>
         state.ReadAll(table.Id).Select(bytes =>
@@ -434,7 +455,8 @@ internal sealed class RandomSql(Random random)
 
     private static bool Holds(Condition condition, StoredRow[] tuple) => condition switch
     {
-        Compare c => Test(c.Op, CompareValues(c.Kind, Get(c.Left, tuple), Get(c.Right, tuple))),
+        Compare { Kind: Kind.OptI32 } c => TestLifted(c.Op, (long?)Get(c.Left, tuple), (long?)Get(c.Right, tuple)),
+        Compare c => Test(c.Op, CompareValues(c.Kind, Get(c.Left, tuple)!, Get(c.Right, tuple)!)),
         AllOf a => Holds(a.Left, tuple) && Holds(a.Right, tuple),
         AnyOf o => Holds(o.Left, tuple) || Holds(o.Right, tuple),
         Negation n => !Holds(n.Operand, tuple),
@@ -442,11 +464,22 @@ internal sealed class RandomSql(Random random)
         _ => throw new ArgumentException($"Unknown condition {condition}.", nameof(condition)),
     };
 
-    private static object Get(Operand operand, StoredRow[] tuple) => operand switch
+    private static object? Get(Operand operand, StoredRow[] tuple) => operand switch
     {
         ColumnOperand c => tuple[c.Source].Columns[c.Column],
         LiteralOperand l => l.Value,
         _ => throw new ArgumentException($"Unknown operand {operand}.", nameof(operand)),
+    };
+
+    // C#'s lifted operators: null equals null and differs from every value; an ordering with null is false.
+    private static bool TestLifted(string op, long? a, long? b) => op switch
+    {
+        "=" => a == b,
+        "!=" or "<>" => a != b,
+        "<" => a < b,
+        "<=" => a <= b,
+        ">" => a > b,
+        _ => a >= b,
     };
 
     private static bool Test(string op, int order) => op switch

@@ -43,9 +43,9 @@ public sealed class DatabaseClockTests : IDisposable
     [Fact]
     public async Task A_reducer_transaction_is_stamped_with_the_calls_timestamp_not_a_second_clock_reading()
     {
-        // The store's own clock (the system's) would say today; the call's timestamp comes from the services clock (2031).
-        var clock = new FakeTimeProvider(new DateTimeOffset(2031, 5, 6, 7, 8, 9, TimeSpan.Zero));
-        var store = Datastore.Open(new DatastoreOptions { Device = new MemoryStorageDevice(), Durability = DurabilityMode.Sync, Name = "chat" });
+        // One clock for store and services that moves on every reading: a second reading at commit would differ from the call's.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2031, 5, 6, 7, 8, 9, TimeSpan.Zero)) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
+        var store = Datastore.Open(new DatastoreOptions { Device = new MemoryStorageDevice(), Durability = DurabilityMode.Sync, Name = "chat", Clock = clock });
         await using var db = await Database.OpenAsync(
             "chat", Identity.FromClaims("localhost", "db"), Owner, store, LoadedModule.Load("chat", TestModules.Chat()), new ModuleLog(null),
             runInit: true, DatabaseServices.Default with { Clock = clock });
@@ -57,6 +57,27 @@ public sealed class DatabaseClockTests : IDisposable
 
         var sent = Assert.Single(await db.ReadHistoryAsync(0, 100), h => h.Reducer == "send_message");
         Assert.Equal(call.Timestamp, sent.CommitTime);
-        Assert.Equal(Timestamp.FromDateTimeOffset(clock.GetUtcNow()), sent.CommitTime);
+        Assert.True(sent.CommitTime < Timestamp.FromDateTimeOffset(clock.GetUtcNow()));
+    }
+
+    [Fact]
+    public async Task A_store_built_with_another_clock_than_the_services_is_refused()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2031, 5, 6, 7, 8, 9, TimeSpan.Zero));
+        using var store = Datastore.CreateInMemory(); // the system clock
+        using var module = LoadedModule.Load("chat", TestModules.Chat());
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Database.OpenAsync(
+            "chat", Identity.FromClaims("localhost", "db"), Owner, store, module, new ModuleLog(null), runInit: true,
+            new DatabaseServices(clock, NullLoggerFactory.Instance, null)));
+        Assert.Equal("store", error.ParamName);
+        Assert.Contains("another clock", error.Message, StringComparison.Ordinal);
+        Assert.Same(TimeProvider.System, store.Clock);
+
+        // The same clock on both sides opens.
+        using var matching = Datastore.CreateInMemory(clock);
+        await using var db = await Database.OpenAsync(
+            "chat", Identity.FromClaims("localhost", "db"), Owner, matching, module, new ModuleLog(null), runInit: true,
+            new DatabaseServices(clock, NullLoggerFactory.Instance, null));
+        Assert.Equal("chat", db.Name);
     }
 }

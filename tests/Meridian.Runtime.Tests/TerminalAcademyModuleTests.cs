@@ -26,7 +26,7 @@ public sealed class TerminalAcademyModuleTests : IAsyncLifetime
     {
         var module = LoadedModule.Load("terminal-academy", TestModules.TerminalAcademy());
         _db = await Database.OpenAsync(
-            "terminal-academy", Identity.FromClaims("localhost", "db"), Owner, Datastore.CreateInMemory(), module, new ModuleLog(null),
+            "terminal-academy", Identity.FromClaims("localhost", "db"), Owner, Datastore.CreateInMemory(_clock), module, new ModuleLog(null),
             runInit: true, new DatabaseServices(_clock, NullLoggerFactory.Instance, null));
     }
 

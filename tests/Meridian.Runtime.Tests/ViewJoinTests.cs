@@ -1,11 +1,6 @@
-using Meridian.Runtime.Execution;
-using Meridian.Runtime.Logging;
-using Meridian.Runtime.Modules;
 using Meridian.Runtime.Subscriptions;
 using Meridian.Sats;
-using Meridian.Sats.Bsatn;
 using Meridian.Sats.Values;
-using Meridian.Storage;
 
 namespace Meridian.Runtime.Tests;
 
@@ -13,153 +8,31 @@ namespace Meridian.Runtime.Tests;
 /// Subscriptions and one-time reads that join views of tests/Modules/Views with tables and with each other: each is kept
 /// live as the tables under the views change, and after every step the client's copy equals the same query run afresh.
 /// </summary>
-public sealed class ViewJoinTests : IAsyncLifetime
+public sealed class ViewJoinTests : ViewModuleTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
-    private static readonly Identity Owner = Identity.FromClaims("localhost", "owner");
-    private static readonly Identity Alice = Identity.FromClaims("localhost", "alice");
-    private static readonly Identity Bob = Identity.FromClaims("localhost", "bob");
-    private Database _db = null!;
-
-    public async Task InitializeAsync()
+    /// <summary>One client subscribed to one query.</summary>
+    private sealed class Client(Identity identity, string sql) : Replica(new FakeSession(identity))
     {
-        var module = LoadedModule.Load("views", TestModules.Views());
-        _db = await Database.OpenAsync(
-            "views", Identity.FromClaims("localhost", "db"), Owner, Datastore.CreateInMemory(), module, new ModuleLog(null), runInit: true);
-    }
-
-    public async Task DisposeAsync() => await _db.DisposeAsync();
-
-    /// <summary>One client subscribed to one query: the rows it was sent, with every update applied, and the updates themselves.</summary>
-    private sealed class Client(Database db, Identity identity, string sql)
-    {
-        private int _applied;
-
-        public FakeSession Session { get; } = new(identity);
-
         public Identity Identity => identity;
 
         public string Sql => sql;
-
-        public List<byte[]> Rows { get; } = [];
-
-        /// <summary>Every transaction update received, as (table, inserts, deletes).</summary>
-        public List<(string Table, List<byte[]> Inserts, List<byte[]> Deletes)> Updates { get; } = [];
-
-        public async Task Subscribe()
-        {
-            await db.SubscribeAsync(Session, 1, 1, [sql]).WaitAsync(Timeout);
-            Catch();
-        }
-
-        public void Catch()
-        {
-            List<object> messages;
-            lock (Session.Messages)
-                messages = Session.Messages.ToList();
-            foreach (var m in messages.Skip(_applied))
-            {
-                switch (m)
-                {
-                    case (string kind, uint, uint, IReadOnlyList<TableRowsResult> rows) when kind == "applied":
-                        Rows.AddRange(rows.SelectMany(t => t.Rows).Select(r => r.ToArray()));
-                        break;
-                    case (string kind, _, uint, string message) when kind == "error":
-                        throw new InvalidOperationException(message);
-                    case IReadOnlyList<QuerySetDelta> update:
-                        foreach (var t in update.SelectMany(s => s.Tables))
-                        {
-                            foreach (var d in t.Deletes)
-                            {
-                                var i = Rows.FindIndex(r => r.AsSpan().SequenceEqual(d.Span));
-                                Assert.True(i >= 0, $"{t.TableName}: a delete of a row the client does not have");
-                                Rows.RemoveAt(i);
-                            }
-                            Rows.AddRange(t.Inserts.Select(r => r.ToArray()));
-                            Updates.Add((t.TableName, t.Inserts.Select(r => r.ToArray()).ToList(), t.Deletes.Select(r => r.ToArray()).ToList()));
-                        }
-                        break;
-                }
-            }
-            _applied = messages.Count;
-        }
     }
 
     private async Task<Client> Subscribe(Identity who, string sql)
     {
-        var client = new Client(_db, who, sql);
-        await client.Subscribe();
+        var client = new Client(who, sql);
+        await Db.SubscribeAsync(client.Session, 1, 1, [sql]).WaitAsync(Timeout);
+        client.Catch();
         return client;
     }
-
-    private static byte[] Args(Action<BsatnWriter> write)
-    {
-        var w = new BsatnWriter();
-        write(w);
-        return w.ToArray();
-    }
-
-    private async Task Call(string reducer, Identity caller, Action<BsatnWriter> args)
-    {
-        var result = await _db.CallReducerAsync(reducer, Args(args), caller, ConnectionId.Random()).WaitAsync(Timeout);
-        Assert.True(result.Status == ReducerStatus.Committed, $"{reducer}: {result.Error}");
-    }
-
-    private Task AddPlayer(Identity identity, string name, ulong score, uint team) =>
-        Call("add_player", Owner, w =>
-        {
-            identity.WriteBsatn(w);
-            w.WriteString(name);
-            w.WriteU64(score);
-            w.WriteU32(team);
-        });
-
-    private Task SetScore(ulong id, ulong score) => Call("set_score", Owner, w =>
-    {
-        w.WriteU64(id);
-        w.WriteU64(score);
-    });
-
-    private Task AddMembership(ulong id, ulong player) => Call("add_membership", Owner, w =>
-    {
-        w.WriteU64(id);
-        w.WriteU64(player);
-    });
-
-    private Task RemoveMembership(ulong id) => Call("remove_membership", Owner, w => w.WriteU64(id));
-
-    // A one-off query's rows (subscription dialect), as sorted hex; fails on an error.
-    private async Task<List<string>> OneOff(Identity who, string sql)
-    {
-        var probe = new FakeSession(who);
-        await _db.OneOffQueryAsync(probe, 9, sql).WaitAsync(Timeout);
-        var (_, rows, error) = ((string, IReadOnlyList<TableRowsResult>?, string?))Assert.Single(probe.Messages);
-        Assert.True(error is null, $"{sql}: {error}");
-        return Assert.Single(rows!).Rows.Select(r => Convert.ToHexString(r.Span)).Order(StringComparer.Ordinal).ToList();
-    }
-
-    private static List<string> Hex(IEnumerable<byte[]> rows) => rows.Select(Convert.ToHexString).Order(StringComparer.Ordinal).ToList();
 
     // The client caught up, and what it holds equals the query evaluated afresh for it (incremental == full recomputation).
     private async Task<List<string>> Check(Client client)
     {
         client.Catch();
-        var held = Hex(client.Rows);
+        var held = Hex(client.AllRows);
         Assert.Equal(await OneOff(client.Identity, client.Sql), held);
         return held;
-    }
-
-    private List<ProductValue> Decode(string table, IEnumerable<byte[]> rows)
-    {
-        var type = _db.Schema.FindView(table)?.RowType ?? _db.Schema.Tables.Single(t => t.Name == table).Schema.RowType;
-        return rows.Select(r => (ProductValue)AlgebraicValue.FromBsatn(r, type, _db.Schema.Typespace)).ToList();
-    }
-
-    private int QueryCount()
-    {
-        var count = -1;
-        _db.RunOnPipelineForTests(manager => count = manager.QueryCount).Wait(Timeout);
-        return count;
     }
 
     [Fact]
@@ -168,8 +41,8 @@ public sealed class ViewJoinTests : IAsyncLifetime
         // The C# SDK regression client's view-pk-join shapes: the table's rows, and the right semijoin returning the view's.
         var left = await Subscribe(Alice, "SELECT membership.* FROM membership JOIN all_players player ON membership.player_id = player.id");
         var right = await Subscribe(Alice, "SELECT player.* FROM membership JOIN all_players player ON membership.player_id = player.id");
-        Assert.Empty(left.Rows);
-        Assert.Empty(right.Rows);
+        Assert.Empty(left.AllRows);
+        Assert.Empty(right.AllRows);
 
         await AddPlayer(Alice, "alice", 5, 1);
         Assert.Empty(await Check(left));
@@ -177,7 +50,7 @@ public sealed class ViewJoinTests : IAsyncLifetime
         await AddMembership(10, 1);
         Assert.Single(await Check(left));
         await Check(right);
-        Assert.Equal("alice", Assert.Single(Decode("all_players", right.Rows))[2].AsString());
+        Assert.Equal("alice", Assert.Single(Decode("all_players", right.AllRows))[2].AsString());
 
         // A change to the view's row (same key): one update holding the old row deleted and the new inserted.
         var updates = right.Updates.Count;
@@ -202,13 +75,13 @@ public sealed class ViewJoinTests : IAsyncLifetime
         await AddMembership(10, 1);
         await AddMembership(11, 2);
         var client = await Subscribe(Alice, "SELECT m.* FROM membership m JOIN high_scorers h ON m.player_id = h.id");
-        Assert.Equal([11UL], Decode("membership", client.Rows).Select(r => r[0].AsU64()));
+        Assert.Equal([11UL], Decode("membership", client.AllRows).Select(r => r[0].AsU64()));
 
         await SetScore(1, 1500); // alice becomes a high scorer: her membership enters
         Assert.Equal(2, (await Check(client)).Count);
         await SetScore(2, 3); // bob stops being one: his leaves
         await Check(client);
-        Assert.Equal([10UL], Decode("membership", client.Rows).Select(r => r[0].AsU64()));
+        Assert.Equal([10UL], Decode("membership", client.AllRows).Select(r => r[0].AsU64()));
 
         // A commit that touches neither the table joined nor a row the view read sends nothing.
         var messages = client.Session.Messages.Count;
@@ -220,7 +93,7 @@ public sealed class ViewJoinTests : IAsyncLifetime
         Assert.Single(await Check(client));
         await SetScore(2, 4000);
         await Check(client);
-        Assert.Equal([10UL, 11UL, 12UL], Decode("membership", client.Rows).Select(r => r[0].AsU64()).Order());
+        Assert.Equal([10UL, 11UL, 12UL], Decode("membership", client.AllRows).Select(r => r[0].AsU64()).Order());
     }
 
     [Fact]
@@ -232,8 +105,8 @@ public sealed class ViewJoinTests : IAsyncLifetime
         const string Sql = "SELECT m.* FROM membership m JOIN my_player_pk p ON m.player_id = p.id";
         var alice = await Subscribe(Alice, Sql);
         var bob = await Subscribe(Bob, Sql);
-        Assert.Equal([10UL], Decode("membership", alice.Rows).Select(r => r[0].AsU64()));
-        Assert.Empty(bob.Rows);
+        Assert.Equal([10UL], Decode("membership", alice.AllRows).Select(r => r[0].AsU64()));
+        Assert.Empty(bob.AllRows);
         Assert.Equal(2, QueryCount()); // one live query per caller: the view reads the sender
 
         await AddMembership(11, 2);
@@ -256,7 +129,7 @@ public sealed class ViewJoinTests : IAsyncLifetime
         const string Sql = "SELECT b.* FROM my_player_pk a JOIN members b ON a.id = b.id";
         var alice = await Subscribe(Alice, Sql);
         var bob = await Subscribe(Bob, Sql);
-        Assert.Empty(alice.Rows);
+        Assert.Empty(alice.AllRows);
 
         await AddMembership(10, 1); // alice becomes a member: she enters her own join only
         Assert.Equal("alice", Assert.Single(Decode("members", (await Check(alice)).Select(Convert.FromHexString)))[2].AsString());
@@ -273,7 +146,7 @@ public sealed class ViewJoinTests : IAsyncLifetime
 
         // An anonymous procedural view joined with a sender query view.
         var team = await Subscribe(Bob, "SELECT a.* FROM members a JOIN team_one_players t ON a.id = t.id");
-        Assert.Single(team.Rows);
+        Assert.Single(team.AllRows);
         await Call("join_game", Identity.FromClaims("localhost", "carol"), w =>
         {
             w.WriteString("carol");
@@ -295,7 +168,7 @@ public sealed class ViewJoinTests : IAsyncLifetime
         await AddMembership(10, 1);
         Assert.Single(await Check(client));
 
-        await _db.UnsubscribeAsync(client.Session, 2, 1, sendDroppedRows: true).WaitAsync(Timeout);
+        await Db.UnsubscribeAsync(client.Session, 2, 1, sendDroppedRows: true).WaitAsync(Timeout);
         var (kind, _, _, dropped) = ((string, uint, uint, IReadOnlyList<TableRowsResult>?))client.Session.Messages.Last();
         Assert.Equal("unapplied", kind);
         Assert.Single(Assert.Single(dropped!).Rows);
@@ -314,54 +187,40 @@ public sealed class ViewJoinTests : IAsyncLifetime
         var first = await Subscribe(Alice, "SELECT * FROM my_notes WHERE text = 'a'");
         var second = await Subscribe(Alice, "SELECT * FROM my_notes WHERE text = 'b'");
         var joined = await Subscribe(Alice, "SELECT n.* FROM note n JOIN my_notes m ON n.id = m.id WHERE m.text = 'b'");
-        Assert.Equal(1, await _db.SharedViewCountForTests());
-        Assert.Single(first.Rows);
-        Assert.Empty(second.Rows);
+        Assert.Equal(1, await Db.SharedViewCountForTests());
+        Assert.Single(first.AllRows);
+        Assert.Empty(second.AllRows);
 
-        int Runs()
-        {
-            var runs = -1;
-            _db.RunOnPipelineForTests(m => runs = m.ViewRuns($"view my_notes for {Alice.ToHexString()}")).Wait(Timeout);
-            return runs;
-        }
-        var before = Runs();
+        var before = ViewRuns(Alice, "my_notes");
         await Call("add_note", Alice, w => w.WriteString("b"));
-        Assert.Equal(before + 1, Runs()); // once for the commit, not once per filter or join
+        Assert.Equal(before + 1, ViewRuns(Alice, "my_notes")); // once for the commit, not once per filter or join
         Assert.Single(await Check(first));
         Assert.Single(await Check(second));
         Assert.Single(await Check(joined));
 
         // The shared view lives while any of them does.
-        await _db.UnsubscribeAsync(first.Session, 2, 1, sendDroppedRows: false).WaitAsync(Timeout);
-        await _db.UnsubscribeAsync(second.Session, 2, 1, sendDroppedRows: false).WaitAsync(Timeout);
-        Assert.Equal(1, await _db.SharedViewCountForTests());
+        await Db.UnsubscribeAsync(first.Session, 2, 1, sendDroppedRows: false).WaitAsync(Timeout);
+        await Db.UnsubscribeAsync(second.Session, 2, 1, sendDroppedRows: false).WaitAsync(Timeout);
+        Assert.Equal(1, await Db.SharedViewCountForTests());
         await Call("add_note", Alice, w => w.WriteString("b"));
         Assert.Equal(2, (await Check(joined)).Count);
-        await _db.UnsubscribeAsync(joined.Session, 2, 1, sendDroppedRows: false).WaitAsync(Timeout);
-        Assert.Equal(0, await _db.SharedViewCountForTests());
+        await Db.UnsubscribeAsync(joined.Session, 2, 1, sendDroppedRows: false).WaitAsync(Timeout);
+        Assert.Equal(0, await Db.SharedViewCountForTests());
     }
 
     [Fact]
     public async Task Joins_upstream_refuses_get_an_error_naming_the_view_and_register_nothing()
     {
         await AddPlayer(Alice, "alice", 1500, 1);
-        string Refused(string sql)
-        {
-            var probe = new FakeSession(Alice);
-            _db.SubscribeAsync(probe, 2, 2, ["SELECT * FROM player", sql]).Wait(Timeout);
-            var error = ((string, uint?, uint, string))Assert.Single(probe.Messages);
-            Assert.Equal("error", error.Item1);
-            return error.Item4;
-        }
-        Assert.Contains("View 'my_player' has no primary key", Refused("SELECT m.* FROM membership m JOIN my_player p ON m.player_id = p.id"),
+        Assert.Contains("View 'my_player' has no primary key", Refused(Alice, "SELECT m.* FROM membership m JOIN my_player p ON m.player_id = p.id"),
             StringComparison.Ordinal);
         Assert.Contains("View 'high_scorers' can be joined only by an equality on its primary key 'id'",
-            Refused("SELECT m.* FROM membership m JOIN high_scorers h ON m.player_id = h.score"), StringComparison.Ordinal);
+            Refused(Alice, "SELECT m.* FROM membership m JOIN high_scorers h ON m.player_id = h.score"), StringComparison.Ordinal);
         Assert.Contains("View 'high_scorers' is joined without a condition on its primary key",
-            Refused("SELECT m.* FROM membership m JOIN high_scorers h"), StringComparison.Ordinal);
+            Refused(Alice, "SELECT m.* FROM membership m JOIN high_scorers h"), StringComparison.Ordinal);
         Assert.Contains("cannot order or limit",
-            Refused("SELECT m.* FROM membership m JOIN high_scorers h ON m.player_id = h.id ORDER BY m.id LIMIT 1"), StringComparison.Ordinal);
-        Assert.Contains("nope", Refused("SELECT m.* FROM membership m JOIN high_scorers h ON m.player_id = h.nope"), StringComparison.Ordinal);
+            Refused(Alice, "SELECT m.* FROM membership m JOIN high_scorers h ON m.player_id = h.id ORDER BY m.id LIMIT 1"), StringComparison.Ordinal);
+        Assert.Contains("nope", Refused(Alice, "SELECT m.* FROM membership m JOIN high_scorers h ON m.player_id = h.nope"), StringComparison.Ordinal);
         Assert.Equal(0, QueryCount());
     }
 
@@ -374,28 +233,28 @@ public sealed class ViewJoinTests : IAsyncLifetime
         await AddMembership(11, 2);
 
         // Ad-hoc SQL allows any join with a view, a view without a primary key too, and projections.
-        var mine = Assert.Single(await _db.ExecuteSqlAsync(
+        var mine = Assert.Single(await Db.ExecuteSqlAsync(
             "SELECT m.id AS membership, p.name AS name FROM membership m JOIN my_player p ON m.player_id = p.id", Bob, ConnectionId.Zero)
             .WaitAsync(Timeout));
         var row = Assert.Single(mine.Rows);
         Assert.Equal(11UL, row[0].AsU64());
         Assert.Equal("bob", row[1].AsString());
-        var both = Assert.Single(await _db.ExecuteSqlAsync(
+        var both = Assert.Single(await Db.ExecuteSqlAsync(
             "SELECT h.* FROM high_scorers h JOIN all_players a ON h.id = a.id", Bob, ConnectionId.Zero).WaitAsync(Timeout));
         Assert.Equal("alice", Assert.Single(both.Rows)[2].AsString());
 
         // A one-off query of the subscription dialect: the same join a subscription would keep.
         Assert.Single(await OneOff(Alice, "SELECT m.* FROM membership m JOIN my_player_pk p ON m.player_id = p.id"));
         var probe = new FakeSession(Alice);
-        await _db.OneOffQueryAsync(probe, 1, "SELECT m.* FROM membership m JOIN my_player p ON m.player_id = p.id");
+        await Db.OneOffQueryAsync(probe, 1, "SELECT m.* FROM membership m JOIN my_player p ON m.player_id = p.id");
         var (_, _, error) = ((string, IReadOnlyList<TableRowsResult>?, string?))Assert.Single(probe.Messages);
         Assert.Contains("View 'my_player' has no primary key", error, StringComparison.Ordinal);
 
-        var plan = string.Join("\n", Assert.Single(await _db.ExecuteSqlAsync("EXPLAIN SELECT * FROM high_scorers WHERE score > 5", Bob, ConnectionId.Zero)
+        var plan = string.Join("\n", Assert.Single(await Db.ExecuteSqlAsync("EXPLAIN SELECT * FROM high_scorers WHERE score > 5", Bob, ConnectionId.Zero)
             .WaitAsync(Timeout)).Rows.Select(r => r[0].AsString()));
         Assert.Contains("high_scorers", plan, StringComparison.Ordinal);
         Assert.Contains("view high_scorers: the rows the view's code returns", plan, StringComparison.Ordinal);
-        var joinPlan = string.Join("\n", Assert.Single(await _db.ExecuteSqlAsync(
+        var joinPlan = string.Join("\n", Assert.Single(await Db.ExecuteSqlAsync(
             "EXPLAIN SELECT m.* FROM membership m JOIN all_players p ON m.player_id = p.id", Bob, ConnectionId.Zero).WaitAsync(Timeout))
             .Rows.Select(r => r[0].AsString()));
         Assert.Contains("view all_players: the live query the view returns (computed per caller, indexed by its primary key id)", joinPlan,

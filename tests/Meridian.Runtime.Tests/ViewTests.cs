@@ -1,120 +1,18 @@
-using Meridian.Runtime.Execution;
-using Meridian.Runtime.Logging;
-using Meridian.Runtime.Modules;
 using Meridian.Runtime.Subscriptions;
 using Meridian.Sats;
-using Meridian.Sats.Bsatn;
 using Meridian.Sats.Rows;
 using Meridian.Sats.Values;
-using Meridian.Storage;
 using Xunit.Abstractions;
 
 namespace Meridian.Runtime.Tests;
 
 /// <summary>Views of tests/Modules/Views subscribed to like tables, kept up to date as the tables they read change.</summary>
-public sealed class ViewTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class ViewTests(ITestOutputHelper output) : ViewModuleTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
-    private static readonly Identity Owner = Identity.FromClaims("localhost", "owner");
-    private static readonly Identity Alice = Identity.FromClaims("localhost", "alice");
-    private static readonly Identity Bob = Identity.FromClaims("localhost", "bob");
-    private Database _db = null!;
-
-    public async Task InitializeAsync()
-    {
-        var module = LoadedModule.Load("views", TestModules.Views());
-        _db = await Database.OpenAsync(
-            "views", Identity.FromClaims("localhost", "db"), Owner, Datastore.CreateInMemory(), module, new ModuleLog(null), runInit: true);
-    }
-
-    public async Task DisposeAsync() => await _db.DisposeAsync();
-
-    /// <summary>A client's copy of what it subscribed to: the rows it was sent, with every update applied.</summary>
-    private sealed class Replica(FakeSession session)
-    {
-        public Dictionary<string, List<byte[]>> Tables { get; } = [];
-
-        private int _applied;
-
-        public void Catch()
-        {
-            List<object> messages;
-            lock (session.Messages)
-                messages = session.Messages.ToList();
-            foreach (var m in messages.Skip(_applied))
-            {
-                switch (m)
-                {
-                    case (string kind, uint, uint, IReadOnlyList<TableRowsResult> rows) when kind == "applied":
-                        foreach (var t in rows)
-                            Rows(t.TableName).AddRange(t.Rows.Select(r => r.ToArray()));
-                        break;
-                    case (string kind, _, uint, string message) when kind == "error":
-                        throw new InvalidOperationException(message);
-                    case IReadOnlyList<QuerySetDelta> update:
-                        foreach (var t in update.SelectMany(s => s.Tables))
-                        {
-                            var rows = Rows(t.TableName);
-                            foreach (var d in t.Deletes)
-                            {
-                                var i = rows.FindIndex(r => r.AsSpan().SequenceEqual(d.Span));
-                                Assert.True(i >= 0, $"{t.TableName}: a delete of a row the client does not have");
-                                rows.RemoveAt(i);
-                            }
-                            rows.AddRange(t.Inserts.Select(r => r.ToArray()));
-                        }
-                        break;
-                }
-            }
-            _applied = messages.Count;
-        }
-
-        public List<byte[]> Rows(string table)
-        {
-            if (!Tables.TryGetValue(table, out var rows))
-                Tables[table] = rows = [];
-            return rows;
-        }
-    }
-
-    private List<ProductValue> Decode(string view, IEnumerable<byte[]> rows)
-    {
-        var v = _db.Schema.FindView(view)!;
-        return rows.Select(r => (ProductValue)AlgebraicValue.FromBsatn(r, v.RowType, _db.Schema.Typespace)).ToList();
-    }
-
-    private static byte[] Args(Action<BsatnWriter> write)
-    {
-        var w = new BsatnWriter();
-        write(w);
-        return w.ToArray();
-    }
-
-    private async Task Call(string reducer, Identity caller, Action<BsatnWriter> args)
-    {
-        var result = await _db.CallReducerAsync(reducer, Args(args), caller, ConnectionId.Random()).WaitAsync(Timeout);
-        Assert.True(result.Status == ReducerStatus.Committed, $"{reducer}: {result.Error}");
-    }
-
-    private Task AddPlayer(Identity identity, string name, ulong score, uint team) =>
-        Call("add_player", Owner, w =>
-        {
-            identity.WriteBsatn(w);
-            w.WriteString(name);
-            w.WriteU64(score);
-            w.WriteU32(team);
-        });
-
-    private Task SetScore(ulong id, ulong score) => Call("set_score", Owner, w =>
-    {
-        w.WriteU64(id);
-        w.WriteU64(score);
-    });
-
     private async Task<(FakeSession Session, Replica Replica)> Subscribe(Identity who, params string[] queries)
     {
         var session = new FakeSession(who);
-        await _db.SubscribeAsync(session, 1, 1, queries).WaitAsync(Timeout);
+        await Db.SubscribeAsync(session, 1, 1, queries).WaitAsync(Timeout);
         var replica = new Replica(session);
         replica.Catch();
         return (session, replica);
@@ -123,7 +21,7 @@ public sealed class ViewTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public void Views_are_registered_with_their_kind_and_primary_key()
     {
-        var views = _db.Schema.Views.ToDictionary(v => v.Name);
+        var views = Db.Schema.Views.ToDictionary(v => v.Name);
         Assert.Equal(
             ["all_players", "high_scorers", "members", "my_notes", "my_player", "my_player_pk", "team_one", "team_one_players", "team_stats"],
             views.Keys.Order(StringComparer.Ordinal));
@@ -138,9 +36,9 @@ public sealed class ViewTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(0, views["all_players"].PrimaryKeyColumn);
         Assert.Equal(0, views["members"].PrimaryKeyColumn);
         Assert.Equal(["id", "identity", "name", "score", "team"], views["my_player"].RowType.Elements.Select(e => e.Name));
-        var raw = _db.Schema.Raw.Views!;
+        var raw = Db.Schema.Raw.Views!;
         Assert.Equal(9, raw.Count);
-        Assert.Equal(5, _db.Schema.Raw.ViewPrimaryKeys!.Count);
+        Assert.Equal(5, Db.Schema.Raw.ViewPrimaryKeys!.Count);
     }
 
     [Fact]
@@ -185,13 +83,6 @@ public sealed class ViewTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal("mine", Assert.Single(Decode("my_notes", alice.Rows("my_notes")))[2].AsString());
         Assert.Equal(1, ViewRuns(Alice, "my_player"));
         Assert.Equal(2, ViewRuns(Alice, "my_notes"));
-    }
-
-    private int ViewRuns(Identity who, string view)
-    {
-        var runs = -1;
-        _db.RunOnPipelineForTests(manager => runs = manager.ViewRuns($"view {view} for {who.ToHexString()}")).Wait(Timeout);
-        return runs;
     }
 
     [Fact]
@@ -250,7 +141,7 @@ public sealed class ViewTests(ITestOutputHelper output) : IAsyncLifetime
 
         // Upstream's SDKs read a view this way: a qualified star and a WHERE.
         var session = new FakeSession(Bob);
-        await _db.OneOffQueryAsync(session, 1, "SELECT high_scorers.* FROM high_scorers WHERE score > 2000");
+        await Db.OneOffQueryAsync(session, 1, "SELECT high_scorers.* FROM high_scorers WHERE score > 2000");
         var oneOff = ((string, IReadOnlyList<TableRowsResult>?, string?))Assert.Single(session.Messages);
         Assert.Null(oneOff.Item3);
         var table = Assert.Single(oneOff.Item2!);
@@ -259,20 +150,20 @@ public sealed class ViewTests(ITestOutputHelper output) : IAsyncLifetime
 
         // A per-caller view is filtered within the caller's own rows.
         var alice = new FakeSession(Alice);
-        await _db.OneOffQueryAsync(alice, 2, "SELECT * FROM my_notes WHERE text = 'a1'");
+        await Db.OneOffQueryAsync(alice, 2, "SELECT * FROM my_notes WHERE text = 'a1'");
         var mine = ((string, IReadOnlyList<TableRowsResult>?, string?))Assert.Single(alice.Messages);
         Assert.Single(Assert.Single(mine.Item2!).Rows);
 
         // Ad-hoc SQL: projection, order and limit over the view's rows.
-        var names = Assert.Single(await _db.ExecuteSqlAsync("SELECT text FROM my_notes ORDER BY text DESC LIMIT 1", Alice, ConnectionId.Zero)
+        var names = Assert.Single(await Db.ExecuteSqlAsync("SELECT text FROM my_notes ORDER BY text DESC LIMIT 1", Alice, ConnectionId.Zero)
             .WaitAsync(Timeout));
         Assert.Equal("a2", Assert.Single(names.Rows)[0].AsString());
-        var none = Assert.Single(await _db.ExecuteSqlAsync("SELECT * FROM my_player WHERE score > 2000", Alice, ConnectionId.Zero).WaitAsync(Timeout));
+        var none = Assert.Single(await Db.ExecuteSqlAsync("SELECT * FROM my_player WHERE score > 2000", Alice, ConnectionId.Zero).WaitAsync(Timeout));
         Assert.Empty(none.Rows);
 
         // A column the view does not have is a clear error, and nothing else changes.
         var bad = new FakeSession(Bob);
-        await _db.OneOffQueryAsync(bad, 3, "SELECT * FROM high_scorers WHERE nope = 1");
+        await Db.OneOffQueryAsync(bad, 3, "SELECT * FROM high_scorers WHERE nope = 1");
         var error = ((string, IReadOnlyList<TableRowsResult>?, string?))Assert.Single(bad.Messages);
         Assert.Null(error.Item2);
         Assert.Contains("nope", error.Item3, StringComparison.Ordinal);
@@ -283,39 +174,17 @@ public sealed class ViewTests(ITestOutputHelper output) : IAsyncLifetime
     {
         await AddPlayer(Alice, "alice", 1500, 1);
         var session = new FakeSession(Bob);
-        await _db.OneOffQueryAsync(session, 1, "SELECT * FROM high_scorers");
+        await Db.OneOffQueryAsync(session, 1, "SELECT * FROM high_scorers");
         var oneOff = ((string, IReadOnlyList<TableRowsResult>?, string?))Assert.Single(session.Messages);
         Assert.Single(Assert.Single(oneOff.Item2!).Rows);
 
-        string Refused(string sql)
-        {
-            var probe = new FakeSession(Bob);
-            _db.SubscribeAsync(probe, 2, 2, ["SELECT * FROM player", sql]).Wait(Timeout);
-            var error = ((string, uint?, uint, string))Assert.Single(probe.Messages);
-            Assert.Equal("error", error.Item1);
-            return error.Item4;
-        }
-        Assert.Contains("not order or limit", Refused("SELECT * FROM high_scorers ORDER BY score LIMIT 1"), StringComparison.Ordinal);
-        Assert.Contains("View 'my_player' has no primary key", Refused("SELECT m.* FROM my_player m JOIN player p ON m.id = p.id"),
+        Assert.Contains("not order or limit", Refused(Bob, "SELECT * FROM high_scorers ORDER BY score LIMIT 1"), StringComparison.Ordinal);
+        Assert.Contains("View 'my_player' has no primary key", Refused(Bob, "SELECT m.* FROM my_player m JOIN player p ON m.id = p.id"),
             StringComparison.Ordinal);
-        Assert.Contains("nope", Refused("SELECT * FROM high_scorers WHERE nope = 1"), StringComparison.Ordinal);
-        Assert.Contains("nope", Refused("SELECT * FROM team_one WHERE nope = 1"), StringComparison.Ordinal);
-        var queries = -1;
-        await _db.RunOnPipelineForTests(manager => queries = manager.QueryCount).WaitAsync(Timeout);
-        Assert.Equal(0, queries);
+        Assert.Contains("nope", Refused(Bob, "SELECT * FROM high_scorers WHERE nope = 1"), StringComparison.Ordinal);
+        Assert.Contains("nope", Refused(Bob, "SELECT * FROM team_one WHERE nope = 1"), StringComparison.Ordinal);
+        Assert.Equal(0, QueryCount());
     }
-
-    // A one-off query's rows, as sorted hex (fails on an error).
-    private async Task<List<string>> OneOff(Identity who, string sql)
-    {
-        var probe = new FakeSession(who);
-        await _db.OneOffQueryAsync(probe, 9, sql).WaitAsync(Timeout);
-        var (_, rows, error) = ((string, IReadOnlyList<TableRowsResult>?, string?))Assert.Single(probe.Messages);
-        Assert.True(error is null, $"{sql}: {error}");
-        return Assert.Single(rows!).Rows.Select(r => Convert.ToHexString(r.Span)).Order(StringComparer.Ordinal).ToList();
-    }
-
-    private static List<string> Hex(IEnumerable<byte[]> rows) => rows.Select(Convert.ToHexString).Order(StringComparer.Ordinal).ToList();
 
     [Fact]
     public async Task A_subscription_with_a_where_on_a_view_gets_and_follows_only_the_matching_rows()
@@ -372,13 +241,11 @@ public sealed class ViewTests(ITestOutputHelper output) : IAsyncLifetime
         var (session, client) = await Subscribe(Bob, "SELECT * FROM high_scorers WHERE team = 2");
         Assert.Single(client.Rows("high_scorers"));
 
-        await _db.UnsubscribeAsync(session, 2, 1, sendDroppedRows: true).WaitAsync(Timeout);
+        await Db.UnsubscribeAsync(session, 2, 1, sendDroppedRows: true).WaitAsync(Timeout);
         var (kind, _, _, dropped) = ((string, uint, uint, IReadOnlyList<TableRowsResult>?))session.Messages[^1];
         Assert.Equal("unapplied", kind);
         Assert.Equal(Hex(client.Rows("high_scorers")), Hex(Assert.Single(dropped!).Rows.Select(r => r.ToArray())));
-        var queries = -1;
-        await _db.RunOnPipelineForTests(manager => queries = manager.QueryCount).WaitAsync(Timeout);
-        Assert.Equal(0, queries);
+        Assert.Equal(0, QueryCount());
 
         var messages = session.Messages.Count;
         await SetScore(2, 3000);
@@ -389,11 +256,11 @@ public sealed class ViewTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task Ad_hoc_sql_reads_a_view_for_the_caller()
     {
         await AddPlayer(Alice, "alice", 1500, 1);
-        var select = Assert.Single(await _db.ExecuteSqlAsync("SELECT * FROM my_player", Alice, ConnectionId.Zero).WaitAsync(Timeout));
+        var select = Assert.Single(await Db.ExecuteSqlAsync("SELECT * FROM my_player", Alice, ConnectionId.Zero).WaitAsync(Timeout));
         Assert.Equal("alice", Assert.Single(select.Rows)[2].AsString());
         Assert.Equal("name", select.Schema.Elements[2].Name);
-        Assert.Empty(Assert.Single(await _db.ExecuteSqlAsync("SELECT * FROM my_player", Bob, ConnectionId.Zero).WaitAsync(Timeout)).Rows);
-        Assert.Single(Assert.Single(await _db.ExecuteSqlAsync("SELECT * FROM all_players", Bob, ConnectionId.Zero).WaitAsync(Timeout)).Rows);
+        Assert.Empty(Assert.Single(await Db.ExecuteSqlAsync("SELECT * FROM my_player", Bob, ConnectionId.Zero).WaitAsync(Timeout)).Rows);
+        Assert.Single(Assert.Single(await Db.ExecuteSqlAsync("SELECT * FROM all_players", Bob, ConnectionId.Zero).WaitAsync(Timeout)).Rows);
     }
 
     [Fact]
@@ -442,21 +309,21 @@ public sealed class ViewTests(ITestOutputHelper output) : IAsyncLifetime
             var who = people[random.Next(people.Length)];
             var result = random.Next(6) switch
             {
-                0 => await _db.CallReducerAsync("add_player", Args(w =>
+                0 => await Db.CallReducerAsync("add_player", Args(w =>
                 {
                     who.WriteBsatn(w);
                     w.WriteString($"n{step}");
                     w.WriteU64((ulong)random.Next(3000));
                     w.WriteU32((uint)random.Next(3));
                 }), Owner, ConnectionId.Random()),
-                1 or 2 => await _db.CallReducerAsync("set_score", Args(w =>
+                1 or 2 => await Db.CallReducerAsync("set_score", Args(w =>
                 {
                     w.WriteU64((ulong)random.Next(1, step + 2));
                     w.WriteU64((ulong)random.Next(3000));
                 }), Owner, ConnectionId.Random()),
-                3 => await _db.CallReducerAsync("remove_player", Args(w => w.WriteU64((ulong)random.Next(1, step + 2))), Owner, ConnectionId.Random()),
-                4 => await _db.CallReducerAsync("add_note", Args(w => w.WriteString($"t{step}")), who, ConnectionId.Random()),
-                _ => await _db.CallReducerAsync("add_membership", Args(w =>
+                3 => await Db.CallReducerAsync("remove_player", Args(w => w.WriteU64((ulong)random.Next(1, step + 2))), Owner, ConnectionId.Random()),
+                4 => await Db.CallReducerAsync("add_note", Args(w => w.WriteString($"t{step}")), who, ConnectionId.Random()),
+                _ => await Db.CallReducerAsync("add_membership", Args(w =>
                 {
                     w.WriteU64(nextMembership++);
                     w.WriteU64((ulong)random.Next(1, step + 2));
@@ -469,7 +336,7 @@ public sealed class ViewTests(ITestOutputHelper output) : IAsyncLifetime
                 foreach (var view in views)
                 {
                     var fresh = new FakeSession(identity);
-                    await _db.OneOffQueryAsync(fresh, 9, $"SELECT * FROM {view}");
+                    await Db.OneOffQueryAsync(fresh, 9, $"SELECT * FROM {view}");
                     var rows = ((string, IReadOnlyList<TableRowsResult>?, string?))Assert.Single(fresh.Messages);
                     var expected = Assert.Single(rows.Item2!).Rows.Select(r => Convert.ToHexString(r.Span)).Order().ToList();
                     var actual = replica.Rows(view).Select(Convert.ToHexString).Order().ToList();

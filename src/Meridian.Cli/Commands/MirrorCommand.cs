@@ -208,39 +208,33 @@ internal static class MirrorCommand
                 .OnDisconnect((_, e) => ended.TrySetResult(new SessionEnd(false, null,
                     $"Lost the connection ({e?.Message ?? "the server closed it"}); reconnecting ...")))
                 .Build();
-            try
-            {
-                connection.SubscriptionBuilder()
-                    .OnApplied(_ =>
+            // A connection that failed before the subscription was made (the server went away between the schema read and
+            // the connect) fails the subscription at once through OnError; OnConnectError or OnDisconnect has then already
+            // ended the session, so the result set first stands.
+            connection.SubscriptionBuilder()
+                .OnApplied(_ =>
+                {
+                    applied = true;
+                    mirror = SqliteMirror.Attach(connection, new SqliteMirrorOptions
                     {
-                        applied = true;
-                        mirror = SqliteMirror.Attach(connection, new SqliteMirrorOptions
-                        {
-                            Path = FilePath,
-                            Tables = picked.Select(t => t.Name).ToArray(),
-                            Incremental = Incremental,
-                            Debounce = Debounce,
-                            MaxDelay = TimeSpan.FromMilliseconds(Math.Max(5_000, Debounce.TotalMilliseconds)),
-                        });
-                        mirror.Written += write => Output.WriteLine(string.Create(
-                            CultureInfo.InvariantCulture,
-                            $"{Meridian.Cli.Output.Times.Format(DateTimeOffset.UtcNow)} {(write.Rebuilt ? "rebuilt" : "updated")} "
-                            + $"{FilePath}: {write.Rows} row(s), "
-                            + $"{write.Changes} change(s), {write.Elapsed.TotalMilliseconds:0} ms"));
-                        mirror.WriteFailed += e => Errors.WriteLine($"error: writing {FilePath} failed (trying again): {e.Message}");
-                        Output.WriteLine($"Subscribed to {string.Join(", ", mirror.Tables)}; mirroring into {FilePath} (Ctrl+C to stop).");
-                    })
-                    .OnError((_, e) => ended.TrySetResult(first && !applied
-                        ? new SessionEnd(false, new InvalidOperationException("the subscription failed: " + e.Message), "")
-                        : new SessionEnd(false, null, $"The subscription ended ({e.Message}); subscribing again ...")))
-                    .Subscribe([.. picked.Select(t => "SELECT * FROM " + t.Name)]);
-            }
-            catch (InvalidOperationException) when (ended.Task.IsCompleted || !first)
-            {
-                // The connection failed before the subscription was made (the server went away between the schema
-                // read and the connect): OnConnectError/OnDisconnect has ended the session, or this ends it.
-                ended.TrySetResult(new SessionEnd(false, null, "Could not connect (the server closed the connection); trying again ..."));
-            }
+                        Path = FilePath,
+                        Tables = picked.Select(t => t.Name).ToArray(),
+                        Incremental = Incremental,
+                        Debounce = Debounce,
+                        MaxDelay = TimeSpan.FromMilliseconds(Math.Max(5_000, Debounce.TotalMilliseconds)),
+                    });
+                    mirror.Written += write => Output.WriteLine(string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"{Meridian.Cli.Output.Times.Format(DateTimeOffset.UtcNow)} {(write.Rebuilt ? "rebuilt" : "updated")} "
+                        + $"{FilePath}: {write.Rows} row(s), "
+                        + $"{write.Changes} change(s), {write.Elapsed.TotalMilliseconds:0} ms"));
+                    mirror.WriteFailed += e => Errors.WriteLine($"error: writing {FilePath} failed (trying again): {e.Message}");
+                    Output.WriteLine($"Subscribed to {string.Join(", ", mirror.Tables)}; mirroring into {FilePath} (Ctrl+C to stop).");
+                })
+                .OnError((_, e) => ended.TrySetResult(first && !applied
+                    ? new SessionEnd(false, new InvalidOperationException("the subscription failed: " + e.Message), "")
+                    : new SessionEnd(false, null, $"The subscription ended ({e.Message}); subscribing again ...")))
+                .Subscribe([.. picked.Select(t => "SELECT * FROM " + t.Name)]);
 
             if (first)
                 await Output.WriteLineAsync($"Connecting to {Server.ToString().TrimEnd('/')} for database {Database} ...");

@@ -68,8 +68,9 @@ public readonly struct Col<TRow, TValue>
 
     private BoolExpr<TRow> Compare(string op, string right) => new($"({RefSql} {op} {right})");
 
-    // The server orders an absent value after every value (it compares options as SATS sums), so an ordering of an
-    // optional column also asks for a value: a row without one is neither less nor greater, as with C#'s int?.
+    // An ordering of an optional column also asks for a value: a row without one is neither less nor greater, as with
+    // C#'s int?. Meridian's SQL already reads orderings so; the explicit test keeps that meaning against servers that
+    // compared options as SATS sums (none after every value), as Meridian did before.
     private BoolExpr<TRow> Order(string op, string right) =>
         Optional ? new($"(({RefSql} {op} {right}) AND ({RefSql} <> NULL))") : Compare(op, right);
 

@@ -353,6 +353,11 @@ internal sealed class Binder
     private BoundExpr.Comparison ColumnLiteral(SqlExpr.Column column, SqlComparison op, SqlExpr literal)
     {
         var left = ColumnExpr(column);
+        if (literal is SqlExpr.Null && op is not (SqlComparison.Eq or SqlComparison.NotEq))
+        {
+            throw new SqlException(
+                $"NULL can only be tested with = NULL, <> NULL, IS NULL or IS NOT NULL; {column} {BoundExpr.Symbol(op)} NULL would never hold.");
+        }
         var schema = _sources[left.Ref.Source].Source.Table.Schema;
         var declared = schema.ColumnTypes[left.Ref.Column];
         var value = Literals.Convert(literal, declared, schema.Typespace, _sender, $"column '{column.Name}'");

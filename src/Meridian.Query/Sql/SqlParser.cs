@@ -462,6 +462,18 @@ public sealed class SqlParser
         // TRUE and FALSE are conditions by themselves (WHERE TRUE, ON TRUE), as upstream accepts.
         if (left is SqlExpr.Bool && !IsComparisonOperator(Peek))
             return left;
+        // x IS [NOT] NULL (beyond upstream, whose SQL has no NULL) reads as x = NULL / x <> NULL: a test for an absent option.
+        if (Peek.IsKeyword("IS"))
+        {
+            _pos++;
+            var negated = Peek.IsKeyword("NOT");
+            if (negated)
+                _pos++;
+            if (!Peek.IsKeyword("NULL"))
+                throw Unexpected(negated ? "NULL after IS NOT" : "NULL or NOT NULL after IS");
+            _pos++;
+            return new SqlExpr.Compare(left, negated ? SqlComparison.NotEq : SqlComparison.Eq, new SqlExpr.Null());
+        }
         if (!IsComparisonOperator(Peek))
         {
             if (Peek.Kind == TokenKind.Symbol && Peek.Text is "+" or "-" or "*" or "/" or "%")

@@ -17,9 +17,7 @@ internal static partial class LogMessages
     [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Database {Database} could not be reopened and is not served.")]
     public static partial void DatabaseLoadFailed(this ILogger logger, string database, Exception exception);
 
-    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Database {Database} published ({Operation}).")]
-    public static partial void DatabasePublished(this ILogger logger, string database, string operation);
-
+    // 1004 was a "published" line that nothing logged; its id is not reused.
     [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Database {Database}: ClientDisconnected failed for {Caller}: {Error}")]
     public static partial void DisconnectFailed(this ILogger logger, string database, string caller, string error);
 }

@@ -62,12 +62,12 @@ internal sealed class Scheduler : ICommitObserver
     /// <summary>Applies a commit: deleted rows are cancelled, inserted rows scheduled (an update is both).</summary>
     public void OnCommit(Changeset changeset)
     {
-        if (changeset.Tables.Count == 0)
+        // Most commits touch no scheduled table (most databases have none): tell so without the lock that the writer and
+        // the timer loop also take. Reset swaps the list whole, so this read sees one list or the other, as the lock would.
+        if (!TouchesScheduledTable(changeset, Volatile.Read(ref _schedules)))
             return;
         lock (_lock)
         {
-            if (_schedules.Count == 0)
-                return;
             var touched = false;
             foreach (var (schedule, table) in _schedules)
             {
@@ -87,6 +87,18 @@ internal sealed class Scheduler : ICommitObserver
             if (touched)
                 SignalLocked();
         }
+    }
+
+    private static bool TouchesScheduledTable(Changeset changeset, IReadOnlyList<(ModuleSchedule Schedule, TableId Table)> schedules)
+    {
+        if (changeset.Tables.Count == 0)
+            return false;
+        for (var i = 0; i < schedules.Count; i++)
+        {
+            if (changeset.For(schedules[i].Table) is not null)
+                return true;
+        }
+        return false;
     }
 
     /// <summary>When the earliest entry is due (µs since the epoch), or null when nothing is scheduled.</summary>
