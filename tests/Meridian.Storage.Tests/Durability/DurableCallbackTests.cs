@@ -48,7 +48,7 @@ public class DurableCallbackTests
     /// <summary>What one callback saw.</summary>
     private sealed class Observed
     {
-        private readonly ManualResetEventSlim _done = new();
+        private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _calls;
 
         public Exception? Failure { get; private set; }
@@ -62,12 +62,12 @@ public class DurableCallbackTests
             State = state;
             Failure = failure;
             Interlocked.Increment(ref _calls);
-            _done.Set();
+            _done.TrySetResult();
         };
 
         public void AssertCalled()
         {
-            Assert.True(_done.Wait(Patience), "the callback was not called");
+            Assert.True(_done.Task.Wait(Patience), "the callback was not called");
         }
     }
 
@@ -195,7 +195,10 @@ public class DurableCallbackTests
     {
         using var store = Datastore.CreateInMemory();
         using (var tx = store.BeginTransaction())
+        {
             tx.CreateTable(Schema);
+            tx.Commit();
+        }
         var offset = Insert(store, 1);
         Assert.False(store.OnDurable(offset, (_, _) => throw new InvalidOperationException("must not run"), null));
     }
@@ -226,7 +229,10 @@ public class DurableCallbackTests
             Device = memory, Durability = DurabilityMode.Sync, SnapshotInterval = 0, MaxQueuedCommits = 8,
         });
         using (var tx = store.BeginTransaction())
+        {
             tx.CreateTable(Schema);
+            tx.Commit();
+        }
         ulong last = 0;
         for (uint k = 0; k < 2_000; k++)
             last = Insert(store, k);
@@ -235,6 +241,6 @@ public class DurableCallbackTests
         store.Dispose();
         memory.Crash();
         using var recovered = Datastore.Open(new DatastoreOptions { Device = memory });
-        Assert.Equal(2_000, recovered.Committed.ReadAll(new TableId(0)).Count());
+        Assert.Equal(2_000, recovered.Committed.ReadAll(new TableId(0)).Count);
     }
 }
