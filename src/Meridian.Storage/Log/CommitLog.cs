@@ -71,6 +71,7 @@ internal sealed class CommitLog : IDurableLog
     private long _durable; // -1 until something is durable
     private ulong _appended; // offset + 1 of the last appended commit
     private bool _closing;
+    private volatile bool _zeroAheadWanted; // a caller-syncer left the next preallocation to the durability thread
     private volatile bool _syncWanted; // async mode: someone waits for durability, so fsync without waiting for the interval
     private volatile Exception? _failure;
     private readonly Histogram<double> _fsyncDuration;
@@ -307,12 +308,21 @@ internal sealed class CommitLog : IDurableLog
         if (batch.Count == 0)
             return;
         WriteBatch(batch);
-        SyncAndPublish(batch[^1].Offset!.Value, ref callbacks);
+        SyncAndPublish(batch[^1].Offset!.Value, ref callbacks, zeroAhead: false);
         batch.Clear();
+        if (ZeroAheadDue)
+        {
+            // Zeroing the next stretch (megabytes and a full fsync) is the durability thread's job: this committer's
+            // transaction is durable and it returns now, not after that fsync.
+            _zeroAheadWanted = true;
+            WakeDurabilityThread();
+        }
     }
 
+    private bool ZeroAheadDue => _preallocation > 0 && _segment is not null && _zeroedEnd - _segmentLength < _preallocation / 2;
+
     /// <summary>Under <see cref="_ioLock"/>: fdatasyncs what was written, publishes it durable, zeroes ahead if due; returns when the sync ended.</summary>
-    private long SyncAndPublish(ulong lastWritten, ref List<Waiter>? callbacks)
+    private long SyncAndPublish(ulong lastWritten, ref List<Waiter>? callbacks, bool zeroAhead = true)
     {
         var started = Stopwatch.GetTimestamp();
         // Commits overwrite preallocated, synced zeros, so only data needs flushing; writes past
@@ -322,7 +332,7 @@ internal sealed class CommitLog : IDurableLog
         _fsyncDuration.Record(Stopwatch.GetElapsedTime(started, synced).TotalSeconds, _tag);
         PublishDurable(lastWritten, ref callbacks);
         // Zero the next stretch now, between commits, rather than in the middle of one.
-        if (_preallocation > 0 && _zeroedEnd - _segmentLength < _preallocation / 2)
+        if (zeroAhead && ZeroAheadDue)
             Preallocate(_segmentLength);
         return synced;
     }
@@ -381,6 +391,11 @@ internal sealed class CommitLog : IDurableLog
                         lastSync = SyncAndPublish(lastWritten, ref callbacks);
                         unsynced = false;
                     }
+                    else if (_zeroAheadWanted && !unsynced && ZeroAheadDue)
+                    {
+                        Preallocate(_segmentLength); // left by a committer that synced on its own thread
+                    }
+                    _zeroAheadWanted = false;
                 }
                 RunCallbacks(callbacks);
             }
@@ -403,7 +418,7 @@ internal sealed class CommitLog : IDurableLog
             lock (_queueLock)
             {
                 _sleep = Sleep.Awake;
-                if (_closing)
+                if (_closing || _zeroAheadWanted)
                     return;
                 var hurried = _syncWanted;
                 var sleep = Sleep.Waiting;
