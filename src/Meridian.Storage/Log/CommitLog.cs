@@ -163,7 +163,10 @@ internal sealed class CommitLog : IDurableLog
         Polling, // sync mode: looks at the queue again after a delay; commits do not wake it
     }
 
-    /// <summary>Under <see cref="_queueLock"/>: claims the wake-up of a sleeping durability thread; the caller releases <see cref="_wake"/> after leaving the lock.</summary>
+    /// <summary>
+    /// Under <see cref="_queueLock"/>: claims the wake-up of a sleeping durability thread; the caller releases <see cref="_wake"/>
+    /// after leaving the lock.
+    /// </summary>
     private bool WakeUnderLock(bool force)
     {
         if (_sleep == Sleep.Awake || (_sleep == Sleep.Polling && !force))
@@ -222,7 +225,9 @@ internal sealed class CommitLog : IDurableLog
         return cancellationToken.CanBeCanceled ? tcs.Task.WaitAsync(cancellationToken) : tcs.Task;
     }
 
-    /// <summary>Queues <paramref name="waiter"/> for <paramref name="offset"/>; false when the offset is durable already, failure when the log failed.</summary>
+    /// <summary>
+    /// Queues <paramref name="waiter"/> for <paramref name="offset"/>; false when the offset is durable already, failure when the log failed.
+    /// </summary>
     private bool Register(ulong offset, Waiter waiter, out DatastoreFailedException? failure)
     {
         failure = null;
@@ -578,7 +583,10 @@ internal sealed class CommitLog : IDurableLog
         }
     }
 
-    /// <summary>Under <see cref="_ioLock"/>: publishes <paramref name="offset"/> durable, completes its tasks and hands its callbacks back to run after the lock.</summary>
+    /// <summary>
+    /// Under <see cref="_ioLock"/>: publishes <paramref name="offset"/> durable, completes its tasks and hands its callbacks back
+    /// to run after the lock.
+    /// </summary>
     private void PublishDurable(ulong offset, ref List<Waiter>? callbacks)
     {
         List<TaskCompletionSource>? ready = null;
