@@ -43,6 +43,26 @@ public sealed partial class Datastore
     /// <exception cref="DatastoreFailedException">The commit log failed first.</exception>
     public void WaitForDurable(ulong offset) => _log?.WaitForDurable(offset);
 
+    /// <summary>
+    /// Registers <paramref name="callback"/>(<paramref name="state"/>, failure) to run once <paramref name="offset"/> is durable
+    /// (failure null), or with a <see cref="DatastoreFailedException"/> if the log fails or the datastore closes first: a
+    /// waiter without a task, for a caller that keeps one wait for many clients (the server's confirmed reads). Like
+    /// <see cref="WaitForDurableAsync"/> it makes an async fsync happen at once.
+    /// </summary>
+    /// <remarks>
+    /// The callback runs once, on the thread that made the offset durable (the log's durability thread, or in sync mode a
+    /// thread syncing in <see cref="WaitForDurable"/>), after the log's locks are released: keep it short and never block
+    /// in it (queue real work to the thread pool). It may register again. An exception it throws is dropped.
+    /// </remarks>
+    /// <returns>False when the offset is already durable (always for an in-memory datastore): nothing is registered and
+    /// the callback is not called. True when it will be called.</returns>
+    /// <exception cref="DatastoreFailedException">The commit log has already failed; nothing is registered.</exception>
+    public bool OnDurable(ulong offset, Action<object?, Exception?> callback, object? state)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        return _log is not null && _log.OnDurable(offset, callback, state);
+    }
+
     /// <summary>Completes once <paramref name="offset"/> is durable, without hurrying an async fsync (for observers).</summary>
     public Task WhenDurableAsync(ulong offset, CancellationToken cancellationToken = default) =>
         _log?.WhenDurableAsync(offset, cancellationToken) ?? Task.CompletedTask;
@@ -161,24 +181,26 @@ public sealed partial class Datastore
         if (offset - _lastSnapshotOffset < options.SnapshotInterval || Interlocked.CompareExchange(ref _snapshotRunning, 1, 0) != 0)
             return;
         _lastSnapshotOffset = offset;
-        var state = _state;
-        _snapshotTask = Task.Run(() =>
-        {
-            try
-            {
-                SnapshotWriter.Write(options.Device, state);
-                PruneSnapshots(options);
-            }
-            catch (Exception e)
-            {
-                SnapshotFailure = e;
-            }
-            finally
-            {
-                Volatile.Write(ref _snapshotRunning, 0);
-            }
-        });
+        _snapshotTask = StartSnapshot(options, _state);
     }
+
+    // Apart from AfterPublish, which runs on every commit: a lambda there would allocate its closure at every entry.
+    private Task StartSnapshot(DatastoreOptions options, Tables.DbState state) => Task.Run(() =>
+    {
+        try
+        {
+            SnapshotWriter.Write(options.Device, state);
+            PruneSnapshots(options);
+        }
+        catch (Exception e)
+        {
+            SnapshotFailure = e;
+        }
+        finally
+        {
+            Volatile.Write(ref _snapshotRunning, 0);
+        }
+    });
 
     private void DisposeDurability()
     {

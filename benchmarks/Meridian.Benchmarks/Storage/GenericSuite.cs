@@ -44,7 +44,8 @@ internal sealed class GenericSuite(BenchmarkOptions options, List<BenchmarkResul
         _ => "SQLite WAL, synchronous=FULL",
     };
 
-    public void Run()
+    /// <summary>Runs the cases; with <paramref name="syncOnly"/> only the disk-sync ones (after the same warm-up).</summary>
+    public void Run(bool syncOnly = false)
     {
         // One untimed pass first: tiered JIT keeps deferring promotion while new code is still being
         // compiled, so the first cases of a cold process would otherwise measure tier-0 code.
@@ -61,7 +62,7 @@ internal sealed class GenericSuite(BenchmarkOptions options, List<BenchmarkResul
             }
         }
 
-        foreach (var mode in new[] { Mode.Memory, Mode.DiskAsync, Mode.DiskSync })
+        foreach (var mode in syncOnly ? [Mode.DiskSync] : new[] { Mode.Memory, Mode.DiskAsync, Mode.DiskSync })
         {
             using var env = new Env(mode);
             // The floor under the sync cases: one 4 KB write + fdatasync in the same directory, probed

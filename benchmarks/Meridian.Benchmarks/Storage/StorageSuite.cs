@@ -24,6 +24,14 @@ public static class StorageSuite
     {
         SQLitePCL.Batteries_V2.Init();
         var results = new List<BenchmarkResult>();
+        // MERIDIAN_STORAGE_ONLY=sync: only the generic suite's disk-sync cases (before/after runs of the commit log's sync path).
+        if (Environment.GetEnvironmentVariable("MERIDIAN_STORAGE_ONLY") == "sync-loop")
+            return Durability.SyncCommitLoop.Run(options);
+        if (Environment.GetEnvironmentVariable("MERIDIAN_STORAGE_ONLY") == "sync")
+        {
+            Step("generic suite, disk sync only", () => new GenericSuite(options, results).Run(syncOnly: true));
+            return results;
+        }
         Step("generic suite", () => new GenericSuite(options, results).Run());
         Step("lookups on a 1.2M-row table", () => Lookups(options, results));
         Step("memory per row", () => MemoryPerRow(options, results));

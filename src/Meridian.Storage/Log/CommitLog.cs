@@ -14,8 +14,18 @@ namespace Meridian.Storage.Log;
 /// publishes the durable offset. In async mode a durability waiter (a confirmed read) makes the
 /// next fsync happen at once instead of at the end of the interval. A failed write or fsync is fatal: the log refuses further appends
 /// and every waiter gets the error. In sync mode a thread that waits with <see cref="WaitForDurable"/> writes and fdatasyncs
-/// the queue itself when the durability thread is not already doing so, saving the two thread wake-ups per commit.
+/// the queue itself (after the durability thread's batch, if one is being written), saving the two thread wake-ups per commit.
 /// </summary>
+/// <remarks>
+/// Waking the durability thread: in async mode the first commit queued while the thread sleeps wakes it (it writes at
+/// once and fsyncs on its interval), as before. In sync mode the committer usually writes its commit itself, so a commit
+/// does not wake the thread while commits flow: the thread looks at the queue every <see cref="HandoffDelay"/> and takes
+/// commits that have waited that long; a waiter (<see cref="WaitForDurableAsync"/>, <see cref="OnDurable"/>,
+/// <see cref="Flush"/>), a queue of <see cref="WakeAtQueued"/> commits and the first commit after
+/// <see cref="ActiveSpan"/> without any wake it at once. (Storage6 polled in async mode too; that cut the in-process
+/// transfer by a third on an idle machine, see docs/dev/storage.md.) The wake-up is a semaphore released after the queue
+/// lock is left, and only when the thread sleeps, so the woken thread does not contend for the lock its waker holds.
+/// </remarks>
 internal sealed class CommitLog : IDurableLog
 {
     private readonly IStorageDevice _device;
@@ -24,11 +34,26 @@ internal sealed class CommitLog : IDurableLog
     private readonly bool _fsyncWhenWaitedOn;
     private readonly long _maxSegmentSize;
     private readonly int _capacity;
+    private readonly int _wakeAtQueued; // WakeAtQueued, or the capacity when smaller
+    /// <summary>Sync mode: how long a queued commit is left for its committer to write before the durability thread takes it.</summary>
+    internal static readonly TimeSpan HandoffDelay = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>Sync mode: the durability thread keeps looking at the queue this long after the last commit, then sleeps until woken.</summary>
+    internal static readonly TimeSpan ActiveSpan = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Sync mode: a queue this long wakes the durability thread at once.</summary>
+    internal const int WakeAtQueued = 256;
+
     private readonly object _queueLock = new();
     private readonly object _ioLock = new(); // the segment and its writer state; taken before _queueLock, never after
     private readonly Queue<Changeset> _queue = new();
+    private readonly SemaphoreSlim _wake = new(0); // released (outside _queueLock) to wake a sleeping durability thread
+    private Sleep _sleep; // how the durability thread sleeps (under _queueLock)
+    private long _queuedSince; // sync mode: Stopwatch timestamp at which the queue last became non-empty (under _queueLock)
+    private long _lastAppend; // sync mode: Stopwatch timestamp of the latest append (under _queueLock)
+    private int _blockedAppends; // appenders waiting for room in a full queue (under _queueLock)
     private readonly object _durableLock = new();
-    private readonly PriorityQueue<(TaskCompletionSource Tcs, bool Urgent), ulong> _waiters = new();
+    private readonly PriorityQueue<Waiter, ulong> _waiters = new();
     private int _urgentWaiters; // waiters that hurry the fsync (under _durableLock)
     private long _lastUrgentWait; // Stopwatch timestamp of the latest such wait
     private readonly TimeSpan _urgentWindow;
@@ -46,6 +71,7 @@ internal sealed class CommitLog : IDurableLog
     private long _durable; // -1 until something is durable
     private ulong _appended; // offset + 1 of the last appended commit
     private bool _closing;
+    private volatile bool _zeroAheadWanted; // a caller-syncer left the next preallocation to the durability thread
     private volatile bool _syncWanted; // async mode: someone waits for durability, so fsync without waiting for the interval
     private volatile Exception? _failure;
     private readonly Histogram<double> _fsyncDuration;
@@ -66,6 +92,7 @@ internal sealed class CommitLog : IDurableLog
         _maxSegmentSize = options.MaxSegmentSize;
         _preallocation = Math.Max(0, options.LogPreallocation);
         _capacity = options.MaxQueuedCommits;
+        _wakeAtQueued = Math.Min(WakeAtQueued, _capacity);
         _durable = nextOffset == 0 ? -1 : (long)nextOffset - 1;
         var meter = options.MeterFactory?.Create(MeterName) ?? new Meter(MeterName);
         _fsyncDuration = meter.CreateHistogram<double>("meridian.storage.fsync.duration", "s", "Time each fsync of the commit log took.");
@@ -102,17 +129,59 @@ internal sealed class CommitLog : IDurableLog
     /// <summary>Queues a committed changeset; blocks while the queue is full.</summary>
     public void Append(Changeset changeset)
     {
+        bool wake;
         lock (_queueLock)
         {
             while (_queue.Count >= _capacity && _failure is null && !_closing)
+            {
+                // The queue woke the durability thread when it reached _wakeAtQueued; it pulses when it takes the queue.
+                _blockedAppends++;
                 Monitor.Wait(_queueLock);
+                _blockedAppends--;
+            }
             ThrowIfFailed();
             ObjectDisposedException.ThrowIf(_closing, this);
             _queue.Enqueue(changeset);
             _appended = changeset.Offset!.Value + 1;
-            if (_queue.Count == 1)
-                Monitor.Pulse(_queueLock);
+            if (_mode == DurabilityMode.Sync)
+            {
+                var now = Stopwatch.GetTimestamp();
+                _lastAppend = now;
+                if (_queue.Count == 1)
+                    _queuedSince = now;
+            }
+            wake = WakeUnderLock(force: _queue.Count >= _wakeAtQueued);
         }
+        if (wake)
+            _wake.Release();
+    }
+
+    private enum Sleep
+    {
+        Awake,
+        Waiting, // until woken (or an async fsync is due): the next commit wakes it
+        Polling, // sync mode: looks at the queue again after a delay; commits do not wake it
+    }
+
+    /// <summary>
+    /// Under <see cref="_queueLock"/>: claims the wake-up of a sleeping durability thread; the caller releases <see cref="_wake"/>
+    /// after leaving the lock.
+    /// </summary>
+    private bool WakeUnderLock(bool force)
+    {
+        if (_sleep == Sleep.Awake || (_sleep == Sleep.Polling && !force))
+            return false;
+        _sleep = Sleep.Awake;
+        return true;
+    }
+
+    private void WakeDurabilityThread()
+    {
+        bool wake;
+        lock (_queueLock)
+            wake = WakeUnderLock(force: true);
+        if (wake)
+            _wake.Release();
     }
 
     public void ThrowIfFailed()
@@ -130,22 +199,53 @@ internal sealed class CommitLog : IDurableLog
     /// <summary>Like <see cref="WaitForDurableAsync"/> but only observes: the fsync keeps its own pace.</summary>
     public Task WhenDurableAsync(ulong offset, CancellationToken cancellationToken = default) => Wait(offset, urgent: false, cancellationToken);
 
+    /// <summary>
+    /// Runs <paramref name="callback"/>(<paramref name="state"/>, failure) once <paramref name="offset"/> is durable, on the thread
+    /// that made it durable, after the log's locks are released; hurries an async fsync as <see cref="WaitForDurableAsync"/> does.
+    /// Returns false, registering nothing, when the offset is already durable.
+    /// </summary>
+    /// <exception cref="DatastoreFailedException">The log has already failed.</exception>
+    public bool OnDurable(ulong offset, Action<object?, Exception?> callback, object? state)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        if (!Register(offset, new Waiter(null, callback, state, Urgent: true), out var failure))
+            return false;
+        if (failure is not null)
+            throw failure;
+        return true;
+    }
+
     private Task Wait(ulong offset, bool urgent, CancellationToken cancellationToken)
     {
-        TaskCompletionSource tcs;
+        var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!Register(offset, new Waiter(tcs, null, null, urgent), out var failure))
+            return Task.CompletedTask;
+        if (failure is not null)
+            return Task.FromException(failure);
+        return cancellationToken.CanBeCanceled ? tcs.Task.WaitAsync(cancellationToken) : tcs.Task;
+    }
+
+    /// <summary>
+    /// Queues <paramref name="waiter"/> for <paramref name="offset"/>; false when the offset is durable already, failure when the log failed.
+    /// </summary>
+    private bool Register(ulong offset, Waiter waiter, out DatastoreFailedException? failure)
+    {
+        failure = null;
+        bool urgent;
         lock (_durableLock)
         {
             if (_durable >= 0 && (ulong)_durable >= offset)
-                return Task.CompletedTask;
-            if (_failure is { } failure)
-                return Task.FromException(
-                    new DatastoreFailedException($"The commit log failed before offset {offset} became durable: {failure.Message}", failure));
-            tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            // A confirmed read is waiting: the periodic fsync would only delay it, so async mode is
-            // never slower than sync mode. Counted and cleared under this lock (see PublishDurable), so
-            // the flag is true exactly while such a waiter waits; otherwise fsyncs stay periodic.
-            urgent &= _mode == DurabilityMode.Async && _fsyncWhenWaitedOn;
-            _waiters.Enqueue((tcs, urgent), offset);
+                return false;
+            if (_failure is { } failed)
+            {
+                failure = new DatastoreFailedException($"The commit log failed before offset {offset} became durable: {failed.Message}", failed);
+                return true;
+            }
+            // A confirmed read is waiting: the periodic fsync (async) or the handoff delay (sync) would only
+            // delay it, so async mode is never slower than sync mode. Counted and cleared under this lock
+            // (see PublishDurable), so the flag is true exactly while such a waiter waits.
+            urgent = waiter.Urgent && (_mode == DurabilityMode.Sync || _fsyncWhenWaitedOn);
+            _waiters.Enqueue(waiter with { Urgent = urgent }, offset);
             if (urgent)
             {
                 _urgentWaiters++;
@@ -154,34 +254,38 @@ internal sealed class CommitLog : IDurableLog
             }
         }
         if (urgent)
-        {
-            lock (_queueLock)
-                Monitor.PulseAll(_queueLock);
-        }
-        return cancellationToken.CanBeCanceled ? tcs.Task.WaitAsync(cancellationToken) : tcs.Task;
+            WakeDurabilityThread();
+        return true;
     }
 
     /// <summary>
     /// Blocks until <paramref name="offset"/> is durable; throws <see cref="DatastoreFailedException"/> if the log fails first.
-    /// In sync mode, when the durability thread is idle, the calling thread writes and fdatasyncs what is queued itself (the same
-    /// fdatasync the durability thread would do, without waking it and being woken by it).
+    /// In sync mode the calling thread writes and fdatasyncs what is queued itself (the same fdatasync the durability thread
+    /// would do, without waking it and being woken by it). If another thread is writing, it waits for that thread's batch and
+    /// then writes what is still queued (group commit: one thread writes for every commit queued meanwhile).
     /// </summary>
     public void WaitForDurable(ulong offset)
     {
-        if (_mode == DurabilityMode.Sync && !IsDurable(offset) && Monitor.TryEnter(_ioLock))
+        if (_mode == DurabilityMode.Sync && !IsDurable(offset) && _failure is null)
         {
-            try
+            List<Waiter>? callbacks = null;
+            Exception? error = null;
+            lock (_ioLock)
             {
-                WriteQueuedAndSync();
+                try
+                {
+                    // Whoever held the lock before may have written this offset already.
+                    if (!IsDurable(offset))
+                        WriteQueuedAndSync(ref callbacks);
+                }
+                catch (Exception e)
+                {
+                    error = e;
+                }
             }
-            catch (Exception e)
-            {
-                Fail(e);
-            }
-            finally
-            {
-                Monitor.Exit(_ioLock);
-            }
+            if (error is not null)
+                Fail(error);
+            RunCallbacks(callbacks);
         }
         WaitForDurableAsync(offset).GetAwaiter().GetResult();
     }
@@ -193,7 +297,7 @@ internal sealed class CommitLog : IDurableLog
     }
 
     /// <summary>Under <see cref="_ioLock"/>: writes every queued commit, fdatasyncs and publishes (sync mode's caller path).</summary>
-    private void WriteQueuedAndSync()
+    private void WriteQueuedAndSync(ref List<Waiter>? callbacks)
     {
         var batch = _callerBatch;
         batch.Clear();
@@ -203,18 +307,27 @@ internal sealed class CommitLog : IDurableLog
                 return; // the durability thread drains on close; a failed log takes nothing
             while (_queue.Count > 0)
                 batch.Add(_queue.Dequeue());
-            if (batch.Count > 0)
+            if (batch.Count > 0 && _blockedAppends > 0)
                 Monitor.PulseAll(_queueLock);
         }
         if (batch.Count == 0)
             return;
         WriteBatch(batch);
-        SyncAndPublish(batch[^1].Offset!.Value);
+        SyncAndPublish(batch[^1].Offset!.Value, ref callbacks, zeroAhead: false);
         batch.Clear();
+        if (ZeroAheadDue)
+        {
+            // Zeroing the next stretch (megabytes and a full fsync) is the durability thread's job: this committer's
+            // transaction is durable and it returns now, not after that fsync.
+            _zeroAheadWanted = true;
+            WakeDurabilityThread();
+        }
     }
 
+    private bool ZeroAheadDue => _preallocation > 0 && _segment is not null && _zeroedEnd - _segmentLength < _preallocation / 2;
+
     /// <summary>Under <see cref="_ioLock"/>: fdatasyncs what was written, publishes it durable, zeroes ahead if due; returns when the sync ended.</summary>
-    private long SyncAndPublish(ulong lastWritten)
+    private long SyncAndPublish(ulong lastWritten, ref List<Waiter>? callbacks, bool zeroAhead = true)
     {
         var started = Stopwatch.GetTimestamp();
         // Commits overwrite preallocated, synced zeros, so only data needs flushing; writes past
@@ -222,9 +335,9 @@ internal sealed class CommitLog : IDurableLog
         _segment!.SyncData();
         var synced = Stopwatch.GetTimestamp();
         _fsyncDuration.Record(Stopwatch.GetElapsedTime(started, synced).TotalSeconds, _tag);
-        PublishDurable(lastWritten);
+        PublishDurable(lastWritten, ref callbacks);
         // Zero the next stretch now, between commits, rather than in the middle of one.
-        if (_preallocation > 0 && _zeroedEnd - _segmentLength < _preallocation / 2)
+        if (zeroAhead && ZeroAheadDue)
             Preallocate(_segmentLength);
         return synced;
     }
@@ -243,6 +356,7 @@ internal sealed class CommitLog : IDurableLog
     private void Run()
     {
         var batch = new List<Changeset>();
+        List<Waiter>? callbacks = null;
         var unsynced = false;
         var lastSync = Stopwatch.GetTimestamp();
         ulong lastWritten = 0;
@@ -251,24 +365,7 @@ internal sealed class CommitLog : IDurableLog
             while (true)
             {
                 batch.Clear();
-                lock (_queueLock)
-                {
-                    while (_queue.Count == 0 && !_closing)
-                    {
-                        if (unsynced && _syncWanted)
-                            break;
-                        if (unsynced)
-                        {
-                            var wait = _syncInterval - Stopwatch.GetElapsedTime(lastSync);
-                            if (wait <= TimeSpan.Zero || !Monitor.Wait(_queueLock, wait))
-                                break;
-                        }
-                        else
-                        {
-                            Monitor.Wait(_queueLock);
-                        }
-                    }
-                }
+                WaitForWork(unsynced, lastSync);
 
                 // The queue is taken under the I/O lock, so a sync-mode waiter writing on its own thread
                 // (WaitForDurable) and this thread never write commits out of order.
@@ -278,9 +375,9 @@ internal sealed class CommitLog : IDurableLog
                     {
                         while (_queue.Count > 0)
                             batch.Add(_queue.Dequeue());
-                        if (batch.Count > 0)
+                        if (batch.Count > 0 && _blockedAppends > 0)
                             Monitor.PulseAll(_queueLock);
-                        else if (_closing && !unsynced)
+                        else if (batch.Count == 0 && _closing && !unsynced)
                             return;
                     }
 
@@ -296,10 +393,16 @@ internal sealed class CommitLog : IDurableLog
                     if (unsynced
                         && (_mode == DurabilityMode.Sync || _closing || _syncWanted || waitedRecently || Stopwatch.GetElapsedTime(lastSync) >= _syncInterval))
                     {
-                        lastSync = SyncAndPublish(lastWritten);
+                        lastSync = SyncAndPublish(lastWritten, ref callbacks);
                         unsynced = false;
                     }
+                    else if (_zeroAheadWanted && !unsynced && ZeroAheadDue)
+                    {
+                        Preallocate(_segmentLength); // left by a committer that synced on its own thread
+                    }
+                    _zeroAheadWanted = false;
                 }
+                RunCallbacks(callbacks);
             }
         }
         catch (Exception e)
@@ -307,6 +410,59 @@ internal sealed class CommitLog : IDurableLog
             Fail(e);
         }
     }
+
+    /// <summary>
+    /// Returns when the durability thread has something to do: queued commits (in sync mode once they have waited
+    /// <see cref="HandoffDelay"/>, or at once when someone waits or the queue is long), an async fsync that is due, or closing.
+    /// </summary>
+    private void WaitForWork(bool unsynced, long lastSync)
+    {
+        while (true)
+        {
+            int timeout; // milliseconds, or Timeout.Infinite
+            lock (_queueLock)
+            {
+                _sleep = Sleep.Awake;
+                if (_closing || _zeroAheadWanted)
+                    return;
+                var hurried = _syncWanted;
+                var sleep = Sleep.Waiting;
+                if (_queue.Count > 0)
+                {
+                    if (_mode != DurabilityMode.Sync || hurried || _queue.Count >= _wakeAtQueued)
+                        return;
+                    // In sync mode the committer usually writes its commit itself within the delay (WaitForDurable).
+                    var left = HandoffDelay - Stopwatch.GetElapsedTime(_queuedSince);
+                    if (left <= TimeSpan.Zero)
+                        return;
+                    timeout = CeilingMilliseconds(left);
+                    sleep = Sleep.Polling;
+                }
+                else if (unsynced)
+                {
+                    if (hurried)
+                        return;
+                    var wait = _syncInterval - Stopwatch.GetElapsedTime(lastSync);
+                    if (wait <= TimeSpan.Zero)
+                        return;
+                    timeout = CeilingMilliseconds(wait); // a commit wakes it (async mode), so it is written at once
+                }
+                else if (_mode == DurabilityMode.Sync && Stopwatch.GetElapsedTime(_lastAppend) < ActiveSpan)
+                {
+                    timeout = CeilingMilliseconds(HandoffDelay);
+                    sleep = Sleep.Polling;
+                }
+                else
+                {
+                    timeout = Timeout.Infinite;
+                }
+                _sleep = sleep;
+            }
+            _wake.Wait(timeout);
+        }
+    }
+
+    private static int CeilingMilliseconds(TimeSpan span) => (int)Math.Ceiling(span.TotalMilliseconds);
 
     private void WriteBatch(List<Changeset> batch)
     {
@@ -401,7 +557,37 @@ internal sealed class CommitLog : IDurableLog
         _device.SyncDirectory();
     }
 
-    private void PublishDurable(ulong offset)
+    /// <summary>A wait for an offset: a task to complete, or a callback to run (<see cref="OnDurable"/>).</summary>
+    private readonly record struct Waiter(TaskCompletionSource? Tcs, Action<object?, Exception?>? Callback, object? State, bool Urgent)
+    {
+        public void Fail(Exception error)
+        {
+            if (Tcs is not null)
+                Tcs.TrySetException(error);
+            else
+                Invoke(error);
+        }
+
+        public void Invoke(Exception? error)
+        {
+            try
+            {
+                Callback!(State, error);
+            }
+#pragma warning disable CA1031 // a callback runs on the log's thread: its bug must not stop the log or the other callbacks
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                // Dropped, as documented on OnDurable.
+            }
+        }
+    }
+
+    /// <summary>
+    /// Under <see cref="_ioLock"/>: publishes <paramref name="offset"/> durable, completes its tasks and hands its callbacks back
+    /// to run after the lock.
+    /// </summary>
+    private void PublishDurable(ulong offset, ref List<Waiter>? callbacks)
     {
         List<TaskCompletionSource>? ready = null;
         lock (_durableLock)
@@ -412,25 +598,39 @@ internal sealed class CommitLog : IDurableLog
                 _waiters.Dequeue();
                 if (waiter.Urgent)
                     _urgentWaiters--;
-                (ready ??= []).Add(waiter.Tcs);
+                if (waiter.Tcs is { } tcs)
+                    (ready ??= []).Add(tcs);
+                else
+                    (callbacks ??= []).Add(waiter);
             }
             _syncWanted = _urgentWaiters > 0;
         }
         if (ready is not null)
         {
+            // Continuations run asynchronously (RunContinuationsAsynchronously): nothing runs under the I/O lock.
             foreach (var tcs in ready)
                 tcs.TrySetResult();
         }
     }
 
+    /// <summary>Runs callbacks whose offset became durable (outside every lock of the log) and empties the list.</summary>
+    private static void RunCallbacks(List<Waiter>? callbacks)
+    {
+        if (callbacks is null || callbacks.Count == 0)
+            return;
+        foreach (var waiter in callbacks)
+            waiter.Invoke(null);
+        callbacks.Clear();
+    }
+
     private void Fail(Exception e)
     {
-        List<TaskCompletionSource> waiters = [];
+        List<Waiter> waiters = [];
         lock (_durableLock)
         {
             _failure = e;
             while (_waiters.TryDequeue(out var waiter, out _))
-                waiters.Add(waiter.Tcs);
+                waiters.Add(waiter);
             _urgentWaiters = 0;
             _syncWanted = false;
         }
@@ -439,8 +639,8 @@ internal sealed class CommitLog : IDurableLog
             _queue.Clear();
             Monitor.PulseAll(_queueLock);
         }
-        foreach (var tcs in waiters)
-            tcs.TrySetException(new DatastoreFailedException($"The commit log failed: {e.Message}", e));
+        foreach (var waiter in waiters)
+            waiter.Fail(new DatastoreFailedException($"The commit log failed: {e.Message}", e));
     }
 
     /// <summary>Drains the queue, syncs, and stops the durability thread.</summary>
@@ -451,6 +651,7 @@ internal sealed class CommitLog : IDurableLog
             _closing = true;
             Monitor.PulseAll(_queueLock);
         }
+        WakeDurabilityThread();
         _thread.Join();
         lock (_ioLock) // a sync-mode waiter may still be writing on its own thread
         {
@@ -476,11 +677,15 @@ internal sealed class CommitLog : IDurableLog
                 // The device already failed; the failure is recorded.
             }
         }
+        List<(Waiter Waiter, ulong Offset)> left = [];
         lock (_durableLock)
         {
             while (_waiters.TryDequeue(out var waiter, out var offset))
-                waiter.Tcs.TrySetException(new DatastoreFailedException(
-                    $"The datastore closed before offset {offset} became durable.", new ObjectDisposedException(nameof(CommitLog))));
+                left.Add((waiter, offset));
         }
+        foreach (var (waiter, offset) in left)
+            waiter.Fail(new DatastoreFailedException(
+                $"The datastore closed before offset {offset} became durable.", new ObjectDisposedException(nameof(CommitLog))));
+        // _wake is not disposed: a late waiter's wake-up may still release it (it holds no handle unless one is asked for).
     }
 }

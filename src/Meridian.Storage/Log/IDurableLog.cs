@@ -43,6 +43,33 @@ public interface IDurableLog : IDisposable
     /// <exception cref="DatastoreFailedException">The log failed first.</exception>
     void WaitForDurable(ulong offset) => WaitForDurableAsync(offset).GetAwaiter().GetResult();
 
+    /// <summary>
+    /// Registers <paramref name="callback"/>(<paramref name="state"/>, failure) to run once <paramref name="offset"/> is durable
+    /// (failure null), or with a <see cref="DatastoreFailedException"/> if the log fails or closes first; hurries an async fsync
+    /// as <see cref="WaitForDurableAsync"/> does. Returns false, registering nothing and never calling it, when the offset is
+    /// already durable. The callback must be short and must not block: it may run on the log's own thread. By default
+    /// a continuation of <see cref="WaitForDurableAsync"/>.
+    /// </summary>
+    /// <exception cref="DatastoreFailedException">The log has already failed; nothing is registered.</exception>
+    bool OnDurable(ulong offset, Action<object?, Exception?> callback, object? state)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        var wait = WaitForDurableAsync(offset);
+        if (wait.IsCompleted)
+        {
+            wait.GetAwaiter().GetResult(); // throws when the log has failed
+            return false;
+        }
+        wait.ContinueWith(
+            static (t, s) =>
+            {
+                var (cb, st) = ((Action<object?, Exception?>, object?))s!;
+                cb(st, t.Exception?.InnerException ?? (t.IsCanceled ? new OperationCanceledException() : null));
+            },
+            (callback, state), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return true;
+    }
+
     /// <summary>Blocks until everything appended so far is durable (or the log failed).</summary>
     void Flush();
 }

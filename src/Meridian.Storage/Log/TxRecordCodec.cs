@@ -86,18 +86,22 @@ internal static class TxRecordCodec
         if (cs.Tables.Count > 0)
         {
             w.WriteU32((uint)cs.Tables.Count);
-            foreach (var t in cs.Tables)
+            // Indexed: a foreach over these IReadOnlyLists would box an enumerator per table list and per sequence list per commit.
+            var tables = cs.Tables;
+            for (var ti = 0; ti < tables.Count; ti++)
             {
+                var t = tables[ti];
                 w.WriteU32(t.TableId.Value);
                 w.WriteString(t.TableName);
                 w.WriteBool(t.IsEvent);
                 WriteRows(w, t.Inserts);
                 WriteRows(w, t.Deletes);
-                w.WriteU32((uint)t.Sequences.Count);
-                foreach (var s in t.Sequences)
+                var sequences = t.Sequences;
+                w.WriteU32((uint)sequences.Count);
+                for (var si = 0; si < sequences.Count; si++)
                 {
-                    w.WriteU16((ushort)s.Sequence);
-                    w.WriteI128(s.Next);
+                    w.WriteU16((ushort)sequences[si].Sequence);
+                    w.WriteI128(sequences[si].Next);
                 }
             }
         }

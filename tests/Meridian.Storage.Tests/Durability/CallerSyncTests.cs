@@ -113,10 +113,58 @@ public class CallerSyncTests
         Assert.True(recovered.NextOffset > lastDurable, $"offset {lastDurable} was reported durable but recovery ends at {(long)recovered.NextOffset - 1}");
     }
 
+    [Fact]
+    public void A_committer_that_syncs_itself_leaves_zeroing_ahead_to_the_log_thread()
+    {
+        // Zeroing the next stretch is a full fsync of megabytes: the committer whose commit was durable must not wait for it.
+        var memory = new MemoryStorageDevice();
+        var recording = new SyncThreadRecorder(memory);
+        const int commits = 6_000; // about 70 bytes each: a dozen 32 KiB half-stretches
+        var committer = new Thread(() =>
+        {
+            using var store = Datastore.Open(new DatastoreOptions
+            {
+                Device = recording, Durability = DurabilityMode.Sync, SnapshotInterval = 0, LogPreallocation = 64 << 10,
+            });
+            using (var tx = store.BeginTransaction())
+            {
+                tx.CreateTable(Schema);
+                store.WaitForDurable(tx.Commit().Offset!.Value);
+            }
+            for (uint k = 0; k < commits; k++)
+            {
+                using var tx = store.BeginTransaction();
+                tx.Insert(new TableId(0), Row(k, k));
+                store.WaitForDurable(tx.Commit().Offset!.Value);
+            }
+        }) { Name = "committer" };
+        committer.Start();
+        committer.Join();
+        Assert.Contains("committer", recording.SyncThreads); // it did sync its own commits
+        var zeroing = recording.FullSyncThreads;
+        var byLogThread = zeroing.Count(name => name == "Meridian commit log");
+        var byCommitter = zeroing.Count(name => name == "committer");
+        // The committer still zeroes the segment's first stretch (its first write needs it), the close (cutting the zeros
+        // off) and a stretch its commits outran before the log thread got the lock; before, it zeroed every stretch.
+        Assert.True(byLogThread >= 3 && byLogThread > byCommitter, $"the log thread zeroed {byLogThread} times, the committer {byCommitter}");
+        using var recovered = Datastore.Open(new DatastoreOptions { Device = memory });
+        Assert.Equal(commits, recovered.Committed.ReadAll(new TableId(0)).Count);
+    }
+
     /// <summary>A device that records which thread made each data sync.</summary>
     private sealed class SyncThreadRecorder(IStorageDevice inner) : IStorageDevice
     {
         private readonly List<string?> _syncThreads = [];
+        private readonly List<string?> _fullSyncThreads = []; // full fsyncs: the preallocated zeros (and segment ends)
+
+        public IReadOnlyList<string?> FullSyncThreads
+        {
+            get
+            {
+                lock (_syncThreads)
+                    return _fullSyncThreads.ToList();
+            }
+        }
 
         public IReadOnlyList<string?> SyncThreads
         {
@@ -147,7 +195,12 @@ public class CallerSyncTests
 
             public void Write(long position, ReadOnlySpan<byte> data) => file.Write(position, data);
 
-            public void Sync() => file.Sync();
+            public void Sync()
+            {
+                lock (owner._syncThreads)
+                    owner._fullSyncThreads.Add(Thread.CurrentThread.Name);
+                file.Sync();
+            }
 
             public void SyncData()
             {
