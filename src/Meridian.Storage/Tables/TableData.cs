@@ -397,13 +397,23 @@ internal sealed class TableData
             var averageRecord = Math.Max(IdSizeFloor, TotalLiveBytes() / Math.Max(1, RowCount));
             var records = Heap.Page(page).Length / averageRecord;
             if (Slots.Count <= SlotScanAdvantage * records)
+            {
                 RelocateBySlots(page, live, edit);
+                RelocationsOnThisThread.BySlots++;
+            }
             else
+            {
                 RelocateByWalk(page, live, edit);
+                RelocationsOnThisThread.ByWalk++;
+            }
         }
         AssertNoLiveRecord(page);
         LiveBytes![page - Heap.FirstPage] = 0;
     }
+
+    /// <summary>Tests: how the commits on the calling thread found the live records of pages they relocated.</summary>
+    [ThreadStatic]
+    internal static (int BySlots, int ByWalk) RelocationsOnThisThread;
 
     // A slot read in order costs a fraction of a record step (slot-map lookup, length decode) of a page walk.
     private const long SlotScanAdvantage = 4;
