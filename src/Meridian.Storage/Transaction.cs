@@ -287,13 +287,14 @@ public sealed partial class Transaction : StateReader, IDisposable
         var id = _hint.Row;
         ulong oldPtr = 0;
         var hinted = _hint.Table == table.Value && id < t.Slots.Count && !SlotMap.IsFree(oldPtr = t.Slots.Get(id));
-        var change = hinted ? RowChange.Of(t.Heap.Read(oldPtr), newRow) : default;
+        var oldRow = hinted ? t.Heap.Read(oldPtr) : default;
+        var change = hinted ? RowChange.Of(oldRow, newRow) : default;
         var validated = false;
         if (!hinted || !t.Diff.KeyUnchanged(index, change))
         {
             t.Layout.Validate(newRow);
             validated = true;
-            if (!hinted || !idx.SameKeyColumns(t.Heap.Read(oldPtr), newRow))
+            if (!hinted || !idx.SameKeyColumns(oldRow, newRow))
             {
                 if (!idx.TryFindSameKey(newRow, out id))
                 {
@@ -301,10 +302,10 @@ public sealed partial class Transaction : StateReader, IDisposable
                         $"Table '{t.Schema.Name}' has no row with key {KeyValue(t, index, newRow)} in index '{idx.Schema.Name}' to update.");
                 }
                 oldPtr = t.Slots.Get(id);
-                change = RowChange.Of(t.Heap.Read(oldPtr), newRow);
+                oldRow = t.Heap.Read(oldPtr);
+                change = RowChange.Of(oldRow, newRow);
             }
         }
-        var oldRow = t.Heap.Read(oldPtr);
         if (change.Identical)
             return oldRow;
         if (!validated && !t.Diff.StaysValid(change))
@@ -328,11 +329,11 @@ public sealed partial class Transaction : StateReader, IDisposable
         }
         // In place: the row keeps its id; new bytes are appended and its slot re-pointed. Indexes whose
         // key columns did not change are not touched. The changeset shows a delete plus an insert.
-        var ptr = t.Update(id, oldRow, newRow, index, change, _edit);
+        t.Update(id, oldRow, newRow, index, change, _edit, out var stored);
         if (!own)
             tt.Touched?.Add(new(id, oldPtr));
         _hint.Set(table.Value, id);
-        return t.Heap.Read(ptr);
+        return stored;
     }
 
     /// <summary>Updates by a unique index with a row value; returns the stored row decoded.</summary>

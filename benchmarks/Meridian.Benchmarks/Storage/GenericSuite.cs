@@ -44,8 +44,8 @@ internal sealed class GenericSuite(BenchmarkOptions options, List<BenchmarkResul
         _ => "SQLite WAL, synchronous=FULL",
     };
 
-    /// <summary>Runs the cases; with <paramref name="syncOnly"/> only the disk-sync ones (after the same warm-up).</summary>
-    public void Run(bool syncOnly = false)
+    /// <summary>Runs the cases (those MERIDIAN_STORAGE_MODES / MERIDIAN_STORAGE_CASES pick, or all).</summary>
+    public void Run()
     {
         // One untimed pass first: tiered JIT keeps deferring promotion while new code is still being
         // compiled, so the first cases of a cold process would otherwise measure tier-0 code.
@@ -62,22 +62,38 @@ internal sealed class GenericSuite(BenchmarkOptions options, List<BenchmarkResul
             }
         }
 
-        foreach (var mode in syncOnly ? [Mode.DiskSync] : new[] { Mode.Memory, Mode.DiskAsync, Mode.DiskSync })
+        // MERIDIAN_STORAGE_MODES=mem,async,sync and MERIDIAN_STORAGE_CASES=empty,insert_bulk,iterate,update_bulk,filter
+        // pick modes and cases (before/after runs of a few cases); unset: all.
+        var modes = Environment.GetEnvironmentVariable("MERIDIAN_STORAGE_MODES")?.Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var cases = Environment.GetEnvironmentVariable("MERIDIAN_STORAGE_CASES")?.Split(',', StringSplitOptions.RemoveEmptyEntries);
+        bool Runs(string name) => cases is null || cases.Contains(name, StringComparer.OrdinalIgnoreCase);
+        foreach (var mode in new[] { Mode.Memory, Mode.DiskAsync, Mode.DiskSync })
         {
+            if (modes is not null && !modes.Contains(Label(mode).Split(' ')[^1], StringComparer.OrdinalIgnoreCase))
+                continue;
             using var env = new Env(mode);
             // The floor under the sync cases: one 4 KB write + fdatasync in the same directory, probed
             // before and after them so load drifting during the cases shows in the spread.
             var floor = mode == Mode.DiskSync ? FsyncFloor.Probe(env.Dir!, options.Quick ? 40 : 200) : ([], []);
-            Empty(env);
+            if (Runs("empty"))
+                Empty(env);
             foreach (var schema in new[] { BenchSchema.Person, BenchSchema.Location })
             {
                 foreach (var strategy in new[] { Strategy.Unique0, Strategy.BtreeEachColumn })
-                    InsertBulk(env, schema, strategy);
-                Iterate(env, schema);
-                UpdateBulk(env, schema);
+                {
+                    if (Runs("insert_bulk"))
+                        InsertBulk(env, schema, strategy);
+                }
+                if (Runs("iterate"))
+                    Iterate(env, schema);
+                if (Runs("update_bulk"))
+                    UpdateBulk(env, schema);
             }
-            Filter(env, BenchSchema.Person);
-            Filter(env, BenchSchema.Location);
+            if (Runs("filter"))
+            {
+                Filter(env, BenchSchema.Person);
+                Filter(env, BenchSchema.Location);
+            }
             if (mode == Mode.DiskSync)
                 AddFloors(floor, FsyncFloor.Probe(env.Dir!, options.Quick ? 40 : 200));
         }

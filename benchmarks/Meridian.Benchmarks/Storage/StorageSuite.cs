@@ -24,25 +24,25 @@ public static class StorageSuite
     {
         SQLitePCL.Batteries_V2.Init();
         var results = new List<BenchmarkResult>();
-        // MERIDIAN_STORAGE_ONLY=sync: only the generic suite's disk-sync cases (before/after runs of the commit log's sync path).
+        // For before/after runs of a few cases on a loaded machine: MERIDIAN_STORAGE_STEPS=generic,memory (step names
+        // below, first word), and GenericSuite's MERIDIAN_STORAGE_CASES / MERIDIAN_STORAGE_MODES. Unset: everything.
+        // MERIDIAN_STORAGE_ONLY=sync-loop: the commit log's sync path without the disk's noise (no table rows).
         if (Environment.GetEnvironmentVariable("MERIDIAN_STORAGE_ONLY") == "sync-loop")
             return Durability.SyncCommitLoop.Run(options);
-        if (Environment.GetEnvironmentVariable("MERIDIAN_STORAGE_ONLY") == "sync")
-        {
-            Step("generic suite, disk sync only", () => new GenericSuite(options, results).Run(syncOnly: true));
-            return results;
-        }
-        Step("generic suite", () => new GenericSuite(options, results).Run());
-        Step("lookups on a 1.2M-row table", () => Lookups(options, results));
-        Step("memory per row", () => MemoryPerRow(options, results));
-        Step("recovery", () => Recovery(options, results));
-        Step("long updates without resets", () => LongUpdates.Run(options, results));
-        Step("fsync floor", () => FsyncFloor.Run(options, results));
+        var steps = Environment.GetEnvironmentVariable("MERIDIAN_STORAGE_STEPS")?.Split(',', StringSplitOptions.RemoveEmptyEntries);
+        Step(steps, "generic suite", () => new GenericSuite(options, results).Run());
+        Step(steps, "lookups on a 1.2M-row table", () => Lookups(options, results));
+        Step(steps, "memory per row", () => MemoryPerRow(options, results));
+        Step(steps, "recovery", () => Recovery(options, results));
+        Step(steps, "long updates without resets", () => LongUpdates.Run(options, results));
+        Step(steps, "fsync floor", () => FsyncFloor.Run(options, results));
         return results;
     }
 
-    private static void Step(string name, Action action)
+    private static void Step(string[]? only, string name, Action action)
     {
+        if (only is not null && !only.Contains(name.Split(' ')[0], StringComparer.OrdinalIgnoreCase))
+            return;
         var watch = Stopwatch.StartNew();
         Console.Error.WriteLine($"  storage: {name} ...");
         action();
