@@ -262,7 +262,11 @@ internal sealed class ClientSession : IClientSession, IThreadPoolWorkItem
             Refuse(call, refusal!);
             return;
         }
-        var running = CallReducerAsync(call);
+        // Without a limit on calls in flight nothing is left to do when the call ends: its own task is queued, with no
+        // async method around it (one state machine and one continuation less per call that waits for the writer).
+        var running = _limiter.CountsCalls
+            ? CallReducerAsync(call)
+            : _database.CallReducerAsync(call.Reducer, call.Args, Identity, ConnectionId, this, call.RequestId, JwtPayload);
         if (running.IsCompleted)
             await running.ConfigureAwait(false);
         else
