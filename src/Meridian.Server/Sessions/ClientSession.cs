@@ -538,6 +538,13 @@ internal sealed class ClientSession : IClientSession, IThreadPoolWorkItem
                 }
                 if (taken > 0)
                 {
+                    // Closed while this frame was built from messages taken before: nothing more is sent (as when the
+                    // close comes before they are taken). A close after this check races the send, as it always did.
+                    if (Volatile.Read(ref _closed))
+                    {
+                        Array.Clear(_taken);
+                        return;
+                    }
                     // Compressed here, in the one running flush, so frames leave in the order their messages were queued.
                     var frame = _compression == Compression.None || _body.Length - 1 <= _compressionThreshold
                         ? _body.WrittenMemory
