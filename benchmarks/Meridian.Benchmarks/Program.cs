@@ -11,11 +11,6 @@ using Meridian.Benchmarks.Views;
 
 // Entry point for every benchmark suite:
 //   dotnet run -c Release --project benchmarks/Meridian.Benchmarks -- <suite|all> [--quick] [--json FILE]
-// The server suite runs with `meridian start`'s thread-pool setting (its runtimeconfig: idle workers do not spin), set
-// here before the thread pool starts, so the figures are the product's; other suites keep the runtime's default.
-if (args.Length > 0 && args[0] is "server" or "serve-keynote" && Environment.GetEnvironmentVariable("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit") is null)
-    AppContext.SetData(ServerSuite.SpinLimitSetting, ServerSuite.ServerSpinLimit);
-
 var suites = new Dictionary<string, Func<BenchmarkOptions, IReadOnlyList<BenchmarkResult>>>(StringComparer.OrdinalIgnoreCase)
 {
     ["sats"] = SatsSuite.Run,

@@ -26,11 +26,12 @@ public static class ServerSuite
     private static readonly (int Index, uint From, uint To)[] ZipfCheck =
         [(0, 0, 157), (1, 150, 0), (2, 61, 11), (3, 0, 4), (156_250, 1, 33), (2_500_000, 0, 1), (5_000_000, 1, 6), (9_999_999, 4, 0)];
 
-    /// <summary>The runtime setting for how long an idle thread-pool worker spins before it sleeps.</summary>
-    public const string SpinLimitSetting = "System.Threading.ThreadPool.UnfairSemaphoreSpinLimit";
-
-    /// <summary>The value <c>meridian start</c> runs with (src/Meridian.Cli's runtimeconfig): no spinning.</summary>
-    public const int ServerSpinLimit = 0;
+    /// <summary>
+    /// The runtime setting for how long an idle thread-pool worker spins before it sleeps (docs/configuration.md, "Tuning:
+    /// thread-pool spinning"); printed with the results, since it moves them. Set it for an A/B run with the environment
+    /// variable <c>DOTNET_ThreadPool_UnfairSemaphoreSpinLimit</c>.
+    /// </summary>
+    private const string SpinLimitSetting = "System.Threading.ThreadPool.UnfairSemaphoreSpinLimit";
 
     /// <summary>Runs the suite.</summary>
     public static IReadOnlyList<BenchmarkResult> Run(BenchmarkOptions options) => RunAsync(options).GetAwaiter().GetResult();
@@ -171,7 +172,7 @@ public static class ServerSuite
     // As the runtime reads it: the environment variable first, then the runtimeconfig / AppContext value, else 70.
     private static string SpinLimit() =>
         Environment.GetEnvironmentVariable("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit") is { } env ? env + " (environment)"
-        : AppContext.GetData(SpinLimitSetting) is { } set ? set + (Equals(set, ServerSpinLimit) ? " (meridian start's)" : "")
+        : AppContext.GetData(SpinLimitSetting) is { } set ? set + " (runtimeconfig)"
         : "70 (the runtime's default)";
 
     private static string LoadAverage()
