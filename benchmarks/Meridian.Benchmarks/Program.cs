@@ -29,7 +29,7 @@ var usage = $"usage: Meridian.Benchmarks <{string.Join("|", suites.Keys)}|all> [
     + "  --json FILE  also write the results as a JSON array\n"
     + "  --seconds N  measured seconds per load run (suite server; default 10, 2 with --quick)\n"
     + "  --server-process  suite server: run the server in a child process, apart from the load generator\n"
-    + "  --only WORD  suite server: only the runs named so (postgres, transfer, fanout)";
+    + "  --only WORD  suite server: only the runs named so (postgres, transfer, fanout; keynote: uniform 64 x 40 sync, confirmed reads)";
 // The server suite's child process (--server-process): serve-keynote sync|async ACCOUNTS BALANCE.
 if (args.Length == 4 && args[0] == "serve-keynote")
     return Meridian.Benchmarks.Server.KeynoteHost.Serve(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture),
@@ -46,9 +46,9 @@ string? only = null;
 var onlyIndex = Array.IndexOf(args, "--only");
 if (onlyIndex >= 0)
 {
-    if (onlyIndex + 1 >= args.Length || args[onlyIndex + 1] is not ("postgres" or "transfer" or "fanout"))
+    if (onlyIndex + 1 >= args.Length || args[onlyIndex + 1] is not ("postgres" or "transfer" or "fanout" or "keynote"))
     {
-        Console.Error.WriteLine("--only needs one of postgres, transfer, fanout.");
+        Console.Error.WriteLine("--only needs one of postgres, transfer, fanout, keynote.");
         return 2;
     }
     only = args[onlyIndex + 1];

@@ -26,6 +26,13 @@ public static class ServerSuite
     private static readonly (int Index, uint From, uint To)[] ZipfCheck =
         [(0, 0, 157), (1, 150, 0), (2, 61, 11), (3, 0, 4), (156_250, 1, 33), (2_500_000, 0, 1), (5_000_000, 1, 6), (9_999_999, 4, 0)];
 
+    /// <summary>
+    /// The runtime setting for how long an idle thread-pool worker spins before it sleeps (docs/configuration.md, "Tuning:
+    /// thread-pool spinning"); printed with the results, since it moves them. Set it for an A/B run with the environment
+    /// variable <c>DOTNET_ThreadPool_UnfairSemaphoreSpinLimit</c>.
+    /// </summary>
+    private const string SpinLimitSetting = "System.Threading.ThreadPool.UnfairSemaphoreSpinLimit";
+
     /// <summary>Runs the suite.</summary>
     public static IReadOnlyList<BenchmarkResult> Run(BenchmarkOptions options) => RunAsync(options).GetAwaiter().GetResult();
 
@@ -37,11 +44,14 @@ public static class ServerSuite
         var results = new List<BenchmarkResult>();
         var setup = options.ServerProcess ? "server in its own process" : "server in the load generator's process";
         Console.Error.WriteLine(
-            $"  server: {measure.TotalSeconds:0.#} s measured after {warmup.TotalSeconds:0.#} s warm-up per run; {setup}; load average {LoadAverage()}");
+            $"  server: {measure.TotalSeconds:0.#} s measured after {warmup.TotalSeconds:0.#} s warm-up per run; {setup}; load average {LoadAverage()}; "
+            + $"thread-pool spin limit {SpinLimit()}");
         bool Runs(string what) => options.Only is null || options.Only == what;
+        // --only keynote: the one headline case (uniform, 64 x 40, sync fsync, confirmed reads), for profiles and A/B pairs.
+        var keynoteOnly = options.Only == "keynote";
 
         var pairs = new Dictionary<double, TransferPairs>();
-        foreach (var alpha in Runs("transfer") || Runs("postgres") ? new[] { 0.0, 1.5 } : [])
+        foreach (var alpha in Runs("transfer") || Runs("postgres") ? new[] { 0.0, 1.5 } : keynoteOnly ? [0.0] : [])
         {
             pairs[alpha] = TransferPairs.Generate(pairCount, Accounts, alpha);
             Check(pairs[alpha], alpha == 0 ? UniformCheck : ZipfCheck, alpha);
@@ -73,7 +83,7 @@ public static class ServerSuite
         var meridian = new Dictionary<(DurabilityMode, double, bool, int), TransferOutcome>();
         foreach (var durability in new[] { DurabilityMode.Sync, DurabilityMode.Async })
         {
-            if (!Runs("transfer") && (!Runs("fanout") || durability != DurabilityMode.Sync))
+            if (!Runs("transfer") && ((!Runs("fanout") && !keynoteOnly) || durability != DurabilityMode.Sync))
                 continue;
             await using var server = await KeynoteHost.StartAsync(options.ServerProcess, durability, Accounts, InitialBalance).ConfigureAwait(false);
             var runs = new List<(double Alpha, bool Confirmed, int InFlight)>();
@@ -82,6 +92,10 @@ public static class ServerSuite
                 runs.AddRange([(0, true, InFlight), (0, false, InFlight), (1.5, true, InFlight), (1.5, false, InFlight)]);
                 if (durability == DurabilityMode.Sync)
                     runs.Add((0, true, 1));
+            }
+            else if (keynoteOnly)
+            {
+                runs.Add((0, true, InFlight));
             }
             foreach (var (alpha, confirmed, inflight) in runs)
             {
@@ -154,6 +168,12 @@ public static class ServerSuite
                     $"alpha {alpha}: pair {index} is ({pairs.From[index]}, {pairs.To[index]}), upstream's is ({from}, {to}): the sampler is wrong");
         }
     }
+
+    // As the runtime reads it: the environment variable first, then the runtimeconfig / AppContext value, else 70.
+    private static string SpinLimit() =>
+        Environment.GetEnvironmentVariable("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit") is { } env ? env + " (environment)"
+        : AppContext.GetData(SpinLimitSetting) is { } set ? set + " (runtimeconfig)"
+        : "70 (the runtime's default)";
 
     private static string LoadAverage()
     {

@@ -517,7 +517,8 @@ internal sealed class SubscriptionManager(string database, RuntimeMetrics metric
         }
         if (commit.Origin is { } origin)
         {
-            origin.Answer = origin.Result with { OwnUpdates = own };
+            // No copy of the result when the caller has no update of its own (the usual call): it already says so.
+            origin.Answer = own.Count == 0 && origin.Result.OwnUpdates.Count == 0 ? origin.Result : origin.Result with { OwnUpdates = own };
             origin.Session.OnReducerResult(origin.RequestId, origin.Answer);
         }
     }

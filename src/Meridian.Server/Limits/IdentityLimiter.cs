@@ -79,6 +79,9 @@ public sealed class IdentityLimiter
         return false;
     }
 
+    /// <summary>Whether calls in flight are counted (a limit is set); when not, <see cref="EndCall"/> does nothing.</summary>
+    public bool CountsCalls => _options.MaxInFlightCalls > 0;
+
     /// <summary>Ends a call that <see cref="TryBeginCall"/> started.</summary>
     public void EndCall(Identity identity)
     {

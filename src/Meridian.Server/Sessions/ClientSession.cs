@@ -68,6 +68,12 @@ internal sealed class ClientSession : IClientSession, IThreadPoolWorkItem
     private Task? _pendingSend; // the flush's send that did not complete at once
     private readonly DurableGate? _durableGate; // with confirmed reads
     private readonly BsatnWriter _body = new(4096); // only the one running flush touches it
+    // Messages the running flush took from the outbox, oldest first, not yet written into a frame: it takes every
+    // message ready to send (up to this many) under one lock and encodes them outside it, instead of locking once per
+    // message while the pipeline locks once per message to queue them. Only the one running flush touches these.
+    private readonly (ServerMessage? Message, byte[]? Encoded, ulong? Offset)[] _taken = new (ServerMessage?, byte[]?, ulong?)[32];
+    private int _takenNext;
+    private int _takenCount;
 
     public ClientSession(
         IFrameTransport transport,
@@ -256,7 +262,11 @@ internal sealed class ClientSession : IClientSession, IThreadPoolWorkItem
             Refuse(call, refusal!);
             return;
         }
-        var running = CallReducerAsync(call);
+        // Without a limit on calls in flight nothing is left to do when the call ends: its own task is queued, with no
+        // async method around it (one state machine and one continuation less per call that waits for the writer).
+        var running = _limiter.CountsCalls
+            ? CallReducerAsync(call)
+            : _database.CallReducerAsync(call.Reducer, call.Args, Identity, ConnectionId, this, call.RequestId, JwtPayload);
         if (running.IsCompleted)
             await running.ConfigureAwait(false);
         else
@@ -374,32 +384,39 @@ internal sealed class ClientSession : IClientSession, IThreadPoolWorkItem
 
     private void Enqueue(ServerMessage? message, byte[]? encoded, ulong? offset)
     {
-        bool schedule;
+        // Counted before the lock the flush also takes (an instrument with a listener looks up its tags), and taken back
+        // if the message is not queued, so the gauge never keeps a message Close already took out of it.
+        _metrics.Queued(_database.Name, 1);
+        bool queued = false, schedule = false, overLimit = false;
         lock (_outbox)
         {
-            if (_closed)
-                return;
-            if (_outbox.Count >= _maxQueued)
+            if (!_closed)
             {
-                Close();
-                schedule = false;
-            }
-            else
-            {
-                _outbox.Enqueue((message, encoded, offset));
-                _metrics.Queued(_database.Name, 1);
-                if (_flushing)
-                    return;
-                schedule = _flushing = true;
+                overLimit = _outbox.Count >= _maxQueued;
+                if (overLimit)
+                {
+                    Close();
+                }
+                else
+                {
+                    _outbox.Enqueue((message, encoded, offset));
+                    queued = true;
+                    schedule = !_flushing;
+                    _flushing = true;
+                }
             }
         }
-        if (!schedule)
+        if (!queued)
         {
+            _metrics.Queued(_database.Name, -1);
             // Over the limit. Called from the database's pipeline: never wait here. Dropping the socket ends the
             // receive loop, which unsubscribes the client and runs ClientDisconnected.
-            _transport.Abort();
+            if (overLimit)
+                _transport.Abort();
             return;
         }
+        if (!schedule)
+            return;
         // The queue was empty, so this message is the first to send.
         if (_durableGate is { } gate && offset is { } o && !(_database.DurableOffset >= o))
             gate.Wait(o, this);
@@ -502,25 +519,15 @@ internal sealed class ClientSession : IClientSession, IThreadPoolWorkItem
                 ulong? waitFor = null;
                 while (true)
                 {
-                    (ServerMessage? Message, byte[]? Encoded, ulong? Offset) item;
-                    lock (_outbox)
+                    if (_takenNext == _takenCount && !TakeReady(frameEmpty: taken == 0, out waitFor, out var closed))
                     {
-                        if (_closed)
-                            return;
-                        if (!_outbox.TryPeek(out item))
-                        {
-                            if (taken == 0)
-                                _flushing = false;
+                        if (!closed)
                             break;
-                        }
-                        // Offsets only grow: every message after one that is not durable waits too.
-                        if (_durableGate is not null && item.Offset is { } o && !(_database.DurableOffset >= o))
-                        {
-                            waitFor = o;
-                            break;
-                        }
-                        _outbox.Dequeue();
+                        Array.Clear(_taken);
+                        return;
                     }
+                    var item = _taken[_takenNext];
+                    _taken[_takenNext++] = default;
                     taken++;
                     if (item.Encoded is { } encoded)
                         _body.WriteRaw(encoded);
@@ -531,7 +538,13 @@ internal sealed class ClientSession : IClientSession, IThreadPoolWorkItem
                 }
                 if (taken > 0)
                 {
-                    _metrics.Queued(_database.Name, -taken);
+                    // Closed while this frame was built from messages taken before: nothing more is sent (as when the
+                    // close comes before they are taken). A close after this check races the send, as it always did.
+                    if (Volatile.Read(ref _closed))
+                    {
+                        Array.Clear(_taken);
+                        return;
+                    }
                     // Compressed here, in the one running flush, so frames leave in the order their messages were queued.
                     var frame = _compression == Compression.None || _body.Length - 1 <= _compressionThreshold
                         ? _body.WrittenMemory
@@ -572,6 +585,39 @@ internal sealed class ClientSession : IClientSession, IThreadPoolWorkItem
         {
             Fail(e);
         }
+    }
+
+    // Refills _taken with every message ready to send, in order, under one lock: false when none is. Then waitFor is the
+    // offset the next message waits for, if it waits for durability; with neither a message nor a frame to send the
+    // flush goes idle here (the next message queued schedules a new one). Offsets only grow, so every message after one
+    // that is not durable waits too, and one read of the durable offset serves the whole refill.
+    private bool TakeReady(bool frameEmpty, out ulong? waitFor, out bool closed)
+    {
+        waitFor = null;
+        _takenNext = _takenCount = 0;
+        lock (_outbox)
+        {
+            closed = _closed;
+            if (closed)
+                return false;
+            var durable = _durableGate is null ? null : _database.DurableOffset;
+            while (_takenCount < _taken.Length && _outbox.TryPeek(out var item))
+            {
+                if (_durableGate is not null && item.Offset is { } o && !(durable >= o))
+                {
+                    waitFor = o;
+                    break;
+                }
+                _outbox.Dequeue();
+                _taken[_takenCount++] = item;
+            }
+            if (_takenCount == 0 && frameEmpty && waitFor is null)
+                _flushing = false;
+        }
+        if (_takenCount == 0)
+            return false;
+        _metrics.Queued(_database.Name, -_takenCount);
+        return true;
     }
 
     private async Task ContinueAfterSendAsync(ValueTask sending)

@@ -9,7 +9,9 @@ internal static class Wire
     public static List<TableRows> Rows(IReadOnlyList<TableRowsResult> rows) =>
         rows.Select(r => new TableRows(r.TableName, r.Rows)).ToList();
 
-    public static List<QuerySetUpdate> Updates(IReadOnlyList<QuerySetDelta> sets) =>
+    // A reducer call whose caller subscribes to nothing it changed (every call of a load generator) has no sets: no
+    // iterator and no list for it.
+    public static IReadOnlyList<QuerySetUpdate> Updates(IReadOnlyList<QuerySetDelta> sets) => sets.Count == 0 ? [] :
         sets.Select(s => new QuerySetUpdate(s.QuerySetId, s.Tables.Select(t => new TableUpdate(t.TableName,
         [
             t.IsEvent
