@@ -130,7 +130,7 @@ public sealed class MeridianServer : IAsyncDisposable
             app.MapPrometheusScrapingEndpoint("/v1/metrics");
         app.MapIdentityEndpoints(tokens);
         var limiter = new Limits.IdentityLimiter(options.RateLimits, options.Clock);
-        app.MapDatabaseEndpoints(registry, tokens, limiter);
+        app.MapDatabaseEndpoints(registry, tokens, limiter, options.Clock);
         app.MapDatabaseListEndpoints(registry);
         app.MapRouteEndpoints(registry);
         var metrics = new ServerMetrics(meters);

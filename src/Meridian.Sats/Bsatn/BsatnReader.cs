@@ -132,7 +132,9 @@ public ref struct BsatnReader
     public byte ReadSumTag(int variantCount, string what = "sum")
     {
         var at = _position;
-        var tag = Take(1, what + " tag")[0];
+        if (_data.Length - _position < 1)
+            ThrowTruncated(what + " tag", 1); // the text is built only on failure: this runs per call on the hot path
+        var tag = _data[_position++];
         if (tag >= variantCount)
             throw new BsatnDecodeException($"Unknown {what} tag {tag} at offset {at}: the type has {variantCount} variant(s).", at);
         return tag;

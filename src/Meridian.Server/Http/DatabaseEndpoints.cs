@@ -32,10 +32,11 @@ public static partial class DatabaseEndpoints
 
     /// <summary>Maps publish, info, names, reset, delete, schema, call, sql and logs.</summary>
     public static IEndpointRouteBuilder MapDatabaseEndpoints(
-        this IEndpointRouteBuilder app, DatabaseRegistry registry, TokenService tokens, Limits.IdentityLimiter? limiter = null)
+        this IEndpointRouteBuilder app, DatabaseRegistry registry, TokenService tokens, Limits.IdentityLimiter? limiter = null,
+        TimeProvider? clock = null)
     {
         limiter ??= Limits.IdentityLimiter.Unlimited;
-        var held = new HeldModules(TimeProvider.System);
+        var held = new HeldModules(clock ?? TimeProvider.System); // the server's clock: held modules expire on its time
         app.MapPut("/v1/database/{name}", (HttpContext http, string name) =>
             Authenticated(http, tokens, caller => PublishAsync(http, registry, held, caller, name)));
         app.MapPost("/v1/database", (Delegate)((HttpContext http) =>

@@ -48,10 +48,12 @@ public sealed class Changeset
     /// <summary>The changes to one table, or null when it was not changed.</summary>
     public TableChange? For(TableId table)
     {
-        foreach (var t in Tables)
+        // Indexed: a foreach over the interface would allocate an enumerator per call (once per commit and consumer).
+        var tables = Tables;
+        for (var i = 0; i < tables.Count; i++)
         {
-            if (t.TableId == table)
-                return t;
+            if (tables[i].TableId == table)
+                return tables[i];
         }
         return null;
     }
